@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * malloc_test - the files in /sys/kernel/debug/malloc_test/.
+ *
+ * Command files (mt_cmds[]) take one command per write.  The answer is
+ * kept with the open file and read back from it, so that each writer
+ * gets the answer to its own command: before any write, a read gives
+ * the command's usage; after a refused write, "error: " and the reason.
+ * A write resets the file position so the answer is read from its start.
+ *
+ * mem_used, mem_test_list and tests/ID/stats are seq_files.
+ */
+#include "malloc_test.h"
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+static struct dentry *mt_dir;
+static struct dentry *mt_tests_dir;
+
+static int mt_cmd_open(struct inode *inode, struct file *file)
+{
+	const struct mt_cmd *cmd = inode->i_private;
+	struct mt_cmd_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->cmd = cmd;
+	mutex_init(&ctx->lock);
+	ctx->len = scnprintf(ctx->res, sizeof(ctx->res), "usage: %s %s\n",
+			     cmd->name, cmd->usage);
+	file->private_data = ctx;
+	return nonseekable_open(inode, file);
+}
+
+static int mt_cmd_release(struct inode *inode, struct file *file)
+{
+	struct mt_cmd_ctx *ctx = file->private_data;
+
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return 0;
+}
+
+/*
+ * Take one command: bound it, copy it, refuse NUL bytes, strip it, run
+ * it.  Return: @count, or the command's negative errno.
+ */
+static ssize_t mt_cmd_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct mt_cmd_ctx *ctx = file->private_data;
+	char *buf;
+	int ret;
+
+	if (!count)
+		return 0;
+	if (mutex_lock_interruptible(&ctx->lock))
+		return -EINTR;
+	*ppos = 0;
+	if (count >= PAGE_SIZE) {
+		ret = mt_refuse(ctx, -EINVAL,
+				"command of %zu bytes: at most %lu", count,
+				PAGE_SIZE - 1);
+		goto out_unlock;
+	}
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto out_unlock;
+	}
+	if (strlen(buf) != count)
+		ret = mt_refuse(ctx, -EINVAL, "NUL byte in the command");
+	else
+		ret = ctx->cmd->fn(ctx, strim(buf));
+	kfree(buf);
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return ret ?: count;
+}
+
+static ssize_t mt_cmd_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct mt_cmd_ctx *ctx = file->private_data;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&ctx->lock))
+		return -EINTR;
+	ret = simple_read_from_buffer(ubuf, count, ppos, ctx->res, ctx->len);
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+static const struct file_operations mt_cmd_fops = {
+	.owner = THIS_MODULE,
+	.open = mt_cmd_open,
+	.release = mt_cmd_release,
+	.read = mt_cmd_read,
+	.write = mt_cmd_write,
+};
+
+static int mt_used_show(struct seq_file *m, void *v)
+{
+	s64 kept_bytes = atomic64_read(&mt_kept_totals.bytes);
+	s64 kept_chunks = atomic64_read(&mt_kept_totals.chunks);
+	s64 test_bytes = atomic64_read(&mt_test_totals.bytes);
+	s64 test_chunks = atomic64_read(&mt_test_totals.chunks);
+
+	seq_printf(m, "chunks: %lld\n", kept_chunks + test_chunks);
+	seq_printf(m, "bytes: %lld\n", kept_bytes + test_bytes);
+	seq_printf(m, "kept_chunks: %lld\n", kept_chunks);
+	seq_printf(m, "kept_bytes: %lld\n", kept_bytes);
+	seq_printf(m, "test_chunks: %lld\n", test_chunks);
+	seq_printf(m, "test_bytes: %lld\n", test_bytes);
+	seq_printf(m, "corruptions: %lld\n", atomic64_read(&mt_corruptions));
+	seq_printf(m, "max_bytes: %llu\n", READ_ONCE(mt_max_bytes));
+	seq_printf(m, "tracking_bytes: %lld\n",
+		   atomic64_read(&mt_tracking_bytes));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mt_used);
+
+static int mt_test_list_show(struct seq_file *m, void *v)
+{
+	mt_test_show_all(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mt_test_list);
+
+/* A test's stats file knows the test by id: a destroyed test is gone. */
+static int mt_test_stats_show(struct seq_file *m, void *v)
+{
+	return mt_test_show_one(m, (unsigned long)m->private);
+}
+DEFINE_SHOW_ATTRIBUTE(mt_test_stats);
+
+/**
+ * mt_debugfs_add_test() - make a test's directory, tests/ID/
+ * @id: the test
+ *
+ * Return: the directory, for debugfs_remove().
+ */
+struct dentry *mt_debugfs_add_test(u32 id)
+{
+	struct dentry *dir;
+	char name[12];
+
+	snprintf(name, sizeof(name), "%u", id);
+	dir = debugfs_create_dir(name, mt_tests_dir);
+	debugfs_create_file("stats", 0400, dir, (void *)(unsigned long)id,
+			    &mt_test_stats_fops);
+	return dir;
+}
+
+/**
+ * mt_debugfs_init() - create the module's files
+ *
+ * Return: 0, or -ENODEV when debugfs is not available.
+ */
+int mt_debugfs_init(void)
+{
+	unsigned int i;
+
+	if (!debugfs_initialized())
+		return -ENODEV;
+	mt_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	for (i = 0; i < mt_nr_cmds; i++)
+		debugfs_create_file(mt_cmds[i].name, mt_cmds[i].mode, mt_dir,
+				    (void *)&mt_cmds[i], &mt_cmd_fops);
+	debugfs_create_file("mem_used", 0400, mt_dir, NULL, &mt_used_fops);
+	debugfs_create_file("mem_test_list", 0400, mt_dir, NULL,
+			    &mt_test_list_fops);
+	mt_tests_dir = debugfs_create_dir("tests", mt_dir);
+	return 0;
+}
+
+/**
+ * mt_debugfs_exit() - remove the module's files
+ */
+void mt_debugfs_exit(void)
+{
+	debugfs_remove_recursive(mt_dir);
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * malloc_test - stress the kernel's memory allocators, simulate leaks.
+ *
+ * Loading, unloading, and the module parameters.  The commands live in
+ * debugfs (mt_debugfs.c, mt_cmd.c); Documentation/malloc_test.rst has
+ * the whole interface.
+ *
+ * This is a test module: it allocates memory on command and keeps it.
+ * Never load it on a production system.
+ */
+#include "malloc_test.h"
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/ratelimit.h>
+#include <linux/string.h>
+
+/* Module-wide counters: what each class of owner holds. */
+struct mt_totals mt_kept_totals;
+struct mt_totals mt_test_totals;
+/* Bytes charged against max_bytes: held, or reserved by a command. */
+atomic64_t mt_committed;
+/* Chunks found corrupted, by every owner since load. */
+atomic64_t mt_corruptions;
+/* Pages the pools use for their bookkeeping, in bytes. */
+atomic64_t mt_tracking_bytes;
+
+/* What mem_alloc and mem_rnd_alloc keep. */
+struct mt_owner mt_kept;
+/* Runs the tests' allocations in process context. */
+struct workqueue_struct *mt_wq;
+
+bool mt_check_content;
+module_param_named(check_content, mt_check_content, bool, 0644);
+MODULE_PARM_DESC(check_content,
+		 "Fill chunks with a pattern at allocation, check it at free (default 0)");
+
+static int mt_param_refuse(const struct kernel_param *kp, const char *val,
+			   const char *what)
+{
+	pr_warn_ratelimited("parameter %s: '%.*s' refused: %s\n", kp->name,
+			    (int)strcspn(val, "\n"), val, what);
+	return -EINVAL;
+}
+
+unsigned int mt_realloc_p;
+
+static int mt_realloc_p_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int p;
+
+	if (kstrtouint(val, 10, &p) || p > 90)
+		return mt_param_refuse(kp, val, "a percentage from 0 to 90");
+	WRITE_ONCE(mt_realloc_p, p);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_realloc_p_ops = {
+	.set = mt_realloc_p_set,
+	.get = param_get_uint,
+};
+module_param_cb(realloc_p, &mt_realloc_p_ops, &mt_realloc_p, 0644);
+MODULE_PARM_DESC(realloc_p,
+		 "Percentage of mem_rnd_alloc's and tests' allocations that resize a random chunk instead (0-90, default 0)");
+
+/* 0 until set: init then takes half of RAM. */
+u64 mt_max_bytes;
+
+static int mt_max_bytes_set(const char *val, const struct kernel_param *kp)
+{
+	u64 v;
+
+	if (kstrtou64(val, 10, &v) || !v || v > S64_MAX)
+		return mt_param_refuse(kp, val,
+				       "a byte count from 1 to 2^63 - 1");
+	WRITE_ONCE(mt_max_bytes, v);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_max_bytes_ops = {
+	.set = mt_max_bytes_set,
+	.get = param_get_ullong,
+};
+module_param_cb(max_bytes, &mt_max_bytes_ops, &mt_max_bytes, 0644);
+MODULE_PARM_DESC(max_bytes,
+		 "Cap on the bytes the module holds (default: half of RAM)");
+
+unsigned int mt_default_alloc = MT_KVMALLOC;
+
+/**
+ * mt_kind_from_name() - look an allocator up by name
+ * @name: its name, as ``alloc=`` gives it; a trailing newline is ignored
+ *
+ * Return: the enum mt_alloc_kind, or -EINVAL.
+ */
+int mt_kind_from_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < MT_NR_KINDS; i++)
+		if (sysfs_streq(name, mt_allocators[i].name))
+			return i;
+	return -EINVAL;
+}
+
+static int mt_alloc_set(const char *val, const struct kernel_param *kp)
+{
+	int kind = mt_kind_from_name(val);
+
+	if (kind < 0)
+		return mt_param_refuse(kp, val, "kmalloc, vmalloc or kvmalloc");
+	WRITE_ONCE(mt_default_alloc, kind);
+	return 0;
+}
+
+static int mt_alloc_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mt_allocators[READ_ONCE(mt_default_alloc)].name);
+}
+
+static const struct kernel_param_ops mt_alloc_ops = {
+	.set = mt_alloc_set,
+	.get = mt_alloc_get,
+};
+module_param_cb(alloc, &mt_alloc_ops, &mt_default_alloc, 0644);
+MODULE_PARM_DESC(alloc,
+		 "Allocator when a command names none: kmalloc, vmalloc or kvmalloc (default kvmalloc)");
+
+u64 mt_seed;
+module_param_named(seed, mt_seed, ullong, 0644);
+MODULE_PARM_DESC(seed,
+		 "Seed of the random sizes, intervals and choices; 0 (default) for a fresh one each time");
+
+/**
+ * mt_seed_for() - the seed of one random sequence
+ * @salt: tells the sequences apart: a test's id, say
+ *
+ * With the seed parameter set, the same salt gives the same sequence, so
+ * that a run can be repeated; with it 0, every call gives a fresh seed.
+ *
+ * Return: the seed.
+ */
+u64 mt_seed_for(u64 salt)
+{
+	u64 seed = READ_ONCE(mt_seed);
+
+	if (!seed)
+		return get_random_u64();
+	return seed ^ (salt * 0x9e3779b97f4a7c15ULL);
+}
+
+static int __init malloc_test_init(void)
+{
+	int ret;
+
+	if (!mt_max_bytes)
+		mt_max_bytes = (u64)totalram_pages() << (PAGE_SHIFT - 1);
+
+	mt_owner_init(&mt_kept, &mt_kept_totals, "kept", mt_seed_for(0));
+	mt_wq = alloc_workqueue("malloc_test", 0, 0);
+	if (!mt_wq) {
+		ret = -ENOMEM;
+		goto out_kept;
+	}
+	ret = mt_debugfs_init();
+	if (ret)
+		goto out_wq;
+
+	pr_info("loaded: a test module that allocates and keeps memory on command, not for production systems\n");
+	pr_info("max_bytes %llu, alloc %s, check_content %d, realloc_p %u\n",
+		mt_max_bytes, mt_allocators[mt_default_alloc].name,
+		mt_check_content, mt_realloc_p);
+	return 0;
+
+out_wq:
+	destroy_workqueue(mt_wq);
+out_kept:
+	mt_owner_destroy(&mt_kept);
+	return ret;
+}
+
+static void __exit malloc_test_exit(void)
+{
+	u64 freed;
+
+	/*
+	 * No file is open: an open file holds a reference on the module,
+	 * and no new one can be opened once unloading has begun.  Tests go
+	 * first, their debugfs directories with them, then the rest.
+	 */
+	mt_test_exit();
+	mt_debugfs_exit();
+	destroy_workqueue(mt_wq);
+	freed = atomic64_read(&mt_kept.bytes);
+	mt_owner_destroy(&mt_kept);
+
+	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes))
+		pr_err("unloaded with %lld bytes charged and %lld bytes of bookkeeping left: a bug\n",
+		       atomic64_read(&mt_committed),
+		       atomic64_read(&mt_tracking_bytes));
+	pr_info("unloaded, %llu kept bytes freed\n", freed);
+}
+
+module_init(malloc_test_init);
+module_exit(malloc_test_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The malloc_test developers");
+MODULE_DESCRIPTION("Stress the kernel's memory allocators and simulate leaks");
+MODULE_INFO(test, "Y");

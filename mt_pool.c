@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * malloc_test - the bookkeeping of the chunks an owner holds.
+ *
+ * What the commands need of it: add a chunk; take out the largest chunk
+ * no bigger than a size, or else the smallest (mem_free); take out a
+ * chunk chosen uniformly at random (mem_realloc, realloc_p); take out
+ * everything (free all, rmmod).  A million chunks must not slow any of
+ * them, and tracking must cost at most 32 bytes a chunk, none of it from
+ * the kmalloc caches the module stresses.
+ *
+ * An rbtree node alone is 24 bytes, and the chunk's address and size
+ * take 16 more, so the pool is a treap whose 32-byte nodes link by u32
+ * index instead of by pointer.  The nodes are dense: indices 0..nr-1 are
+ * all in use, and a removed node's slot is filled by the last node.  A
+ * random chunk is then a random index, O(1); the size order is the
+ * treap's, O(log n) expected for insertion, removal and the best-fit
+ * search; removing all walks the array, not the tree.
+ *
+ * The nodes live in whole pages taken from the page allocator, reached
+ * through a three-level radix of pages (top -> mid -> node block).  Pages
+ * are allocated outside the pool's lock: when an insertion needs pages
+ * the spare list lacks, the lock is dropped, a page is allocated with
+ * the caller's GFP flags, and the insertion retries.
+ */
+#include "malloc_test.h"
+
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+#define MT_POOL_NIL		U32_MAX
+
+#define MT_NODES_PER_PAGE	(PAGE_SIZE / sizeof(struct mt_node))
+#define MT_PTRS_PER_PAGE	(PAGE_SIZE / sizeof(void *))
+#define MT_NODES_PER_MID	(MT_NODES_PER_PAGE * MT_PTRS_PER_PAGE)
+
+/*
+ * One chunk.  @left, @right and @parent are node indices, MT_POOL_NIL
+ * for none; the treap is ordered by (size, ptr) and heap-ordered by @prio.
+ */
+struct mt_node {
+	void *ptr;
+	u64 size:56;
+	u64 kind:7;
+	u64 patterned:1;
+	u32 left;
+	u32 right;
+	u32 parent;
+	u32 prio;
+};
+
+static_assert(sizeof(struct mt_node) == 32);
+static_assert(MT_NR_KINDS <= 128);
+
+/* The pool's capacity must fit the three levels of one page each. */
+static_assert(MT_POOL_MAX_CHUNKS <=
+	      (u64)MT_NODES_PER_MID * (PAGE_SIZE / sizeof(void *)));
+
+static struct mt_node *mt_node(struct mt_pool *pool, u32 i)
+{
+	void **mid = pool->top[i / MT_NODES_PER_MID];
+	struct mt_node *block = mid[(i / MT_NODES_PER_PAGE) % MT_PTRS_PER_PAGE];
+
+	return &block[i % MT_NODES_PER_PAGE];
+}
+
+/* How many pages node @i needs that do not exist yet. */
+static unsigned int mt_pages_needed(u32 i)
+{
+	return (i == 0) + (i % MT_NODES_PER_MID == 0) +
+	       (i % MT_NODES_PER_PAGE == 0);
+}
+
+static void *mt_page_get(struct mt_pool *pool)
+{
+	void *page = pool->spare[--pool->nr_spare];
+
+	clear_page(page);
+	return page;
+}
+
+/* Keep @page as a spare, or give it back.  Called with the lock held. */
+static void mt_page_put(struct mt_pool *pool, void *page)
+{
+	if (pool->nr_spare < MT_POOL_SPARES) {
+		pool->spare[pool->nr_spare++] = page;
+		return;
+	}
+	free_page((unsigned long)page);
+	atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
+}
+
+/* Make slot pool->nr usable.  Must be called with the lock held. */
+static void mt_grow(struct mt_pool *pool)
+{
+	u32 i = pool->nr;
+	void **mid;
+
+	if (i == 0)
+		pool->top = mt_page_get(pool);
+	if (i % MT_NODES_PER_MID == 0)
+		pool->top[i / MT_NODES_PER_MID] = mt_page_get(pool);
+	mid = pool->top[i / MT_NODES_PER_MID];
+	if (i % MT_NODES_PER_PAGE == 0)
+		mid[(i / MT_NODES_PER_PAGE) % MT_PTRS_PER_PAGE] =
+			mt_page_get(pool);
+	pool->nr++;
+}
+
+/* Drop the last slot and the pages it alone used.  Lock held. */
+static void mt_shrink(struct mt_pool *pool)
+{
+	u32 i = --pool->nr;
+	void **mid = pool->top[i / MT_NODES_PER_MID];
+
+	if (i % MT_NODES_PER_PAGE == 0)
+		mt_page_put(pool, mid[(i / MT_NODES_PER_PAGE) %
+				      MT_PTRS_PER_PAGE]);
+	if (i % MT_NODES_PER_MID == 0)
+		mt_page_put(pool, mid);
+	if (i == 0) {
+		mt_page_put(pool, pool->top);
+		pool->top = NULL;
+	}
+}
+
+static bool mt_less(const struct mt_node *a, const struct mt_node *b)
+{
+	if (a->size != b->size)
+		return a->size < b->size;
+	return (unsigned long)a->ptr < (unsigned long)b->ptr;
+}
+
+/* Make @parent (or the root, when NIL) point at @new instead of @old. */
+static void mt_relink(struct mt_pool *pool, u32 parent, u32 old, u32 new)
+{
+	struct mt_node *p;
+
+	if (parent == MT_POOL_NIL) {
+		pool->root = new;
+		return;
+	}
+	p = mt_node(pool, parent);
+	if (p->left == old)
+		p->left = new;
+	else
+		p->right = new;
+}
+
+/* Rotate node @x above its parent. */
+static void mt_rotate_up(struct mt_pool *pool, u32 x)
+{
+	struct mt_node *n = mt_node(pool, x);
+	u32 p = n->parent;
+	struct mt_node *pn = mt_node(pool, p);
+	u32 moved;
+
+	if (pn->left == x) {
+		moved = n->right;
+		pn->left = moved;
+		n->right = p;
+	} else {
+		moved = n->left;
+		pn->right = moved;
+		n->left = p;
+	}
+	if (moved != MT_POOL_NIL)
+		mt_node(pool, moved)->parent = p;
+	mt_relink(pool, pn->parent, p, x);
+	n->parent = pn->parent;
+	pn->parent = x;
+}
+
+static void mt_treap_insert(struct mt_pool *pool, u32 x)
+{
+	struct mt_node *n = mt_node(pool, x);
+	u32 cur = pool->root, parent = MT_POOL_NIL;
+	bool left = false;
+
+	while (cur != MT_POOL_NIL) {
+		struct mt_node *c = mt_node(pool, cur);
+
+		parent = cur;
+		left = mt_less(n, c);
+		cur = left ? c->left : c->right;
+	}
+	n->left = MT_POOL_NIL;
+	n->right = MT_POOL_NIL;
+	n->parent = parent;
+	if (parent == MT_POOL_NIL)
+		pool->root = x;
+	else if (left)
+		mt_node(pool, parent)->left = x;
+	else
+		mt_node(pool, parent)->right = x;
+
+	while (n->parent != MT_POOL_NIL &&
+	       mt_node(pool, n->parent)->prio < n->prio)
+		mt_rotate_up(pool, x);
+}
+
+/* Unlink node @x from the treap; its slot is left unused. */
+static void mt_treap_remove(struct mt_pool *pool, u32 x)
+{
+	struct mt_node *n = mt_node(pool, x);
+	u32 child;
+
+	while (n->left != MT_POOL_NIL && n->right != MT_POOL_NIL) {
+		u32 l = n->left, r = n->right;
+
+		mt_rotate_up(pool, mt_node(pool, l)->prio >
+				   mt_node(pool, r)->prio ? l : r);
+	}
+	child = n->left != MT_POOL_NIL ? n->left : n->right;
+	if (child != MT_POOL_NIL)
+		mt_node(pool, child)->parent = n->parent;
+	mt_relink(pool, n->parent, x, child);
+}
+
+/*
+ * Take node @x out: unlink it, move the last node into its slot so the
+ * array stays dense, give back what is no longer needed.  Lock held.
+ */
+static void mt_remove(struct mt_pool *pool, u32 x, struct mt_chunk *c)
+{
+	struct mt_node *n = mt_node(pool, x);
+	u32 last = pool->nr - 1;
+
+	c->ptr = n->ptr;
+	c->size = n->size;
+	c->kind = n->kind;
+	c->patterned = n->patterned;
+	mt_treap_remove(pool, x);
+
+	if (x != last) {
+		struct mt_node *l = mt_node(pool, last);
+
+		*n = *l;
+		mt_relink(pool, n->parent, last, x);
+		if (n->left != MT_POOL_NIL)
+			mt_node(pool, n->left)->parent = x;
+		if (n->right != MT_POOL_NIL)
+			mt_node(pool, n->right)->parent = x;
+	}
+	pool->bytes -= c->size;
+	mt_shrink(pool);
+}
+
+/**
+ * mt_pool_init() - prepare an empty pool
+ * @pool: the pool
+ * @seed: seed of its random state
+ */
+void mt_pool_init(struct mt_pool *pool, u64 seed)
+{
+	memset(pool, 0, sizeof(*pool));
+	spin_lock_init(&pool->lock);
+	pool->root = MT_POOL_NIL;
+	prandom_seed_state(&pool->rnd, seed);
+}
+
+/**
+ * mt_pool_destroy() - release an empty pool's spare pages
+ * @pool: the pool, which must hold no chunk
+ */
+void mt_pool_destroy(struct mt_pool *pool)
+{
+	WARN_ON_ONCE(pool->nr);
+	while (pool->nr_spare) {
+		free_page((unsigned long)pool->spare[--pool->nr_spare]);
+		atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
+	}
+}
+
+/**
+ * mt_pool_add() - put a chunk in the pool
+ * @pool: the pool
+ * @c: the chunk
+ * @gfp: flags for the pages the bookkeeping may need
+ *
+ * Return: 0, -ENOSPC when the pool holds MT_POOL_MAX_CHUNKS already, or
+ * -ENOMEM when a page for the bookkeeping could not be had.
+ */
+int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp)
+{
+	struct mt_node *n;
+	unsigned long flags;
+	void *page;
+	u32 x;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (pool->nr_spare < mt_pages_needed(pool->nr)) {
+		if (pool->nr >= MT_POOL_MAX_CHUNKS)
+			break;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		page = (void *)__get_free_page(gfp | __GFP_NOWARN);
+		if (!page)
+			return -ENOMEM;
+		atomic64_add(PAGE_SIZE, &mt_tracking_bytes);
+		spin_lock_irqsave(&pool->lock, flags);
+		mt_page_put(pool, page);
+	}
+	if (pool->nr >= MT_POOL_MAX_CHUNKS) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return -ENOSPC;
+	}
+
+	x = pool->nr;
+	mt_grow(pool);
+	n = mt_node(pool, x);
+	n->ptr = c->ptr;
+	n->size = c->size;
+	n->kind = c->kind;
+	n->patterned = c->patterned;
+	n->prio = prandom_u32_state(&pool->rnd);
+	mt_treap_insert(pool, x);
+	pool->bytes += c->size;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return 0;
+}
+
+/**
+ * mt_pool_take_fit() - take out the chunk mem_free frees next
+ * @pool: the pool
+ * @want: bytes still to free
+ * @c: where the chunk is returned
+ *
+ * The largest chunk no bigger than @want; when every chunk is bigger,
+ * the smallest.
+ *
+ * Return: false when the pool is empty.
+ */
+bool mt_pool_take_fit(struct mt_pool *pool, u64 want, struct mt_chunk *c)
+{
+	u32 cur, best = MT_POOL_NIL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (cur = pool->root; cur != MT_POOL_NIL;) {
+		struct mt_node *n = mt_node(pool, cur);
+
+		if (n->size <= want) {
+			best = cur;
+			cur = n->right;
+		} else {
+			cur = n->left;
+		}
+	}
+	if (best == MT_POOL_NIL && pool->root != MT_POOL_NIL) {
+		for (best = pool->root; mt_node(pool, best)->left != MT_POOL_NIL;)
+			best = mt_node(pool, best)->left;
+	}
+	if (best != MT_POOL_NIL)
+		mt_remove(pool, best, c);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return best != MT_POOL_NIL;
+}
+
+/**
+ * mt_pool_take_random() - take out a chunk chosen uniformly at random
+ * @pool: the pool
+ * @c: where the chunk is returned
+ *
+ * Return: false when the pool is empty.
+ */
+bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	found = pool->nr;
+	if (found)
+		mt_remove(pool,
+			  reciprocal_scale(prandom_u32_state(&pool->rnd),
+					   pool->nr), c);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return found;
+}
+
+/**
+ * mt_pool_count() - how many chunks the pool holds
+ * @pool: the pool
+ *
+ * Return: the number of chunks.
+ */
+u32 mt_pool_count(struct mt_pool *pool)
+{
+	return READ_ONCE(pool->nr);
+}
+
+/**
+ * mt_pool_drain() - take every chunk out and hand each to @fn
+ * @pool: the pool
+ * @fn: called once per chunk, without the pool's lock
+ * @arg: passed to @fn
+ *
+ * The pool is emptied at once under its lock; the chunks are then
+ * walked with no lock held, so @fn may sleep and others may use the
+ * pool meanwhile.  Must be called from process context.
+ */
+void mt_pool_drain(struct mt_pool *pool,
+		   void (*fn)(const struct mt_chunk *c, void *arg), void *arg)
+{
+	struct mt_pool old;
+	unsigned long flags;
+	struct mt_chunk c;
+	u32 i;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	old.top = pool->top;
+	old.nr = pool->nr;
+	pool->top = NULL;
+	pool->nr = 0;
+	pool->root = MT_POOL_NIL;
+	pool->bytes = 0;
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	for (i = 0; i < old.nr; i++) {
+		struct mt_node *n = mt_node(&old, i);
+
+		c.ptr = n->ptr;
+		c.size = n->size;
+		c.kind = n->kind;
+		c.patterned = n->patterned;
+		fn(&c, arg);
+		if (i % MT_NODES_PER_PAGE == 0)
+			cond_resched();
+	}
+
+	/* Give back the pages: walk the slots from the last down. */
+	old.nr_spare = 0;
+	while (old.nr)
+		mt_shrink(&old);
+	while (old.nr_spare) {
+		free_page((unsigned long)old.spare[--old.nr_spare]);
+		atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
+	}
+}
