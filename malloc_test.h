@@ -68,7 +68,8 @@ struct mt_chunk {
 };
 
 #define MT_POOL_SPARES		3
-#define MT_POOL_MAX_CHUNKS	(1U << 25)
+/* top page -> 512 mid pages -> 512 node pages -> 128 nodes, with 4K pages */
+#define MT_POOL_MAX_CHUNKS	(512U * 512 * 128)
 
 /**
  * struct mt_pool - the chunks of one owner, ordered by size
@@ -84,7 +85,7 @@ struct mt_chunk {
  * @nr_spare: pages in @spare
  */
 struct mt_pool {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects the fields below */
 	void **top;
 	u32 nr;
 	u32 root;
@@ -265,7 +266,7 @@ struct mt_cmd {
  */
 struct mt_cmd_ctx {
 	const struct mt_cmd *cmd;
-	struct mutex lock;
+	struct mutex lock;	/* protects @len and @res */
 	size_t len;
 	char res[MT_RESULT_MAX];
 };

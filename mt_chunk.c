@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -125,7 +126,7 @@ void mt_uncharge(u64 bytes)
 }
 
 /* Scan in steps of this much, rescheduling between them where allowed. */
-#define MT_PATTERN_STEP	(1UL << 20)
+#define MT_PATTERN_STEP	SZ_1M
 
 /* Each word holds the bitwise NOT of its own address. */
 static unsigned long mt_pattern(const void *addr)

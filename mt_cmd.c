@@ -20,6 +20,7 @@
 #include "malloc_test.h"
 
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
@@ -204,7 +205,9 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 				 "the chosen chunk's allocator cannot reach %llu bytes",
 				 a.val[0]);
 	case -ENOSPC:
-		return mt_refuse_charge(ctx, a.val[0]);
+		return mt_refuse(ctx, ret,
+				 "resizing a chunk to %llu bytes would pass max_bytes (%llu)",
+				 a.val[0], READ_ONCE(mt_max_bytes));
 	default:
 		return mt_refuse(ctx, ret, "the kernel refused to resize a chunk to %llu bytes",
 				 a.val[0]);
@@ -234,7 +237,7 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		.min_args = 3, .max_args = 3, .size_mask = 0x7,
 		.opt_alloc = true,
 	};
-	u64 chunks = 0, errors = 0, reallocs = 0, left, size;
+	u64 chunks = 0, errors = 0, reallocs = 0, left, size, pieces, rem;
 	s64 got = 0;
 	unsigned int p = READ_ONCE(mt_realloc_p);
 	struct rnd_state rnd;
@@ -249,6 +252,12 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 	ret = mt_check_sizes(ctx, &a);
 	if (ret)
 		return ret;
+	/* it takes at least total / max pieces, rounded up */
+	pieces = div64_u64_rem(a.val[2], a.val[1], &rem) + !!rem;
+	if (pieces > MT_POOL_MAX_CHUNKS - mt_pool_count(&mt_kept.pool))
+		return mt_refuse(ctx, -ENOSPC,
+				 "%llu bytes in pieces of at most %llu would pass the %u chunks that can be kept",
+				 a.val[2], a.val[1], MT_POOL_MAX_CHUNKS);
 	/* All or nothing against max_bytes: reserve the whole total now. */
 	if (!mt_charge(a.val[2]))
 		return mt_refuse_charge(ctx, a.val[2]);
@@ -280,6 +289,11 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 			/* nothing to resize, or too far: allocate instead */
 		}
 		ret = mt_owner_alloc(&mt_kept, a.kind, size, MT_CMD_GFP, true);
+		if (ret == -ENOSPC) {
+			/* the pool is full: no later piece can be kept */
+			errors++;
+			break;
+		}
 		if (ret) {
 			errors++;
 			mt_uncharge(size);

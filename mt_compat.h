@@ -16,7 +16,7 @@ static inline void mt_hrtimer_setup(struct hrtimer *timer,
 				    enum hrtimer_restart (*fn)(struct hrtimer *),
 				    clockid_t clock, enum hrtimer_mode mode)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
 	hrtimer_setup(timer, fn, clock, mode);
 #else
 	hrtimer_init(timer, clock, mode);
@@ -30,7 +30,7 @@ static inline void mt_hrtimer_setup(struct hrtimer *timer,
  */
 static inline void *mt_kvrealloc(void *p, size_t old, size_t new, gfp_t gfp)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 	return kvrealloc(p, new, gfp);
 #else
 	return kvrealloc(p, old, new, gfp);

@@ -41,8 +41,11 @@ static int mt_unit_shift(const char *tok)
 
 #define mt_why(fmt, ...)	snprintf(why, whylen, fmt, ##__VA_ARGS__)
 
-/* Quote a token in a reason: bounded, with unprintable bytes escaped. */
-#define MT_QUOTE(tok)	(int)min_t(size_t, strlen(tok), MT_QUOTE_MAX), (tok)
+/* Reasons quote at most MT_QUOTE_MAX bytes of a token, escaped (%*pE). */
+static int mt_qlen(const char *tok)
+{
+	return min_t(size_t, strlen(tok), MT_QUOTE_MAX);
+}
 
 static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 			   struct mt_args *a, bool *seen_alloc,
@@ -53,7 +56,7 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 
 	*val++ = '\0';
 	if (strcmp(tok, "alloc") || !syn->opt_alloc) {
-		mt_why("unknown option '%*pE'", MT_QUOTE(tok));
+		mt_why("unknown option '%*pE'", mt_qlen(tok), tok);
 		return -EINVAL;
 	}
 	if (*seen_alloc) {
@@ -63,7 +66,7 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 	kind = mt_kind_from_name(val);
 	if (kind < 0) {
 		mt_why("unknown allocator '%*pE' (kmalloc, vmalloc or kvmalloc)",
-		       MT_QUOTE(val));
+		       mt_qlen(val), val);
 		return -EINVAL;
 	}
 	a->kind = kind;
@@ -106,7 +109,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 		} else if (isdigit(*tok) || *tok == '-' || *tok == '+') {
 			if (seen_unit || seen_opt) {
 				mt_why("number '%*pE' after the unit or an option",
-				       MT_QUOTE(tok));
+				       mt_qlen(tok), tok);
 				return -EINVAL;
 			}
 			if (a->nr == syn->max_args) {
@@ -116,7 +119,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 			}
 			if (kstrtou64(tok, 10, &a->val[a->nr])) {
 				mt_why("'%*pE' is not an unsigned 64-bit number",
-				       MT_QUOTE(tok));
+				       mt_qlen(tok), tok);
 				return -EINVAL;
 			}
 			a->nr++;
@@ -126,7 +129,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 			unit = tok;
 			seen_unit = true;
 		} else {
-			mt_why("unexpected '%*pE'", MT_QUOTE(tok));
+			mt_why("unexpected '%*pE'", mt_qlen(tok), tok);
 			return -EINVAL;
 		}
 	}

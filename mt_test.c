@@ -122,6 +122,7 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 {
 	mt_test_free_all(t);
 	t->end = ktime_get();
+	/* pairs with the acquires in stop and print: @end is set first */
 	smp_store_release(&t->state, state);
 }
 
@@ -207,6 +208,7 @@ static void mt_test_stop_sync(struct mt_test *t)
 	WRITE_ONCE(t->stopping, true);
 	hrtimer_cancel(&t->timer);
 	cancel_work_sync(&t->work);
+	/* pairs with the release in mt_test_end() */
 	if (smp_load_acquire(&t->state) == MT_TEST_RUNNING)
 		mt_test_end(t, MT_TEST_STOPPED);
 }
@@ -343,6 +345,7 @@ void mt_test_exit(void)
 
 static void mt_test_print(struct seq_file *m, struct mt_test *t)
 {
+	/* pairs with the release in mt_test_end(): @end is valid */
 	int state = smp_load_acquire(&t->state);
 	ktime_t now = state == MT_TEST_RUNNING ? ktime_get() : t->end;
 	s64 run = ktime_ms_delta(now, t->start);
