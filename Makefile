@@ -24,9 +24,8 @@ build/%/malloc_test.ko: $(SOURCES)
 	$(MAKE) -C "$$(tools/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
 
 run: build/$(VM_KERNEL)/malloc_test.ko
-	@tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/demo.sh \
-		--out build/run-$(VM_KERNEL) --timeout 300; \
-	rc=$$?; cat build/run-$(VM_KERNEL)/results.txt; exit $$rc
+	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/demo.sh \
+		--out build/run-$(VM_KERNEL) --timeout 300 --follow
 
 shell: build/$(VM_KERNEL)/malloc_test.ko
 	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/shell.sh \

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What `make check` runs: setup, checkpatch, the builds (W=1, sparse) and the
+# guest suite on every kernel.  Prints one KTAP-style line per check,
+# numbered across the whole run, and ends with "N passed, N failed".
+#
+# Environment: MT_KERNELS="6.1 6.12" restricts the kernels,
+# MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT (default 600) bounds each
+# guest run in seconds.  Logs stay in build/.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+# A calling make's flags (jobserver, variables) must not leak into kbuild.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+TOP=$PWD
+BUILD=$TOP/build
+VM=$TOP/tools/vm.sh
+# Kernel log lines that fail a run.
+LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|kernel BUG at|UBSAN|KASAN|kmemleak|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO:'
+
+count=0 passed=0 failed=0 skipped=0
+
+pass() {
+	count=$((count + 1)) passed=$((passed + 1))
+	echo "ok $count - $1"
+}
+fail() {
+	count=$((count + 1)) failed=$((failed + 1))
+	echo "not ok $count - $1"
+}
+skip() {	# NAME REASON
+	count=$((count + 1)) skipped=$((skipped + 1))
+	echo "ok $count - $1 # SKIP $2"
+}
+# Details under a check: indented diagnostic lines, \r removed.
+detail() { tr -d '\r' | sed 's/^/#   /'; }
+progress() { echo "# $*"; }
+
+mkdir -p "$BUILD"
+
+progress "setup"
+"$VM" setup 2>&1 | detail
+if (( PIPESTATUS[0] == 0 )); then pass "setup"; else fail "setup"; fi
+
+read -ra all_kernels <<<"$("$VM" kernels)"
+read -ra kernels <<<"${MT_KERNELS:-${all_kernels[*]}}"
+for ver in "${kernels[@]}"; do
+	[[ " ${all_kernels[*]} " == *" $ver "* ]] && continue
+	echo "MT_KERNELS: unknown kernel '$ver' (supported: ${all_kernels[*]})" >&2
+	exit 2
+done
+
+# The module's sources: what kbuild generates (*.mod.c) is not ours.
+shopt -s nullglob extglob
+sources=(!(*.mod).c *.h)
+shopt -u nullglob extglob
+
+# checkpatch --strict over every top-level source file: one check per file.
+progress "checkpatch"
+if [[ ${MT_SKIP_CHECKPATCH:-0} == 1 ]]; then
+	skip "checkpatch" "MT_SKIP_CHECKPATCH=1"
+elif (( ${#sources[@]} == 0 )); then
+	fail "checkpatch: no sources"
+elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
+	fail "checkpatch: cannot get checkpatch.pl"
+else
+	: >"$BUILD/checkpatch.log"
+	for f in "${sources[@]}"; do
+		# The compat header is where version checks belong.
+		ignore=()
+		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
+		out=$(perl "$checkpatch" --strict --no-tree --terse --no-summary \
+			--show-types "${ignore[@]}" --file "$f" 2>&1)
+		rc=$?
+		printf '%s\n' "$out" >>"$BUILD/checkpatch.log"
+		if (( rc == 0 )) && [[ -z $out ]]; then
+			pass "checkpatch: $f"
+		else
+			fail "checkpatch: $f"
+			printf '%s\n' "$out" | detail
+		fi
+	done
+fi
+
+# Builds: W=1 with no warning, then sparse (C=2 checks every file again).
+for ver in "${kernels[@]}"; do
+	bdir=$BUILD/$ver
+	progress "build $ver"
+	if ! kdir=$("$VM" kdir "$ver"); then
+		fail "$ver: build W=1"
+		continue
+	fi
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	if [[ ! -f Kbuild ]]; then
+		fail "$ver: build W=1"
+		echo "no Kbuild at the top of the tree" | detail
+		continue
+	fi
+	cp Kbuild "${sources[@]}" "$bdir/"
+	make -j"$(nproc)" -C "$kdir" M="$bdir" W=1 modules >"$bdir/build.log" 2>&1
+	rc=$?
+	if (( rc == 0 )) && [[ -f $bdir/malloc_test.ko ]] &&
+			! grep -qi 'warning:' "$bdir/build.log"; then
+		pass "$ver: build W=1"
+	else
+		fail "$ver: build W=1"
+		if grep -qiE 'warning:|error' "$bdir/build.log"; then
+			grep -iE -A3 'warning:|error' "$bdir/build.log" | head -n 60 | detail
+		else
+			tail -n 20 "$bdir/build.log" | detail
+		fi
+		[[ -f $bdir/malloc_test.ko ]] || echo "(no malloc_test.ko; log: $bdir/build.log)" | detail
+	fi
+
+	if ! command -v sparse >/dev/null; then
+		skip "$ver: sparse" "sparse is not installed"
+		continue
+	fi
+	make -j"$(nproc)" -C "$kdir" M="$bdir" W=1 C=2 modules >"$bdir/sparse.log" 2>&1
+	rc=$?
+	# Only what points at our files counts; the kernel's own headers are
+	# reported but forgiven.
+	ours=$(grep -E '(warning|error):' "$bdir/sparse.log" | grep -F "$bdir/")
+	theirs=$(grep -E '(warning|error):' "$bdir/sparse.log" | grep -vF "$bdir/" | grep -c .)
+	if (( rc == 0 )) && [[ -z $ours ]]; then
+		pass "$ver: sparse"
+	else
+		fail "$ver: sparse"
+		if [[ -n $ours ]]; then
+			printf '%s\n' "$ours" | head -n 60 | detail
+		else
+			tail -n 20 "$bdir/sparse.log" | detail
+		fi
+	fi
+	(( theirs == 0 )) ||
+		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
+done
+
+# Renumber the guest's KTAP results into ours, prefixed with the kernel.
+# Lines between results are shown around failing ones.
+guest_results() {	# VER RESULTS
+	local ver=$1 line neg desc pending="" show=0
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%$'\r'}
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+(\ -)?\ *(.*)$ ]]; then
+			neg=${BASH_REMATCH[1]:-} desc=${BASH_REMATCH[3]}
+			show=0
+			if [[ $desc =~ \#\ *[Ss][Kk][Ii][Pp]([[:space:]]|$) ]]; then
+				count=$((count + 1)) skipped=$((skipped + 1))
+				echo "ok $count - $ver: $desc"
+			elif [[ -z $neg ]]; then
+				pass "$ver: $desc"
+			else
+				fail "$ver: $desc"
+				[[ -z $pending ]] || printf '%s' "$pending" | tail -n 10 | detail
+				show=1
+			fi
+			pending=""
+		elif [[ $line == MT-GUEST-DONE* || $line =~ ^1\.\.[0-9]+$ ]]; then
+			show=0
+		elif (( show )); then
+			printf '%s\n' "${line#\# }" | detail
+		else
+			pending+="${line#\# }"$'\n'
+		fi
+	done <"$2"
+}
+
+guest_completed() {	# VER OUT BOOT_STATUS
+	local ver=$1 out=$2 boot_rc=$3 res=$2/results.txt marker plan n why=()
+	marker=$(tr -d '\r' <"$res" 2>/dev/null | grep -a '^MT-GUEST-DONE rc=' | tail -n 1)
+	plan=$(tr -d '\r' <"$res" 2>/dev/null | grep -aE '^1\.\.[0-9]+$' | tail -n 1)
+	n=$(tr -d '\r' <"$res" 2>/dev/null | grep -acE '^(not )?ok [0-9]+')
+	(( boot_rc != 124 )) || why+=("timed out")
+	if [[ -z $marker ]]; then
+		why+=("no MT-GUEST-DONE marker: the guest died or hung")
+	elif [[ $marker != "MT-GUEST-DONE rc=0" ]]; then
+		why+=("the suite exited with ${marker#MT-GUEST-DONE }")
+	fi
+	if [[ -z $plan ]]; then
+		why+=("no plan line (1..N): the suite did not finish")
+	elif (( ${plan#1..} != n )); then
+		why+=("plan $plan but $n results")
+	fi
+	if (( ${#why[@]} == 0 )); then
+		pass "$ver: guest completed"
+	else
+		fail "$ver: guest completed"
+		printf '%s\n' "${why[@]}" | detail
+	fi
+}
+
+log_clean() {	# VER OUT
+	local ver=$1 out=$2 f hits=()
+	# dmesg.txt holds all console.log does when the guest got to dump it.
+	for f in "$out/dmesg.txt" "$out/console.log"; do
+		[[ -s $f ]] || continue
+		if tr -d '\r' <"$f" | grep -aqE "$LOG_BAD"; then
+			hits+=("$f")
+		fi
+	done
+	if [[ ! -s $out/console.log && ! -s $out/dmesg.txt ]]; then
+		fail "$ver: kernel log clean"
+		echo "no kernel log in $out" | detail
+	elif (( ${#hits[@]} == 0 )); then
+		pass "$ver: kernel log clean"
+	else
+		fail "$ver: kernel log clean"
+		f=${hits[0]}
+		echo "${f#"$TOP"/}:" | detail
+		tr -d '\r' <"$f" | grep -anE -B3 -A15 "$LOG_BAD" | head -n 80 | detail
+	fi
+}
+
+# The suite on every kernel, one after the other: the tests are timed.
+for ver in "${kernels[@]}"; do
+	out=$BUILD/out-$ver
+	ko=$BUILD/$ver/malloc_test.ko
+	progress "boot $ver"
+	rm -rf "$out"
+	if [[ ! -f $ko || ! -f tools/tests/run.sh ]]; then
+		fail "$ver: guest completed"
+		[[ -f $ko ]] || echo "no module: $ko" | detail
+		[[ -f tools/tests/run.sh ]] || echo "no tools/tests/run.sh" | detail
+		skip "$ver: kernel log clean" "nothing booted"
+		continue
+	fi
+	args=(boot "$ver" --module "$ko" --script tools/tests/run.sh --tests tools/tests
+		--out "$out" --timeout "${MT_TIMEOUT:-600}")
+	[[ ! -d $BUILD/bin ]] || args+=(--bin "$BUILD/bin")
+	start=$SECONDS
+	"$VM" "${args[@]}" 2>&1 | detail
+	rc=${PIPESTATUS[0]}
+	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
+	guest_completed "$ver" "$out" "$rc"
+	log_clean "$ver" "$out"
+done
+
+echo "1..$count"
+summary="$passed passed, $failed failed"
+(( skipped == 0 )) || summary+=", $skipped skipped"
+echo "$summary"
+(( failed == 0 ))

@@ -1,0 +1,442 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under QEMU with a busybox initramfs holding the
+# malloc_test module and a test script; bring back the script's output and
+# the guest's kernel log.  Installs what it lacks with apt-get.
+set -euo pipefail
+
+TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly TOOLS
+readonly KERNELS=(6.1 6.12)
+# 6.1 is the release's own kernel, 6.12 comes from backports.
+# shellcheck source=/dev/null
+SUITE=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+readonly SUITE=${SUITE:-bookworm}
+readonly BPO=$SUITE-backports
+readonly BASE_PKGS=(qemu-system-x86 busybox-static cpio gzip linux-source-6.12 perl xz-utils sparse)
+readonly LINUX_SOURCE=/usr/src/linux-source-6.12.tar.xz
+# What checkpatch.pl reads beside itself.
+readonly CHECKPATCH_FILES=(scripts/checkpatch.pl scripts/spelling.txt
+	scripts/const_structs.checkpatch Documentation/dev-tools/checkpatch.rst)
+
+readonly CACHE=${MT_CACHE:-/var/cache/malloc_test}
+export DEBIAN_FRONTEND=noninteractive
+
+usage() {
+	cat <<EOF
+Usage: ${0##*/} COMMAND [ARGS]
+
+Commands:
+  setup [--refresh]   install what is missing: qemu-system-x86, busybox-static,
+                      cpio, linux-source-6.12, the headers of each kernel, and
+                      each kernel's vmlinuz (extracted into the cache, never
+                      installed into /boot).  --refresh resolves the kernel
+                      packages again (to pick up a newer ABI).
+  kernels             print the supported kernels: ${KERNELS[*]}
+  kdir VER            print the kernel headers build directory of VER
+  vmlinuz VER         print the path of VER's kernel image
+  checkpatch          print the path of checkpatch.pl (from linux-source-6.12)
+  boot VER --module KO --script FILE [options]
+                      boot VER with KO as /mt/malloc_test.ko and FILE as
+                      /mt/run.sh; exit 0 when the guest finished the script
+                      (whatever its exit status: see results.txt), 124 on
+                      timeout, 1 when the guest died before finishing.
+
+Options of boot:
+  --tests DIR         copied to /mt/tests (default: tools/tests if present)
+  --bin DIR           copied to /mt/bin, first in the guest's PATH
+  --out DIR           console.log, results.txt, dmesg.txt, qemu.log go here
+                      (default: a new directory under \${TMPDIR:-/tmp})
+  --timeout SEC       kill QEMU after SEC seconds (default 900; none when
+                      --interactive is given without --timeout)
+  --append "ARGS"     more kernel command line
+  --mem MB            guest memory (default 2048)
+  --smp N             guest CPUs (default 2)
+  --follow            copy the script's output to stdout while it runs
+  --interactive       console on this terminal; a shell after the script
+                      (exit it, or press Ctrl-A X, to power off)
+
+Guest serial ports: ttyS0 console -> console.log, ttyS1 script stdout and
+stderr -> results.txt (last line "MT-GUEST-DONE rc=N"), ttyS2 -> dmesg.txt.
+
+Environment: MT_CACHE (default /var/cache/malloc_test), MT_KVM=1 to
+use KVM when the host offers it (TCG otherwise).
+EOF
+}
+
+say() { echo "vm.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+known_kernel() {
+	local v
+	for v in "${KERNELS[@]}"; do
+		[[ $1 == "$v" ]] && return 0
+	done
+	die "unknown kernel '$1' (supported: ${KERNELS[*]})"
+}
+
+installed() {
+	[[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]
+}
+
+abi_file() { echo "$CACHE/kernel-$1/abi"; }
+
+# Is everything in place?  Reads only local files: no apt, no network.
+ready() {
+	local v abi p
+	for v in "${KERNELS[@]}"; do
+		abi=$(cat "$(abi_file "$v")" 2>/dev/null) || return 1
+		[[ -s $CACHE/kernel-$v/vmlinuz-$abi ]] || return 1
+		installed "linux-headers-$abi" || return 1
+	done
+	for p in "${BASE_PKGS[@]}"; do
+		installed "$p" || return 1
+	done
+	[[ -s $CACHE/checkpatch/scripts/checkpatch.pl &&
+	   ! $LINUX_SOURCE -nt $CACHE/checkpatch/scripts/checkpatch.pl ]]
+}
+
+need_root() {
+	(( EUID == 0 )) || die "$1 needs root (run 'sudo $0 setup' once)"
+}
+
+apt_update() {
+	[[ ${MT_APT_UPDATED:-0} == 1 ]] && return 0
+	# Failures of unrelated third-party sources must not stop us: what we
+	# need is checked when it is installed.
+	apt-get -q update >"$CACHE/apt-update.log" 2>&1 ||
+		say "apt-get update reported errors (ignored; see $CACHE/apt-update.log)"
+	export MT_APT_UPDATED=1
+}
+
+apt_install() {	# [apt-get options] PACKAGE...
+	if ! apt-get -y -q --no-install-recommends install "$@" \
+			>"$CACHE/apt-install.log" 2>&1; then
+		tail -n 20 "$CACHE/apt-install.log" >&2
+		die "apt-get install $* failed"
+	fi
+}
+
+ensure_backports_source() {
+	local f=/etc/apt/sources.list.d/backports.list
+	if ! grep -qsE "^[^#]*[[:space:]]$BPO([[:space:]]|$)" /etc/apt/sources.list \
+			/etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
+		echo "deb http://deb.debian.org/debian $BPO main" >>"$f"
+		say "added $BPO to $f"
+		MT_APT_UPDATED=0
+	fi
+}
+
+# First package named linux-image-* / linux-headers-* in the Depends of a
+# metapackage version.
+meta_depends() {	# PACKAGE=VERSION PREFIX
+	apt-cache show "$1" | awk -v pre="$2" '
+		/^Depends:/ {
+			sub(/^Depends: */, "")
+			n = split($0, dep, / *, */)
+			for (i = 1; i <= n; i++) {
+				split(dep[i], w, " ")
+				if (index(w[1], pre) == 1) { print w[1]; exit }
+			}
+		}'
+}
+
+# Print the ABI (e.g. 6.1.0-56-amd64) of kernel VER from apt's lists:
+# 6.1: the highest 6.1.x outside backports; 6.12: the 6.12.x of backports.
+resolve_abi() {	# VER
+	local ver=$1 v src best="" img hdr
+	while IFS='|' read -r _ v src; do
+		v=${v//[[:space:]]/}
+		[[ $src == *Packages && $v == "$ver".* ]] || continue
+		if [[ $ver == 6.12 ]]; then
+			[[ $src == *" $BPO/"* ]] || continue
+		else
+			[[ $src == *-backports/* ]] && continue
+		fi
+		if [[ -z $best ]] || dpkg --compare-versions "$v" gt "$best"; then
+			best=$v
+		fi
+	done < <(apt-cache madison linux-image-amd64)
+	[[ -n $best ]] || die "no linux-image-amd64 $ver.x in apt's lists"
+	img=$(meta_depends "linux-image-amd64=$best" linux-image-)
+	hdr=$(meta_depends "linux-headers-amd64=$best" linux-headers-)
+	[[ -n $img && ${hdr#linux-headers-} == "${img#linux-image-}" ]] ||
+		die "linux-image-amd64=$best: cannot tell its image and headers ('$img', '$hdr')"
+	echo "${img#linux-image-}"
+}
+
+# Extract boot/vmlinuz-ABI from the image package, without installing it.
+fetch_vmlinuz() {	# VER ABI
+	local dir=$CACHE/kernel-$1 tmp deb
+	mkdir -p "$dir"
+	tmp=$(mktemp -d "$CACHE/download.XXXXXX")
+	chmod 755 "$tmp"
+	if ! (cd "$tmp" && apt-get -q download "linux-image-$2") \
+			>"$CACHE/apt-download.log" 2>&1; then
+		rm -rf "$tmp"
+		tail -n 20 "$CACHE/apt-download.log" >&2
+		die "apt-get download linux-image-$2 failed"
+	fi
+	deb=("$tmp"/*.deb)
+	dpkg-deb --fsys-tarfile "${deb[0]}" |
+		tar -x -C "$tmp" "./boot/vmlinuz-$2"
+	mv "$tmp/boot/vmlinuz-$2" "$dir/vmlinuz-$2"
+	rm -rf "$tmp"
+	say "fetched vmlinuz-$2 into $dir"
+}
+
+extract_checkpatch() {
+	local tmp top
+	tmp=$(mktemp -d "$CACHE/checkpatch.XXXXXX")
+	chmod 755 "$tmp"
+	top=$(basename "$LINUX_SOURCE" .tar.xz)
+	tar -xJf "$LINUX_SOURCE" -C "$tmp" --touch --occurrence --strip-components=1 \
+		"${CHECKPATCH_FILES[@]/#/$top/}"
+	rm -rf "$CACHE/checkpatch"
+	mv "$tmp" "$CACHE/checkpatch"
+	say "extracted checkpatch.pl from $LINUX_SOURCE"
+}
+
+setup() {	# [--refresh]
+	local refresh=0 v p abi missing=()
+	local -A abis=()
+	case ${1:-} in
+	--refresh) refresh=1 ;;
+	"") ;;
+	*) die "setup: unknown argument '$1'" ;;
+	esac
+	# Only the first check is done without the lock: a user may use the
+	# cache root prepared, read-only.
+	(( refresh )) || ! ready || return 0
+	need_root "setup"
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/lock"
+	flock 9
+	(( refresh )) || ! ready || return 0
+
+	for v in "${KERNELS[@]}"; do
+		abi=$(cat "$(abi_file "$v")" 2>/dev/null) || abi=
+		if (( refresh )) || [[ -z $abi ]] || ! installed "linux-headers-$abi"; then
+			refresh=1
+		fi
+		abis[$v]=$abi
+	done
+	if (( refresh )); then
+		ensure_backports_source
+		apt_update
+		for v in "${KERNELS[@]}"; do
+			abis[$v]=$(resolve_abi "$v")
+		done
+	fi
+
+	for p in "${BASE_PKGS[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	if (( ${#missing[@]} )); then
+		apt_update
+		apt_install "${missing[@]}"
+		for p in "${missing[@]}"; do
+			say "installed $p"
+		done
+	fi
+	for v in "${KERNELS[@]}"; do
+		abi=${abis[$v]}
+		if ! installed "linux-headers-$abi"; then
+			apt_update
+			if [[ $v == 6.12 ]]; then
+				apt_install -t "$BPO" "linux-headers-$abi"
+			else
+				apt_install "linux-headers-$abi"
+			fi
+			say "installed linux-headers-$abi"
+		fi
+		[[ -s $CACHE/kernel-$v/vmlinuz-$abi ]] || fetch_vmlinuz "$v" "$abi"
+		echo "$abi" >"$(abi_file "$v")"
+	done
+	if [[ ! -s $CACHE/checkpatch/scripts/checkpatch.pl ||
+	      $LINUX_SOURCE -nt $CACHE/checkpatch/scripts/checkpatch.pl ]]; then
+		extract_checkpatch
+	fi
+	exec 9>&-
+}
+
+kernel_abi() {	# VER
+	known_kernel "$1"
+	setup
+	cat "$(abi_file "$1")"
+}
+
+kdir() {
+	local abi
+	abi=$(kernel_abi "$1")
+	echo "/usr/src/linux-headers-$abi"
+}
+
+vmlinuz() {
+	local abi
+	abi=$(kernel_abi "$1")
+	echo "$CACHE/kernel-$1/vmlinuz-$abi"
+}
+
+# A QEMU option value: commas are doubled.
+qarg() { echo "${1//,/,,}"; }
+
+use_kvm() {
+	[[ ${MT_KVM:-0} == 1 ]] && grep -qwE 'vmx|svm' /proc/cpuinfo &&
+		{ : <>/dev/kvm; } 2>/dev/null
+}
+
+boot() {
+	local ver="" ko="" script="" tests="" bin="" out="" timeout="" append=""
+	local mem=2048 smp=2 interactive=0 follow=0 image work root rc=0 line
+	local qemu_pid="" start
+	ver=${1:-}
+	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${KERNELS[*]})"
+	shift
+	known_kernel "$ver"
+	while (( $# )); do
+		case $1 in
+		--module|--script|--tests|--bin|--out|--timeout|--append|--mem|--smp)
+			(( $# >= 2 )) || die "boot: $1 needs a value"
+			case $1 in
+			--module) ko=$2 ;;
+			--script) script=$2 ;;
+			--tests) tests=$2 ;;
+			--bin) bin=$2 ;;
+			--out) out=$2 ;;
+			--timeout) timeout=$2 ;;
+			--append) append=$2 ;;
+			--mem) mem=$2 ;;
+			--smp) smp=$2 ;;
+			esac
+			shift 2 ;;
+		--interactive) interactive=1; shift ;;
+		--follow) follow=1; shift ;;
+		-h|--help) usage; exit 0 ;;
+		*) die "boot: unknown option '$1'" ;;
+		esac
+	done
+	[[ -n $ko ]] || die "boot: --module is required"
+	[[ -n $script ]] || die "boot: --script is required"
+	[[ -f $ko ]] || die "boot: no module $ko"
+	[[ -f $script ]] || die "boot: no script $script"
+	[[ -z $tests || -d $tests ]] || die "boot: no directory $tests"
+	[[ -z $bin || -d $bin ]] || die "boot: no directory $bin"
+	[[ -n $tests || ! -d $TOOLS/tests ]] || tests=$TOOLS/tests
+	if [[ -z $timeout ]] && (( !interactive )); then
+		timeout=900
+	fi
+	[[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "boot: bad --timeout '$timeout'"
+	[[ $mem =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] || die "boot: bad --mem or --smp"
+	image=$(vmlinuz "$ver")
+
+	if [[ -z $out ]]; then
+		out=$(mktemp -d "${TMPDIR:-/tmp}/mt-vm-$ver.XXXXXX")
+		(( interactive )) || say "output in $out"
+	fi
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd)
+	rm -f "$out"/{console.log,results.txt,dmesg.txt,qemu.log}
+	touch "$out"/{console.log,results.txt,dmesg.txt}
+
+	work=$(mktemp -d "${TMPDIR:-/tmp}/mt-initrd.XXXXXX")
+	# shellcheck disable=SC2064 # expand $work now
+	trap "rm -rf '$work'" EXIT
+	root=$work/root
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,mt/tests,mt/bin}
+	cp /bin/busybox "$root/bin/busybox"
+	install -m 0755 "$TOOLS/init" "$root/init"
+	install -m 0644 "$ko" "$root/mt/malloc_test.ko"
+	install -m 0755 "$script" "$root/mt/run.sh"
+	[[ -z $tests ]] || cp -a "$tests/." "$root/mt/tests/"
+	[[ -z $bin ]] || cp -a "$bin/." "$root/mt/bin/"
+	echo "$ver" >"$root/mt/kver"
+	# The kernel opens /dev/console for /init before devtmpfs is mounted.
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	(cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$work/initrd.gz"
+
+	local -a qemu=(qemu-system-x86_64)
+	if use_kvm; then
+		qemu+=(-accel kvm -cpu host)
+	else
+		qemu+=(-accel tcg -cpu max)
+	fi
+	qemu+=(-m "$mem" -smp "$smp" -nographic -nodefaults -no-reboot
+		-monitor none -nic none
+		-kernel "$(qarg "$image")" -initrd "$(qarg "$work/initrd.gz")"
+		-append "console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 mt.interactive=$interactive${append:+ $append}")
+	if (( interactive )); then
+		qemu+=(-serial mon:stdio)
+	else
+		qemu+=(-serial "file:$(qarg "$out/console.log")")
+	fi
+	qemu+=(-serial "file:$(qarg "$out/results.txt")"
+		-serial "file:$(qarg "$out/dmesg.txt")")
+
+	start=$SECONDS
+	if (( interactive )); then
+		if [[ -n $timeout ]]; then
+			timeout --foreground "$timeout" "${qemu[@]}" 2>"$out/qemu.log" || rc=$?
+		else
+			"${qemu[@]}" 2>"$out/qemu.log" || rc=$?
+		fi
+		# The firmware turned line wrapping off on this terminal.
+		[[ ! -t 1 ]] || printf '\e[?7h'
+	else
+		timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+		qemu_pid=$!
+		# shellcheck disable=SC2064 # expand the pids now
+		trap "kill $qemu_pid 2>/dev/null || true; rm -rf '$work'" EXIT
+		trap 'exit 130' INT TERM
+		if (( follow )); then
+			tail -n +1 -f --pid="$qemu_pid" "$out/results.txt" || true
+		fi
+		wait "$qemu_pid" || rc=$?
+	fi
+
+	line=$(grep -a '^MT-GUEST-DONE rc=' "$out/results.txt" | tr -d '\r' | tail -n 1) || true
+	if [[ -n $line ]]; then
+		[[ $line == "MT-GUEST-DONE rc=0" ]] ||
+			say "$ver: the guest script exited with ${line#MT-GUEST-DONE }"
+		return 0
+	fi
+	if (( rc == 124 || rc == 137 )); then
+		say "$ver: timed out after $timeout s; the guest did not finish"
+		rc=124
+	else
+		say "$ver: the guest stopped after $((SECONDS - start)) s before finishing its script (qemu status $rc)"
+		rc=1
+	fi
+	if (( !interactive )); then
+		say "last lines of $out/console.log:"
+		tail -n 40 "$out/console.log" | tr -d '\r' >&2
+	fi
+	[[ ! -s $out/qemu.log ]] || { say "qemu said:"; tail -n 5 "$out/qemu.log" >&2; }
+	return "$rc"
+}
+
+checkpatch() {
+	setup
+	echo "$CACHE/checkpatch/scripts/checkpatch.pl"
+}
+
+main() {
+	local cmd=${1:-}
+	(( $# )) && shift
+	case $cmd in
+	setup) setup "$@" ;;
+	kernels) echo "${KERNELS[*]}" ;;
+	kdir|vmlinuz)
+		(( $# == 1 )) || die "usage: ${0##*/} $cmd VER"
+		"$cmd" "$1" ;;
+	checkpatch) checkpatch ;;
+	boot) boot "$@" ;;
+	-h|--help|help) usage ;;
+	"") usage >&2; exit 2 ;;
+	*) say "unknown command '$cmd'"; usage >&2; exit 2 ;;
+	esac
+}
+
+main "$@"
