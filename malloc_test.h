@@ -261,12 +261,14 @@ struct mt_cmd {
  * struct mt_cmd_ctx - one open command file
  * @cmd: the command the file runs
  * @lock: serialises commands and reads on this open file
+ * @fresh: @res holds an answer not read yet: the next read starts at 0
  * @len: bytes in @res
  * @res: the answer to the last command, read back on the same file
  */
 struct mt_cmd_ctx {
 	const struct mt_cmd *cmd;
-	struct mutex lock;	/* protects @len and @res */
+	struct mutex lock;	/* protects @fresh, @len and @res */
+	bool fresh;
 	size_t len;
 	char res[MT_RESULT_MAX];
 };

@@ -6,7 +6,8 @@
  * kept with the open file and read back from it, so that each writer
  * gets the answer to its own command: before any write, a read gives
  * the command's usage; after a refused write, "error: " and the reason.
- * A write resets the file position so the answer is read from its start.
+ * A new answer is read from its start: the VFS keeps the file position
+ * of a failed write as it was, so the read, not the write, rewinds.
  *
  * mem_used, mem_test_list and tests/ID/stats are seq_files.
  */
@@ -62,7 +63,7 @@ static ssize_t mt_cmd_write(struct file *file, const char __user *ubuf,
 		return 0;
 	if (mutex_lock_interruptible(&ctx->lock))
 		return -EINTR;
-	*ppos = 0;
+	ctx->fresh = true;
 	if (count >= PAGE_SIZE) {
 		ret = mt_refuse(ctx, -EINVAL,
 				"command of %zu bytes: at most %lu", count,
@@ -92,6 +93,10 @@ static ssize_t mt_cmd_read(struct file *file, char __user *ubuf,
 
 	if (mutex_lock_interruptible(&ctx->lock))
 		return -EINTR;
+	if (ctx->fresh) {
+		*ppos = 0;
+		ctx->fresh = false;
+	}
 	ret = simple_read_from_buffer(ubuf, count, ppos, ctx->res, ctx->len);
 	mutex_unlock(&ctx->lock);
 	return ret;
