@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# 65-params.sh - the module parameters changed at run time: valid values
+# are taken, invalid ones refused with the old value kept, and they act
+# (max_bytes in mem_used, alloc as the default allocator).
+# Expects: nothing kept, no test.  Leaves: the same, parameters at their
+# defaults.
+
+# param_case NAME VALUE SHOWN: writing VALUE is accepted and reads SHOWN
+param_case() {
+	setparam "$1" "$2"
+	param _pv "$1"
+	if [ "$MT_RC" = 0 ] && [ "x$_pv" = "x$3" ]; then
+		pass "$1 = '$2' is taken (reads '$3')"
+	else
+		fail "$1 = '$2' is taken (reads '$3')" "write status $MT_RC $MT_ERR, reads '$_pv'"
+	fi
+}
+
+# param_bad NAME VALUE: writing VALUE is refused and the value stays
+param_bad() {
+	param _p0 "$1"
+	setparam "$1" "$2"
+	param _pv "$1"
+	if [ "$MT_RC" != 0 ] && [ -n "$_p0" ] && [ "x$_pv" = "x$_p0" ]; then
+		pass "$1 = '$2' is refused, $1 stays '$_p0'"
+	else
+		fail "$1 = '$2' is refused, $1 stays '$_p0'" "write status $MT_RC $MT_ERR, reads '$_pv'"
+	fi
+}
+
+param_case check_content 1 Y
+param_bad check_content maybe
+param_case check_content 0 N
+
+param_case realloc_p 50 50
+param_bad realloc_p 91
+param_bad realloc_p -1
+param_bad realloc_p abc
+param_case realloc_p 90 90
+param_case realloc_p 0 0
+
+param_bad max_bytes 0
+param_bad max_bytes abc
+param_bad max_bytes -1
+param_case max_bytes 1048576 1048576
+used v max_bytes
+check_eq "mem_used's max_bytes follows the parameter" "$v" 1048576
+param_case max_bytes "$DEF_MAX_BYTES" "$DEF_MAX_BYTES"
+
+param_case seed 12345 12345
+param_bad seed abc
+param_case seed 0 0
+
+param_case alloc vmalloc vmalloc
+param_bad alloc slab
+param_case alloc kmalloc kmalloc
+# The default allocator is the parameter's: 5 MiB is above kmalloc's
+# maximum, so refused with alloc = kmalloc, unless alloc= says otherwise.
+refuse EINVAL mem_alloc 5 m
+mtw mem_alloc 5 m alloc=vmalloc
+check_eq "with alloc = kmalloc, mem_alloc '5 m alloc=vmalloc' is accepted" "$MT_RC" 0 "$(mt_evidence)"
+mtw mem_free
+param_case alloc vmalloc vmalloc
+mi vm0 VmallocUsed
+mtw mem_alloc 5 m
+mi vm1 VmallocUsed
+expect "refused: $(mt_evidence)" [ "$MT_RC" = 0 ]
+expect_range "VmallocUsed rise (bytes)" $(((vm1 - vm0) * 1024)) $((5242880 - 262144)) $((5242880 + 4194304))
+verdict "with alloc = vmalloc, mem_alloc '5 m' is accepted and VmallocUsed rises by 5 MiB"
+mtw mem_free
+param_case alloc kvmalloc kvmalloc

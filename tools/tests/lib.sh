@@ -1,0 +1,540 @@
+# SPDX-License-Identifier: GPL-2.0
+# lib.sh - KTAP helpers shared by the malloc_test guest suite.
+#
+# Sourced by run.sh; plain busybox ash, no bash-isms.  The helpers avoid
+# forks where they are called often (TCG makes every fork expensive): keys
+# are read with the read builtin, never with awk.
+#
+# Conventions:
+#   - one KTAP result line per check: pass/fail/skip or one of the check_*
+#     helpers; a failing check prints its evidence as "# " lines;
+#   - mtw FILE WORDS... writes one command on a fresh fd of FILE and reads
+#     the result back on the same fd: MT_RC (0 when the write was
+#     accepted), MT_ERR (the shell's "write error: ..." text), MT_OUT;
+#   - expect/verdict gather several conditions into one check.
+
+D=${MT_DEBUGFS:-/sys/kernel/debug/malloc_test}
+P=${MT_PARAMS:-/sys/module/malloc_test/parameters}
+KO=${MT_MODULE:-/mt/malloc_test.ko}
+KVER=$(cat /mt/kver 2>/dev/null)
+MT_TMP=${MT_TMP:-/tmp/mt-suite}
+NL='
+'
+rm -rf "$MT_TMP"
+mkdir -p "$MT_TMP"
+[ -c /dev/kmsg ] || mknod /dev/kmsg c 1 11 2>/dev/null
+
+KTAP_N=0
+KTAP_PASS=0
+KTAP_FAIL=0
+KTAP_SKIP=0
+
+# The texts the C library gives the errnos the module returns.
+E_EINVAL="Invalid argument"
+E_ENOENT="No such file or directory"
+E_ENOSPC="No space left on device"
+E_ENOMEM="Cannot allocate memory"
+
+# ---------------------------------------------------------------- KTAP ---
+
+ktap_start() {
+	echo "KTAP version 1"
+}
+
+# diag TEXT...: every line of TEXT as a "# " line
+diag() {
+	_dl=$*
+	while :; do
+		echo "# ${_dl%%"$NL"*}"
+		case $_dl in
+		*"$NL"*) _dl=${_dl#*"$NL"} ;;
+		*) break ;;
+		esac
+	done
+}
+
+pass() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_PASS=$((KTAP_PASS + 1))
+	echo "ok $KTAP_N - $1"
+}
+
+# fail DESC [EVIDENCE...]
+fail() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_FAIL=$((KTAP_FAIL + 1))
+	echo "not ok $KTAP_N - $1"
+	shift
+	for _fl in "$@"; do
+		diag "$_fl"
+	done
+}
+
+# skip DESC REASON
+skip() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_SKIP=$((KTAP_SKIP + 1))
+	echo "ok $KTAP_N - $1 # SKIP $2"
+}
+
+ktap_finish() {
+	echo "1..$KTAP_N"
+	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL skip:$KTAP_SKIP"
+}
+
+# check DESC CMD...: passes when CMD succeeds
+check() {
+	_cd=$1
+	shift
+	if "$@"; then
+		pass "$_cd"
+	else
+		fail "$_cd" "failed: $*"
+	fi
+}
+
+# check_eq DESC GOT WANT [EVIDENCE...]
+check_eq() {
+	if [ "x$2" = "x$3" ]; then
+		pass "$1"
+	else
+		_cd=$1 _cg=$2 _cw=$3
+		shift 3
+		fail "$_cd" "got:      '$_cg'" "expected: '$_cw'" "$@"
+	fi
+}
+
+# check_range DESC VAL LO HI [EVIDENCE...]: LO <= VAL <= HI, integers
+check_range() {
+	if isnum "$2" && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+		pass "$1"
+	else
+		_cd=$1 _cg=$2 _cl=$3 _ch=$4
+		shift 4
+		fail "$_cd" "got: '$_cg', expected in $_cl..$_ch" "$@"
+	fi
+}
+
+# expect MSG CMD...: notes MSG for the next verdict when CMD fails
+_E=
+expect() {
+	_em=$1
+	shift
+	"$@" || _E="$_E$_em$NL"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "x$2" = "x$3" ] || _E="$_E$1: got '$2', expected '$3'$NL"
+}
+
+# expect_range WHAT VAL LO HI
+expect_range() {
+	if ! isnum "$2" || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+		_E="$_E$1: got '$2', expected in $3..$4$NL"
+	fi
+}
+
+# verdict DESC [EVIDENCE...]: one result line for what expect gathered
+verdict() {
+	if [ -z "$_E" ]; then
+		pass "$1"
+	else
+		_vd=$1
+		shift
+		fail "$_vd" "${_E%"$NL"}" "$@"
+	fi
+	_E=
+}
+
+# ----------------------------------------------------------- utilities ---
+
+isnum() {
+	case ${1#-} in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+	return 0
+}
+
+# now_ms: milliseconds since boot
+now_ms() {
+	read -r _up _ </proc/uptime
+	_s=${_up%.*}
+	_c=${_up#*.}
+	echo $((_s * 1000 + ${_c#0} * 10))
+}
+
+# nowv VAR: the same without a fork
+nowv() {
+	read -r _up _ </proc/uptime
+	_s=${_up%.*}
+	_c=${_up#*.}
+	eval "$1=$((_s * 1000 + ${_c#0} * 10))"
+}
+
+# slurp VAR FILE: the whole FILE (trailing newline dropped), or '' if it
+# cannot be read
+slurp() {
+	_t=
+	if [ -r "$2" ]; then
+		while IFS= read -r _l || [ -n "$_l" ]; do
+			_t="$_t$_l$NL"
+		done <"$2"
+	fi
+	eval "$1=\${_t%\"\$NL\"}"
+}
+
+# skey VAR TEXT KEY: the value of the line "KEY: value" of TEXT ('' if
+# none, NaN if it is neither a number nor a lower-case word)
+skey() {
+	_v=
+	_sr=$2
+	while [ -n "$_sr" ]; do
+		_l=${_sr%%"$NL"*}
+		case $_sr in
+		*"$NL"*) _sr=${_sr#*"$NL"} ;;
+		*) _sr= ;;
+		esac
+		case $_l in
+		"$3: "*)
+			_v=${_l#"$3: "}
+			break
+			;;
+		esac
+	done
+	# A value that is neither a number nor a plain word would abort the
+	# shell if it reached $((...)): make it NaN (0 in arithmetic).
+	if ! isnum "$_v"; then
+		case $_v in
+		*[!a-z_]*) _v=NaN ;;
+		esac
+	fi
+	eval "$1=\$_v"
+}
+
+# fkey VAR FILE KEY: the value of KEY in FILE
+fkey() {
+	slurp _fk "$2"
+	skey "$1" "$_fk" "$3"
+}
+
+# used VAR KEY: the value of KEY in mem_used
+used() {
+	fkey "$1" "$D/mem_used" "$2"
+}
+
+# stat VAR ID KEY: KEY in tests/ID/stats
+tstat() {
+	fkey "$1" "$D/tests/$2/stats" "$3"
+}
+
+# block VAR ID: the block of test ID in mem_test_list ('' if none)
+block() {
+	slurp _bl "$D/mem_test_list"
+	_b=
+	_cur=
+	_rest=$_bl$NL
+	while [ -n "$_rest" ]; do
+		_l=${_rest%%"$NL"*}
+		_rest=${_rest#*"$NL"}
+		if [ -z "$_l" ]; then
+			skey _bid "$_cur" id
+			if [ "x$_bid" = "x$2" ]; then
+				_b=$_cur
+				break
+			fi
+			_cur=
+			continue
+		fi
+		_cur=${_cur:+$_cur$NL}$_l
+	done
+	if [ -z "$_b" ] && [ -n "$_cur" ]; then
+		skey _bid "$_cur" id
+		[ "x$_bid" = "x$2" ] && _b=$_cur
+	fi
+	eval "$1=\$_b"
+}
+
+# list_ids VAR: the ids in mem_test_list, space separated, in list order
+list_ids() {
+	slurp _li "$D/mem_test_list"
+	_ids=
+	_lr=$_li
+	while [ -n "$_lr" ]; do
+		_l=${_lr%%"$NL"*}
+		case $_lr in
+		*"$NL"*) _lr=${_lr#*"$NL"} ;;
+		*) _lr= ;;
+		esac
+		case $_l in
+		"id: "*) _ids="$_ids${_ids:+ }${_l#id: }" ;;
+		esac
+	done
+	eval "$1=\$_ids"
+}
+
+# mi VAR FIELD: FIELD of /proc/meminfo, in kB
+mi() {
+	_v=
+	while read -r _k _n _; do
+		if [ "$_k" = "$2:" ]; then
+			_v=$_n
+			break
+		fi
+	done </proc/meminfo
+	eval "$1=\$_v"
+}
+
+# param VAR NAME: the module parameter NAME
+param() {
+	_v=
+	[ -r "$P/$2" ] && read -r _v <"$P/$2"
+	eval "$1=\$_v"
+}
+
+# setparam NAME VALUE: writes VALUE; MT_RC, MT_ERR as for mtw
+setparam() {
+	MT_RC=255
+	MT_ERR=
+	: >"$MT_TMP/err"
+	{
+		echo "$2" >&3 2>"$MT_TMP/err"
+		MT_RC=$?
+	} 2>"$MT_TMP/openerr" 3>"$P/$1"
+	read -r MT_ERR <"$MT_TMP/err"
+	[ "$MT_RC" = 255 ] && read -r MT_ERR <"$MT_TMP/openerr"
+	return "$MT_RC"
+}
+
+# mtw FILE WORDS...: writes "WORDS\n" in one write() on a fresh read-write
+# fd of $D/FILE, then reads the result back on the same fd.
+# Sets MT_RC (0: accepted), MT_ERR, MT_OUT; returns MT_RC.
+mtw() {
+	_f=$D/$1
+	shift
+	MT_RC=255
+	MT_ERR=
+	MT_OUT=
+	: >"$MT_TMP/err"
+	{
+		echo "$*" >&3 2>"$MT_TMP/err"
+		MT_RC=$?
+		MT_OUT=
+		while IFS= read -r _l <&3 || [ -n "$_l" ]; do
+			MT_OUT="$MT_OUT$_l$NL"
+		done
+		MT_OUT=${MT_OUT%"$NL"}
+	} 2>"$MT_TMP/openerr" 3<>"$_f"
+	read -r MT_ERR <"$MT_TMP/err"
+	[ "$MT_RC" = 255 ] && read -r MT_ERR <"$MT_TMP/openerr"
+	return "$MT_RC"
+}
+
+# mtw_raw FILE STRING: like mtw, but writes STRING as it is (printf %s),
+# no newline added
+mtw_raw() {
+	_f=$D/$1
+	MT_RC=255
+	MT_ERR=
+	MT_OUT=
+	: >"$MT_TMP/err"
+	{
+		printf '%s' "$2" >&3 2>"$MT_TMP/err"
+		MT_RC=$?
+		MT_OUT=
+		while IFS= read -r _l <&3 || [ -n "$_l" ]; do
+			MT_OUT="$MT_OUT$_l$NL"
+		done
+		MT_OUT=${MT_OUT%"$NL"}
+	} 2>"$MT_TMP/openerr" 3<>"$_f"
+	read -r MT_ERR <"$MT_TMP/err"
+	[ "$MT_RC" = 255 ] && read -r MT_ERR <"$MT_TMP/openerr"
+	return "$MT_RC"
+}
+
+# mtw_wo FILE WORDS...: a write on a write-only fd (mem_test_destroy_all),
+# nothing read back.  Sets MT_RC, MT_ERR.
+mtw_wo() {
+	_f=$D/$1
+	shift
+	MT_RC=255
+	MT_ERR=
+	MT_OUT=
+	: >"$MT_TMP/err"
+	{
+		echo "$*" >&3 2>"$MT_TMP/err"
+		MT_RC=$?
+	} 2>"$MT_TMP/openerr" 3>"$_f"
+	read -r MT_ERR <"$MT_TMP/err"
+	[ "$MT_RC" = 255 ] && read -r MT_ERR <"$MT_TMP/openerr"
+	return "$MT_RC"
+}
+
+# mt_evidence: the last command's outcome, for a failing check
+mt_evidence() {
+	echo "write status $MT_RC${MT_ERR:+ ($MT_ERR)}, read back: '$MT_OUT'"
+}
+
+# do_ok DESC FILE WORDS...: one check that the command is accepted and its
+# result is empty
+do_ok() {
+	_dd=$1
+	shift
+	mtw "$@"
+	if [ "$MT_RC" = 0 ] && [ -z "$MT_OUT" ]; then
+		pass "$_dd"
+	else
+		fail "$_dd" "$(mt_evidence)"
+	fi
+}
+
+# run_ok FILE WORDS...: run a command that must succeed (no check line of
+# its own); prints the evidence and returns 1 when it does not
+run_ok() {
+	if mtw "$@"; then
+		return 0
+	fi
+	diag "command '$*' failed: $(mt_evidence)"
+	return 1
+}
+
+# ------------------------------------------------------------- kernel log ---
+
+MARK_N=0
+MARK=
+
+# kmark: puts a marker into the kernel log; ksince gives what came after
+kmark() {
+	MARK_N=$((MARK_N + 1))
+	MARK="mt-suite-mark-$$-$MARK_N"
+	echo "$MARK" >/dev/kmsg 2>/dev/null
+	return 0
+}
+
+# ksince: the kernel log since the last kmark
+ksince() {
+	dmesg | sed -n "/$MARK\$/,\$p" | sed 1d
+}
+
+# klog_has PATTERN: the kernel log since the last kmark has a line matching
+# the extended regular expression PATTERN
+klog_has() {
+	ksince | grep -Eq -- "$1"
+}
+
+# ------------------------------------------------------------ refusals ---
+
+# State compared around refusals: mem_used, the test list, the tests dir.
+state() {
+	slurp _su "$D/mem_used"
+	slurp _sl "$D/mem_test_list"
+	_sd=$(ls "$D/tests" 2>&1)
+	eval "$1=\"\$_su\$NL--\$NL\$_sl\$NL--\$NL\$_sd\""
+}
+
+errno_text() {
+	eval "echo \"\$E_$1\""
+}
+
+# refuse ERRNO FILE WORDS...: one check that the command is refused with
+# ERRNO (EINVAL, ENOENT, ENOSPC, ENOMEM), that "error: <reason>" is read
+# back on the same fd, that nothing changed (mem_used, mem_test_list,
+# tests/) and that the kernel log says why ("malloc_test:" and the file).
+# R_DESC, when set, replaces the command text in the description;
+# R_RAW=1 writes the words with printf (no newline added).
+# The module rate-limits its refusal messages: when the log line is
+# missing, the check waits for the rate-limit interval and tries again
+# once (a refusal changes nothing, so the retry is harmless).
+refuse() {
+	_rerr=$1
+	_rfile=$2
+	shift 2
+	_rwords=$*
+	_rdesc=${R_DESC:-"'$_rwords'"}
+	_rdesc="$_rfile $_rdesc refused with $_rerr"
+	_rwant=$(errno_text "$_rerr")
+	state _rbefore
+	_rtry=0
+	while :; do
+		kmark
+		if [ "$_rfile" = mem_test_destroy_all ]; then
+			mtw_wo "$_rfile" "$_rwords"
+		elif [ "${R_RAW:-0}" = 1 ]; then
+			mtw_raw "$_rfile" "$_rwords"
+		else
+			mtw "$_rfile" "$_rwords"
+		fi
+		state _rafter
+		_E=
+		expect "write accepted, expected $_rerr: $(mt_evidence)" [ "$MT_RC" != 0 ]
+		case $MT_ERR in
+		*"$_rwant"*) ;;
+		*) [ "$MT_RC" != 0 ] && _E="${_E}wrong errno: '$MT_ERR', expected '$_rwant'$NL" ;;
+		esac
+		if [ "$_rfile" != mem_test_destroy_all ]; then
+			case $MT_OUT in
+			"error: "?*"$NL"* | "error: ") _E="${_E}read back is not one 'error: <reason>' line: '$MT_OUT'$NL" ;;
+			"error: "?*) ;;
+			*) _E="${_E}read back is not 'error: <reason>': '$MT_OUT'$NL" ;;
+			esac
+		fi
+		[ "x$_rbefore" = "x$_rafter" ] || _E="${_E}state changed:$NL$_rbefore${NL}became$NL$_rafter$NL"
+		if klog_has "malloc_test:.*$_rfile"; then
+			break
+		fi
+		# Retry only a refusal that was right but for its log line.
+		if [ $_rtry = 1 ] || [ -n "$_E" ]; then
+			_E="${_E}no 'malloc_test: ... $_rfile' line in the kernel log (even after a rate-limit pause); log since the command:$NL$(ksince | tail -5)$NL"
+			break
+		fi
+		_rtry=1
+		diag "no log line for $_rfile yet: waiting out the rate limit, then once more"
+		sleep 5.2
+	done
+	verdict "$_rdesc"
+	R_DESC=
+	R_RAW=
+}
+
+# ----------------------------------------------------------- waiting ---
+
+# wait_until TIMEOUT_MS CMD...: polls CMD every 100 ms; 0 when it succeeded
+# (gives up at once when the module's directory is gone)
+wait_until() {
+	nowv _wend
+	_wend=$((_wend + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ -d "$D" ] || return 1
+		nowv _wnow
+		[ "$_wnow" -ge "$_wend" ] && return 1
+		sleep 0.1
+	done
+}
+
+# state_is ID STATE: tests/ID/stats says state STATE
+state_is() {
+	tstat _st "$1" state
+	[ "x$_st" = "x$2" ]
+}
+
+# loaded: the module is in /proc/modules
+loaded() {
+	while read -r _m _; do
+		[ "$_m" = malloc_test ] && return 0
+	done </proc/modules
+	return 1
+}
+
+# unload: rmmod until it is gone (a lingering fd can delay it)
+unload() {
+	_ui=0
+	while loaded; do
+		rmmod malloc_test 2>"$MT_TMP/rmmod" && return 0
+		_ui=$((_ui + 1))
+		[ $_ui -ge 50 ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
