@@ -323,7 +323,8 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	if (!mt_pool_take_random(&o->pool, &c))
 		return -ENOENT;
 	old = c.size;
-	want = min(want, old + room);
+	if (want > old && want - old > room)
+		want = old + room;
 	if (want > mt_allocators[c.kind].max_size) {
 		ret = -E2BIG;
 		goto out_put;
