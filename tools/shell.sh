@@ -5,5 +5,5 @@ cat <<'MSG'
 malloc_test is loaded; its files are in /sys/kernel/debug/malloc_test/.
   echo "10 k" > /sys/kernel/debug/malloc_test/mem_alloc
   cat /sys/kernel/debug/malloc_test/mem_used
-End the VM with: reboot -f
+Leave the shell (exit) to power the VM off.
 MSG
