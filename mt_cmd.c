@@ -364,7 +364,9 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, char *buf)
 	return 0;
 }
 
-static int mt_parse_id(struct mt_cmd_ctx *ctx, char *buf, u32 *id)
+/* mem_test_stop and mem_test_destroy: ID, then @op on that test. */
+static int mt_cmd_test_op(struct mt_cmd_ctx *ctx, char *buf,
+			  int (*op)(u32 id), const char *done)
 {
 	static const struct mt_syntax syn = { .min_args = 1, .max_args = 1 };
 	struct mt_args a;
@@ -373,40 +375,21 @@ static int mt_parse_id(struct mt_cmd_ctx *ctx, char *buf, u32 *id)
 	ret = mt_parse_cmd(ctx, buf, &syn, &a);
 	if (ret)
 		return ret;
-	if (!a.val[0] || a.val[0] > U32_MAX)
+	if (!a.val[0] || a.val[0] > U32_MAX || op(a.val[0]))
 		return mt_refuse(ctx, -ENOENT, "no test with id %llu", a.val[0]);
-	*id = a.val[0];
+	ctx->len = 0;
+	pr_info("%s: test %llu %s\n", ctx->cmd->name, a.val[0], done);
 	return 0;
 }
 
 static int mt_cmd_test_stop(struct mt_cmd_ctx *ctx, char *buf)
 {
-	u32 id;
-	int ret;
-
-	ret = mt_parse_id(ctx, buf, &id);
-	if (ret)
-		return ret;
-	if (mt_test_stop(id))
-		return mt_refuse(ctx, -ENOENT, "no test with id %u", id);
-	ctx->len = 0;
-	pr_info("%s: test %u stopped\n", ctx->cmd->name, id);
-	return 0;
+	return mt_cmd_test_op(ctx, buf, mt_test_stop, "stopped");
 }
 
 static int mt_cmd_test_destroy(struct mt_cmd_ctx *ctx, char *buf)
 {
-	u32 id;
-	int ret;
-
-	ret = mt_parse_id(ctx, buf, &id);
-	if (ret)
-		return ret;
-	if (mt_test_destroy(id))
-		return mt_refuse(ctx, -ENOENT, "no test with id %u", id);
-	ctx->len = 0;
-	pr_info("%s: test %u destroyed\n", ctx->cmd->name, id);
-	return 0;
+	return mt_cmd_test_op(ctx, buf, mt_test_destroy, "destroyed");
 }
 
 static int mt_cmd_test_destroy_all(struct mt_cmd_ctx *ctx, char *buf)

@@ -36,12 +36,17 @@ w_rnd() {
 	echo "${_bad:-OK}" >"$MT_W/w.rnd"
 }
 
-w_realloc() {
+# w_sum NAME COUNT FILE WORDS...: COUNT times the command, summing the
+# answers into w.NAME.sum
+w_sum() {
+	_name=$1
+	_count=$2
+	shift 2
 	_bad=
 	_sum=0
 	_i=0
-	while [ $_i -lt $N ]; do
-		mtw mem_realloc 500
+	while [ $_i -lt "$_count" ]; do
+		mtw "$@"
 		if [ "$MT_RC" = 0 ] && isnum "$MT_OUT"; then
 			_sum=$((_sum + MT_OUT))
 		else
@@ -49,8 +54,8 @@ w_realloc() {
 		fi
 		_i=$((_i + 1))
 	done
-	echo "${_bad:-OK}" >"$MT_W/w.realloc"
-	echo "$_sum" >"$MT_W/w.realloc.sum"
+	echo "${_bad:-OK}" >"$MT_W/w.$_name"
+	echo "$_sum" >"$MT_W/w.$_name.sum"
 }
 
 w_tests() {
@@ -85,23 +90,6 @@ w_read() {
 	echo "${_bad:-OK}" >"$MT_W/w.read"
 }
 
-w_free() { # NAME
-	_bad=
-	_sum=0
-	_i=0
-	while [ $_i -lt 20 ]; do
-		mtw mem_free 1000
-		if [ "$MT_RC" = 0 ] && isnum "$MT_OUT"; then
-			_sum=$((_sum + MT_OUT))
-		else
-			_bad="$_bad [$_i: $(mt_evidence)]"
-		fi
-		_i=$((_i + 1))
-	done
-	echo "${_bad:-OK}" >"$MT_W/w.$1"
-	echo "$_sum" >"$MT_W/w.$1.sum"
-}
-
 # report NAME DESC
 report() {
 	_r=
@@ -119,7 +107,7 @@ nowv t0
 (MT_TMP=$MT_W/wa w_alloc a1 1000) &
 (MT_TMP=$MT_W/wb w_alloc a3k 3 k alloc=vmalloc) &
 (MT_TMP=$MT_W/wc w_rnd) &
-(MT_TMP=$MT_W/wd w_realloc) &
+(MT_TMP=$MT_W/wd w_sum realloc "$N" mem_realloc 500) &
 (MT_TMP=$MT_W/we w_tests) &
 (MT_TMP=$MT_W/wf w_read) &
 wait
@@ -147,9 +135,9 @@ used tb test_bytes
 check_eq "no test left, test_bytes 0" "$l$tb" 0
 
 # Three freers at once.
-(MT_TMP=$MT_W/f1 w_free f1) &
-(MT_TMP=$MT_W/f2 w_free f2) &
-(MT_TMP=$MT_W/f3 w_free f3) &
+(MT_TMP=$MT_W/f1 w_sum f1 20 mem_free 1000) &
+(MT_TMP=$MT_W/f2 w_sum f2 20 mem_free 1000) &
+(MT_TMP=$MT_W/f3 w_sum f3 20 mem_free 1000) &
 wait
 fsum=0
 ok3=

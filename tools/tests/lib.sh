@@ -308,6 +308,7 @@ setparam() {
 
 # mtw FILE WORDS...: writes "WORDS\n" in one write() on a fresh read-write
 # fd of $D/FILE, then reads the result back on the same fd.
+# (echo, not printf: busybox's printf does not report a failed write)
 # Sets MT_RC (0: accepted), MT_ERR, MT_OUT; returns MT_RC.
 mtw() {
 	_f=$D/$1
