@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build malloc_test.ko against KDIR (the running kernel's)
+#                 and mtctl, its command-line client (build/mtctl)
+# make install    install the module (modules_install, depmod), mtctl and
+#                 its man page; make uninstall removes them
 # make run        build, boot a throwaway VM, show the module at work
 # make shell      the same VM, left at its shell with the module loaded
 # make check      checkpatch, builds and the whole suite on every kernel
@@ -12,10 +15,43 @@ VM_KERNEL ?= 6.12
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 
-all: modules
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+MTCTL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
+		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
+
+all: modules build/mtctl
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+build/mtctl: tools/mtctl.c
+	@mkdir -p build
+	$(CC) $(MTCTL_CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Static, for the VM's busybox initramfs.
+build/bin/mtctl: tools/mtctl.c
+	@mkdir -p build/bin
+	$(CC) $(MTCTL_CFLAGS) -static -o $@ $<
+
+# The man page, from its reStructuredText (Debian: python3-docutils).
+build/mtctl.8: Documentation/mtctl.rst
+	@mkdir -p build
+	rst2man --halt=warning $< $@
+
+# Distribution headers carry no signing key: install the module unsigned.
+install: build/mtctl build/mtctl.8
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"
+	install -D -m 0755 build/mtctl $(DESTDIR)$(PREFIX)/sbin/mtctl
+	install -D -m 0644 build/mtctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mtctl.8
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/"$$(cat $(KDIR)/include/config/kernel.release)"/*/malloc_test.ko*
+	[ -n "$(DESTDIR)" ] || depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"
+	rm -f $(DESTDIR)$(PREFIX)/sbin/mtctl $(DESTDIR)$(PREFIX)/share/man/man8/mtctl.8
 
 # One build tree per kernel the VM boots, so builds never mix.
 build/%/malloc_test.ko: $(SOURCES)
@@ -23,13 +59,13 @@ build/%/malloc_test.ko: $(SOURCES)
 	@cp $(SOURCES) build/$*/
 	$(MAKE) -C "$$(tools/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
 
-run: build/$(VM_KERNEL)/malloc_test.ko
+run: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
 	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/demo.sh \
-		--out build/run-$(VM_KERNEL) --timeout 300 --follow
+		--bin build/bin --out build/run-$(VM_KERNEL) --timeout 300 --follow
 
-shell: build/$(VM_KERNEL)/malloc_test.ko
+shell: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
 	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/shell.sh \
-		--interactive --timeout 86400
+		--bin build/bin --interactive --timeout 86400
 
 check:
 	tools/check.sh
@@ -38,4 +74,4 @@ clean:
 	rm -rf build .tmp_versions
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 
-.PHONY: all modules run shell check clean
+.PHONY: all modules install uninstall run shell check clean
