@@ -41,7 +41,7 @@ build/mtctl.8: Documentation/mtctl.rst
 	rst2man --halt=warning $< $@
 
 # Distribution headers carry no signing key: install the module unsigned.
-install: build/mtctl build/mtctl.8
+install: modules build/mtctl build/mtctl.8
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		CONFIG_MODULE_SIG_ALL= modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"

@@ -138,6 +138,50 @@ for ver in "${kernels[@]}"; do
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
 
+# mtctl: a static build for the guests, with no warning; its man page;
+# make install and uninstall into a scratch DESTDIR.
+progress "mtctl"
+rm -f "$BUILD/bin/mtctl"
+if make --no-print-directory build/bin/mtctl >"$BUILD/mtctl.log" 2>&1 &&
+		! grep -q 'warning:' "$BUILD/mtctl.log"; then
+	pass "mtctl: static build with no warning"
+else
+	fail "mtctl: static build with no warning"
+	tail -n 30 "$BUILD/mtctl.log" | detail
+fi
+rm -f "$BUILD/mtctl.8"
+if make --no-print-directory build/mtctl.8 >"$BUILD/man.log" 2>&1 &&
+		[[ -s $BUILD/mtctl.8 ]]; then
+	pass "mtctl: man page renders with no warning"
+else
+	fail "mtctl: man page renders with no warning"
+	tail -n 20 "$BUILD/man.log" | detail
+fi
+
+progress "install"
+dest=$BUILD/destdir
+rm -rf "$dest"
+kver=${kernels[-1]}
+if kdir=$("$VM" kdir "$kver") &&
+		make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
+			>"$BUILD/install.log" 2>&1 &&
+		[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
+		compgen -G "$dest/lib/modules/*/*/malloc_test.ko*" >/dev/null; then
+	pass "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+else
+	fail "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+	{ tail -n 20 "$BUILD/install.log"; find "$dest" -type f 2>/dev/null; } | detail
+fi
+if [[ -n ${kdir:-} ]] &&
+		make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
+			>>"$BUILD/install.log" 2>&1 &&
+		[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
+	pass "make uninstall takes them away again"
+else
+	fail "make uninstall takes them away again"
+	find "$dest" -type f 2>/dev/null | detail
+fi
+
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
 # Lines between results are shown around failing ones.
 guest_results() {	# VER RESULTS

@@ -14,7 +14,8 @@ readonly KERNELS=(6.1 6.12)
 SUITE=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 readonly SUITE=${SUITE:-bookworm}
 readonly BPO=$SUITE-backports
-readonly BASE_PKGS=(qemu-system-x86 busybox-static cpio gzip linux-source-6.12 perl xz-utils sparse)
+readonly BASE_PKGS=(qemu-system-x86 busybox-static cpio gzip linux-source-6.12 perl xz-utils sparse
+	libc6-dev python3-docutils)
 readonly LINUX_SOURCE=/usr/src/linux-source-6.12.tar.xz
 # What checkpatch.pl reads beside itself.
 readonly CHECKPATCH_FILES=(scripts/checkpatch.pl scripts/spelling.txt
