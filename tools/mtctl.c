@@ -1,0 +1,1370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtctl - command-line client of the malloc_test module.
+ *
+ * A module command is one write() of its whole line on its file in
+ * /sys/kernel/debug/malloc_test/, and its answer is read back on the same
+ * open file: the module keeps the answer with the file, so it is ours even
+ * while others write.  A refused write leaves "error: REASON" there, which
+ * becomes our error sentence.  mem_used, mem_test_list and tests/ID/stats
+ * are read as "key: value" lines; the parameters are the files of
+ * /sys/module/malloc_test/parameters/.
+ *
+ * One table drives the commands: name, handler, how many numbers and
+ * which are sizes, the options it takes, its usage and help.  The command
+ * line is checked against it before anything is written; what the module
+ * alone can judge (min <= max, max_bytes...) is left to it.
+ *
+ * Exit status: 0 done, 1 refused or module unreachable, 2 usage error.
+ * Documentation/mtctl.rst is the contract.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MTCTL_VERSION	"0.1"
+
+#define DEBUGFS_MAGIC	0x64626720
+#define MT_DIR		"malloc_test"
+#define MAX_NUMS	6	/* numbers a command takes, at most */
+#define MAX_KEYS	40	/* "key: value" lines in one record */
+#define LINE_MAX_LEN	256	/* a command line; the module takes a page */
+#define BAR_CELLS	30
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+
+/* What a command takes besides its numbers (cmd.flags). */
+#define CMD_SHOW_UNIT	0x01	/* a UNIT to show sizes in, even alone */
+#define CMD_ALLOC	0x02	/* --alloc A */
+#define CMD_WATCH	0x04	/* --interval S, --count N */
+#define CMD_WORDS	0x08	/* its arguments are words, not numbers */
+#define CMD_WRONLY	0x10	/* its file is write-only: no answer */
+#define CMD_RECORD	0x20	/* its answer is "key: value" lines */
+
+struct cmd;
+
+/* One command line, parsed and checked against its command. */
+struct call {
+	const struct cmd *cmd;
+	char **arg;			/* positional arguments */
+	unsigned int nr_args;
+	unsigned long long num[MAX_NUMS];
+	unsigned int nr_num;
+	const char *unit_word;		/* as given, or NULL */
+	char unit;			/* its letter, lowercased; 0: bytes */
+	unsigned int shift;		/* 0, 10, 20 or 30 */
+	const char *alloc;		/* --alloc, or NULL */
+	unsigned long interval_ms;
+	unsigned long count;		/* watch frames; 0: no limit */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(const struct call *c);
+	unsigned int min_args, max_args;
+	unsigned int size_mask;		/* numbers UNIT applies to */
+	unsigned int flags;
+	const char *key;		/* JSON key of a one-number answer */
+	const char *const *argn;	/* names of the numbers */
+	const char *usage;
+	const char *help;		/* one line, for mtctl help */
+	const char *more;		/* a few, for mtctl help COMMAND */
+};
+
+/* "key: value" lines: mem_used, a test, mem_rnd_alloc's answer. */
+struct rec {
+	struct {
+		const char *key, *val;
+	} kv[MAX_KEYS];
+	unsigned int n;
+};
+
+static const struct param {
+	const char *name;
+	const char *accepts;
+} params[] = {
+	{ "check_content", "0 or 1" },
+	{ "realloc_p", "a percentage from 0 to 90" },
+	{ "max_bytes", "a byte count from 1 to 2^63 - 1" },
+	{ "alloc", "kmalloc, vmalloc or kvmalloc" },
+	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },
+};
+
+static const char *const allocators[] = { "kmalloc", "vmalloc", "kvmalloc" };
+
+static bool json;
+static const char *debugfs_dir = "/sys/kernel/debug";
+static const char *sysfs_dir = "/sys/module/malloc_test";
+static volatile sig_atomic_t stop_signal;
+
+/* ---- errors and JSON ---------------------------------------------- */
+
+#define E(x)	{ x, #x }
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(E2BIG), E(ENOMEM), E(EACCES),
+	E(EBUSY), E(ENODEV), E(ENOTDIR), E(EINVAL), E(ENOSPC), E(EROFS),
+	E(ERANGE),
+};
+
+#undef E
+
+static const char *errno_name(int err)
+{
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static bool is_integer(const char *s)
+{
+	s += *s == '-';
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* A module value: a number when it is one, a string otherwise. */
+static void json_val(const char *v)
+{
+	if (is_integer(v))
+		fputs(v, stdout);
+	else
+		json_str(v);
+}
+
+/* "key": value, "key": value... of @r, without braces. */
+static void json_fields(const struct rec *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++) {
+		fputs(i ? ", " : "", stdout);
+		json_str(r->kv[i].key);
+		fputs(": ", stdout);
+		json_val(r->kv[i].val);
+	}
+}
+
+/*
+ * Say what went wrong: "mtctl: SENTENCE" on stderr and, with --json, the
+ * error document on stdout.  Return: @status, the exit status.
+ */
+__attribute__((format(printf, 3, 4)))
+static int fail(int status, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fprintf(stderr, "mtctl: %s\n", msg);
+	if (json) {
+		fputs("{\"error\": ", stdout);
+		json_str(msg);
+		printf(", \"errno\": \"%s\"}\n", errno_name(err));
+	}
+	return status;
+}
+
+#define usage_fail(fmt, ...)	fail(EXIT_USAGE, EINVAL, fmt, ##__VA_ARGS__)
+
+/* A sentence for a refusal the module gave no reason for. */
+static const char *errno_sentence(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "no such test";
+	case ENOSPC:
+		return "max_bytes would be passed";
+	case ENOMEM:
+		return "the kernel refused the allocation";
+	case EINVAL:
+		return "the module refused the command";
+	default:
+		return strerror(err);
+	}
+}
+
+/* ---- reaching the module ------------------------------------------ */
+
+/*
+ * A file of the module could not be opened or written (@err): say so when
+ * the module cannot be reached at all.  Return: EXIT_REFUSED when it said
+ * so, 0 when the module is there and @err is the file's own business.
+ */
+static int unreachable(int err, bool need_debugfs)
+{
+	char path[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+
+	if (stat(sysfs_dir, &st) || !S_ISDIR(st.st_mode))
+		return fail(EXIT_REFUSED, err,
+			    "malloc_test is not loaded (insmod malloc_test.ko)");
+	snprintf(path, sizeof(path), "%s/" MT_DIR, debugfs_dir);
+	if (need_debugfs &&
+	    (statfs(debugfs_dir, &sfs) || sfs.f_type != DEBUGFS_MAGIC ||
+	     (stat(path, &st) && errno == ENOENT)))
+		return fail(EXIT_REFUSED, err,
+			    "debugfs is not mounted at %s (mount -t debugfs none %s)",
+			    debugfs_dir, debugfs_dir);
+	if (err == EACCES || err == EPERM || geteuid() != 0)
+		return fail(EXIT_REFUSED, err,
+			    "needs root: the malloc_test files are root's only");
+	return 0;
+}
+
+/* Open a file of malloc_test/ in debugfs.  Return: an fd, or -errno. */
+static int mt_open(const char *rel, int flags)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" MT_DIR "/%s", debugfs_dir, rel);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Read @fd to its end into a new NUL-terminated buffer.  Return: 0, -errno. */
+static int read_all(int fd, char **out)
+{
+	size_t len = 0, size = 0;
+	char *buf = NULL, *nbuf;
+	ssize_t n;
+
+	for (;;) {
+		if (len + 1 >= size) {
+			size = size ? size * 2 : 4096;
+			nbuf = realloc(buf, size);
+			if (!nbuf)
+				break;
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, size - len - 1);
+		if (n > 0) {
+			len += n;
+		} else if (!n) {
+			buf[len] = '\0';
+			*out = buf;
+			return 0;
+		} else if (errno != EINTR) {
+			break;
+		}
+	}
+	n = -errno;	/* read()'s, or realloc()'s ENOMEM */
+	free(buf);
+	return n;
+}
+
+/*
+ * Read a whole file of the module into *@out.  Return: 0, or the exit
+ * status, said already; a missing file is @enoent when that is given.
+ */
+static int mt_read(const char *rel, char **out, const char *enoent)
+{
+	int fd = mt_open(rel, O_RDONLY), ret;
+
+	if (fd >= 0) {
+		ret = read_all(fd, out);
+		close(fd);
+	} else {
+		ret = fd;
+	}
+	if (!ret)
+		return 0;
+	if (unreachable(-ret, true))
+		return EXIT_REFUSED;
+	if (ret == -ENOENT && enoent)
+		return fail(EXIT_REFUSED, ENOENT, "%s", enoent);
+	return fail(EXIT_REFUSED, -ret, "cannot read %s/" MT_DIR "/%s: %s",
+		    debugfs_dir, rel, strerror(-ret));
+}
+
+/*
+ * Split @text, in place, into records of "key: value" lines, a blank line
+ * between two.  Return: how many, in *@out (to free).
+ */
+static unsigned int parse_recs(char *text, struct rec **out)
+{
+	struct rec *recs = NULL, *r = NULL, *nrecs;
+	unsigned int nr = 0;
+	char *line, *next, *colon;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!*line)
+			r = NULL;
+		colon = strstr(line, ": ");
+		if (!colon)
+			continue;
+		if (!r) {
+			nrecs = realloc(recs, (nr + 1) * sizeof(*recs));
+			if (!nrecs)
+				break;
+			recs = nrecs;
+			r = &recs[nr++];
+			r->n = 0;
+		}
+		if (r->n == MAX_KEYS)
+			continue;
+		*colon = '\0';
+		r->kv[r->n].key = line;
+		r->kv[r->n++].val = colon + 2;
+	}
+	*out = recs;
+	return nr;
+}
+
+static const char *rec_get(const struct rec *r, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->kv[i].key, key))
+			return r->kv[i].val;
+	return NULL;
+}
+
+static long long rec_num(const struct rec *r, const char *key)
+{
+	const char *v = rec_get(r, key);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* ---- numbers and units -------------------------------------------- */
+
+static int unit_shift(const char *w)
+{
+	const char *p = strchr("bkmg", tolower((unsigned char)w[0]));
+
+	if (!w[0] || w[1] || !p)
+		return -1;
+	return 10 * (p - "bkmg");
+}
+
+/* Unsigned decimal, 64 bits, digits only.  Return: 0 or -1. */
+static int parse_u64(const char *s, unsigned long long *v)
+{
+	unsigned long long n = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s) ||
+		    n > (ULLONG_MAX - (*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	*v = n;
+	return 0;
+}
+
+/* @v / @div with up to 2 decimals, rounded, trailing zeros trimmed. */
+static void fmt_div(char *buf, size_t len, long long v, unsigned long long div)
+{
+	unsigned long long q, h;
+
+	if (v < 0) {
+		snprintf(buf, len, "%lld", v);
+		return;
+	}
+	q = (unsigned long long)v / div;
+	h = ((unsigned long long)v % div * 100 + div / 2) / div;
+	if (h == 100) {
+		q++;
+		h = 0;
+	}
+	if (!h)
+		snprintf(buf, len, "%llu", q);
+	else if (h % 10 == 0)
+		snprintf(buf, len, "%llu.%llu", q, h / 10);
+	else
+		snprintf(buf, len, "%llu.%02llu", q, h);
+}
+
+/* A size in @unit ("10.59 k"), or plain bytes without one. */
+static void fmt_size(char *buf, size_t len, long long v, char unit,
+		     unsigned int shift)
+{
+	size_t n;
+
+	if (!unit) {
+		snprintf(buf, len, "%lld", v);
+		return;
+	}
+	fmt_div(buf, len, v, 1ULL << shift);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, " %c", unit);
+}
+
+/* ---- module commands ---------------------------------------------- */
+
+/*
+ * Write the command, "N... [UNIT] [alloc=A]\n", in one write(), and read
+ * its answer back on the same file.  Return: 0 with *@werr the write's
+ * errno (0 when taken) and *@ans the answer, or the exit status, said.
+ */
+static int exchange(const struct call *c, int *werr, char **ans)
+{
+	bool wronly = c->cmd->flags & CMD_WRONLY;
+	char line[LINE_MAX_LEN];
+	size_t len = 0;
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < c->nr_num; i++)
+		len += snprintf(line + len, sizeof(line) - len, "%s%llu",
+				i ? " " : "", c->num[i]);
+	if (c->unit_word)
+		len += snprintf(line + len, sizeof(line) - len, " %s", c->unit_word);
+	if (c->alloc)
+		len += snprintf(line + len, sizeof(line) - len, " alloc=%s", c->alloc);
+	len += snprintf(line + len, sizeof(line) - len, "\n");
+
+	fd = mt_open(c->cmd->name, wronly ? O_WRONLY : O_RDWR);
+	if (fd < 0)
+		return unreachable(-fd, true) ?:
+		       fail(EXIT_REFUSED, -fd, "cannot open %s: %s",
+			    c->cmd->name, strerror(-fd));
+	n = write(fd, line, len);
+	*werr = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (wronly || read_all(fd, ans))
+		*ans = strdup("");
+	close(fd);
+	return *ans ? 0 : fail(EXIT_REFUSED, ENOMEM, "out of memory");
+}
+
+/*
+ * The module's "error: REASON" line, or NULL.  Its "; usage: ..." tail
+ * gives the module's syntax (alloc=A), not ours: it goes.
+ */
+static char *refusal_reason(char *ans)
+{
+	char *usage;
+
+	if (strncmp(ans, "error: ", 7))
+		return NULL;
+	ans[strcspn(ans, "\n")] = '\0';
+	usage = strstr(ans, "; usage: ");
+	if (usage)
+		*usage = '\0';
+	return ans + 7;
+}
+
+/*
+ * mem_rnd_alloc's answer.  When the write failed (@werr), the answer is
+ * there all the same: show it, and say why.  Return: the exit status.
+ */
+static int show_record(char *ans, int werr)
+{
+	struct rec *recs, none = { .n = 0 };
+	unsigned int nr = parse_recs(ans, &recs), i;
+	const struct rec *r = nr ? &recs[0] : &none;
+	char why[128];
+
+	if (werr == ENOMEM)
+		snprintf(why, sizeof(why), "%lld of the pieces could not be allocated",
+			 rec_num(r, "errors"));
+	else if (werr)
+		snprintf(why, sizeof(why), "%s; the pieces allocated are kept",
+			 errno_sentence(werr));
+	for (i = 0; !json && i < r->n; i++)
+		printf("%s: %s\n", r->kv[i].key, r->kv[i].val);
+	if (json) {
+		putchar('{');
+		json_fields(r);
+		if (werr) {
+			fputs(r->n ? ", \"error\": " : "\"error\": ", stdout);
+			json_str(why);
+			printf(", \"errno\": \"%s\"", errno_name(werr));
+		}
+		puts("}");
+	}
+	fflush(stdout);
+	if (werr)
+		fprintf(stderr, "mtctl: %s\n", why);
+	free(recs);
+	return werr ? EXIT_REFUSED : EXIT_DONE;
+}
+
+/* mem_alloc, mem_free, mem_realloc, mem_rnd_alloc, mem_test_*. */
+static int cmd_module(const struct call *c)
+{
+	const struct cmd *cmd = c->cmd;
+	char *ans, *reason;
+	int werr, ret;
+
+	ret = exchange(c, &werr, &ans);
+	if (ret)
+		return ret;
+	if ((cmd->flags & CMD_RECORD) && (!werr || (*ans && !refusal_reason(ans)))) {
+		ret = show_record(ans, werr);
+	} else if (werr) {
+		reason = refusal_reason(ans);
+		ret = fail(EXIT_REFUSED, werr, "%s",
+			   reason ?: errno_sentence(werr));
+	} else if (cmd->key) {
+		ans[strcspn(ans, "\n")] = '\0';
+		if (json)
+			printf("{\"%s\": %s}\n", cmd->key, is_integer(ans) ? ans : "null");
+		else
+			puts(ans);
+	} else if (json) {
+		puts("{}");
+	}
+	free(ans);
+	return ret;
+}
+
+/* ---- mem_used, mem_test_list -------------------------------------- */
+
+static bool in_list(const char *key, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(key, *list))
+			return true;
+	return false;
+}
+
+static int cmd_used(const struct call *c)
+{
+	static const char *const sizes[] = {
+		"bytes", "kept_bytes", "test_bytes", "max_bytes",
+		"tracking_bytes", NULL
+	};
+	struct rec *recs, none = { .n = 0 };
+	char *text, v[64];
+	unsigned int i;
+	const struct rec *r;
+	int ret;
+
+	ret = mt_read("mem_used", &text, NULL);
+	if (ret)
+		return ret;
+	r = parse_recs(text, &recs) ? &recs[0] : &none;
+	if (json) {
+		putchar('{');
+		json_fields(r);
+		puts("}");
+	}
+	for (i = 0; !json && i < r->n; i++) {
+		if (in_list(r->kv[i].key, sizes) && is_integer(r->kv[i].val))
+			fmt_size(v, sizeof(v), strtoll(r->kv[i].val, NULL, 10),
+				 c->unit, c->shift);
+		else
+			snprintf(v, sizeof(v), "%s", r->kv[i].val);
+		printf("%s: %s\n", r->kv[i].key, v);
+	}
+	free(recs);
+	free(text);
+	return EXIT_DONE;
+}
+
+/*
+ * A test's block: label, key and how its value is shown.  Keys the module
+ * may add later are shown after these, as they come.
+ */
+enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS };
+
+static const struct test_line {
+	const char *label, *key;
+	enum show_as as;
+} test_lines[] = {
+	{ "run time (s)", "run_time_ms", AS_SECS },
+	{ "remaining (s)", "remaining_ms", AS_SECS },
+	{ "allocations", "allocations", AS_COUNT },
+	{ "reallocs", "reallocs", AS_COUNT },
+	{ "errors", "errors", AS_COUNT },
+	{ "overflows", "overflows", AS_COUNT },
+	{ "total alloc", "total_alloc", AS_SIZE },
+	{ "freed", "freed", AS_SIZE },
+	{ "held", "held", AS_SIZE },
+	{ "chunks", "chunks", AS_COUNT },
+	{ "min", "min", AS_SIZE },
+	{ "max", "max", AS_SIZE },
+	{ "total", "total", AS_SIZE },
+	{ "intervals (ms)", "min_int_ms", AS_INTERVALS },
+	{ "total time (s)", "total_time_ms", AS_SECS },
+	{ "corruptions", "corruptions", AS_COUNT },
+};
+
+static const char *const test_head_keys[] = {
+	"id", "state", "alloc", "max_int_ms", NULL
+};
+
+static bool known_test_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(test_lines); i++)
+		if (!strcmp(key, test_lines[i].key))
+			return true;
+	return in_list(key, test_head_keys);
+}
+
+static void show_test(const struct call *c, const struct rec *r)
+{
+	const struct test_line *l;
+	char v[64];
+	unsigned int i;
+
+	printf("test %s: %s, %s\n", rec_get(r, "id") ?: "?",
+	       rec_get(r, "state") ?: "?", rec_get(r, "alloc") ?: "?");
+	for (l = test_lines; l < test_lines + ARRAY_SIZE(test_lines); l++) {
+		long long n = rec_num(r, l->key);
+
+		if (l->as == AS_SIZE)
+			fmt_size(v, sizeof(v), n, c->unit, c->shift);
+		else if (l->as == AS_SECS)
+			fmt_div(v, sizeof(v), n, 1000);
+		else if (l->as == AS_INTERVALS)
+			snprintf(v, sizeof(v), "%lld..%lld", n,
+				 rec_num(r, "max_int_ms"));
+		else
+			snprintf(v, sizeof(v), "%s", rec_get(r, l->key) ?: "?");
+		printf("  %-17s: %s\n", l->label, v);
+	}
+	for (i = 0; i < r->n; i++)
+		if (!known_test_key(r->kv[i].key))
+			printf("  %-17s: %s\n", r->kv[i].key, r->kv[i].val);
+}
+
+/* Read every test, or test ID when the command was given one. */
+static int read_tests(const struct call *c, char **text)
+{
+	char rel[48], enoent[64];
+
+	if (!c->nr_num)
+		return mt_read("mem_test_list", text, NULL);
+	snprintf(rel, sizeof(rel), "tests/%llu/stats", c->num[0]);
+	snprintf(enoent, sizeof(enoent), "no test with id %llu", c->num[0]);
+	return mt_read(rel, text, enoent);
+}
+
+static int cmd_list(const struct call *c)
+{
+	struct rec *recs;
+	unsigned int i, nr;
+	char *text;
+	int ret;
+
+	ret = read_tests(c, &text);
+	if (ret)
+		return ret;
+	nr = parse_recs(text, &recs);
+	for (i = 0; i < nr; i++) {
+		if (json) {
+			fputs(i ? ", {" : "[{", stdout);
+			json_fields(&recs[i]);
+			putchar('}');
+		} else {
+			fputs(i ? "\n" : "", stdout);
+			show_test(c, &recs[i]);
+		}
+	}
+	if (json)
+		puts(nr ? "]" : "[]");
+	free(recs);
+	free(text);
+	return EXIT_DONE;
+}
+
+/* ---- watch -------------------------------------------------------- */
+
+/* One frame: the tests as read, and when, for the next frame's rates. */
+struct frame {
+	char *text;
+	struct rec *recs;
+	unsigned int nr;
+	long long mono_ms;
+};
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static long long now_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool is_running(const struct rec *r)
+{
+	return !strcmp(rec_get(r, "state") ?: "", "running");
+}
+
+/* Allocations per second since @prev, when the test was in it. */
+static bool test_rate(const struct frame *f, const struct frame *prev,
+		      const struct rec *r, double *rate)
+{
+	const char *id = rec_get(r, "id") ?: "";
+	long long dt = prev ? f->mono_ms - prev->mono_ms : 0;
+	unsigned int i;
+
+	for (i = 0; dt > 0 && i < prev->nr; i++) {
+		if (strcmp(rec_get(&prev->recs[i], "id") ?: "", id))
+			continue;
+		*rate = (rec_num(r, "allocations") -
+			 rec_num(&prev->recs[i], "allocations")) * 1000.0 / dt;
+		return true;
+	}
+	return false;
+}
+
+/* test ID  STATE  [#####.....]  45%  12.3/30.0 s  rate R alloc/s  held S  errors N */
+static void watch_line(const struct rec *r, bool has_rate, double rate)
+{
+	long long run = rec_num(r, "run_time_ms"), held = rec_num(r, "held");
+	long long total = rec_num(r, "total_time_ms");
+	long long done = total > 0 && run < total ? (run > 0 ? run : 0) : total;
+	char bar[BAR_CELLS + 1], sz[64], rt[32] = "-";
+	unsigned int i, u = 0;
+
+	for (i = 0; i < BAR_CELLS; i++)
+		bar[i] = total <= 0 || i < done * BAR_CELLS / total ? '#' : '.';
+	bar[BAR_CELLS] = '\0';
+	if (has_rate)
+		snprintf(rt, sizeof(rt), "%.1f", rate);
+	while (u < 3 && held >= 1LL << (10 * (u + 1)))
+		u++;
+	fmt_size(sz, sizeof(sz), held, "bkmg"[u], 10 * u);
+	printf("test %-3s %-8s [%s] %3lld%%  %lld.%lld/%lld.%lld s  rate %s alloc/s  held %s  errors %lld\n",
+	       rec_get(r, "id") ?: "?", rec_get(r, "state") ?: "?", bar,
+	       total > 0 ? done * 100 / total : 100,
+	       (run + 50) / 1000, (run + 50) / 100 % 10,
+	       (total + 50) / 1000, (total + 50) / 100 % 10, rt, sz,
+	       rec_num(r, "errors"));
+}
+
+static void watch_frame(const struct frame *f, const struct frame *prev,
+			bool tty)
+{
+	unsigned int i, running = 0;
+	char hms[16] = "?";
+	time_t t = time(NULL);
+	struct tm tm;
+	double rate;
+
+	if (json) {
+		printf("{\"time_ms\": %lld, \"tests\": [", now_ms(CLOCK_REALTIME));
+		for (i = 0; i < f->nr; i++) {
+			fputs(i ? ", {" : "{", stdout);
+			json_fields(&f->recs[i]);
+			if (test_rate(f, prev, &f->recs[i], &rate))
+				printf(", \"rate\": %.2f}", rate);
+			else
+				fputs(", \"rate\": null}", stdout);
+		}
+		puts("]}");
+		return;
+	}
+	if (tty)
+		fputs("\033[H\033[J", stdout);
+	else if (prev)
+		putchar('\n');
+	if (!f->nr) {
+		puts("no test");
+		return;
+	}
+	if (localtime_r(&t, &tm))
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	for (i = 0; i < f->nr; i++)
+		running += is_running(&f->recs[i]);
+	printf("%s  %u test%s, %u running\n", hms, f->nr, f->nr == 1 ? "" : "s",
+	       running);
+	for (i = 0; i < f->nr; i++) {
+		bool has_rate = test_rate(f, prev, &f->recs[i], &rate);
+
+		watch_line(&f->recs[i], has_rate, rate);
+	}
+}
+
+static void frame_free(struct frame *f)
+{
+	free(f->recs);
+	free(f->text);
+	memset(f, 0, sizeof(*f));
+}
+
+static int cmd_watch(const struct call *c)
+{
+	struct frame cur = { 0 }, prev = { 0 };
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct timespec nap = { c->interval_ms / 1000,
+				(c->interval_ms % 1000) * 1000000L };
+	bool tty = !json && isatty(STDOUT_FILENO), hidden = false, running;
+	unsigned long frame;
+	unsigned int i;
+	int ret = 0;
+
+	/* no SA_RESTART: the signal cuts the nap short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (frame = 1; !stop_signal; frame++) {
+		ret = read_tests(c, &cur.text);
+		if (ret)
+			break;
+		if (tty && !hidden) {
+			fputs("\033[?25l", stdout);	/* hide the cursor */
+			hidden = true;
+		}
+		cur.mono_ms = now_ms(CLOCK_MONOTONIC);
+		cur.nr = parse_recs(cur.text, &cur.recs);
+		watch_frame(&cur, frame > 1 ? &prev : NULL, tty);
+		fflush(stdout);
+		for (i = 0, running = false; i < cur.nr; i++)
+			running |= is_running(&cur.recs[i]);
+		if (!running || frame == c->count)
+			break;
+		frame_free(&prev);
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		nanosleep(&nap, NULL);
+	}
+	frame_free(&cur);
+	frame_free(&prev);
+	if (hidden)
+		fputs("\033[?25h", stdout);
+	return ret;
+}
+
+/* ---- get, set ----------------------------------------------------- */
+
+static const struct param *find_param(const struct call *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(params); i++)
+		if (!strcmp(params[i].name, c->arg[0]))
+			return &params[i];
+	usage_fail("%s: unknown parameter '%s' (check_content, realloc_p, max_bytes, alloc or seed)",
+		   c->cmd->name, c->arg[0]);
+	return NULL;
+}
+
+/* Open a parameter's file.  Return: an fd, or -(exit status), said. */
+static int param_open(const struct param *p, int flags)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/parameters/%s", sysfs_dir, p->name);
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	err = errno;
+	return -(unreachable(err, false) ?:
+		 fail(EXIT_REFUSED, err, "cannot open %s: %s", path, strerror(err)));
+}
+
+/* Read a parameter into @val, as get shows it.  Return: 0 or exit status. */
+static int param_read(const struct param *p, char *val, size_t len)
+{
+	char *text;
+	int fd = param_open(p, O_RDONLY), ret;
+
+	if (fd < 0)
+		return -fd;
+	ret = read_all(fd, &text);
+	close(fd);
+	if (ret)
+		return fail(EXIT_REFUSED, -ret, "cannot read %s: %s", p->name,
+			    strerror(-ret));
+	text[strcspn(text, "\n")] = '\0';
+	/* the kernel shows a bool as Y or N */
+	if (!strcmp(p->name, "check_content"))
+		snprintf(val, len, "%d", !strcmp(text, "Y") || !strcmp(text, "1"));
+	else
+		snprintf(val, len, "%s", text);
+	free(text);
+	return 0;
+}
+
+static int cmd_get(const struct call *c)
+{
+	char vals[ARRAY_SIZE(params)][128];
+	size_t i, first = 0, end = ARRAY_SIZE(params);
+	const struct param *p;
+	int ret;
+
+	if (c->nr_args) {
+		p = find_param(c);
+		if (!p)
+			return EXIT_USAGE;
+		first = p - params;
+		end = first + 1;
+	}
+	for (i = first; i < end; i++) {
+		ret = param_read(&params[i], vals[i], sizeof(vals[i]));
+		if (ret)
+			return ret;
+	}
+	for (i = first; i < end; i++) {
+		if (!json) {
+			printf("%s: %s\n", params[i].name, vals[i]);
+			continue;
+		}
+		fputs(i > first ? ", " : "{", stdout);
+		json_str(params[i].name);
+		fputs(": ", stdout);
+		json_val(vals[i]);
+	}
+	if (json)
+		puts("}");
+	return EXIT_DONE;
+}
+
+static int cmd_set(const struct call *c)
+{
+	const struct param *p = find_param(c);
+	const char *val = c->arg[1];
+	ssize_t n;
+	int fd, err;
+
+	if (!p)
+		return EXIT_USAGE;
+	if (!*val)
+		return usage_fail("set: the value of %s is empty (%s)", p->name,
+				  p->accepts);
+	fd = param_open(p, O_WRONLY);
+	if (fd < 0)
+		return -fd;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? errno : 0;
+	close(fd);
+	if (err == EINVAL || err == ERANGE)
+		return fail(EXIT_REFUSED, err, "the module refused '%s' for %s: it takes %s",
+			    val, p->name, p->accepts);
+	if (err)
+		return unreachable(err, false) ?:
+		       fail(EXIT_REFUSED, err, "cannot write %s: %s", p->name,
+			    strerror(err));
+	if (json)
+		puts("{}");
+	return EXIT_DONE;
+}
+
+/* ---- the table ---------------------------------------------------- */
+
+static int cmd_help(const struct call *c);
+
+static const char *const n_size[] = { "SIZE" };
+static const char *const n_id[] = { "ID" };
+static const char *const n_test[] = {
+	"MIN", "MAX", "TOTAL", "MIN_INT", "MAX_INT", "TOTAL_TIME"
+};
+
+static const struct cmd cmds[] = {
+	{ "mem_alloc", cmd_module, 1, 1, 0x1, CMD_ALLOC, NULL, n_size,
+	  "SIZE [UNIT] [--alloc A]",
+	  "allocate one chunk and keep it (a simulated leak)",
+	  "Allocate one chunk of SIZE and keep it.  Prints nothing.\n" },
+	{ "mem_free", cmd_module, 0, 1, 0x1, 0, "freed", n_size,
+	  "[SIZE [UNIT]]",
+	  "free kept chunks, at least SIZE (all without it)",
+	  "Free whole kept chunks, at least SIZE, everything without it.\n"
+	  "Prints the bytes freed.\n" },
+	{ "mem_realloc", cmd_module, 1, 1, 0x1, 0, "bytes", n_size,
+	  "SIZE [UNIT]",
+	  "resize a kept chunk chosen at random",
+	  "Resize a kept chunk chosen at random to SIZE.  Prints the\n"
+	  "difference in bytes, negative when it shrank.\n" },
+	{ "mem_used", cmd_used, 0, 0, 0, CMD_SHOW_UNIT, NULL, NULL,
+	  "[UNIT]",
+	  "show what the module holds",
+	  "Print what the module holds: chunks and bytes, tests included,\n"
+	  "the kept and test shares, corruptions, max_bytes and the module's\n"
+	  "own bookkeeping.  With UNIT, sizes are shown in it.\n" },
+	{ "mem_rnd_alloc", cmd_module, 3, 3, 0x7, CMD_ALLOC | CMD_RECORD, NULL,
+	  n_test, "MIN MAX TOTAL [UNIT] [--alloc A]",
+	  "allocate TOTAL in pieces of random size and keep them",
+	  "Allocate TOTAL in pieces of random size in MIN..MAX and keep them.\n"
+	  "Prints the chunks allocated, the errors, the resizes and the bytes;\n"
+	  "exits 1 when some pieces could not be allocated.\n" },
+	{ "mem_test_start", cmd_module, 6, 6, 0x7, CMD_ALLOC, "id", n_test,
+	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [--alloc A]",
+	  "start a timed test; prints its id",
+	  "Start a timed test: every MIN_INT..MAX_INT ms a random allocation\n"
+	  "of MIN..MAX; everything freed when it holds TOTAL; over after\n"
+	  "TOTAL_TIME ms.  UNIT applies to the sizes, never to the times.\n"
+	  "Prints the new test's id.\n" },
+	{ "mem_test_stop", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
+	  "stop a test, keep its statistics",
+	  "Stop the test now and free what it holds; its statistics stay.\n" },
+	{ "mem_test_destroy", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
+	  "stop a test and drop its statistics",
+	  "Stop the test and drop its statistics.\n" },
+	{ "mem_test_destroy_all", cmd_module, 0, 0, 0, CMD_WRONLY, NULL, NULL, "",
+	  "destroy every test",
+	  "Destroy every test.\n" },
+	{ "mem_test_list", cmd_list, 0, 1, 0, CMD_SHOW_UNIT, NULL, n_id,
+	  "[ID] [UNIT]",
+	  "show every test's figures, or one test's",
+	  "Show every test, or test ID, as a block of figures: state,\n"
+	  "allocator, run and remaining time (s), allocations, resizes,\n"
+	  "errors, overflows, bytes allocated, freed and held, chunks held,\n"
+	  "the sizes asked for, intervals (ms), total time (s), corruptions.\n"
+	  "With UNIT, sizes are shown in it.\n" },
+	{ "watch", cmd_watch, 0, 1, 0, CMD_WATCH, NULL, n_id,
+	  "[ID] [--interval S] [--count N]",
+	  "redraw the tests' progress until they end",
+	  "Every S seconds (default 1, fractions allowed), for each test or\n"
+	  "test ID: its state, a bar of its elapsed time, its allocations per\n"
+	  "second since the previous frame, what it holds and its errors.\n"
+	  "Ends on Ctrl-C, when no test shown is running, or after N frames.\n"
+	  "On a terminal each frame replaces the last; otherwise frames\n"
+	  "follow one another, a blank line between two.\n" },
+	{ "get", cmd_get, 0, 1, 0, CMD_WORDS, NULL, NULL, "[PARAM]",
+	  "show the module's parameters, or one",
+	  "Print the parameters check_content, realloc_p, max_bytes, alloc\n"
+	  "and seed, or one of them, as 'name: value' lines.\n" },
+	{ "set", cmd_set, 2, 2, 0, CMD_WORDS, NULL, NULL, "PARAM VALUE",
+	  "change a parameter",
+	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
+	  "max_bytes 1..2^63-1, alloc kmalloc|vmalloc|kvmalloc, seed any\n"
+	  "unsigned 64-bit number.  A refused value leaves the old one.\n" },
+	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
+	  "list the commands, or say what one takes",
+	  "Print the commands, or what COMMAND takes.\n" },
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	if (!strncmp(name, "mt.", 3))
+		name += 3;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+/* ---- help --------------------------------------------------------- */
+
+static void help_all(void)
+{
+	size_t i;
+
+	printf("usage: mtctl [--json] COMMAND [ARGS...] [OPTIONS]\n"
+	       "       mtctl help [COMMAND]\n\n"
+	       "Drive the malloc_test kernel module (as root).\n\n"
+	       "Commands (also spelt mt.COMMAND):\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		printf("  %-21s %s\n", cmds[i].name, cmds[i].help);
+	printf("\nOptions, anywhere on the line ('--' ends them):\n"
+	       "  --json                one JSON document (watch: one per frame)\n"
+	       "  --alloc A             allocator: kmalloc, vmalloc or kvmalloc\n"
+	       "  --interval S          watch: seconds between frames (default 1)\n"
+	       "  --count N             watch: stop after N frames\n"
+	       "  -h, --help            this help, or a command's\n"
+	       "  --version             print mtctl's version\n\n"
+	       "UNIT is b, k, m or g (powers of 1024; bytes without it); times\n"
+	       "are milliseconds.  Exit status: 0 done, 1 refused or module not\n"
+	       "reachable, 2 wrong command line.  'mtctl help COMMAND' says more.\n");
+}
+
+static int cmd_help(const struct call *c)
+{
+	const struct cmd *cmd = c->nr_args ? find_cmd(c->arg[0]) : NULL;
+
+	if (!c->nr_args) {
+		help_all();
+		return EXIT_DONE;
+	}
+	if (!cmd)
+		return usage_fail("unknown command '%s' (mtctl help lists them)",
+				  c->arg[0]);
+	printf("usage: mtctl %s%s%s\n\n%s", cmd->name, *cmd->usage ? " " : "",
+	       cmd->usage, cmd->more);
+	if (cmd->size_mask || (cmd->flags & CMD_SHOW_UNIT))
+		printf("UNIT: b, k, m or g, powers of 1024; bytes without it.\n");
+	if (cmd->flags & CMD_ALLOC)
+		printf("--alloc A: kmalloc, vmalloc or kvmalloc; without it, the\n"
+		       "module's alloc parameter decides.\n");
+	printf("--json: print a JSON document instead.\n");
+	return EXIT_DONE;
+}
+
+/* ---- the command line --------------------------------------------- */
+
+/* What the command line said, before it is checked against the command. */
+static struct cmdline {
+	char *word;			/* the command, as given */
+	char **arg;
+	unsigned int nr_args;
+	const char *alloc, *interval, *count;
+	bool help, version;
+	const char *bad;		/* an unknown option */
+	const char *flagval;		/* a flag given a value */
+	const char *novalue;		/* an option missing its value */
+	const char *what;		/* ... and what its value is */
+} cl;
+
+static const struct opt {
+	const char *name;
+	bool *flag;			/* a flag sets this */
+	const char **val;		/* an option with a value fills this */
+	const char *what;
+} opts[] = {
+	{ "--json", &json, NULL, NULL },
+	{ "--alloc", NULL, &cl.alloc, "kmalloc, vmalloc or kvmalloc" },
+	{ "--interval", NULL, &cl.interval, "seconds between frames" },
+	{ "--count", NULL, &cl.count, "a number of frames" },
+	{ "--help", &cl.help, NULL, NULL },
+	{ "-h", &cl.help, NULL, NULL },
+	{ "--version", &cl.version, NULL, NULL },
+};
+
+/* Sort argv into options, the command and its arguments. */
+static void scan_argv(int argc, char **argv)
+{
+	const struct opt *o;
+	bool opts_done = false;
+	size_t len, i;
+	char *a, *eq;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		a = argv[k];
+		/* "-" and "-5" are arguments: the number is then refused */
+		if (opts_done || a[0] != '-' || !a[1] || isdigit((unsigned char)a[1])) {
+			if (!cl.word)
+				cl.word = a;
+			else
+				cl.arg[cl.nr_args++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			opts_done = true;
+			continue;
+		}
+		eq = a[1] == '-' ? strchr(a, '=') : NULL;
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		for (i = 0, o = NULL; i < ARRAY_SIZE(opts) && !o; i++)
+			if (strlen(opts[i].name) == len && !strncmp(opts[i].name, a, len))
+				o = &opts[i];
+		if (!o) {
+			cl.bad = cl.bad ?: a;
+		} else if (o->flag && eq) {
+			cl.flagval = cl.flagval ?: o->name;
+		} else if (o->flag) {
+			*o->flag = true;
+		} else if (eq || k + 1 < argc) {
+			*o->val = eq ? eq + 1 : argv[++k];
+		} else if (!cl.novalue) {
+			cl.novalue = o->name;
+			cl.what = o->what;
+		}
+	}
+}
+
+/* --interval S: seconds, fractions allowed, at least a millisecond. */
+static int parse_interval(const char *s, unsigned long *ms)
+{
+	unsigned long v = 0, scale = 1000;
+	size_t digits = strspn(s, "0123456789");
+
+	if (digits > 9)
+		return -1;
+	for (; isdigit((unsigned char)*s); s++)
+		v = v * 10 + (*s - '0');
+	v *= 1000;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++, digits++)
+			v += (*s - '0') * (scale /= 10);
+	if (*s || !digits || !v)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+/* Check the options against the command.  Return: 0 or the exit status. */
+static int check_options(struct call *c)
+{
+	const char *name = c->cmd->name;
+	unsigned long long n = 0;
+	size_t i;
+
+	if (cl.alloc && !(c->cmd->flags & CMD_ALLOC))
+		return usage_fail("%s: takes no --alloc", name);
+	if ((cl.interval || cl.count) && !(c->cmd->flags & CMD_WATCH))
+		return usage_fail("%s: takes no --%s", name,
+				  cl.interval ? "interval" : "count");
+	for (i = 0; cl.alloc && i < ARRAY_SIZE(allocators); i++)
+		if (!strcmp(cl.alloc, allocators[i]))
+			c->alloc = allocators[i];
+	if (cl.alloc && !c->alloc)
+		return usage_fail("%s: '%s' is not an allocator (kmalloc, vmalloc or kvmalloc)",
+				  name, cl.alloc);
+	c->interval_ms = 1000;
+	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
+		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",
+				  name, cl.interval);
+	if (cl.count && (parse_u64(cl.count, &n) || !n || n > ULONG_MAX))
+		return usage_fail("%s: --count '%s' is not a number of frames above 0",
+				  name, cl.count);
+	c->count = n;
+	return 0;
+}
+
+static int count_fail(const struct cmd *cmd, unsigned int nr)
+{
+	if (nr < cmd->min_args)
+		return usage_fail("%s: needs %s", cmd->name, cmd->usage);
+	if (!*cmd->usage)
+		return usage_fail("%s: takes no arguments", cmd->name);
+	return usage_fail("%s: too many arguments: takes %s", cmd->name,
+			  cmd->usage);
+}
+
+/*
+ * Check the arguments: the numbers, then a UNIT word when the command
+ * takes one.  A last word that is no number is the UNIT when it is one,
+ * or when the numbers before it are enough: "mem_alloc 10 x" has a bad
+ * unit, "mem_alloc x" a bad SIZE.  Return: 0 or the exit status.
+ */
+static int check_args(struct call *c)
+{
+	const struct cmd *cmd = c->cmd;
+	bool unit_ok = cmd->size_mask || (cmd->flags & CMD_SHOW_UNIT);
+	unsigned int i, nr = c->nr_args;
+	const char *last = nr ? c->arg[nr - 1] : "0", *a;
+	size_t digits;
+	int shift;
+
+	if (!(cmd->flags & CMD_WORDS) && unit_ok && !strchr("0123456789+-", *last) &&
+	    (unit_shift(last) >= 0 || nr > cmd->min_args))
+		c->unit_word = c->arg[--nr];
+	if (nr < cmd->min_args || nr > cmd->max_args)
+		return count_fail(cmd, nr);
+	for (i = 0; !(cmd->flags & CMD_WORDS) && i < nr; i++) {
+		a = c->arg[i];
+		if (!parse_u64(a, &c->num[i]))
+			continue;
+		digits = strspn(a, "0123456789");
+		return usage_fail("%s: %s '%s' is not an unsigned 64-bit decimal number%s",
+				  cmd->name, cmd->argn[i], a,
+				  digits && unit_shift(a + digits) >= 0 ?
+				  " (the unit is a word of its own: 10 k)" : "");
+	}
+	c->nr_num = nr;
+	if (!c->unit_word)
+		return 0;
+	shift = unit_shift(c->unit_word);
+	if (shift < 0)
+		return usage_fail("%s: '%s' is not a unit (b, k, m or g)",
+				  cmd->name, c->unit_word);
+	if (!nr && !(cmd->flags & CMD_SHOW_UNIT))
+		return usage_fail("%s: unit '%s' without a number (takes %s)",
+				  cmd->name, c->unit_word, cmd->usage);
+	c->unit = tolower((unsigned char)*c->unit_word);
+	c->shift = shift;
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	struct call c = { 0 };
+
+	cl.arg = calloc(argc, sizeof(*cl.arg));
+	if (!cl.arg)
+		return fail(EXIT_REFUSED, ENOMEM, "out of memory");
+	scan_argv(argc, argv);
+	c.cmd = cl.word ? find_cmd(cl.word) : NULL;
+	c.arg = cl.arg;
+	c.nr_args = cl.nr_args;
+	if (cl.help && (!c.cmd || c.cmd->fn == cmd_help)) {
+		if (cl.word && !c.cmd)
+			return usage_fail("unknown command '%s' (mtctl help lists them)",
+					  cl.word);
+		return cmd_help(&c);
+	}
+	if (cl.help) {		/* mtctl COMMAND --help */
+		c.arg = &cl.word;
+		c.nr_args = 1;
+		return cmd_help(&c);
+	}
+	if (cl.version) {
+		printf("mtctl %s\n", MTCTL_VERSION);
+		return EXIT_DONE;
+	}
+	if (cl.bad)
+		return usage_fail("unknown option '%s' (mtctl help lists them)", cl.bad);
+	if (cl.novalue)
+		return usage_fail("%s needs a value: %s", cl.novalue, cl.what);
+	if (cl.flagval)
+		return usage_fail("%s takes no value", cl.flagval);
+	if (!cl.word)
+		return usage_fail("no command given (mtctl help lists them)");
+	if (!c.cmd)
+		return usage_fail("unknown command '%s' (mtctl help lists them)",
+				  cl.word);
+	return check_options(&c) ?: check_args(&c) ?: c.cmd->fn(&c);
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("MTCTL_DEBUGFS");
+	int status;
+
+	if (env && *env)
+		debugfs_dir = env;
+	env = getenv("MTCTL_SYSFS");
+	if (env && *env)
+		sysfs_dir = env;
+	status = run(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mtctl: cannot write the output: %s\n",
+			strerror(errno));
+		return EXIT_REFUSED;
+	}
+	return status;
+}

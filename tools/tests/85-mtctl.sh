@@ -1,0 +1,1183 @@
+# SPDX-License-Identifier: GPL-2.0
+# 85-mtctl.sh - mtctl, the command-line client, against its contract
+# (Documentation/mtctl.rst): every subcommand in text and in --json, checked
+# against the module's own files; units in and out; the mt. spelling;
+# --alloc; options anywhere and --; get and set; help and --version; every
+# error sentence and exit status (2: the command line is wrong; 1: the
+# module refused, or cannot be reached: not loaded, debugfs not mounted,
+# not root); watch on real tests.
+# Expects: module loaded, nothing kept, no test.  Leaves: the same,
+# parameters at their defaults, debugfs mounted.
+
+MTCTL=${MTCTL:-/mt/bin/mtctl}
+if [ ! -x "$MTCTL" ]; then
+	fail "mtctl is in the image" "no executable $MTCTL: nothing of mtctl tested"
+	return 0
+fi
+pass "mtctl is in the image ($MTCTL)"
+
+# A wedged mtctl must not hang the suite: every run is bounded.
+MC_TO=
+command -v timeout >/dev/null 2>&1 && MC_TO="timeout -s KILL 60"
+
+# mc ARGS...: runs mtctl ARGS; C_RC, C_OUT, C_ERR (last newline dropped)
+mc() {
+	C_CMD="mtctl $*"
+	$MC_TO "$MTCTL" "$@" </dev/null >"$MT_TMP/c.out" 2>"$MT_TMP/c.err"
+	C_RC=$?
+	slurp C_OUT "$MT_TMP/c.out"
+	slurp C_ERR "$MT_TMP/c.err"
+}
+
+# mce VAR=VALUE ARGS...: the same with VAR=VALUE in mtctl's environment
+mce() {
+	_mce=$1
+	shift
+	C_CMD="$_mce mtctl $*"
+	$MC_TO env "$_mce" "$MTCTL" "$@" </dev/null >"$MT_TMP/c.out" 2>"$MT_TMP/c.err"
+	C_RC=$?
+	slurp C_OUT "$MT_TMP/c.out"
+	slurp C_ERR "$MT_TMP/c.err"
+}
+
+# cev: the last mtctl run, as evidence
+cev() {
+	echo "$C_CMD: exit $C_RC${NL}stdout: '$C_OUT'${NL}stderr: '$C_ERR'"
+}
+
+# c_ok: expects (for the next verdict) exit 0 and nothing on stderr
+c_ok() {
+	expect_eq "exit status" "$C_RC" 0
+	expect_eq "stderr" "$C_ERR" ""
+}
+
+# tval VAR TEXT KEY: the value of TEXT's first line "KEY: VALUE" (also
+# "KEY = VALUE" or "KEY VALUE"; spaces around the separator and before KEY
+# allowed, KEY in any case); '' if none
+TV_AWK='{
+	l = $0
+	sub(/^[ \t]+/, "", l)
+	i = index(l, ":")
+	j = index(l, "=")
+	if (i && (!j || i < j)) {
+		kk = substr(l, 1, i - 1)
+		v = substr(l, i + 1)
+	} else if (j) {
+		kk = substr(l, 1, j - 1)
+		v = substr(l, j + 1)
+	} else {
+		kk = l
+		sub(/[ \t].*/, "", kk)
+		v = substr(l, length(kk) + 1)
+	}
+	sub(/[ \t]+$/, "", kk)
+	if (tolower(kk) != tolower(k))
+		next
+	sub(/^[ \t]+/, "", v)
+	sub(/[ \t]+$/, "", v)
+	print v
+	exit
+}'
+tval() {
+	_tv=$(printf '%s\n' "$2" | awk -v k="$3" "$TV_AWK")
+	eval "$1=\$_tv"
+}
+
+# jget VAR TEXT KEY: the first value of "KEY" in the JSON TEXT: a string
+# (without its quotes), a number, true, false or null; '' if none
+JG_AWK='{ s = s $0 "\n" }
+END {
+	if (!match(s, "\"" k "\"[ \t\r\n]*:[ \t\r\n]*"))
+		exit
+	s = substr(s, RSTART + RLENGTH)
+	if (substr(s, 1, 1) == "\"") {
+		s = substr(s, 2)
+		print substr(s, 1, index(s, "\"") - 1)
+	} else if (match(s, /^(-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false|null)/)) {
+		print substr(s, 1, RLENGTH)
+	}
+}'
+jget() {
+	_jg=$(printf '%s\n' "$2" | awk -v k="$3" "$JG_AWK")
+	eval "$1=\$_jg"
+}
+
+# jvalid o|a TEXT: TEXT is one JSON document, an object (o) or an array (a)
+JV_AWK='
+function ws() { while (p <= n && index(" \t\r\n", substr(s, p, 1))) p++ }
+function digits(  q) { q = p; while (substr(s, p, 1) ~ /^[0-9]$/) p++; return p > q }
+function num() {
+	if (substr(s, p, 1) == "-") p++
+	if (!digits()) return 0
+	if (substr(s, p, 1) == ".") { p++; if (!digits()) return 0 }
+	if (substr(s, p, 1) ~ /^[eE]$/) {
+		p++
+		if (substr(s, p, 1) ~ /^[-+]$/) p++
+		if (!digits()) return 0
+	}
+	return 1
+}
+function str(  c) {
+	p++
+	while (p <= n) {
+		c = substr(s, p, 1)
+		if (c == "\\") { p += 2; continue }
+		if (c == "\"") { p++; return 1 }
+		if (c < " ") return 0
+		p++
+	}
+	return 0
+}
+function val(  c) {
+	ws()
+	c = substr(s, p, 1)
+	if (c == "{") return obj()
+	if (c == "[") return arr()
+	if (c == "\"") return str()
+	if (substr(s, p, 4) == "true" || substr(s, p, 4) == "null") { p += 4; return 1 }
+	if (substr(s, p, 5) == "false") { p += 5; return 1 }
+	return num()
+}
+function obj(  c) {
+	p++
+	ws()
+	if (substr(s, p, 1) == "}") { p++; return 1 }
+	for (;;) {
+		ws()
+		if (substr(s, p, 1) != "\"" || !str()) return 0
+		ws()
+		if (substr(s, p, 1) != ":") return 0
+		p++
+		if (!val()) return 0
+		ws()
+		c = substr(s, p, 1)
+		p++
+		if (c == "}") return 1
+		if (c != ",") return 0
+	}
+}
+function arr(  c) {
+	p++
+	ws()
+	if (substr(s, p, 1) == "]") { p++; return 1 }
+	for (;;) {
+		if (!val()) return 0
+		ws()
+		c = substr(s, p, 1)
+		p++
+		if (c == "]") return 1
+		if (c != ",") return 0
+	}
+}
+{ s = s $0 "\n" }
+END {
+	n = length(s)
+	p = 1
+	ws()
+	t = substr(s, p, 1)
+	if ((want == "o" && t != "{") || (want == "a" && t != "[")) exit 1
+	if (!val()) exit 1
+	ws()
+	if (p <= n) exit 1
+	exit 0
+}'
+jvalid() {
+	printf '%s\n' "$2" | awk -v want="$1" "$JV_AWK"
+}
+
+# numof VAR TEXT: the first (signed) integer in TEXT, '' if none
+numof() {
+	_no=$(printf '%s\n' "$1" | sed -n 's/^[^0-9-]*\(-\{0,1\}[0-9][0-9]*\).*$/\1/p' | head -n 1)
+	eval "$2=\$_no"
+}
+
+# matches TEXT ERES: TEXT matches each ';'-separated extended regular
+# expression of ERES (case-insensitive); the ones it misses go to _E
+matches() {
+	_mt=$1
+	set -f
+	_mifs=$IFS
+	IFS=';'
+	set -- $2
+	IFS=$_mifs
+	set +f
+	for _mre in "$@"; do
+		printf '%s\n' "$_mt" | grep -Eiq -- "$_mre" || _E="${_E}does not match /$_mre/$NL"
+	done
+}
+
+# json_err RC ERRNO NEEDLE: expects the last run to have failed with exit RC
+# and the error document on stdout: {"error": "...NEEDLE...", "errno":
+# "ERRNO"} (ERRNO, NEEDLE: any when empty)
+json_err() {
+	expect_eq "exit status" "$C_RC" "$1"
+	expect "stdout is not one JSON object" jvalid o "$C_OUT"
+	jget _je "$C_OUT" error
+	jget _jn "$C_OUT" errno
+	[ -n "$_je" ] || _E="${_E}no \"error\" sentence$NL"
+	case $_jn in
+	E[A-Z]*) ;;
+	*) _E="${_E}\"errno\" '$_jn' is not an errno name$NL" ;;
+	esac
+	[ -z "$2" ] || expect_eq errno "$_jn" "$2"
+	if [ -n "$3" ]; then
+		case $_je in
+		*"$3"*) ;;
+		*) _E="${_E}\"error\" '$_je' lacks '$3'$NL" ;;
+		esac
+	fi
+}
+
+# usage_case ERES ARGS...: a usage error: exit 2, nothing on stdout, one
+# "mtctl: ..." sentence on stderr that matches ERES (see matches)
+usage_case() {
+	_ure=$1
+	shift
+	mc "$@"
+	expect_eq "exit status" "$C_RC" 2
+	expect_eq stdout "$C_OUT" ""
+	case $C_ERR in
+	"mtctl: "?*) ;;
+	*) _E="${_E}stderr is not 'mtctl: ...'$NL" ;;
+	esac
+	matches "$C_ERR" "$_ure"
+	verdict "usage error: 'mtctl $*' exits 2, stderr says what is wrong and what is accepted (/$_ure/)" "$(cev)"
+}
+
+# refusal_case ERRNO "FILE WORDS" ARGS...: mtctl ARGS is refused by the
+# module: exit 1, nothing on stdout, the module's own reason (what FILE
+# reads back after WORDS) on stderr, nothing changed; then again with
+# --json: the error document, errno ERRNO, the same reason, exit 1
+refusal_case() {
+	_ren=$1
+	_rcmd=$2
+	shift 2
+	mtw $_rcmd
+	_rmrc=$MT_RC
+	_rreason=${MT_OUT#error: }
+	state _rs0
+	mc "$@"
+	state _rs1
+	expect_eq "exit status" "$C_RC" 1
+	expect_eq stdout "$C_OUT" ""
+	[ "$_rmrc" != 0 ] && [ -n "$_rreason" ] ||
+		_E="${_E}(the module itself took '$_rcmd': '$MT_OUT')$NL"
+	case $C_ERR in
+	"mtctl: "*"$_rreason"*) ;;
+	*) _E="${_E}stderr is not 'mtctl: ...' with the module's reason '$_rreason'$NL" ;;
+	esac
+	[ "x$_rs0" = "x$_rs1" ] || _E="${_E}the module's state changed:$NL$_rs0${NL}became$NL$_rs1$NL"
+	verdict "refused: 'mtctl $*' exits 1, the module's reason on stderr, nothing changed" "$(cev)"
+	mc --json "$@"
+	state _rs2
+	json_err 1 "$_ren" "$_rreason"
+	[ "x$_rs0" = "x$_rs2" ] || _E="${_E}the module's state changed$NL"
+	verdict "refused with --json: stdout {\"error\": \"$_rreason\", \"errno\": \"$_ren\"}, exit 1" "$(cev)"
+}
+
+# kept_snap: KB0, KC0 := kept_bytes, kept_chunks; kept_move: the moves
+# since, KBD and KCD
+kept_snap() {
+	used KB0 kept_bytes
+	used KC0 kept_chunks
+}
+kept_move() {
+	used _kb kept_bytes
+	used _kc kept_chunks
+	KBD=$((_kb - KB0))
+	KCD=$((_kc - KC0))
+}
+
+# ma_case BYTES ARGS...: mtctl ARGS (a mem_alloc) prints nothing and keeps
+# one more chunk of BYTES
+ma_case() {
+	_mw=$1
+	shift
+	kept_snap
+	mc "$@"
+	kept_move
+	c_ok
+	expect_eq stdout "$C_OUT" ""
+	expect_eq "kept_bytes move" "$KBD" "$_mw"
+	expect_eq "kept_chunks move" "$KCD" 1
+	verdict "'mtctl $*' keeps one chunk of $_mw bytes, prints nothing" "$(cev)"
+}
+
+# free_all: mem_free and mem_test_destroy_all straight on the module
+free_all() {
+	mtw mem_free
+	mtw_wo mem_test_destroy_all
+}
+
+# ------------------------------------------------------------ entry ---
+used kc kept_chunks
+used tc test_chunks
+list_ids ids
+expect "malloc_test is not loaded" loaded
+expect_eq kept_chunks "$kc" 0
+expect_eq test_chunks "$tc" 0
+expect_eq "tests" "$ids" ""
+verdict "on entry: malloc_test loaded, nothing kept, no test"
+free_all
+for p in check_content realloc_p max_bytes alloc seed; do
+	param v $p
+	eval "P0_$p=\$v"
+done
+MAXB=${DEF_MAX_BYTES:-$P0_max_bytes}
+
+# ------------------------------------------------------- help, version ---
+mc help
+c_ok
+missing=
+for c in mem_alloc mem_free mem_realloc mem_used mem_rnd_alloc mem_test_start \
+	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list watch get set help; do
+	case " $C_OUT" in
+	*[!a-z_.]"$c"[!a-z_]* | *[!a-z_.]"$c") ;;
+	*) missing="$missing $c" ;;
+	esac
+done
+expect_eq "commands missing from the list" "$missing" ""
+verdict "'mtctl help' exits 0 and lists every command" "$(cev)"
+for a in "--help" "-h"; do
+	mc $a
+	c_ok
+	matches "$C_OUT" "mem_alloc;mem_test_start;watch;--json"
+	verdict "'mtctl $a' exits 0 and shows the commands and --json" "$(cev)"
+done
+for h in "help mem_alloc" "mem_alloc --help" "mem_alloc -h" "help mt.mem_alloc"; do
+	mc $h
+	c_ok
+	matches "$C_OUT" "mem_alloc;size"
+	verdict "'mtctl $h' exits 0 and gives mem_alloc's usage (SIZE)" "$(cev)"
+done
+mc help mem_test_start
+c_ok
+matches "$C_OUT" "mem_test_start;min_int;max_int;total_time"
+verdict "'mtctl help mem_test_start' gives its usage (MIN_INT MAX_INT TOTAL_TIME)" "$(cev)"
+mc watch --help
+c_ok
+matches "$C_OUT" "watch;--interval;--count"
+verdict "'mtctl watch --help' gives its usage (--interval, --count)" "$(cev)"
+mc help set
+c_ok
+matches "$C_OUT" "set;param;value"
+verdict "'mtctl help set' gives its usage (PARAM VALUE)" "$(cev)"
+mc --version
+c_ok
+matches "$C_OUT" "[0-9]"
+verdict "'mtctl --version' exits 0 and prints a version" "$(cev)"
+
+# --------------------------------------------------- error sentences ---
+# The contract's own examples, word for word.
+mc mem_alloc 10 x
+expect_eq "exit status" "$C_RC" 2
+expect_eq stderr "$C_ERR" "mtctl: mem_alloc: 'x' is not a unit (b, k, m or g)"
+expect_eq stdout "$C_OUT" ""
+verdict "'mtctl mem_alloc 10 x': exit 2, stderr is the contract's sentence" "$(cev)"
+mc mem_test_start 64 15 25000 128 1500 6000 k
+list_ids ids
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: min (65536) must not exceed max (15360)"
+expect_eq stdout "$C_OUT" ""
+expect_eq "tests" "$ids" ""
+verdict "'mtctl mem_test_start 64 15 25000 128 1500 6000 k': exit 1, stderr is the contract's sentence, no test" "$(cev)"
+mc mem_test_stop 7
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id 7"
+expect_eq stdout "$C_OUT" ""
+verdict "'mtctl mem_test_stop 7' (no such test): exit 1, stderr is the contract's sentence" "$(cev)"
+mc --json mem_test_stop 7
+json_err 1 ENOENT "no test with id 7"
+verdict "'mtctl --json mem_test_stop 7': exit 1, stdout {\"error\": \"no test with id 7\", \"errno\": \"ENOENT\"}" "$(cev)"
+
+# ------------------------------------------------------------ mem_used ---
+slurp f "$D/mem_used"
+mc mem_used
+c_ok
+for k in chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes; do
+	skey want "$f" $k
+	tval got "$C_OUT" $k
+	expect_eq "$k" "$got" "$want"
+done
+verdict "'mtctl mem_used' shows mem_used's figures, key by key" "$(cev)" "mem_used: $f"
+mc --json mem_used
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+for k in chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes; do
+	skey want "$f" $k
+	jget got "$C_OUT" $k
+	expect_eq "\"$k\"" "$got" "$want"
+done
+verdict "'mtctl --json mem_used' is one object with mem_used's figures" "$(cev)" "mem_used: $f"
+
+# ----------------------------------------------------------- mem_alloc ---
+ma_case 10240 mem_alloc 10 k
+ma_case 7 mem_alloc 7
+ma_case 1 mem_alloc 1 b
+ma_case 2 mem_alloc 2 B
+ma_case 3072 mem_alloc 3 K
+ma_case 1048576 mem_alloc 1 m
+ma_case 2097152 mem_alloc 2 M
+ma_case 1024 mt.mem_alloc 1 k
+ma_case 5 -- mem_alloc 5
+ma_case 6 mem_alloc 6 --
+ma_case 4096 mem_alloc 4 -- k
+kept_snap
+mc --json mem_alloc 1 k
+kept_move
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+expect_eq "kept_bytes move" "$KBD" 1024
+verdict "'mtctl --json mem_alloc 1 k' prints one object and keeps 1024 bytes" "$(cev)"
+kept_snap
+mc mem_alloc 3 k --json
+kept_move
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+expect_eq "kept_bytes move" "$KBD" 3072
+verdict "'mtctl mem_alloc 3 k --json' (option last) prints one object and keeps 3072 bytes" "$(cev)"
+
+# --alloc: vmalloc shows in VmallocUsed; kmalloc cannot give 5 MiB at once.
+for a in "mem_alloc 4 m --alloc vmalloc" "--alloc=vmalloc mem_alloc 4 m"; do
+	mi vm0 VmallocUsed
+	ma_case 4194304 $a
+	mi vm1 VmallocUsed
+	check_range "after 'mtctl $a' VmallocUsed rises by 4 MiB (-256 KiB..+4 MiB, in bytes)" \
+		$(((vm1 - vm0) * 1024)) $((4194304 - 262144)) $((8388608))
+done
+refusal_case EINVAL "mem_alloc 5 m alloc=kmalloc" mem_alloc 5 m --alloc=kmalloc
+# 4 GiB: the g unit reaches the module (kvmalloc gives at most INT_MAX)
+refusal_case EINVAL "mem_alloc 4 g" mem_alloc 4 g
+refusal_case EINVAL "mem_alloc 4 g" mem_alloc 4 G
+# 16 MiB more than max_bytes, in 1 MiB pieces: charged first, refused whole
+big=$(((MAXB / 1048576 + 16) * 1024))
+refusal_case ENOSPC "mem_rnd_alloc 1024 1024 $big k" mem_rnd_alloc 1024 1024 $big k
+
+# ------------------------------------------------------------ mem_free ---
+kept_snap
+mc mem_free 1 m
+kept_move
+c_ok
+numof "$C_OUT" n
+expect_eq "the figure printed vs the drop of kept_bytes" "$n" $((-KBD))
+expect_range "bytes freed" "$n" 1048576 100000000
+case $C_OUT in
+*"$NL"*) _E="${_E}more than one line$NL" ;;
+esac
+verdict "'mtctl mem_free 1 m' prints the bytes freed (at least 1 MiB), the drop of kept_bytes" "$(cev)"
+kept_snap
+mc mem_free 1 g
+kept_move
+used kb kept_bytes
+c_ok
+numof "$C_OUT" n
+expect_eq "the figure printed" "$n" "$KB0"
+expect_eq "kept_bytes" "$kb" 0
+verdict "'mtctl mem_free 1 g' frees everything kept (less than 1 GiB: $KB0 bytes) and says so" "$(cev)"
+for s in 100 200 300; do
+	mc mem_alloc $s
+done
+kept_snap
+mc mem_free 250 b
+kept_move
+c_ok
+expect_eq stdout "$C_OUT" 300
+expect_eq "kept_bytes, kept_chunks moves" "$KBD $KCD" "-300 -2"
+verdict "keeping 100, 200, 300: 'mtctl mem_free 250 b' prints 300 (200 then 100 freed)" "$(cev)"
+mc --json mem_free
+used kb kept_bytes
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+*[!0-9]300[!0-9]*) ;;
+*) _E="${_E}no 300 in the object$NL" ;;
+esac
+expect_eq "kept_bytes" "$kb" 0
+verdict "'mtctl --json mem_free' frees the last 300 bytes: an object with 300" "$(cev)"
+mc mem_free
+c_ok
+expect_eq stdout "$C_OUT" 0
+verdict "'mtctl mem_free' with nothing kept prints 0" "$(cev)"
+
+# ---------------------------------------------- mem_used in units ---
+mc mem_alloc 1 m
+mc mem_used m
+c_ok
+tval b "$C_OUT" bytes
+tval kb "$C_OUT" kept_bytes
+tval tb "$C_OUT" test_bytes
+tval ch "$C_OUT" chunks
+expect_eq bytes "$b" "1 m"
+expect_eq kept_bytes "$kb" "1 m"
+expect_eq chunks "$ch" 1
+case $tb in
+0 | "0 m") ;;
+*) _E="${_E}test_bytes: got '$tb', expected '0 m' or '0'$NL" ;;
+esac
+verdict "keeping exactly 1 MiB: 'mtctl mem_used m' shows bytes: 1 m, kept_bytes: 1 m, chunks: 1" "$(cev)"
+mc mem_used M
+c_ok
+tval b "$C_OUT" bytes
+case $b in
+"1 m" | "1 M") ;;
+*) _E="${_E}bytes: got '$b', expected '1 m'$NL" ;;
+esac
+verdict "'mtctl mem_used M' shows bytes: 1 m" "$(cev)"
+mc mem_used k
+c_ok
+tval b "$C_OUT" bytes
+tval kb "$C_OUT" kept_bytes
+expect_eq bytes "$b" "1024 k"
+expect_eq kept_bytes "$kb" "1024 k"
+verdict "'mtctl mem_used k' shows bytes: 1024 k, kept_bytes: 1024 k" "$(cev)"
+mc mt.mem_used b
+c_ok
+tval b "$C_OUT" bytes
+case $b in
+1048576 | "1048576 b") ;;
+*) _E="${_E}bytes: got '$b', expected '1048576 b' or '1048576'$NL" ;;
+esac
+verdict "'mtctl mt.mem_used b' shows bytes: 1048576" "$(cev)"
+mc --json mem_used m
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+jget b "$C_OUT" bytes
+expect_eq "\"bytes\"" "$b" 1048576
+verdict "'mtctl --json mem_used m' gives \"bytes\": 1048576 (bytes whatever the unit)" "$(cev)"
+mc mem_free
+
+# --------------------------------------------------------- mem_realloc ---
+refusal_case ENOENT "mem_realloc 100" mem_realloc 100
+mc mem_alloc 1000
+# realloc_case RESULT KEPT_BYTES ARGS...
+realloc_case() {
+	_rr=$1 _rk=$2
+	shift 2
+	mc "$@"
+	used _kb kept_bytes
+	c_ok
+	numof "$C_OUT" _n
+	expect_eq "the difference printed" "$_n" "$_rr"
+	expect_eq kept_bytes "$_kb" "$_rk"
+	verdict "one chunk kept: 'mtctl $*' prints $_rr, kept_bytes $_rk" "$(cev)"
+}
+realloc_case 500 1500 mem_realloc 1500
+realloc_case -1300 200 mem_realloc 200
+realloc_case 1848 2048 mem_realloc 2 k
+realloc_case 0 2048 mt.mem_realloc 2048 B
+mc --json mem_realloc 1 K
+used kb kept_bytes
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+*[!0-9-]-1024[!0-9]*) ;;
+*) _E="${_E}no -1024 in the object$NL" ;;
+esac
+expect_eq kept_bytes "$kb" 1024
+verdict "'mtctl --json mem_realloc 1 K' shrinks the chunk to 1024: an object with -1024" "$(cev)"
+mc mem_free
+
+# ------------------------------------------------------- mem_rnd_alloc ---
+kept_snap
+mc mem_rnd_alloc 1 64 10240 k
+kept_move
+c_ok
+tval ch "$C_OUT" chunks
+tval er "$C_OUT" errors
+tval re "$C_OUT" reallocs
+[ -n "$re" ] || tval re "$C_OUT" resizes
+tval by "$C_OUT" bytes
+expect_range chunks "$ch" 160 10240
+expect_eq errors "$er" 0
+expect_eq "reallocs (or resizes)" "$re" 0
+case $by in
+10485760 | "10485760 b" | "10240 k") ;;
+*) _E="${_E}bytes: got '$by', expected 10485760 (or 10240 k)$NL" ;;
+esac
+expect_eq "kept_bytes move" "$KBD" 10485760
+expect_eq "kept_chunks move (vs chunks)" "$KCD" "$ch"
+verdict "'mtctl mem_rnd_alloc 1 64 10240 k': chunks, errors 0, reallocs 0, bytes 10 MiB; mem_used moved by exactly that" "$(cev)"
+kept_snap
+mc --json mem_rnd_alloc 1 2 100 k
+kept_move
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+jget ch "$C_OUT" chunks
+jget er "$C_OUT" errors
+jget by "$C_OUT" bytes
+expect_range "\"chunks\"" "$ch" 50 100
+expect_eq "\"errors\"" "$er" 0
+expect_eq "\"bytes\"" "$by" 102400
+expect_eq "kept_bytes move" "$KBD" 102400
+expect_eq "kept_chunks move (vs chunks)" "$KCD" "$ch"
+verdict "'mtctl --json mem_rnd_alloc 1 2 100 k': \"chunks\" 50..100, \"errors\" 0, \"bytes\" 102400, as mem_used moved" "$(cev)"
+mi vm0 VmallocUsed
+kept_snap
+mc mt.mem_rnd_alloc 1 1 1024 k --alloc vmalloc
+kept_move
+mi vm1 VmallocUsed
+c_ok
+expect_eq "kept_bytes, kept_chunks moves" "$KBD $KCD" "1048576 1024"
+expect_range "VmallocUsed rise (bytes; a page at least per piece)" $(((vm1 - vm0) * 1024)) $((4194304 - 262144)) $((12582912))
+verdict "'mtctl mt.mem_rnd_alloc 1 1 1024 k --alloc vmalloc': 1024 chunks, a vmalloc'ed page each" "$(cev)"
+refusal_case EINVAL "mem_rnd_alloc 64 15 1 m" mem_rnd_alloc 64 15 1 m
+mc mem_free
+
+# ------------------------------------------------------------- tests ---
+mc mem_test_start 15 64 25000 128 1500 60000 k
+T1=$C_OUT
+c_ok
+expect "the output is not an id" isnum "$T1"
+expect "no tests/$T1/stats" [ -f "$D/tests/$T1/stats" ]
+slurp s "$D/tests/$T1/stats"
+for kv in min:15360 max:65536 total:25600000 min_int_ms:128 max_int_ms:1500 total_time_ms:60000 alloc:kvmalloc; do
+	skey v "$s" ${kv%%:*}
+	expect_eq "stats ${kv%%:*}" "$v" ${kv#*:}
+done
+verdict "'mtctl mem_test_start 15 64 25000 128 1500 60000 k' prints the new id ($T1), tests/$T1/stats has the sizes and times" "$(cev)" "$s"
+mc mem_test_list "$T1" k
+c_ok
+tval v "$C_OUT" min
+expect_eq min "$v" "15 k"
+tval v "$C_OUT" max
+expect_eq max "$v" "64 k"
+tval v "$C_OUT" total
+expect_eq total "$v" "25000 k"
+printf '%s\n' "$C_OUT" | grep -qw running || _E="${_E}no state running$NL"
+printf '%s\n' "$C_OUT" | grep -qw kvmalloc || _E="${_E}no allocator kvmalloc$NL"
+printf '%s\n' "$C_OUT" | grep -Eiq "(id|test)[^0-9]*[^0-9]$T1([^0-9]|\$)" ||
+	_E="${_E}no line with the id $T1$NL"
+verdict "'mtctl mem_test_list $T1 k': its id, state running, alloc kvmalloc, min: 15 k, max: 64 k, total: 25000 k" "$(cev)"
+# Times: run time, remaining and total in seconds (60, not 60000); the
+# intervals in ms (128, 1500).
+expect "total time in seconds: no 60 as a word" eval 'printf "%s\n" "$C_OUT" | grep -Eq "(^|[^0-9.])60(\.0+)?( ?s)?([^0-9.]|\$)"'
+expect "a figure in ms shows: 60000" eval '! printf "%s\n" "$C_OUT" | grep -q 60000'
+expect "no interval 128" eval 'printf "%s\n" "$C_OUT" | grep -Eq "(^|[^0-9])128([^0-9]|\$)"'
+expect "no interval 1500" eval 'printf "%s\n" "$C_OUT" | grep -Eq "(^|[^0-9])1500([^0-9]|\$)"'
+verdict "'mtctl mem_test_list $T1 k': total time 60 (seconds), intervals 128 and 1500 (ms)" "$(cev)"
+mc mem_test_list "$T1"
+c_ok
+tval v "$C_OUT" min
+case $v in
+15360 | "15360 b") ;;
+*) _E="${_E}min: got '$v', expected 15360$NL" ;;
+esac
+tval v "$C_OUT" total
+case $v in
+25600000 | "25600000 b") ;;
+*) _E="${_E}total: got '$v', expected 25600000$NL" ;;
+esac
+verdict "'mtctl mem_test_list $T1' (no unit): min: 15360, total: 25600000" "$(cev)"
+mc --json mem_test_list "$T1" k
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+jget v "$C_OUT" id
+expect_eq "\"id\"" "$v" "$T1"
+jget v "$C_OUT" min
+expect_eq "\"min\"" "$v" 15360
+jget v "$C_OUT" max
+expect_eq "\"max\"" "$v" 65536
+jget v "$C_OUT" total
+expect_eq "\"total\"" "$v" 25600000
+jget v "$C_OUT" state
+expect_eq "\"state\"" "$v" running
+verdict "'mtctl --json mem_test_list $T1 k': an array, its test's \"min\" 15360, \"max\" 65536, \"total\" 25600000 (bytes whatever the unit)" "$(cev)"
+
+# --alloc and options anywhere, seen in the test's alloc
+# start_alloc WANT ARGS...: mtctl ARGS starts a test whose alloc is WANT
+start_alloc() {
+	_sw=$1
+	shift
+	mc "$@"
+	_sid=$C_OUT
+	c_ok
+	expect "the output is not an id" isnum "$_sid"
+	tstat _sa "$_sid" alloc
+	expect_eq "tests/$_sid/stats alloc" "$_sa" "$_sw"
+	verdict "'mtctl $*' starts test $_sid with alloc: $_sw" "$(cev)"
+	SID=$_sid
+}
+start_alloc kmalloc mt.mem_test_start 1 4 64 10 20 60000 k --alloc=kmalloc
+T2=$SID
+start_alloc vmalloc --alloc vmalloc mem_test_start 1 2 10 1000 2000 60000
+T3=$SID
+start_alloc kmalloc mem_test_start 1 2 10 --alloc kmalloc 1000 2000 60000
+T4=$SID
+mc --json mem_test_start 1 2 10 1000 2000 60000
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+numof "$C_OUT" T5
+expect "tests/$T5 (the number in the object) does not exist" [ -n "$T5" ]
+[ -n "$T5" ] && expect "no tests/$T5/stats" [ -f "$D/tests/$T5/stats" ]
+verdict "'mtctl --json mem_test_start 1 2 10 1000 2000 60000': an object with the new id ($T5)" "$(cev)"
+list_ids ids
+mc mem_test_list
+c_ok
+for t in $ids; do
+	printf '%s\n' "$C_OUT" | grep -Eiq "(id|test)[^0-9]*[^0-9]$t([^0-9]|\$)" ||
+		_E="${_E}no line with the id $t$NL"
+done
+verdict "'mtctl mem_test_list' shows every test ($ids)" "$(cev)"
+mc --json mem_test_list
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+n=$(printf '%s\n' "$C_OUT" | grep -o '"id"' | wc -l)
+set -- $ids
+expect_eq "objects (\"id\"s)" "$n" $#
+verdict "'mtctl --json mem_test_list': an array of $# objects" "$(cev)"
+mc mt.mem_test_list
+expect_eq "exit status" "$C_RC" 0
+verdict "'mtctl mt.mem_test_list' exits 0" "$(cev)"
+
+# stop, destroy
+mc mem_test_stop "$T1"
+slurp s "$D/tests/$T1/stats"
+c_ok
+skey v "$s" state
+expect_eq "stats state" "$v" stopped
+skey v "$s" held
+expect_eq "stats held" "$v" 0
+verdict "'mtctl mem_test_stop $T1': the test is stopped, holds nothing, its statistics stay" "$(cev)" "$s"
+mc mem_test_list "$T1" k
+c_ok
+printf '%s\n' "$C_OUT" | grep -qw stopped || _E="${_E}no state stopped$NL"
+verdict "'mtctl mem_test_list $T1 k' after it shows the state stopped" "$(cev)"
+mc --json mem_test_stop "$T2"
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+tstat v "$T2" state
+expect_eq "stats state" "$v" stopped
+verdict "'mtctl --json mem_test_stop $T2' prints an object; the test is stopped" "$(cev)"
+mc mem_test_destroy "$T1"
+c_ok
+expect "tests/$T1 still exists" [ ! -e "$D/tests/$T1" ]
+block b "$T1"
+expect_eq "its block in mem_test_list" "$b" ""
+expect "tests/$T2 is gone too" [ -d "$D/tests/$T2" ]
+verdict "'mtctl mem_test_destroy $T1': tests/$T1 and its block are gone, the others stay" "$(cev)"
+mc mem_test_destroy "$T1"
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id $T1"
+verdict "'mtctl mem_test_destroy $T1' again: exit 1, 'no test with id $T1'" "$(cev)"
+mc mem_test_list "$T1"
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id $T1"
+verdict "'mtctl mem_test_list $T1' (destroyed): exit 1, 'no test with id $T1'" "$(cev)"
+mc --json mem_test_destroy "$T2"
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+expect "tests/$T2 still exists" [ ! -e "$D/tests/$T2" ]
+verdict "'mtctl --json mem_test_destroy $T2' prints an object; tests/$T2 is gone" "$(cev)"
+mc mt.mem_test_destroy_all
+ls=$(ls "$D/tests" 2>&1)
+slurp l "$D/mem_test_list"
+c_ok
+expect_eq "tests/" "$ls" ""
+expect_eq "mem_test_list" "$l" ""
+verdict "'mtctl mt.mem_test_destroy_all': tests/ and mem_test_list are empty" "$(cev)"
+mc mem_test_list
+c_ok
+verdict "'mtctl mem_test_list' with no test exits 0" "$(cev)"
+mc --json mem_test_list
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+case $C_OUT in
+*"{"*) _E="${_E}an object in the array$NL" ;;
+esac
+verdict "'mtctl --json mem_test_list' with no test prints an empty array" "$(cev)"
+mtw mem_test_start 1 2 10 1000 2000 60000
+mc --json mem_test_destroy_all
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+ls=$(ls "$D/tests" 2>&1)
+expect_eq "tests/" "$ls" ""
+verdict "'mtctl --json mem_test_destroy_all' prints an object; tests/ is empty" "$(cev)"
+
+# ----------------------------------------------------------------- watch ---
+# watch_run SECS ARGS...: runs mtctl ARGS in the background, killed after
+# SECS seconds if still running.  W_RC, W_OUT, W_ERR, W_MS, W_KILLED (1 if
+# it had to be killed), W_FRAMES (groups of lines between blank lines),
+# W_LAST (the last frame).
+watch_run() {
+	_ws=$1
+	shift
+	W_CMD="mtctl $*"
+	rm -f "$MT_TMP/w.rc" "$MT_TMP/w.pid"
+	(
+		"$MTCTL" "$@" </dev/null >"$MT_TMP/w.out" 2>"$MT_TMP/w.err" &
+		echo $! >"$MT_TMP/w.pid"
+		wait $!
+		echo $? >"$MT_TMP/w.rc"
+	) &
+	_wsub=$!
+	nowv _w0
+	W_KILLED=0
+	while [ ! -f "$MT_TMP/w.rc" ]; do
+		nowv _w1
+		if [ $((_w1 - _w0)) -ge $((_ws * 1000)) ] && [ -s "$MT_TMP/w.pid" ]; then
+			read -r _wp <"$MT_TMP/w.pid"
+			kill "$_wp" 2>/dev/null
+			sleep 1
+			kill -9 "$_wp" 2>/dev/null
+			W_KILLED=1
+			break
+		fi
+		sleep 0.1
+	done
+	wait $_wsub
+	nowv _w1
+	W_MS=$((_w1 - _w0))
+	W_RC=
+	[ -f "$MT_TMP/w.rc" ] && read -r W_RC <"$MT_TMP/w.rc"
+	slurp W_OUT "$MT_TMP/w.out"
+	slurp W_ERR "$MT_TMP/w.err"
+	W_FRAMES=$(awk 'NF { if (!inb) n++; inb = 1 } !NF { inb = 0 } END { print n + 0 }' "$MT_TMP/w.out")
+	W_LAST=$(awk '!NF { last = ""; next } { last = last $0 "\n" } END { printf "%s", last }' "$MT_TMP/w.out")
+}
+# wev: the last watch, as evidence
+wev() {
+	echo "$W_CMD: exit $W_RC after $W_MS ms$([ "$W_KILLED" = 1 ] && echo ', KILLED')${NL}stderr: '$W_ERR'${NL}stdout:$NL$(printf '%s\n' "$W_OUT" | tail -n 40)"
+}
+mc mem_test_start 1 4 64 10 20 2000 k
+TW=$C_OUT
+isnum "$TW" || diag "mem_test_start for watch: $(cev)"
+watch_run 20 watch "$TW" --interval 0.2
+ESC=$(printf '\033')
+expect "it had to be killed after 20 s" [ "$W_KILLED" = 0 ]
+expect_eq "exit status" "$W_RC" 0
+expect_eq stderr "$W_ERR" ""
+verdict "'mtctl watch $TW --interval 0.2' on a 2 s test ends by itself when it finishes, exit 0 ($W_MS ms)" "$(wev)"
+expect_range "frames" "$W_FRAMES" 3 1000
+case $W_OUT in
+*"$ESC"*) _E="${_E}escape sequences in a file$NL" ;;
+esac
+verdict "into a file, watch writes frames one after the other, separated by blank lines ($W_FRAMES frames), no escape sequence" "$(wev)"
+printf '%s\n' "$W_OUT" | grep -Eq "(^|[^0-9])$TW([^0-9]|\$)" || _E="${_E}no id $TW$NL"
+printf '%s\n' "$W_OUT" | grep -q '\[.*\]' || _E="${_E}no progress bar [...]$NL"
+printf '%s\n' "$W_OUT" | grep -Eq '[0-9][^ ]* *[^ ]*/s' || _E="${_E}no rate (N.../s)$NL"
+printf '%s\n' "$W_OUT" | grep -q running || _E="${_E}no frame shows running$NL"
+printf '%s\n' "$W_LAST" | grep -q finished || _E="${_E}the last frame does not show finished$NL"
+verdict "watch's frames show the id, a progress bar [...], a rate (/s), running, then finished in the last frame" "$(wev)"
+mc mem_test_list "$TW" k
+c_ok
+printf '%s\n' "$C_OUT" | grep -qw finished || _E="${_E}no state finished$NL"
+verdict "'mtctl mem_test_list $TW k' after it shows the state finished" "$(cev)"
+
+mc mem_test_start 1 2 10 1000 2000 60000
+TL=$C_OUT
+watch_run 20 watch "$TL" --interval 0.2 --count 2
+expect "it had to be killed after 20 s" [ "$W_KILLED" = 0 ]
+expect_eq "exit status" "$W_RC" 0
+expect_eq frames "$W_FRAMES" 2
+verdict "'mtctl watch $TL --interval 0.2 --count 2' on a running test stops after 2 frames, exit 0" "$(wev)"
+watch_run 20 --json watch "$TL" --interval 0.2 --count 3
+expect "it had to be killed after 20 s" [ "$W_KILLED" = 0 ]
+expect_eq "exit status" "$W_RC" 0
+n=0
+bad=
+while IFS= read -r l; do
+	n=$((n + 1))
+	jvalid o "$l" || bad="$bad [line $n is not an object]"
+	case $l in
+	*'"tests"'*) ;;
+	*) bad="$bad [line $n lacks \"tests\"]" ;;
+	esac
+done <"$MT_TMP/w.out"
+expect_eq "lines" "$n" 3
+expect_eq "bad lines" "$bad" ""
+verdict "'mtctl --json watch $TL --interval 0.2 --count 3': 3 lines, each an object with \"tests\"" "$(wev)"
+mc mem_test_stop "$TL"
+watch_run 20 watch "$TL" --interval 0.2
+expect "it had to be killed after 20 s" [ "$W_KILLED" = 0 ]
+expect_eq "exit status" "$W_RC" 0
+printf '%s\n' "$W_OUT" | grep -q stopped || _E="${_E}no 'stopped'$NL"
+verdict "'mtctl watch $TL' on a stopped test shows it stopped and ends by itself" "$(wev)"
+mtw_wo mem_test_destroy_all
+mc mem_test_start 1 4 64 10 20 1500 k
+TA=$C_OUT
+mc mem_test_start 1 4 64 10 20 2500 k
+TB=$C_OUT
+watch_run 25 watch --interval 0.3
+expect "it had to be killed after 25 s" [ "$W_KILLED" = 0 ]
+expect_eq "exit status" "$W_RC" 0
+for t in $TA $TB; do
+	printf '%s\n' "$W_LAST" | grep -Eq "(^|[^0-9])$t([^0-9]|\$)" || _E="${_E}no id $t in the last frame$NL"
+done
+n=$(printf '%s\n' "$W_LAST" | grep -c finished)
+expect_range "lines with 'finished' in the last frame" "$n" 2 100
+verdict "'mtctl watch --interval 0.3' shows every test ($TA, $TB) and ends when both have finished" "$(wev)"
+mc watch 999999
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id 999999"
+verdict "'mtctl watch 999999': exit 1, 'no test with id 999999'" "$(cev)"
+mc --json watch 999999
+json_err 1 ENOENT "no test with id 999999"
+verdict "'mtctl --json watch 999999': exit 1, the error object" "$(cev)"
+mtw_wo mem_test_destroy_all
+
+# ------------------------------------------------------------- get, set ---
+# pv_ok GOT FILEVALUE: GOT, as mtctl shows a parameter, is FILEVALUE (a
+# bool may show as 0/1 or false/true where the file says N/Y)
+pv_ok() {
+	[ "x$1" = "x$2" ] && return 0
+	case "$2:$1" in
+	N:0 | N:false | Y:1 | Y:true) return 0 ;;
+	esac
+	return 1
+}
+mc get
+c_ok
+for p in check_content realloc_p max_bytes alloc seed; do
+	param want $p
+	tval got "$C_OUT" $p
+	pv_ok "$got" "$want" || _E="${_E}$p: got '$got', expected '$want'$NL"
+done
+verdict "'mtctl get' lists the 5 parameters with their values" "$(cev)"
+mc --json get
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+for p in check_content realloc_p max_bytes alloc seed; do
+	param want $p
+	jget got "$C_OUT" $p
+	pv_ok "$got" "$want" || _E="${_E}\"$p\": got '$got', expected '$want'$NL"
+done
+verdict "'mtctl --json get': an object with the 5 parameters" "$(cev)"
+mc get max_bytes
+c_ok
+param want max_bytes
+case $C_OUT in
+"$want" | *[!0-9]"$want") ;;
+*) _E="${_E}not the value $want$NL" ;;
+esac
+verdict "'mtctl get max_bytes' prints $want" "$(cev)"
+# set_case NAME VALUE SHOWN: mtctl set NAME VALUE, the file reads SHOWN and
+# mtctl get NAME says so
+set_case() {
+	mc set "$1" "$2"
+	param _pv "$1"
+	c_ok
+	expect_eq "$P/$1" "$_pv" "$3"
+	_sev=$(cev)
+	mc get "$1"
+	case $C_OUT in
+	"$2" | *[!a-z0-9_]"$2" | "$3" | *[!a-z0-9_]"$3") ;;
+	*) _E="${_E}'mtctl get $1' says '$C_OUT'$NL" ;;
+	esac
+	verdict "'mtctl set $1 $2': the parameter reads $3, 'mtctl get $1' says $2" "$_sev" "$(cev)"
+}
+set_case realloc_p 50 50
+param before realloc_p
+mc set realloc_p 95
+param after realloc_p
+expect_eq "exit status" "$C_RC" 1
+expect_eq stdout "$C_OUT" ""
+expect_eq realloc_p "$after" "$before"
+matches "$C_ERR" "^mtctl: ;realloc_p"
+verdict "'mtctl set realloc_p 95' is refused: exit 1, stderr names realloc_p, the value stays 50" "$(cev)"
+mc --json set realloc_p 95
+param after realloc_p
+json_err 1 EINVAL ""
+expect_eq realloc_p "$after" "$before"
+verdict "'mtctl --json set realloc_p 95': the error object, errno EINVAL, exit 1, value unchanged" "$(cev)"
+set_case realloc_p 0 0
+set_case check_content 1 Y
+set_case check_content 0 N
+set_case seed 4242 4242
+set_case seed 0 0
+set_case alloc vmalloc vmalloc
+start_alloc vmalloc mem_test_start 1 2 10 1000 2000 60000
+mtw_wo mem_test_destroy_all
+set_case alloc kvmalloc kvmalloc
+set_case max_bytes 1048576 1048576
+refusal_case ENOSPC "mem_alloc 2 m" mem_alloc 2 m
+set_case max_bytes "$MAXB" "$MAXB"
+usage_case "nosuch;realloc_p" set nosuch 1
+usage_case "nosuch;realloc_p" get nosuch
+usage_case "set" set realloc_p
+usage_case "set" set realloc_p 1 2
+usage_case "set" set
+
+# ------------------------------------------------------ usage errors ---
+state st0
+usage_case "frobnicate;mem_alloc|help" frobnicate
+usage_case "mem_alloc|help|usage|command"
+usage_case "mem_alloc;size" mem_alloc
+usage_case "mem_alloc" mem_alloc 1 k 5
+usage_case "abc" mem_alloc abc
+usage_case "abc" mem_realloc abc
+usage_case "12abc" mem_alloc 12abc
+usage_case "kb;b, k, m or g" mem_alloc 10 kb
+usage_case "-5" mem_alloc -5
+usage_case "slab;kmalloc;vmalloc;kvmalloc" mem_alloc 1 k --alloc slab
+usage_case "slab;kmalloc;vmalloc;kvmalloc" mem_alloc 1 k --alloc=slab
+usage_case "--alloc" mem_alloc 1 k --alloc
+usage_case "--json" mem_alloc -- --json
+usage_case "--bogus" --bogus mem_used
+usage_case "-x" mem_used -x
+usage_case "'x';b, k, m or g" mem_used x
+usage_case "mem_used" mem_used k m
+usage_case "mem_free" mem_free 1 2
+usage_case "mem_free" mem_free 1 k 1
+usage_case "mem_realloc;size" mem_realloc
+usage_case "mem_rnd_alloc;total" mem_rnd_alloc 1 2
+usage_case "mem_rnd_alloc" mem_rnd_alloc 1 2 3 k 4
+usage_case "mem_test_start;total_time" mem_test_start 1 2 3 4 5
+usage_case "mem_test_start" mem_test_start 1 2 3 4 5 6 k 7
+usage_case "mem_test_stop;id" mem_test_stop
+usage_case "abc" mem_test_stop abc
+usage_case "mem_test_stop" mem_test_stop 1 2
+usage_case "mem_test_destroy;id" mem_test_destroy
+usage_case "mem_test_destroy_all" mem_test_destroy_all 1
+usage_case "mem_test_list" mem_test_list 1 k x
+usage_case "--interval" watch --interval
+usage_case "abc" watch --interval abc
+usage_case "count" watch --count x
+usage_case "nosuch" help nosuch
+state st1
+check_eq "the usage errors changed nothing in the module" "$st1" "$st0"
+mc --json frobnicate
+json_err 2 "" frobnicate
+verdict "'mtctl --json frobnicate': exit 2, the error object on stdout" "$(cev)"
+mc --json mem_alloc 10 x
+json_err 2 "" "'x' is not a unit (b, k, m or g)"
+verdict "'mtctl --json mem_alloc 10 x': exit 2, the error object with the unit sentence" "$(cev)"
+mc mem_alloc 10 x --json
+json_err 2 "" "'x' is not a unit"
+verdict "'mtctl mem_alloc 10 x --json' (option last): exit 2, the error object" "$(cev)"
+
+# ------------------------------------------------------- reachability ---
+# Not root.
+mkdir -p /etc
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+uid=$(su -s /bin/sh nobody -c 'id -u' </dev/null 2>&1)
+if [ "$uid" = 65534 ]; then
+	# nobody_mc ARGS...: mc as nobody (the arguments are plain words)
+	nobody_mc() {
+		C_CMD="(as nobody) mtctl $*"
+		su -s /bin/sh nobody -c "$MTCTL $*" </dev/null >"$MT_TMP/c.out" 2>"$MT_TMP/c.err"
+		C_RC=$?
+		slurp C_OUT "$MT_TMP/c.out"
+		slurp C_ERR "$MT_TMP/c.err"
+	}
+	state st0
+	nobody_mc mem_alloc 1 k
+	state st1
+	expect_eq "exit status" "$C_RC" 1
+	expect_eq stdout "$C_OUT" ""
+	matches "$C_ERR" "^mtctl: ;needs root"
+	expect_eq "the module's state" "$st1" "$st0"
+	verdict "as nobody, 'mtctl mem_alloc 1 k': exit 1, 'needs root', nothing kept" "$(cev)"
+	nobody_mc mem_used
+	expect_eq "exit status" "$C_RC" 1
+	matches "$C_ERR" "^mtctl: ;needs root"
+	verdict "as nobody, 'mtctl mem_used': exit 1, 'needs root'" "$(cev)"
+	nobody_mc --json mem_used
+	json_err 1 "" "needs root"
+	case $_jn in
+	EACCES | EPERM) ;;
+	*) _E="${_E}errno '$_jn', expected EACCES or EPERM$NL" ;;
+	esac
+	verdict "as nobody, 'mtctl --json mem_used': exit 1, the error object (EACCES or EPERM)" "$(cev)"
+else
+	skip "as nobody, mtctl says 'needs root'" "su cannot run a command as nobody here: '$uid'"
+fi
+
+# debugfs not mounted where mtctl looks.
+mce MTCTL_DEBUGFS=$MT_TMP/nodebugfs mem_used
+expect_eq "exit status" "$C_RC" 1
+expect_eq stdout "$C_OUT" ""
+matches "$C_ERR" "^mtctl: debugfs is not mounted at $MT_TMP/nodebugfs"
+verdict "MTCTL_DEBUGFS=$MT_TMP/nodebugfs 'mtctl mem_used': exit 1, 'debugfs is not mounted at $MT_TMP/nodebugfs'" "$(cev)"
+mc mem_alloc 64 k
+umount /sys/kernel/debug 2>"$MT_TMP/umount"
+rc=$?
+if [ "$rc" = 0 ]; then
+	mc mem_used
+	expect_eq "exit status" "$C_RC" 1
+	expect_eq stdout "$C_OUT" ""
+	matches "$C_ERR" "^mtctl: debugfs is not mounted at /sys/kernel/debug;mount -t debugfs"
+	verdict "debugfs unmounted: 'mtctl mem_used' exits 1, 'debugfs is not mounted at /sys/kernel/debug (mount -t debugfs ...)'" "$(cev)"
+	mc --json mem_free
+	json_err 1 "" "debugfs is not mounted"
+	verdict "debugfs unmounted: 'mtctl --json mem_free': exit 1, the error object" "$(cev)"
+	mkdir -p "$MT_TMP/dbg"
+	if mount -t debugfs none "$MT_TMP/dbg" 2>"$MT_TMP/mount"; then
+		slurp f "$MT_TMP/dbg/malloc_test/mem_used"
+		mce MTCTL_DEBUGFS=$MT_TMP/dbg mem_used k
+		c_ok
+		tval v "$C_OUT" kept_bytes
+		expect_eq "kept_bytes" "$v" "64 k"
+		verdict "debugfs mounted at $MT_TMP/dbg: MTCTL_DEBUGFS=$MT_TMP/dbg 'mtctl mem_used k' works (kept_bytes: 64 k)" "$(cev)" "$f"
+		umount "$MT_TMP/dbg"
+	else
+		fail "debugfs mounted at $MT_TMP/dbg: MTCTL_DEBUGFS works" "mount: $(cat "$MT_TMP/mount")"
+	fi
+	mount -t debugfs none /sys/kernel/debug 2>"$MT_TMP/mount"
+	check "debugfs mounted again at /sys/kernel/debug ($D is back)" [ -d "$D" ]
+else
+	skip "debugfs unmounted: mtctl says 'debugfs is not mounted'" "umount /sys/kernel/debug failed: $(cat "$MT_TMP/umount")"
+fi
+mc mem_free
+c_ok
+expect_eq stdout "$C_OUT" 65536
+verdict "'mtctl mem_free' works again and frees the 64 KiB" "$(cev)"
+
+# Where the parameters are: MTCTL_SYSFS.
+mkdir -p "$MT_TMP/sysfs/parameters"
+for kv in check_content:N realloc_p:42 max_bytes:777 alloc:vmalloc seed:9; do
+	echo "${kv#*:}" >"$MT_TMP/sysfs/parameters/${kv%%:*}"
+done
+mce MTCTL_SYSFS=$MT_TMP/sysfs get realloc_p
+c_ok
+case $C_OUT in
+42 | *[!0-9]42) ;;
+*) _E="${_E}not 42$NL" ;;
+esac
+verdict "MTCTL_SYSFS=$MT_TMP/sysfs 'mtctl get realloc_p' reads its parameters/realloc_p (42)" "$(cev)"
+
+# Not loaded.
+unload
+if ! loaded; then
+	mc mem_used
+	expect_eq "exit status" "$C_RC" 1
+	expect_eq stdout "$C_OUT" ""
+	matches "$C_ERR" "^mtctl: malloc_test is not loaded;insmod"
+	verdict "module unloaded: 'mtctl mem_used' exits 1, 'malloc_test is not loaded (insmod malloc_test.ko)'" "$(cev)"
+	mc mem_alloc 1 k
+	expect_eq "exit status" "$C_RC" 1
+	matches "$C_ERR" "^mtctl: malloc_test is not loaded"
+	verdict "module unloaded: 'mtctl mem_alloc 1 k' exits 1, 'malloc_test is not loaded'" "$(cev)"
+	mc get
+	expect_eq "exit status" "$C_RC" 1
+	matches "$C_ERR" "^mtctl: malloc_test is not loaded"
+	verdict "module unloaded: 'mtctl get' exits 1, 'malloc_test is not loaded'" "$(cev)"
+	mc --json mem_test_list
+	json_err 1 "" "malloc_test is not loaded"
+	verdict "module unloaded: 'mtctl --json mem_test_list': exit 1, the error object" "$(cev)"
+	insmod "$KO" 2>"$MT_TMP/insmod"
+	check_eq "insmod again succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
+else
+	fail "module unloaded: mtctl says 'malloc_test is not loaded'" "rmmod failed: $(cat "$MT_TMP/rmmod" 2>&1)"
+fi
+mc mem_used
+c_ok
+tval v "$C_OUT" chunks
+expect_eq chunks "$v" 0
+verdict "after insmod 'mtctl mem_used' works again (chunks: 0)" "$(cev)"
+
+# --------------------------------------------------------------- leave ---
+free_all
+used kc kept_chunks
+used b bytes
+list_ids ids
+expect "malloc_test is not loaded" loaded
+expect_eq "bytes, kept_chunks" "$b $kc" "0 0"
+expect_eq tests "$ids" ""
+for p in check_content realloc_p max_bytes alloc seed; do
+	param v $p
+	eval "want=\$P0_$p"
+	expect_eq "$p" "$v" "$want"
+done
+expect "debugfs is not mounted at /sys/kernel/debug" [ -d "$D" ]
+verdict "leaves: module loaded, nothing kept, no test, parameters as on entry, debugfs mounted"
