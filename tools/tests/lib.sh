@@ -70,6 +70,17 @@ fail() {
 	done
 }
 
+# MT_KASAN: set on a KASAN kernel.  KASAN pads every slab object with
+# redzones and holds freed ones in quarantine, so there Slab (and with it
+# MemFree) does not follow the module's figures: the debug lane proves the
+# absence of reports, the stock kernels' lanes the figures.
+MT_KASAN=
+dmesg 2>/dev/null | grep -q 'KernelAddressSanitizer initialized' && MT_KASAN=1
+MT_KASAN_WHY="KASAN's redzones and quarantine decouple Slab from the module's figures"
+# " and Slab" where Slab is checked alongside VmallocUsed, else empty
+MT_AND_SLAB=" and Slab"
+[ -z "$MT_KASAN" ] || MT_AND_SLAB=
+
 # skip DESC REASON
 skip() {
 	KTAP_N=$((KTAP_N + 1))
