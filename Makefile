@@ -10,7 +10,7 @@
 # make clean      remove what the builds made
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# The kernel `make run` and `make shell` boot: 6.1 or 6.12.
+# The kernel `make run` and `make shell` boot: 6.1, 6.12 or debug.
 VM_KERNEL ?= 6.12
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)

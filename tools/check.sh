@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What `make check` runs: setup, checkpatch, the builds (W=1, sparse) and the
-# guest suite on every kernel.  Prints one KTAP-style line per check,
-# numbered across the whole run, and ends with "N passed, N failed".
+# guest suite on every kernel: Debian's 6.1 and 6.12, and "debug", built
+# from linux-source-6.12 with KASAN, lockdep, kmemleak, debug objects
+# (tools/debug-kernel.sh; a few minutes the first time, then cached).
+# Prints one KTAP-style line per check, numbered across the whole run, and
+# ends with "N passed, N failed".
 #
-# Environment: MT_KERNELS="6.1 6.12" restricts the kernels,
-# MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT (default 600) bounds each
-# guest run in seconds.  Logs stay in build/.
+# Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels,
+# MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT bounds each guest run in
+# seconds (default 600, and DEBUG_TIMEOUT below for the debug kernel, which
+# runs several times slower).  Logs stay in build/.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -16,8 +20,20 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$PWD
 BUILD=$TOP/build
 VM=$TOP/tools/vm.sh
-# Kernel log lines that fail a run.
-LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|kernel BUG at|UBSAN|KASAN|kmemleak|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO:'
+# Kernel log lines that fail a run.  The debug kernel's detectors report
+# under "BUG:" or "WARNING:" headers (KASAN: "BUG: KASAN: ...", lockdep:
+# "WARNING: possible circular locking dependency detected", "BUG: sleeping
+# function called from invalid context", ...); the rest are named: KASAN's
+# wild-access notes, lockdep's irq-inversion INFO and its switching itself
+# off (after which it proves nothing), DEBUG_OBJECTS ("ODEBUG: ..."), and
+# every kmemleak line but the benign ones of LOG_BENIGN (its start-up line,
+# which the old plain "kmemleak" pattern matched).
+LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|kernel BUG at|UBSAN|KASAN:|INFO: task .* blocked|rcu_sched self-detected stall|rcu: INFO:'
+LOG_BAD+='|DEBUG_LOCKS_WARN_ON|INFO: possible|turning off the locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak:|unreferenced object 0x'
+LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread (started|ended))'
+# The debug kernel runs the suite several times slower (TCG, KASAN,
+# lockdep): its default bound in seconds.
+DEBUG_TIMEOUT=1200
 
 count=0 passed=0 failed=0 skipped=0
 
@@ -87,7 +103,11 @@ fi
 for ver in "${kernels[@]}"; do
 	bdir=$BUILD/$ver
 	progress "build $ver"
-	if ! kdir=$("$VM" kdir "$ver"); then
+	# (debug's first kdir builds the kernel: its progress as diagnostics)
+	kdir=$("$VM" kdir "$ver" 2>"$BUILD/kdir-$ver.log")
+	rc=$?
+	detail <"$BUILD/kdir-$ver.log"
+	if (( rc != 0 )); then
 		fail "$ver: build W=1"
 		continue
 	fi
@@ -138,6 +158,25 @@ for ver in "${kernels[@]}"; do
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
 
+# The debug kernel's guest also gets tools/tests/leaker: a module that leaks
+# on purpose, for 99-kmemleak.sh to show that kmemleak would see a leak.
+if [[ " ${kernels[*]} " == *" debug "* ]]; then
+	progress "leaker"
+	ldir=$BUILD/debug-leaker
+	rm -rf "$ldir"
+	mkdir -p "$ldir"
+	cp tools/tests/leaker/Kbuild tools/tests/leaker/leaker.c "$ldir/" 2>/dev/null
+	if kdir=$("$VM" kdir debug 2>/dev/null) &&
+			make -C "$kdir" M="$ldir" W=1 modules >"$ldir/build.log" 2>&1 &&
+			[[ -f $ldir/leaker.ko ]] && ! grep -qi 'warning:' "$ldir/build.log"; then
+		pass "debug: leaker module (a deliberate leak) builds with no warning"
+	else
+		fail "debug: leaker module (a deliberate leak) builds with no warning"
+		tail -n 20 "$ldir/build.log" 2>/dev/null | detail
+		rm -f "$ldir/leaker.ko"
+	fi
+fi
+
 # mtctl: a static build for the guests, with no warning; its man page;
 # make install and uninstall into a scratch DESTDIR.
 progress "mtctl"
@@ -161,25 +200,35 @@ fi
 progress "install"
 dest=$BUILD/destdir
 rm -rf "$dest"
-kver=${kernels[-1]}
-if kdir=$("$VM" kdir "$kver") &&
-		make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
-			>"$BUILD/install.log" 2>&1 &&
-		[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
-		compgen -G "$dest/lib/modules/*/*/malloc_test.ko*" >/dev/null; then
-	pass "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+# Against the last stock kernel's headers: what a user installs against.
+# (A full build tree such as debug's also runs depmod into DESTDIR.)
+kver=
+for v in "${kernels[@]}"; do
+	[[ $v == debug ]] || kver=$v
+done
+if [[ -z $kver ]]; then
+	skip "make install puts the module, mtctl and mtctl.8 in DESTDIR" "no stock kernel in MT_KERNELS"
+	skip "make uninstall takes them away again" "no stock kernel in MT_KERNELS"
 else
-	fail "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
-	{ tail -n 20 "$BUILD/install.log"; find "$dest" -type f 2>/dev/null; } | detail
-fi
-if [[ -n ${kdir:-} ]] &&
-		make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
-			>>"$BUILD/install.log" 2>&1 &&
-		[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
-	pass "make uninstall takes them away again"
-else
-	fail "make uninstall takes them away again"
-	find "$dest" -type f 2>/dev/null | detail
+	if kdir=$("$VM" kdir "$kver") &&
+			make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
+				>"$BUILD/install.log" 2>&1 &&
+			[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
+			compgen -G "$dest/lib/modules/*/*/malloc_test.ko*" >/dev/null; then
+		pass "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+	else
+		fail "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+		{ tail -n 20 "$BUILD/install.log"; find "$dest" -type f 2>/dev/null; } | detail
+	fi
+	if [[ -n ${kdir:-} ]] &&
+			make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
+				>>"$BUILD/install.log" 2>&1 &&
+			[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
+		pass "make uninstall takes them away again"
+	else
+		fail "make uninstall takes them away again"
+		find "$dest" -type f 2>/dev/null | detail
+	fi
 fi
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
@@ -236,12 +285,24 @@ guest_completed() {	# VER OUT BOOT_STATUS
 	fi
 }
 
+# A kernel log without \r, its benign lines blanked (line numbers kept):
+# LOG_BENIGN, and kmemleak's "N new suspected memory leaks" between the
+# markers around 99-kmemleak.sh's deliberate leak.
+scrubbed_log() {	# FILE
+	tr -d '\r' <"$1" | awk -v benign="$LOG_BENIGN" '
+		/mt-expected-leak-begin$/ { expected = 1 }
+		/mt-expected-leak-end$/ { expected = 0 }
+		$0 ~ benign { print ""; next }
+		expected && /kmemleak: [0-9]+ new suspected memory leak/ { print ""; next }
+		{ print }'
+}
+
 log_clean() {	# VER OUT
 	local ver=$1 out=$2 f hits=()
 	# dmesg.txt holds all console.log does when the guest got to dump it.
 	for f in "$out/dmesg.txt" "$out/console.log"; do
 		[[ -s $f ]] || continue
-		if tr -d '\r' <"$f" | grep -aqE "$LOG_BAD"; then
+		if scrubbed_log "$f" | grep -aqE "$LOG_BAD"; then
 			hits+=("$f")
 		fi
 	done
@@ -254,7 +315,7 @@ log_clean() {	# VER OUT
 		fail "$ver: kernel log clean"
 		f=${hits[0]}
 		echo "${f#"$TOP"/}:" | detail
-		tr -d '\r' <"$f" | grep -anE -B3 -A15 "$LOG_BAD" | head -n 80 | detail
+		scrubbed_log "$f" | grep -anE -B3 -A15 "$LOG_BAD" | head -n 80 | detail
 	fi
 }
 
@@ -271,8 +332,18 @@ for ver in "${kernels[@]}"; do
 		skip "$ver: kernel log clean" "nothing booted"
 		continue
 	fi
-	args=(boot "$ver" --module "$ko" --script tools/tests/run.sh --tests tools/tests
-		--out "$out" --timeout "${MT_TIMEOUT:-600}")
+	tests=tools/tests timeout=${MT_TIMEOUT:-600}
+	if [[ $ver == debug ]]; then
+		timeout=${MT_TIMEOUT:-$DEBUG_TIMEOUT}
+		# The suite plus the leaker module for 99-kmemleak.sh.
+		tests=$BUILD/tests-debug
+		rm -rf "$tests"
+		cp -a tools/tests "$tests"
+		[[ ! -f $BUILD/debug-leaker/leaker.ko ]] ||
+			cp "$BUILD/debug-leaker/leaker.ko" "$tests/leaker/"
+	fi
+	args=(boot "$ver" --module "$ko" --script tools/tests/run.sh --tests "$tests"
+		--out "$out" --timeout "$timeout")
 	[[ ! -d $BUILD/bin ]] || args+=(--bin "$BUILD/bin")
 	start=$SECONDS
 	"$VM" "${args[@]}" 2>&1 | detail

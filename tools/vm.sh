@@ -3,12 +3,16 @@
 #
 # Boot a Debian kernel under QEMU with a busybox initramfs holding the
 # malloc_test module and a test script; bring back the script's output and
-# the guest's kernel log.  Installs what it lacks with apt-get.
+# the guest's kernel log.  Installs what it lacks with apt-get.  Besides
+# Debian's stock kernels, "debug" is a kernel built from linux-source-6.12
+# with the kernel's bug detectors (tools/debug-kernel.sh).
 set -euo pipefail
 
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly TOOLS
+# The stock kernels, which setup installs; "debug" is built on first use.
 readonly KERNELS=(6.1 6.12)
+readonly ALL_KERNELS=("${KERNELS[@]}" debug)
 # 6.1 is the release's own kernel, 6.12 comes from backports.
 # shellcheck source=/dev/null
 SUITE=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
@@ -34,8 +38,9 @@ Commands:
                       each kernel's vmlinuz (extracted into the cache, never
                       installed into /boot).  --refresh resolves the kernel
                       packages again (to pick up a newer ABI).
-  kernels             print the supported kernels: ${KERNELS[*]}
+  kernels             print the supported kernels: ${ALL_KERNELS[*]}
   kdir VER            print the kernel headers build directory of VER
+                      (debug: its build tree, built first when needed)
   vmlinuz VER         print the path of VER's kernel image
   checkpatch          print the path of checkpatch.pl (from linux-source-6.12)
   boot VER --module KO --script FILE [options]
@@ -52,7 +57,7 @@ Options of boot:
   --timeout SEC       kill QEMU after SEC seconds (default 900; none when
                       --interactive is given without --timeout)
   --append "ARGS"     more kernel command line
-  --mem MB            guest memory (default 2048)
+  --mem MB            guest memory (default 2048; debug: 3072, for KASAN)
   --smp N             guest CPUs (default 2)
   --follow            copy the script's output to stdout while it runs
   --interactive       console on this terminal; a shell after the script
@@ -60,6 +65,10 @@ Options of boot:
 
 Guest serial ports: ttyS0 console -> console.log, ttyS1 script stdout and
 stderr -> results.txt (last line "MT-GUEST-DONE rc=N"), ttyS2 -> dmesg.txt.
+
+The debug kernel (tools/debug-kernel.sh, config tools/debug.config) has
+KASAN, lockdep, kmemleak, debug objects, fault injection and KUnit; its
+first kdir or vmlinuz builds it into the cache (a few minutes).
 
 Environment: MT_CACHE (default /var/cache/malloc_test), MT_KVM=1 to
 use KVM when the host offers it (TCG otherwise).
@@ -71,10 +80,10 @@ die() { say "$*"; exit 1; }
 
 known_kernel() {
 	local v
-	for v in "${KERNELS[@]}"; do
+	for v in "${ALL_KERNELS[@]}"; do
 		[[ $1 == "$v" ]] && return 0
 	done
-	die "unknown kernel '$1' (supported: ${KERNELS[*]})"
+	die "unknown kernel '$1' (supported: ${ALL_KERNELS[*]})"
 }
 
 installed() {
@@ -268,14 +277,31 @@ kernel_abi() {	# VER
 	cat "$(abi_file "$1")"
 }
 
+# The debug kernel: setup for what every kernel needs (linux-source-6.12
+# among it), then its own script builds it unless the cache has it.
+debug_kernel() {	# kdir|image
+	setup
+	"$TOOLS/debug-kernel.sh" "$1"
+}
+
 kdir() {
 	local abi
+	known_kernel "$1"
+	if [[ $1 == debug ]]; then
+		debug_kernel kdir
+		return
+	fi
 	abi=$(kernel_abi "$1")
 	echo "/usr/src/linux-headers-$abi"
 }
 
 vmlinuz() {
 	local abi
+	known_kernel "$1"
+	if [[ $1 == debug ]]; then
+		debug_kernel image
+		return
+	fi
 	abi=$(kernel_abi "$1")
 	echo "$CACHE/kernel-$1/vmlinuz-$abi"
 }
@@ -290,10 +316,10 @@ use_kvm() {
 
 boot() {
 	local ver="" ko="" script="" tests="" bin="" out="" timeout="" append=""
-	local mem=2048 smp=2 interactive=0 follow=0 image work root rc=0 line
+	local mem="" smp=2 interactive=0 follow=0 image work root rc=0 line
 	local qemu_pid="" start
 	ver=${1:-}
-	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${KERNELS[*]})"
+	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${ALL_KERNELS[*]})"
 	shift
 	known_kernel "$ver"
 	while (( $# )); do
@@ -329,6 +355,12 @@ boot() {
 		timeout=900
 	fi
 	[[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "boot: bad --timeout '$timeout'"
+	# KASAN takes an eighth of the memory for its shadow, kmemleak and the
+	# quarantine more: the suite's 1 GiB allocations need the room.
+	if [[ -z $mem ]]; then
+		mem=2048
+		[[ $ver != debug ]] || mem=3072
+	fi
 	[[ $mem =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] || die "boot: bad --mem or --smp"
 	image=$(vmlinuz "$ver")
 
@@ -428,7 +460,7 @@ main() {
 	(( $# )) && shift
 	case $cmd in
 	setup) setup "$@" ;;
-	kernels) echo "${KERNELS[*]}" ;;
+	kernels) echo "${ALL_KERNELS[*]}" ;;
 	kdir|vmlinuz)
 		(( $# == 1 )) || die "usage: ${0##*/} $cmd VER"
 		"$cmd" "$1" ;;

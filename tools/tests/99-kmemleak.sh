@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+# 99-kmemleak.sh - the last case: once every command has run and the module
+# is removed, kmemleak finds no leak; and it would find one: a module that
+# leaks on purpose (leaker/leaker.ko, which check.sh builds against the
+# debug kernel) is reported.  Kernels without kmemleak skip both.
+# Expects: anything (05-kmemleak-clear.sh cleared what boot left).
+# Leaves: module unloaded.
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+LEAKER=$MT_TESTS/leaker/leaker.ko
+
+# kml_scan VAR: two scans (an object is reported at the second scan that
+# finds it unreferenced and unchanged), then the report into VAR; 1 when
+# kmemleak refused a scan (it turned itself off)
+kml_scan() {
+	_ks=0
+	echo scan >"$KMEMLEAK" 2>"$MT_TMP/kml" || _ks=1
+	sleep 1
+	echo scan >"$KMEMLEAK" 2>>"$MT_TMP/kml" || _ks=1
+	slurp "$1" "$KMEMLEAK"
+	return $_ks
+}
+
+# kml_count TEXT: the number of reports in TEXT
+kml_count() {
+	printf '%s\n' "$1" | grep -c '^unreferenced object'
+}
+
+KML_DESC="kmemleak: no leak after every command and rmmod (suspected objects)"
+if [ ! -e "$KMEMLEAK" ]; then
+	skip "$KML_DESC" "this kernel has no kmemleak ($KMEMLEAK)"
+else
+	unload
+	check "malloc_test is unloaded before the last scan" eval '! loaded'
+	# An object is reported only once it is five seconds old.
+	sleep 5
+	nowv _k0
+	if kml_scan kml_report; then
+		nowv _k1
+		diag "two kmemleak scans took $((_k1 - _k0)) ms"
+		n=$(kml_count "$kml_report")
+		check_eq "$KML_DESC" \
+			"$n" 0 "$(printf '%s\n' "$kml_report" | head -n 80)"
+	else
+		fail "$KML_DESC" \
+			"kmemleak refused to scan: $(cat "$MT_TMP/kml")" "$(dmesg | grep kmemleak | tail -5)"
+	fi
+
+	# The proof: a leak is seen.  The markers tell check.sh's log scan
+	# that kmemleak's "new suspected memory leaks" line between them is
+	# expected.
+	if [ ! -f "$LEAKER" ]; then
+		skip "kmemleak reports a deliberate leak: leaker.ko's object, leaker_alloc in its backtrace" "no $LEAKER (check.sh builds it against the debug kernel)"
+	else
+		echo clear >"$KMEMLEAK" 2>/dev/null
+		echo "mt-expected-leak-begin" >/dev/kmsg
+		_E=
+		if insmod "$LEAKER" 2>"$MT_TMP/insmod"; then
+			sleep 6
+			kml_scan kml_leak
+			# (kmemleak gives the size of the slab object: 8192)
+			case $kml_leak in
+			*"unreferenced object 0x"*'comm "insmod"'*leaker_alloc*) ;;
+			*) _E="${_E}no report of an object that insmod allocated in leaker_alloc$NL" ;;
+			esac
+			rmmod leaker 2>"$MT_TMP/rmmod" || _E="${_E}rmmod leaker: $(cat "$MT_TMP/rmmod")$NL"
+			# leaker frees the object at rmmod: kmemleak forgets it.
+			slurp _kafter "$KMEMLEAK"
+			case $_kafter in
+			*leaker_alloc*) _E="${_E}after rmmod leaker, kmemleak still lists its object$NL" ;;
+			esac
+		else
+			_E="${_E}insmod $LEAKER: $(cat "$MT_TMP/insmod")$NL"
+		fi
+		echo clear >"$KMEMLEAK" 2>/dev/null
+		echo "mt-expected-leak-end" >/dev/kmsg
+		verdict "kmemleak reports a deliberate leak: leaker.ko's object, leaker_alloc in its backtrace" \
+			"kmemleak's report:" "$(printf '%s\n' "${kml_leak:-}" | head -n 40)"
+	fi
+fi
