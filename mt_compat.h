@@ -7,9 +7,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/version.h>
-#include <linux/vmalloc.h>
 
 /* 6.13 added hrtimer_setup(); later kernels dropped hrtimer_init(). */
 static inline void mt_hrtimer_setup(struct hrtimer *timer,
