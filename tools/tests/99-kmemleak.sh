@@ -2,7 +2,9 @@
 # 99-kmemleak.sh - the last case: once every command has run and the module
 # is removed, kmemleak finds no leak; and it would find one: a module that
 # leaks on purpose (leaker/leaker.ko, which check.sh builds against the
-# debug kernel) is reported.  Kernels without kmemleak skip both.
+# debug kernel) is reported: at least 4 of its 8 objects (kmemleak is
+# conservative: a stale pointer left on a stack hides an object).  Kernels
+# without kmemleak skip both.
 # Expects: anything (05-kmemleak-clear.sh cleared what boot left).
 # Leaves: module unloaded.
 
@@ -50,17 +52,27 @@ else
 	# that kmemleak's "new suspected memory leaks" line between them is
 	# expected.
 	if [ ! -f "$LEAKER" ]; then
-		skip "kmemleak reports a deliberate leak: leaker.ko's object, leaker_alloc in its backtrace" "no $LEAKER (check.sh builds it against the debug kernel)"
+		skip "kmemleak reports a deliberate leak: leaker.ko's objects, leaker_alloc in their backtrace" "no $LEAKER (check.sh builds it against the debug kernel)"
 	else
 		echo clear >"$KMEMLEAK" 2>/dev/null
 		echo "mt-expected-leak-begin" >/dev/kmsg
 		_E=
 		if insmod "$LEAKER" 2>"$MT_TMP/insmod"; then
 			sleep 6
-			kml_scan kml_leak
+			# Up to three rounds: a stale copy of a pointer on some
+			# stack hides its object until that stack is reused.
+			_kr=0
+			while [ $_kr -lt 3 ]; do
+				kml_scan kml_leak
+				_kl=$(printf '%s\n' "$kml_leak" | grep -c 'leaker_alloc')
+				[ "$_kl" -lt 4 ] || break
+				_kr=$((_kr + 1))
+			done
+			diag "kmemleak reported $_kl of leaker's 8 objects ($((_kr + 1)) round(s) of scans)"
 			# (kmemleak gives the size of the slab object: 8192)
 			case $kml_leak in
-			*"unreferenced object 0x"*'comm "insmod"'*leaker_alloc*) ;;
+			*"unreferenced object 0x"*'comm "insmod"'*leaker_alloc*)
+				expect_range "objects reported with leaker_alloc in their backtrace" "$_kl" 4 8 ;;
 			*) _E="${_E}no report of an object that insmod allocated in leaker_alloc$NL" ;;
 			esac
 			rmmod leaker 2>"$MT_TMP/rmmod" || _E="${_E}rmmod leaker: $(cat "$MT_TMP/rmmod")$NL"
@@ -74,7 +86,7 @@ else
 		fi
 		echo clear >"$KMEMLEAK" 2>/dev/null
 		echo "mt-expected-leak-end" >/dev/kmsg
-		verdict "kmemleak reports a deliberate leak: leaker.ko's object, leaker_alloc in its backtrace" \
+		verdict "kmemleak reports a deliberate leak: leaker.ko's objects, leaker_alloc in their backtrace" \
 			"kmemleak's report:" "$(printf '%s\n' "${kml_leak:-}" | head -n 40)"
 	fi
 fi

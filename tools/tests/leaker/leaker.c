@@ -3,21 +3,26 @@
  * leaker - a deliberate leak, for the malloc_test suite's kmemleak case
  * (tools/tests/99-kmemleak.sh): proof that the suite would see a leak.
  *
- * At load it allocates LEAKER_SIZE bytes, fills them and keeps the pointer
- * only XOR-ed with a constant: kmemleak finds no reference to the object
- * and reports it (with leaker_alloc in its backtrace) once it is older than
- * five seconds.  At unload the pointer is recovered and the object freed,
- * so the guest ends with nothing leaked.  Built only against the debug
- * kernel's tree; never load it anywhere else.
+ * At load it allocates LEAKER_COUNT objects of LEAKER_SIZE bytes, fills
+ * them and keeps their pointers only XOR-ed with a constant: kmemleak finds
+ * no reference to them and reports them (with leaker_alloc in their
+ * backtraces) once they are older than five seconds.  Several objects,
+ * because kmemleak is conservative: a stale copy of a pointer (in a
+ * register spilled to some stack, say) hides its object, and does so for
+ * the last one allocated rather than for all of them.  At unload the
+ * pointers are recovered and the objects freed, so the guest ends with
+ * nothing leaked.  Built only against the debug kernel's tree; never load
+ * it anywhere else.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #define LEAKER_SIZE	4242
+#define LEAKER_COUNT	8
 #define LEAKER_MASK	0x5a5a5a5a5a5a5a5aUL
 
-static unsigned long leaker_hidden;
+static unsigned long leaker_hidden[LEAKER_COUNT];
 
 static noinline void *leaker_alloc(void)
 {
@@ -28,21 +33,40 @@ static noinline void *leaker_alloc(void)
 	return p;
 }
 
+static void leaker_free(void)
+{
+	int i;
+
+	for (i = 0; i < LEAKER_COUNT; i++) {
+		kfree((void *)(READ_ONCE(leaker_hidden[i]) ^ LEAKER_MASK));
+		WRITE_ONCE(leaker_hidden[i], LEAKER_MASK);
+	}
+}
+
 static int __init leaker_init(void)
 {
-	void *p = leaker_alloc();
+	int i;
 
-	if (!p)
-		return -ENOMEM;
-	WRITE_ONCE(leaker_hidden, (unsigned long)p ^ LEAKER_MASK);
-	pr_info("leaker: %d bytes allocated, their only reference hidden\n",
-		LEAKER_SIZE);
+	/* kfree(NULL) is a no-op: unset slots hide NULL. */
+	for (i = 0; i < LEAKER_COUNT; i++)
+		WRITE_ONCE(leaker_hidden[i], LEAKER_MASK);
+	for (i = 0; i < LEAKER_COUNT; i++) {
+		void *p = leaker_alloc();
+
+		if (!p) {
+			leaker_free();
+			return -ENOMEM;
+		}
+		WRITE_ONCE(leaker_hidden[i], (unsigned long)p ^ LEAKER_MASK);
+	}
+	pr_info("leaker: %d objects of %d bytes allocated, their only references hidden\n",
+		LEAKER_COUNT, LEAKER_SIZE);
 	return 0;
 }
 
 static void __exit leaker_exit(void)
 {
-	kfree((void *)(READ_ONCE(leaker_hidden) ^ LEAKER_MASK));
+	leaker_free();
 }
 
 module_init(leaker_init);
