@@ -72,7 +72,9 @@ static ssize_t mt_cmd_write(struct file *file, const char __user *ubuf,
 	}
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf)) {
-		ret = PTR_ERR(buf);
+		ret = mt_refuse(ctx, PTR_ERR(buf), "command of %zu bytes: %s",
+				count, PTR_ERR(buf) == -EFAULT ?
+				"bad address" : "no memory to copy it");
 		goto out_unlock;
 	}
 	if (strlen(buf) != count)
