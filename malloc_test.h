@@ -53,6 +53,8 @@ struct mt_allocator {
 
 extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
 
+int mt_kind_from_name(const char *name);
+
 /**
  * struct mt_chunk - one allocation the module holds
  * @ptr: the memory
@@ -166,7 +168,6 @@ extern struct mt_owner mt_kept;
 extern struct workqueue_struct *mt_wq;
 
 u64 mt_seed_for(u64 salt);
-int mt_kind_from_name(const char *name);
 
 /* Command parsing (mt_parse.c). */
 #define MT_MAX_ARGS	6

@@ -18,6 +18,7 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
 static void *mt_kmalloc(size_t size, gfp_t gfp)
@@ -76,6 +77,22 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = kvfree,
 	},
 };
+
+/**
+ * mt_kind_from_name() - look an allocator up by name
+ * @name: its name, as ``alloc=`` gives it; a trailing newline is ignored
+ *
+ * Return: the enum mt_alloc_kind, or -EINVAL.
+ */
+int mt_kind_from_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < MT_NR_KINDS; i++)
+		if (sysfs_streq(name, mt_allocators[i].name))
+			return i;
+	return -EINVAL;
+}
 
 /**
  * mt_rand_range() - a random number in [@lo, @hi]

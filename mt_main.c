@@ -91,22 +91,6 @@ MODULE_PARM_DESC(max_bytes,
 
 unsigned int mt_default_alloc = MT_KVMALLOC;
 
-/**
- * mt_kind_from_name() - look an allocator up by name
- * @name: its name, as ``alloc=`` gives it; a trailing newline is ignored
- *
- * Return: the enum mt_alloc_kind, or -EINVAL.
- */
-int mt_kind_from_name(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < MT_NR_KINDS; i++)
-		if (sysfs_streq(name, mt_allocators[i].name))
-			return i;
-	return -EINVAL;
-}
-
 static int mt_alloc_set(const char *val, const struct kernel_param *kp)
 {
 	int kind = mt_kind_from_name(val);

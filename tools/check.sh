@@ -75,7 +75,8 @@ shopt -s nullglob extglob
 sources=(!(*.mod).c *.h)
 shopt -u nullglob extglob
 
-# checkpatch --strict over every top-level source file: one check per file.
+# checkpatch --strict over every kernel source file: the module's, the
+# KUnit suite's, the deliberate leak's.  One check per file.
 progress "checkpatch"
 if [[ ${MT_SKIP_CHECKPATCH:-0} == 1 ]]; then
 	skip "checkpatch" "MT_SKIP_CHECKPATCH=1"
@@ -85,7 +86,7 @@ elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
 	fail "checkpatch: cannot get checkpatch.pl"
 else
 	: >"$BUILD/checkpatch.log"
-	for f in "${sources[@]}"; do
+	for f in "${sources[@]}" kunit/mt_*.c tools/tests/leaker/leaker.c; do
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
@@ -161,23 +162,50 @@ for ver in "${kernels[@]}"; do
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
 
-# The debug kernel's guest also gets tools/tests/leaker: a module that leaks
-# on purpose, for 99-kmemleak.sh to show that kmemleak would see a leak.
+# debug_build DESC DIR KO: builds the module whose Kbuild is in DIR against
+# the debug kernel, W=1 then sparse, with no warning: one check
+debug_build() {
+	local desc=$1 dir=$2 ko=$3 kdir ours
+	if kdir=$("$VM" kdir debug 2>/dev/null) &&
+			make -C "$kdir" M="$dir" W=1 modules >"$dir/build.log" 2>&1 &&
+			[[ -f $dir/$ko ]] && ! grep -qi 'warning:' "$dir/build.log"; then
+		if command -v sparse >/dev/null; then
+			make -C "$kdir" M="$dir" W=1 C=2 modules >"$dir/sparse.log" 2>&1
+			ours=$(grep -E '(warning|error):' "$dir/sparse.log" | grep -F "${dir%/kunit}/")
+			if [[ -n $ours ]]; then
+				fail "$desc"
+				printf '%s\n' "$ours" | head -n 40 | detail
+				return
+			fi
+		fi
+		pass "$desc"
+	else
+		fail "$desc"
+		tail -n 20 "$dir/build.log" 2>/dev/null | detail
+		rm -f "${dir:?}/$ko"
+	fi
+}
+
+# The debug kernel's guest also gets two modules built only against it:
+# tools/tests/leaker, which leaks on purpose, for 99-kmemleak.sh to show
+# that kmemleak would see a leak; and kunit/, the KUnit suite of the
+# module's parser, bookkeeping and content check (97-kunit.sh), which
+# compiles the module's own sources in.
 if [[ " ${kernels[*]} " == *" debug "* ]]; then
-	progress "leaker"
+	progress "debug-only modules: leaker, KUnit"
 	ldir=$BUILD/debug-leaker
 	rm -rf "$ldir"
 	mkdir -p "$ldir"
 	cp tools/tests/leaker/Kbuild tools/tests/leaker/leaker.c "$ldir/" 2>/dev/null
-	if kdir=$("$VM" kdir debug 2>/dev/null) &&
-			make -C "$kdir" M="$ldir" W=1 modules >"$ldir/build.log" 2>&1 &&
-			[[ -f $ldir/leaker.ko ]] && ! grep -qi 'warning:' "$ldir/build.log"; then
-		pass "debug: leaker module (a deliberate leak) builds with no warning"
-	else
-		fail "debug: leaker module (a deliberate leak) builds with no warning"
-		tail -n 20 "$ldir/build.log" 2>/dev/null | detail
-		rm -f "$ldir/leaker.ko"
-	fi
+	debug_build "debug: leaker module (a deliberate leak) builds with no warning" \
+		"$ldir" leaker.ko
+	kudir=$BUILD/debug-kunit
+	rm -rf "$kudir"
+	mkdir -p "$kudir/kunit"
+	cp "${sources[@]}" "$kudir/"
+	cp kunit/Kbuild kunit/mt_kunit.c "$kudir/kunit/" 2>/dev/null
+	debug_build "debug: KUnit module malloc_test_kunit builds with no warning" \
+		"$kudir/kunit" malloc_test_kunit.ko
 fi
 
 # mtctl: a static build for the guests, with no warning; its man page;
@@ -341,12 +369,17 @@ for ver in "${kernels[@]}"; do
 	tests=tools/tests timeout=${MT_TIMEOUT:-600}
 	if [[ $ver == debug ]]; then
 		timeout=${MT_TIMEOUT:-$DEBUG_TIMEOUT}
-		# The suite plus the leaker module for 99-kmemleak.sh.
+		# The suite plus the leaker module for 99-kmemleak.sh and the
+		# KUnit module for 97-kunit.sh.
 		tests=$BUILD/tests-debug
 		rm -rf "$tests"
 		cp -a tools/tests "$tests"
 		[[ ! -f $BUILD/debug-leaker/leaker.ko ]] ||
 			cp "$BUILD/debug-leaker/leaker.ko" "$tests/leaker/"
+		if [[ -f $BUILD/debug-kunit/kunit/malloc_test_kunit.ko ]]; then
+			mkdir -p "$tests/kunit"
+			cp "$BUILD/debug-kunit/kunit/malloc_test_kunit.ko" "$tests/kunit/"
+		fi
 	fi
 	args=(boot "$ver" --module "$ko" --script tools/tests/run.sh --tests "$tests"
 		--out "$out" --timeout "$timeout")
