@@ -228,6 +228,15 @@ else
 	tail -n 20 "$BUILD/man.log" | detail
 fi
 
+# The interface's documentation: the reStructuredText parses with no
+# warning (a malformed table renders as an error block, silently).
+if rst2pseudoxml --halt=warning Documentation/malloc_test.rst >/dev/null 2>"$BUILD/rst.log"; then
+	pass "Documentation/malloc_test.rst renders with no warning"
+else
+	fail "Documentation/malloc_test.rst renders with no warning"
+	detail <"$BUILD/rst.log"
+fi
+
 progress "install"
 dest=$BUILD/destdir
 rm -rf "$dest"
