@@ -143,7 +143,7 @@ void mt_owner_destroy(struct mt_owner *o);
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 size,
 		   gfp_t gfp, bool charged);
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    gfp_t gfp, bool charged, s64 *diff);
+			    bool shrink, gfp_t gfp, bool charged, s64 *diff);
 u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
 u64 mt_owner_free_all(struct mt_owner *o);
 

@@ -288,13 +288,19 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 size,
 		mt_fill(c.ptr, size, can_sleep);
 		c.patterned = true;
 	}
+	/*
+	 * Counted before it is published in the pool: a concurrent free
+	 * that takes it out at once must find it counted, or the figures
+	 * would go below zero for a moment.
+	 */
+	mt_account(o, size, 1);
 	ret = mt_pool_add(&o->pool, &c, gfp);
 	if (ret)
 		goto out_free;
-	mt_account(o, size, 1);
 	return 0;
 
 out_free:
+	mt_account(o, -(s64)size, -1);
 	mt_allocators[kind].free(c.ptr);
 out_uncharge:
 	if (!charged)
@@ -308,6 +314,8 @@ out_uncharge:
  * @want: the new size
  * @room: how much the owner may grow; the new size is cut to the
  *	chunk's size plus @room
+ * @shrink: the chunk may get smaller; when false, a chunk bigger than
+ *	@want goes back as it was
  * @gfp: allocation flags
  * @charged: the caller has charged @room already, so growth is not
  *	charged again, and a shrink is not uncharged
@@ -324,11 +332,12 @@ out_uncharge:
  * -ENOMEM returned and @diff says the owner lost the old size.
  *
  * Return: 0; -ENOENT when the owner holds nothing; -E2BIG when the
- * chosen chunk's allocator cannot reach @want; -ENOSPC past max_bytes;
+ * chosen chunk's allocator cannot reach @want; -ERANGE when the chosen
+ * chunk is bigger than @want and @shrink is false; -ENOSPC past max_bytes;
  * -ENOMEM when the kernel refused, the chunk then kept as it was.
  */
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    gfp_t gfp, bool charged, s64 *diff)
+			    bool shrink, gfp_t gfp, bool charged, s64 *diff)
 {
 	bool can_sleep = gfpflags_allow_blocking(gfp);
 	struct mt_chunk c;
@@ -344,6 +353,10 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 		want = old + room;
 	if (want > mt_allocators[c.kind].max_size) {
 		ret = -E2BIG;
+		goto out_put;
+	}
+	if (want < old && !shrink) {
+		ret = -ERANGE;
 		goto out_put;
 	}
 	if (want > old && !charged) {

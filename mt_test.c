@@ -146,7 +146,7 @@ static void mt_test_step(struct mt_test *t)
 
 	if (p && atomic64_read(&t->owner.chunks) &&
 	    prandom_u32_state(&t->work_rnd) % 100 < p) {
-		ret = mt_owner_realloc_random(&t->owner, size, room, gfp,
+		ret = mt_owner_realloc_random(&t->owner, size, room, true, gfp,
 					      false, &diff);
 		mt_test_count(t, diff);
 		if (!ret) {
