@@ -18,8 +18,10 @@ SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
-MTCTL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
+TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
 		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
+# What the VM's guests run: the client, the storm.
+GUEST_TOOLS := build/bin/mtctl build/bin/mtstorm
 
 all: modules build/mtctl
 
@@ -28,12 +30,14 @@ modules:
 
 build/mtctl: tools/mtctl.c
 	@mkdir -p build
-	$(CC) $(MTCTL_CFLAGS) -o $@ $< $(LDFLAGS)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Static, for the VM's busybox initramfs.
-build/bin/mtctl: tools/mtctl.c
+build/bin/%: tools/%.c
 	@mkdir -p build/bin
-	$(CC) $(MTCTL_CFLAGS) -static -o $@ $<
+	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
+
+guest-tools: $(GUEST_TOOLS)
 
 # The man page, from its reStructuredText (Debian: python3-docutils).
 build/mtctl.8: Documentation/mtctl.rst
@@ -74,4 +78,4 @@ clean:
 	rm -rf build .tmp_versions
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 
-.PHONY: all modules install uninstall run shell check clean
+.PHONY: all guest-tools modules install uninstall run shell check clean

@@ -208,17 +208,20 @@ if [[ " ${kernels[*]} " == *" debug "* ]]; then
 		"$kudir/kunit" malloc_test_kunit.ko
 fi
 
-# mtctl: a static build for the guests, with no warning; its man page;
-# make install and uninstall into a scratch DESTDIR.
-progress "mtctl"
-rm -f "$BUILD/bin/mtctl"
-if make --no-print-directory build/bin/mtctl >"$BUILD/mtctl.log" 2>&1 &&
-		! grep -q 'warning:' "$BUILD/mtctl.log"; then
-	pass "mtctl: static build with no warning"
-else
-	fail "mtctl: static build with no warning"
-	tail -n 30 "$BUILD/mtctl.log" | detail
-fi
+# The guests' tools: mtctl, mtfuzz, mtstorm, static builds with no
+# warning; mtctl's man page; make install and uninstall into a scratch
+# DESTDIR.
+progress "guest tools"
+for t in mtctl mtstorm; do
+	rm -f "$BUILD/bin/$t"
+	if make --no-print-directory "build/bin/$t" >"$BUILD/$t.log" 2>&1 &&
+			! grep -q 'warning:' "$BUILD/$t.log"; then
+		pass "$t: static build with no warning"
+	else
+		fail "$t: static build with no warning"
+		tail -n 30 "$BUILD/$t.log" | detail
+	fi
+done
 rm -f "$BUILD/mtctl.8"
 if make --no-print-directory build/mtctl.8 >"$BUILD/man.log" 2>&1 &&
 		[[ -s $BUILD/mtctl.8 ]]; then

@@ -1,0 +1,1917 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtstorm - a concurrency storm against the malloc_test module.
+ *
+ * Threads hammer every file of /sys/kernel/debug/malloc_test/ at once for
+ * --duration seconds: starters start dozens of short tests that allocate
+ * every millisecond, with every allocator; killers stop and destroy them
+ * at random, ids that are just being created or destroyed included, and
+ * now and then destroy them all; memory threads allocate, free, resize
+ * and allocate in random pieces on the kept memory, each on a fresh fd or
+ * on fds shared between them; readers read mem_used, mem_test_list and
+ * the usage lines; stats threads read tests/ID/stats of tests that vanish
+ * under them, holding the file open across a destroy; a parameter thread
+ * toggles check_content, realloc_p and alloc.
+ *
+ * With --rmmod, a last phase follows: one more thread calls delete_module()
+ * in a loop while the others go on.  An open file of the module holds a
+ * reference on it (debugfs's proxy open takes one on the file's owner), so
+ * the call fails with EAGAIN until, between two closes, no file is open;
+ * the workers pace themselves a little more with every second of tries so
+ * that such a window comes.  Once it went through, every open must fail,
+ * and fail at once, with ENOENT.
+ *
+ * Every answer is checked: a write succeeds or fails with an errno the
+ * module's documentation allows for that command, a refused write leaves
+ * "error: REASON" to read back, answers and statistics parse and add up
+ * (mem_used's totals, a stopped test holds nothing and freed all it
+ * allocated, no corruption, no id given twice).  A watchdog reports a
+ * thread stuck in one operation, with its kernel stack.
+ *
+ * It expects the module loaded with nothing kept (mem_realloc's answer is
+ * checked against the storm's own chunks, of at most 64 KiB), and leaves
+ * the parameters as it found them; tests and kept memory stay, for the
+ * caller to check and free (tools/tests/72-storm.sh).
+ *
+ * Exit status: 0 all as expected, 1 an unexpected result, 2 usage error,
+ * 3 a thread stuck (or the run overran).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MT_NAME		"malloc_test"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+enum { EXIT_PASS = 0, EXIT_UNEXPECTED = 1, EXIT_USAGE = 2, EXIT_STUCK = 3 };
+
+/* Sizes the storm asks for: every kept chunk is at most MAX_CHUNK bytes. */
+#define MAX_CHUNK	65536
+#define TEST_TOTAL_MAX	65536
+#define MAX_ERRNO	256	/* errnos counted one by one below this */
+#define MAX_IDS		1048576	/* test ids checked for uniqueness */
+#define REG_SLOTS	512	/* test ids the killers pick from */
+#define MAX_REPORTS	40	/* unexpected results printed in full */
+#define NR_PARAMS	3
+
+/* ---- what is counted ---------------------------------------------- */
+
+enum op_kind {
+	OP_START,
+	OP_STOP,
+	OP_DESTROY,
+	OP_DESTROY_ALL,
+	OP_ALLOC,
+	OP_FREE,
+	OP_REALLOC,
+	OP_RND_ALLOC,
+	OP_USED,
+	OP_LIST,
+	OP_STATS,
+	OP_TESTS_DIR,
+	OP_USAGE,
+	OP_PARAM_SET,
+	OP_PARAM_GET,
+	OP_RMMOD,
+	NR_OPS
+};
+
+static const char *const op_names[NR_OPS] = {
+	[OP_START] = "mem_test_start",
+	[OP_STOP] = "mem_test_stop",
+	[OP_DESTROY] = "mem_test_destroy",
+	[OP_DESTROY_ALL] = "mem_test_destroy_all",
+	[OP_ALLOC] = "mem_alloc",
+	[OP_FREE] = "mem_free",
+	[OP_REALLOC] = "mem_realloc",
+	[OP_RND_ALLOC] = "mem_rnd_alloc",
+	[OP_USED] = "read mem_used",
+	[OP_LIST] = "read mem_test_list",
+	[OP_STATS] = "read tests/ID/stats",
+	[OP_TESTS_DIR] = "list tests/",
+	[OP_USAGE] = "read usage",
+	[OP_PARAM_SET] = "set parameter",
+	[OP_PARAM_GET] = "read parameter",
+	[OP_RMMOD] = "delete_module",
+};
+
+/*
+ * Per kind of operation: attempts; successes; refusals the documentation
+ * allows; unexpected outcomes; and every errno seen, allowed or not.
+ */
+struct op_count {
+	atomic_ulong n;
+	atomic_ulong ok;
+	atomic_ulong refused;
+	atomic_ulong unexpected;
+	atomic_ulong err[MAX_ERRNO];
+};
+
+static struct op_count counts[NR_OPS];
+static atomic_ulong nr_unexpected;
+static atomic_ulong gone_ops;		/* operations begun after unload */
+
+/* ---- the run's state ---------------------------------------------- */
+
+/* Where delete_module() stands. */
+enum { RM_NONE, RM_TRYING, RM_GONE };
+
+static atomic_int rmmod_state = RM_NONE;
+static atomic_bool stop;
+static atomic_bool shared_open;		/* the shared fds may be used */
+static atomic_int shared_users;
+static atomic_llong rmmod_t0;		/* ms when the tries began */
+static atomic_int paused;		/* workers hold still for rmmod */
+
+static atomic_uint reg[REG_SLOTS];	/* ids of tests believed alive */
+static atomic_int reg_live;
+static atomic_int reg_max;
+static atomic_uint last_id;		/* the highest id given */
+static atomic_uint destroying;		/* an id a killer destroys now */
+static atomic_uchar seen[MAX_IDS];	/* ids given, to catch duplicates */
+
+static const char *debugfs_dir = "/sys/kernel/debug/" MT_NAME;
+static const char *params_dir = "/sys/module/" MT_NAME "/parameters";
+static const char *module_name = MT_NAME;
+
+static unsigned int opt_duration = 20;
+static unsigned int opt_jobs = 3;
+static unsigned int opt_max_tests = 48;
+static unsigned int opt_after_ms = 1000;
+static unsigned int opt_stuck = 60;
+static unsigned int opt_rmmod_timeout = 60;
+static unsigned long long opt_kept_limit = 32ULL << 20;
+static unsigned long long opt_seed;
+static bool opt_rmmod;
+static bool opt_verbose;
+
+/* The command files the memory threads also share an fd of. */
+static const char *const shared_files[] = {
+	"mem_alloc", "mem_free", "mem_realloc", "mem_rnd_alloc",
+};
+
+static int shared_fd[ARRAY_SIZE(shared_files)];
+
+static const char *const allocators[] = { "kmalloc", "vmalloc", "kvmalloc" };
+
+/* ---- workers ------------------------------------------------------ */
+
+struct worker;
+
+struct role {
+	const char *name;
+	void (*step)(struct worker *w);
+};
+
+/*
+ * One thread.  @busy_since (ms, 0 when idle), @busy_op and @busy_file say
+ * what it is in the middle of, for the watchdog.
+ */
+struct worker {
+	const struct role *role;
+	unsigned int idx;
+	pthread_t th;
+	atomic_int tid;
+	uint64_t rnd;
+	atomic_llong busy_since;
+	atomic_int busy_op;
+	atomic_uintptr_t busy_file;	/* a const char * */
+	char *buf;			/* answers are read into it */
+	size_t size;
+	unsigned int nr_ops;
+};
+
+static struct worker *workers;
+static unsigned int nr_workers;
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_us(unsigned long us)
+{
+	struct timespec ts = {
+		.tv_sec = us / 1000000,
+		.tv_nsec = (us % 1000000) * 1000,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* xorshift64*: each thread its own, seeded from --seed. */
+static uint64_t rnd(struct worker *w)
+{
+	uint64_t x = w->rnd;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	w->rnd = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t rnd_range(struct worker *w, uint64_t lo, uint64_t hi)
+{
+	return lo + rnd(w) % (hi - lo + 1);
+}
+
+static bool chance(struct worker *w, unsigned int pct)
+{
+	return rnd(w) % 100 < pct;
+}
+
+#define E(x)	{ x, #x }
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(EAGAIN),
+	E(ENOMEM), E(EACCES), E(EBUSY), E(ENODEV), E(EINVAL), E(ENOSPC),
+	E(ERANGE),
+};
+
+#undef E
+
+static const char *errno_name(int err, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	snprintf(buf, len, "E%d", err);
+	return buf;
+}
+
+/* Mark the start and the end of a call into the kernel. */
+static void busy(struct worker *w, enum op_kind op, const char *file)
+{
+	atomic_store(&w->busy_op, op);
+	atomic_store(&w->busy_file, (uintptr_t)file);
+	atomic_store(&w->busy_since, now_ms());
+}
+
+static void idle(struct worker *w)
+{
+	atomic_store(&w->busy_since, 0);
+}
+
+/* ---- counting and reporting --------------------------------------- */
+
+static void count(enum op_kind op, int err, bool allowed)
+{
+	struct op_count *c = &counts[op];
+
+	atomic_fetch_add(&c->n, 1);
+	if (err)
+		atomic_fetch_add(&c->err[err < MAX_ERRNO ? err : 0], 1);
+	if (!allowed) {
+		atomic_fetch_add(&c->unexpected, 1);
+		atomic_fetch_add(&nr_unexpected, 1);
+	} else if (err) {
+		atomic_fetch_add(&c->refused, 1);
+	} else {
+		atomic_fetch_add(&c->ok, 1);
+	}
+}
+
+__printf(1, 2)
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&out_lock);
+	fputs("mtstorm: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	pthread_mutex_unlock(&out_lock);
+}
+
+/* Count an unexpected outcome of @op, and say what it was. */
+__printf(4, 5)
+static void wrong(struct worker *w, enum op_kind op, int err,
+		  const char *fmt, ...)
+{
+	char msg[1024], name[16];
+	unsigned long n;
+	va_list ap;
+	size_t i;
+
+	count(op, err, false);
+	n = atomic_load(&nr_unexpected);
+	if (n > MAX_REPORTS) {
+		if (n == MAX_REPORTS + 1)
+			say("more unexpected results: only counted from now on");
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (i = 0; msg[i]; i++)
+		if (msg[i] == '\n')
+			msg[i] = '|';
+	say("UNEXPECTED [%s %u] %s: %s%s%s (%s)", w->role->name, w->idx,
+	    op_names[op], msg, err ? ": " : "", err ? strerror(err) : "",
+	    err ? errno_name(err, name, sizeof(name)) : "no errno");
+}
+
+/* ---- reaching the module ------------------------------------------ */
+
+static int open_in(const char *dir, const char *rel, int flags)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Read @fd to its end into @w's buffer.  Return: 0 or -errno. */
+static int read_all(struct worker *w, int fd)
+{
+	size_t len = 0;
+	ssize_t n;
+	char *nbuf;
+
+	for (;;) {
+		if (len + 1 >= w->size) {
+			nbuf = realloc(w->buf, w->size * 2);
+			if (!nbuf)
+				return -ENOMEM;
+			w->buf = nbuf;
+			w->size *= 2;
+		}
+		n = read(fd, w->buf + len, w->size - len - 1);
+		if (n > 0) {
+			len += n;
+		} else if (!n) {
+			w->buf[len] = '\0';
+			return 0;
+		} else if (errno != EINTR) {
+			w->buf[len] = '\0';
+			return -errno;
+		}
+	}
+}
+
+/* One exchange with the module, and how it went. */
+struct xchg {
+	const char *file;
+	const char *line;	/* the command, without its newline */
+	int st;			/* rmmod_state when it began */
+	int werr;		/* write()'s errno, 0 when taken */
+	int rerr;		/* read()'s errno */
+	const char *ans;	/* what was read back */
+};
+
+/*
+ * An open of a module file failed with @err.  Before rmmod that is
+ * unexpected, but for a test's file (@enoent_ok: the test went away).
+ * While delete_module() is being tried, ENXIO (the module is going) and
+ * ENOENT (its files are gone) are the answers; once it has returned, only
+ * ENOENT is.
+ */
+static void open_failed(struct worker *w, enum op_kind op, int st, int err,
+			const char *file, bool enoent_ok)
+{
+	bool ok;
+
+	if (st == RM_GONE) {
+		atomic_fetch_add(&gone_ops, 1);
+		ok = err == ENOENT;
+	} else if (st == RM_TRYING) {
+		ok = err == ENOENT || err == ENXIO;
+	} else {
+		ok = enoent_ok && err == ENOENT;
+	}
+	if (ok)
+		count(op, err, true);
+	else
+		wrong(w, op, err, "open %s", file);
+}
+
+/*
+ * An open succeeded: after delete_module() returned, that is a module
+ * still reachable once unloaded.  Return: false in that case, counted.
+ */
+static bool open_done(struct worker *w, enum op_kind op, int st,
+		      const char *file)
+{
+	if (st != RM_GONE)
+		return true;
+	atomic_fetch_add(&gone_ops, 1);
+	wrong(w, op, 0, "open %s succeeded after delete_module returned",
+	      file);
+	return false;
+}
+
+/*
+ * Run one command: open FILE, write LINE and a newline in one write(),
+ * read the answer back on the same fd (unless @wronly), close.  With
+ * @fd >= 0, use that (shared) fd instead of opening one.
+ * Return: true when the exchange took place; false when the open failed,
+ * counted already.
+ */
+static bool command(struct worker *w, enum op_kind op, const char *file,
+		    const char *line, bool wronly, int fd, struct xchg *x)
+{
+	char buf[256];
+	bool own = fd < 0;
+	size_t len;
+	ssize_t n;
+
+	x->file = file;
+	x->line = line;
+	x->st = atomic_load(&rmmod_state);
+	x->werr = 0;
+	x->rerr = 0;
+	x->ans = "";
+	len = snprintf(buf, sizeof(buf), "%s\n", line);
+
+	busy(w, op, file);
+	if (own) {
+		fd = open_in(debugfs_dir, file, wronly ? O_WRONLY : O_RDWR);
+		if (fd < 0) {
+			idle(w);
+			open_failed(w, op, x->st, -fd, file, false);
+			return false;
+		}
+	}
+	n = write(fd, buf, len);
+	x->werr = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (!wronly) {
+		x->rerr = -read_all(w, fd);
+		x->ans = w->buf;
+	}
+	if (own)
+		close(fd);
+	idle(w);
+	if (own && !open_done(w, op, x->st, file))
+		return false;
+	if (x->rerr) {
+		wrong(w, op, x->rerr, "read back after '%s'", line);
+		return false;
+	}
+	return true;
+}
+
+static bool in_list(int err, const int *allowed)
+{
+	for (; *allowed; allowed++)
+		if (*allowed == err)
+			return true;
+	return false;
+}
+
+#define ERRS(...)	((const int[]){ __VA_ARGS__, 0 })
+
+/*
+ * The write was refused: with an errno of @allowed, and (but on a shared
+ * or write-only fd) "error: REASON" to read back.  Counted.
+ */
+static void judge_refusal(struct worker *w, enum op_kind op,
+			  const struct xchg *x, const int *allowed,
+			  bool check_answer)
+{
+	if (!in_list(x->werr, allowed))
+		wrong(w, op, x->werr, "'%s' refused; read back '%s'",
+		      x->line, x->ans);
+	else if (check_answer && (strncmp(x->ans, "error: ", 7) ||
+				  !x->ans[7] || x->ans[7] == '\n'))
+		wrong(w, op, x->werr,
+		      "'%s' refused, but read back '%s', not 'error: REASON'",
+		      x->line, x->ans);
+	else
+		count(op, x->werr, true);
+}
+
+/* ---- parsing ------------------------------------------------------ */
+
+/* A decimal integer, optionally negative, alone.  Return: true if one. */
+static bool parse_ll(const char *s, long long *v)
+{
+	char *end;
+
+	if (!*s || (*s != '-' && (*s < '0' || *s > '9')))
+		return false;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+/* The answer is one number and a newline.  Return: true if it is. */
+static bool answer_num(const char *ans, long long *v)
+{
+	char buf[32];
+	size_t len = strlen(ans);
+
+	if (!len || len >= sizeof(buf) || ans[len - 1] != '\n')
+		return false;
+	memcpy(buf, ans, len - 1);
+	buf[len - 1] = '\0';
+	return parse_ll(buf, v);
+}
+
+#define MAX_KV	24
+
+/* "key: value" lines of one record. */
+struct rec {
+	const char *key[MAX_KV];
+	const char *val[MAX_KV];
+	long long num[MAX_KV];
+	bool isnum[MAX_KV];
+	unsigned int n;
+};
+
+/*
+ * Split the record at *@text, in place, up to a blank line or the end;
+ * *@text moves past it.  Return: NULL when it is fine, else what is wrong.
+ */
+static const char *parse_rec(char **text, struct rec *r)
+{
+	char *line = *text, *next, *colon;
+
+	r->n = 0;
+	for (; *line && *line != '\n'; line = next) {
+		next = strchr(line, '\n');
+		if (!next)
+			return "a line without its newline";
+		*next++ = '\0';
+		colon = strstr(line, ": ");
+		if (!colon || colon == line)
+			return "a line that is not 'key: value'";
+		if (r->n == MAX_KV)
+			return "too many lines";
+		*colon = '\0';
+		r->key[r->n] = line;
+		r->val[r->n] = colon + 2;
+		r->isnum[r->n] = parse_ll(colon + 2, &r->num[r->n]);
+		r->n++;
+	}
+	*text = *line ? line + 1 : line;
+	return NULL;
+}
+
+static const char *const used_keys[] = {
+	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
+	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
+};
+
+enum {
+	U_CHUNKS, U_BYTES, U_KEPT_CHUNKS, U_KEPT_BYTES, U_TEST_CHUNKS,
+	U_TEST_BYTES, U_CORRUPTIONS, U_MAX_BYTES, U_TRACKING_BYTES,
+};
+
+/* mem_used: its keys, numbers, sums, no corruption.  NULL when fine. */
+static const char *check_used(const struct rec *r)
+{
+	const long long *v = r->num;
+	unsigned int i;
+
+	if (r->n != ARRAY_SIZE(used_keys))
+		return "not its 9 lines";
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->key[i], used_keys[i]))
+			return "a key out of place";
+		if (!r->isnum[i])
+			return "a value that is not a number";
+		if (v[i] < 0)
+			return "a negative figure";
+	}
+	if (v[U_CHUNKS] != v[U_KEPT_CHUNKS] + v[U_TEST_CHUNKS])
+		return "chunks is not kept_chunks + test_chunks";
+	if (v[U_BYTES] != v[U_KEPT_BYTES] + v[U_TEST_BYTES])
+		return "bytes is not kept_bytes + test_bytes";
+	if (v[U_CORRUPTIONS])
+		return "corruptions";
+	if (v[U_MAX_BYTES] <= 0)
+		return "max_bytes is not positive";
+	return NULL;
+}
+
+static const char *const test_keys[] = {
+	"id", "state", "run_time_ms", "remaining_ms", "allocations",
+	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
+	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
+	"total_time_ms", "alloc", "corruptions",
+};
+
+enum {
+	T_ID, T_STATE, T_RUN, T_REMAINING, T_ALLOCATIONS, T_REALLOCS, T_ERRORS,
+	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHUNKS, T_MIN, T_MAX,
+	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_CORRUPTIONS,
+	NR_TEST_KEYS
+};
+
+/*
+ * One test's statistics.  A running test's counters are read one by one
+ * while its work changes them, so only what holds at every instant is
+ * checked; an ended one is still: it holds nothing and freed exactly what
+ * it allocated.  @id: the id it must have, or 0.  NULL when fine.
+ */
+static const char *check_test(const struct rec *r, long long id)
+{
+	const long long *v = r->num;
+	bool ended;
+	unsigned int i;
+
+	if (r->n != NR_TEST_KEYS)
+		return "not its 20 lines";
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->key[i], test_keys[i]))
+			return "a key out of place";
+		if (i == T_STATE || i == T_ALLOC)
+			continue;
+		if (!r->isnum[i])
+			return "a value that is not a number";
+		if (v[i] < 0)
+			return "a negative figure";
+	}
+	if (id && v[T_ID] != id)
+		return "the id of another test";
+	if (v[T_ID] <= 0)
+		return "id 0";
+	if (!strcmp(r->val[T_STATE], "running"))
+		ended = false;
+	else if (!strcmp(r->val[T_STATE], "stopped") ||
+		 !strcmp(r->val[T_STATE], "finished"))
+		ended = true;
+	else
+		return "an unknown state";
+	for (i = 0; i < ARRAY_SIZE(allocators); i++)
+		if (!strcmp(r->val[T_ALLOC], allocators[i]))
+			break;
+	if (i == ARRAY_SIZE(allocators))
+		return "an unknown allocator";
+	if (v[T_CORRUPTIONS])
+		return "corruptions";
+	if (v[T_MIN] > v[T_MAX] || v[T_MAX] > v[T_TOTAL] || !v[T_MIN])
+		return "min, max, total out of order";
+	if (!v[T_MIN_INT] || v[T_MIN_INT] > v[T_MAX_INT] ||
+	    v[T_MAX_INT] > v[T_TOTAL_TIME])
+		return "intervals out of order";
+	if (v[T_HELD] > v[T_TOTAL])
+		return "holds more than its total";
+	if (v[T_REMAINING] > v[T_TOTAL_TIME])
+		return "more time remaining than its total_time";
+	if (!ended)
+		return NULL;
+	if (v[T_HELD] || v[T_CHUNKS])
+		return "ended, but holds chunks";
+	if (v[T_REMAINING])
+		return "ended, but time remaining";
+	if (v[T_TOTAL_ALLOC] != v[T_FREED])
+		return "ended, but freed is not total_alloc";
+	return NULL;
+}
+
+/* ---- the registry of test ids ------------------------------------- */
+
+static void reg_add(struct worker *w, unsigned int id)
+{
+	unsigned int i, j = rnd(w) % REG_SLOTS, zero, live;
+
+	for (i = 0; i < REG_SLOTS; i++, j = (j + 1) % REG_SLOTS) {
+		zero = 0;
+		if (atomic_compare_exchange_strong(&reg[j], &zero, id)) {
+			live = atomic_fetch_add(&reg_live, 1) + 1;
+			if ((int)live > atomic_load(&reg_max))
+				atomic_store(&reg_max, live);
+			return;
+		}
+	}
+}
+
+static void reg_del(unsigned int id)
+{
+	unsigned int i, want;
+
+	for (i = 0; i < REG_SLOTS; i++) {
+		want = id;
+		if (atomic_compare_exchange_strong(&reg[i], &want, 0)) {
+			atomic_fetch_sub(&reg_live, 1);
+			return;
+		}
+	}
+}
+
+static void reg_clear(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < REG_SLOTS; i++)
+		if (atomic_exchange(&reg[i], 0))
+			atomic_fetch_sub(&reg_live, 1);
+}
+
+/* A test id that is alive, most likely; 0 when none was found. */
+static unsigned int reg_pick(struct worker *w)
+{
+	unsigned int i, id;
+
+	for (i = 0; i < 16; i++) {
+		id = atomic_load(&reg[rnd(w) % REG_SLOTS]);
+		if (id)
+			return id;
+	}
+	return 0;
+}
+
+/* ---- the operations ----------------------------------------------- */
+
+static const char *pick_alloc(struct worker *w)
+{
+	static const char *const opts[] = {
+		"", " alloc=kmalloc", " alloc=vmalloc", " alloc=kvmalloc",
+	};
+
+	return opts[rnd(w) % ARRAY_SIZE(opts)];
+}
+
+/*
+ * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s; or, for
+ * @anchor, every 1 ms for a minute, left out of the ids killers pick.
+ */
+static void start_one(struct worker *w, bool anchor)
+{
+	unsigned long long min = rnd_range(w, 1, 512);
+	unsigned long long max = rnd_range(w, min, 8192);
+	unsigned long long total = rnd_range(w, max, TEST_TOTAL_MAX);
+	unsigned long long max_int = chance(w, 70) || anchor ? 1 :
+				     rnd_range(w, 2, 4);
+	unsigned long long time = anchor ? 60000 : rnd_range(w, 20, 2000);
+	char line[128];
+	struct xchg x;
+	long long id;
+	unsigned int old;
+
+	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu%s", min, max,
+		 total, max_int, time, pick_alloc(w));
+	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
+		return;
+	if (x.werr) {
+		judge_refusal(w, OP_START, &x, ERRS(ENOMEM), true);
+		return;
+	}
+	if (!answer_num(x.ans, &id) || id <= 0 || id > UINT_MAX) {
+		wrong(w, OP_START, 0, "'%s' answered '%s', not an id",
+		      line, x.ans);
+		return;
+	}
+	if (id < MAX_IDS && atomic_exchange(&seen[id], 1)) {
+		wrong(w, OP_START, 0, "'%s' answered id %lld, given before",
+		      line, id);
+		return;
+	}
+	count(OP_START, 0, true);
+	if (!anchor)
+		reg_add(w, id);
+	old = atomic_load(&last_id);
+	while (old < id && !atomic_compare_exchange_weak(&last_id, &old, id))
+		;
+}
+
+/* Starters: dozens of tests at a time, up to --max-tests alive. */
+static void step_starter(struct worker *w)
+{
+	unsigned int n = rnd_range(w, 4, 24);
+
+	while (n-- && !atomic_load(&stop)) {
+		if (atomic_load(&reg_live) >= (int)opt_max_tests) {
+			sleep_us(1000);
+			return;
+		}
+		start_one(w, false);
+	}
+}
+
+/* An id to stop or destroy: alive, being created, being destroyed, old. */
+static unsigned long long pick_id(struct worker *w)
+{
+	unsigned int r = rnd(w) % 100, last = atomic_load(&last_id), id;
+
+	if (r < 55) {
+		id = reg_pick(w);
+		if (id)
+			return id;
+	}
+	if (r < 75)
+		return last + rnd_range(w, 0, 2);	/* just being created */
+	if (r < 85) {
+		/* just being destroyed */
+		id = atomic_load(&destroying);
+		if (id)
+			return id;
+	}
+	if (r < 97 && last)
+		return rnd_range(w, 1, last);		/* most likely gone */
+	return chance(w, 50) ? 0 : 1ULL << 32;		/* never an id */
+}
+
+static void step_killer(struct worker *w)
+{
+	unsigned long long id = pick_id(w);
+	enum op_kind op = chance(w, 45) ? OP_STOP : OP_DESTROY;
+	char line[32];
+	struct xchg x;
+
+	/* not while rmmod is tried: the tests it must stop would go */
+	if (chance(w, 2) && atomic_load(&rmmod_state) == RM_NONE) {
+		if (!command(w, OP_DESTROY_ALL, "mem_test_destroy_all", "all",
+			     true, -1, &x))
+			return;
+		if (x.werr) {
+			judge_refusal(w, OP_DESTROY_ALL, &x, ERRS(0), false);
+			return;
+		}
+		count(OP_DESTROY_ALL, 0, true);
+		reg_clear();
+		return;
+	}
+	snprintf(line, sizeof(line), "%llu", id);
+	if (op == OP_DESTROY && id <= UINT_MAX)
+		atomic_store(&destroying, id);
+	if (!command(w, op, op_names[op], line, false, -1, &x))
+		return;
+	if (x.werr) {
+		judge_refusal(w, op, &x, ERRS(ENOENT), true);
+		if (x.werr == ENOENT && id && id <= UINT_MAX)
+			reg_del(id);
+		return;
+	}
+	if (x.ans[0]) {
+		wrong(w, op, 0, "'%s' answered '%s', not nothing", line,
+		      x.ans);
+		return;
+	}
+	if (op == OP_DESTROY)
+		reg_del(id);
+	count(op, 0, true);
+}
+
+/*
+ * The fd of a shared command file, or -1 for a fresh one of our own.
+ * A shared fd is used under shared_users, so that it is not closed
+ * meanwhile; put_shared() ends the use.
+ */
+static int get_shared(struct worker *w, unsigned int i)
+{
+	if (!chance(w, 15))
+		return -1;
+	atomic_fetch_add(&shared_users, 1);
+	if (atomic_load(&shared_open))
+		return shared_fd[i];
+	atomic_fetch_sub(&shared_users, 1);
+	return -1;
+}
+
+static void put_shared(int fd)
+{
+	if (fd >= 0)
+		atomic_fetch_sub(&shared_users, 1);
+}
+
+static void mem_alloc_one(struct worker *w)
+{
+	int fd = get_shared(w, 0);
+	char line[64];
+	struct xchg x;
+
+	if (chance(w, 30))
+		snprintf(line, sizeof(line), "%llu k%s",
+			 (unsigned long long)rnd_range(w, 1, MAX_CHUNK >> 10),
+			 pick_alloc(w));
+	else
+		snprintf(line, sizeof(line), "%llu%s%s",
+			 (unsigned long long)rnd_range(w, 1, 4096),
+			 chance(w, 20) ? " b" : "", pick_alloc(w));
+	if (command(w, OP_ALLOC, "mem_alloc", line, false, fd, &x)) {
+		if (x.werr)
+			judge_refusal(w, OP_ALLOC, &x, ERRS(ENOSPC, ENOMEM),
+				      fd < 0);
+		else if (fd < 0 && x.ans[0])
+			wrong(w, OP_ALLOC, 0, "'%s' answered '%s'", line,
+			      x.ans);
+		else
+			count(OP_ALLOC, 0, true);
+	}
+	put_shared(fd);
+}
+
+static void mem_free_one(struct worker *w, unsigned long long bytes)
+{
+	int fd = bytes ? -1 : get_shared(w, 1);
+	char line[64];
+	struct xchg x;
+	long long v;
+	unsigned int r = rnd(w) % 100;
+
+	if (bytes)
+		snprintf(line, sizeof(line), "%llu", bytes);
+	else if (r < 70)
+		snprintf(line, sizeof(line), "%llu",
+			 (unsigned long long)rnd_range(w, 1, 131072));
+	else if (r < 95)
+		snprintf(line, sizeof(line), "%llu k",
+			 (unsigned long long)rnd_range(w, 1, 128));
+	else
+		line[0] = '\0';		/* everything */
+	if (command(w, OP_FREE, "mem_free", line, false, fd, &x)) {
+		if (x.werr)
+			judge_refusal(w, OP_FREE, &x, ERRS(0), fd < 0);
+		else if (fd < 0 && (!answer_num(x.ans, &v) || v < 0))
+			wrong(w, OP_FREE, 0, "'%s' answered '%s'", line,
+			      x.ans);
+		else
+			count(OP_FREE, 0, true);
+	}
+	put_shared(fd);
+}
+
+/*
+ * mem_realloc SIZE: the chunk chosen was at most MAX_CHUNK bytes and at
+ * least 1, so the answer is in SIZE - MAX_CHUNK .. SIZE - 1.
+ */
+static void mem_realloc_one(struct worker *w)
+{
+	int fd = get_shared(w, 2);
+	long long size = rnd_range(w, 1, MAX_CHUNK), v;
+	char line[64];
+	struct xchg x;
+
+	snprintf(line, sizeof(line), "%lld", size);
+	if (command(w, OP_REALLOC, "mem_realloc", line, false, fd, &x)) {
+		if (x.werr)
+			judge_refusal(w, OP_REALLOC, &x,
+				      ERRS(ENOENT, ENOSPC, ENOMEM), fd < 0);
+		else if (fd < 0 && (!answer_num(x.ans, &v) ||
+				    v < size - MAX_CHUNK || v > size - 1))
+			wrong(w, OP_REALLOC, 0,
+			      "'%s' answered '%s', not a change of a chunk of 1..%d bytes",
+			      line, x.ans, MAX_CHUNK);
+		else
+			count(OP_REALLOC, 0, true);
+	}
+	put_shared(fd);
+}
+
+/* mem_rnd_alloc's answer to MIN MAX TOTAL.  NULL when it adds up. */
+static const char *check_rnd(char *ans, long long min, long long max,
+			     long long total, bool refused_enomem)
+{
+	static const char *const keys[] = {
+		"chunks", "errors", "reallocs", "bytes"
+	};
+	const char *why;
+	struct rec r;
+	unsigned int i;
+
+	why = parse_rec(&ans, &r);
+	if (why)
+		return why;
+	if (r.n != ARRAY_SIZE(keys))
+		return "not its 4 lines";
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.key[i], keys[i]) || !r.isnum[i] || r.num[i] < 0)
+			return "a line out of place, or not a number";
+	if (refused_enomem)
+		return r.num[1] ? NULL : "ENOMEM, but errors 0";
+	if (r.num[1])
+		return "errors, but the write succeeded";
+	if (r.num[3] != total)
+		return "bytes is not the total";
+	/* with no resize, every piece is MIN..MAX, the last cut short */
+	if (!r.num[2] && (r.num[0] < (total + max - 1) / max ||
+			  r.num[0] > (total + min - 1) / min))
+		return "a number of chunks that MIN..MAX cannot give";
+	return NULL;
+}
+
+static void mem_rnd_alloc_one(struct worker *w)
+{
+	int fd = get_shared(w, 3);
+	long long min = rnd_range(w, 1, 2048);
+	long long max = rnd_range(w, min, 16384);
+	long long total = max * rnd_range(w, 1, 64);
+	char line[96], copy[512];
+	const char *why;
+	struct xchg x;
+
+	if (total > 262144)
+		total = rnd_range(w, max, 262144);
+	snprintf(line, sizeof(line), "%lld %lld %lld%s", min, max, total,
+		 pick_alloc(w));
+	if (!command(w, OP_RND_ALLOC, "mem_rnd_alloc", line, false, fd, &x))
+		goto out;
+	if (x.werr && x.werr != ENOMEM) {
+		judge_refusal(w, OP_RND_ALLOC, &x, ERRS(ENOSPC), fd < 0);
+		goto out;
+	}
+	if (fd >= 0) {
+		count(OP_RND_ALLOC, x.werr, true);
+		goto out;
+	}
+	snprintf(copy, sizeof(copy), "%s", x.ans);
+	why = check_rnd(copy, min, max, total, x.werr == ENOMEM);
+	if (why)
+		wrong(w, OP_RND_ALLOC, x.werr, "'%s' answered '%s': %s",
+		      line, x.ans, why);
+	else
+		count(OP_RND_ALLOC, x.werr, true);
+out:
+	put_shared(fd);
+}
+
+/*
+ * Read a whole file of the module (@dir: debugfs or parameters).
+ * Return: 0 and the text in w->buf, or -errno: the open's, judged and
+ * counted already, or the read's, left to the caller (in *@rerr too).
+ */
+static int read_file(struct worker *w, enum op_kind op, const char *dir,
+		     const char *rel, bool enoent_ok, int *rerr)
+{
+	int st = atomic_load(&rmmod_state), fd, err;
+
+	*rerr = 0;
+	busy(w, op, rel);
+	fd = open_in(dir, rel, O_RDONLY);
+	if (fd < 0) {
+		idle(w);
+		open_failed(w, op, st, -fd, rel, enoent_ok);
+		return fd;
+	}
+	err = -read_all(w, fd);
+	close(fd);
+	idle(w);
+	if (!open_done(w, op, st, rel))
+		return -EIO;
+	*rerr = err;
+	return -err;
+}
+
+/* Read mem_used.  Return: kept_bytes, or -1 when it could not be had. */
+static long long read_used(struct worker *w)
+{
+	char *text;
+	const char *why;
+	struct rec r;
+	int rerr;
+
+	if (read_file(w, OP_USED, debugfs_dir, "mem_used", false, &rerr)) {
+		if (rerr)
+			wrong(w, OP_USED, rerr, "read");
+		return -1;
+	}
+	text = w->buf;
+	why = parse_rec(&text, &r);
+	if (!why)
+		why = check_used(&r);
+	if (why) {
+		wrong(w, OP_USED, 0, "%s: '%s'", why, w->buf);
+		return -1;
+	}
+	count(OP_USED, 0, true);
+	return r.num[U_KEPT_BYTES];
+}
+
+/* Memory threads: the kept memory, bounded by --kept-limit. */
+static void step_mem(struct worker *w)
+{
+	unsigned int r = rnd(w) % 100;
+	long long kept;
+
+	if (++w->nr_ops % 64 == 0) {
+		kept = read_used(w);
+		if (kept > (long long)opt_kept_limit) {
+			mem_free_one(w, kept / 2);
+			return;
+		}
+	}
+	if (r < 30)
+		mem_alloc_one(w);
+	else if (r < 50)
+		mem_rnd_alloc_one(w);
+	else if (r < 75)
+		mem_realloc_one(w);
+	else
+		mem_free_one(w, 0);
+}
+
+static void read_list(struct worker *w)
+{
+	char *text, *rec;
+	const char *why;
+	long long prev = 0;
+	struct rec r;
+	int rerr;
+
+	if (read_file(w, OP_LIST, debugfs_dir, "mem_test_list", false,
+		      &rerr)) {
+		if (rerr)
+			wrong(w, OP_LIST, rerr, "read");
+		return;
+	}
+	for (text = w->buf; *text;) {
+		rec = text;
+		why = parse_rec(&text, &r);
+		if (!why)
+			why = check_test(&r, 0);
+		if (!why && r.num[T_ID] <= prev)
+			why = "ids not in increasing order";
+		if (why) {
+			wrong(w, OP_LIST, 0, "%s, in the test at '%.200s'",
+			      why, rec);
+			return;
+		}
+		prev = r.num[T_ID];
+	}
+	count(OP_LIST, 0, true);
+}
+
+/* A read before any write gives the usage line. */
+static void read_usage(struct worker *w)
+{
+	static const char *const files[] = {
+		"mem_alloc", "mem_free", "mem_realloc", "mem_rnd_alloc",
+		"mem_test_start", "mem_test_stop", "mem_test_destroy",
+	};
+	const char *f = files[rnd(w) % ARRAY_SIZE(files)];
+	size_t len = strlen(f);
+	int rerr;
+
+	if (read_file(w, OP_USAGE, debugfs_dir, f, false, &rerr)) {
+		if (rerr)
+			wrong(w, OP_USAGE, rerr, "read %s", f);
+		return;
+	}
+	if (strncmp(w->buf, "usage: ", 7) || strncmp(w->buf + 7, f, len) ||
+	    w->buf[7 + len] != ' ')
+		wrong(w, OP_USAGE, 0, "%s read '%s'", f, w->buf);
+	else
+		count(OP_USAGE, 0, true);
+}
+
+/* Readers: mem_used, mem_test_list, now and then a usage line. */
+static void step_reader(struct worker *w)
+{
+	unsigned int r = rnd(w) % 100;
+
+	if (r < 45)
+		read_used(w);
+	else if (r < 90)
+		read_list(w);
+	else
+		read_usage(w);
+}
+
+/* The ids in tests/, up to @max of them.  Return: how many, or -1. */
+static int list_tests(struct worker *w, unsigned int *ids, int max)
+{
+	int st = atomic_load(&rmmod_state), n = 0;
+	struct dirent *d;
+	char path[PATH_MAX];
+	long long v;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/tests", debugfs_dir);
+	busy(w, OP_TESTS_DIR, "tests");
+	dir = opendir(path);
+	if (!dir) {
+		idle(w);
+		open_failed(w, OP_TESTS_DIR, st, errno, "tests/", false);
+		return -1;
+	}
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (!parse_ll(d->d_name, &v) || v <= 0 || v > UINT_MAX) {
+			closedir(dir);
+			idle(w);
+			wrong(w, OP_TESTS_DIR, 0, "an entry '%s'",
+			      d->d_name);
+			return -1;
+		}
+		if (n < max)
+			ids[n++] = v;
+	}
+	closedir(dir);
+	idle(w);
+	if (!open_done(w, OP_TESTS_DIR, st, "tests/"))
+		return -1;
+	count(OP_TESTS_DIR, 0, true);
+	return n;
+}
+
+/*
+ * Stats threads: tests/ID/stats of a test listed a moment ago, which may
+ * be gone by the open (ENOENT) or by the read (ENOENT while it is being
+ * destroyed, EIO once its file is removed).  Now and then the thread
+ * destroys the test itself between the open and the read: the read must
+ * then fail.
+ */
+static void step_stats(struct worker *w)
+{
+	unsigned int ids[256];
+	int n = list_tests(w, ids, ARRAY_SIZE(ids)), st, fd, err;
+	bool kill = chance(w, 15);
+	char rel[64], line[32];
+	const char *why;
+	struct xchg x;
+	unsigned int id;
+	struct rec r;
+	char *text;
+
+	if (n <= 0)
+		return;
+	id = ids[rnd(w) % n];
+	snprintf(rel, sizeof(rel), "tests/%u/stats", id);
+	st = atomic_load(&rmmod_state);
+	busy(w, OP_STATS, "tests/ID/stats");
+	fd = open_in(debugfs_dir, rel, O_RDONLY);
+	idle(w);
+	if (fd < 0) {
+		open_failed(w, OP_STATS, st, -fd, rel, true);
+		return;
+	}
+	if (!open_done(w, OP_STATS, st, rel)) {
+		close(fd);
+		return;
+	}
+	if (kill) {
+		snprintf(line, sizeof(line), "%u", id);
+		atomic_store(&destroying, id);
+		kill = command(w, OP_DESTROY, "mem_test_destroy", line, false,
+			       -1, &x);
+		if (kill && x.werr)
+			judge_refusal(w, OP_DESTROY, &x, ERRS(ENOENT), true);
+		else if (kill)
+			count(OP_DESTROY, 0, true);
+		reg_del(id);
+	} else if (chance(w, 30)) {
+		sleep_us(rnd_range(w, 0, 2000));
+	}
+	busy(w, OP_STATS, "tests/ID/stats");
+	err = -read_all(w, fd);
+	close(fd);
+	idle(w);
+	if (kill) {
+		/* destroyed, by us or before us: nothing to read */
+		if (err == ENOENT || err == EIO)
+			count(OP_STATS, err, true);
+		else
+			wrong(w, OP_STATS, err,
+			      "%s read after its test was destroyed: '%.200s'",
+			      rel, err ? "" : w->buf);
+		return;
+	}
+	if (err) {
+		if (err == ENOENT || err == EIO)
+			count(OP_STATS, err, true);
+		else
+			wrong(w, OP_STATS, err, "read %s", rel);
+		return;
+	}
+	text = w->buf;
+	why = parse_rec(&text, &r);
+	if (!why)
+		why = check_test(&r, id);
+	if (!why && *text)
+		why = "more than one test";
+	if (why)
+		wrong(w, OP_STATS, 0, "%s: %s: '%.300s'", rel, why,
+		      w->buf);
+	else
+		count(OP_STATS, 0, true);
+}
+
+/* The parameters toggled, with the values they take. */
+static const struct param {
+	const char *name;
+	const char *const vals[6];
+} params[NR_PARAMS] = {
+	{ "check_content", { "0", "1", "Y", "N" } },
+	{ "realloc_p", { "0", "10", "50", "90" } },
+	{ "alloc", { "kmalloc", "vmalloc", "kvmalloc" } },
+};
+
+static const char *const bad_vals[NR_PARAMS] = { "maybe", "91", "slab" };
+
+static char saved[NR_PARAMS][32];
+
+/* The parameter thread: set one, valid or not; read one back. */
+static void step_params(struct worker *w)
+{
+	const struct param *p = &params[rnd(w) % NR_PARAMS];
+	bool bad = chance(w, 10);
+	unsigned int nv = 0;
+	const char *v;
+	char line[40];
+	int st, fd, err = 0, rerr;
+	ssize_t n;
+	size_t len;
+
+	while (nv < ARRAY_SIZE(p->vals) && p->vals[nv])
+		nv++;
+	v = bad ? bad_vals[p - params] : p->vals[rnd(w) % nv];
+	len = snprintf(line, sizeof(line), "%s\n", v);
+	st = atomic_load(&rmmod_state);
+	busy(w, OP_PARAM_SET, p->name);
+	fd = open_in(params_dir, p->name, O_WRONLY);
+	if (fd < 0) {
+		idle(w);
+		open_failed(w, OP_PARAM_SET, st, -fd, p->name, false);
+		return;
+	}
+	n = write(fd, line, len);
+	if (n < 0)
+		err = errno;
+	close(fd);
+	idle(w);
+	if (!open_done(w, OP_PARAM_SET, st, p->name))
+		return;
+	/* a parameter file does not hold the module: ENODEV once it goes */
+	if (err == (bad ? EINVAL : 0) || (st != RM_NONE && err == ENODEV))
+		count(OP_PARAM_SET, err, true);
+	else
+		wrong(w, OP_PARAM_SET, err, "%s '%s'%s", p->name, v,
+		      bad ? " (invalid: EINVAL expected)" : "");
+
+	p = &params[rnd(w) % NR_PARAMS];
+	if (read_file(w, OP_PARAM_GET, params_dir, p->name, false, &rerr)) {
+		if (rerr == ENODEV && st != RM_NONE)
+			count(OP_PARAM_GET, rerr, true);
+		else if (rerr)
+			wrong(w, OP_PARAM_GET, rerr, "read %s", p->name);
+		return;
+	}
+	if (!strcmp(p->name, "check_content"))
+		err = strcmp(w->buf, "Y\n") && strcmp(w->buf, "N\n");
+	else if (!strcmp(p->name, "realloc_p"))
+		err = !answer_num(w->buf, &(long long){ 0 });
+	else
+		err = strcmp(w->buf, "kmalloc\n") &&
+		      strcmp(w->buf, "vmalloc\n") &&
+		      strcmp(w->buf, "kvmalloc\n");
+	if (err)
+		wrong(w, OP_PARAM_GET, 0, "%s reads '%s'", p->name,
+		      w->buf);
+	else
+		count(OP_PARAM_GET, 0, true);
+}
+
+/* ---- threads ------------------------------------------------------ */
+
+static const struct role roles[] = {
+	{ "starter", step_starter },
+	{ "killer", step_killer },
+	{ "mem", step_mem },
+	{ "reader", step_reader },
+	{ "stats", step_stats },
+};
+
+static const struct role role_params = { "params", step_params };
+static const struct role role_rmmod = { "rmmod", NULL };
+
+/* The longest pause between two operations @t s into the tries, in us. */
+static unsigned long pace_max(long long t)
+{
+	return t >= 13 ? 1000000 : 200UL << t;
+}
+
+/*
+ * While delete_module() is being tried, pause after each operation, a
+ * little longer with each second of tries: 0..200 us at first, doubling
+ * every second up to 0..1 s, so that a moment comes when no file is
+ * open.  (On a stock kernel that comes within the first second; the
+ * debug kernel's operations are much longer.)  Past --rmmod-timeout, hold
+ * still.
+ */
+static void pace(struct worker *w)
+{
+	if (atomic_load(&rmmod_state) != RM_TRYING)
+		return;
+	while (atomic_load(&paused) && !atomic_load(&stop))
+		sleep_us(10000);
+	sleep_us(rnd_range(w, 0, pace_max((now_ms() -
+					  atomic_load(&rmmod_t0)) / 1000)));
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	atomic_store(&w->tid, (int)syscall(SYS_gettid));
+	while (!atomic_load(&stop)) {
+		w->role->step(w);
+		pace(w);
+	}
+	return NULL;
+}
+
+static long long rmmod_ms, rmmod_tries, rmmod_paused;
+
+/*
+ * How many tests run: read in mem_test_list.  Return: the number, or -1
+ * when it could not be read (the open is judged and counted as any).
+ */
+static int count_running(struct worker *w)
+{
+	const char *p;
+	int n = 0, rerr;
+
+	if (read_file(w, OP_LIST, debugfs_dir, "mem_test_list", false,
+		      &rerr)) {
+		if (rerr)
+			wrong(w, OP_LIST, rerr, "read");
+		return -1;
+	}
+	count(OP_LIST, 0, true);
+	for (p = w->buf; (p = strstr(p, "state: running\n")); p++)
+		n++;
+	return n;
+}
+
+/*
+ * delete_module() in a loop until it goes through: EAGAIN while a file is
+ * open (EBUSY would say another unload is under way).  Then once more:
+ * ENOENT.
+ */
+static void *rmmod_main(void *arg)
+{
+	struct worker *w = arg;
+	long long t0 = now_ms(), tries = 0, t_read = 0, t_running = 0;
+	int r, err, running = -1, n, i;
+
+	atomic_store(&w->tid, (int)syscall(SYS_gettid));
+	atomic_store(&rmmod_t0, t0);
+	atomic_store(&rmmod_state, RM_TRYING);
+	/* tests the unload has to stop, besides the starters' */
+	for (i = 0; i < 4; i++)
+		start_one(w, true);
+	for (;;) {
+		/* once a second, how many tests it would stop */
+		if (now_ms() - t_read >= 1000) {
+			n = count_running(w);
+			t_read = now_ms();
+			if (n >= 0) {
+				running = n;
+				t_running = t_read;
+			}
+		}
+		busy(w, OP_RMMOD, module_name);
+		r = syscall(SYS_delete_module, module_name, O_NONBLOCK);
+		err = r ? errno : 0;
+		idle(w);
+		tries++;
+		if (!r)
+			break;
+		if (err == EAGAIN || err == EBUSY) {
+			count(OP_RMMOD, err, true);
+		} else {
+			wrong(w, OP_RMMOD, err, "delete_module(%s)",
+			      module_name);
+			if (err != EINTR)
+				goto out;
+		}
+		if (!atomic_load(&paused) &&
+		    now_ms() - t0 > opt_rmmod_timeout * 1000LL) {
+			wrong(w, OP_RMMOD, 0,
+			      "no window in %u s of tries: the workers hold still now",
+			      opt_rmmod_timeout);
+			atomic_store(&paused, 1);
+			rmmod_paused = 1;
+		}
+		if (atomic_load(&paused) &&
+		    now_ms() - t0 > (opt_rmmod_timeout + 10) * 1000LL) {
+			wrong(w, OP_RMMOD, 0,
+			      "still in use 10 s after every worker stopped: a reference leak?");
+			goto out;
+		}
+		sched_yield();
+	}
+	count(OP_RMMOD, 0, true);
+	rmmod_ms = now_ms() - t0;
+	rmmod_tries = tries;
+	atomic_store(&rmmod_state, RM_GONE);
+	say("rmmod: unloaded after %lld ms and %lld tries, %d tests running %lld ms before",
+	    rmmod_ms, tries, running, now_ms() - t_running);
+	say("rmmod: by then the workers paused up to %lu us between operations",
+	    pace_max(rmmod_ms / 1000));
+
+	busy(w, OP_RMMOD, module_name);
+	r = syscall(SYS_delete_module, module_name, O_NONBLOCK);
+	err = r ? errno : 0;
+	idle(w);
+	if (err == ENOENT)
+		count(OP_RMMOD, err, true);
+	else
+		wrong(w, OP_RMMOD, err,
+		      "delete_module(%s) again, after it went", module_name);
+out:
+	atomic_store(&paused, 0);
+	return NULL;
+}
+
+static void print_summary(void)
+{
+	char name[16], errs[512];
+	unsigned long total = 0, v;
+	unsigned int i, e;
+	size_t len;
+
+	printf("%-22s %9s %9s %9s %5s  %s\n", "operation", "total", "ok",
+	       "refused", "bad", "errnos seen");
+	for (i = 0; i < NR_OPS; i++) {
+		struct op_count *c = &counts[i];
+
+		if (!atomic_load(&c->n))
+			continue;
+		total += atomic_load(&c->n);
+		errs[0] = '\0';
+		for (e = 0, len = 0; e < MAX_ERRNO; e++) {
+			v = atomic_load(&c->err[e]);
+			if (v && len < sizeof(errs))
+				len += snprintf(errs + len, sizeof(errs) - len,
+						"%s%s=%lu", len ? " " : "",
+						e ? errno_name(e, name,
+							       sizeof(name)) :
+						    "other",
+						v);
+		}
+		printf("%-22s %9lu %9lu %9lu %5lu  %s\n", op_names[i],
+		       atomic_load(&c->n), atomic_load(&c->ok),
+		       atomic_load(&c->refused), atomic_load(&c->unexpected),
+		       errs);
+	}
+	printf("mtstorm: %lu operations; %lu tests started (last id %u), %d alive at most\n",
+	       total, atomic_load(&counts[OP_START].ok),
+	       atomic_load(&last_id), atomic_load(&reg_max));
+	if (opt_rmmod)
+		printf("mtstorm: after unload: %lu operations, every one refused at open\n",
+		       atomic_load(&gone_ops));
+	fflush(stdout);
+}
+
+/* Print what a stuck thread is doing in the kernel. */
+static void dump_task(int tid)
+{
+	char path[64], buf[4096];
+	static const char *const files[] = { "wchan", "stack" };
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid,
+			 files[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		printf("mtstorm:   %s:\n%s%s", files[i], buf,
+		       buf[n - 1] == '\n' ? "" : "\n");
+	}
+}
+
+static atomic_llong deadline_ms;
+
+/* Every half second: a thread in one operation for --stuck seconds? */
+static void *watchdog_main(void *arg)
+{
+	long long now, since;
+	unsigned int i;
+	bool stuck;
+
+	(void)arg;
+	for (;;) {
+		sleep_us(500000);
+		now = now_ms();
+		stuck = false;
+		for (i = 0; i < nr_workers; i++) {
+			struct worker *w = &workers[i];
+
+			since = atomic_load(&w->busy_since);
+			if (!since || now - since < opt_stuck * 1000LL)
+				continue;
+			pthread_mutex_lock(&out_lock);
+			printf("mtstorm: STUCK [%s %u] tid %d in %s (%s) for %lld ms\n",
+			       w->role->name, w->idx, atomic_load(&w->tid),
+			       op_names[atomic_load(&w->busy_op)],
+			       (const char *)atomic_load(&w->busy_file),
+			       now - since);
+			dump_task(atomic_load(&w->tid));
+			pthread_mutex_unlock(&out_lock);
+			stuck = true;
+		}
+		if (!stuck && now > atomic_load(&deadline_ms)) {
+			say("STUCK: the run overran its time by %lld ms",
+			    now - atomic_load(&deadline_ms));
+			stuck = true;
+		}
+		if (stuck) {
+			print_summary();
+			printf("mtstorm: FAIL: a thread is stuck\n");
+			fflush(stdout);
+			_exit(EXIT_STUCK);
+		}
+	}
+	return NULL;
+}
+
+/* ---- main --------------------------------------------------------- */
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mtstorm [OPTIONS]\n"
+		"A concurrency storm against the malloc_test module (loaded).\n"
+		"\n"
+		"  -d, --duration S      storm for S seconds (default 20)\n"
+		"  -j, --jobs N          threads of each kind (default 3)\n"
+		"  -t, --max-tests N     tests alive at once, about (48)\n"
+		"  -r, --rmmod           then unload the module in the middle\n"
+		"                        of the storm, retrying until it goes\n"
+		"      --after MS        go on MS ms after the unload (1000)\n"
+		"      --rmmod-timeout S give up the unload after S s (60)\n"
+		"      --stuck S         a call lasting S s is stuck (60)\n"
+		"      --kept-limit B    keep about B bytes at most (32 MiB)\n"
+		"      --seed N          the random seed (default: the time)\n"
+		"      --debugfs DIR     the module's debugfs directory\n"
+		"  -v, --verbose         say more\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"Exit status: 0 all as expected, 1 an unexpected result,\n"
+		"2 usage, 3 a thread stuck.\n");
+}
+
+static bool parse_uint(const char *s, unsigned long long max,
+		       unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end && *v <= max;
+}
+
+static int parse_opts(int argc, char **argv)
+{
+	enum {
+		O_AFTER = 256, O_RM_TIMEOUT, O_STUCK, O_KEPT, O_SEED,
+		O_DEBUGFS,
+	};
+	static const struct option longopts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "max-tests", required_argument, NULL, 't' },
+		{ "rmmod", no_argument, NULL, 'r' },
+		{ "after", required_argument, NULL, O_AFTER },
+		{ "rmmod-timeout", required_argument, NULL, O_RM_TIMEOUT },
+		{ "stuck", required_argument, NULL, O_STUCK },
+		{ "kept-limit", required_argument, NULL, O_KEPT },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "debugfs", required_argument, NULL, O_DEBUGFS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:j:t:rvh", longopts,
+				NULL)) != -1) {
+		if (c == 'r' || c == 'v' || c == 'h' || c == O_DEBUGFS) {
+			v = 0;
+		} else if (c == '?' || !parse_uint(optarg, ULLONG_MAX, &v)) {
+			if (c != '?')
+				fprintf(stderr, "mtstorm: bad number '%s'\n",
+					optarg);
+			print_usage(stderr);
+			return EXIT_USAGE;
+		}
+		switch (c) {
+		case 'd':
+			opt_duration = v < 86400 ? v : 86400;
+			break;
+		case 'j':
+			opt_jobs = v < 1 ? 1 : v > 32 ? 32 : v;
+			break;
+		case 't':
+			opt_max_tests = v < 1 ? 1 : v > REG_SLOTS / 2 ?
+					REG_SLOTS / 2 : v;
+			break;
+		case 'r':
+			opt_rmmod = true;
+			break;
+		case O_AFTER:
+			opt_after_ms = v < 600000 ? v : 600000;
+			break;
+		case O_RM_TIMEOUT:
+			opt_rmmod_timeout = v < 1 ? 1 : v < 3600 ? v : 3600;
+			break;
+		case O_STUCK:
+			opt_stuck = v < 1 ? 1 : v < 3600 ? v : 3600;
+			break;
+		case O_KEPT:
+			opt_kept_limit = v;
+			break;
+		case O_SEED:
+			opt_seed = v;
+			break;
+		case O_DEBUGFS:
+			debugfs_dir = optarg;
+			break;
+		case 'v':
+			opt_verbose = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			exit(EXIT_PASS);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mtstorm: unexpected argument '%s'\n",
+			argv[optind]);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Save the parameters, to put them back after a storm without rmmod. */
+static void params_save(bool restore)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < NR_PARAMS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", params_dir,
+			 params[i].name);
+		fd = open(path, (restore ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (restore && saved[i][0]) {
+			if (write(fd, saved[i], strlen(saved[i])) < 0)
+				say("cannot put %s back to %s", params[i].name,
+				    saved[i]);
+		} else if (!restore) {
+			n = read(fd, saved[i], sizeof(saved[i]) - 1);
+			saved[i][n > 0 ? n : 0] = '\0';
+		}
+		close(fd);
+	}
+}
+
+static void start_thread(struct worker *w, void *(*fn)(void *))
+{
+	int err = pthread_create(&w->th, NULL, fn, w);
+
+	if (err) {
+		fprintf(stderr, "mtstorm: cannot create a thread: %s\n",
+			strerror(err));
+		exit(EXIT_STUCK);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct worker *rm = NULL;
+	pthread_t wd;
+	long long t0, t_end;
+	unsigned int i, j;
+	int ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ret = parse_opts(argc, argv);
+	if (ret)
+		return ret;
+	if (!opt_seed)
+		opt_seed = (unsigned long long)time(NULL) ^
+			   ((unsigned long long)getpid() << 20);
+	if (access(debugfs_dir, F_OK)) {
+		fprintf(stderr, "mtstorm: %s: %s (is malloc_test loaded?)\n",
+			debugfs_dir, strerror(errno));
+		return EXIT_UNEXPECTED;
+	}
+
+	nr_workers = opt_jobs * ARRAY_SIZE(roles) + 1 + opt_rmmod;
+	workers = calloc(nr_workers, sizeof(*workers));
+	if (!workers)
+		return EXIT_STUCK;
+	for (i = 0, j = 0; i < ARRAY_SIZE(roles) * opt_jobs; i++, j++)
+		workers[j].role = &roles[i % ARRAY_SIZE(roles)];
+	workers[j++].role = &role_params;
+	if (opt_rmmod) {
+		rm = &workers[j++];
+		rm->role = &role_rmmod;
+	}
+	for (i = 0; i < nr_workers; i++) {
+		struct worker *w = &workers[i];
+
+		for (j = 0; j < i; j++)
+			w->idx += workers[j].role == w->role;
+		w->rnd = (opt_seed + 1) * 0x9e3779b97f4a7c15ULL + i * 7919 + 1;
+		w->size = 65536;
+		w->buf = malloc(w->size);
+		if (!w->buf)
+			return EXIT_STUCK;
+	}
+	for (i = 0; i < ARRAY_SIZE(shared_files); i++) {
+		shared_fd[i] = open_in(debugfs_dir, shared_files[i], O_RDWR);
+		if (shared_fd[i] < 0) {
+			fprintf(stderr, "mtstorm: cannot open %s: %s\n",
+				shared_files[i], strerror(-shared_fd[i]));
+			return EXIT_UNEXPECTED;
+		}
+	}
+	params_save(false);
+	atomic_store(&shared_open, true);
+
+	say("seed %llu, %u threads, %u s of storm%s, at most about %u tests alive",
+	    opt_seed, nr_workers, opt_duration,
+	    opt_rmmod ? ", then rmmod in the middle of it" : "",
+	    opt_max_tests);
+	t0 = now_ms();
+	atomic_store(&deadline_ms, t0 + opt_duration * 1000LL +
+			(opt_rmmod ? (opt_rmmod_timeout + 20) * 1000LL +
+			 opt_after_ms : 0) + opt_stuck * 1000LL);
+	if (pthread_create(&wd, NULL, watchdog_main, NULL))
+		return EXIT_STUCK;
+	for (i = 0; i < nr_workers; i++)
+		if (&workers[i] != rm)
+			start_thread(&workers[i], worker_main);
+
+	sleep_us(opt_duration * 1000000ULL);
+
+	/* The shared fds would hold the module: close them first. */
+	atomic_store(&shared_open, false);
+	while (atomic_load(&shared_users))
+		sched_yield();
+	for (i = 0; i < ARRAY_SIZE(shared_files); i++)
+		close(shared_fd[i]);
+
+	if (rm) {
+		if (opt_verbose)
+			say("%lld ms: rmmod, while the storm goes on",
+			    now_ms() - t0);
+		start_thread(rm, rmmod_main);
+		pthread_join(rm->th, NULL);
+		if (atomic_load(&rmmod_state) == RM_GONE)
+			sleep_us(opt_after_ms * 1000ULL);
+	}
+	atomic_store(&stop, true);
+	for (i = 0; i < nr_workers; i++)
+		if (&workers[i] != rm)
+			pthread_join(workers[i].th, NULL);
+	t_end = now_ms();
+
+	if (!rm)
+		params_save(true);
+	print_summary();
+	if (rm && atomic_load(&rmmod_state) != RM_GONE)
+		say("rmmod: the module is still loaded after %lld tries",
+		    rmmod_tries);
+	else if (rm && rmmod_paused)
+		say("rmmod: it went through only once the workers held still");
+	if (atomic_load(&nr_unexpected)) {
+		printf("mtstorm: FAIL: %lu unexpected results in %lld ms\n",
+		       atomic_load(&nr_unexpected), t_end - t0);
+		return EXIT_UNEXPECTED;
+	}
+	printf("mtstorm: PASS: no unexpected result, no thread stuck, in %lld ms\n",
+	       t_end - t0);
+	return EXIT_PASS;
+}
