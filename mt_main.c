@@ -39,11 +39,15 @@ module_param_named(check_content, mt_check_content, bool, 0644);
 MODULE_PARM_DESC(check_content,
 		 "Fill chunks with a pattern at allocation, check it at free (default 0)");
 
+/* Refused values are quoted up to this many bytes, escaped (%*pE). */
+#define MT_PARAM_QUOTE_MAX	32
+
 static int mt_param_refuse(const struct kernel_param *kp, const char *val,
 			   const char *what)
 {
-	pr_warn_ratelimited("parameter %s: '%.*s' refused: %s\n", kp->name,
-			    (int)strcspn(val, "\n"), val, what);
+	pr_warn_ratelimited("parameter %s: '%*pE' refused: %s\n", kp->name,
+			    (int)min_t(size_t, strcspn(val, "\n"),
+				       MT_PARAM_QUOTE_MAX), val, what);
 	return -EINVAL;
 }
 
@@ -116,7 +120,23 @@ MODULE_PARM_DESC(alloc,
 		 "Allocator when a command names none: kmalloc, vmalloc or kvmalloc (default kvmalloc)");
 
 u64 mt_seed;
-module_param_named(seed, mt_seed, ullong, 0644);
+
+/* param_set_ullong() would fail a number past 64 bits with ERANGE. */
+static int mt_seed_set(const char *val, const struct kernel_param *kp)
+{
+	u64 v;
+
+	if (kstrtou64(val, 0, &v))
+		return mt_param_refuse(kp, val, "an unsigned 64-bit number");
+	WRITE_ONCE(mt_seed, v);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_seed_ops = {
+	.set = mt_seed_set,
+	.get = param_get_ullong,
+};
+module_param_cb(seed, &mt_seed_ops, &mt_seed, 0644);
 MODULE_PARM_DESC(seed,
 		 "Seed of the random sizes, intervals and choices; 0 (default) for a fresh one each time");
 
