@@ -20,8 +20,8 @@ DESTDIR ?=
 CC ?= cc
 TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
 		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
-# What the VM's guests run: the client, the storm.
-GUEST_TOOLS := build/bin/mtctl build/bin/mtstorm
+# What the VM's guests run: the client, the fuzzer, the storm.
+GUEST_TOOLS := build/bin/mtctl build/bin/mtfuzz build/bin/mtstorm
 
 all: modules build/mtctl
 

@@ -212,7 +212,7 @@ fi
 # warning; mtctl's man page; make install and uninstall into a scratch
 # DESTDIR.
 progress "guest tools"
-for t in mtctl mtstorm; do
+for t in mtctl mtfuzz mtstorm; do
 	rm -f "$BUILD/bin/$t"
 	if make --no-print-directory "build/bin/$t" >"$BUILD/$t.log" 2>&1 &&
 			! grep -q 'warning:' "$BUILD/$t.log"; then

@@ -1,0 +1,2350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtfuzz - throw random, malformed and mutated commands at malloc_test.
+ *
+ * Writes commands into every command file of /sys/kernel/debug/malloc_test/
+ * and values into every module parameter, one write() each, reads each
+ * answer back on the same fd, and holds every outcome against the
+ * documented interface (Documentation/malloc_test.rst):
+ *
+ *  - A model of the documented grammar sorts each write into one of three
+ *    classes.  "Malformed": every reading of the grammar refuses it (a NUL
+ *    byte, a page or more, an unknown token, unit or option, a number out
+ *    of place or not an unsigned decimal, too few or too many numbers, a
+ *    size that overflows 64 bits in its unit, a zero size, MIN > MAX...):
+ *    the write must fail with EINVAL and change nothing.  "Well-formed":
+ *    it must not be refused with EINVAL.  "Uncertain": the documentation
+ *    leaves room (a '+' sign, a \r or \v stripped at an end, a newline
+ *    inside, a limit it does not state): any documented outcome goes.
+ *  - Whatever the class, the write returns its whole count or fails with
+ *    an errno the documentation gives that file; the answer read back is
+ *    empty, a number, mem_rnd_alloc's "chunks: ..." lines, or one
+ *    "error: REASON" line, as the file and the outcome say.
+ *  - After every write mem_used is read: its sums add up, no chunk was
+ *    found corrupted, max_bytes is ours, and the kept chunks and bytes
+ *    moved by exactly what the answer says (nothing for a refusal).
+ *
+ * Each write on a command file is one command, so a command split over
+ * several writes is several commands, each judged alone, and a write of
+ * 0 bytes is no command at all.
+ *
+ * Timed tests run all along: three are started first and restarted when
+ * a fuzzed command ends them.  max_bytes is lowered for the run, so that
+ * what is accepted stays small; every parameter is restored at the end.
+ * The commands are a function of --seed alone.
+ *
+ * Exit status: 0 nothing unexpected, 1 something unexpected (detailed on
+ * stdout), 2 usage error, 3 the module could not be reached.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __maybe_unused	__attribute__((__unused__))
+#define fallthrough	__attribute__((__fallthrough__))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+#define PAGE_LEN	4096		/* a command is less than a page */
+#define LONG_LEN	70000		/* the longest write */
+#define KMALLOC_MAX	((uint64_t)4 << 20)	/* KMALLOC_MAX_SIZE, x86-64 */
+#define KVMALLOC_MAX	((uint64_t)INT_MAX)
+/* Limits the module has but the documentation does not state. */
+#define CHUNK_MAX	(((uint64_t)1 << 56) - 1)
+#define TIME_MAX_MS	4611686018427ULL
+#define ANS_LEN		512
+#define MAX_TOKS	16
+#define TOK_LEN		96
+#define NR_BG		3		/* background tests */
+#define NR_RING		4		/* tests a fuzzed command started */
+#define MAX_CUTS	4		/* a split command: up to 5 writes */
+
+enum cls { BAD, OK, MAYBE };
+static const char *const cls_name[] = {
+	"malformed", "well-formed", "uncertain",
+};
+
+enum { K_KMALLOC, K_VMALLOC, K_KVMALLOC };
+static const char *const kinds[] = { "kmalloc", "vmalloc", "kvmalloc" };
+static const uint64_t kind_max[] = { KMALLOC_MAX, CHUNK_MAX, KVMALLOC_MAX };
+
+/* The errnos the documentation gives, as bits. */
+#define B_EINVAL	0x01
+#define B_ENOENT	0x02
+#define B_ENOSPC	0x04
+#define B_ENOMEM	0x08
+#define B_EINTR		0x10
+static const int errnos[] = { EINVAL, ENOENT, ENOSPC, ENOMEM, EINTR };
+static const char *const errno_names[] = {
+	"EINVAL", "ENOENT", "ENOSPC", "ENOMEM", "EINTR",
+};
+
+enum {
+	MEM_ALLOC, MEM_FREE, MEM_REALLOC, MEM_RND, TEST_START, TEST_STOP,
+	TEST_DESTROY, DESTROY_ALL, P_CHECK, P_REALLOC_P, P_MAX_BYTES, P_ALLOC,
+	P_SEED, NR_TARGETS
+};
+
+struct counts {
+	unsigned long sent, cls[3], bad_refused, accepted, refused, noop;
+	unsigned long err[ARRAY_SIZE(errnos)];
+	double secs;		/* in write() and the answer's read() */
+};
+
+/*
+ * One file written to: a command file (its syntax: how many numbers,
+ * which are sizes, whether it takes alloc=) or a parameter.
+ */
+struct target {
+	const char *name;
+	bool param;
+	unsigned char min, max, size_mask;
+	bool opt_alloc;
+	bool wronly;		/* no answer to read back */
+	unsigned int errs;	/* the errnos its refusals may carry */
+	unsigned int weight;
+	int fd;
+	struct counts c;
+};
+
+#define CMD(n, lo, hi, sizes, alloc, e, w)				\
+	{ .name = (n), .min = (lo), .max = (hi), .size_mask = (sizes),	\
+	  .opt_alloc = (alloc), .errs = (e), .weight = (w) }
+#define PARAM(n, w)	{ .name = (n), .param = true, .errs = B_EINVAL, \
+			  .weight = (w) }
+
+static struct target targets[NR_TARGETS] = {
+	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, true,
+			  B_EINVAL | B_ENOSPC | B_ENOMEM, 14),
+	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, false, B_EINVAL, 10),
+	[MEM_REALLOC] = CMD("mem_realloc", 1, 1, 0x1, false,
+			    B_EINVAL | B_ENOENT | B_ENOSPC | B_ENOMEM, 10),
+	[MEM_RND] = CMD("mem_rnd_alloc", 3, 3, 0x7, true,
+			B_EINVAL | B_ENOSPC | B_ENOMEM | B_EINTR, 12),
+	[TEST_START] = CMD("mem_test_start", 6, 6, 0x7, true,
+			   B_EINVAL | B_ENOSPC | B_ENOMEM, 12),
+	[TEST_STOP] = CMD("mem_test_stop", 1, 1, 0, false,
+			  B_EINVAL | B_ENOENT, 8),
+	[TEST_DESTROY] = CMD("mem_test_destroy", 1, 1, 0, false,
+			     B_EINVAL | B_ENOENT, 8),
+	/* takes anything; write-only: no answer to read */
+	[DESTROY_ALL] = { .name = "mem_test_destroy_all", .wronly = true,
+			  .errs = B_EINVAL, .weight = 2 },
+	[P_CHECK] = PARAM("check_content", 5),
+	[P_REALLOC_P] = PARAM("realloc_p", 5),
+	[P_MAX_BYTES] = PARAM("max_bytes", 5),
+	[P_ALLOC] = PARAM("alloc", 4),
+	[P_SEED] = PARAM("seed", 4),
+};
+
+/* mem_used, in the order it prints its keys. */
+enum {
+	U_CHUNKS, U_BYTES, U_KC, U_KB, U_TC, U_TB, U_CORR, U_MAX, U_TRACK, NR_U
+};
+
+static const char *const used_keys[NR_U] = {
+	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
+	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
+};
+
+struct used {
+	long long v[NR_U];
+};
+
+/* What the model makes of a write. */
+struct verdict {
+	enum cls cls;
+	const char *why;	/* malformed: the rule; uncertain: the doubt */
+	bool parsed;		/* the numbers below are known */
+	unsigned int nr;
+	uint64_t val[6];	/* sizes in bytes */
+	int kind;		/* the allocator it would use */
+};
+
+/* A command as generated: its bytes, cut into writes. */
+struct cmd {
+	size_t len;
+	size_t cut[MAX_CUTS];	/* ends of all writes but the last */
+	unsigned int ncut;
+	bool want_bad;		/* built to be malformed */
+	const char *gen;
+};
+
+/* A valid command, in parts, for generators to bend. */
+struct base {
+	unsigned int nr;
+	char num[6][24];
+	char unit[4];
+	unsigned int nopt;
+	char opt[3][40];
+};
+
+struct toks {
+	unsigned int n;
+	char t[MAX_TOKS][TOK_LEN];
+};
+
+static struct {
+	uint64_t rng;
+	unsigned long long seed, count;
+	const char *dir, *pdir;
+	uint64_t max_bytes;		/* ours, for the run */
+	int default_kind;
+	int used_fd;
+	struct used prev;		/* mem_used after the last write */
+	long long corr0;
+	char saved[NR_TARGETS][64];	/* the parameters as they were */
+	bool saved_ok;
+	unsigned int bg[NR_BG];
+	unsigned int ring[NR_RING], nr_ring;
+	unsigned int last_id;
+	unsigned long bg_restarts, tests_seen, hk;
+	unsigned long long bg_allocs;
+	unsigned long unexpected, selfcheck, splits, problems;
+	bool flagged;			/* this write is unexpected already */
+	unsigned int details;
+	struct counts c;
+	uint64_t hash;
+	unsigned long long index;
+	bool hk_mode;
+	bool trace;
+	const char *gen;
+	unsigned char buf[LONG_LEN + 64];
+} g = {
+	.dir = "/sys/kernel/debug/malloc_test",
+	.pdir = "/sys/module/malloc_test/parameters",
+	.count = 100000,
+	.max_bytes = 32ULL << 20,
+	.default_kind = K_KVMALLOC,
+	.details = 10,
+	.used_fd = -1,
+};
+
+/* ---- randomness ---------------------------------------------------- */
+
+/* splitmix64: small, and the same sequence everywhere for a seed. */
+static uint64_t rnd(void)
+{
+	uint64_t z = (g.rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A number in [0, n). */
+static uint64_t rndn(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* A number in [lo, hi]. */
+static uint64_t rndr(uint64_t lo, uint64_t hi)
+{
+	return lo + rndn(hi - lo + 1);
+}
+
+#define PICK(a)		((a)[rndn(ARRAY_SIZE(a))])
+
+/* ---- reporting ----------------------------------------------------- */
+
+/* @b as a C string literal's contents, cut to fit @out. */
+static void escape(const unsigned char *b, size_t len, char *out, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 8 < size; i++) {
+		unsigned char ch = b[i];
+
+		if (ch == '\n')
+			o += snprintf(out + o, size - o, "\\n");
+		else if (ch == '\t')
+			o += snprintf(out + o, size - o, "\\t");
+		else if (ch == '\\' || ch == '\'')
+			o += snprintf(out + o, size - o, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			o += snprintf(out + o, size - o, "\\x%02x", ch);
+		else
+			out[o++] = ch;
+	}
+	if (i < len)
+		o += snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+static const char *err_name(int err)
+{
+	static char buf[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (errnos[i] == err)
+			return errno_names[i];
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+/* One unexpected outcome: counted, and told for the first few. */
+__printf(4, 5)
+static void unexpected(const struct target *t, const unsigned char *b,
+		       size_t len, const char *fmt, ...)
+{
+	char msg[600], cmd[200];
+	va_list ap;
+
+	if (!g.flagged)
+		g.unexpected++;
+	g.flagged = true;
+	if (++g.problems > g.details)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	escape(b, len, cmd, len > 60 ? 100 : sizeof(cmd));
+	printf("mtfuzz: UNEXPECTED #%lu, write %llu (%s, %s%s): %s; wrote %zu bytes: '%s'\n",
+	       g.unexpected, g.index, t->name, g.hk_mode ? "housekeeping" :
+	       "generator ", g.hk_mode ? "" : g.gen, msg, len, cmd);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- files --------------------------------------------------------- */
+
+static int open_in(const char *dir, const char *name, int flags)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* Read a small file (or a parameter) at offset 0 into @buf. */
+static ssize_t pread_str(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static int read_used(struct used *u)
+{
+	char buf[1024], *line, *next, *colon;
+	unsigned int seen = 0, i;
+
+	if (pread_str(g.used_fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		colon = strstr(line, ": ");
+		if (!colon)
+			return -1;
+		*colon = '\0';
+		for (i = 0; i < NR_U; i++) {
+			if (strcmp(line, used_keys[i]))
+				continue;
+			u->v[i] = strtoll(colon + 2, NULL, 10);
+			seen |= 1U << i;
+		}
+	}
+	return seen == (1U << NR_U) - 1 ? 0 : -1;
+}
+
+/* The value of parameter @t, newline dropped. */
+static int read_param(const struct target *t, char *buf, size_t size)
+{
+	if (pread_str(t->fd, buf, size) <= 0)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* The state of test @id ("running", ...), "" when it is gone. */
+static void test_state(unsigned int id, char *state, size_t size,
+		       unsigned long long *allocs)
+{
+	char path[64], buf[2048], *p;
+	int fd;
+
+	*state = '\0';
+	*allocs = 0;
+	snprintf(path, sizeof(path), "tests/%u/stats", id);
+	fd = open_in(g.dir, path, O_RDONLY);
+	if (fd < 0)
+		return;
+	pread_str(fd, buf, sizeof(buf));
+	close(fd);
+	p = strstr(buf, "state: ");
+	if (p)
+		snprintf(state, size, "%.*s", (int)strcspn(p + 7, "\n"), p + 7);
+	p = strstr(buf, "allocations: ");
+	if (p)
+		*allocs = strtoull(p + 13, NULL, 10);
+}
+
+/* ---- the model of the grammar -------------------------------------- */
+
+/* The kernel's isspace(): what strim() strips at both ends. */
+static bool kspace(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r') || ch == 0xa0;
+}
+
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* Decimal digits to @v.  Return: false when it passes 64 bits. */
+static bool dec_u64(const char *s, uint64_t *v)
+{
+	uint64_t n = 0;
+
+	for (; *s; s++) {
+		if (n > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	*v = n;
+	return true;
+}
+
+static void set_bad(struct verdict *v, const char *why)
+{
+	if (v->cls != BAD) {
+		v->cls = BAD;
+		v->why = why;
+	}
+}
+
+static void set_maybe(struct verdict *v, const char *why)
+{
+	if (v->cls == OK) {
+		v->cls = MAYBE;
+		v->why = why;
+	}
+}
+
+static int kind_of(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(name, kinds[i]))
+			return (int)i;
+	return -1;
+}
+
+static int unit_shift(const char *tok)
+{
+	static const char units[] = "bBkKmMgG";
+	const char *p = tok[0] ? strchr(units, tok[0]) : NULL;
+
+	if (!p || tok[1])
+		return -1;
+	return (int)((p - units) / 2) * 10;
+}
+
+/*
+ * Take one token of a command.  Return: false when it makes the command
+ * malformed (@v says why).
+ */
+static bool model_token(const struct target *t, const char *tok,
+			struct verdict *v, int *shift, bool *seen_opt,
+			bool *seen_alloc)
+{
+	const char *eq = strchr(tok, '='), *p;
+
+	if (eq) {
+		if (!t->opt_alloc || eq - tok != 5 || strncmp(tok, "alloc", 5)) {
+			set_bad(v, "an unknown option");
+			return false;
+		}
+		if (*seen_alloc) {
+			set_bad(v, "alloc= given twice");
+			return false;
+		}
+		v->kind = kind_of(eq + 1);
+		if (v->kind < 0) {
+			set_bad(v, "an unknown allocator");
+			return false;
+		}
+		*seen_alloc = *seen_opt = true;
+		return true;
+	}
+	if ((tok[0] >= '0' && tok[0] <= '9') || tok[0] == '+' ||
+	    tok[0] == '-') {
+		if (*shift >= 0 || *seen_opt) {
+			set_bad(v, "a number after the unit or an option");
+			return false;
+		}
+		if (v->nr == t->max) {
+			set_bad(v, "too many numbers");
+			return false;
+		}
+		p = tok;
+		if (*p == '+') {
+			set_maybe(v, "a '+' sign (decimal is unsigned)");
+			p++;
+		}
+		if (!all_digits(p)) {
+			set_bad(v, "a number that is not unsigned decimal");
+			return false;
+		}
+		if (!dec_u64(p, &v->val[v->nr])) {
+			set_bad(v, "a number past 64 bits");
+			return false;
+		}
+		v->nr++;
+		return true;
+	}
+	if (unit_shift(tok) >= 0) {
+		if (!t->size_mask || *shift >= 0 || *seen_opt || !v->nr) {
+			set_bad(v, "a unit out of place");
+			return false;
+		}
+		*shift = unit_shift(tok);
+		return true;
+	}
+	set_bad(v, "an unknown token");
+	return false;
+}
+
+/* What the documentation says of the numbers of a parsed command. */
+static void model_values(const struct target *t, struct verdict *v)
+{
+	uint64_t *a = v->val, max = kind_max[v->kind];
+
+	switch (t - targets) {
+	case MEM_ALLOC:
+		if (!a[0])
+			set_bad(v, "a zero size");
+		else if (a[0] > max && v->kind != K_VMALLOC)
+			set_bad(v, "a chunk larger than its allocator gives");
+		else if (a[0] > max)
+			set_maybe(v, "a vmalloc chunk past the bookkeeping");
+		break;
+	case MEM_FREE:
+		if (v->nr && !a[0])
+			set_bad(v, "a zero size");
+		break;
+	case MEM_REALLOC:
+		if (!a[0])
+			set_bad(v, "a zero size");
+		else if (a[0] > KMALLOC_MAX)
+			set_maybe(v, "the chosen chunk's allocator may not reach it");
+		break;
+	case TEST_START:
+		if (a[3] && a[3] <= a[4] && a[4] <= a[5] && a[5] > TIME_MAX_MS)
+			set_maybe(v, "a total_time past the module's limit");
+		if (!a[3] || a[3] > a[4] || a[4] > a[5])
+			set_bad(v, "MIN_INT of 0, MIN_INT > MAX_INT or MAX_INT > TOTAL_TIME");
+		fallthrough;
+	case MEM_RND:
+		if (!a[0] || a[0] > a[1] || a[1] > a[2])
+			set_bad(v, "MIN of 0, MIN > MAX or MAX > TOTAL");
+		else if (a[1] > max && v->kind != K_VMALLOC)
+			set_bad(v, "a MAX larger than its allocator gives");
+		else if (a[1] > max)
+			set_maybe(v, "a vmalloc chunk past the bookkeeping");
+		break;
+	}
+}
+
+/*
+ * A command file's write: malformed under every reading of the grammar,
+ * well-formed under the strict one, or uncertain.  Malformed is decided
+ * on the most lenient reading (ends stripped of the kernel's spaces, a
+ * '+' sign taken), well-formed on the strictest.
+ */
+static void classify_cmd(const struct target *t, const unsigned char *b,
+			 size_t len, struct verdict *v)
+{
+	bool seen_opt = false, seen_alloc = false;
+	char tok[PAGE_LEN];
+	size_t s = 0, e = len, i, n;
+	int shift = -1;
+	unsigned int j;
+
+	memset(v, 0, sizeof(*v));
+	v->cls = OK;
+	v->kind = g.default_kind;
+	if (len >= PAGE_LEN) {
+		set_bad(v, "a page or more");
+		return;
+	}
+	if (memchr(b, 0, len)) {
+		set_bad(v, "a NUL byte");
+		return;
+	}
+	while (s < e && kspace(b[s]))
+		if (!strchr(" \t\n", b[s++]))
+			set_maybe(v, "a \\r, \\v, \\f or \\xa0 stripped at an end");
+	while (e > s && kspace(b[e - 1]))
+		if (!strchr(" \t\n", b[--e]))
+			set_maybe(v, "a \\r, \\v, \\f or \\xa0 stripped at an end");
+	if (t - targets == DESTROY_ALL)
+		return;
+	if (memchr(b + s, '\n', e - s))
+		set_maybe(v, "a newline inside");
+	for (i = s; i < e; i += n) {
+		n = 0;
+		while (i + n < e && !strchr(" \t\n", b[i + n]))
+			n++;
+		if (!n) {
+			n = 1;
+			continue;
+		}
+		memcpy(tok, b + i, n);
+		tok[n] = '\0';
+		if (!model_token(t, tok, v, &shift, &seen_opt, &seen_alloc))
+			return;
+	}
+	if (v->nr < t->min) {
+		set_bad(v, "too few numbers");
+		return;
+	}
+	for (j = 0; j < v->nr; j++) {
+		if (!(t->size_mask & (1U << j)) || shift <= 0)
+			continue;
+		if (v->val[j] > (UINT64_MAX >> shift)) {
+			set_bad(v, "a size past 64 bits in its unit");
+			return;
+		}
+		v->val[j] <<= shift;
+	}
+	v->parsed = true;
+	model_values(t, v);
+}
+
+/* Unsigned, in @base (0: as the C prefix says).  Return: false if not. */
+static bool num_in(const char *s, int base, uint64_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*s == '+')
+		s++;
+	if (!*s || *s == '-' || *s == '+' || kspace((unsigned char)*s))
+		return false;
+	if (base == 10 && !all_digits(s))
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, base);
+	if (errno || *end || end == s)
+		return false;
+	*v = n;
+	return true;
+}
+
+/*
+ * A parameter's write.  The kernel takes at most a page of it and its
+ * parsers stop at a NUL: malformed is judged on that, spaces at the ends
+ * stripped; well-formed is the plain value and one newline.
+ */
+static void classify_param(const struct target *t, const unsigned char *b,
+			   size_t len, struct verdict *v)
+{
+	char raw[PAGE_LEN + 1], *s = raw;
+	size_t n = len < PAGE_LEN ? len : PAGE_LEN, e;
+	bool plain, dec, b0;
+	uint64_t x = 0, y = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->cls = OK;
+	memcpy(raw, b, n);
+	raw[n] = '\0';
+	e = strlen(raw);
+	/* the plain value: no NUL, no space but one final newline */
+	plain = e == len && len <= PAGE_LEN;
+	if (plain && e && raw[e - 1] == '\n')
+		e--;
+	plain = plain && e && strcspn(raw, " \t\n\v\f\r\xa0") == e &&
+		raw[0] != '+';
+	if (!plain)
+		set_maybe(v, "not the plain value");
+	while (kspace((unsigned char)*s))
+		s++;
+	e = strlen(s);
+	while (e && kspace((unsigned char)s[e - 1]))
+		s[--e] = '\0';
+
+	switch (t - targets) {
+	case P_CHECK:
+		if (!strchr("yYtT1nNfF0oO", s[0]) || !s[0] ||
+		    ((s[0] == 'o' || s[0] == 'O') && (!s[1] ||
+		     !strchr("nNfF", s[1]))))
+			set_bad(v, "not a boolean");
+		else if (strcmp(s, "0") && strcmp(s, "1"))
+			set_maybe(v, "a boolean other than 0 or 1");
+		break;
+	case P_REALLOC_P:
+		if (!num_in(s, 10, &x) || x > 90)
+			set_bad(v, "not a percentage from 0 to 90");
+		break;
+	case P_MAX_BYTES:
+		if (!num_in(s, 10, &x) || !x || x > INT64_MAX)
+			set_bad(v, "not a byte count from 1 to 2^63 - 1");
+		break;
+	case P_ALLOC:
+		if (strcasecmp(s, "kmalloc") && strcasecmp(s, "vmalloc") &&
+		    strcasecmp(s, "kvmalloc"))
+			set_bad(v, "not an allocator");
+		else if (kind_of(s) < 0)
+			set_maybe(v, "an allocator in capitals");
+		break;
+	case P_SEED:
+		dec = num_in(s, 10, &x);
+		b0 = num_in(s, 0, &y);
+		if (!dec && !b0)
+			set_bad(v, "not an unsigned 64-bit number");
+		else if (!dec || !b0 || x != y)
+			set_maybe(v, "decimal or C-prefixed: it depends");
+		break;
+	}
+}
+
+/* ---- judging one write --------------------------------------------- */
+
+/* Parse "N\n" (with a '-' when @sign).  Return: false if it is not. */
+static bool num_line(const char *a, bool sign, long long *out)
+{
+	const char *p = a;
+
+	if (sign && *p == '-')
+		p++;
+	if (!*p || strspn(p, "0123456789") != strlen(p) - 1 ||
+	    p[strlen(p) - 1] != '\n' || strlen(p) < 2)
+		return false;
+	*out = strtoll(a, NULL, 10);
+	return true;
+}
+
+/* mem_rnd_alloc's answer: chunks, errors, reallocs, bytes. */
+static bool rnd_answer(const char *a, long long r[4])
+{
+	static const char *const keys[] = {
+		"chunks: ", "errors: ", "reallocs: ", "bytes: ",
+	};
+	unsigned int i;
+	size_t k;
+	char line[64];
+
+	for (i = 0; i < 4; i++) {
+		k = strlen(keys[i]);
+		if (strncmp(a, keys[i], k))
+			return false;
+		a += k;
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(a, "\n") + 1,
+			 a);
+		if (!num_line(line, i == 3, &r[i]))
+			return false;
+		a += strlen(line);
+	}
+	return !*a;
+}
+
+/* What is wrong with the answer @a, or NULL. */
+static const char *answer_problem(const struct target *t, bool accepted,
+				  int err, const char *a, size_t n,
+				  long long *num, long long rec[4])
+{
+	size_t k = strlen(a);
+
+	if (k != n)
+		return "a NUL byte in the answer";
+	if (t - targets == MEM_RND && (accepted || err == ENOMEM ||
+				       err == EINTR))
+		return rnd_answer(a, rec) ? NULL :
+			"not mem_rnd_alloc's four lines";
+	if (!accepted) {
+		if (strncmp(a, "error: ", 7) || k < 9 || a[k - 1] != '\n' ||
+		    strchr(a, '\n') != a + k - 1)
+			return "not one 'error: REASON' line";
+		return NULL;
+	}
+	switch (t - targets) {
+	case MEM_FREE:
+		return num_line(a, false, num) ? NULL : "not a number";
+	case MEM_REALLOC:
+		return num_line(a, true, num) ? NULL : "not a number";
+	case TEST_START:
+		return num_line(a, false, num) && *num > 0 ? NULL :
+			"not a test id";
+	default:
+		return n ? "not empty" : NULL;
+	}
+}
+
+/*
+ * Did the kept chunks and bytes move as the answer says?  Return: NULL
+ * if so, else what is wrong, in @msg.
+ */
+static const char *kept_problem(const struct target *t,
+				const struct verdict *v, bool accepted,
+				int err, long long num, const long long rec[4],
+				const struct used *now, char *msg, size_t size)
+{
+	long long dc = now->v[U_KC] - g.prev.v[U_KC];
+	long long db = now->v[U_KB] - g.prev.v[U_KB];
+	long long before = g.prev.v[U_KB], least;
+	bool rnd_rec = t - targets == MEM_RND &&
+		       (accepted || err == ENOMEM || err == EINTR);
+
+	if (!accepted && !rnd_rec) {
+		if (!dc && !db)
+			return NULL;
+		snprintf(msg, size, "refused, yet kept chunks/bytes moved by %lld/%lld",
+			 dc, db);
+		return msg;
+	}
+	switch (t - targets) {
+	case MEM_ALLOC:
+		if (dc == 1 && db > 0 &&
+		    (!v->parsed || db == (long long)v->val[0]))
+			return NULL;
+		snprintf(msg, size, "mem_alloc of %llu bytes moved kept chunks/bytes by %lld/%lld",
+			 v->parsed ? (unsigned long long)v->val[0] : 0ULL,
+			 dc, db);
+		return msg;
+	case MEM_FREE:
+		if (db != -num || dc > 0 || !num != !dc) {
+			snprintf(msg, size, "mem_free answered %lld, kept chunks/bytes moved by %lld/%lld",
+				 num, dc, db);
+			return msg;
+		}
+		if (!v->parsed)
+			return NULL;
+		if (!v->nr && (now->v[U_KB] || now->v[U_KC]))
+			return "mem_free with no size left chunks kept";
+		least = v->nr && v->val[0] < (uint64_t)before ?
+			(long long)v->val[0] : before;
+		if (num < least) {
+			snprintf(msg, size, "mem_free freed %lld bytes, less than %lld with %lld kept",
+				 num, least, before);
+			return msg;
+		}
+		return NULL;
+	case MEM_REALLOC:
+		if (!dc && db == num)
+			return NULL;
+		snprintf(msg, size, "mem_realloc answered %lld, kept chunks/bytes moved by %lld/%lld",
+			 num, dc, db);
+		return msg;
+	case MEM_RND:
+		if (dc != rec[0] || db != rec[3]) {
+			snprintf(msg, size, "mem_rnd_alloc answered chunks %lld bytes %lld, kept moved by %lld/%lld",
+				 rec[0], rec[3], dc, db);
+			return msg;
+		}
+		if (accepted && v->parsed &&
+		    (rec[1] || rec[3] != (long long)v->val[2])) {
+			snprintf(msg, size, "mem_rnd_alloc accepted with %lld errors, %lld bytes of %llu",
+				 rec[1], rec[3],
+				 (unsigned long long)v->val[2]);
+			return msg;
+		}
+		return NULL;
+	default:
+		if (!dc && !db)
+			return NULL;
+		snprintf(msg, size, "kept chunks/bytes moved by %lld/%lld",
+			 dc, db);
+		return msg;
+	}
+}
+
+static void restart_bg(unsigned int i);
+static __printf(2, 3) void hk_cmd(unsigned int target, const char *fmt, ...);
+
+/* mem_used's own sums, the corruption count, our max_bytes. */
+static void check_used(const struct target *t, const unsigned char *b,
+		       size_t len, const struct used *u, bool max_moved)
+{
+	const long long *x = u->v;
+
+	if (x[U_CHUNKS] != x[U_KC] + x[U_TC] || x[U_BYTES] != x[U_KB] + x[U_TB])
+		unexpected(t, b, len, "mem_used's sums do not add up: chunks %lld = %lld + %lld, bytes %lld = %lld + %lld",
+			   x[U_CHUNKS], x[U_KC], x[U_TC], x[U_BYTES], x[U_KB],
+			   x[U_TB]);
+	if (x[U_KC] < 0 || x[U_KB] < 0 || x[U_TC] < 0 || x[U_TB] < 0)
+		unexpected(t, b, len, "mem_used went negative");
+	if (x[U_CORR] != g.corr0)
+		unexpected(t, b, len, "corruptions went from %lld to %lld",
+			   g.corr0, x[U_CORR]);
+	if ((uint64_t)x[U_MAX] != g.max_bytes && !max_moved)
+		unexpected(t, b, len, "mem_used's max_bytes is %lld, not %" PRIu64,
+			   x[U_MAX], g.max_bytes);
+	if (x[U_TC] && !g.hk_mode)
+		g.tests_seen++;
+}
+
+/* After an accepted write: follow ids, parameters, the tests we need. */
+static void after_accepted(struct target *t, const struct verdict *v,
+			   long long num)
+{
+	char val[64], state[32];
+	unsigned long long allocs;
+	unsigned int i;
+
+	switch (t - targets) {
+	case TEST_START:
+		g.last_id = (unsigned int)num;
+		if (g.hk_mode)
+			break;
+		if (g.nr_ring == NR_RING) {
+			/* the oldest goes: a few fuzzed tests at a time */
+			hk_cmd(TEST_DESTROY, "%u\n", g.ring[0]);
+			g.nr_ring--;
+			memmove(g.ring, g.ring + 1, sizeof(g.ring[0]) * g.nr_ring);
+		}
+		g.ring[g.nr_ring++] = (unsigned int)num;
+		break;
+	case TEST_STOP:
+	case TEST_DESTROY:
+	case DESTROY_ALL:
+		if (g.hk_mode)
+			break;
+		if (t - targets == DESTROY_ALL)
+			g.nr_ring = 0;
+		for (i = 0; i < g.nr_ring && v->parsed; i++) {
+			if (g.ring[i] != v->val[0] || t - targets != TEST_DESTROY)
+				continue;
+			memmove(g.ring + i, g.ring + i + 1,
+				sizeof(g.ring[0]) * (g.nr_ring - i - 1));
+			g.nr_ring--;
+			break;
+		}
+		for (i = 0; i < NR_BG; i++) {
+			test_state(g.bg[i], state, sizeof(state), &allocs);
+			if (strcmp(state, "running"))
+				restart_bg(i);
+		}
+		break;
+	case P_ALLOC:
+		if (!read_param(t, val, sizeof(val)) && kind_of(val) >= 0)
+			g.default_kind = kind_of(val);
+		break;
+	case P_MAX_BYTES:
+		/* ours again at once, so that what is accepted stays small */
+		if (!g.hk_mode)
+			hk_cmd(P_MAX_BYTES, "%" PRIu64 "\n", g.max_bytes);
+		break;
+	}
+}
+
+/*
+ * One write, judged: the errno, the answer read back on the same fd,
+ * mem_used after it.
+ */
+static void send_one(struct target *t, const unsigned char *b, size_t len,
+		     bool want_bad)
+{
+	struct counts *c[2] = { &t->c, &g.c };
+	struct verdict v;
+	struct used now;
+	char ans[ANS_LEN], msg[200];
+	const char *why;
+	long long num = 0, rec[4] = { 0 };
+	ssize_t ret, n = 0;
+	double t0;
+	int err = 0;
+	bool accepted;
+	size_t i, k;
+
+	if (t->param)
+		classify_param(t, b, len, &v);
+	else
+		classify_cmd(t, b, len, &v);
+	if (g.hk_mode) {
+		g.hk++;
+	} else {
+		for (i = 0; i < len; i++)
+			g.hash = (g.hash ^ b[i]) * 0x100000001b3ULL;
+		g.hash = (g.hash ^ (uint64_t)(t - targets)) * 0x100000001b3ULL;
+		g.hash = (g.hash ^ len) * 0x100000001b3ULL;
+		if (want_bad && v.cls != BAD) {
+			g.selfcheck++;
+			unexpected(t, b, len, "fuzzer self-check: built to be malformed, the model says %s",
+				   cls_name[v.cls]);
+		}
+	}
+	g.index++;
+	g.flagged = false;
+	if (g.trace) {
+		char e[120];
+
+		escape(b, len, e, sizeof(e));
+		printf("mtfuzz: trace %llu %s %s %zu '%s'\n", g.index, t->name,
+		       cls_name[v.cls], len, e);
+		fflush(stdout);
+	}
+
+	t0 = now_s();
+	if (t->param)
+		ret = pwrite(t->fd, b, len, 0);
+	else
+		ret = write(t->fd, b, len);
+	if (ret < 0)
+		err = errno;
+	accepted = ret >= 0;
+	ans[0] = '\0';
+	if (!t->param && !t->wronly) {
+		n = read(t->fd, ans, sizeof(ans) - 1);
+		if (n < 0) {
+			unexpected(t, b, len, "reading the answer failed: %s",
+				   strerror(errno));
+			n = 0;
+		}
+		ans[n] = '\0';
+	}
+	t0 = now_s() - t0;
+	if (read_used(&now)) {
+		unexpected(t, b, len, "mem_used cannot be read or parsed");
+		return;
+	}
+	escape((unsigned char *)ans, (size_t)n, msg, 120);
+
+	if (!g.hk_mode) {
+		for (k = 0; k < 2; k++) {
+			c[k]->sent++;
+			c[k]->secs += t0;
+			if (!len) {
+				c[k]->noop++;
+				continue;
+			}
+			c[k]->cls[v.cls]++;
+			if (accepted)
+				c[k]->accepted++;
+			else
+				c[k]->refused++;
+			if (!accepted && v.cls == BAD && err == EINVAL)
+				c[k]->bad_refused++;
+			for (i = 0; i < ARRAY_SIZE(errnos); i++)
+				if (!accepted && err == errnos[i])
+					c[k]->err[i]++;
+		}
+	}
+
+	if (!len) {
+		if (ret != 0)
+			unexpected(t, b, len, "a write of 0 bytes returned %zd (%s)",
+				   ret, ret < 0 ? err_name(err) : "a count");
+		if (n)
+			unexpected(t, b, len, "a write of 0 bytes, then the read gave '%s'",
+				   msg);
+		if (now.v[U_KC] != g.prev.v[U_KC] ||
+		    now.v[U_KB] != g.prev.v[U_KB])
+			unexpected(t, b, len, "a write of 0 bytes changed what is kept");
+		check_used(t, b, len, &now, false);
+		g.prev = now;
+		return;
+	}
+
+	if (accepted && (size_t)ret != len)
+		unexpected(t, b, len, "a short write: %zd of %zu bytes", ret,
+			   len);
+	for (i = 0; !accepted && i < ARRAY_SIZE(errnos); i++)
+		if (err == errnos[i])
+			break;
+	if (!accepted && (i == ARRAY_SIZE(errnos) || !(t->errs & (1U << i))))
+		unexpected(t, b, len, "refused with %s, which the documentation does not give %s (answer '%s')",
+			   err_name(err), t->name, msg);
+	if (v.cls == BAD && accepted)
+		unexpected(t, b, len, "malformed (%s) but accepted (answer '%s')",
+			   v.why, msg);
+	else if (v.cls == BAD && err != EINVAL)
+		unexpected(t, b, len, "malformed (%s) but refused with %s, not EINVAL (answer '%s')",
+			   v.why, err_name(err), msg);
+	if (v.cls == OK && !accepted && err == EINVAL)
+		unexpected(t, b, len, "well-formed but refused with EINVAL (answer '%s')",
+			   msg);
+
+	if (!t->param && !t->wronly) {
+		why = answer_problem(t, accepted, err, ans, (size_t)n, &num,
+				     rec);
+		if (why)
+			unexpected(t, b, len, "the answer is %s: '%s'", why, msg);
+	}
+	if (!t->param) {
+		why = kept_problem(t, &v, accepted, err, num, rec, &now,
+				   msg, sizeof(msg));
+		if (why)
+			unexpected(t, b, len, "%s", why);
+	} else if (now.v[U_KC] != g.prev.v[U_KC] ||
+		   now.v[U_KB] != g.prev.v[U_KB]) {
+		unexpected(t, b, len, "a parameter write changed what is kept");
+	}
+	/* an accepted max_bytes is ours again right after */
+	check_used(t, b, len, &now, accepted && t - targets == P_MAX_BYTES);
+	g.prev = now;
+	if (accepted)
+		after_accepted(t, &v, num);
+}
+
+/* ---- housekeeping --------------------------------------------------- */
+
+/* A command of ours: judged like the others, counted apart. */
+static void hk_cmd(unsigned int target, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	bool was = g.hk_mode;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	g.hk_mode = true;
+	send_one(&targets[target], (unsigned char *)buf, strlen(buf), false);
+	g.hk_mode = was;
+}
+
+/* (Re)start background test @i: small sizes, 1 to 2 ms intervals. */
+static void restart_bg(unsigned int i)
+{
+	unsigned long long allocs;
+	char state[32];
+
+	if (g.bg[i]) {
+		test_state(g.bg[i], state, sizeof(state), &allocs);
+		g.bg_allocs += allocs;
+		hk_cmd(TEST_DESTROY, "%u\n", g.bg[i]);
+		g.bg_restarts++;
+	}
+	g.last_id = 0;
+	hk_cmd(TEST_START, "1 4 64 1 2 3600000 k alloc=%s\n", kinds[i % 3]);
+	g.bg[i] = g.last_id;
+}
+
+/* ---- generators ----------------------------------------------------- */
+
+static const char *const tricky_nums[] = {
+	"18446744073709551616", "18446744073709551615", "18446744073709551617",
+	"99999999999999999999", "340282366920938463463374607431768211456",
+	"-1", "-0", "+5", "+0", "0x10", "0X10", "1e9", "1E3", "007", "0",
+	"00", "4294967295", "4294967296", "9223372036854775807",
+	"9223372036854775808", "1.5", "1,5", "10k", "1_000", "--1", "++1",
+	"+", "-", "0b101", "0o7", "inf", "NaN", "4194304", "4194305",
+	"2147483647", "2147483648", "72057594037927935", "72057594037927936",
+	"4611686018427", "4611686018428", "1", "2", "64", "4096",
+};
+
+static const char *const junk_units[] = {
+	"kb", "KB", "KiB", "kib", "kk", "x", "q", "t", "T", "p", "P", "e",
+	"E", "bytes", "byte", "M1", "mb", "gb", "B1", "K.", "%", "\xb5",
+	"\xc2\xb5", "kK", "k-", "-k", "k+", "ki", "G2",
+};
+
+static const char *const units[] = { "b", "B", "k", "K", "m", "M", "g", "G" };
+
+static const char *const opts_any[] = {
+	"alloc=kmalloc", "alloc=vmalloc", "alloc=kvmalloc", "alloc=bogus",
+	"alloc=", "alloc==kmalloc", "=kmalloc", "ALLOC=kmalloc",
+	"alloc=KMALLOC", "alloc=kmalloc=", "alloc=slab", "foo=bar",
+	"alloc2=kmalloc", "size=10", "=", "alloc=kmalloc,vmalloc",
+	"alloc=kvmalloc\xff", "Alloc=vmalloc", "alloc=k", "alloc=vmallocc",
+};
+
+static const char *const opts_bad[] = {
+	"alloc=bogus", "alloc=", "alloc==kmalloc", "=kmalloc", "ALLOC=kmalloc",
+	"alloc=KMALLOC", "alloc=kmalloc=", "alloc=slab", "foo=bar",
+	"alloc2=kmalloc", "size=10", "=", "alloc=kmalloc,vmalloc",
+	"alloc=kvmalloc\xff", "Alloc=vmalloc", "alloc=k", "alloc=vmallocc",
+};
+
+static const char *const bad_tokens[] = {
+	"abc", "12abc", "0x10", "1e9", "-1", "-0", "--", "+", "1.5", "k1", "@",
+	"#", "x", "kb", "\xff", "10k", "1,000", "\xc3\xa9", "NaN", "-5k",
+};
+
+static const char *const words[] = {
+	"all", "everything", "*", "1", "0", "-1", "yes", "\xff\xfe", "abc",
+	"destroy", "k", "alloc=kmalloc",
+};
+
+/* Bytes mutations insert: digits, separators, what the grammar knows. */
+static const unsigned char spice[] = {
+	'0', '1', '5', '9', ' ', ' ', '\t', '\n', '\r', '\v', '\f', ',', ';',
+	'=', '+', '-', 'x', 'k', 'K', 'm', 'g', 'b', '.', '\0', 0xa0, 0xff,
+	'a', '#',
+};
+
+static const char *const good_seps[] = { " ", "\t", "  ", " \t", "\t ", "\n" };
+static const char *const odd_seps[] = {
+	" ", "\t", "  ", "\t\t", " \t ", "\r", "\v", "\f", ",", " ,", ", ",
+	";", "\n", "\r\n", "\xa0", "\n\n", "   ",
+};
+
+static const char *const bad_seps[] = {
+	",", ";", "\r", "\v", "\f", "\xa0", "/", ":",
+};
+
+static const char *const ends[] = {
+	"", "", " ", "\t", "\n", "\n\n\n", "\r", "\r\n", "\v", "\f", "  \n",
+	" \t\n", "\xa0",
+};
+
+static uint64_t known_id(void)
+{
+	uint64_t r = rndn(16), k = rnd();
+
+	if (r == 0)
+		return g.bg[k % NR_BG];
+	if (r <= 5)
+		return g.nr_ring ? g.ring[k % g.nr_ring] : g.last_id;
+	if (r <= 7)
+		return g.last_id + 1 + k % 3;
+	if (r == 8)
+		return 0;
+	return 1 + k % 1000;
+}
+
+/* A size with its unit: small, so that what is accepted stays cheap. */
+static unsigned int base_unit(struct base *bs)
+{
+	static const unsigned int shifts[] = {
+		0, 0, 0, 0, 0, 10, 10, 10, 20, 30,
+	};
+	unsigned int s = PICK(shifts);
+
+	bs->unit[0] = '\0';
+	if (s || !rndn(4))
+		snprintf(bs->unit, sizeof(bs->unit), "%c",
+			 "bBkKmMgG"[s / 10 * 2 + rndn(2)]);
+	return s;
+}
+
+static void base_num(struct base *bs, uint64_t n)
+{
+	snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%" PRIu64, n);
+}
+
+static void base_alloc(struct base *bs, unsigned int chance)
+{
+	if (!rndn(chance))
+		snprintf(bs->opt[bs->nopt++], sizeof(bs->opt[0]), "alloc=%s",
+			 PICK(kinds));
+}
+
+/* A valid command for @t, or a valid value for a parameter. */
+static void make_base(const struct target *t, struct base *bs)
+{
+	unsigned int s;
+	uint64_t mn, mx, tot, i0;
+
+	memset(bs, 0, sizeof(*bs));
+	switch (t - targets) {
+	case MEM_ALLOC:
+	case MEM_REALLOC:
+		s = base_unit(bs);
+		base_num(bs, s >= 30 ? 1 : s == 20 ? rndr(1, 2) :
+			 s ? rndr(1, 256) : rndr(1, 65536));
+		if (t - targets == MEM_ALLOC)
+			base_alloc(bs, 3);
+		break;
+	case MEM_FREE:
+		if (rndn(4)) {
+			s = base_unit(bs);
+			base_num(bs, s ? rndr(1, 64) : rndr(1, 100000));
+		}
+		break;
+	case MEM_RND:
+	case TEST_START:
+		s = rndn(3) ? 0 : 10;
+		if (s)
+			snprintf(bs->unit, sizeof(bs->unit), "%c", "kK"[rndn(2)]);
+		mn = s ? rndr(1, 4) : rndr(1, 512);
+		mx = rndr(mn, mn * 4);
+		tot = rndr(mx, mx * (t - targets == MEM_RND ? 8 : 16));
+		base_num(bs, mn);
+		base_num(bs, mx);
+		base_num(bs, tot);
+		if (t - targets == TEST_START) {
+			i0 = rndr(1, 3);
+			base_num(bs, i0);
+			i0 = rndr(i0, i0 + 5);
+			base_num(bs, i0);
+			base_num(bs, rndr(i0, i0 + 300));
+		}
+		base_alloc(bs, 3);
+		break;
+	case TEST_STOP:
+	case TEST_DESTROY:
+		base_num(bs, known_id());
+		break;
+	case DESTROY_ALL:
+		if (rndn(2))
+			snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
+				 PICK(words));
+		break;
+	case P_CHECK:
+		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
+			 rndn(4) ? "0" : "1");
+		break;
+	case P_REALLOC_P:
+		base_num(bs, rndn(91));
+		break;
+	case P_MAX_BYTES:
+		base_num(bs, rndn(2) ? g.max_bytes : rndr(1, 1ULL << 40));
+		break;
+	case P_ALLOC:
+		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s", PICK(kinds));
+		break;
+	case P_SEED:
+		base_num(bs, rndn(2) ? rnd() : rndn(100000));
+		break;
+	}
+}
+
+static void tk_add(struct toks *tk, const char *s)
+{
+	if (tk->n < MAX_TOKS)
+		snprintf(tk->t[tk->n++], TOK_LEN, "%s", s);
+}
+
+static void to_toks(const struct base *bs, struct toks *tk)
+{
+	unsigned int i;
+
+	tk->n = 0;
+	for (i = 0; i < bs->nr; i++)
+		tk_add(tk, bs->num[i]);
+	if (bs->unit[0])
+		tk_add(tk, bs->unit);
+	for (i = 0; i < bs->nopt; i++)
+		tk_add(tk, bs->opt[i]);
+}
+
+static void put(struct cmd *c, const void *p, size_t n)
+{
+	if (c->len + n > LONG_LEN)
+		n = LONG_LEN - c->len;
+	memcpy(g.buf + c->len, p, n);
+	c->len += n;
+}
+
+static void puts_(struct cmd *c, const char *s)
+{
+	put(c, s, strlen(s));
+}
+
+/* Append the tokens, each two joined by one of @seps, then @end. */
+static void render(struct cmd *c, const struct toks *tk,
+		   const char *const *seps, size_t nseps, const char *end)
+{
+	unsigned int i;
+
+	for (i = 0; i < tk->n; i++) {
+		if (i)
+			puts_(c, seps[rndn(nseps)]);
+		puts_(c, tk->t[i]);
+	}
+	puts_(c, end);
+}
+
+static void render_plain(struct cmd *c, const struct toks *tk)
+{
+	c->len = 0;
+	render(c, tk, good_seps, 1, rndn(4) ? "\n" : "");
+}
+
+/* Flip, replace, insert, delete, duplicate or cut bytes of @c. */
+static void mutate_bytes(struct cmd *c, unsigned int ops)
+{
+	unsigned char *b = g.buf;
+	size_t at, n;
+
+	while (ops--) {
+		at = rndn(c->len + 1);
+		switch (rndn(7)) {
+		case 0:
+			if (at < c->len)
+				b[at] ^= (unsigned char)(1U << rndn(8));
+			break;
+		case 1:
+			if (at < c->len)
+				b[at] = rndn(2) ? PICK(spice) :
+						  (unsigned char)rnd();
+			break;
+		case 2:
+			n = rndr(1, 3);
+			memmove(b + at + n, b + at, c->len - at);
+			for (c->len += n; n--; )
+				b[at + n] = rndn(3) ? PICK(spice) :
+						      (unsigned char)rnd();
+			break;
+		case 3:
+			n = rndr(1, 3);
+			if (at + n <= c->len) {
+				memmove(b + at, b + at + n, c->len - at - n);
+				c->len -= n;
+			}
+			break;
+		case 4:
+			n = rndr(1, 8);
+			if (at + n <= c->len && c->len + n < 300) {
+				memmove(b + at + n, b + at, c->len - at);
+				c->len += n;
+			}
+			break;
+		case 5:
+			c->len = at;
+			break;
+		default:
+			if (at < c->len)
+				b[at] = (unsigned char)rndr('0', '9');
+			break;
+		}
+	}
+}
+
+static const char *dict_token(void)
+{
+	switch (rndn(5)) {
+	case 0:
+		return PICK(tricky_nums);
+	case 1:
+		return PICK(units);
+	case 2:
+		return PICK(junk_units);
+	case 3:
+		return PICK(opts_any);
+	default:
+		return PICK(bad_tokens);
+	}
+}
+
+/* Duplicate, drop, swap, insert or replace tokens. */
+static void mutate_toks(struct toks *tk, unsigned int ops)
+{
+	char tmp[TOK_LEN];
+	unsigned int a, b;
+
+	while (ops--) {
+		a = rndn(tk->n + 1);
+		b = rndn(tk->n + 1);
+		switch (rndn(5)) {
+		case 0:
+			if (a < tk->n && tk->n < MAX_TOKS) {
+				memmove(tk->t[b + 1], tk->t[b],
+					(tk->n - b) * TOK_LEN);
+				tk->n++;
+				memcpy(tk->t[b], tk->t[a < b ? a : a + 1],
+				       TOK_LEN);
+			}
+			break;
+		case 1:
+			if (a < tk->n) {
+				memmove(tk->t[a], tk->t[a + 1],
+					(tk->n - a - 1) * TOK_LEN);
+				tk->n--;
+			}
+			break;
+		case 2:
+			if (a < tk->n && b < tk->n) {
+				memcpy(tmp, tk->t[a], TOK_LEN);
+				memcpy(tk->t[a], tk->t[b], TOK_LEN);
+				memcpy(tk->t[b], tmp, TOK_LEN);
+			}
+			break;
+		case 3:
+			if (tk->n < MAX_TOKS) {
+				memmove(tk->t[a + 1], tk->t[a],
+					(tk->n - a) * TOK_LEN);
+				tk->n++;
+				snprintf(tk->t[a], TOK_LEN, "%s", dict_token());
+			}
+			break;
+		default:
+			if (a < tk->n)
+				snprintf(tk->t[a], TOK_LEN, "%s", dict_token());
+			break;
+		}
+	}
+}
+
+/*
+ * The generators: each fills @c from a valid base @bs of @t.  Those that
+ * set want_bad build a command the grammar must refuse; the others leave
+ * the verdict to the model.  Return: false when it does not apply to @t.
+ */
+static bool gen_valid(const struct target *t __maybe_unused,
+		      struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+
+	to_toks(bs, &tk);
+	render_plain(c, &tk);
+	return true;
+}
+
+static bool gen_mut_bytes(const struct target *t __maybe_unused,
+			  struct base *bs __maybe_unused, struct cmd *c)
+{
+	gen_valid(t, bs, c);
+	mutate_bytes(c, (unsigned int)rndr(1, 4));
+	return true;
+}
+
+static bool gen_mut_toks(const struct target *t __maybe_unused,
+			 struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+
+	to_toks(bs, &tk);
+	mutate_toks(&tk, (unsigned int)rndr(1, 3));
+	render_plain(c, &tk);
+	return true;
+}
+
+static bool gen_numbers(const struct target *t __maybe_unused,
+			struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int i;
+	int s;
+
+	if (!bs->nr)
+		return false;
+	i = rndn(bs->nr);
+	if (rndn(3) || !t->size_mask) {
+		snprintf(bs->num[i], sizeof(bs->num[0]), "%s", PICK(tricky_nums));
+	} else {
+		/* the edge of 64 bits in a unit: 2^(64 - shift) - 1 + 0..2 */
+		snprintf(bs->unit, sizeof(bs->unit), "%s", PICK(units));
+		s = unit_shift(bs->unit);
+		snprintf(bs->num[i], sizeof(bs->num[0]), "%" PRIu64,
+			 (UINT64_MAX >> s) + rndn(3) - 1);
+		if (s && !rndn(4))
+			snprintf(bs->num[i], sizeof(bs->num[0]), "%" PRIu64,
+				 (UINT64_MAX >> s) + 1);
+	}
+	return gen_valid(t, bs, c);
+}
+
+static bool gen_units(const struct target *t __maybe_unused,
+		      struct base *bs __maybe_unused, struct cmd *c)
+{
+	snprintf(bs->unit, sizeof(bs->unit), "%s",
+		 rndn(2) ? PICK(units) : PICK(junk_units));
+	return gen_valid(t, bs, c);
+}
+
+static bool gen_opts(const struct target *t __maybe_unused,
+		     struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int n = (unsigned int)rndr(1, 3), i;
+
+	for (i = 0; i < n && bs->nopt < ARRAY_SIZE(bs->opt); i++)
+		snprintf(bs->opt[bs->nopt++], sizeof(bs->opt[0]), "%s",
+			 PICK(opts_any));
+	return gen_valid(t, bs, c);
+}
+
+static bool gen_seps(const struct target *t __maybe_unused,
+		     struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+	char end[16];
+
+	to_toks(bs, &tk);
+	c->len = 0;
+	puts_(c, PICK(ends));
+	snprintf(end, sizeof(end), "%s", PICK(ends));
+	if (rndn(2))
+		render(c, &tk, good_seps, ARRAY_SIZE(good_seps), end);
+	else
+		render(c, &tk, odd_seps, ARRAY_SIZE(odd_seps), end);
+	return true;
+}
+
+static bool gen_random(const struct target *t __maybe_unused,
+		       struct base *bs __maybe_unused, struct cmd *c)
+{
+	static const char printable[] = "0123456789 \tkmgbKMGB=alocvkmx+-,\n";
+	size_t n = rndn(8) ? rndn(65) : rndn(PAGE_LEN + 8), i;
+	unsigned int mode = rndn(3);
+
+	c->len = n;
+	for (i = 0; i < n; i++)
+		g.buf[i] = mode == 0 ? (unsigned char)rnd() :
+			   mode == 1 ? (unsigned char)printable[rndn(sizeof(printable) - 1)] :
+			   PICK(spice);
+	return true;
+}
+
+static bool gen_split(const struct target *t __maybe_unused,
+		      struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int i;
+
+	gen_valid(t, bs, c);
+	if (!rndn(4))
+		mutate_bytes(c, 1);
+	c->ncut = (unsigned int)rndr(1, MAX_CUTS);
+	for (i = 0; i < c->ncut; i++)
+		c->cut[i] = rndn(c->len + 1);
+	/* in order; equal cuts make writes of 0 bytes */
+	for (i = 1; i < c->ncut; i++) {
+		size_t x = c->cut[i];
+		unsigned int j = i;
+
+		while (j && c->cut[j - 1] > x) {
+			c->cut[j] = c->cut[j - 1];
+			j--;
+		}
+		c->cut[j] = x;
+	}
+	return true;
+}
+
+static bool gen_empty(const struct target *t __maybe_unused,
+		      struct base *bs __maybe_unused, struct cmd *c)
+{
+	c->len = 0;
+	return true;
+}
+
+/* A command padded with spaces to 4095 bytes: still under a page. */
+static bool gen_edge(const struct target *t __maybe_unused,
+		     struct base *bs __maybe_unused, struct cmd *c)
+{
+	gen_valid(t, bs, c);
+	if (c->len && g.buf[c->len - 1] == '\n')
+		c->len--;
+	memset(g.buf + c->len, ' ', PAGE_LEN - 1 - c->len);
+	c->len = PAGE_LEN - 1;
+	if (rndn(2))
+		g.buf[c->len - 1] = '\n';
+	return true;
+}
+
+static bool gen_nul(const struct target *t __maybe_unused,
+		    struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int n = (unsigned int)rndr(1, 3);
+	size_t at;
+
+	gen_valid(t, bs, c);
+	while (n--) {
+		at = rndn(c->len + 1);
+		memmove(g.buf + at + 1, g.buf + at, c->len - at);
+		g.buf[at] = '\0';
+		c->len++;
+	}
+	/* a parameter's parser stops at the NUL: that is up to the model */
+	c->want_bad = !t->param;
+	return true;
+}
+
+static bool gen_long(const struct target *t __maybe_unused,
+		     struct base *bs __maybe_unused, struct cmd *c)
+{
+	size_t n = rndn(8) ? rndr(PAGE_LEN, LONG_LEN) : PAGE_LEN, i;
+
+	gen_valid(t, bs, c);
+	switch (rndn(3)) {
+	case 0:		/* padded with spaces */
+		memset(g.buf + c->len, ' ', n - c->len);
+		break;
+	case 1:		/* the command again and again */
+		for (i = c->len; c->len && i < n; i++)
+			g.buf[i] = g.buf[i % c->len];
+		break;
+	default:
+		for (i = c->len; i < n; i++)
+			g.buf[i] = PICK(spice);
+		break;
+	}
+	c->len = n;
+	if (t->param)
+		g.buf[0] = 'x';
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_overflow(const struct target *t __maybe_unused,
+			 struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int i, tries;
+	int s;
+
+	if (!bs->nr || t - targets == DESTROY_ALL)
+		return false;
+	i = rndn(bs->nr);
+	for (tries = 0; t->size_mask && !(t->size_mask & (1U << i)) &&
+	     tries < 8; tries++)
+		i = rndn(bs->nr);
+	if (!t->size_mask || !(t->size_mask & (1U << i)) || rndn(2)) {
+		/* past 64 bits in any unit */
+		snprintf(bs->num[i], sizeof(bs->num[0]), "%s",
+			 rndn(2) ? "18446744073709551616" :
+			 rndn(2) ? "99999999999999999999" :
+				   "18446744073709551617");
+	} else {
+		snprintf(bs->unit, sizeof(bs->unit), "%c", "kKmMgG"[rndn(6)]);
+		s = unit_shift(bs->unit);
+		snprintf(bs->num[i], sizeof(bs->num[0]), "%" PRIu64,
+			 (UINT64_MAX >> s) + 1 + rndn(1000));
+	}
+	gen_valid(t, bs, c);
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_arity(const struct target *t __maybe_unused,
+		      struct base *bs __maybe_unused, struct cmd *c)
+{
+	unsigned int extra;
+
+	if (t - targets == DESTROY_ALL)
+		return false;
+	if (t->min && bs->nr && rndn(2)) {
+		/* too few: drop the last numbers */
+		bs->nr -= (unsigned int)rndr(1, bs->nr);
+	} else {
+		extra = (unsigned int)rndr(1, 3);
+		while (extra-- && bs->nr < ARRAY_SIZE(bs->num))
+			base_num(bs, rndr(1, 100));
+		if (bs->nr <= t->max)
+			return false;
+	}
+	gen_valid(t, bs, c);
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_bad_unit(const struct target *t __maybe_unused,
+			 struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+	unsigned int at;
+
+	if (t - targets == DESTROY_ALL)
+		return false;
+	if (!t->size_mask || !rndn(3)) {
+		snprintf(bs->unit, sizeof(bs->unit), "%s",
+			 t->size_mask ? PICK(junk_units) : PICK(units));
+		if (!t->size_mask && !bs->nr)
+			base_num(bs, 1);
+		gen_valid(t, bs, c);
+	} else {
+		to_toks(bs, &tk);
+		switch (rndn(3)) {
+		case 0:		/* two units */
+			at = bs->nr + !!bs->unit[0];
+			memmove(tk.t[at + 1], tk.t[at], (tk.n - at) * TOK_LEN);
+			tk.n++;
+			snprintf(tk.t[at], TOK_LEN, "%s", PICK(units));
+			if (!bs->unit[0]) {
+				memmove(tk.t[at + 1], tk.t[at],
+					(tk.n - at) * TOK_LEN);
+				tk.n++;
+				snprintf(tk.t[at], TOK_LEN, "%s", PICK(units));
+			}
+			break;
+		case 1:		/* a unit first */
+			memmove(tk.t[1], tk.t[0], tk.n * TOK_LEN);
+			tk.n++;
+			snprintf(tk.t[0], TOK_LEN, "%s", PICK(units));
+			break;
+		default:	/* a unit after an option */
+			tk_add(&tk, "alloc=kmalloc");
+			tk_add(&tk, PICK(units));
+			break;
+		}
+		render_plain(c, &tk);
+	}
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_bad_opt(const struct target *t __maybe_unused,
+			struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+
+	if (t - targets == DESTROY_ALL)
+		return false;
+	if (!t->opt_alloc) {
+		snprintf(bs->opt[0], sizeof(bs->opt[0]), "%s",
+			 rndn(2) ? PICK(opts_any) : "alloc=kmalloc");
+		bs->nopt = 1;
+		if (!bs->nr && t->min == 0 && !rndn(2))
+			base_num(bs, 10);
+		gen_valid(t, bs, c);
+	} else {
+		to_toks(bs, &tk);
+		switch (rndn(4)) {
+		case 0:		/* given twice */
+			tk_add(&tk, "alloc=kmalloc");
+			tk_add(&tk, rndn(2) ? "alloc=kmalloc" : "alloc=vmalloc");
+			break;
+		case 1:		/* before a number */
+			memmove(tk.t[1], tk.t[0], tk.n * TOK_LEN);
+			tk.n++;
+			snprintf(tk.t[0], TOK_LEN, "alloc=%s", PICK(kinds));
+			break;
+		default:
+			tk_add(&tk, PICK(opts_bad));
+			break;
+		}
+		render_plain(c, &tk);
+	}
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_bad_token(const struct target *t __maybe_unused,
+			  struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+	unsigned int at;
+
+	if (t - targets == DESTROY_ALL)
+		return false;
+	to_toks(bs, &tk);
+	at = rndn(tk.n + 1);
+	memmove(tk.t[at + 1], tk.t[at], (tk.n - at) * TOK_LEN);
+	tk.n++;
+	snprintf(tk.t[at], TOK_LEN, "%s", PICK(bad_tokens));
+	render_plain(c, &tk);
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_bad_sep(const struct target *t __maybe_unused,
+			struct base *bs __maybe_unused, struct cmd *c)
+{
+	struct toks tk;
+	char tmp[TOK_LEN * 2 + 8];
+	unsigned int at;
+
+	if (t - targets == DESTROY_ALL || !bs->nr)
+		return false;
+	to_toks(bs, &tk);
+	if (tk.n >= 2) {
+		/* two tokens glued by what is no separator */
+		at = rndn(tk.n - 1);
+		snprintf(tmp, sizeof(tmp), "%s%s%s", tk.t[at], PICK(bad_seps),
+			 tk.t[at + 1]);
+		tmp[TOK_LEN - 1] = '\0';
+		memcpy(tk.t[at], tmp, TOK_LEN);
+		memmove(tk.t[at + 1], tk.t[at + 2],
+			(tk.n - at - 2) * TOK_LEN);
+		tk.n--;
+	} else {
+		snprintf(tk.t[0] + strlen(tk.t[0]), TOK_LEN - strlen(tk.t[0]),
+			 "%s", rndn(2) ? "," : ";");
+	}
+	render_plain(c, &tk);
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_semantic(const struct target *t __maybe_unused,
+			 struct base *bs __maybe_unused, struct cmd *c)
+{
+	switch (t - targets) {
+	case MEM_ALLOC:
+		if (rndn(2)) {
+			snprintf(bs->num[0], sizeof(bs->num[0]), "0");
+			break;
+		}
+		bs->nopt = 1;
+		if (rndn(2)) {
+			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=kmalloc");
+			snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64,
+				 KMALLOC_MAX + 1 + rndn(KMALLOC_MAX));
+			bs->unit[0] = '\0';
+		} else {
+			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=kvmalloc");
+			snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64,
+				 rndr(2, 100));
+			snprintf(bs->unit, sizeof(bs->unit), "g");
+		}
+		break;
+	case MEM_FREE:
+	case MEM_REALLOC:
+		bs->nr = 1;
+		snprintf(bs->num[0], sizeof(bs->num[0]), "0");
+		break;
+	case MEM_RND:
+	case TEST_START:
+		switch (rndn(t - targets == TEST_START ? 7 : 4)) {
+		case 0:
+			snprintf(bs->num[0], sizeof(bs->num[0]), "0");
+			break;
+		case 1:		/* MIN > MAX */
+			snprintf(bs->num[0], sizeof(bs->num[0]), "%llu",
+				 strtoull(bs->num[1], NULL, 10) + 1 + rndn(9));
+			break;
+		case 2:		/* MAX > TOTAL */
+			snprintf(bs->num[1], sizeof(bs->num[0]), "%llu",
+				 strtoull(bs->num[2], NULL, 10) + 1 + rndn(9));
+			break;
+		case 3:		/* MAX beyond kmalloc */
+			bs->unit[0] = '\0';
+			bs->nopt = 1;
+			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=kmalloc");
+			snprintf(bs->num[1], sizeof(bs->num[0]), "%" PRIu64,
+				 KMALLOC_MAX + 1 + rndn(1000));
+			snprintf(bs->num[2], sizeof(bs->num[0]), "%" PRIu64,
+				 KMALLOC_MAX * 2);
+			break;
+		case 4:
+			snprintf(bs->num[3], sizeof(bs->num[0]), "0");
+			break;
+		case 5:		/* MIN_INT > MAX_INT */
+			snprintf(bs->num[3], sizeof(bs->num[0]), "%llu",
+				 strtoull(bs->num[4], NULL, 10) + 1 + rndn(9));
+			break;
+		default:	/* MAX_INT > TOTAL_TIME */
+			snprintf(bs->num[4], sizeof(bs->num[0]), "%llu",
+				 strtoull(bs->num[5], NULL, 10) + 1 + rndn(9));
+			break;
+		}
+		break;
+	default:
+		return false;
+	}
+	gen_valid(t, bs, c);
+	c->want_bad = true;
+	return true;
+}
+
+/* Parameters: values the setters must refuse. */
+static bool gen_param_bad(const struct target *t __maybe_unused,
+			  struct base *bs __maybe_unused, struct cmd *c)
+{
+	static const char *const bad[][8] = {
+		{ "maybe", "x", "2", "-1", "oz", "o", "@", "\n" },
+		{ "91", "100", "-1", "abc", "4294967296", "99999999999999999999",
+		  "0x10", "9 1" },
+		{ "0", "-1", "9223372036854775808", "18446744073709551615",
+		  "abc", "0x100000", "1e6", "\n" },
+		{ "slab", "kmalloc2", "k", "vmalloc kmalloc", "kv malloc", "\n",
+		  "kmallo", "=kmalloc" },
+		{ "abc", "-1", "18446744073709551616", "0x", "0xg", "1 2",
+		  "99999999999999999999", "--5" },
+	};
+
+	c->len = 0;
+	puts_(c, bad[t - targets - P_CHECK][rndn(8)]);
+	if (rndn(2))
+		puts_(c, "\n");
+	c->want_bad = true;
+	return true;
+}
+
+static bool gen_param_ws(const struct target *t __maybe_unused,
+			 struct base *bs __maybe_unused, struct cmd *c)
+{
+	c->len = 0;
+	puts_(c, PICK(ends));
+	puts_(c, bs->num[0]);
+	puts_(c, PICK(ends));
+	return true;
+}
+
+typedef bool (*gen_fn)(const struct target *t, struct base *bs,
+		       struct cmd *c);
+
+struct gen {
+	const char *name;
+	gen_fn fn;
+	unsigned int weight;
+};
+
+/* mem_test_destroy_all takes anything: mostly what it must refuse. */
+static const struct gen nul_gen = { "nul", gen_nul, 0 };
+static const struct gen long_gen = { "long", gen_long, 0 };
+
+static const struct gen cmd_gens[] = {
+	{ "valid", gen_valid, 4 },
+	{ "mutate-bytes", gen_mut_bytes, 16 },
+	{ "mutate-tokens", gen_mut_toks, 12 },
+	{ "numbers", gen_numbers, 7 },
+	{ "units", gen_units, 4 },
+	{ "options", gen_opts, 4 },
+	{ "separators", gen_seps, 7 },
+	{ "random", gen_random, 6 },
+	{ "split", gen_split, 4 },
+	{ "empty", gen_empty, 1 },
+	{ "4095-bytes", gen_edge, 1 },
+	{ "nul", gen_nul, 5 },
+	{ "long", gen_long, 2 },
+	{ "overflow", gen_overflow, 5 },
+	{ "arity", gen_arity, 5 },
+	{ "bad-unit", gen_bad_unit, 4 },
+	{ "bad-option", gen_bad_opt, 4 },
+	{ "bad-token", gen_bad_token, 3 },
+	{ "bad-separator", gen_bad_sep, 3 },
+	{ "semantic", gen_semantic, 3 },
+};
+
+static const struct gen param_gens[] = {
+	{ "valid", gen_valid, 10 },
+	{ "mutate-bytes", gen_mut_bytes, 25 },
+	{ "numbers", gen_numbers, 20 },
+	{ "random", gen_random, 15 },
+	{ "nul", gen_nul, 10 },
+	{ "long", gen_long, 5 },
+	{ "spaces", gen_param_ws, 10 },
+	{ "bad-value", gen_param_bad, 5 },
+	{ "empty", gen_empty, 1 },
+};
+
+/* Nothing malformed is filtered; the rest must stay cheap to run. */
+static bool too_costly(const struct target *t, const struct cmd *c)
+{
+	struct verdict v;
+	const uint64_t *a = v.val;
+
+	if (t->param || c->ncut)
+		return false;
+	classify_cmd(t, g.buf, c->len, &v);
+	if (v.cls == BAD || !v.parsed)
+		return false;
+	switch (t - targets) {
+	case MEM_ALLOC:
+	case MEM_REALLOC:
+		return a[0] > (8ULL << 20) && a[0] <= g.max_bytes;
+	case MEM_RND:
+		/* about TOTAL / ((MIN + MAX) / 2) pieces */
+		return a[2] <= g.max_bytes &&
+		       a[2] / (a[0] / 2 + a[1] / 2 + 1) > 512;
+	case TEST_START:
+		return a[1] > (1ULL << 20) && a[2] <= g.max_bytes;
+	}
+	return false;
+}
+
+static const struct gen *pick_gen(const struct gen *gens, size_t n)
+{
+	unsigned int total = 0, r;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		total += gens[i].weight;
+	r = (unsigned int)rndn(total);
+	for (i = 0; r >= gens[i].weight; i++)
+		r -= gens[i].weight;
+	return &gens[i];
+}
+
+static struct target *pick_target(void)
+{
+	unsigned int total = 0, r, i;
+
+	for (i = 0; i < NR_TARGETS; i++)
+		total += targets[i].weight;
+	r = (unsigned int)rndn(total);
+	for (i = 0; r >= targets[i].weight; i++)
+		r -= targets[i].weight;
+	return &targets[i];
+}
+
+/* One generated command, sent in one write or, split, in several. */
+static void fuzz_one(void)
+{
+	struct target *t = pick_target();
+	const struct gen *gn;
+	struct base bs;
+	struct cmd c;
+	unsigned int tries;
+	size_t from, i;
+
+	for (tries = 0; ; tries++) {
+		memset(&c, 0, sizeof(c));
+		make_base(t, &bs);
+		if (t->param)
+			gn = pick_gen(param_gens, ARRAY_SIZE(param_gens));
+		else if (t - targets == DESTROY_ALL && rndn(8))
+			gn = rndn(4) ? &nul_gen : &long_gen;
+		else
+			gn = pick_gen(cmd_gens, ARRAY_SIZE(cmd_gens));
+		if (!gn->fn(t, &bs, &c))
+			continue;
+		if (tries < 16 && too_costly(t, &c))
+			continue;
+		if (tries >= 16 && too_costly(t, &c)) {
+			gn = &nul_gen;
+			memset(&c, 0, sizeof(c));
+			gn->fn(t, &bs, &c);
+		}
+		break;
+	}
+	/* long parameter writes must be refused on their first page */
+	if (t->param && c.len > PAGE_LEN)
+		g.buf[0] = 'x';
+	g.gen = gn->name;
+	if (!c.ncut) {
+		send_one(t, g.buf, c.len, c.want_bad);
+		return;
+	}
+	g.splits++;
+	/* each write is a command of its own: stop at --count all the same */
+	for (from = 0, i = 0; i <= c.ncut && g.c.sent < g.count; i++) {
+		size_t to = i < c.ncut ? c.cut[i] : c.len;
+
+		send_one(t, g.buf + from, to - from, false);
+		from = to;
+	}
+}
+
+/* ---- set-up and the end -------------------------------------------- */
+
+/* Before any write, a command file reads as its usage line. */
+static int check_usage(const struct target *t)
+{
+	char buf[ANS_LEN], want[64];
+	ssize_t n = read(t->fd, buf, sizeof(buf) - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(want, sizeof(want), "usage: %s ", t->name);
+	if (!strncmp(buf, want, strlen(want)) && n > 0 && buf[n - 1] == '\n' &&
+	    strchr(buf, '\n') == buf + n - 1)
+		return 0;
+	fprintf(stderr, "mtfuzz: %s reads '%s' before any write, not its usage\n",
+		t->name, buf);
+	return -1;
+}
+
+static int setup(void)
+{
+	char val[64];
+	unsigned int i;
+
+	g.used_fd = open_in(g.dir, "mem_used", O_RDONLY);
+	if (g.used_fd < 0) {
+		fprintf(stderr, "mtfuzz: cannot open %s/mem_used: %s (is malloc_test loaded, debugfs mounted?)\n",
+			g.dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < NR_TARGETS; i++) {
+		struct target *t = &targets[i];
+
+		t->fd = open_in(t->param ? g.pdir : g.dir, t->name,
+				t->wronly ? O_WRONLY : O_RDWR);
+		if (t->fd < 0) {
+			fprintf(stderr, "mtfuzz: cannot open %s/%s: %s\n",
+				t->param ? g.pdir : g.dir, t->name,
+				strerror(errno));
+			return -1;
+		}
+		if (t->param && read_param(t, g.saved[i], sizeof(g.saved[i]))) {
+			fprintf(stderr, "mtfuzz: cannot read parameter %s\n",
+				t->name);
+			return -1;
+		}
+		if (!t->param && !t->wronly && check_usage(t))
+			return -1;
+	}
+	g.saved_ok = true;
+	if (read_param(&targets[P_ALLOC], val, sizeof(val)) == 0 &&
+	    kind_of(val) >= 0)
+		g.default_kind = kind_of(val);
+	if (read_used(&g.prev)) {
+		fprintf(stderr, "mtfuzz: cannot parse mem_used\n");
+		return -1;
+	}
+	g.corr0 = g.prev.v[U_CORR];
+	g.max_bytes = g.max_bytes ? g.max_bytes : 1;
+	snprintf(val, sizeof(val), "%" PRIu64 "\n", g.max_bytes);
+	if (pwrite(targets[P_MAX_BYTES].fd, val, strlen(val), 0) < 0) {
+		fprintf(stderr, "mtfuzz: cannot set max_bytes: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (read_used(&g.prev) || (uint64_t)g.prev.v[U_MAX] != g.max_bytes) {
+		fprintf(stderr, "mtfuzz: max_bytes did not take\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Put every parameter back as it was.  Return: 0 when they read back so. */
+static int restore_params(void)
+{
+	char val[80];
+	unsigned int i;
+	int ret = 0;
+
+	if (!g.saved_ok)
+		return -1;
+	for (i = P_CHECK; i < NR_TARGETS; i++) {
+		const struct target *t = &targets[i];
+
+		snprintf(val, sizeof(val), "%s\n", g.saved[i]);
+		if (pwrite(t->fd, val, strlen(val), 0) < 0) {
+			printf("mtfuzz: restoring %s to '%s' failed: %s\n",
+			       t->name, g.saved[i], strerror(errno));
+			ret = -1;
+		}
+		if (read_param(t, val, sizeof(val)) || strcmp(val, g.saved[i])) {
+			printf("mtfuzz: %s reads '%s' after the restore, was '%s'\n",
+			       t->name, val, g.saved[i]);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+static void print_counts(const char *name, const struct counts *c)
+{
+	unsigned int i;
+
+	printf("%s sent=%lu malformed=%lu malformed_refused=%lu well_formed=%lu uncertain=%lu accepted=%lu refused=%lu empty_writes=%lu",
+	       name, c->sent, c->cls[BAD], c->bad_refused, c->cls[OK],
+	       c->cls[MAYBE], c->accepted, c->refused, c->noop);
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
+		printf(" %s=%lu", errno_names[i], c->err[i]);
+	printf(" ms=%.0f", c->secs * 1000);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: mtfuzz [--seed N] [--count N] [--max-bytes N] [--details N]\n"
+		"              [--debugfs DIR] [--params DIR] [--trace]\n"
+		"Writes N (default 100000) random, malformed and mutated commands into\n"
+		"malloc_test's command files and parameters and checks every outcome\n"
+		"against the documented interface.  Background tests run meanwhile;\n"
+		"max_bytes is N (default 33554432) during the run; the parameters are\n"
+		"restored at the end.  Exit status: 0 nothing unexpected, 1 something\n"
+		"unexpected, 2 usage, 3 the module cannot be reached.\n");
+}
+
+static int parse_ull(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || !*s || *end || *s == '-' ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long v, allocs, next = 20000;
+	bool have_seed = false, restored;
+	unsigned int running = 0, i;
+	char state[32];
+	double t0, t1;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		const char *opt = argv[a], *arg = a + 1 < argc ? argv[a + 1] : NULL;
+
+		if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(opt, "--trace")) {
+			g.trace = true;
+			continue;
+		}
+		if (!arg) {
+			usage(stderr);
+			return 2;
+		}
+		a++;
+		if (!strcmp(opt, "--debugfs")) {
+			g.dir = arg;
+			continue;
+		}
+		if (!strcmp(opt, "--params")) {
+			g.pdir = arg;
+			continue;
+		}
+		if (parse_ull(arg, &v)) {
+			fprintf(stderr, "mtfuzz: %s: not a number: '%s'\n", opt, arg);
+			return 2;
+		}
+		if (!strcmp(opt, "--seed")) {
+			g.seed = v;
+			have_seed = true;
+		} else if (!strcmp(opt, "--count")) {
+			g.count = v;
+		} else if (!strcmp(opt, "--max-bytes") && v && v <= INT64_MAX) {
+			g.max_bytes = v;
+		} else if (!strcmp(opt, "--details")) {
+			g.details = (unsigned int)v;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!have_seed)
+		g.seed = (unsigned long long)time(NULL);
+	g.rng = g.seed;
+	g.hash = 0xcbf29ce484222325ULL;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (setup()) {
+		restore_params();
+		return 3;
+	}
+	printf("mtfuzz: seed %llu, %llu commands, max_bytes %" PRIu64 " for the run (was %s)\n",
+	       g.seed, g.count, g.max_bytes, g.saved[P_MAX_BYTES]);
+	t0 = now_s();
+	for (i = 0; i < NR_BG; i++)
+		restart_bg(i);
+	g.bg_restarts = 0;
+	g.bg_allocs = 0;
+	printf("mtfuzz: background tests %u %u %u (1..4 KiB every 1..2 ms, kmalloc, vmalloc, kvmalloc)\n",
+	       g.bg[0], g.bg[1], g.bg[2]);
+
+	while (g.c.sent < g.count) {
+		fuzz_one();
+		/* keep what is kept small */
+		if (g.prev.v[U_KB] > (long long)(g.max_bytes / 2))
+			hk_cmd(MEM_FREE, "\n");
+		if (g.c.sent >= next) {
+			printf("mtfuzz: %lu commands, %.1f s\n", g.c.sent,
+			       now_s() - t0);
+			next += 20000;
+		}
+	}
+	t1 = now_s();
+
+	for (i = 0; i < NR_BG; i++) {
+		test_state(g.bg[i], state, sizeof(state), &allocs);
+		running += !strcmp(state, "running");
+		g.bg_allocs += allocs;
+	}
+	restored = !restore_params();
+
+	for (i = 0; i < NR_TARGETS; i++) {
+		print_counts(targets[i].name, &targets[i].c);
+		putchar('\n');
+	}
+	/* the summary: one line of key=value */
+	printf("mtfuzz: seed=%llu", g.seed);
+	print_counts("", &g.c);
+	printf(" split=%lu unexpected=%lu selfcheck=%lu housekeeping=%lu",
+	       g.splits, g.unexpected, g.selfcheck, g.hk);
+	printf(" bg_running=%u bg_restarts=%lu bg_allocations=%llu tests_active=%lu",
+	       running, g.bg_restarts, g.bg_allocs, g.tests_seen);
+	printf(" params_restored=%d seconds=%.1f hash=%016" PRIx64 "\n",
+	       restored, t1 - t0, g.hash);
+	return g.unexpected || !restored ? 1 : 0;
+}

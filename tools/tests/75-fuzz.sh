@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# 75-fuzz.sh - mtfuzz (tools/mtfuzz.c): 100,000 random, malformed and
+# mutated commands into every command file and every parameter, on a
+# freshly loaded module, while timed tests run.  Every malformed command is
+# refused with EINVAL and changes nothing; no errno outside the documented
+# set, no short write, every answer well formed, mem_used consistent after
+# every write.  Then: every test destroyed, everything freed, mem_used 0,
+# the parameters as they were, the kernel log free of reports and not
+# flooded (refusals are rate-limited), rmmod.
+# Expects: anything (the module is loaded afresh).  Leaves: module loaded
+# with default parameters, nothing kept, no test.
+
+MTFUZZ=${MTFUZZ:-/mt/bin/mtfuzz}
+FZ_SEED=${MT_FUZZ_SEED:-20251124}
+FZ_COUNT=${MT_FUZZ_COUNT:-100000}
+FZ_PARAMS="check_content realloc_p max_bytes alloc seed"
+
+# fz_params VAR: every parameter, "name=value ..."
+fz_params() {
+	_fp=
+	for _p in $FZ_PARAMS; do
+		param _v "$_p"
+		_fp="$_fp$_p=$_v "
+	done
+	eval "$1=\$_fp"
+}
+
+# fz_key VAR KEY: KEY=value of mtfuzz's summary line ('' if absent)
+fz_key() {
+	_v=
+	for _w in $FZ_SUM; do
+		case $_w in
+		"$2="*)
+			_v=${_w#*=}
+			break
+			;;
+		esac
+	done
+	eval "$1=\$_v"
+}
+
+fz_run() {
+	if loaded && ! unload; then
+		fail "fuzz: malloc_test unloads before the run" "$(cat "$MT_TMP/rmmod")"
+		return
+	fi
+	kmark
+	insmod "$KO" 2>"$MT_TMP/insmod"
+	check_eq "fuzz: insmod $KO succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
+	loaded || return
+	fz_params FZ_P0
+
+	diag "mtfuzz --seed $FZ_SEED --count $FZ_COUNT (max_bytes 32 MiB for the run)"
+	kmark
+	nowv FZ_T0
+	timeout 900 "$MTFUZZ" --seed "$FZ_SEED" --count "$FZ_COUNT" \
+		>"$MT_TMP/fz-out" 2>&1
+	FZ_RC=$?
+	nowv FZ_T1
+	FZ_MS=$((FZ_T1 - FZ_T0))
+	while IFS= read -r _l; do
+		diag "$_l"
+	done <"$MT_TMP/fz-out"
+	diag "mtfuzz exited with $FZ_RC after $FZ_MS ms"
+	FZ_SUM=
+	while IFS= read -r _l; do
+		case $_l in
+		"mtfuzz: seed="*) FZ_SUM=${_l#mtfuzz: } ;;
+		esac
+	done <"$MT_TMP/fz-out"
+	FZ_UNEXP=
+	while IFS= read -r _l; do
+		case $_l in
+		*UNEXPECTED*) FZ_UNEXP="$FZ_UNEXP$_l$NL" ;;
+		esac
+	done <"$MT_TMP/fz-out"
+	for _k in sent malformed malformed_refused well_formed uncertain \
+		accepted refused empty_writes split unexpected selfcheck \
+		bg_running bg_allocations tests_active params_restored \
+		housekeeping; do
+		fz_key _v "$_k"
+		isnum "$_v" || _v=NaN
+		eval "FZ_$_k=\$_v"
+	done
+
+	expect_eq "exit status" "$FZ_RC" 0
+	expect_eq "commands sent" "$FZ_sent" "$FZ_COUNT"
+	verdict "fuzz: mtfuzz --seed $FZ_SEED sent $FZ_COUNT commands and exited 0 ($FZ_MS ms)" \
+		"summary: ${FZ_SUM:-(none)}"
+	expect_range "malformed commands" "$FZ_malformed" 1 "$FZ_COUNT"
+	expect_eq "of them refused with EINVAL" "$FZ_malformed_refused" "$FZ_malformed"
+	verdict "fuzz: every malformed command ($FZ_malformed of $FZ_sent) refused with EINVAL, nothing kept changed"
+	expect_eq "unexpected results" "$FZ_unexpected" 0
+	expect_eq "self-check failures" "$FZ_selfcheck" 0
+	verdict "fuzz: no unexpected answer (errno outside the documented set, short write, malformed answer, mem_used out of step)" \
+		"${FZ_UNEXP%"$NL"}"
+	expect_range "well-formed commands" "$FZ_well_formed" 1 "$FZ_COUNT"
+	expect_range "uncertain commands" "$FZ_uncertain" 1 "$FZ_COUNT"
+	expect_range "accepted" "$FZ_accepted" 1 "$FZ_COUNT"
+	expect_range "writes of 0 bytes" "$FZ_empty_writes" 1 "$FZ_COUNT"
+	expect_range "split commands" "$FZ_split" 1 "$FZ_COUNT"
+	verdict "fuzz: the mix had all kinds: $FZ_well_formed well-formed, $FZ_uncertain uncertain, $FZ_accepted accepted, $FZ_split split, $FZ_empty_writes empty writes"
+	expect_eq "background tests running at the end" "$FZ_bg_running" 3
+	expect_range "their allocations" "$FZ_bg_allocations" 1 1000000000
+	expect_range "writes after which tests held chunks" "$FZ_tests_active" $((FZ_COUNT / 2)) 1000000000
+	verdict "fuzz: timed tests ran all along ($FZ_bg_allocations allocations by the background tests)"
+
+	# What is left: tests (the background ones and the fuzzed ones), kept
+	# chunks.  With no test left, mem_used is the kept memory alone.
+	mtw_wo mem_test_destroy_all x
+	expect "mem_test_destroy_all: $(mt_evidence)" [ "$MT_RC" = 0 ]
+	slurp _u "$D/mem_used"
+	for _k in chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions; do
+		skey _v "$_u" $_k
+		eval "_u_$_k=\$_v"
+	done
+	expect_eq "test_chunks test_bytes" "$_u_test_chunks $_u_test_bytes" "0 0"
+	expect_eq "chunks bytes" "$_u_chunks $_u_bytes" "$_u_kept_chunks $_u_kept_bytes"
+	expect_eq corruptions "$_u_corruptions" 0
+	verdict "fuzz: every test destroyed, mem_used's chunks and bytes are the kept ones ($_u_kept_chunks, $_u_kept_bytes)" "$_u"
+	mtw mem_free
+	expect "mem_free: $(mt_evidence)" [ "$MT_RC" = 0 ]
+	expect_eq "mem_free's answer" "$MT_OUT" "$_u_kept_bytes"
+	used _c chunks
+	used _b bytes
+	expect_eq "mem_used chunks bytes" "$_c $_b" "0 0"
+	slurp _l "$D/mem_test_list"
+	expect_eq "mem_test_list" "$_l" ""
+	expect_eq "tests/" "$(ls -A "$D/tests" 2>&1)" ""
+	verdict "fuzz: after destroy_all and mem_free, mem_used is 0 chunks 0 bytes, no test listed"
+
+	fz_params FZ_P1
+	expect_eq "mtfuzz says" "$FZ_params_restored" 1
+	expect_eq parameters "$FZ_P1" "$FZ_P0"
+	verdict "fuzz: parameters restored ($FZ_P1)"
+
+	# The log: no report; refusal lines rate-limited, each 5 s at most 100
+	# of commands, 10 of parameters (pr_warn_ratelimited's default) and
+	# their "callbacks suppressed" lines; one info line per accepted
+	# command.
+	ksince >"$MT_TMP/fz-log"
+	_n=$(grep -c . "$MT_TMP/fz-log")
+	_r=$(grep -cE ': refused: |parameter .* refused: ' "$MT_TMP/fz-log")
+	_max_r=$(((FZ_MS / 5000 + 3) * 110))
+	_bad=$(grep -E 'BUG:|WARNING:|Oops|Call Trace|KASAN|ODEBUG|general protection' "$MT_TMP/fz-log" | head -5)
+	expect_eq "reports" "$_bad" ""
+	expect_range "refusal lines" "$_r" 0 "$_max_r"
+	expect_range "lines" "$_n" 0 $((FZ_accepted + FZ_housekeeping + _max_r + 1000))
+	verdict "fuzz: kernel log: no report, $_n lines for the run, $_r of them refusals (rate-limited: at most $_max_r in $FZ_MS ms)"
+
+	kmark
+	rmmod malloc_test 2>"$MT_TMP/rmmod"
+	_rc=$?
+	expect "rmmod exited $_rc: $(cat "$MT_TMP/rmmod")" [ "$_rc" = 0 ]
+	expect "the module says it left bytes charged" eval '! klog_has "bytes charged"'
+	verdict "fuzz: rmmod succeeds after the run, nothing left charged" "$(ksince | tail -3)"
+}
+
+if [ -x "$MTFUZZ" ]; then
+	fz_run
+else
+	skip "fuzz: mtfuzz, 100,000 malformed and mutated commands" "no $MTFUZZ (make build/bin/mtfuzz)"
+fi
+
+# For the cases after this one: loaded, defaults, nothing kept.
+if ! loaded; then
+	insmod "$KO" 2>"$MT_TMP/insmod"
+	check_eq "fuzz: insmod again for the cases that follow" "$?" 0 "$(cat "$MT_TMP/insmod")"
+fi
