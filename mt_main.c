@@ -34,11 +34,6 @@ struct mt_owner mt_kept;
 /* Runs the tests' allocations in process context. */
 struct workqueue_struct *mt_wq;
 
-bool mt_check_content;
-module_param_named(check_content, mt_check_content, bool, 0644);
-MODULE_PARM_DESC(check_content,
-		 "Fill chunks with a pattern at allocation, check it at free (default 0)");
-
 /* Refused values are quoted up to this many bytes, escaped (%*pE). */
 #define MT_PARAM_QUOTE_MAX	32
 
@@ -50,6 +45,29 @@ static int mt_param_refuse(const struct kernel_param *kp, const char *val,
 				       MT_PARAM_QUOTE_MAX), val, what);
 	return -EINVAL;
 }
+
+bool mt_check_content;
+
+/* param_set_bool()'s spellings, but a refusal says why. */
+static int mt_check_content_set(const char *val,
+				const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on))
+		return mt_param_refuse(kp, val, "0 or 1 (y/n, on/off)");
+	WRITE_ONCE(mt_check_content, on);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_check_content_ops = {
+	.set = mt_check_content_set,
+	.get = param_get_bool,
+};
+module_param_cb(check_content, &mt_check_content_ops, &mt_check_content,
+		0644);
+MODULE_PARM_DESC(check_content,
+		 "Fill chunks with a pattern at allocation, check it at free (default 0)");
 
 unsigned int mt_realloc_p;
 
