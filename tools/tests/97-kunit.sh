@@ -18,14 +18,6 @@ KU_RES=$KU_DIR/$KU_SUITE/results
 # Diagnostics shown under a failing case, at most.
 KU_EVIDENCE_MAX=40
 
-# ku_loaded: malloc_test_kunit is in /proc/modules
-ku_loaded() {
-	while read -r _m _; do
-		[ "$_m" = malloc_test_kunit ] && return 0
-	done </proc/modules
-	return 1
-}
-
 # ku_results: one check per case result of $KU_RES's suite, the lines
 # before it its evidence; sets KU_N (results), KU_PLAN, KU_END (the suite's
 # own result line)
@@ -87,7 +79,7 @@ if [ ! -f "$KU_KO" ]; then
 elif [ ! -d "$KU_DIR" ]; then
 	skip "$KU_DESC" "this kernel has no KUnit results in debugfs ($KU_DIR: CONFIG_KUNIT_DEBUGFS)"
 else
-	if ku_loaded; then
+	if loaded malloc_test_kunit; then
 		diag "malloc_test_kunit was already loaded: unloading it first"
 		rmmod malloc_test_kunit
 	fi
@@ -117,11 +109,11 @@ else
 	verdict "$KU_DESC" "the kernel log since insmod:" "$(ksince | tail -n 20)"
 
 	_E=
-	if ku_loaded; then
+	if loaded malloc_test_kunit; then
 		rmmod malloc_test_kunit 2>"$MT_TMP/rmmod" ||
 			_E="${_E}rmmod malloc_test_kunit: $(cat "$MT_TMP/rmmod")$NL"
 	fi
-	expect "malloc_test_kunit still in /proc/modules" eval '! ku_loaded'
+	expect "malloc_test_kunit still in /proc/modules" eval '! loaded malloc_test_kunit'
 	expect "$KU_DIR/$KU_SUITE still there" [ ! -e "$KU_DIR/$KU_SUITE" ]
 	verdict "KUnit $KU_SUITE: rmmod malloc_test_kunit, its results go with it"
 fi

@@ -531,10 +531,10 @@ state_is() {
 	[ "x$_st" = "x$2" ]
 }
 
-# loaded: the module is in /proc/modules
+# loaded [NAME]: the module NAME (malloc_test) is in /proc/modules
 loaded() {
 	while read -r _m _; do
-		[ "$_m" = malloc_test ] && return 0
+		[ "$_m" = "${1:-malloc_test}" ] && return 0
 	done </proc/modules
 	return 1
 }
