@@ -32,12 +32,18 @@
 
 /* Refusals are logged at most this often: 100 lines each 5 seconds. */
 static DEFINE_RATELIMIT_STATE(mt_refuse_rs, 5 * HZ, 100);
+/*
+ * Answers too, more generously: a script's loop of commands is logged
+ * whole, a storm of them does not flood the log (the kernel says how
+ * many lines it suppressed).
+ */
+static DEFINE_RATELIMIT_STATE(mt_result_rs, 5 * HZ, 1000);
 
 /* Numbers commands draw their random sequences from, one per command. */
 static atomic64_t mt_cmd_seq;
 
 /**
- * mt_result() - set the answer to the command, and log it
+ * mt_result() - set the answer to the command, and log it (rate-limited)
  * @ctx: the open file
  * @fmt: printf format of the answer
  */
@@ -49,7 +55,7 @@ void mt_result(struct mt_cmd_ctx *ctx, const char *fmt, ...)
 	va_start(args, fmt);
 	ctx->len = vscnprintf(ctx->res, sizeof(ctx->res), fmt, args);
 	va_end(args);
-	if (!ctx->len)
+	if (!ctx->len || !__ratelimit(&mt_result_rs))
 		return;
 	/* one log line for the whole answer */
 	strscpy(line, ctx->res, sizeof(line));

@@ -428,6 +428,12 @@ ksince() {
 	dmesg | sed -n "/$MARK\$/,\$p" | sed 1d
 }
 
+# kmark_kept: the last kmark is still in the kernel log (a flood of lines
+# can push it out of the ring buffer, and ksince would then be empty)
+kmark_kept() {
+	dmesg | grep -q -- "$MARK\$"
+}
+
 # klog_has PATTERN: the kernel log since the last kmark has a line matching
 # the extended regular expression PATTERN
 klog_has() {
