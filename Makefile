@@ -76,6 +76,9 @@ check:
 
 clean:
 	rm -rf build .tmp_versions
-	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
+	for d in . kunit; do \
+		(cd $$d && rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers \
+			modules.order); \
+	done
 
 .PHONY: all guest-tools modules install uninstall run shell check clean
