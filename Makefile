@@ -28,12 +28,12 @@ all: modules build/mtctl
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-build/mtctl: tools/mtctl.c
+build/mtctl: tools/mtctl.c tools/mt_errno.h
 	@mkdir -p build
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Static, for the VM's busybox initramfs.
-build/bin/%: tools/%.c
+build/bin/%: tools/%.c tools/mt_errno.h
 	@mkdir -p build/bin
 	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
 

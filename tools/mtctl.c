@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mt_errno.h"
+
 #define MTCTL_VERSION	"0.1"
 
 #define DEBUGFS_MAGIC	0x64626720
@@ -113,28 +115,11 @@ static volatile sig_atomic_t stop_signal;
 
 /* ---- errors and JSON ---------------------------------------------- */
 
-#define E(x)	{ x, #x }
-static const struct {
-	int err;
-	const char *name;
-} errno_names[] = {
-	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(E2BIG), E(ENOMEM), E(EACCES),
-	E(EBUSY), E(ENODEV), E(ENOTDIR), E(EINVAL), E(ENOSPC), E(EROFS),
-	E(ERANGE),
-};
-
-#undef E
-
 static const char *errno_name(int err)
 {
 	static char buf[16];
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
+	return mt_errno_name(err, buf, sizeof(buf));
 }
 
 static void json_str(const char *s)

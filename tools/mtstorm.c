@@ -54,6 +54,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mt_errno.h"
+
 #define MT_NAME		"malloc_test"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -241,29 +243,6 @@ static bool chance(struct worker *w, unsigned int pct)
 	return rnd(w) % 100 < pct;
 }
 
-#define E(x)	{ x, #x }
-static const struct {
-	int err;
-	const char *name;
-} errno_names[] = {
-	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(EAGAIN),
-	E(ENOMEM), E(EACCES), E(EBUSY), E(ENODEV), E(EINVAL), E(ENOSPC),
-	E(ERANGE),
-};
-
-#undef E
-
-static const char *errno_name(int err, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
-	snprintf(buf, len, "E%d", err);
-	return buf;
-}
-
 /* Mark the start and the end of a call into the kernel. */
 static void busy(struct worker *w, enum op_kind op, const char *file)
 {
@@ -336,7 +315,7 @@ static void wrong(struct worker *w, enum op_kind op, int err,
 			msg[i] = '|';
 	say("UNEXPECTED [%s %u] %s: %s%s%s (%s)", w->role->name, w->idx,
 	    op_names[op], msg, err ? ": " : "", err ? strerror(err) : "",
-	    err ? errno_name(err, name, sizeof(name)) : "no errno");
+	    err ? mt_errno_name(err, name, sizeof(name)) : "no errno");
 }
 
 /* ---- reaching the module ------------------------------------------ */
@@ -1558,7 +1537,7 @@ static void print_summary(void)
 			if (v && len < sizeof(errs))
 				len += snprintf(errs + len, sizeof(errs) - len,
 						"%s%s=%lu", len ? " " : "",
-						e ? errno_name(e, name,
+						e ? mt_errno_name(e, name,
 							       sizeof(name)) :
 						    "other",
 						v);
