@@ -14,8 +14,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
+#include <linux/numa.h>
 #include <linux/prandom.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -27,38 +29,115 @@ enum mt_alloc_kind {
 	MT_KMALLOC,
 	MT_VMALLOC,
 	MT_KVMALLOC,
+	MT_PAGES,
+	MT_CACHE,
+	MT_PERCPU,
 	MT_NR_KINDS,
 };
+
+/* The dedicated caches' size classes: 8 bytes to 1 MiB, powers of two. */
+#define MT_CACHE_MIN_SHIFT	3
+#define MT_CACHE_MAX_SHIFT	20
+#define MT_CACHE_CLASSES	(MT_CACHE_MAX_SHIFT - MT_CACHE_MIN_SHIFT + 1)
+
+/*
+ * The GFP choices of gfp=: one base, then modifiers.  Kept as a mask of
+ * BIT(MT_GFP_*), printed in this order.
+ */
+enum mt_gfp_bit {
+	MT_GFP_KERNEL,
+	MT_GFP_ATOMIC,
+	MT_GFP_NOWAIT,
+	MT_GFP_NORETRY,
+	MT_GFP_RETRY_MAYFAIL,
+	MT_GFP_NOWARN,
+	MT_GFP_ZERO,
+	MT_GFP_ACCOUNT,
+	MT_GFP_NOFAIL,
+	MT_GFP_NR,
+};
+
+#define MT_GFP_BASES	(BIT(MT_GFP_KERNEL) | BIT(MT_GFP_ATOMIC) | \
+			 BIT(MT_GFP_NOWAIT))
+
+extern const char * const mt_gfp_names[MT_GFP_NR];
+
+gfp_t mt_gfp_flags(unsigned int set);
+int mt_gfp_print(char *buf, size_t len, unsigned int set);
+
+/* Where a test allocates: ctx=. */
+enum mt_ctx {
+	MT_CTX_WORK,
+	MT_CTX_TIMER,
+	MT_NR_CTX,
+};
+
+/* What a test frees when it holds its total: free=. */
+enum mt_free_policy {
+	MT_FREE_ALL,
+	MT_FREE_RANDOM,
+	MT_FREE_FIFO,
+	MT_FREE_LIFO,
+	MT_NR_FREE,
+};
+
+extern const char * const mt_ctx_names[MT_NR_CTX];
+extern const char * const mt_free_names[MT_NR_FREE];
 
 /* The largest chunk the bookkeeping can describe (56 bits of size). */
 #define MT_CHUNK_SIZE_MAX	((u64)SIZE_MAX < (1ULL << 56) - 1 ? \
 				 (u64)SIZE_MAX : (1ULL << 56) - 1)
 
+struct mt_owner;
+
+/**
+ * struct mt_how - how an owner allocates
+ * @gfp: the flags of the chunks themselves
+ * @node: the NUMA node, or NUMA_NO_NODE
+ * @can_sleep: the caller is in process context: it may reschedule, and
+ *	the bookkeeping and the dedicated caches may be allocated with
+ *	GFP_KERNEL; false in the hrtimer callback of a ctx=timer test
+ */
+struct mt_how {
+	gfp_t gfp;
+	int node;
+	bool can_sleep;
+};
+
 /**
  * struct mt_allocator - how to get, resize and release one kind of chunk
  * @name: the name users give in ``alloc=`` and that statistics print
- * @max_size: the largest chunk this allocator can hand out, in bytes
- * @alloc: allocate @size bytes with @gfp; NULL on failure
+ * @max_size: the largest size a command may ask of it, in bytes
+ * @may_sleep: it may sleep whatever the flags: not for ctx=timer
+ * @nofail: the kernel supports __GFP_NOFAIL through it (small orders)
+ * @alloc: allocate a chunk of @bytes (what the chunk counts, see
+ *	mt_chunk_bytes()); NULL on failure
  * @realloc: resize @p from @old to @new bytes; NULL on failure, in which
  *	case @p is untouched
- * @free: release @p
+ * @free: release @p, a chunk of @bytes
  */
 struct mt_allocator {
 	const char *name;
 	u64 max_size;
-	void *(*alloc)(size_t size, gfp_t gfp);
-	void *(*realloc)(void *p, size_t old, size_t new, gfp_t gfp);
-	void (*free)(const void *p);
+	bool may_sleep;
+	bool nofail;
+	void *(*alloc)(struct mt_owner *o, u64 bytes, const struct mt_how *how);
+	void *(*realloc)(struct mt_owner *o, void *p, u64 old, u64 new,
+			 const struct mt_how *how);
+	void (*free)(struct mt_owner *o, void *p, u64 bytes);
 };
 
 extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
 
 int mt_kind_from_name(const char *name);
+u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size);
+u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
 
 /**
  * struct mt_chunk - one allocation the module holds
  * @ptr: the memory
- * @size: its size in bytes, as asked of the allocator
+ * @size: the bytes it counts: its size as asked, whole pages for
+ *	alloc=pages, the size times the possible CPUs for alloc=percpu
  * @kind: the allocator it came from (enum mt_alloc_kind)
  * @patterned: filled with the check_content pattern at allocation
  */
@@ -85,6 +164,9 @@ struct mt_chunk {
  * @spare: pages kept for the next growth, so that adding a chunk rarely
  *	has to drop the lock to allocate
  * @nr_spare: pages in @spare
+ * @by_age: the treap is ordered by age, not size (free=fifo and lifo);
+ *	set once, before the first chunk is added
+ * @seq: the age the next chunk gets, when @by_age
  */
 struct mt_pool {
 	spinlock_t lock;	/* protects the fields below */
@@ -95,6 +177,8 @@ struct mt_pool {
 	struct rnd_state rnd;
 	void *spare[MT_POOL_SPARES];
 	unsigned int nr_spare;
+	bool by_age;
+	u32 seq;
 };
 
 void mt_pool_init(struct mt_pool *pool, u64 seed);
@@ -102,6 +186,8 @@ void mt_pool_destroy(struct mt_pool *pool);
 int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp);
 bool mt_pool_take_fit(struct mt_pool *pool, u64 want, struct mt_chunk *c);
 bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c);
+bool mt_pool_take_oldest(struct mt_pool *pool, bool newest,
+			 struct mt_chunk *c);
 u32 mt_pool_count(struct mt_pool *pool);
 void mt_pool_drain(struct mt_pool *pool,
 		   void (*fn)(const struct mt_chunk *c, void *arg), void *arg);
@@ -117,35 +203,65 @@ struct mt_totals {
 };
 
 /**
+ * struct mt_caches - an owner's dedicated slab caches, one per size class
+ * @lock: serialises creating and destroying them
+ * @cache: the caches; NULL where none exists
+ * @refs: per class: its chunks, allocations in flight, and the pin; the
+ *	cache is destroyed when it drops to 0
+ * @objects: per class: its chunks, for the caches file
+ * @pinned: classes whose cache holds a pin (a test's, until it ends)
+ * @pin: caches created from now on are pinned
+ */
+struct mt_caches {
+	struct mutex lock;	/* protects creation and destruction */
+	struct kmem_cache *cache[MT_CACHE_CLASSES];
+	atomic_t refs[MT_CACHE_CLASSES];
+	atomic_t objects[MT_CACHE_CLASSES];
+	unsigned long pinned;
+	bool pin;
+};
+
+/**
  * struct mt_owner - a holder of chunks: the kept memory or one test
  * @pool: its chunks
  * @bytes: bytes it holds, in the pool or in flight in a resize
  * @chunks: chunks it holds
  * @corruptions: chunks found corrupted when checked at free or resize
+ * @off_node: chunks asked of a node that came from another
  * @totals: the module-wide class it adds to
+ * @caches: its dedicated slab caches (alloc=cache)
  * @name: how the log names it
+ * @tag: how its caches' names tell it: "kept", "t7"
  *
- * @bytes, @chunks and @corruptions are atomics: the owner's user updates
- * them, statistics readers read them at any time.
+ * @bytes, @chunks, @corruptions and @off_node are atomics: the owner's
+ * user updates them, statistics readers read them at any time.
  */
 struct mt_owner {
 	struct mt_pool pool;
 	atomic64_t bytes;
 	atomic64_t chunks;
 	atomic64_t corruptions;
+	atomic64_t off_node;
 	struct mt_totals *totals;
+	struct mt_caches caches;
 	char name[16];
+	char tag[12];
 };
 
 void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
-		   const char *name, u64 seed);
+		   const char *name, const char *tag, u64 seed);
 void mt_owner_destroy(struct mt_owner *o);
-int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 size,
-		   gfp_t gfp, bool charged);
+int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
+		   const struct mt_how *how, bool charged);
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    bool shrink, gfp_t gfp, bool charged, s64 *diff);
+			    bool shrink, const struct mt_how *how,
+			    bool charged, s64 *diff);
 u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
+u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how);
 u64 mt_owner_free_all(struct mt_owner *o);
+int mt_owner_pin_caches(struct mt_owner *o, u64 max);
+void mt_owner_unpin_caches(struct mt_owner *o);
+void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o);
 
 bool mt_charge(u64 bytes);
 void mt_uncharge(u64 bytes);
@@ -161,6 +277,8 @@ extern u64 mt_seed;
 /* Module-wide state (mt_main.c). */
 extern struct mt_totals mt_kept_totals;
 extern struct mt_totals mt_test_totals;
+extern struct mt_totals mt_kind_totals[MT_NR_KINDS];
+extern atomic_t mt_nr_caches;
 extern atomic64_t mt_committed;
 extern atomic64_t mt_corruptions;
 extern atomic64_t mt_tracking_bytes;
@@ -173,30 +291,78 @@ u64 mt_seed_for(u64 salt);
 #define MT_MAX_ARGS	6
 #define MT_REASON_MAX	160
 
+/* The options, KEY=VALUE; a command takes a mask of BIT(MT_OPT_*). */
+enum mt_opt {
+	MT_OPT_ALLOC,
+	MT_OPT_GFP,
+	MT_OPT_NODE,
+	MT_OPT_CTX,
+	MT_OPT_CPU,
+	MT_OPT_FREE,
+	MT_NR_OPTS,
+};
+
+#define MT_OPTS_ALLOC	(BIT(MT_OPT_ALLOC) | BIT(MT_OPT_GFP) | BIT(MT_OPT_NODE))
+#define MT_OPTS_TEST	(MT_OPTS_ALLOC | BIT(MT_OPT_CTX) | BIT(MT_OPT_CPU) | \
+			 BIT(MT_OPT_FREE))
+
 /**
  * struct mt_syntax - the shape of one command's arguments
  * @min_args: positional numbers it needs
  * @max_args: positional numbers it takes at most
  * @size_mask: bit i set when number i is a size, scaled by the unit
- * @opt_alloc: accepts ``alloc=``
+ * @opts: the options it takes, BIT(MT_OPT_*)
  */
 struct mt_syntax {
 	u8 min_args;
 	u8 max_args;
 	u8 size_mask;
-	bool opt_alloc;
+	u8 opts;
 };
+
+/**
+ * struct mt_opts - the options of a command, defaults filled in
+ * @given: the options given, BIT(MT_OPT_*)
+ * @kind: the allocator (``alloc=`` or the module's default)
+ * @gfp: the GFP choices, BIT(MT_GFP_*): as given; the context's default
+ *	when gfp= was not, or when it named no base
+ * @node: the NUMA node, when given (see mt_opts_node())
+ * @cpu: the CPU, when given (see mt_opts_cpu())
+ * @ctx: enum mt_ctx
+ * @free: enum mt_free_policy
+ */
+struct mt_opts {
+	u8 given;
+	u8 kind;
+	u16 gfp;
+	unsigned int node;
+	unsigned int cpu;
+	u8 ctx;
+	u8 free;
+};
+
+/* The node asked, or NUMA_NO_NODE; checked to exist once the command is. */
+static inline int mt_opts_node(const struct mt_opts *o)
+{
+	return o->given & BIT(MT_OPT_NODE) ? (int)o->node : NUMA_NO_NODE;
+}
+
+/* The CPU asked, or -1 for any; checked likewise. */
+static inline int mt_opts_cpu(const struct mt_opts *o)
+{
+	return o->given & BIT(MT_OPT_CPU) ? (int)o->cpu : -1;
+}
 
 /**
  * struct mt_args - a parsed command
  * @val: the positional numbers, sizes already in bytes
  * @nr: how many were given
- * @kind: the allocator (``alloc=`` or the module's default)
+ * @o: the options
  */
 struct mt_args {
 	u64 val[MT_MAX_ARGS];
 	unsigned int nr;
-	enum mt_alloc_kind kind;
+	struct mt_opts o;
 };
 
 int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
@@ -217,12 +383,12 @@ enum mt_test_state {
  * @min_int: shortest interval between allocations, ms
  * @max_int: longest interval between allocations, ms
  * @total_time: how long the test runs, ms
- * @kind: the allocator
+ * @o: the options: allocator, flags, node, context, CPU, free policy
  */
 struct mt_test_params {
 	u64 min, max, total;
 	u64 min_int, max_int, total_time;
-	enum mt_alloc_kind kind;
+	struct mt_opts o;
 };
 
 int mt_test_start(const struct mt_test_params *p, u32 *id);
@@ -231,6 +397,7 @@ int mt_test_destroy(u32 id);
 void mt_test_destroy_all(void);
 int mt_test_show_one(struct seq_file *m, u32 id);
 void mt_test_show_all(struct seq_file *m);
+void mt_test_show_caches(struct seq_file *m);
 void mt_test_exit(void);
 
 /* debugfs (mt_debugfs.c). */
@@ -256,7 +423,7 @@ struct mt_cmd {
 	int (*fn)(struct mt_cmd_ctx *ctx, char *buf);
 };
 
-#define MT_RESULT_MAX	256
+#define MT_RESULT_MAX	512
 
 /**
  * struct mt_cmd_ctx - one open command file

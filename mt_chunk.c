@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * malloc_test - chunks: the allocators they come from, the content
- * pattern that catches overwrites, and the owners that hold them.
+ * malloc_test - chunks: the content pattern that catches overwrites, and
+ * the owners that hold them.
  *
  * Every byte an owner holds is charged against max_bytes before it is
  * allocated (mt_charge()) and uncharged when it is freed, so the cap is
@@ -10,89 +10,18 @@
 #include "malloc_test.h"
 #include "mt_compat.h"
 
+#include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/numa.h>
+#include <linux/percpu.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-
-static void *mt_kmalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp);
-}
-
-static void *mt_krealloc(void *p, size_t old, size_t new, gfp_t gfp)
-{
-	return krealloc(p, new, gfp);
-}
-
-static void *mt_vmalloc(size_t size, gfp_t gfp)
-{
-	return __vmalloc(size, gfp);
-}
-
-/* Modules have no vrealloc(): allocate, copy, free. */
-static void *mt_vrealloc(void *p, size_t old, size_t new, gfp_t gfp)
-{
-	void *q = __vmalloc(new, gfp);
-
-	if (q) {
-		memcpy(q, p, min(old, new));
-		vfree(p);
-	}
-	return q;
-}
-
-static void *mt_kvmalloc(size_t size, gfp_t gfp)
-{
-	return kvmalloc(size, gfp);
-}
-
-const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
-	[MT_KMALLOC] = {
-		.name = "kmalloc",
-		.max_size = KMALLOC_MAX_SIZE,
-		.alloc = mt_kmalloc,
-		.realloc = mt_krealloc,
-		.free = kfree,
-	},
-	[MT_VMALLOC] = {
-		.name = "vmalloc",
-		.max_size = MT_CHUNK_SIZE_MAX,
-		.alloc = mt_vmalloc,
-		.realloc = mt_vrealloc,
-		.free = vfree,
-	},
-	[MT_KVMALLOC] = {
-		.name = "kvmalloc",
-		/* kvmalloc() refuses, with a warning, anything above INT_MAX */
-		.max_size = INT_MAX,
-		.alloc = mt_kvmalloc,
-		.realloc = mt_kvrealloc,
-		.free = kvfree,
-	},
-};
-
-/**
- * mt_kind_from_name() - look an allocator up by name
- * @name: its name, as ``alloc=`` gives it; a trailing newline is ignored
- *
- * Return: the enum mt_alloc_kind, or -EINVAL.
- */
-int mt_kind_from_name(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < MT_NR_KINDS; i++)
-		if (sysfs_streq(name, mt_allocators[i].name))
-			return i;
-	return -EINVAL;
-}
 
 /**
  * mt_rand_range() - a random number in [@lo, @hi]
@@ -195,6 +124,48 @@ found:
 	}
 }
 
+/*
+ * Fill a chunk with the pattern: a percpu chunk's copy on each possible
+ * CPU in turn.
+ */
+static void mt_fill_chunk(const struct mt_chunk *c, bool can_sleep)
+{
+	size_t each;
+	int cpu;
+
+	if (c->kind != MT_PERCPU) {
+		mt_fill(c->ptr, c->size, can_sleep);
+		return;
+	}
+	each = c->size / num_possible_cpus();
+	for_each_possible_cpu(cpu)
+		mt_fill(per_cpu_ptr((void __percpu __force *)c->ptr, cpu),
+			each, can_sleep);
+}
+
+/*
+ * Return: the offset of the chunk's first changed byte, or -1; a percpu
+ * chunk's copies count one after the other, in CPU order.
+ */
+static ssize_t mt_check_chunk(const struct mt_chunk *c, bool can_sleep)
+{
+	size_t each, base = 0;
+	ssize_t off;
+	int cpu;
+
+	if (c->kind != MT_PERCPU)
+		return mt_check(c->ptr, c->size, can_sleep);
+	each = c->size / num_possible_cpus();
+	for_each_possible_cpu(cpu) {
+		off = mt_check(per_cpu_ptr((void __percpu __force *)c->ptr, cpu),
+			       each, can_sleep);
+		if (off >= 0)
+			return base + off;
+		base += each;
+	}
+	return -1;
+}
+
 /* Check @c's pattern; count and log a mismatch.  Return: true if bad. */
 static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 		      bool can_sleep)
@@ -203,7 +174,7 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 
 	if (!c->patterned)
 		return false;
-	off = mt_check(c->ptr, c->size, can_sleep);
+	off = mt_check_chunk(c, can_sleep);
 	if (off < 0)
 		return false;
 	atomic64_inc(&o->corruptions);
@@ -213,21 +184,45 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 	return true;
 }
 
-static void mt_account(struct mt_owner *o, s64 bytes, s64 chunks)
+static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
+		       s64 bytes, s64 chunks)
 {
 	atomic64_add(bytes, &o->bytes);
 	atomic64_add(chunks, &o->chunks);
 	atomic64_add(bytes, &o->totals->bytes);
 	atomic64_add(chunks, &o->totals->chunks);
+	atomic64_add(bytes, &mt_kind_totals[kind].bytes);
+	atomic64_add(chunks, &mt_kind_totals[kind].chunks);
 }
 
-/* Check, free and uncharge one chunk the owner held. */
-static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c)
+/*
+ * Check, free and uncharge one chunk the owner held.  Process context,
+ * or a chunk whose cache, if any, is pinned.
+ */
+static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
+			     bool can_sleep)
 {
-	mt_verify(o, c, true);
-	mt_allocators[c->kind].free(c->ptr);
-	mt_account(o, -(s64)c->size, -1);
+	mt_verify(o, c, can_sleep);
+	mt_allocators[c->kind].free(o, c->ptr, c->size);
+	mt_account(o, c->kind, -(s64)c->size, -1);
 	mt_uncharge(c->size);
+}
+
+/* The bookkeeping's flags: it must not fail where it can wait. */
+static gfp_t mt_pool_gfp(const struct mt_how *how)
+{
+	return how->can_sleep ? GFP_KERNEL : GFP_ATOMIC;
+}
+
+/* Is the chunk at @p on a node other than the one asked? */
+static bool mt_off_node(const void *p, enum mt_alloc_kind kind, int node)
+{
+	struct page *page;
+
+	if (node == NUMA_NO_NODE || kind == MT_PERCPU)
+		return false;
+	page = is_vmalloc_addr(p) ? vmalloc_to_page(p) : virt_to_page(p);
+	return page && page_to_nid(page) != node;
 }
 
 /**
@@ -235,17 +230,28 @@ static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c)
  * @o: the owner
  * @totals: the module-wide class it belongs to
  * @name: how the log names it
+ * @tag: how its dedicated caches' names tell it, a few letters and digits
  * @seed: seed of its pool's random state
  */
 void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
-		   const char *name, u64 seed)
+		   const char *name, const char *tag, u64 seed)
 {
+	unsigned int cls;
+
 	mt_pool_init(&o->pool, seed);
 	atomic64_set(&o->bytes, 0);
 	atomic64_set(&o->chunks, 0);
 	atomic64_set(&o->corruptions, 0);
+	atomic64_set(&o->off_node, 0);
 	o->totals = totals;
+	memset(&o->caches, 0, sizeof(o->caches));
+	mutex_init(&o->caches.lock);
+	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
+		atomic_set(&o->caches.refs[cls], 0);
+		atomic_set(&o->caches.objects[cls], 0);
+	}
 	strscpy(o->name, name, sizeof(o->name));
+	strscpy(o->tag, tag, sizeof(o->tag));
 }
 
 /**
@@ -255,81 +261,87 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 void mt_owner_destroy(struct mt_owner *o)
 {
 	mt_owner_free_all(o);
+	mt_owner_unpin_caches(o);
 	mt_pool_destroy(&o->pool);
+	mutex_destroy(&o->caches.lock);
 }
 
 /**
  * mt_owner_alloc() - allocate a chunk and keep it
  * @o: the owner that keeps it
  * @kind: the allocator
- * @size: bytes, at most the allocator's max_size
- * @gfp: allocation flags
- * @charged: the caller has charged @size already; on failure this
- *	function does not uncharge it either
+ * @bytes: what the chunk counts: mt_chunk_bytes() of a size within the
+ *	allocator's max_size, or what mt_fit() gave
+ * @how: flags, node and context
+ * @charged: the caller has charged @bytes already; on failure this
+ *	function does not uncharge them either
  *
  * Return: 0, -ENOSPC past max_bytes or the pool's capacity, -ENOMEM when
  * the kernel refused the chunk or its bookkeeping.
  */
-int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 size,
-		   gfp_t gfp, bool charged)
+int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
+		   const struct mt_how *how, bool charged)
 {
-	bool can_sleep = gfpflags_allow_blocking(gfp);
-	struct mt_chunk c = { .size = size, .kind = kind };
+	const struct mt_allocator *al = &mt_allocators[kind];
+	struct mt_chunk c = { .size = bytes, .kind = kind };
 	int ret;
 
-	if (!charged && !mt_charge(size))
+	if (!charged && !mt_charge(bytes))
 		return -ENOSPC;
-	c.ptr = mt_allocators[kind].alloc(size, gfp | __GFP_NOWARN);
+	c.ptr = al->alloc(o, bytes, how);
 	if (!c.ptr) {
 		ret = -ENOMEM;
 		goto out_uncharge;
 	}
+	if (mt_off_node(c.ptr, kind, how->node))
+		atomic64_inc(&o->off_node);
 	if (READ_ONCE(mt_check_content)) {
-		mt_fill(c.ptr, size, can_sleep);
 		c.patterned = true;
+		mt_fill_chunk(&c, how->can_sleep);
 	}
 	/*
 	 * Counted before it is published in the pool: a concurrent free
 	 * that takes it out at once must find it counted, or the figures
 	 * would go below zero for a moment.
 	 */
-	mt_account(o, size, 1);
-	ret = mt_pool_add(&o->pool, &c, gfp);
+	mt_account(o, kind, bytes, 1);
+	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how));
 	if (ret)
 		goto out_free;
 	return 0;
 
 out_free:
-	mt_account(o, -(s64)size, -1);
-	mt_allocators[kind].free(c.ptr);
+	mt_account(o, kind, -(s64)bytes, -1);
+	al->free(o, c.ptr, bytes);
 out_uncharge:
 	if (!charged)
-		mt_uncharge(size);
+		mt_uncharge(bytes);
 	return ret;
 }
 
 /**
  * mt_owner_realloc_random() - resize a chunk the owner holds, at random
  * @o: the owner
- * @want: the new size
- * @room: how much the owner may grow; the new size is cut to the
- *	chunk's size plus @room
+ * @want: the new size, as asked (see mt_chunk_bytes())
+ * @room: how much the owner may grow; the new chunk is cut to count at
+ *	most the old one's bytes plus @room (mt_fit())
  * @shrink: the chunk may get smaller; when false, a chunk bigger than
  *	@want goes back as it was
- * @gfp: allocation flags
+ * @how: flags, node and context
  * @charged: the caller has charged @room already, so growth is not
  *	charged again, and a shrink is not uncharged
  * @diff: set to the change in the bytes the owner holds, whatever the
  *	outcome: the new size minus the old after a resize, 0 when nothing
  *	changed
  *
- * The chunk is checked before it is resized when it carries the pattern,
- * and filled anew afterwards when check_content is on.  The chunk leaves
- * the pool while it is resized, so that no concurrent command frees it,
- * and goes back whatever happens: putting it back needs at most the
- * pages its removal gave up, allocated with __GFP_NOFAIL where @gfp may
- * sleep.  Only in atomic context can that fail; the chunk is then freed,
- * -ENOMEM returned and @diff says the owner lost the old size.
+ * The chunk keeps its allocator.  It is checked before it is resized
+ * when it carries the pattern, and filled anew afterwards when
+ * check_content is on.  The chunk leaves the pool while it is resized,
+ * so that no concurrent command frees it, and goes back whatever
+ * happens: putting it back needs at most the pages its removal gave up,
+ * allocated with __GFP_NOFAIL in process context.  Only in atomic
+ * context can that fail; the chunk is then freed, -ENOMEM returned and
+ * @diff says the owner lost the old size.
  *
  * Return: 0; -ENOENT when the owner holds nothing; -E2BIG when the
  * chosen chunk's allocator cannot reach @want; -ERANGE when the chosen
@@ -337,9 +349,10 @@ out_uncharge:
  * -ENOMEM when the kernel refused, the chunk then kept as it was.
  */
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    bool shrink, gfp_t gfp, bool charged, s64 *diff)
+			    bool shrink, const struct mt_how *how,
+			    bool charged, s64 *diff)
 {
-	bool can_sleep = gfpflags_allow_blocking(gfp);
+	gfp_t pool_gfp = mt_pool_gfp(how);
 	struct mt_chunk c;
 	u64 old, grow = 0;
 	void *p;
@@ -349,12 +362,11 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	if (!mt_pool_take_random(&o->pool, &c))
 		return -ENOENT;
 	old = c.size;
-	if (want > old && want - old > room)
-		want = old + room;
 	if (want > mt_allocators[c.kind].max_size) {
 		ret = -E2BIG;
 		goto out_put;
 	}
+	want = mt_fit(c.kind, want, old + min(room, U64_MAX - old));
 	if (want < old && !shrink) {
 		ret = -ERANGE;
 		goto out_put;
@@ -366,8 +378,8 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 			goto out_put;
 		}
 	}
-	mt_verify(o, &c, can_sleep);
-	p = mt_allocators[c.kind].realloc(c.ptr, old, want, gfp | __GFP_NOWARN);
+	mt_verify(o, &c, how->can_sleep);
+	p = mt_allocators[c.kind].realloc(o, c.ptr, old, want, how);
 	if (!p) {
 		/* the old chunk stands, and so does its pattern */
 		mt_uncharge(grow);
@@ -378,16 +390,17 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	c.size = want;
 	c.patterned = READ_ONCE(mt_check_content);
 	if (c.patterned)
-		mt_fill(p, want, can_sleep);
+		mt_fill_chunk(&c, how->can_sleep);
 	if (want < old && !charged)
 		mt_uncharge(old - want);
 	*diff = (s64)want - (s64)old;
-	mt_account(o, *diff, 0);
+	mt_account(o, c.kind, *diff, 0);
 	ret = 0;
 
 out_put:
-	if (mt_pool_add(&o->pool, &c, can_sleep ? gfp | __GFP_NOFAIL : gfp)) {
-		mt_chunk_release(o, &c);
+	if (mt_pool_add(&o->pool, &c,
+			how->can_sleep ? pool_gfp | __GFP_NOFAIL : pool_gfp)) {
+		mt_chunk_release(o, &c, how->can_sleep);
 		*diff = -(s64)old;
 		return -ENOMEM;
 	}
@@ -410,11 +423,34 @@ u64 mt_owner_free_fit(struct mt_owner *o, u64 want)
 	u64 freed = 0;
 
 	while (freed < want && mt_pool_take_fit(&o->pool, want - freed, &c)) {
-		mt_chunk_release(o, &c);
+		mt_chunk_release(o, &c, true);
 		freed += c.size;
 		cond_resched();
 	}
 	return freed;
+}
+
+/**
+ * mt_owner_free_one() - free one chunk, chosen by a free policy
+ * @o: the owner, in process context
+ * @how: MT_FREE_RANDOM, or MT_FREE_FIFO or MT_FREE_LIFO for an owner
+ *	whose pool is ordered by age
+ *
+ * Return: the bytes freed, 0 when the owner holds nothing.
+ */
+u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how)
+{
+	struct mt_chunk c;
+	bool got;
+
+	if (how == MT_FREE_RANDOM)
+		got = mt_pool_take_random(&o->pool, &c);
+	else
+		got = mt_pool_take_oldest(&o->pool, how == MT_FREE_LIFO, &c);
+	if (!got)
+		return 0;
+	mt_chunk_release(o, &c, true);
+	return c.size;
 }
 
 struct mt_drain {
@@ -426,7 +462,7 @@ static void mt_drain_one(const struct mt_chunk *c, void *arg)
 {
 	struct mt_drain *d = arg;
 
-	mt_chunk_release(d->o, c);
+	mt_chunk_release(d->o, c, true);
 	d->freed += c->size;
 }
 

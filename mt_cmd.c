@@ -8,27 +8,26 @@
  * the open file's result (mt_result()), read back on the same file, and
  * in the log.  A refusal goes there too, with its reason (mt_refuse()).
  *
- *	mem_alloc	SIZE [UNIT] [alloc=A]
+ *	mem_alloc	SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N]
  *	mem_free	[SIZE [UNIT]]
  *	mem_realloc	SIZE [UNIT]
- *	mem_rnd_alloc	MIN MAX TOTAL [UNIT] [alloc=A]
- *	mem_test_start	MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A]
+ *	mem_rnd_alloc	MIN MAX TOTAL [UNIT] [alloc=A] [gfp=F,...] [node=N]
+ *	mem_test_start	MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT]
+ *			[alloc=A] [gfp=F,...] [node=N] [ctx=C] [cpu=N] [free=P]
  *	mem_test_stop	ID
  *	mem_test_destroy	ID
  *	mem_test_destroy_all	(anything)
  */
 #include "malloc_test.h"
 
+#include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
-
-/* Every command allocates with these; mem_alloc's failures are ours to
- * report, not the allocator's.
- */
-#define MT_CMD_GFP	(GFP_KERNEL | __GFP_NOWARN)
 
 /* Refusals are logged at most this often: 100 lines each 5 seconds. */
 static DEFINE_RATELIMIT_STATE(mt_refuse_rs, 5 * HZ, 100);
@@ -117,6 +116,109 @@ static int mt_check_size(struct mt_cmd_ctx *ctx, const char *what, u64 size,
 	return 0;
 }
 
+/* Where nofail is safe: the page allocator warns above order 1. */
+#define MT_NOFAIL_MAX	(2 * PAGE_SIZE)
+
+/*
+ * Refuse flags that contradict each other or that the kernel would warn
+ * about.  @what and @size name the largest chunk the command may ask.
+ */
+static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
+			const char *what, u64 size)
+{
+	unsigned int retry = BIT(MT_GFP_NORETRY) | BIT(MT_GFP_RETRY_MAYFAIL);
+	bool kernel = o->gfp & BIT(MT_GFP_KERNEL);
+
+	if ((o->gfp & retry) && !kernel)
+		return mt_refuse(ctx, -EINVAL,
+				 "retry modifiers change how a sleeping allocation retries: noretry and retry_mayfail need gfp=kernel");
+	if ((o->gfp & retry) == retry)
+		return mt_refuse(ctx, -EINVAL,
+				 "noretry and retry_mayfail contradict each other");
+	if (!(o->gfp & BIT(MT_GFP_NOFAIL)))
+		return 0;
+	if (!kernel)
+		return mt_refuse(ctx, -EINVAL,
+				 "nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail");
+	if (o->gfp & retry)
+		return mt_refuse(ctx, -EINVAL,
+				 "nofail contradicts noretry and retry_mayfail");
+	if (!mt_allocators[o->kind].nofail)
+		return mt_refuse(ctx, -EINVAL,
+				 "nofail is refused with alloc=%s: the kernel supports it only for kmalloc, cache and pages",
+				 mt_allocators[o->kind].name);
+	if (size > MT_NOFAIL_MAX)
+		return mt_refuse(ctx, -EINVAL,
+				 "nofail above %lu bytes (order 1) makes the kernel warn: %s is %llu",
+				 MT_NOFAIL_MAX, what, size);
+	return 0;
+}
+
+/* Refuse what cannot run in the hrtimer callback of a ctx=timer test. */
+static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
+{
+	if (o->ctx != MT_CTX_TIMER)
+		return 0;
+	if (mt_allocators[o->kind].may_sleep)
+		return mt_refuse(ctx, -EINVAL,
+				 "alloc=%s may sleep: ctx=timer takes kmalloc, pages, cache or percpu",
+				 mt_allocators[o->kind].name);
+	if (o->gfp & BIT(MT_GFP_KERNEL))
+		return mt_refuse(ctx, -EINVAL,
+				 "gfp=kernel may sleep: ctx=timer takes atomic or nowait");
+	if (o->gfp & BIT(MT_GFP_ACCOUNT))
+		return mt_refuse(ctx, -EINVAL,
+				 "gfp=account charges the writer's memory cgroup: not in ctx=timer");
+	return 0;
+}
+
+/* Refuse a node or a CPU this machine cannot give. */
+static int mt_check_place(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
+{
+	unsigned int zero = BIT(MT_GFP_KERNEL) | BIT(MT_GFP_ZERO);
+	unsigned int n = o->node, c = o->cpu;
+
+	if (o->given & BIT(MT_OPT_NODE)) {
+		if (n >= nr_node_ids || !node_possible(n))
+			return mt_refuse(ctx, -EINVAL, "node %u does not exist", n);
+		if (!node_online(n))
+			return mt_refuse(ctx, -EINVAL, "node %u is offline", n);
+		if (!node_state(n, N_MEMORY))
+			return mt_refuse(ctx, -EINVAL, "node %u has no memory", n);
+		if (o->kind == MT_PERCPU)
+			return mt_refuse(ctx, -EINVAL,
+					 "alloc=percpu has no node variant: node= is refused");
+		if (o->kind == MT_VMALLOC && (o->gfp & ~zero))
+			return mt_refuse(ctx, -EINVAL,
+					 "alloc=vmalloc with node= allocates with gfp=kernel, optionally zero, only");
+	}
+	if (o->given & BIT(MT_OPT_CPU)) {
+		if (c >= nr_cpu_ids || !cpu_possible(c))
+			return mt_refuse(ctx, -EINVAL, "CPU %u does not exist", c);
+		if (!cpu_online(c))
+			return mt_refuse(ctx, -EINVAL, "CPU %u is offline", c);
+	}
+	return 0;
+}
+
+/* All the checks of the options, in the order the documentation gives. */
+static int mt_check_opts(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
+			 const char *what, u64 size)
+{
+	return mt_check_gfp(ctx, o, what, size) ?: mt_check_ctx(ctx, o) ?:
+	       mt_check_place(ctx, o);
+}
+
+/* How a command allocates, in the writer's process context. */
+static struct mt_how mt_cmd_how(const struct mt_opts *o)
+{
+	return (struct mt_how) {
+		.gfp = mt_gfp_flags(o->gfp),
+		.node = mt_opts_node(o),
+		.can_sleep = true,
+	};
+}
+
 static int mt_refuse_charge(struct mt_cmd_ctx *ctx, u64 bytes)
 {
 	return mt_refuse(ctx, -ENOSPC,
@@ -129,9 +231,11 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 {
 	static const struct mt_syntax syn = {
 		.min_args = 1, .max_args = 1, .size_mask = 0x1,
-		.opt_alloc = true,
+		.opts = MT_OPTS_ALLOC,
 	};
+	struct mt_how how;
 	struct mt_args a;
+	u64 bytes;
 	int ret;
 
 	ret = mt_parse_cmd(ctx, buf, &syn, &a);
@@ -139,22 +243,25 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		return ret;
 	if (!a.val[0])
 		return mt_refuse(ctx, -EINVAL, "size must be above 0");
-	ret = mt_check_size(ctx, "size", a.val[0], a.kind);
+	ret = mt_check_size(ctx, "size", a.val[0], a.o.kind) ?:
+	      mt_check_opts(ctx, &a.o, "size", a.val[0]);
 	if (ret)
 		return ret;
 
-	ret = mt_owner_alloc(&mt_kept, a.kind, a.val[0], MT_CMD_GFP, false);
+	how = mt_cmd_how(&a.o);
+	bytes = mt_chunk_bytes(a.o.kind, a.val[0]);
+	ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, false);
 	if (ret == -ENOSPC && mt_pool_count(&mt_kept.pool) >= MT_POOL_MAX_CHUNKS)
 		return mt_refuse(ctx, ret, "%u chunks kept already, the most there can be",
 				 MT_POOL_MAX_CHUNKS);
 	if (ret == -ENOSPC)
-		return mt_refuse_charge(ctx, a.val[0]);
+		return mt_refuse_charge(ctx, bytes);
 	if (ret)
 		return mt_refuse(ctx, ret, "%s refused %llu bytes",
-				 mt_allocators[a.kind].name, a.val[0]);
+				 mt_allocators[a.o.kind].name, bytes);
 	ctx->len = 0;
 	pr_info("%s: %llu bytes allocated with %s\n", ctx->cmd->name,
-		a.val[0], mt_allocators[a.kind].name);
+		bytes, mt_allocators[a.o.kind].name);
 	return 0;
 }
 
@@ -185,6 +292,7 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 	static const struct mt_syntax syn = {
 		.min_args = 1, .max_args = 1, .size_mask = 0x1,
 	};
+	struct mt_how how;
 	struct mt_args a;
 	s64 diff;
 	int ret;
@@ -198,8 +306,9 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 	if (ret)
 		return ret;
 
-	ret = mt_owner_realloc_random(&mt_kept, a.val[0], U64_MAX, true,
-				      MT_CMD_GFP, false, &diff);
+	how = mt_cmd_how(&a.o);
+	ret = mt_owner_realloc_random(&mt_kept, a.val[0], U64_MAX, true, &how,
+				      false, &diff);
 	switch (ret) {
 	case 0:
 		mt_result(ctx, "%lld\n", diff);
@@ -220,10 +329,15 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 	}
 }
 
-/* Check MIN MAX TOTAL: 0 < MIN <= MAX <= TOTAL, MAX within the allocator. */
+/*
+ * Check MIN MAX TOTAL: 0 < MIN <= MAX <= TOTAL, MAX within the allocator,
+ * TOTAL big enough for one piece; then the options.
+ */
 static int mt_check_sizes(struct mt_cmd_ctx *ctx, const struct mt_args *a)
 {
 	u64 min = a->val[0], max = a->val[1], total = a->val[2];
+	enum mt_alloc_kind kind = a->o.kind;
+	int ret;
 
 	if (!min)
 		return mt_refuse(ctx, -EINVAL, "min must be above 0");
@@ -234,19 +348,29 @@ static int mt_check_sizes(struct mt_cmd_ctx *ctx, const struct mt_args *a)
 		return mt_refuse(ctx, -EINVAL,
 				 "max (%llu) must not exceed total (%llu)",
 				 max, total);
-	return mt_check_size(ctx, "max", max, a->kind);
+	ret = mt_check_size(ctx, "max", max, kind) ?:
+	      mt_check_opts(ctx, &a->o, "max", max);
+	if (ret)
+		return ret;
+	if (!mt_fit(kind, 1, total))
+		return mt_refuse(ctx, -EINVAL,
+				 "total (%llu) cannot hold one piece of alloc=%s (%llu bytes)",
+				 total, mt_allocators[kind].name,
+				 mt_chunk_bytes(kind, 1));
+	return 0;
 }
 
 static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 {
 	static const struct mt_syntax syn = {
 		.min_args = 3, .max_args = 3, .size_mask = 0x7,
-		.opt_alloc = true,
+		.opts = MT_OPTS_ALLOC,
 	};
-	u64 chunks = 0, errors = 0, reallocs = 0, left, size, pieces, rem;
+	u64 chunks = 0, errors = 0, reallocs = 0, left, size, bytes, pieces, rem;
 	s64 got = 0;
 	unsigned int p = READ_ONCE(mt_realloc_p);
 	struct rnd_state rnd;
+	struct mt_how how;
 	struct mt_args a;
 	bool stopped = false;
 	s64 diff;
@@ -270,13 +394,16 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 
 	prandom_seed_state(&rnd, mt_seed_for(atomic64_inc_return(&mt_cmd_seq) |
 					     (1ULL << 32)));
+	how = mt_cmd_how(&a.o);
 	/*
 	 * What is not allocated yet stays charged until the end.  A resize
 	 * only grows a chunk, or leaves it: what a shrink gave back would
 	 * have to be allocated again in pieces of at most MAX, and a kept
 	 * chunk may be far bigger than MAX, so the command would run for as
 	 * long as the kept memory is big, not its TOTAL (one 1 MiB chunk
-	 * kept made "1 10 100" take 190,000 pieces).
+	 * kept made "1 10 100" take 190,000 pieces).  A piece is cut to
+	 * what is left, in the allocator's granules (mt_fit()): when not
+	 * even one granule fits, the command is done.
 	 */
 	for (left = a.val[2]; left; cond_resched()) {
 		if (fatal_signal_pending(current)) {
@@ -287,8 +414,7 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 				     min(a.val[1], left));
 		if (p && prandom_u32_state(&rnd) % 100 < p) {
 			ret = mt_owner_realloc_random(&mt_kept, size, left,
-						      false, MT_CMD_GFP, true,
-						      &diff);
+						      false, &how, true, &diff);
 			/* the change in held bytes comes out of the reserve */
 			left -= diff;
 			got += diff;
@@ -302,7 +428,10 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 			}
 			/* nothing to resize, too far, too big: allocate */
 		}
-		ret = mt_owner_alloc(&mt_kept, a.kind, size, MT_CMD_GFP, true);
+		bytes = mt_fit(a.o.kind, size, left);
+		if (!bytes)
+			break;
+		ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, true);
 		if (ret == -ENOSPC) {
 			/* the pool is full: no later piece can be kept */
 			errors++;
@@ -310,12 +439,12 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		}
 		if (ret) {
 			errors++;
-			mt_uncharge(size);
+			mt_uncharge(bytes);
 		} else {
 			chunks++;
-			got += size;
+			got += bytes;
 		}
-		left -= size;
+		left -= bytes;
 	}
 	mt_uncharge(left);
 
@@ -332,7 +461,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, char *buf)
 {
 	static const struct mt_syntax syn = {
 		.min_args = 6, .max_args = 6, .size_mask = 0x7,
-		.opt_alloc = true,
+		.opts = MT_OPTS_TEST,
 	};
 	struct mt_test_params p;
 	struct mt_args a;
@@ -348,7 +477,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, char *buf)
 	p = (struct mt_test_params) {
 		.min = a.val[0], .max = a.val[1], .total = a.val[2],
 		.min_int = a.val[3], .max_int = a.val[4],
-		.total_time = a.val[5], .kind = a.kind,
+		.total_time = a.val[5], .o = a.o,
 	};
 	if (!p.min_int)
 		return mt_refuse(ctx, -EINVAL, "min_int must be above 0");
@@ -415,13 +544,15 @@ static int mt_cmd_test_destroy_all(struct mt_cmd_ctx *ctx, char *buf)
 }
 
 const struct mt_cmd mt_cmds[] = {
-	{ "mem_alloc", 0600, "SIZE [UNIT] [alloc=A]", mt_cmd_alloc },
+	{ "mem_alloc", 0600, "SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N]",
+	  mt_cmd_alloc },
 	{ "mem_free", 0600, "[SIZE [UNIT]]", mt_cmd_free },
 	{ "mem_realloc", 0600, "SIZE [UNIT]", mt_cmd_realloc },
-	{ "mem_rnd_alloc", 0600, "MIN MAX TOTAL [UNIT] [alloc=A]",
+	{ "mem_rnd_alloc", 0600,
+	  "MIN MAX TOTAL [UNIT] [alloc=A] [gfp=F,...] [node=N]",
 	  mt_cmd_rnd_alloc },
 	{ "mem_test_start", 0600,
-	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A]",
+	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]",
 	  mt_cmd_test_start },
 	{ "mem_test_stop", 0600, "ID", mt_cmd_test_stop },
 	{ "mem_test_destroy", 0600, "ID", mt_cmd_test_destroy },

@@ -6,8 +6,36 @@
 #define _MT_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/mmzone.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+
+/*
+ * The largest order the page allocator hands out: 6.4 made MAX_ORDER
+ * inclusive, 6.8 renamed it MAX_PAGE_ORDER.
+ */
+#if defined(MAX_PAGE_ORDER)
+#define MT_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
+#define MT_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define MT_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/*
+ * A slab cache that is never merged with another, so that it shows in
+ * /proc/slabinfo under its own name: 6.5 added SLAB_NO_MERGE; before,
+ * a cache with a usercopy region is never merged.
+ */
+static inline struct kmem_cache *mt_kmem_cache_create_unmerged(const char *name,
+							       unsigned int size)
+{
+#ifdef SLAB_NO_MERGE
+	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+#else
+	return kmem_cache_create_usercopy(name, size, 0, 0, 0, size, NULL);
+#endif
+}
 
 /* 6.13 added hrtimer_setup(); later kernels dropped hrtimer_init(). */
 static inline void mt_hrtimer_setup(struct hrtimer *timer,

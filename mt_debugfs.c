@@ -9,7 +9,7 @@
  * A new answer is read from its start: the VFS keeps the file position
  * of a failed write as it was, so the read, not the write, rewinds.
  *
- * mem_used, mem_test_list and tests/ID/stats are seq_files.
+ * mem_used, mem_test_list, caches and tests/ID/stats are seq_files.
  */
 #include "malloc_test.h"
 
@@ -118,6 +118,7 @@ static int mt_used_show(struct seq_file *m, void *v)
 	s64 kept_chunks = atomic64_read(&mt_kept_totals.chunks);
 	s64 test_bytes = atomic64_read(&mt_test_totals.bytes);
 	s64 test_chunks = atomic64_read(&mt_test_totals.chunks);
+	unsigned int i;
 
 	seq_printf(m, "chunks: %lld\n", kept_chunks + test_chunks);
 	seq_printf(m, "bytes: %lld\n", kept_bytes + test_bytes);
@@ -129,9 +130,26 @@ static int mt_used_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_bytes: %llu\n", READ_ONCE(mt_max_bytes));
 	seq_printf(m, "tracking_bytes: %lld\n",
 		   atomic64_read(&mt_tracking_bytes));
+	for (i = 0; i < MT_NR_KINDS; i++) {
+		seq_printf(m, "%s_chunks: %lld\n", mt_allocators[i].name,
+			   atomic64_read(&mt_kind_totals[i].chunks));
+		seq_printf(m, "%s_bytes: %lld\n", mt_allocators[i].name,
+			   atomic64_read(&mt_kind_totals[i].bytes));
+	}
+	seq_printf(m, "caches: %d\n", atomic_read(&mt_nr_caches));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mt_used);
+
+/* The dedicated slab caches: kept memory's, then each test's. */
+static int mt_caches_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "# name objects object_size\n");
+	mt_owner_show_caches(m, &mt_kept);
+	mt_test_show_caches(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mt_caches);
 
 static int mt_test_list_show(struct seq_file *m, void *v)
 {
@@ -183,6 +201,7 @@ int mt_debugfs_init(void)
 	debugfs_create_file("mem_used", 0400, mt_dir, NULL, &mt_used_fops);
 	debugfs_create_file("mem_test_list", 0400, mt_dir, NULL,
 			    &mt_test_list_fops);
+	debugfs_create_file("caches", 0400, mt_dir, NULL, &mt_caches_fops);
 	mt_tests_dir = debugfs_create_dir("tests", mt_dir);
 	return 0;
 }

@@ -22,6 +22,10 @@
 /* Module-wide counters: what each class of owner holds. */
 struct mt_totals mt_kept_totals;
 struct mt_totals mt_test_totals;
+/* What each allocator holds, kept memory and tests together. */
+struct mt_totals mt_kind_totals[MT_NR_KINDS];
+/* Dedicated slab caches alive (alloc=cache). */
+atomic_t mt_nr_caches;
 /* Bytes charged against max_bytes: held, or reserved by a command. */
 atomic64_t mt_committed;
 /* Chunks found corrupted, by every owner since load. */
@@ -118,7 +122,8 @@ static int mt_alloc_set(const char *val, const struct kernel_param *kp)
 	int kind = mt_kind_from_name(val);
 
 	if (kind < 0)
-		return mt_param_refuse(kp, val, "kmalloc, vmalloc or kvmalloc");
+		return mt_param_refuse(kp, val,
+				       "kmalloc, vmalloc, kvmalloc, pages, cache or percpu");
 	WRITE_ONCE(mt_default_alloc, kind);
 	return 0;
 }
@@ -135,7 +140,7 @@ static const struct kernel_param_ops mt_alloc_ops = {
 };
 module_param_cb(alloc, &mt_alloc_ops, &mt_default_alloc, 0644);
 MODULE_PARM_DESC(alloc,
-		 "Allocator when a command names none: kmalloc, vmalloc or kvmalloc (default kvmalloc)");
+		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache or percpu (default kvmalloc)");
 
 u64 mt_seed;
 
@@ -183,7 +188,8 @@ static int __init malloc_test_init(void)
 	if (!mt_max_bytes)
 		mt_max_bytes = (u64)totalram_pages() << (PAGE_SHIFT - 1);
 
-	mt_owner_init(&mt_kept, &mt_kept_totals, "kept", mt_seed_for(0));
+	mt_owner_init(&mt_kept, &mt_kept_totals, "kept", "kept",
+		      mt_seed_for(0));
 	mt_wq = alloc_workqueue("malloc_test", 0, 0);
 	if (!mt_wq) {
 		ret = -ENOMEM;
@@ -221,10 +227,12 @@ static void __exit malloc_test_exit(void)
 	freed = atomic64_read(&mt_kept.bytes);
 	mt_owner_destroy(&mt_kept);
 
-	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes))
-		pr_err("unloaded with %lld bytes charged and %lld bytes of bookkeeping left: a bug\n",
+	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes) ||
+	    atomic_read(&mt_nr_caches))
+		pr_err("unloaded with %lld bytes charged, %lld bytes of bookkeeping and %d caches left: a bug\n",
 		       atomic64_read(&mt_committed),
-		       atomic64_read(&mt_tracking_bytes));
+		       atomic64_read(&mt_tracking_bytes),
+		       atomic_read(&mt_nr_caches));
 	pr_info("unloaded, %llu kept bytes freed\n", freed);
 }
 

@@ -8,14 +8,20 @@
  *
  * NUMBERs are unsigned decimal, 64-bit.  UNIT is b, k, m or g, in either
  * case, powers of 1024, and scales every number the command takes as a
- * size.  Options follow; each may be given once.  Anything else, and any
- * number out of place, is refused with a reason the caller logs and
- * hands back to the writer.
+ * size.  Options follow; each may be given once, and each command takes
+ * its own set of them (struct mt_syntax).  Anything else, and any number
+ * out of place, is refused with a reason the caller logs and hands back
+ * to the writer.
+ *
+ * The parser checks only the form of a command; whether its options go
+ * together, and with this machine's CPUs and nodes, is for the command
+ * (mt_cmd.c) to check.
  */
 #include "malloc_test.h"
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 
@@ -39,7 +45,7 @@ static int mt_unit_shift(const char *tok)
 	return -1;
 }
 
-#define mt_why(fmt, ...)	snprintf(why, whylen, fmt, ##__VA_ARGS__)
+#define mt_why(fmt, ...)	scnprintf(why, whylen, fmt, ##__VA_ARGS__)
 
 /* Reasons quote at most MT_QUOTE_MAX bytes of a token, escaped (%*pE). */
 static int mt_qlen(const char *tok)
@@ -47,38 +53,235 @@ static int mt_qlen(const char *tok)
 	return min_t(size_t, strlen(tok), MT_QUOTE_MAX);
 }
 
+static const char * const mt_opt_names[MT_NR_OPTS] = {
+	[MT_OPT_ALLOC] = "alloc",
+	[MT_OPT_GFP] = "gfp",
+	[MT_OPT_NODE] = "node",
+	[MT_OPT_CTX] = "ctx",
+	[MT_OPT_CPU] = "cpu",
+	[MT_OPT_FREE] = "free",
+};
+
+const char * const mt_gfp_names[MT_GFP_NR] = {
+	[MT_GFP_KERNEL] = "kernel",
+	[MT_GFP_ATOMIC] = "atomic",
+	[MT_GFP_NOWAIT] = "nowait",
+	[MT_GFP_NORETRY] = "noretry",
+	[MT_GFP_RETRY_MAYFAIL] = "retry_mayfail",
+	[MT_GFP_NOWARN] = "nowarn",
+	[MT_GFP_ZERO] = "zero",
+	[MT_GFP_ACCOUNT] = "account",
+	[MT_GFP_NOFAIL] = "nofail",
+};
+
+static const gfp_t mt_gfp_bits[MT_GFP_NR] = {
+	[MT_GFP_KERNEL] = GFP_KERNEL,
+	[MT_GFP_ATOMIC] = GFP_ATOMIC,
+	[MT_GFP_NOWAIT] = GFP_NOWAIT,
+	[MT_GFP_NORETRY] = __GFP_NORETRY,
+	[MT_GFP_RETRY_MAYFAIL] = __GFP_RETRY_MAYFAIL,
+	[MT_GFP_NOWARN] = __GFP_NOWARN,
+	[MT_GFP_ZERO] = __GFP_ZERO,
+	[MT_GFP_ACCOUNT] = __GFP_ACCOUNT,
+	[MT_GFP_NOFAIL] = __GFP_NOFAIL,
+};
+
+const char * const mt_ctx_names[MT_NR_CTX] = {
+	[MT_CTX_WORK] = "work",
+	[MT_CTX_TIMER] = "timer",
+};
+
+const char * const mt_free_names[MT_NR_FREE] = {
+	[MT_FREE_ALL] = "all",
+	[MT_FREE_RANDOM] = "random",
+	[MT_FREE_FIFO] = "fifo",
+	[MT_FREE_LIFO] = "lifo",
+};
+
+/**
+ * mt_gfp_flags() - the GFP flags of a gfp= choice
+ * @set: the choice, BIT(MT_GFP_*)
+ *
+ * Return: the flags.
+ */
+gfp_t mt_gfp_flags(unsigned int set)
+{
+	gfp_t gfp = 0;
+	unsigned int i;
+
+	for (i = 0; i < MT_GFP_NR; i++)
+		if (set & BIT(i))
+			gfp |= mt_gfp_bits[i];
+	return gfp;
+}
+
+/**
+ * mt_gfp_print() - spell a gfp= choice, base first: "kernel,nowarn"
+ * @buf: where
+ * @len: its size
+ * @set: the choice, BIT(MT_GFP_*)
+ *
+ * Return: the length written, as scnprintf().
+ */
+int mt_gfp_print(char *buf, size_t len, unsigned int set)
+{
+	unsigned int i;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < MT_GFP_NR; i++)
+		if (set & BIT(i))
+			n += scnprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				       mt_gfp_names[i]);
+	return n;
+}
+
+/* Return: the index of @val in @names, or -1. */
+static int mt_lookup(const char * const *names, unsigned int nr,
+		     const char *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	return -1;
+}
+
+static int mt_parse_gfp(char *val, struct mt_opts *o, char *why,
+			size_t whylen)
+{
+	char *tok;
+	int bit;
+
+	while ((tok = strsep(&val, ","))) {
+		bit = mt_lookup(mt_gfp_names, MT_GFP_NR, tok);
+		if (bit < 0) {
+			mt_why("unknown gfp flag '%*pE'", mt_qlen(tok), tok);
+			return -EINVAL;
+		}
+		if ((BIT(bit) & MT_GFP_BASES) && (o->gfp & MT_GFP_BASES)) {
+			mt_why("gfp= takes one base: kernel, atomic or nowait");
+			return -EINVAL;
+		}
+		if (o->gfp & BIT(bit)) {
+			mt_why("gfp flag '%s' given twice", tok);
+			return -EINVAL;
+		}
+		o->gfp |= BIT(bit);
+	}
+	return 0;
+}
+
+static int mt_parse_number(const char *key, const char *val,
+			   unsigned int *out, char *why, size_t whylen)
+{
+	if (kstrtouint(val, 10, out)) {
+		mt_why("%s '%*pE' is not a number", key, mt_qlen(val), val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Say which options the command takes, for a refusal. */
+static void mt_why_opts(const char *tok, u8 opts, char *why, size_t whylen)
+{
+	unsigned int i;
+	int n;
+
+	n = mt_why("unknown option '%*pE' (this command takes", mt_qlen(tok),
+		   tok);
+	if (!opts)
+		n += scnprintf(why + n, whylen - n, " none");
+	for (i = 0; i < MT_NR_OPTS; i++)
+		if (opts & BIT(i)) {
+			n += scnprintf(why + n, whylen - n, "%s %s",
+				       (opts & (BIT(i) - 1)) ? "," : "",
+				       mt_opt_names[i]);
+		}
+	scnprintf(why + n, whylen - n, ")");
+}
+
 static int mt_parse_option(char *tok, const struct mt_syntax *syn,
-			   struct mt_args *a, bool *seen_alloc,
-			   char *why, size_t whylen)
+			   struct mt_opts *o, char *why, size_t whylen)
 {
 	char *val = strchr(tok, '=');
-	int kind;
+	int opt, v;
 
 	*val++ = '\0';
-	if (strcmp(tok, "alloc") || !syn->opt_alloc) {
-		mt_why("unknown option '%*pE'", mt_qlen(tok), tok);
+	opt = mt_lookup(mt_opt_names, MT_NR_OPTS, tok);
+	if (opt < 0 || !(syn->opts & BIT(opt))) {
+		mt_why_opts(tok, syn->opts, why, whylen);
 		return -EINVAL;
 	}
-	if (*seen_alloc) {
-		mt_why("alloc= given twice");
+	if (o->given & BIT(opt)) {
+		mt_why("%s= given twice", tok);
 		return -EINVAL;
 	}
-	kind = mt_kind_from_name(val);
-	if (kind < 0) {
-		mt_why("unknown allocator '%*pE' (kmalloc, vmalloc or kvmalloc)",
-		       mt_qlen(val), val);
-		return -EINVAL;
+	o->given |= BIT(opt);
+
+	switch (opt) {
+	case MT_OPT_ALLOC:
+		v = mt_kind_from_name(val);
+		if (v < 0) {
+			mt_why("unknown allocator '%*pE' (%s)", mt_qlen(val),
+			       val,
+			       "kmalloc, vmalloc, kvmalloc, pages, cache or percpu");
+			return -EINVAL;
+		}
+		o->kind = v;
+		return 0;
+	case MT_OPT_GFP:
+		return mt_parse_gfp(val, o, why, whylen);
+	case MT_OPT_NODE:
+		return mt_parse_number("node", val, &o->node, why, whylen);
+	case MT_OPT_CPU:
+		return mt_parse_number("cpu", val, &o->cpu, why, whylen);
+	case MT_OPT_CTX:
+		v = mt_lookup(mt_ctx_names, MT_NR_CTX, val);
+		if (v < 0) {
+			mt_why("unknown context '%*pE' (work or timer)",
+			       mt_qlen(val), val);
+			return -EINVAL;
+		}
+		o->ctx = v;
+		return 0;
+	default:
+		v = mt_lookup(mt_free_names, MT_NR_FREE, val);
+		if (v < 0) {
+			mt_why("unknown free policy '%*pE' (all, random, fifo or lifo)",
+			       mt_qlen(val), val);
+			return -EINVAL;
+		}
+		o->free = v;
+		return 0;
 	}
-	a->kind = kind;
-	*seen_alloc = true;
-	return 0;
+}
+
+/*
+ * Fill in the flags not given: a base for the context, and nowarn with
+ * it when gfp= was not given at all, as failures are the module's to
+ * report.  vmalloc on a node can only be had with GFP_KERNEL.
+ */
+static void mt_opts_defaults(struct mt_opts *o)
+{
+	unsigned int base = o->ctx == MT_CTX_TIMER ? BIT(MT_GFP_ATOMIC) :
+						      BIT(MT_GFP_KERNEL);
+
+	if (!(o->given & BIT(MT_OPT_GFP))) {
+		o->gfp = base | BIT(MT_GFP_NOWARN);
+		if (o->kind == MT_VMALLOC && (o->given & BIT(MT_OPT_NODE)))
+			o->gfp = BIT(MT_GFP_KERNEL);
+	} else if (!(o->gfp & MT_GFP_BASES)) {
+		o->gfp |= base;
+	}
 }
 
 /**
  * mt_parse() - parse one command
  * @buf: the command, NUL-terminated; tokenised in place
  * @syn: what the command takes
- * @a: the result: numbers (sizes in bytes), their count, the allocator
+ * @a: the result: numbers (sizes in bytes), their count, the options
  * @why: on failure, the reason, for the log and the writer
  * @whylen: size of @why
  *
@@ -87,7 +290,7 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 	     char *why, size_t whylen)
 {
-	bool seen_unit = false, seen_opt = false, seen_alloc = false;
+	bool seen_unit = false, seen_opt = false;
 	unsigned int i, shift = 0;
 	const char *unit = "";
 	char *tok;
@@ -95,14 +298,13 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 	int ret;
 
 	memset(a, 0, sizeof(*a));
-	a->kind = READ_ONCE(mt_default_alloc);
+	a->o.kind = READ_ONCE(mt_default_alloc);
 
 	while ((tok = strsep(&buf, " \t\n"))) {
 		if (!*tok)
 			continue;
 		if (strchr(tok, '=')) {
-			ret = mt_parse_option(tok, syn, a, &seen_alloc,
-					      why, whylen);
+			ret = mt_parse_option(tok, syn, &a->o, why, whylen);
 			if (ret)
 				return ret;
 			seen_opt = true;
@@ -148,5 +350,6 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 		}
 		a->val[i] = bytes;
 	}
+	mt_opts_defaults(&a->o);
 	return 0;
 }

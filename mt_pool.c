@@ -17,6 +17,13 @@
  * treap's, O(log n) expected for insertion, removal and the best-fit
  * search; removing all walks the array, not the tree.
  *
+ * A test that frees its oldest or newest chunks first (free=fifo, lifo)
+ * has its pool ordered by age instead: the node's @prio field then holds
+ * the chunk's age, a sequence number, and its heap priority is a hash of
+ * that number, as random as the treap needs.  Ages are compared modulo
+ * 2^32, which orders them right while the oldest and the newest chunk
+ * held are fewer than 2^31 allocations apart.
+ *
  * The nodes live in whole pages taken from the page allocator, reached
  * through a three-level radix of pages (top -> mid -> node block).  Pages
  * are allocated outside the pool's lock: when an insertion needs pages
@@ -38,7 +45,9 @@
 
 /*
  * One chunk.  @left, @right and @parent are node indices, MT_POOL_NIL
- * for none; the treap is ordered by (size, ptr) and heap-ordered by @prio.
+ * for none; the treap is ordered by (size, ptr) and heap-ordered by
+ * @prio, or, in a pool ordered by age, ordered by @prio, the age, and
+ * heap-ordered by its hash (mt_prio()).
  */
 struct mt_node {
 	void *ptr;
@@ -126,8 +135,26 @@ static void mt_shrink(struct mt_pool *pool)
 	}
 }
 
-static bool mt_less(const struct mt_node *a, const struct mt_node *b)
+/* A node's heap priority. */
+static u32 mt_prio(const struct mt_pool *pool, const struct mt_node *n)
 {
+	u32 h = n->prio;
+
+	if (!pool->by_age)
+		return h;
+	/* a 32-bit finaliser: consecutive ages get unrelated priorities */
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	return h ^ (h >> 16);
+}
+
+static bool mt_less(const struct mt_pool *pool, const struct mt_node *a,
+		    const struct mt_node *b)
+{
+	if (pool->by_age)
+		return (s32)(a->prio - b->prio) < 0;
 	if (a->size != b->size)
 		return a->size < b->size;
 	return (unsigned long)a->ptr < (unsigned long)b->ptr;
@@ -183,7 +210,7 @@ static void mt_treap_insert(struct mt_pool *pool, u32 x)
 		struct mt_node *c = mt_node(pool, cur);
 
 		parent = cur;
-		left = mt_less(n, c);
+		left = mt_less(pool, n, c);
 		cur = left ? c->left : c->right;
 	}
 	n->left = MT_POOL_NIL;
@@ -197,7 +224,7 @@ static void mt_treap_insert(struct mt_pool *pool, u32 x)
 		mt_node(pool, parent)->right = x;
 
 	while (n->parent != MT_POOL_NIL &&
-	       mt_node(pool, n->parent)->prio < n->prio)
+	       mt_prio(pool, mt_node(pool, n->parent)) < mt_prio(pool, n))
 		mt_rotate_up(pool, x);
 }
 
@@ -210,8 +237,8 @@ static void mt_treap_remove(struct mt_pool *pool, u32 x)
 	while (n->left != MT_POOL_NIL && n->right != MT_POOL_NIL) {
 		u32 l = n->left, r = n->right;
 
-		mt_rotate_up(pool, mt_node(pool, l)->prio >
-				   mt_node(pool, r)->prio ? l : r);
+		mt_rotate_up(pool, mt_prio(pool, mt_node(pool, l)) >
+				   mt_prio(pool, mt_node(pool, r)) ? l : r);
 	}
 	child = n->left != MT_POOL_NIL ? n->left : n->right;
 	if (child != MT_POOL_NIL)
@@ -314,7 +341,7 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp)
 	n->size = c->size;
 	n->kind = c->kind;
 	n->patterned = c->patterned;
-	n->prio = prandom_u32_state(&pool->rnd);
+	n->prio = pool->by_age ? pool->seq++ : prandom_u32_state(&pool->rnd);
 	mt_treap_insert(pool, x);
 	pool->bytes += c->size;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -378,6 +405,37 @@ bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c)
 					   pool->nr), c);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return found;
+}
+
+/**
+ * mt_pool_take_oldest() - take out the oldest chunk, or the newest
+ * @pool: the pool, ordered by age
+ * @newest: take the newest instead
+ * @c: where the chunk is returned
+ *
+ * Return: false when the pool is empty.
+ */
+bool mt_pool_take_oldest(struct mt_pool *pool, bool newest,
+			 struct mt_chunk *c)
+{
+	unsigned long flags;
+	u32 cur, next;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	cur = pool->root;
+	if (cur != MT_POOL_NIL) {
+		for (;;) {
+			struct mt_node *n = mt_node(pool, cur);
+
+			next = newest ? n->right : n->left;
+			if (next == MT_POOL_NIL)
+				break;
+			cur = next;
+		}
+		mt_remove(pool, cur, c);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return cur != MT_POOL_NIL;
 }
 
 /**
