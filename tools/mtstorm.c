@@ -169,7 +169,9 @@ static const char *const shared_files[] = {
 
 static int shared_fd[ARRAY_SIZE(shared_files)];
 
-static const char *const allocators[] = { "kmalloc", "vmalloc", "kvmalloc" };
+static const char *const allocators[] = {
+	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+};
 
 /* ---- workers ------------------------------------------------------ */
 
@@ -516,7 +518,7 @@ static bool answer_num(const char *ans, long long *v)
 	return parse_ll(buf, v);
 }
 
-#define MAX_KV	24
+#define MAX_KV	32
 
 /* "key: value" lines of one record. */
 struct rec {
@@ -559,6 +561,10 @@ static const char *parse_rec(char **text, struct rec *r)
 static const char *const used_keys[] = {
 	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
 	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
+	"kmalloc_chunks", "kmalloc_bytes", "vmalloc_chunks", "vmalloc_bytes",
+	"kvmalloc_chunks", "kvmalloc_bytes", "pages_chunks", "pages_bytes",
+	"cache_chunks", "cache_bytes", "percpu_chunks", "percpu_bytes",
+	"caches",
 };
 
 enum {
@@ -573,7 +579,7 @@ static const char *check_used(const struct rec *r)
 	unsigned int i;
 
 	if (r->n != ARRAY_SIZE(used_keys))
-		return "not its 9 lines";
+		return "not its 22 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], used_keys[i]))
 			return "a key out of place";
@@ -597,15 +603,21 @@ static const char *const test_keys[] = {
 	"id", "state", "run_time_ms", "remaining_ms", "allocations",
 	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
-	"total_time_ms", "alloc", "corruptions",
+	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
+	"corruptions", "skipped", "off_cpu", "off_node",
 };
 
 enum {
 	T_ID, T_STATE, T_RUN, T_REMAINING, T_ALLOCATIONS, T_REALLOCS, T_ERRORS,
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHUNKS, T_MIN, T_MAX,
-	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_CORRUPTIONS,
+	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
+	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_OFF_CPU, T_OFF_NODE,
 	NR_TEST_KEYS
 };
+
+/* The values of a test's statistics that are words, not numbers. */
+#define T_WORDS	(1u << T_STATE | 1u << T_ALLOC | 1u << T_GFP | 1u << T_NODE | \
+		 1u << T_CTX | 1u << T_CPU | 1u << T_FREE)
 
 /*
  * One test's statistics.  A running test's counters are read one by one
@@ -620,11 +632,11 @@ static const char *check_test(const struct rec *r, long long id)
 	unsigned int i;
 
 	if (r->n != NR_TEST_KEYS)
-		return "not its 20 lines";
+		return "not its 28 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], test_keys[i]))
 			return "a key out of place";
-		if (i == T_STATE || i == T_ALLOC)
+		if (T_WORDS & 1u << i)
 			continue;
 		if (!r->isnum[i])
 			return "a value that is not a number";
@@ -649,6 +661,10 @@ static const char *check_test(const struct rec *r, long long id)
 		return "an unknown allocator";
 	if (v[T_CORRUPTIONS])
 		return "corruptions";
+	if (v[T_OFF_CPU])
+		return "steps on a CPU other than the one asked";
+	if (v[T_SKIPPED] && strcmp(r->val[T_CTX], "timer"))
+		return "skipped ticks, but not ctx=timer";
 	if (v[T_MIN] > v[T_MAX] || v[T_MAX] > v[T_TOTAL] || !v[T_MIN])
 		return "min, max, total out of order";
 	if (!v[T_MIN_INT] || v[T_MIN_INT] > v[T_MAX_INT] ||
@@ -723,13 +739,51 @@ static unsigned int reg_pick(struct worker *w)
 
 /* ---- the operations ----------------------------------------------- */
 
-static const char *pick_alloc(struct worker *w)
+/*
+ * The options of a kept-memory command: an allocator whose chunks count
+ * the bytes asked (so that mem_rnd_alloc's figures are exact), sometimes
+ * flags that cannot sleep.  @line gets them appended.
+ */
+static void pick_alloc(struct worker *w, char *line, size_t len)
 {
 	static const char *const opts[] = {
 		"", " alloc=kmalloc", " alloc=vmalloc", " alloc=kvmalloc",
+		" alloc=cache", " alloc=kmalloc gfp=atomic,nowarn",
+		" alloc=cache gfp=nowait,nowarn,zero",
 	};
+	size_t n = strlen(line);
 
-	return opts[rnd(w) % ARRAY_SIZE(opts)];
+	snprintf(line + n, len - n, "%s", opts[rnd(w) % ARRAY_SIZE(opts)]);
+}
+
+/*
+ * The options of a test of chunks of at most 8 KiB and a total of at
+ * least 8 KiB: any allocator, in the work or the timer's callback, any
+ * free policy, sometimes a CPU.  @line gets them appended.
+ */
+static void pick_test_opts(struct worker *w, char *line, size_t len)
+{
+	/* what ctx=timer takes: an allocator that cannot sleep */
+	static const char *const atomic_ok[] = {
+		"kmalloc", "pages", "cache", "percpu",
+	};
+	static const char *const frees[] = {
+		"", " free=all", " free=random", " free=fifo", " free=lifo",
+	};
+	size_t n = strlen(line);
+	const char *alloc;
+
+	if (chance(w, 30)) {
+		alloc = atomic_ok[rnd(w) % ARRAY_SIZE(atomic_ok)];
+		n += snprintf(line + n, len - n, " alloc=%s ctx=timer%s", alloc,
+			      chance(w, 50) ? " gfp=nowait,nowarn" : "");
+	} else if (chance(w, 80)) {
+		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
+		n += snprintf(line + n, len - n, " alloc=%s", alloc);
+	}
+	n += snprintf(line + n, len - n, "%s", frees[rnd(w) % ARRAY_SIZE(frees)]);
+	if (chance(w, 20))
+		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
 }
 
 /*
@@ -740,7 +794,8 @@ static void start_one(struct worker *w, bool anchor)
 {
 	unsigned long long min = rnd_range(w, 1, 512);
 	unsigned long long max = rnd_range(w, min, 8192);
-	unsigned long long total = rnd_range(w, max, TEST_TOTAL_MAX);
+	unsigned long long total = rnd_range(w, max > 8192 ? max : 8192,
+					     TEST_TOTAL_MAX);
 	unsigned long long max_int = chance(w, 70) || anchor ? 1 :
 				     rnd_range(w, 2, 4);
 	unsigned long long time = anchor ? 60000 : rnd_range(w, 20, 2000);
@@ -749,8 +804,9 @@ static void start_one(struct worker *w, bool anchor)
 	long long id;
 	unsigned int old;
 
-	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu%s", min, max,
-		 total, max_int, time, pick_alloc(w));
+	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu", min, max,
+		 total, max_int, time);
+	pick_test_opts(w, line, sizeof(line));
 	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
 		return;
 	if (x.werr) {
@@ -882,13 +938,13 @@ static void mem_alloc_one(struct worker *w)
 	struct xchg x;
 
 	if (chance(w, 30))
-		snprintf(line, sizeof(line), "%llu k%s",
-			 (unsigned long long)rnd_range(w, 1, MAX_CHUNK >> 10),
-			 pick_alloc(w));
+		snprintf(line, sizeof(line), "%llu k",
+			 (unsigned long long)rnd_range(w, 1, MAX_CHUNK >> 10));
 	else
-		snprintf(line, sizeof(line), "%llu%s%s",
+		snprintf(line, sizeof(line), "%llu%s",
 			 (unsigned long long)rnd_range(w, 1, 4096),
-			 chance(w, 20) ? " b" : "", pick_alloc(w));
+			 chance(w, 20) ? " b" : "");
+	pick_alloc(w, line, sizeof(line));
 	if (command(w, OP_ALLOC, "mem_alloc", line, false, fd, &x)) {
 		if (x.werr)
 			judge_refusal(w, OP_ALLOC, &x, ERRS(ENOSPC, ENOMEM),
@@ -1003,8 +1059,8 @@ static void mem_rnd_alloc_one(struct worker *w)
 
 	if (total > 262144)
 		total = rnd_range(w, max, 262144);
-	snprintf(line, sizeof(line), "%lld %lld %lld%s", min, max, total,
-		 pick_alloc(w));
+	snprintf(line, sizeof(line), "%lld %lld %lld", min, max, total);
+	pick_alloc(w, line, sizeof(line));
 	if (!command(w, OP_RND_ALLOC, "mem_rnd_alloc", line, false, fd, &x))
 		goto out;
 	if (x.werr && x.werr != ENOMEM) {
@@ -1295,7 +1351,7 @@ static const struct param {
 } params[NR_PARAMS] = {
 	{ "check_content", { "0", "1", "Y", "N" } },
 	{ "realloc_p", { "0", "10", "50", "90" } },
-	{ "alloc", { "kmalloc", "vmalloc", "kvmalloc" } },
+	{ "alloc", { "kmalloc", "vmalloc", "kvmalloc", "cache" } },
 };
 
 static const char *const bad_vals[NR_PARAMS] = { "maybe", "91", "slab" };
@@ -1355,7 +1411,8 @@ static void step_params(struct worker *w)
 	else
 		err = strcmp(w->buf, "kmalloc\n") &&
 		      strcmp(w->buf, "vmalloc\n") &&
-		      strcmp(w->buf, "kvmalloc\n");
+		      strcmp(w->buf, "kvmalloc\n") &&
+		      strcmp(w->buf, "cache\n");
 	if (err)
 		wrong(w, OP_PARAM_GET, 0, "%s reads '%s'", p->name,
 		      w->buf);
