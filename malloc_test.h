@@ -20,6 +20,7 @@
 #include <linux/numa.h>
 #include <linux/prandom.h>
 #include <linux/seq_file.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -228,6 +229,10 @@ struct mt_caches {
  * @chunks: chunks it holds
  * @corruptions: chunks found corrupted when checked at free or resize
  * @off_node: chunks asked of a node that came from another
+ * @stat_lock: makes @bytes, @chunks, @allocated and @freed change
+ *	together, chunk by chunk, for readers that want them consistent
+ * @allocated: bytes allocated: chunks, and growth of resized chunks
+ * @freed: bytes freed: chunks, and shrinkage of resized chunks
  * @totals: the module-wide class it adds to
  * @caches: its dedicated slab caches (alloc=cache)
  * @name: how the log names it
@@ -242,12 +247,27 @@ struct mt_owner {
 	atomic64_t chunks;
 	atomic64_t corruptions;
 	atomic64_t off_node;
+	seqlock_t stat_lock;
+	u64 allocated;
+	u64 freed;
 	struct mt_totals *totals;
 	struct mt_caches caches;
 	char name[16];
 	char tag[12];
 };
 
+/**
+ * struct mt_owner_stats - an owner's figures, read together
+ * @bytes: bytes it holds
+ * @chunks: chunks it holds
+ * @allocated: bytes it allocated
+ * @freed: bytes it freed; @allocated - @freed = @bytes
+ */
+struct mt_owner_stats {
+	u64 bytes, chunks, allocated, freed;
+};
+
+void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st);
 void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 		   const char *name, const char *tag, u64 seed);
 void mt_owner_destroy(struct mt_owner *o);

@@ -184,11 +184,25 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 	return true;
 }
 
+/*
+ * Count a change in what the owner holds: growth as allocated, shrinkage
+ * as freed, or, to @undo a growth that did not happen, as neither.
+ */
 static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
-		       s64 bytes, s64 chunks)
+		       s64 bytes, s64 chunks, bool undo)
 {
+	unsigned long flags;
+
+	write_seqlock_irqsave(&o->stat_lock, flags);
 	atomic64_add(bytes, &o->bytes);
 	atomic64_add(chunks, &o->chunks);
+	if (undo)
+		o->allocated += bytes;
+	else if (bytes > 0)
+		o->allocated += bytes;
+	else
+		o->freed -= bytes;
+	write_sequnlock_irqrestore(&o->stat_lock, flags);
 	atomic64_add(bytes, &o->totals->bytes);
 	atomic64_add(chunks, &o->totals->chunks);
 	atomic64_add(bytes, &mt_kind_totals[kind].bytes);
@@ -204,7 +218,7 @@ static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
 {
 	mt_verify(o, c, can_sleep);
 	mt_allocators[c->kind].free(o, c->ptr, c->size);
-	mt_account(o, c->kind, -(s64)c->size, -1);
+	mt_account(o, c->kind, -(s64)c->size, -1, false);
 	mt_uncharge(c->size);
 }
 
@@ -243,6 +257,9 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 	atomic64_set(&o->chunks, 0);
 	atomic64_set(&o->corruptions, 0);
 	atomic64_set(&o->off_node, 0);
+	seqlock_init(&o->stat_lock);
+	o->allocated = 0;
+	o->freed = 0;
 	o->totals = totals;
 	memset(&o->caches, 0, sizeof(o->caches));
 	mutex_init(&o->caches.lock);
@@ -252,6 +269,24 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 	}
 	strscpy(o->name, name, sizeof(o->name));
 	strscpy(o->tag, tag, sizeof(o->tag));
+}
+
+/**
+ * mt_owner_stats() - read an owner's figures, consistent with each other
+ * @o: the owner
+ * @st: where
+ */
+void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&o->stat_lock);
+		st->bytes = atomic64_read(&o->bytes);
+		st->chunks = atomic64_read(&o->chunks);
+		st->allocated = o->allocated;
+		st->freed = o->freed;
+	} while (read_seqretry(&o->stat_lock, seq));
 }
 
 /**
@@ -304,14 +339,14 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	 * that takes it out at once must find it counted, or the figures
 	 * would go below zero for a moment.
 	 */
-	mt_account(o, kind, bytes, 1);
+	mt_account(o, kind, bytes, 1, false);
 	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how));
 	if (ret)
 		goto out_free;
 	return 0;
 
 out_free:
-	mt_account(o, kind, -(s64)bytes, -1);
+	mt_account(o, kind, -(s64)bytes, -1, true);
 	al->free(o, c.ptr, bytes);
 out_uncharge:
 	if (!charged)
@@ -394,7 +429,7 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	if (want < old && !charged)
 		mt_uncharge(old - want);
 	*diff = (s64)want - (s64)old;
-	mt_account(o, c.kind, *diff, 0);
+	mt_account(o, c.kind, *diff, 0, false);
 	ret = 0;
 
 out_put:

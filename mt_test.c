@@ -64,8 +64,6 @@
  * @reallocs: chunks resized
  * @errors: allocations and resizes that failed
  * @overflows: times it reached its total and freed everything
- * @total_alloc: bytes allocated: chunks, and growth of resized chunks
- * @freed: bytes freed: chunks, and shrinkage of resized chunks
  * @skipped: ctx=timer ticks that allocated nothing, as the work freed
  * @off_cpu: steps that ran on a CPU other than the one asked
  *
@@ -94,8 +92,6 @@ struct mt_test {
 	atomic64_t reallocs;
 	atomic64_t errors;
 	atomic64_t overflows;
-	atomic64_t total_alloc;
-	atomic64_t freed;
 	atomic64_t skipped;
 	atomic64_t off_cpu;
 };
@@ -161,10 +157,10 @@ static enum hrtimer_restart mt_test_timer(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-/* Free everything the test holds, counting it as freed. */
+/* Free everything the test holds. */
 static void mt_test_free_all(struct mt_test *t)
 {
-	atomic64_add(mt_owner_free_all(&t->owner), &t->freed);
+	mt_owner_free_all(&t->owner);
 }
 
 /* Can the test take one more piece, of the smallest size there is? */
@@ -182,18 +178,13 @@ static bool mt_test_has_room(struct mt_test *t)
  */
 static void mt_test_release(struct mt_test *t)
 {
-	u64 freed;
-
 	if (t->p.o.free == MT_FREE_ALL) {
 		mt_test_free_all(t);
 		return;
 	}
-	while (!mt_test_has_room(t)) {
-		freed = mt_owner_free_one(&t->owner, t->p.o.free);
-		if (!freed)
+	while (!mt_test_has_room(t))
+		if (!mt_owner_free_one(&t->owner, t->p.o.free))
 			break;
-		atomic64_add(freed, &t->freed);
-	}
 }
 
 /* The test is full: count it and free, or have the work free. */
@@ -219,14 +210,6 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 	smp_store_release(&t->state, state);
 }
 
-static void mt_test_count(struct mt_test *t, s64 diff)
-{
-	if (diff > 0)
-		atomic64_add(diff, &t->total_alloc);
-	else
-		atomic64_add(-diff, &t->freed);
-}
-
 /*
  * One allocation, or one resize, in the work (ctx=work) or the timer's
  * callback (ctx=timer).
@@ -249,7 +232,6 @@ static void mt_test_step(struct mt_test *t)
 	    prandom_u32_state(&t->work_rnd) % 100 < p) {
 		ret = mt_owner_realloc_random(&t->owner, size, room, true,
 					      &t->how, false, &diff);
-		mt_test_count(t, diff);
 		if (!ret) {
 			atomic64_inc(&t->reallocs);
 			goto check_total;
@@ -269,7 +251,6 @@ static void mt_test_step(struct mt_test *t)
 	if (ret)
 		goto fail;
 	atomic64_inc(&t->allocations);
-	atomic64_add(bytes, &t->total_alloc);
 
 check_total:
 	if (!mt_test_has_room(t))
@@ -498,7 +479,10 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t)
 	ktime_t now = state == MT_TEST_RUNNING ? ktime_get() : t->end;
 	s64 run = ktime_ms_delta(now, t->start);
 	u64 remaining = 0;
+	struct mt_owner_stats st;
 	char gfp[96];
+
+	mt_owner_stats(&t->owner, &st);
 
 	if (state == MT_TEST_RUNNING && run < t->p.total_time)
 		remaining = t->p.total_time - run;
@@ -511,10 +495,10 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t)
 	seq_printf(m, "reallocs: %lld\n", atomic64_read(&t->reallocs));
 	seq_printf(m, "errors: %lld\n", atomic64_read(&t->errors));
 	seq_printf(m, "overflows: %lld\n", atomic64_read(&t->overflows));
-	seq_printf(m, "total_alloc: %lld\n", atomic64_read(&t->total_alloc));
-	seq_printf(m, "freed: %lld\n", atomic64_read(&t->freed));
-	seq_printf(m, "held: %lld\n", atomic64_read(&t->owner.bytes));
-	seq_printf(m, "chunks: %lld\n", atomic64_read(&t->owner.chunks));
+	seq_printf(m, "total_alloc: %llu\n", st.allocated);
+	seq_printf(m, "freed: %llu\n", st.freed);
+	seq_printf(m, "held: %llu\n", st.bytes);
+	seq_printf(m, "chunks: %llu\n", st.chunks);
 	seq_printf(m, "min: %llu\n", t->p.min);
 	seq_printf(m, "max: %llu\n", t->p.max);
 	seq_printf(m, "total: %llu\n", t->p.total);
