@@ -2,9 +2,11 @@
 # 99-kmemleak.sh - the last case: once every command has run and the module
 # is removed, kmemleak finds no leak; and it would find one: a module that
 # leaks on purpose (leaker/leaker.ko, which check.sh builds against the
-# debug kernel) is reported: at least 4 of its 8 objects (kmemleak is
-# conservative: a stale pointer left on a stack hides an object).  Kernels
-# without kmemleak skip both.
+# debug kernel) is reported: at least one of its 32 objects.  kmemleak is
+# conservative: a stale pointer left on a stack hides an object, and in a
+# guest that ran little before (this case alone after 10-load.sh) 7 of 8
+# stayed hidden; after 05's clear, 28 of 32 are reported.  Kernels without
+# kmemleak skip both.
 # Expects: anything (05-kmemleak-clear.sh cleared what boot left).
 # Leaves: module unloaded.
 
@@ -65,14 +67,14 @@ else
 			while [ $_kr -lt 3 ]; do
 				kml_scan kml_leak
 				_kl=$(printf '%s\n' "$kml_leak" | grep -c 'leaker_alloc')
-				[ "$_kl" -lt 4 ] || break
+				[ "$_kl" -lt 1 ] || break
 				_kr=$((_kr + 1))
 			done
-			diag "kmemleak reported $_kl of leaker's 8 objects ($((_kr + 1)) round(s) of scans)"
+			diag "kmemleak reported $_kl of leaker's 32 objects ($((_kr + 1)) round(s) of scans)"
 			# (kmemleak gives the size of the slab object: 8192)
 			case $kml_leak in
 			*"unreferenced object 0x"*'comm "insmod"'*leaker_alloc*)
-				expect_range "objects reported with leaker_alloc in their backtrace" "$_kl" 4 8 ;;
+				expect_range "objects reported with leaker_alloc in their backtrace" "$_kl" 1 32 ;;
 			*) _E="${_E}no report of an object that insmod allocated in leaker_alloc$NL" ;;
 			esac
 			rmmod leaker 2>"$MT_TMP/rmmod" || _E="${_E}rmmod leaker: $(cat "$MT_TMP/rmmod")$NL"

@@ -19,7 +19,7 @@
 #include <linux/string.h>
 
 #define LEAKER_SIZE	4242
-#define LEAKER_COUNT	8
+#define LEAKER_COUNT	32
 #define LEAKER_MASK	0x5a5a5a5a5a5a5a5aUL
 
 static unsigned long leaker_hidden[LEAKER_COUNT];
