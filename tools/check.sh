@@ -408,6 +408,27 @@ for ver in "${kernels[@]}"; do
 	log_clean "$ver" "$out"
 done
 
+# NUMA: a 6.12 guest of two nodes runs 57-numa.sh (node= lands on its
+# node, by the kernel's own per-node counters); every other case has run
+# on one node above.  The debug kernel has no NUMA.
+if [[ " ${kernels[*]} " == *" 6.12 "* ]]; then
+	ver=6.12-numa out=$BUILD/out-$ver tests=$BUILD/tests-numa
+	progress "boot $ver"
+	rm -rf "$out" "$tests"
+	mkdir -p "$tests"
+	cp tools/tests/lib.sh tools/tests/run.sh tools/tests/10-load.sh \
+		tools/tests/57-numa.sh "$tests/"
+	start=$SECONDS
+	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
+		--script tools/tests/run.sh --tests "$tests" --out "$out" \
+		--timeout "${MT_TIMEOUT:-600}" 2>&1 | detail
+	rc=${PIPESTATUS[0]}
+	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
+	guest_completed "$ver" "$out" "$rc"
+	log_clean "$ver" "$out"
+fi
+
 echo "1..$count"
 summary="$passed passed, $failed failed"
 (( skipped == 0 )) || summary+=", $skipped skipped"

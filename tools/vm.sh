@@ -59,6 +59,9 @@ Options of boot:
   --append "ARGS"     more kernel command line
   --mem MB            guest memory (default 2048; debug: 3072, for KASAN)
   --smp N             guest CPUs (default 2)
+  --numa N            N NUMA nodes (2 or more; --smp a multiple of N):
+                      one socket of smp/N CPUs each, the memory split
+                      evenly; default: no NUMA topology
   --follow            copy the script's output to stdout while it runs
   --interactive       console on this terminal; a shell after the script
                       (exit it, or press Ctrl-A X, to power off)
@@ -316,7 +319,8 @@ use_kvm() {
 
 boot() {
 	local ver="" ko="" script="" tests="" bin="" out="" timeout="" append=""
-	local mem="" smp=2 interactive=0 follow=0 image work root rc=0 line
+	local mem="" smp=2 numa="" interactive=0 follow=0 image work root rc=0 line
+	local i node_mem
 	local qemu_pid="" start
 	ver=${1:-}
 	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${ALL_KERNELS[*]})"
@@ -324,7 +328,7 @@ boot() {
 	known_kernel "$ver"
 	while (( $# )); do
 		case $1 in
-		--module|--script|--tests|--bin|--out|--timeout|--append|--mem|--smp)
+		--module|--script|--tests|--bin|--out|--timeout|--append|--mem|--smp|--numa)
 			(( $# >= 2 )) || die "boot: $1 needs a value"
 			case $1 in
 			--module) ko=$2 ;;
@@ -336,6 +340,7 @@ boot() {
 			--append) append=$2 ;;
 			--mem) mem=$2 ;;
 			--smp) smp=$2 ;;
+			--numa) numa=$2 ;;
 			esac
 			shift 2 ;;
 		--interactive) interactive=1; shift ;;
@@ -362,6 +367,9 @@ boot() {
 		[[ $ver != debug ]] || mem=3072
 	fi
 	[[ $mem =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] || die "boot: bad --mem or --smp"
+	[[ -z $numa ]] || { [[ $numa =~ ^[1-9][0-9]*$ ]] && (( numa >= 2 && smp % numa == 0 &&
+		mem / numa >= 128 )); } ||
+		die "boot: bad --numa '$numa' (2 or more nodes, --smp a multiple of it, 128 MB each at least)"
 	image=$(vmlinuz "$ver")
 
 	if [[ -z $out ]]; then
@@ -396,7 +404,22 @@ boot() {
 	else
 		qemu+=(-accel tcg -cpu max)
 	fi
-	qemu+=(-m "$mem" -smp "$smp" -nographic -nodefaults -no-reboot
+	if [[ -z $numa ]]; then
+		qemu+=(-m "$mem" -smp "$smp")
+	else
+		# NUMA: node i is socket i (CPUs i*smp/N .. (i+1)*smp/N - 1,
+		# caches of their own: CPUs sharing a cache across nodes make
+		# the kernel warn) with mem/N MB, the last node the rest.
+		qemu+=(-m "$mem" -smp "$smp,sockets=$numa,cores=$((smp / numa)),threads=1")
+		for (( i = 0; i < numa; i++ )); do
+			node_mem=$((mem / numa))
+			(( i < numa - 1 )) || node_mem=$((mem - (numa - 1) * (mem / numa)))
+			qemu+=(-object "memory-backend-ram,id=m$i,size=${node_mem}M"
+				-numa "node,nodeid=$i,memdev=m$i"
+				-numa "cpu,node-id=$i,socket-id=$i")
+		done
+	fi
+	qemu+=(-nographic -nodefaults -no-reboot
 		-monitor none -nic none
 		-kernel "$(qarg "$image")" -initrd "$(qarg "$work/initrd.gz")"
 		-append "console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 mt.interactive=$interactive${append:+ $append}")

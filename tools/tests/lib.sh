@@ -556,3 +556,165 @@ unload() {
 	done
 	return 0
 }
+
+# ------------------------------------- reasons, CPUs, dedicated caches ---
+
+# usage_of VAR FILE: the usage line $D/FILE gives before any write
+usage_of() {
+	_ul=
+	{ IFS= read -r _ul <&3; } 2>/dev/null 3<>"$D/$2"
+	eval "$1=\$_ul"
+}
+
+# refuse_why WHY ERRNO FILE WORDS...: refuse (one check), then one check
+# that the answer read back is exactly "error: WHY"
+refuse_why() {
+	_ry=$1
+	shift
+	refuse "$@"
+	check_eq "$2 '$(shift 2; echo "$*")' says why: $_ry" "$MT_OUT" "error: $_ry"
+}
+
+# refuse_parse WHY FILE WORDS...: refuse EINVAL (one check), then one check
+# that the answer is "error: WHY; " and FILE's usage line, exactly
+refuse_parse() {
+	_ry=$1
+	usage_of _ryu "$2"
+	shift
+	refuse EINVAL "$@"
+	check_eq "$1 '$(shift; echo "$*")' says why: $_ry; $_ryu" "$MT_OUT" "error: $_ry; $_ryu"
+}
+
+# nr_possible VAR: how many CPUs are possible
+# (/sys/devices/system/cpu/possible: "0-1", "0,2-3", ...)
+nr_possible() {
+	_np=0
+	_pl=
+	read -r _pl </sys/devices/system/cpu/possible
+	_ifs=$IFS
+	IFS=,
+	for _pr in $_pl; do
+		case $_pr in
+		*-*) _np=$((_np + ${_pr#*-} - ${_pr%-*} + 1)) ;;
+		?*) _np=$((_np + 1)) ;;
+		esac
+	done
+	IFS=$_ifs
+	eval "$1=\$_np"
+}
+
+# slabinfo_of NAME: SL_ACTIVE, SL_NUM, SL_OBJSIZE of NAME's line in
+# /proc/slabinfo; returns 1 (and empties them) when it has none
+slabinfo_of() {
+	SL_ACTIVE= SL_NUM= SL_OBJSIZE=
+	while read -r _sn _sa _so _ss _; do
+		if [ "$_sn" = "$1" ]; then
+			SL_ACTIVE=$_sa SL_NUM=$_so SL_OBJSIZE=$_ss
+			return 0
+		fi
+	done </proc/slabinfo
+	return 1
+}
+
+# cache_objects VAR NAME: the objects column of NAME in $D/caches ('' when
+# it is not listed)
+cache_objects() {
+	_co=
+	[ -r "$D/caches" ] || { eval "$1="; return 1; }
+	while read -r _cn _cb _; do
+		if [ "$_cn" = "$2" ]; then
+			_co=$_cb
+			break
+		fi
+	done <"$D/caches"
+	eval "$1=\$_co"
+}
+
+# cache_names VAR [PREFIX]: the names in $D/caches (those starting with
+# PREFIX), space separated, in file order; "(no caches file)" when it
+# cannot be read
+cache_names() {
+	_cl=
+	[ -r "$D/caches" ] || { eval "$1='(no caches file)'"; return 1; }
+	while read -r _cn _; do
+		case $_cn in
+		'#'* | '') ;;
+		"${2:-}"*) _cl="$_cl${_cl:+ }$_cn" ;;
+		esac
+	done <"$D/caches"
+	eval "$1=\$_cl"
+}
+
+# slab_names VAR PREFIX: the caches of /proc/slabinfo whose name starts
+# with PREFIX, space separated
+slab_names() {
+	_cl=
+	while read -r _cn _; do
+		case $_cn in
+		"$2"*) _cl="$_cl${_cl:+ }$_cn" ;;
+		esac
+	done </proc/slabinfo
+	eval "$1=\$_cl"
+}
+
+# ------------------------------------------------- memory cgroups ---
+
+CG=/sys/fs/cgroup
+CG_MOUNTED=
+CG_WHY=
+CG_DIR=
+
+# cg_setup NAME: cgroup2 at $CG (mounted here if need be), the memory
+# controller on for its children, the shell moved into a new child group
+# $CG/NAME (CG_DIR); 1 with CG_WHY saying why not
+cg_setup() {
+	CG_DIR=$CG/$1
+	if [ ! -r /proc/cgroups ]; then
+		CG_WHY="this kernel has no cgroups (no /proc/cgroups)"
+		return 1
+	fi
+	if ! grep -qE '^memory[[:space:]]+[0-9]+[[:space:]]+[0-9]+[[:space:]]+1' /proc/cgroups; then
+		CG_WHY="this kernel has no memory cgroup controller (CONFIG_MEMCG), or it is off"
+		return 1
+	fi
+	if [ ! -f $CG/cgroup.controllers ]; then
+		if ! mount -t cgroup2 none $CG 2>"$MT_TMP/cgerr"; then
+			CG_WHY="mount -t cgroup2 none $CG failed: $(cat "$MT_TMP/cgerr")"
+			return 1
+		fi
+		CG_MOUNTED=1
+	fi
+	read -r _cgc <$CG/cgroup.controllers
+	case " $_cgc " in
+	*" memory "*) ;;
+	*)
+		CG_WHY="the cgroup2 hierarchy offers no memory controller: '$_cgc'"
+		return 1
+		;;
+	esac
+	: >"$MT_TMP/cgerr"
+	echo +memory >$CG/cgroup.subtree_control 2>>"$MT_TMP/cgerr" &&
+		mkdir -p "$CG_DIR" 2>>"$MT_TMP/cgerr" &&
+		echo $$ >"$CG_DIR/cgroup.procs" 2>>"$MT_TMP/cgerr"
+	read -r _cgs </proc/self/cgroup
+	if [ "$_cgs" != "0::/$1" ] || [ ! -r "$CG_DIR/memory.current" ]; then
+		CG_WHY="could not move the shell into a memory cgroup $CG_DIR ($_cgs): $(cat "$MT_TMP/cgerr")"
+		return 1
+	fi
+	return 0
+}
+
+# cg_leave: the shell back into the root cgroup
+cg_leave() {
+	[ ! -f $CG/cgroup.procs ] || echo $$ >$CG/cgroup.procs 2>/dev/null
+}
+
+# cg_teardown: cg_leave, the child group removed, cgroup2 unmounted if
+# cg_setup mounted it
+cg_teardown() {
+	cg_leave
+	[ -z "$CG_DIR" ] || rmdir "$CG_DIR" 2>/dev/null
+	[ -z "$CG_MOUNTED" ] || umount $CG 2>/dev/null
+	CG_MOUNTED=
+	CG_DIR=
+}

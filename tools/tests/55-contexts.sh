@@ -1,0 +1,507 @@
+# SPDX-License-Identifier: GPL-2.0
+# 55-contexts.sh - tests (mem_test_start) with the new options: the stats
+# lines gfp, node, ctx, cpu, free, skipped, off_cpu, off_node; ctx=timer
+# (allocating in the hrtimer callback) with kmalloc, pages, cache and percpu
+# and what it refuses; cpu= (the timer pinned, seen in /proc/timer_list);
+# the free policies random, fifo and lifo (total reached, never everything
+# freed at once); a test's dedicated caches, alive while it runs; node=;
+# gfp=account charged to the writer's memory cgroup; every refusal of the
+# new options with its errno and reason.
+# The kernel log must stay clean: the suite's log scan fails on any BUG or
+# WARNING, and the debug kernel (DEBUG_ATOMIC_SLEEP, lockdep) reports any
+# sleeping call from the timer's hard-irq context.
+# Expects: nothing kept, no test.  Leaves: nothing kept, no test,
+# parameters at their defaults, every CPU online, the shell in the root
+# memory cgroup.
+
+nr_possible NCPU
+NNODES=1
+if [ -r /sys/devices/system/node/possible ]; then
+	read -r _np </sys/devices/system/node/possible
+	NNODES=$((${_np##*[-,]} + 1))
+fi
+# a CPU that does not exist: 7 unless it is possible
+ABSENT_CPU=7
+[ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped off_cpu off_node"
+USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
+TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
+
+# cx_start VAR WORDS...: mem_test_start WORDS; VAR := the id ('' when
+# refused, with the evidence in diag)
+cx_start() {
+	_sv=$1
+	shift
+	if mtw mem_test_start "$@" && isnum "$MT_OUT"; then
+		eval "$_sv=\$MT_OUT"
+	else
+		diag "mem_test_start '$*': $(mt_evidence)"
+		eval "$_sv="
+	fi
+}
+
+# cx_keys VAR TEXT: the keys of the "key: value" lines of TEXT
+cx_keys() {
+	_ck=
+	_cr=$2
+	while [ -n "$_cr" ]; do
+		_l=${_cr%%"$NL"*}
+		case $_cr in *"$NL"*) _cr=${_cr#*"$NL"} ;; *) _cr= ;; esac
+		_ck="$_ck${_ck:+ }${_l%%: *}"
+	done
+	eval "$1=\$_ck"
+}
+
+# cx_vals VAR TEXT KEY...: the values of KEYs in TEXT as they are (''
+# where a key is missing), space separated
+cx_vals() {
+	_cv=$1
+	_ct=$NL$2$NL
+	shift 2
+	_cw=
+	for _k in "$@"; do
+		_x=
+		case $_ct in
+		*"$NL$_k: "*)
+			_x=${_ct#*"$NL$_k: "}
+			_x=${_x%%"$NL"*}
+			;;
+		esac
+		_cw="$_cw${_cw:+ }$_x"
+	done
+	eval "$_cv=\$_cw"
+}
+
+# cx_allocated ID N: test ID has made N allocations at least
+cx_allocated() {
+	tstat _a "$1" allocations
+	isnum "$_a" && [ "$_a" -ge "$2" ]
+}
+
+# cx_destroy ID...: mem_test_destroy each (no check)
+cx_destroy() {
+	for _id in "$@"; do
+		[ -n "$_id" ] && mtw mem_test_destroy "$_id"
+	done
+	return 0
+}
+
+# ------------------------------------------------ the stats lines ---
+usage_of l mem_test_start
+check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
+
+cx_start T 1 2 1000000 1000 2000 60000 alloc=kmalloc
+slurp s "$D/tests/$T/stats"
+cx_keys k "$s"
+check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped off_cpu off_node after corruptions" \
+	"$k" "$CX_KEYS" "$s"
+cx_vals v "$s" alloc gfp node ctx cpu free skipped off_cpu off_node
+check_eq "without options: alloc kmalloc, gfp kernel,nowarn, node any, ctx work, cpu any, free all, skipped off_cpu off_node 0" \
+	"$v" "kmalloc kernel,nowarn any work any all 0 0 0" "$s"
+run_ok mem_test_stop "$T"
+slurp s "$D/tests/$T/stats"
+block b "$T"
+check_eq "mem_test_list's block of a stopped test is its stats file, new lines included" "$b" "${s:-(no stats)}"
+cx_destroy "$T"
+
+# cx_opts "OPTIONS" "GFP NODE CTX CPU FREE": a test started with OPTIONS
+# (intervals of 1-2 s: it does next to nothing) shows these lines
+cx_opts() {
+	cx_start _T 1 2 1000000 1000 2000 60000 $1
+	slurp _s "$D/tests/$_T/stats"
+	cx_vals _cxv "$_s" gfp node ctx cpu free
+	check_eq "mem_test_start '... $1': gfp node ctx cpu free are '$2'" "$_cxv" "$2" "${_s:-(not started)}"
+	cx_destroy "$_T"
+}
+cx_opts "alloc=kmalloc ctx=work" "kernel,nowarn any work any all"
+cx_opts "alloc=kmalloc ctx=timer" "atomic,nowarn any timer any all"
+cx_opts "alloc=kmalloc gfp=zero,nowarn,kernel" "kernel,nowarn,zero any work any all"
+cx_opts "alloc=pages gfp=account,noretry" "kernel,noretry,account any work any all"
+cx_opts "alloc=kmalloc gfp=nofail,kernel" "kernel,nofail any work any all"
+cx_opts "alloc=cache gfp=nowait,zero" "nowait,zero any work any all"
+cx_opts "alloc=kmalloc ctx=timer gfp=zero" "atomic,zero any timer any all"
+cx_opts "alloc=cache ctx=timer gfp=atomic" "atomic any timer any all"
+cx_opts "alloc=kvmalloc free=fifo gfp=account,zero,nowarn,retry_mayfail,kernel" "kernel,retry_mayfail,nowarn,zero,account any work any fifo"
+cx_opts "alloc=pages node=0 cpu=0 free=random" "kernel,nowarn 0 work 0 random"
+cx_opts "alloc=vmalloc node=0" "kernel 0 work any all"
+cx_opts "alloc=vmalloc node=0 gfp=zero" "kernel,zero 0 work any all"
+cx_opts "free=lifo gfp=noretry" "kernel,noretry any work any lifo"
+if [ "$NCPU" -ge 2 ]; then
+	cx_opts "alloc=percpu ctx=timer gfp=nowait,nowarn cpu=1 free=lifo" "nowait,nowarn any timer 1 lifo"
+else
+	skip "a test on cpu=1 shows cpu: 1" "one possible CPU"
+fi
+
+# ------------------------------------------------------ ctx=timer ---
+# Four tests at once, allocating in the hrtimer callback every 1-2 ms,
+# with check_content on; sampled while they run.
+setparam check_content 1
+kmark
+TIMER_TESTS=
+for w in "16 1024 65536 1 2 2000 alloc=kmalloc ctx=timer" \
+	"1 16384 262144 1 2 2000 alloc=pages ctx=timer" \
+	"8 2000 65536 1 2 2000 alloc=cache ctx=timer" \
+	"8 256 8192 1 2 2000 alloc=percpu ctx=timer"; do
+	cx_start T $w
+	TIMER_TESTS="$TIMER_TESTS${TIMER_TESTS:+ }$T"
+	eval "TW_$T=\$w"
+done
+bad=
+n=0
+while :; do
+	running=0
+	for T in $TIMER_TESTS; do
+		slurp s "$D/tests/$T/stats"
+		cx_vals v "$s" state held total total_alloc freed
+		set -- $v
+		[ "$1" = running ] && running=1
+		if ! isnum "$2" || ! isnum "$5" || [ "$2" -gt "$3" ] || [ $(($2 + $5)) != "$4" ]; then
+			bad="$bad [test $T: $v]"
+		fi
+	done
+	n=$((n + 1))
+	[ $running = 1 ] && [ $n -lt 300 ] || break
+	sleep 0.1
+done
+check_eq "4 ctx=timer tests (kmalloc, pages, cache, percpu) at once: held <= total and total_alloc = held + freed in all $n samples" \
+	"$bad" ""
+[ -n "$TIMER_TESTS" ] || bad="no test started"
+for T in $TIMER_TESTS; do
+	wait_until 20000 state_is "$T" finished
+	slurp s "$D/tests/$T/stats"
+	cx_vals v "$s" state errors corruptions held chunks off_cpu ctx
+	skey al "$s" allocations
+	skey ov "$s" overflows
+	skey ta "$s" total_alloc
+	skey fr "$s" freed
+	skey sk "$s" skipped
+	expect_eq "state errors corruptions held chunks off_cpu ctx" "$v" "finished 0 0 0 0 0 timer"
+	expect_range allocations "$al" 10 100000000
+	expect_range overflows "$ov" 1 100000000
+	expect_eq "freed vs total_alloc" "$fr" "$ta"
+	expect_range skipped "$sk" 0 100000000
+	eval "w=\$TW_$T"
+	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, nothing held" "$s"
+done
+setparam check_content 0
+check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=timer tests started" \
+	eval '! klog_has "BUG:|WARNING:|sleeping function called|Call Trace|inconsistent lock state|lock held when returning"'
+bad=
+for T in $TIMER_TESTS; do
+	[ -d "$D/tests/$T" ] || bad="$bad $T"
+	cx_destroy "$T"
+done
+check_eq "the finished ctx=timer tests kept their statistics until destroyed" "$bad" ""
+
+# ctx=timer refusals, one by one
+TW="1 64 100000 1 2 1000"
+for k in vmalloc kvmalloc; do
+	refuse_why "alloc=$k may sleep: ctx=timer takes kmalloc, pages, cache or percpu" \
+		EINVAL mem_test_start $TW alloc=$k ctx=timer
+done
+refuse_why "alloc=kvmalloc may sleep: ctx=timer takes kmalloc, pages, cache or percpu" \
+	EINVAL mem_test_start $TW ctx=timer
+for g in kernel kernel,nowarn kernel,zero; do
+	refuse_why "gfp=kernel may sleep: ctx=timer takes atomic or nowait" \
+		EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=$g
+done
+for g in account nowait,account atomic,nowarn,account; do
+	refuse_why "gfp=account charges the writer's memory cgroup: not in ctx=timer" \
+		EINVAL mem_test_start $TW alloc=pages ctx=timer gfp=$g
+done
+refuse_why "nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail" \
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=nofail
+refuse_why "nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail" \
+	EINVAL mem_test_start $TW alloc=cache ctx=timer gfp=atomic,nofail
+refuse_why "gfp=kernel may sleep: ctx=timer takes atomic or nowait" \
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=kernel,nofail
+refuse_why "retry modifiers change how a sleeping allocation retries: noretry and retry_mayfail need gfp=kernel" \
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=noretry
+
+# --------------------------------------------------------------- cpu= ---
+# cx_timer_cpus VAR: the CPUs under which /proc/timer_list lists an
+# mt_test_timer* hrtimer, space separated
+cx_timer_cpus() {
+	_tcs=$(awk '/^cpu: /{c=$2} /mt_test_timer/{print c}' /proc/timer_list | sort -un | tr '\n' ' ')
+	eval "$1=\$_tcs"
+}
+
+cx_cpu_case() {
+	cx_start _T 1 64 10000000 2 5 60000 alloc=kmalloc ctx=$2 cpu=$1
+	_seen=
+	_other=
+	_i=0
+	while [ $_i -lt 40 ]; do
+		cx_timer_cpus _tc
+		for _c in $_tc; do
+			if [ "$_c" = "$1" ]; then
+				_seen=$((${_seen:-0} + 1))
+			else
+				_other="$_other $_c"
+			fi
+		done
+		[ "${_seen:-0}" -ge 5 ] && break
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+	check_eq "ctx=$2 cpu=$1: /proc/timer_list shows the test's hrtimer (mt_test_timer) under cpu: $1, never under another" \
+		"${_seen:+seen}${_other:+, elsewhere:$_other}" seen "seen $_seen times in $((_i + 1)) reads"
+	wait_until 10000 cx_allocated "$_T" 20
+	slurp _s "$D/tests/$_T/stats"
+	cx_vals _cxv "$_s" cpu ctx off_cpu errors
+	skey _al "$_s" allocations
+	expect_eq "cpu ctx off_cpu errors" "$_cxv" "$1 $2 0 0"
+	expect_range allocations "$_al" 20 100000000
+	verdict "ctx=$2 cpu=$1: it allocates, every step on CPU $1 (off_cpu 0), errors 0" "$_s"
+	cx_destroy "$_T"
+}
+if [ "$NCPU" -ge 2 ] && [ -r /proc/timer_list ]; then
+	for c in 1 0; do
+		cx_cpu_case $c work
+		cx_cpu_case $c timer
+	done
+else
+	skip "cpu=0 and cpu=1: the test's hrtimer is on that CPU, off_cpu 0" \
+		"$([ -r /proc/timer_list ] && echo "one possible CPU" || echo "no /proc/timer_list")"
+fi
+refuse_why "CPU $ABSENT_CPU does not exist" EINVAL mem_test_start $TW alloc=kmalloc cpu=$ABSENT_CPU
+refuse_why "CPU $ABSENT_CPU does not exist" EINVAL mem_test_start $TW alloc=kmalloc ctx=timer cpu=$ABSENT_CPU
+refuse_why "CPU 4294967295 does not exist" EINVAL mem_test_start $TW alloc=kmalloc cpu=4294967295
+ON=/sys/devices/system/cpu/cpu1/online
+if [ "$NCPU" -ge 2 ] && [ -w $ON ] && echo 0 >$ON 2>/dev/null; then
+	refuse_why "CPU 1 is offline" EINVAL mem_test_start $TW alloc=kmalloc cpu=1
+	refuse_why "CPU 1 is offline" EINVAL mem_test_start $TW alloc=percpu ctx=timer cpu=1
+	echo 1 >$ON
+	read -r v <$ON
+	check_eq "CPU 1 is online again" "$v" 1
+	cx_start T $TW alloc=kmalloc cpu=1
+	wait_until 10000 cx_allocated "$T" 5
+	tstat v "$T" off_cpu
+	tstat a "$T" allocations
+	check_eq "a test on cpu=1 runs there again once it is back online (allocations > 0, off_cpu 0)" \
+		"$([ "${a:-0}" -gt 0 ] 2>/dev/null && echo allocates) $v" "allocates 0"
+	cx_destroy "$T"
+else
+	skip "cpu=1 while CPU 1 is offline is refused: CPU 1 is offline" "cannot take CPU 1 offline ($ON)"
+fi
+
+# ------------------------------------------------ the free policies ---
+# cx_free_case "WORDS": a test that reaches TOTAL quickly; sampled while it
+# runs, held never passes total and, once it has overflowed, it never
+# holds nothing: random, fifo and lifo free chunks one by one, only until
+# a piece fits again
+cx_free_case() {
+	_fw=$1
+	cx_start _T $_fw
+	_bad=
+	_after=0
+	_i=0
+	while [ $_i -lt 60 ]; do
+		slurp _s "$D/tests/$_T/stats"
+		cx_vals _cxv "$_s" state held chunks overflows total
+		set -- $_cxv
+		if [ "$1" != running ]; then
+			_bad="$_bad [not running: $_cxv]"
+			break
+		fi
+		isnum "$2" && [ "$2" -le "$5" ] || _bad="$_bad [held > total: $_cxv]"
+		if [ "${4:-0}" -gt 0 ] 2>/dev/null; then
+			_after=$((_after + 1))
+			[ "$3" -gt 0 ] || _bad="$_bad [chunks 0 after an overflow: $_cxv]"
+		fi
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+	run_ok mem_test_stop "$_T"
+	slurp _s "$D/tests/$_T/stats"
+	cx_vals _cxv "$_s" free errors
+	skey _ov "$_s" overflows
+	skey _fr "$_s" freed
+	skey _ta "$_s" total_alloc
+	expect_eq "samples with held > total or no chunk after an overflow" "$_bad" ""
+	expect_range "samples taken after the first overflow" $_after 10 1000
+	expect_range overflows "$_ov" 1 100000000
+	expect_eq "freed (stopped) vs total_alloc" "$_fr" "$_ta"
+	expect_eq "free errors" "$_cxv" "${_fw##*free=} 0"
+	verdict "mem_test_start '$_fw': reaches total (overflows $_ov); in $_i samples held <= total, chunks > 0 in all $_after after the first overflow" "$_s"
+	cx_destroy "$_T"
+}
+for f in random fifo lifo; do
+	cx_free_case "100 1000 20000 1 2 60000 alloc=kmalloc free=$f"
+done
+cx_free_case "1 4096 65536 1 2 60000 alloc=pages ctx=timer free=random"
+cx_free_case "10 300 30000 1 2 60000 alloc=cache ctx=timer free=fifo"
+cx_free_case "8 100 4096 1 2 60000 alloc=percpu ctx=timer free=lifo"
+cx_free_case "1 4 64 1 2 60000 k alloc=vmalloc free=lifo"
+
+# ---------------------------------------------- a test's own caches ---
+run_ok mem_alloc 100 alloc=cache
+# ctx=work: created on first use; pieces of 1100..3000 bytes go to the
+# classes 2048 and 4096 (after 30 pieces both are used, but for a chance
+# of 2^-29)
+cx_start T 1100 3000 10000000 1 2 60000 alloc=cache
+wait_until 10000 cx_allocated "$T" 30
+cache_names cl
+slab_names sl malloc_test_t${T}_
+used v caches
+check_eq "ctx=work alloc=cache '1100 3000': caches lists the kept cache, then the test's malloc_test_t${T}_2048 and _4096" \
+	"$cl" "malloc_test_kept_128 malloc_test_t${T}_2048 malloc_test_t${T}_4096"
+check_eq "/proc/slabinfo has the test's two caches; mem_used caches is 3" \
+	"$(echo $sl | tr ' ' '\n' | sort | tr '\n' ' ')$v" "malloc_test_t${T}_2048 malloc_test_t${T}_4096 3"
+run_ok mem_test_stop "$T"
+cache_names cl malloc_test_t${T}_
+slab_names sl malloc_test_t${T}_
+cache_objects o malloc_test_kept_128
+check_eq "stopped: its caches are gone from caches and /proc/slabinfo; the kept cache stays" "$cl|$sl|$o" "||1"
+tstat st "$T" state
+check_eq "its statistics stay (state stopped)" "$st" stopped
+cx_destroy "$T"
+
+# ctx=timer: every class from 8 up to MAX's created at the start
+cx_start T1 8 1000 100000 1 2 60000 alloc=cache ctx=timer
+cx_start T2 8 64 100000 5 10 60000 alloc=cache ctx=timer
+cache_names cl
+want="malloc_test_kept_128"
+for c in 8 16 32 64 128 256 512 1024; do
+	want="$want malloc_test_t${T1}_$c"
+done
+for c in 8 16 32 64; do
+	want="$want malloc_test_t${T2}_$c"
+done
+check_eq "ctx=timer alloc=cache: every class up to MAX's made at the start; caches lists the kept one, then tests by id, classes ascending" \
+	"$cl" "$want"
+slab_names sl malloc_test_t
+check_eq "/proc/slabinfo has the same test caches" "$(echo $sl | tr ' ' '\n' | sort | tr '\n' ' ')" \
+	"$(echo ${want#malloc_test_kept_128 } | tr ' ' '\n' | sort | tr '\n' ' ')"
+wait_until 10000 cx_allocated "$T1" 30
+run_ok mem_test_destroy "$T1"
+cache_names cl malloc_test_t${T1}_
+slab_names sl malloc_test_t${T1}_
+check_eq "a ctx=timer cache test destroyed while it runs: its caches are gone" "$cl|$sl" "|"
+cache_names cl malloc_test_t${T2}_
+check_eq "the other test's caches stay" "$cl" "malloc_test_t${T2}_8 malloc_test_t${T2}_16 malloc_test_t${T2}_32 malloc_test_t${T2}_64"
+cx_destroy "$T2"
+# a test that finishes by itself
+cx_start T 8 500 50000 1 2 1000 alloc=cache
+wait_until 20000 state_is "$T" finished
+slurp s "$D/tests/$T/stats"
+cx_vals v "$s" state errors held
+cache_names cl malloc_test_t${T}_
+slab_names sl malloc_test_t${T}_
+check_eq "a cache test that finished by itself (errors 0, nothing held) leaves no cache behind" "$v|$cl|$sl" "finished 0 0||" "$s"
+cx_destroy "$T"
+mtw mem_free
+cache_names cl
+slab_names sl malloc_test_
+used v caches
+check_eq "no dedicated cache is left anywhere (caches, /proc/slabinfo, mem_used)" "$cl|$sl|$v" "||0"
+
+# ------------------------------------------------------------ node= ---
+NT=
+for k in kmalloc kvmalloc pages cache vmalloc; do
+	cx_start T 1 8192 10000000 1 2 60000 alloc=$k node=0
+	NT="$NT $T:$k"
+done
+cx_start T 8 64 1000000 1 2 60000 alloc=pages ctx=timer node=0
+NT="$NT $T:pages,ctx=timer"
+cx_start T 8 64 1000000 1 2 60000 alloc=kmalloc node=0 cpu=0 free=fifo
+NT="$NT $T:kmalloc,cpu=0"
+for tk in $NT; do
+	wait_until 10000 cx_allocated "${tk%%:*}" 20
+done
+for tk in $NT; do
+	slurp s "$D/tests/${tk%%:*}/stats"
+	cx_vals v "$s" node off_node errors
+	skey al "$s" allocations
+	check_eq "node=0 test (${tk#*:}): allocates ($al), node: 0, off_node 0, errors 0" \
+		"$([ "${al:-0}" -ge 20 ] 2>/dev/null && echo allocates) $v" "allocates 0 0 0" "$s"
+	cx_destroy "${tk%%:*}"
+done
+refuse_why "node $NNODES does not exist" EINVAL mem_test_start $TW alloc=kmalloc node=$NNODES
+refuse_why "node $NNODES does not exist" EINVAL mem_test_start $TW alloc=pages ctx=timer node=$NNODES
+refuse_why "node 4294967295 does not exist" EINVAL mem_test_start $TW alloc=pages node=4294967295
+refuse_why "alloc=percpu has no node variant: node= is refused" EINVAL mem_test_start $TW alloc=percpu node=0
+refuse_why "alloc=vmalloc with node= allocates with gfp=kernel, optionally zero, only" \
+	EINVAL mem_test_start $TW alloc=vmalloc node=0 gfp=kernel,nowarn
+
+# ----------------------------------------------- other refusals ---
+refuse_why "max (4194305) is more than pages can allocate at once (4194304)" \
+	EINVAL mem_test_start 1 4194305 8388608 1 2 1000 alloc=pages
+refuse_why "max (1048577) is more than cache can allocate at once (1048576)" \
+	EINVAL mem_test_start 1 1048577 2097152 1 2 1000 alloc=cache ctx=timer
+refuse_why "max (32769) is more than percpu can allocate at once (32768)" \
+	EINVAL mem_test_start 1 32769 1048576 1 2 1000 alloc=percpu
+refuse_why "total (4000) cannot hold one piece of alloc=pages (4096 bytes)" \
+	EINVAL mem_test_start 1 100 4000 1 2 1000 alloc=pages
+if [ "$NCPU" -gt 1 ]; then
+	refuse_why "total ($((NCPU - 1))) cannot hold one piece of alloc=percpu ($NCPU bytes)" \
+		EINVAL mem_test_start 1 1 $((NCPU - 1)) 1 2 1000 alloc=percpu ctx=timer
+else
+	skip "a test whose total is below one byte per CPU is refused for alloc=percpu" "one possible CPU"
+fi
+refuse_why "nofail above 8192 bytes (order 1) makes the kernel warn: max is 8193" \
+	EINVAL mem_test_start 1 8193 100000 1 2 1000 alloc=pages gfp=kernel,nofail
+refuse_why "nofail is refused with alloc=percpu: the kernel supports it only for kmalloc, cache and pages" \
+	EINVAL mem_test_start $TW alloc=percpu gfp=kernel,nofail
+refuse_why "noretry and retry_mayfail contradict each other" \
+	EINVAL mem_test_start $TW alloc=cache gfp=noretry,retry_mayfail
+
+for o in foo=1 Ctx=work CPU=0 FREE=all; do
+	refuse_parse "unknown option '${o%%=*}' $TAKES_T" mem_test_start $TW $o
+done
+refuse_parse "ctx= given twice" mem_test_start $TW ctx=work ctx=work
+refuse_parse "cpu= given twice" mem_test_start $TW cpu=0 cpu=1
+refuse_parse "free= given twice" mem_test_start $TW free=all free=lifo
+refuse_parse "node= given twice" mem_test_start $TW node=0 node=0
+for c in irq Timer work, ''; do
+	refuse_parse "unknown context '$c' (work or timer)" mem_test_start $TW ctx=$c
+done
+for f in none LIFO random, first ''; do
+	refuse_parse "unknown free policy '$f' (all, random, fifo or lifo)" mem_test_start $TW free=$f
+done
+for c in x -1 '' 4294967296 1.5 0x1; do
+	refuse_parse "cpu '$c' is not a number" mem_test_start $TW cpu=$c
+done
+refuse_parse "node 'y' is not a number" mem_test_start $TW node=y
+refuse_parse "unknown gfp flag 'GFP_ATOMIC'" mem_test_start $TW alloc=kmalloc ctx=timer gfp=GFP_ATOMIC
+refuse_parse "gfp= takes one base: kernel, atomic or nowait" mem_test_start $TW ctx=timer gfp=atomic,nowait
+refuse_parse "unknown allocator 'slub' (kmalloc, vmalloc, kvmalloc, pages, cache or percpu)" mem_test_start $TW alloc=slub
+list_ids ids
+check_eq "after the refusals, no test exists" "$ids" ""
+
+# ------------------------------------------ gfp=account, ctx=work ---
+# Charged to the memory cgroup of the writer of mem_test_start, as it was
+# at the start: the shell starts the test in a child group, then leaves it.
+if cg_setup mt55; then
+	read -r m0 <"$CG_DIR/memory.current"
+	cx_start T 1 1 16 1 2 60000 m alloc=vmalloc gfp=kernel,account,nowarn free=lifo
+	cg_leave
+	read -r l </proc/self/cgroup
+	held_near() {
+		tstat _h "$T" held
+		isnum "$_h" && [ "$_h" -ge $((15 * 1048576)) ]
+	}
+	wait_until 20000 held_near
+	tstat h "$T" held
+	read -r m1 <"$CG_DIR/memory.current"
+	tstat h2 "$T" held
+	expect_range "held (15..16 MiB once full)" "$h" $((15 * 1048576)) $((16 * 1048576))
+	expect_range "memory.current's rise" $((m1 - m0)) $((h - 2097152)) $((h2 + 2097152))
+	verdict "a test with gfp=kernel,account, started from a child group the shell then left ($l): the group's memory.current follows its held (15..16 MiB, within 2 MiB)" \
+		"memory.current $m0 -> $m1, held $h, $h2"
+	run_ok mem_test_stop "$T"
+	read -r m2 <"$CG_DIR/memory.current"
+	check_range "stopped: the group's memory.current falls back (within 1 MiB)" $((m2 - m0)) -1048576 1048576 \
+		"memory.current $m0 -> $m1 -> $m2"
+	cx_destroy "$T"
+else
+	skip "a ctx=work test with gfp=account charges the memory cgroup of its writer, as it was at the start" "$CG_WHY"
+fi
+cg_teardown
+
+# ------------------------------------------------------- the end ---
+mtw_wo mem_test_destroy_all
+used tc test_chunks
+used kc kept_chunks
+used v caches
+check_eq "at the end: no test chunk, no kept chunk, no dedicated cache" "$tc $kc $v" "0 0 0"
