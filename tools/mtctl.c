@@ -12,8 +12,11 @@
  *
  * One table drives the commands: name, handler, how many numbers and
  * which are sizes, the options it takes, its usage and help.  The command
- * line is checked against it before anything is written; what the module
- * alone can judge (min <= max, max_bytes...) is left to it.
+ * line is checked against it before anything is written, the options'
+ * values as the module's parser checks them (an allocator's name, a gfp=
+ * list, a node or CPU number...); what the module alone can judge (min <=
+ * max, max_bytes, whether node 1 exists, which flags go together...) is
+ * left to it, and its reason is ours.
  *
  * Exit status: 0 done, 1 refused or module unreachable, 2 usage error.
  * Documentation/mtctl.rst is the contract.
@@ -41,8 +44,8 @@
 #define DEBUGFS_MAGIC	0x64626720
 #define MT_DIR		"malloc_test"
 #define MAX_NUMS	6	/* numbers a command takes, at most */
-#define MAX_KEYS	40	/* "key: value" lines in one record */
-#define LINE_MAX_LEN	256	/* a command line; the module takes a page */
+#define MAX_KEYS	64	/* "key: value" lines in one record */
+#define LINE_MAX_LEN	512	/* a command line; the module takes a page */
 #define BAR_CELLS	30
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -51,11 +54,12 @@ enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
 /* What a command takes besides its numbers (cmd.flags). */
 #define CMD_SHOW_UNIT	0x01	/* a UNIT to show sizes in, even alone */
-#define CMD_ALLOC	0x02	/* --alloc A */
+#define CMD_ALLOC	0x02	/* --alloc A, --gfp F,..., --node N */
 #define CMD_WATCH	0x04	/* --interval S, --count N */
 #define CMD_WORDS	0x08	/* its arguments are words, not numbers */
 #define CMD_WRONLY	0x10	/* its file is write-only: no answer */
 #define CMD_RECORD	0x20	/* its answer is "key: value" lines */
+#define CMD_TEST	0x40	/* --ctx C, --cpu N, --free P */
 
 struct cmd;
 
@@ -70,6 +74,11 @@ struct call {
 	char unit;			/* its letter, lowercased; 0: bytes */
 	unsigned int shift;		/* 0, 10, 20 or 30 */
 	const char *alloc;		/* --alloc, or NULL */
+	const char *gfp;		/* --gfp, checked, or NULL */
+	const char *ctx;		/* --ctx, or NULL */
+	const char *free;		/* --free, or NULL */
+	bool has_node, has_cpu;
+	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
 	unsigned long count;		/* watch frames; 0: no limit */
 };
@@ -102,11 +111,29 @@ static const struct param {
 	{ "check_content", "0 or 1" },
 	{ "realloc_p", "a percentage from 0 to 90" },
 	{ "max_bytes", "a byte count from 1 to 2^63 - 1" },
-	{ "alloc", "kmalloc, vmalloc or kvmalloc" },
+	{ "alloc", "kmalloc, vmalloc, kvmalloc, pages, cache or percpu" },
 	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },
 };
 
-static const char *const allocators[] = { "kmalloc", "vmalloc", "kvmalloc" };
+static const char *const allocators[] = {
+	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu"
+};
+#define ALLOCATORS	"kmalloc, vmalloc, kvmalloc, pages, cache or percpu"
+
+/*
+ * gfp= (--gfp): a comma list of one base at most, the modifiers each once.
+ * Without a base the module takes the context's (kernel, or atomic in
+ * ctx=timer).
+ */
+static const char *const gfp_bases[] = { "kernel", "atomic", "nowait" };
+static const char *const gfp_mods[] = {
+	"noretry", "retry_mayfail", "nowarn", "zero", "account", "nofail"
+};
+#define GFP_FLAGS	"bases kernel, atomic, nowait; modifiers noretry, " \
+			"retry_mayfail, nowarn, zero, account, nofail"
+
+static const char *const contexts[] = { "work", "timer" };
+static const char *const free_policies[] = { "all", "random", "fifo", "lifo" };
 
 static bool json;
 static const char *debugfs_dir = "/sys/kernel/debug";
@@ -426,9 +453,10 @@ static void fmt_size(char *buf, size_t len, long long v, char unit,
 /* ---- module commands ---------------------------------------------- */
 
 /*
- * Write the command, "N... [UNIT] [alloc=A]\n", in one write(), and read
- * its answer back on the same file.  Return: 0 with *@werr the write's
- * errno (0 when taken) and *@ans the answer, or the exit status, said.
+ * Write the command, "N... [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=C]
+ * [cpu=N] [free=P]\n", in one write(), and read its answer back on the
+ * same file.  Return: 0 with *@werr the write's errno (0 when taken) and
+ * *@ans the answer, or the exit status, said.
  */
 static int exchange(const struct call *c, int *werr, char **ans)
 {
@@ -446,6 +474,16 @@ static int exchange(const struct call *c, int *werr, char **ans)
 		len += snprintf(line + len, sizeof(line) - len, " %s", c->unit_word);
 	if (c->alloc)
 		len += snprintf(line + len, sizeof(line) - len, " alloc=%s", c->alloc);
+	if (c->gfp)
+		len += snprintf(line + len, sizeof(line) - len, " gfp=%s", c->gfp);
+	if (c->has_node)
+		len += snprintf(line + len, sizeof(line) - len, " node=%u", c->node);
+	if (c->ctx)
+		len += snprintf(line + len, sizeof(line) - len, " ctx=%s", c->ctx);
+	if (c->has_cpu)
+		len += snprintf(line + len, sizeof(line) - len, " cpu=%u", c->cpu);
+	if (c->free)
+		len += snprintf(line + len, sizeof(line) - len, " free=%s", c->free);
 	len += snprintf(line + len, sizeof(line) - len, "\n");
 
 	fd = mt_open(c->cmd->name, wronly ? O_WRONLY : O_RDWR);
@@ -553,12 +591,25 @@ static bool in_list(const char *key, const char *const *list)
 	return false;
 }
 
+/*
+ * A size, shown in the UNIT asked for: "bytes" and every "..._bytes"
+ * (kept_bytes, max_bytes, kmalloc_bytes, pages_bytes...).
+ */
+static bool is_size_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	return !strcmp(key, "bytes") ||
+	       (n > 6 && !strcmp(key + n - 6, "_bytes"));
+}
+
+/*
+ * mem_used: every line the module gives, in its order: the totals, the
+ * kept and test shares, corruptions, max_bytes, tracking_bytes, then each
+ * allocator's chunks and bytes and the dedicated caches alive.
+ */
 static int cmd_used(const struct call *c)
 {
-	static const char *const sizes[] = {
-		"bytes", "kept_bytes", "test_bytes", "max_bytes",
-		"tracking_bytes", NULL
-	};
 	struct rec *recs, none = { .n = 0 };
 	char *text, v[64];
 	unsigned int i;
@@ -575,7 +626,7 @@ static int cmd_used(const struct call *c)
 		puts("}");
 	}
 	for (i = 0; !json && i < r->n; i++) {
-		if (in_list(r->kv[i].key, sizes) && is_integer(r->kv[i].val))
+		if (is_size_key(r->kv[i].key) && is_integer(r->kv[i].val))
 			fmt_size(v, sizeof(v), strtoll(r->kv[i].val, NULL, 10),
 				 c->unit, c->shift);
 		else
@@ -588,10 +639,11 @@ static int cmd_used(const struct call *c)
 }
 
 /*
- * A test's block: label, key and how its value is shown.  Keys the module
- * may add later are shown after these, as they come.
+ * A test's block: label, key and how its value is shown (AS_OPT: as it
+ * is, and not at all from a module that does not give it).  Keys the
+ * module may add later are shown after these, as they come.
  */
-enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS };
+enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT };
 
 static const struct test_line {
 	const char *label, *key;
@@ -612,7 +664,15 @@ static const struct test_line {
 	{ "total", "total", AS_SIZE },
 	{ "intervals (ms)", "min_int_ms", AS_INTERVALS },
 	{ "total time (s)", "total_time_ms", AS_SECS },
+	{ "gfp", "gfp", AS_OPT },
+	{ "node", "node", AS_OPT },
+	{ "context", "ctx", AS_OPT },
+	{ "cpu", "cpu", AS_OPT },
+	{ "free policy", "free", AS_OPT },
 	{ "corruptions", "corruptions", AS_COUNT },
+	{ "skipped ticks", "skipped", AS_OPT },
+	{ "steps off cpu", "off_cpu", AS_OPT },
+	{ "chunks off node", "off_node", AS_OPT },
 };
 
 static const char *const test_head_keys[] = {
@@ -640,6 +700,8 @@ static void show_test(const struct call *c, const struct rec *r)
 	for (l = test_lines; l < test_lines + ARRAY_SIZE(test_lines); l++) {
 		long long n = rec_num(r, l->key);
 
+		if (l->as == AS_OPT && !rec_get(r, l->key))
+			continue;
 		if (l->as == AS_SIZE)
 			fmt_size(v, sizeof(v), n, c->unit, c->shift);
 		else if (l->as == AS_SECS)
@@ -692,6 +754,54 @@ static int cmd_list(const struct call *c)
 	if (json)
 		puts(nr ? "]" : "[]");
 	free(recs);
+	free(text);
+	return EXIT_DONE;
+}
+
+/* ---- caches ------------------------------------------------------- */
+
+/*
+ * The dedicated slab caches of alloc=cache, from the caches file: a
+ * "# name objects object_size" head, then one line per cache alive.
+ */
+static int cmd_caches(const struct call *c)
+{
+	char *text, *line, *next, name[128], objs[32], size[32];
+	unsigned int nr = 0;
+	int ret;
+
+	(void)c;
+	ret = mt_read("caches", &text,
+		      "this malloc_test has no caches file (it predates alloc=cache)");
+	if (ret)
+		return ret;
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line == '#' ||
+		    sscanf(line, "%127s %31s %31s", name, objs, size) != 3)
+			continue;
+		if (json) {
+			fputs(nr ? ", {\"name\": " : "[{\"name\": ", stdout);
+			json_str(name);
+			fputs(", \"objects\": ", stdout);
+			json_val(objs);
+			fputs(", \"object_size\": ", stdout);
+			json_val(size);
+			putchar('}');
+		} else {
+			if (!nr)
+				printf("%-32s %10s %12s\n", "name", "objects",
+				       "object_size");
+			printf("%-32s %10s %12s\n", name, objs, size);
+		}
+		nr++;
+	}
+	if (json)
+		puts(nr ? "]" : "[]");
+	else if (!nr)
+		puts("no cache");
 	free(text);
 	return EXIT_DONE;
 }
@@ -988,7 +1098,7 @@ static const char *const n_test[] = {
 
 static const struct cmd cmds[] = {
 	{ "mem_alloc", cmd_module, 1, 1, 0x1, CMD_ALLOC, NULL, n_size,
-	  "SIZE [UNIT] [--alloc A]",
+	  "SIZE [UNIT] [--alloc A] [--gfp F,...] [--node N]",
 	  "allocate one chunk and keep it (a simulated leak)",
 	  "Allocate one chunk of SIZE and keep it.  Prints nothing.\n" },
 	{ "mem_free", cmd_module, 0, 1, 0x1, 0, "freed", n_size,
@@ -1005,21 +1115,23 @@ static const struct cmd cmds[] = {
 	  "[UNIT]",
 	  "show what the module holds",
 	  "Print what the module holds: chunks and bytes, tests included,\n"
-	  "the kept and test shares, corruptions, max_bytes and the module's\n"
-	  "own bookkeeping.  With UNIT, sizes are shown in it.\n" },
+	  "the kept and test shares, corruptions, max_bytes, the module's\n"
+	  "own bookkeeping, then each allocator's chunks and bytes and the\n"
+	  "dedicated caches alive.  With UNIT, sizes are shown in it.\n" },
 	{ "mem_rnd_alloc", cmd_module, 3, 3, 0x7, CMD_ALLOC | CMD_RECORD, NULL,
-	  n_test, "MIN MAX TOTAL [UNIT] [--alloc A]",
+	  n_test, "MIN MAX TOTAL [UNIT] [--alloc A] [--gfp F,...] [--node N]",
 	  "allocate TOTAL in pieces of random size and keep them",
 	  "Allocate TOTAL in pieces of random size in MIN..MAX and keep them.\n"
 	  "Prints the chunks allocated, the errors, the resizes and the bytes;\n"
 	  "exits 1 when some pieces could not be allocated.\n" },
-	{ "mem_test_start", cmd_module, 6, 6, 0x7, CMD_ALLOC, "id", n_test,
-	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [--alloc A]",
+	{ "mem_test_start", cmd_module, 6, 6, 0x7, CMD_ALLOC | CMD_TEST, "id",
+	  n_test,
+	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [--alloc A] [--gfp F,...] [--node N] [--ctx work|timer] [--cpu N] [--free all|random|fifo|lifo]",
 	  "start a timed test; prints its id",
 	  "Start a timed test: every MIN_INT..MAX_INT ms a random allocation\n"
-	  "of MIN..MAX; everything freed when it holds TOTAL; over after\n"
-	  "TOTAL_TIME ms.  UNIT applies to the sizes, never to the times.\n"
-	  "Prints the new test's id.\n" },
+	  "of MIN..MAX; what it holds freed (--free) when it reaches TOTAL;\n"
+	  "over after TOTAL_TIME ms.  UNIT applies to the sizes, never to the\n"
+	  "times.  Prints the new test's id.\n" },
 	{ "mem_test_stop", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
 	  "stop a test, keep its statistics",
 	  "Stop the test now and free what it holds; its statistics stay.\n" },
@@ -1035,8 +1147,13 @@ static const struct cmd cmds[] = {
 	  "Show every test, or test ID, as a block of figures: state,\n"
 	  "allocator, run and remaining time (s), allocations, resizes,\n"
 	  "errors, overflows, bytes allocated, freed and held, chunks held,\n"
-	  "the sizes asked for, intervals (ms), total time (s), corruptions.\n"
-	  "With UNIT, sizes are shown in it.\n" },
+	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
+	  "node, context, cpu, free policy, corruptions, skipped ticks, steps\n"
+	  "off its cpu, chunks off its node.  With UNIT, sizes are shown in it.\n" },
+	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
+	  "show the dedicated slab caches of alloc=cache",
+	  "Print the slab caches alloc=cache made and that are alive: each\n"
+	  "one's name, the module's count of its objects, and their size.\n" },
 	{ "watch", cmd_watch, 0, 1, 0, CMD_WATCH, NULL, n_id,
 	  "[ID] [--interval S] [--count N]",
 	  "redraw the tests' progress until they end",
@@ -1053,8 +1170,9 @@ static const struct cmd cmds[] = {
 	{ "set", cmd_set, 2, 2, 0, CMD_WORDS, NULL, NULL, "PARAM VALUE",
 	  "change a parameter",
 	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
-	  "max_bytes 1..2^63-1, alloc kmalloc|vmalloc|kvmalloc, seed any\n"
-	  "unsigned 64-bit number.  A refused value leaves the old one.\n" },
+	  "max_bytes 1..2^63-1, alloc kmalloc|vmalloc|kvmalloc|pages|cache|\n"
+	  "percpu, seed any unsigned 64-bit number.  A refused value leaves\n"
+	  "the old one.\n" },
 	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
 	  "list the commands, or say what one takes",
 	  "Print the commands, or what COMMAND takes.\n" },
@@ -1086,7 +1204,17 @@ static void help_all(void)
 		printf("  %-21s %s\n", cmds[i].name, cmds[i].help);
 	printf("\nOptions, anywhere on the line ('--' ends them):\n"
 	       "  --json                one JSON document (watch: one per frame)\n"
-	       "  --alloc A             allocator: kmalloc, vmalloc or kvmalloc\n"
+	       "  --alloc A             allocator: kmalloc, vmalloc, kvmalloc, pages,\n"
+	       "                        cache or percpu\n"
+	       "  --gfp F,...           gfp flags: a base (kernel, atomic, nowait)\n"
+	       "                        and modifiers (noretry, retry_mayfail,\n"
+	       "                        nowarn, zero, account, nofail)\n"
+	       "  --node N              allocate on NUMA node N\n"
+	       "  --ctx work|timer      mem_test_start: allocate in a work item or\n"
+	       "                        in the timer's callback (hard irq)\n"
+	       "  --cpu N               mem_test_start: run the test on CPU N\n"
+	       "  --free P              mem_test_start: at TOTAL free all, or\n"
+	       "                        random, fifo or lifo chunks until one fits\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
 	       "  --count N             watch: stop after N frames\n"
 	       "  -h, --help            this help, or a command's\n"
@@ -1112,8 +1240,20 @@ static int cmd_help(const struct call *c)
 	if (cmd->size_mask || (cmd->flags & CMD_SHOW_UNIT))
 		printf("UNIT: b, k, m or g, powers of 1024; bytes without it.\n");
 	if (cmd->flags & CMD_ALLOC)
-		printf("--alloc A: kmalloc, vmalloc or kvmalloc; without it, the\n"
-		       "module's alloc parameter decides.\n");
+		printf("--alloc A: kmalloc, vmalloc, kvmalloc, pages, cache or percpu;\n"
+		       "without it, the module's alloc parameter decides.\n"
+		       "--gfp F,...: a base, kernel, atomic or nowait (kernel without\n"
+		       "one), and modifiers noretry, retry_mayfail, nowarn, zero,\n"
+		       "account, nofail; without --gfp, kernel,nowarn.\n"
+		       "--node N: allocate on NUMA node N.\n");
+	if (cmd->flags & CMD_TEST)
+		printf("--ctx work|timer: allocate in a work item (default) or in the\n"
+		       "timer's callback, in hard irq context: there the base is\n"
+		       "atomic without one, and atomic,nowarn without --gfp.\n"
+		       "--cpu N: the test's timer and work run on CPU N.\n"
+		       "--free all|random|fifo|lifo: at TOTAL, free everything\n"
+		       "(default), or random, the oldest or the newest chunks until a\n"
+		       "piece fits again.\n");
 	printf("--json: print a JSON document instead.\n");
 	return EXIT_DONE;
 }
@@ -1126,6 +1266,7 @@ static struct cmdline {
 	char **arg;
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
+	const char *gfp, *node, *ctx, *cpu, *free;
 	bool help, version;
 	const char *bad;		/* an unknown option */
 	const char *flagval;		/* a flag given a value */
@@ -1140,7 +1281,12 @@ static const struct opt {
 	const char *what;
 } opts[] = {
 	{ "--json", &json, NULL, NULL },
-	{ "--alloc", NULL, &cl.alloc, "kmalloc, vmalloc or kvmalloc" },
+	{ "--alloc", NULL, &cl.alloc, ALLOCATORS },
+	{ "--gfp", NULL, &cl.gfp, "a comma list of gfp flags (" GFP_FLAGS ")" },
+	{ "--node", NULL, &cl.node, "a NUMA node number" },
+	{ "--ctx", NULL, &cl.ctx, "work or timer" },
+	{ "--cpu", NULL, &cl.cpu, "a CPU number" },
+	{ "--free", NULL, &cl.free, "all, random, fifo or lifo" },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
 	{ "--count", NULL, &cl.count, "a number of frames" },
 	{ "--help", &cl.help, NULL, NULL },
@@ -1211,24 +1357,119 @@ static int parse_interval(const char *s, unsigned long *ms)
 	return 0;
 }
 
+/* @word's index in @list (@n long), or -1. */
+static int word_index(const char *word, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(word, list[i]))
+			return (int)i;
+	return -1;
+}
+
+/* @word's entry in @list (@n long), or NULL. */
+static const char *find_word(const char *word, const char *const *list,
+			     size_t n)
+{
+	int i = word_index(word, list, n);
+
+	return i < 0 ? NULL : list[i];
+}
+
+/*
+ * --gfp F,...: the module's own rules (one base at most, each modifier
+ * once, no empty or unknown flag).  Return: 0, or the exit status, said.
+ */
+static int check_gfp(const char *name, const char *gfp)
+{
+	bool mods[ARRAY_SIZE(gfp_mods)] = { false }, base = false;
+	const char *p = gfp;
+	char tok[32];
+	size_t len;
+	int b, m;
+
+	for (;; p += len + 1) {
+		len = strcspn(p, ",");
+		b = m = -1;
+		if (len < sizeof(tok)) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+			b = word_index(tok, gfp_bases, ARRAY_SIZE(gfp_bases));
+			m = word_index(tok, gfp_mods, ARRAY_SIZE(gfp_mods));
+		}
+		if (b < 0 && m < 0)
+			return usage_fail("%s: --gfp '%s': unknown gfp flag '%.*s' (%s)",
+					  name, gfp, (int)len, p, GFP_FLAGS);
+		if (b >= 0 && base)
+			return usage_fail("%s: --gfp '%s' takes one base: kernel, atomic or nowait",
+					  name, gfp);
+		if (m >= 0 && mods[m])
+			return usage_fail("%s: --gfp '%s': gfp flag '%s' given twice",
+					  name, gfp, gfp_mods[m]);
+		base |= b >= 0;
+		if (m >= 0)
+			mods[m] = true;
+		if (!p[len])
+			return 0;
+	}
+}
+
+/* --node N, --cpu N: unsigned decimal, 32 bits.  Return: 0 or -1. */
+static int parse_u32(const char *s, unsigned int *v)
+{
+	unsigned long long n;
+
+	if (parse_u64(s, &n) || n > UINT_MAX)
+		return -1;
+	*v = n;
+	return 0;
+}
+
 /* Check the options against the command.  Return: 0 or the exit status. */
 static int check_options(struct call *c)
 {
 	const char *name = c->cmd->name;
 	unsigned long long n = 0;
-	size_t i;
+	int ret;
 
-	if (cl.alloc && !(c->cmd->flags & CMD_ALLOC))
-		return usage_fail("%s: takes no --alloc", name);
+	if ((cl.alloc || cl.gfp || cl.node) && !(c->cmd->flags & CMD_ALLOC))
+		return usage_fail("%s: takes no --%s", name,
+				  cl.alloc ? "alloc" : cl.gfp ? "gfp" : "node");
+	if ((cl.ctx || cl.cpu || cl.free) && !(c->cmd->flags & CMD_TEST))
+		return usage_fail("%s: takes no --%s (only mem_test_start does)",
+				  name, cl.ctx ? "ctx" : cl.cpu ? "cpu" : "free");
 	if ((cl.interval || cl.count) && !(c->cmd->flags & CMD_WATCH))
 		return usage_fail("%s: takes no --%s", name,
 				  cl.interval ? "interval" : "count");
-	for (i = 0; cl.alloc && i < ARRAY_SIZE(allocators); i++)
-		if (!strcmp(cl.alloc, allocators[i]))
-			c->alloc = allocators[i];
+	c->alloc = cl.alloc ? find_word(cl.alloc, allocators,
+					ARRAY_SIZE(allocators)) : NULL;
 	if (cl.alloc && !c->alloc)
-		return usage_fail("%s: '%s' is not an allocator (kmalloc, vmalloc or kvmalloc)",
+		return usage_fail("%s: '%s' is not an allocator (" ALLOCATORS ")",
 				  name, cl.alloc);
+	if (cl.gfp) {
+		ret = check_gfp(name, cl.gfp);
+		if (ret)
+			return ret;
+		c->gfp = cl.gfp;
+	}
+	c->has_node = cl.node;
+	if (cl.node && parse_u32(cl.node, &c->node))
+		return usage_fail("%s: --node '%s' is not a node number (an unsigned decimal, 0 to 4294967295)",
+				  name, cl.node);
+	c->has_cpu = cl.cpu;
+	if (cl.cpu && parse_u32(cl.cpu, &c->cpu))
+		return usage_fail("%s: --cpu '%s' is not a CPU number (an unsigned decimal, 0 to 4294967295)",
+				  name, cl.cpu);
+	c->ctx = cl.ctx ? find_word(cl.ctx, contexts, ARRAY_SIZE(contexts)) :
+		 NULL;
+	if (cl.ctx && !c->ctx)
+		return usage_fail("%s: --ctx '%s' is not a context (work or timer)",
+				  name, cl.ctx);
+	c->free = cl.free ? find_word(cl.free, free_policies,
+				      ARRAY_SIZE(free_policies)) : NULL;
+	if (cl.free && !c->free)
+		return usage_fail("%s: --free '%s' is not a free policy (all, random, fifo or lifo)",
+				  name, cl.free);
 	c->interval_ms = 1000;
 	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
 		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",

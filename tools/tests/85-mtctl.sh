@@ -2,10 +2,13 @@
 # 85-mtctl.sh - mtctl, the command-line client, against its contract
 # (Documentation/mtctl.rst): every subcommand in text and in --json, checked
 # against the module's own files; units in and out; the mt. spelling;
-# --alloc; options anywhere and --; get and set; help and --version; every
-# error sentence and exit status (2: the command line is wrong; 1: the
-# module refused, or cannot be reached: not loaded, debugfs not mounted,
-# not root); watch on real tests.
+# --alloc with each of the six allocators, --gfp, --node, and for tests
+# --ctx, --cpu, --free, each seen by the module (mem_used's per-allocator
+# lines, the caches file, the tests' statistics) or refused by it with its
+# reason; mem_used's new lines; caches; options anywhere and --; get and
+# set; help and --version; every error sentence and exit status (2: the
+# command line is wrong; 1: the module refused, or cannot be reached: not
+# loaded, debugfs not mounted, not root); watch on real tests.
 # Expects: module loaded, nothing kept, no test.  Leaves: the same,
 # parameters at their defaults, debugfs mounted.
 
@@ -352,8 +355,19 @@ for h in "help mem_alloc" "mem_alloc --help" "mem_alloc -h" "help mt.mem_alloc";
 done
 mc help mem_test_start
 c_ok
-matches "$C_OUT" "mem_test_start;min_int;max_int;total_time"
-verdict "'mtctl help mem_test_start' gives its usage (MIN_INT MAX_INT TOTAL_TIME)" "$(cev)"
+matches "$C_OUT" "mem_test_start;min_int;max_int;total_time;--alloc;--gfp;--node;--ctx;--cpu;--free;pages;cache;percpu;nofail;timer;fifo"
+verdict "'mtctl help mem_test_start' gives its usage (MIN_INT MAX_INT TOTAL_TIME) and its options (--alloc ... percpu, --gfp, --node, --ctx, --cpu, --free)" "$(cev)"
+mc help mem_alloc
+c_ok
+matches "$C_OUT" "--alloc;--gfp;--node;kernel;atomic;nowait;noretry;retry_mayfail;nowarn;zero;account;nofail"
+case $C_OUT in
+*--ctx* | *--cpu* | *--free*) _E="${_E}it offers a test's option$NL" ;;
+esac
+verdict "'mtctl help mem_alloc' gives --alloc, --gfp (every flag), --node, and no test's option" "$(cev)"
+mc help
+c_ok
+matches "$C_OUT" "caches;--gfp;--node;--ctx;--cpu;--free"
+verdict "'mtctl help' lists caches and the options --gfp, --node, --ctx, --cpu, --free" "$(cev)"
 mc watch --help
 c_ok
 matches "$C_OUT" "watch;--interval;--count"
@@ -915,6 +929,352 @@ json_err 1 ENOENT "no test with id 999999"
 verdict "'mtctl --json watch 999999': exit 1, the error object" "$(cev)"
 mtw_wo mem_test_destroy_all
 
+# ------------------------------------------- allocators and options ---
+# Each new option of mtctl reaches the module: what it allocates shows in
+# mem_used's per-allocator lines and the caches file, a test's options in
+# its statistics; a refusal of the module comes back with its reason.
+nr_possible NCPU
+AK="kmalloc vmalloc kvmalloc pages cache percpu"
+
+# ak_snap: AK0_<kind>_chunks, AK0_<kind>_bytes, AK0_caches := mem_used's
+ak_snap() {
+	slurp _as "$D/mem_used"
+	for _a in $AK; do
+		skey _x "$_as" ${_a}_chunks
+		eval "AK0_${_a}_chunks=\$_x"
+		skey _x "$_as" ${_a}_bytes
+		eval "AK0_${_a}_bytes=\$_x"
+	done
+	skey AK0_caches "$_as" caches
+}
+# ak_moved KIND CHUNKS BYTES: (expect) since ak_snap, KIND's chunks and
+# bytes moved by CHUNKS and BYTES (BYTES '' for any), the others' not
+ak_moved() {
+	slurp _as "$D/mem_used"
+	for _a in $AK; do
+		skey _c "$_as" ${_a}_chunks
+		skey _b "$_as" ${_a}_bytes
+		eval "_c=\$((_c - AK0_${_a}_chunks)) _b=\$((_b - AK0_${_a}_bytes))"
+		if [ "$_a" = "$1" ]; then
+			expect_eq "${_a}_chunks moved" "$_c" "$2"
+			[ -z "$3" ] || expect_eq "${_a}_bytes moved" "$_b" "$3"
+			AK_BYTES=$_b
+		else
+			expect_eq "${_a}_chunks moved" "$_c" 0
+			expect_eq "${_a}_bytes moved" "$_b" 0
+		fi
+	done
+}
+
+# mem_used's new lines, as mtctl shows them: each allocator's, caches
+mc mem_alloc 5000 --alloc pages
+mc mem_alloc 3 k --alloc cache
+slurp f "$D/mem_used"
+mc mem_used
+c_ok
+for k in chunks bytes; do
+	for a in $AK; do
+		skey want "$f" ${a}_$k
+		tval got "$C_OUT" ${a}_$k
+		expect_eq "${a}_$k" "$got" "$want"
+		[ -n "$want" ] || _E="${_E}no ${a}_$k in mem_used$NL"
+	done
+done
+skey want "$f" caches
+tval got "$C_OUT" caches
+expect_eq caches "$got" "$want"
+verdict "'mtctl mem_used' shows every allocator's chunks and bytes and caches, as mem_used" "$(cev)" "mem_used: $f"
+mc mem_used k
+c_ok
+tval v "$C_OUT" pages_bytes
+expect_eq "pages_bytes (a chunk of 5000 is two pages)" "$v" "8 k"
+tval v "$C_OUT" cache_bytes
+expect_eq cache_bytes "$v" "3 k"
+tval v "$C_OUT" cache_chunks
+expect_eq "cache_chunks (a count, no unit)" "$v" 1
+tval v "$C_OUT" caches
+expect_eq "caches (a count, no unit)" "$v" 1
+verdict "'mtctl mem_used k' shows the allocators' bytes in k (pages_bytes: 8 k), their chunks and caches as counts" "$(cev)"
+mc --json mem_used
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+for k in pages_bytes pages_chunks cache_bytes percpu_bytes kmalloc_chunks caches; do
+	skey want "$f" $k
+	jget got "$C_OUT" $k
+	expect_eq "\"$k\"" "$got" "$want"
+done
+verdict "'mtctl --json mem_used' has the allocators' figures and caches" "$(cev)" "mem_used: $f"
+mc mem_free
+
+# --alloc with each allocator: what mem_alloc keeps, where it shows
+# ak_case KIND BYTES ARGS...: mtctl ARGS keeps one KIND chunk of BYTES
+ak_case() {
+	_akk=$1 _akb=$2
+	shift 2
+	ak_snap
+	kept_snap
+	mc "$@"
+	kept_move
+	ak_moved "$_akk" 1 "$_akb"
+	c_ok
+	expect_eq stdout "$C_OUT" ""
+	expect_eq "kept_bytes, kept_chunks moves" "$KBD $KCD" "$_akb 1"
+	verdict "'mtctl $*' keeps one $_akk chunk of $_akb bytes: ${_akk}_chunks, ${_akk}_bytes moved" "$(cev)"
+}
+ak_case kmalloc 100 mem_alloc 100 --alloc kmalloc
+ak_case vmalloc 100 mem_alloc 100 --alloc=vmalloc
+ak_case kvmalloc 100 mem_alloc 100 --alloc kvmalloc
+ak_case pages 8192 mem_alloc 5000 --alloc pages
+ak_case pages 4194304 mem_alloc 4 m --alloc pages
+ak_case cache 100 mem_alloc 100 --alloc cache
+ak_case percpu $((100 * NCPU)) mem_alloc 100 --alloc percpu
+ak_case percpu $((32768 * NCPU)) mem_alloc 32 k --alloc percpu
+
+# caches: the module's caches file, as mtctl shows it
+slurp cf "$D/caches"
+mc caches
+c_ok
+cache_names names
+for n in $names; do
+	cache_objects o "$n"
+	printf '%s\n' "$C_OUT" | grep -Eq "^$n +$o +[0-9]+\$" ||
+		_E="${_E}no line '$n $o ...'$NL"
+done
+case " $names " in
+*" malloc_test_kept_128 "*) ;;
+*) _E="${_E}the caches file has no malloc_test_kept_128: '$names'$NL" ;;
+esac
+cache_objects o malloc_test_kept_128
+expect_eq "objects of malloc_test_kept_128" "$o" 1
+verdict "'mtctl caches' shows each cache of the caches file with its objects (malloc_test_kept_128: 1)" "$(cev)" "caches: $cf"
+mc --json caches
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+jget v "$C_OUT" name
+expect_eq "\"name\"" "$v" malloc_test_kept_128
+jget v "$C_OUT" objects
+expect_eq "\"objects\"" "$v" 1
+jget v "$C_OUT" object_size
+expect_eq "\"object_size\"" "$v" 128
+verdict "'mtctl --json caches': an array, {\"name\": \"malloc_test_kept_128\", \"objects\": 1, \"object_size\": 128}" "$(cev)" "caches: $cf"
+mc mem_free
+c_ok
+mc caches
+c_ok
+expect_eq stdout "$C_OUT" "no cache"
+used v caches
+expect_eq "mem_used caches" "$v" 0
+verdict "everything freed: the kept caches are gone, 'mtctl caches' prints 'no cache'" "$(cev)"
+mc --json caches
+c_ok
+expect_eq stdout "$C_OUT" "[]"
+verdict "'mtctl --json caches' with no cache prints []" "$(cev)"
+
+# mem_rnd_alloc with options: TOTAL in the allocator's bytes
+# rk_case KIND LO HI ARGS...: mtctl ARGS keeps KIND chunks of LO..HI bytes
+# in all, as many as it says, and mem_used's lines say the same
+rk_case() {
+	_rkk=$1 _lo=$2 _hi=$3
+	shift 3
+	ak_snap
+	kept_snap
+	mc "$@"
+	kept_move
+	c_ok
+	tval _ch "$C_OUT" chunks
+	tval _er "$C_OUT" errors
+	tval _by "$C_OUT" bytes
+	expect_eq errors "$_er" 0
+	expect_range "bytes" "$_by" "$_lo" "$_hi"
+	expect_eq "kept_bytes move (vs bytes)" "$KBD" "$_by"
+	expect_eq "kept_chunks move (vs chunks)" "$KCD" "$_ch"
+	ak_moved "$_rkk" "$_ch" "$_by"
+	verdict "'mtctl $*': $_rkk chunks, $_lo..$_hi bytes, as mem_used's kept and ${_rkk}_ lines moved" "$(cev)"
+}
+rk_case pages $((65536 - 4095)) 65536 mem_rnd_alloc 1 8 64 k --alloc pages --gfp kernel,zero,nowarn --node 0
+rk_case cache 10240 10240 mem_rnd_alloc 1 2 10 k --alloc cache --gfp atomic,nowarn
+rk_case percpu $((10240 - NCPU + 1)) 10240 mem_rnd_alloc 1 64 10240 --alloc percpu --gfp kernel,nowarn
+rk_case kmalloc 4096 4096 mem_rnd_alloc 1 64 4096 --alloc kmalloc --node 0
+rk_case vmalloc 8192 8192 mem_rnd_alloc 1 4096 8192 --alloc vmalloc --node 0 --gfp zero
+# the kept caches hold the cache chunks, no more, no less
+used cc cache_chunks
+cache_names names malloc_test_kept_
+sum=0
+for n in $names; do
+	cache_objects o "$n"
+	sum=$((sum + o))
+done
+check_eq "the kept caches' objects add up to cache_chunks ($cc; caches: $names)" "$sum" "$cc"
+mc mem_free
+ak_snap
+for a in $AK; do
+	eval "expect_eq \"${a}_chunks, ${a}_bytes after mem_free\" \"\$AK0_${a}_chunks \$AK0_${a}_bytes\" '0 0'"
+done
+expect_eq caches "$AK0_caches" 0
+verdict "'mtctl mem_free' frees every allocator's chunks and the kept caches"
+
+# The module's refusals of what does not go together, its reasons through
+# mtctl (exit 1, then the --json error document)
+refusal_case EINVAL "mem_alloc 10 k gfp=atomic,noretry" mem_alloc 10 k --gfp atomic,noretry
+refusal_case EINVAL "mem_alloc 10 k gfp=kernel,noretry,retry_mayfail" mem_alloc 10 k --gfp kernel,noretry,retry_mayfail
+refusal_case EINVAL "mem_alloc 1 k alloc=kmalloc gfp=nowait,nofail" mem_alloc 1 k --alloc kmalloc --gfp nowait,nofail
+refusal_case EINVAL "mem_alloc 1 k alloc=vmalloc gfp=kernel,nofail" mem_alloc 1 k --alloc vmalloc --gfp kernel,nofail
+refusal_case EINVAL "mem_alloc 9000 alloc=kmalloc gfp=kernel,nofail,nowarn" mem_alloc 9000 --alloc kmalloc --gfp kernel,nofail,nowarn
+refusal_case EINVAL "mem_alloc 5 m alloc=pages" mem_alloc 5 m --alloc pages
+refusal_case EINVAL "mem_alloc 2 m alloc=cache" mem_alloc 2 m --alloc cache
+refusal_case EINVAL "mem_alloc 33 k alloc=percpu" mem_alloc 33 k --alloc percpu
+refusal_case EINVAL "mem_alloc 1 k node=4096" mem_alloc 1 k --node 4096
+refusal_case EINVAL "mem_alloc 1 k alloc=percpu node=0" mem_alloc 1 k --alloc percpu --node 0
+refusal_case EINVAL "mem_alloc 1 k alloc=vmalloc node=0 gfp=kernel,nowarn" mem_alloc 1 k --alloc vmalloc --node 0 --gfp kernel,nowarn
+refusal_case EINVAL "mem_rnd_alloc 1 2 100 alloc=pages" mem_rnd_alloc 1 2 100 --alloc pages
+refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=vmalloc ctx=timer" mem_test_start 1 2 64 10 20 60000 k --alloc vmalloc --ctx timer
+refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=kmalloc ctx=timer gfp=kernel" mem_test_start 1 2 64 10 20 60000 k --alloc kmalloc --ctx timer --gfp kernel
+refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=pages ctx=timer gfp=nowarn,account" mem_test_start 1 2 64 10 20 60000 k --alloc pages --ctx timer --gfp nowarn,account
+refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=kmalloc cpu=4096" mem_test_start 1 2 64 10 20 60000 k --alloc kmalloc --cpu 4096
+# the contract's example, word for word
+mc mem_alloc 1 k --alloc kmalloc --gfp atomic,nofail
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail"
+verdict "'mtctl mem_alloc 1 k --alloc kmalloc --gfp atomic,nofail': exit 1, the module's reason (mtctl: nofail needs gfp=kernel: ...)" "$(cev)"
+
+# A test's options, in its statistics and in mtctl's figures
+# rkey VAR TEXT KEY: the value of TEXT's line "KEY: value", as it is
+rkey() {
+	_v=
+	_sr=$2
+	while [ -n "$_sr" ]; do
+		_l=${_sr%%"$NL"*}
+		case $_sr in
+		*"$NL"*) _sr=${_sr#*"$NL"} ;;
+		*) _sr= ;;
+		esac
+		case $_l in
+		"$3: "*)
+			_v=${_l#"$3: "}
+			break
+			;;
+		esac
+	done
+	eval "$1=\$_v"
+}
+# to_case "KEY:VALUE..." ARGS...: mtctl ARGS starts a test whose stats have
+# each KEY: VALUE; TO_ID is its id
+to_case() {
+	_tw=$1
+	shift
+	mc "$@"
+	TO_ID=$C_OUT
+	c_ok
+	expect "the output is not an id" isnum "$TO_ID"
+	slurp _ts "$D/tests/$TO_ID/stats"
+	for _kv in $_tw; do
+		rkey _v "$_ts" "${_kv%%:*}"
+		expect_eq "stats ${_kv%%:*}" "$_v" "${_kv#*:}"
+	done
+	verdict "'mtctl $*' starts test $TO_ID: $_tw" "$(cev)" "$_ts"
+}
+to_case "alloc:kmalloc gfp:kernel,nowarn node:any ctx:work cpu:any free:all skipped:0 off_cpu:0 off_node:0" \
+	mem_test_start 1 2 64 1000 2000 60000 k --alloc kmalloc
+TD=$TO_ID
+to_case "alloc:cache gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo" \
+	mem_test_start 1 2 64 1 2 60000 k --alloc cache --gfp zero,nowarn --node 0 --cpu 0 --free fifo
+TW0=$TO_ID
+to_case "alloc:kmalloc gfp:atomic,nowarn ctx:timer cpu:0 free:lifo" \
+	mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc --ctx timer --cpu 0 --free lifo
+TT0=$TO_ID
+to_case "alloc:pages gfp:nowait,nowarn,zero ctx:timer free:random" \
+	mem_test_start 1 8 256 1 2 60000 k --ctx timer --alloc pages --gfp zero,nowait,nowarn --free random
+TTP=$TO_ID
+to_case "alloc:percpu gfp:atomic,nowarn ctx:timer" \
+	mem_test_start 1 2 64 1 2 60000 k --ctx=timer --alloc=percpu
+TTC=$TO_ID
+TC1= TW1=
+if [ "$NCPU" -ge 2 ] && grep -q 1 /sys/devices/system/cpu/online 2>/dev/null; then
+	to_case "ctx:timer cpu:1" mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc --ctx timer --cpu 1
+	TC1=$TO_ID
+	to_case "ctx:work cpu:1" mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc --cpu 1
+	TW1=$TO_ID
+else
+	skip "'mtctl mem_test_start ... --cpu 1' starts a test on CPU 1" "one CPU only"
+	skip "'mtctl mem_test_start ... --cpu 1' starts a test on CPU 1 (ctx=work)" "one CPU only"
+fi
+# they allocate, on the CPU asked (off_cpu stays 0)
+tallocs() {
+	tstat _ta "$1" allocations
+	[ "${_ta:-0}" -gt 0 ] 2>/dev/null
+}
+for t in $TW0 $TT0 $TTP $TTC $TC1 $TW1; do
+	wait_until 10000 tallocs "$t"
+	slurp s "$D/tests/$t/stats"
+	skey v "$s" allocations
+	expect_range "test $t allocations" "$v" 1 1000000000
+	skey v "$s" off_cpu
+	expect_eq "test $t off_cpu" "$v" 0
+done
+verdict "tests $TW0 $TT0 $TTP $TTC $TC1 $TW1 (work and timer, cache, pages, percpu, CPU 0 and 1) allocate, no step off their CPU" "$(for t in $TW0 $TT0 $TTP $TTC $TC1 $TW1; do echo "test $t: $(tr '\n' ' ' <"$D/tests/$t/stats")"; done)"
+# its caches, for the caches file and mtctl: malloc_test_t<ID>_<size>
+mc caches
+c_ok
+cache_names names "malloc_test_t${TW0}_"
+expect "no cache of test $TW0 in the caches file" [ -n "$names" ]
+for n in $names; do
+	printf '%s\n' "$C_OUT" | grep -Eq "^$n " || _E="${_E}no line for $n$NL"
+done
+verdict "'mtctl caches' shows test $TW0's caches ($names)" "$(cev)"
+mc mem_test_list "$TT0" k
+c_ok
+for kv in "gfp:atomic,nowarn" "node:any" "context:timer" "cpu:0" "free policy:lifo"; do
+	tval v "$C_OUT" "${kv%%:*}"
+	expect_eq "${kv%%:*}" "$v" "${kv#*:}"
+done
+for k in "skipped ticks" "steps off cpu" "chunks off node"; do
+	tval v "$C_OUT" "$k"
+	expect "no '$k' figure" isnum "$v"
+done
+verdict "'mtctl mem_test_list $TT0 k' shows gfp, node, context, cpu, free policy, skipped ticks, steps off cpu, chunks off node" "$(cev)"
+mc --json mem_test_list "$TW0"
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+for kv in gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo off_cpu:0; do
+	jget v "$C_OUT" "${kv%%:*}"
+	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
+done
+for k in skipped off_node; do
+	jget v "$C_OUT" $k
+	expect "no \"$k\" number" isnum "$v"
+done
+verdict "'mtctl --json mem_test_list $TW0': \"gfp\", \"node\": 0, \"ctx\", \"cpu\": 0, \"free\", \"skipped\", \"off_cpu\", \"off_node\"" "$(cev)"
+mc mem_test_list "$TD"
+c_ok
+for kv in "node:any" "cpu:any" "context:work" "free policy:all"; do
+	tval v "$C_OUT" "${kv%%:*}"
+	expect_eq "${kv%%:*}" "$v" "${kv#*:}"
+done
+verdict "'mtctl mem_test_list $TD' (no option given): node any, cpu any, context work, free policy all" "$(cev)"
+mc mem_test_destroy_all
+c_ok
+cache_names names malloc_test_t
+expect_eq "tests' caches left" "$names" ""
+verdict "'mtctl mem_test_destroy_all': the tests' caches are gone with them" "$(cev)"
+
+# The alloc parameter takes the six allocators.
+mc set alloc pages
+param v alloc
+c_ok
+expect_eq "$P/alloc" "$v" pages
+verdict "'mtctl set alloc pages': the parameter reads pages" "$(cev)"
+ak_case pages 4096 mem_alloc 1
+mc set alloc percpu
+ak_case percpu $((8 * NCPU)) mem_alloc 8
+mc set alloc slab
+param v alloc
+expect_eq "exit status" "$C_RC" 1
+expect_eq "$P/alloc" "$v" percpu
+matches "$C_ERR" "^mtctl: ;slab;kmalloc, vmalloc, kvmalloc, pages, cache or percpu"
+verdict "'mtctl set alloc slab' is refused: exit 1, stderr names the six allocators, the value stays" "$(cev)"
+mc set alloc "$P0_alloc"
+mc mem_free
+
 # ------------------------------------------------------------- get, set ---
 # pv_ok GOT FILEVALUE: GOT, as mtctl shows a parameter, is FILEVALUE (a
 # bool may show as 0/1 or false/true where the file says N/Y)
@@ -1033,6 +1393,29 @@ usage_case "--interval" watch --interval
 usage_case "abc" watch --interval abc
 usage_case "count" watch --count x
 usage_case "nosuch" help nosuch
+usage_case "slab;kmalloc, vmalloc, kvmalloc, pages, cache or percpu" mem_alloc 1 k --alloc slab
+usage_case "--gfp;kernel,atomic;one base" mem_alloc 1 k --gfp kernel,atomic
+usage_case "--gfp;one base" mem_rnd_alloc 1 2 3 k --gfp atomic,zero,nowait
+usage_case "'zero' given twice" mem_alloc 1 k --gfp zero,nowarn,zero
+usage_case "unknown gfp flag 'bogus';noretry;nofail" mem_alloc 1 k --gfp bogus
+usage_case "unknown gfp flag ''" mem_alloc 1 k --gfp=
+usage_case "unknown gfp flag ''" mem_alloc 1 k --gfp kernel,,nowarn
+usage_case "unknown gfp flag 'KERNEL'" mem_alloc 1 k --gfp KERNEL
+usage_case "--gfp needs a value" mem_alloc 1 k --gfp
+usage_case "--node 'x';node number" mem_alloc 1 k --node x
+usage_case "--node '-1';node number" mem_alloc 1 k --node -1
+usage_case "--node '4294967296'" mem_rnd_alloc 1 2 3 --node 4294967296
+usage_case "--cpu 'one';cpu number" mem_test_start 1 2 3 4 5 6 --cpu one
+usage_case "--ctx 'irq';work or timer" mem_test_start 1 2 3 4 5 6 --ctx irq
+usage_case "--ctx 'Timer';work or timer" mem_test_start 1 2 3 4 5 6 --ctx=Timer
+usage_case "--free 'none';all, random, fifo or lifo" mem_test_start 1 2 3 4 5 6 --free none
+usage_case "mem_alloc;takes no --ctx" mem_alloc 1 k --ctx timer
+usage_case "mem_rnd_alloc;takes no --cpu" mem_rnd_alloc 1 2 3 --cpu 0
+usage_case "mem_rnd_alloc;takes no --free" mem_rnd_alloc 1 2 3 --free fifo
+usage_case "mem_free;takes no --gfp" mem_free --gfp kernel
+usage_case "mem_realloc;takes no --node" mem_realloc 1 --node 0
+usage_case "mem_test_stop;takes no --alloc" mem_test_stop 1 --alloc pages
+usage_case "caches;takes no arguments" caches 1
 state st1
 check_eq "the usage errors changed nothing in the module" "$st1" "$st0"
 mc --json frobnicate
