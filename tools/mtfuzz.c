@@ -9,13 +9,24 @@
  *
  *  - A model of the documented grammar sorts each write into one of three
  *    classes.  "Malformed": every reading of the grammar refuses it (a NUL
- *    byte, a page or more, an unknown token, unit or option, a number out
- *    of place or not an unsigned decimal, too few or too many numbers, a
- *    size that overflows 64 bits in its unit, a zero size, MIN > MAX...):
- *    the write must fail with EINVAL and change nothing.  "Well-formed":
- *    it must not be refused with EINVAL.  "Uncertain": the documentation
- *    leaves room (a '+' sign, a \r or \v stripped at an end, a newline
- *    inside, a limit it does not state): any documented outcome goes.
+ *    byte, a page or more, an unknown token, unit or option, an option the
+ *    command does not take or given twice, a bad value of alloc=, gfp=,
+ *    node=, cpu=, ctx= or free=, a number out of place or not an unsigned
+ *    decimal, too few or too many numbers, a size that overflows 64 bits
+ *    in its unit, a zero size, MIN > MAX, and the refusals that follow
+ *    from the command alone: gfp flags that do not go together, nofail
+ *    with an allocator that cannot honour it, ctx=timer with what may
+ *    sleep, node= with percpu...): the write must fail with EINVAL and
+ *    change nothing.  "Well-formed": it must not be refused with EINVAL.
+ *    "Uncertain": the documentation leaves room (a '+' sign, a \r or \v
+ *    stripped at an end, a newline inside, a limit it does not state) or
+ *    the machine decides (node 1, CPU 1, nofail past 8192 bytes): any
+ *    documented outcome goes.
+ *  - Nothing it sends can hang or exhaust the guest: an accepted command
+ *    stays small (max_bytes is lowered for the run), no nofail allocation
+ *    is bigger than 8192 bytes, a ctx=timer test allocates at most 64 KiB
+ *    at a time, and every gfp= that may be accepted has nowarn, so that no
+ *    failed allocation prints the kernel's report.
  *  - Whatever the class, the write returns its whole count or fails with
  *    an errno the documentation gives that file; the answer read back is
  *    empty, a number, mem_rnd_alloc's "chunks: ..." lines, or one
@@ -59,10 +70,19 @@
 #define LONG_LEN	70000		/* the longest write */
 #define KMALLOC_MAX	((uint64_t)4 << 20)	/* KMALLOC_MAX_SIZE, x86-64 */
 #define KVMALLOC_MAX	((uint64_t)INT_MAX)
+#define PAGE_SZ		((uint64_t)4096)
+#define PAGES_MAX	(PAGE_SZ << 10)		/* PAGE_SIZE << MAX_PAGE_ORDER */
+#define CACHE_MAX	((uint64_t)1 << 20)
+#define PERCPU_MAX	((uint64_t)32 << 10)	/* PCPU_MIN_UNIT_SIZE */
+#define NOFAIL_MAX	(2 * PAGE_SZ)		/* nofail above order 1 warns */
+#define TIMER_MAX	((uint64_t)64 << 10)	/* ctx=timer: what we send */
+/* No kernel has more nodes or CPUs: beyond, they cannot exist. */
+#define NODES_MAX	1024			/* 1 << NODES_SHIFT, at most */
+#define CPUS_MAX	8192			/* NR_CPUS, at most (MAXSMP) */
 /* Limits the module has but the documentation does not state. */
 #define CHUNK_MAX	(((uint64_t)1 << 56) - 1)
 #define TIME_MAX_MS	4611686018427ULL
-#define ANS_LEN		512
+#define ANS_LEN		1024
 #define MAX_TOKS	16
 #define TOK_LEN		96
 #define NR_BG		3		/* background tests */
@@ -74,9 +94,34 @@ static const char *const cls_name[] = {
 	"malformed", "well-formed", "uncertain",
 };
 
-enum { K_KMALLOC, K_VMALLOC, K_KVMALLOC };
-static const char *const kinds[] = { "kmalloc", "vmalloc", "kvmalloc" };
-static const uint64_t kind_max[] = { KMALLOC_MAX, CHUNK_MAX, KVMALLOC_MAX };
+enum { K_KMALLOC, K_VMALLOC, K_KVMALLOC, K_PAGES, K_CACHE, K_PERCPU, NR_KINDS };
+static const char *const kinds[NR_KINDS] = {
+	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+};
+static const uint64_t kind_max[NR_KINDS] = {
+	KMALLOC_MAX, CHUNK_MAX, KVMALLOC_MAX, PAGES_MAX, CACHE_MAX, PERCPU_MAX,
+};
+
+/* The options, as bits of struct target's opts and struct verdict's. */
+enum { O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE, NR_OPTS };
+static const char *const opt_keys[NR_OPTS] = {
+	"alloc", "gfp", "node", "ctx", "cpu", "free",
+};
+#define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
+#define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE)
+
+/* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
+enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
+static const char *const gfp_bases[NR_BASES] = { "kernel", "atomic", "nowait" };
+enum { G_NORETRY, G_MAYFAIL, G_NOWARN, G_ZERO, G_ACCOUNT, G_NOFAIL, NR_MODS };
+static const char *const gfp_mods[NR_MODS] = {
+	"noretry", "retry_mayfail", "nowarn", "zero", "account", "nofail",
+};
+#define M(x)		(1U << (x))
+#define M_RETRY		(M(G_NORETRY) | M(G_MAYFAIL))
+
+static const char *const contexts[] = { "work", "timer" };
+static const char *const policies[] = { "all", "random", "fifo", "lifo" };
 
 /* The errnos the documentation gives, as bits. */
 #define B_EINVAL	0x01
@@ -103,13 +148,13 @@ struct counts {
 
 /*
  * One file written to: a command file (its syntax: how many numbers,
- * which are sizes, whether it takes alloc=) or a parameter.
+ * which are sizes, the options it takes) or a parameter.
  */
 struct target {
 	const char *name;
 	bool param;
 	unsigned char min, max, size_mask;
-	bool opt_alloc;
+	unsigned int opts;	/* the options it takes, bits of O_* */
 	bool wronly;		/* no answer to read back */
 	unsigned int errs;	/* the errnos its refusals may carry */
 	unsigned int weight;
@@ -117,25 +162,25 @@ struct target {
 	struct counts c;
 };
 
-#define CMD(n, lo, hi, sizes, alloc, e, w)				\
+#define CMD(n, lo, hi, sizes, o, e, w)					\
 	{ .name = (n), .min = (lo), .max = (hi), .size_mask = (sizes),	\
-	  .opt_alloc = (alloc), .errs = (e), .weight = (w) }
+	  .opts = (o), .errs = (e), .weight = (w) }
 #define PARAM(n, w)	{ .name = (n), .param = true, .errs = B_EINVAL, \
 			  .weight = (w) }
 
 static struct target targets[NR_TARGETS] = {
-	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, true,
+	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, OPTS_ALLOC,
 			  B_EINVAL | B_ENOSPC | B_ENOMEM, 14),
-	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, false, B_EINVAL, 10),
-	[MEM_REALLOC] = CMD("mem_realloc", 1, 1, 0x1, false,
+	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, 0, B_EINVAL, 10),
+	[MEM_REALLOC] = CMD("mem_realloc", 1, 1, 0x1, 0,
 			    B_EINVAL | B_ENOENT | B_ENOSPC | B_ENOMEM, 10),
-	[MEM_RND] = CMD("mem_rnd_alloc", 3, 3, 0x7, true,
+	[MEM_RND] = CMD("mem_rnd_alloc", 3, 3, 0x7, OPTS_ALLOC,
 			B_EINVAL | B_ENOSPC | B_ENOMEM | B_EINTR, 12),
-	[TEST_START] = CMD("mem_test_start", 6, 6, 0x7, true,
+	[TEST_START] = CMD("mem_test_start", 6, 6, 0x7, OPTS_TEST,
 			   B_EINVAL | B_ENOSPC | B_ENOMEM, 12),
-	[TEST_STOP] = CMD("mem_test_stop", 1, 1, 0, false,
+	[TEST_STOP] = CMD("mem_test_stop", 1, 1, 0, 0,
 			  B_EINVAL | B_ENOENT, 8),
-	[TEST_DESTROY] = CMD("mem_test_destroy", 1, 1, 0, false,
+	[TEST_DESTROY] = CMD("mem_test_destroy", 1, 1, 0, 0,
 			     B_EINVAL | B_ENOENT, 8),
 	/* takes anything; write-only: no answer to read */
 	[DESTROY_ALL] = { .name = "mem_test_destroy_all", .wronly = true,
@@ -157,6 +202,11 @@ static const char *const used_keys[NR_U] = {
 	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
 };
 
+/*
+ * mem_used's figures; each allocator's and caches follow them, which the
+ * model leaves alone: read apart from the totals, they may disagree with
+ * them while tests allocate.
+ */
 struct used {
 	long long v[NR_U];
 };
@@ -169,6 +219,11 @@ struct verdict {
 	unsigned int nr;
 	uint64_t val[6];	/* sizes in bytes */
 	int kind;		/* the allocator it would use */
+	unsigned int opts;	/* the options given, bits of O_* */
+	int base;		/* gfp='s base, -1: none given */
+	unsigned int mods;	/* gfp='s modifiers, bits of M() */
+	uint64_t node, cpu;
+	bool timer;		/* ctx=timer */
 };
 
 /* A command as generated: its bytes, cut into writes. */
@@ -186,7 +241,7 @@ struct base {
 	char num[6][24];
 	char unit[4];
 	unsigned int nopt;
-	char opt[3][40];
+	char opt[8][72];
 };
 
 struct toks {
@@ -200,6 +255,8 @@ static struct {
 	const char *dir, *pdir;
 	uint64_t max_bytes;		/* ours, for the run */
 	int default_kind;
+	unsigned int ncpus;		/* possible CPUs; 0: not known */
+	unsigned int kept_kinds;	/* allocators kept chunks may be of */
 	int used_fd;
 	struct used prev;		/* mem_used after the last write */
 	long long corr0;
@@ -209,6 +266,8 @@ static struct {
 	unsigned int ring[NR_RING], nr_ring;
 	unsigned int last_id;
 	unsigned long bg_restarts, tests_seen, hk;
+	/* accepted commands that gave each option; of each allocator */
+	unsigned long with_opt[NR_OPTS], with_kind[NR_KINDS];
 	unsigned long long bg_allocs;
 	unsigned long unexpected, selfcheck, splits, problems;
 	bool flagged;			/* this write is unexpected already */
@@ -345,7 +404,7 @@ static ssize_t pread_str(int fd, char *buf, size_t size)
 
 static int read_used(struct used *u)
 {
-	char buf[1024], *line, *next, *colon;
+	char buf[2048], *line, *next, *colon;
 	unsigned int seen = 0, i;
 
 	if (pread_str(g.used_fd, buf, sizeof(buf)) <= 0)
@@ -443,14 +502,145 @@ static void set_maybe(struct verdict *v, const char *why)
 	}
 }
 
-static int kind_of(const char *name)
+/* @word's index in @list of @n, or -1. */
+static int index_of(const char *word, const char *const *list, size_t n)
 {
-	unsigned int i;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(name, kinds[i]))
+	for (i = 0; i < n; i++)
+		if (!strcmp(word, list[i]))
 			return (int)i;
 	return -1;
+}
+
+static int kind_of(const char *name)
+{
+	return index_of(name, kinds, ARRAY_SIZE(kinds));
+}
+
+/* PAGE_SIZE << get_order(@size): what a chunk of alloc=pages counts. */
+static uint64_t pages_bytes(uint64_t size)
+{
+	uint64_t b = PAGE_SZ;
+
+	while (b < size && b <= PAGES_MAX)
+		b <<= 1;
+	return b;
+}
+
+/* The bytes a chunk of @size counts: pages whole, percpu on every CPU. */
+static uint64_t footprint(int kind, uint64_t size)
+{
+	if (kind == K_PAGES)
+		return pages_bytes(size);
+	if (kind == K_PERCPU)
+		return size * g.ncpus;
+	return size;
+}
+
+/*
+ * node=, cpu=: kstrtouint(), decimal.  Return: false when it is not one
+ * (malformed); a '+' sign leaves it uncertain.
+ */
+static bool model_uint(const char *s, struct verdict *v, uint64_t *out)
+{
+	if (*s == '+') {
+		set_maybe(v, "a '+' sign in node= or cpu=");
+		s++;
+	}
+	if (!all_digits(s) || !dec_u64(s, out) || *out > UINT32_MAX) {
+		set_bad(v, "node= or cpu= not an unsigned 32-bit decimal");
+		return false;
+	}
+	return true;
+}
+
+/* gfp=: a comma list, one base at most, each modifier once. */
+static bool model_gfp(const char *s, struct verdict *v)
+{
+	char tok[TOK_LEN];
+	size_t n;
+	int b, m;
+
+	v->base = -1;
+	v->mods = 0;
+	for (;; s += n + 1) {
+		n = strcspn(s, ",");
+		b = m = -1;
+		if (n < sizeof(tok)) {
+			memcpy(tok, s, n);
+			tok[n] = '\0';
+			b = index_of(tok, gfp_bases, NR_BASES);
+			m = index_of(tok, gfp_mods, NR_MODS);
+		}
+		if (b < 0 && m < 0) {
+			set_bad(v, "an unknown or empty gfp flag");
+			return false;
+		}
+		if (b >= 0 && v->base >= 0) {
+			set_bad(v, "two gfp bases");
+			return false;
+		}
+		if (m >= 0 && (v->mods & M(m))) {
+			set_bad(v, "a gfp modifier twice");
+			return false;
+		}
+		if (b >= 0)
+			v->base = b;
+		else
+			v->mods |= M(m);
+		if (!s[n])
+			return true;
+	}
+}
+
+/* KEY=VALUE.  Return: false when it makes the command malformed. */
+static bool model_option(const struct target *t, const char *tok,
+			 struct verdict *v)
+{
+	const char *eq = strchr(tok, '='), *val = eq + 1;
+	char key[TOK_LEN];
+	int o;
+
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - tok), tok);
+	o = index_of(key, opt_keys, NR_OPTS);
+	if (o < 0 || !(t->opts & (1U << o))) {
+		set_bad(v, "an unknown option, or one the command does not take");
+		return false;
+	}
+	if (v->opts & (1U << o)) {
+		set_bad(v, "an option given twice");
+		return false;
+	}
+	v->opts |= 1U << o;
+	switch (o) {
+	case O_ALLOC:
+		v->kind = kind_of(val);
+		if (v->kind < 0) {
+			set_bad(v, "an unknown allocator");
+			return false;
+		}
+		return true;
+	case O_GFP:
+		return model_gfp(val, v);
+	case O_NODE:
+		return model_uint(val, v, &v->node);
+	case O_CPU:
+		return model_uint(val, v, &v->cpu);
+	case O_CTX:
+		if (index_of(val, contexts, ARRAY_SIZE(contexts)) < 0) {
+			set_bad(v, "an unknown context");
+			return false;
+		}
+		v->timer = !strcmp(val, "timer");
+		return true;
+	default:
+		if (index_of(val, policies, ARRAY_SIZE(policies)) < 0) {
+			set_bad(v, "an unknown free policy");
+			return false;
+		}
+		return true;
+	}
 }
 
 static int unit_shift(const char *tok)
@@ -468,27 +658,13 @@ static int unit_shift(const char *tok)
  * malformed (@v says why).
  */
 static bool model_token(const struct target *t, const char *tok,
-			struct verdict *v, int *shift, bool *seen_opt,
-			bool *seen_alloc)
+			struct verdict *v, int *shift, bool *seen_opt)
 {
-	const char *eq = strchr(tok, '='), *p;
+	const char *p;
 
-	if (eq) {
-		if (!t->opt_alloc || eq - tok != 5 || strncmp(tok, "alloc", 5)) {
-			set_bad(v, "an unknown option");
-			return false;
-		}
-		if (*seen_alloc) {
-			set_bad(v, "alloc= given twice");
-			return false;
-		}
-		v->kind = kind_of(eq + 1);
-		if (v->kind < 0) {
-			set_bad(v, "an unknown allocator");
-			return false;
-		}
-		*seen_alloc = *seen_opt = true;
-		return true;
+	if (strchr(tok, '=')) {
+		*seen_opt = true;
+		return model_option(t, tok, v);
 	}
 	if ((tok[0] >= '0' && tok[0] <= '9') || tok[0] == '+' ||
 	    tok[0] == '-') {
@@ -528,6 +704,90 @@ static bool model_token(const struct target *t, const char *tok,
 	return false;
 }
 
+/* The gfp flags a command allocates with: gfp='s, or the default. */
+static void eff_gfp(const struct verdict *v, int *base, unsigned int *mods)
+{
+	*base = v->base >= 0 ? v->base : v->timer ? G_ATOMIC : G_KERNEL;
+	*mods = v->opts & (1U << O_GFP) ? v->mods : M(G_NOWARN);
+	if (!(v->opts & (1U << O_GFP)) && (v->opts & (1U << O_NODE)) &&
+	    v->kind == K_VMALLOC)
+		*mods = 0;	/* vmalloc_node(): gfp=kernel */
+}
+
+/*
+ * The refusals that follow from the options, after the sizes' (SPEC:
+ * "Semantic refusals"): those the command alone decides make it
+ * malformed, those the machine decides (a node or CPU other than 0, the
+ * page size, the possible CPUs) uncertain.  @size: the chunk's size
+ * (MAX); @total: 0 for mem_alloc.
+ */
+static void model_semantic(const struct target *t, struct verdict *v,
+			   uint64_t size, uint64_t total)
+{
+	bool test = t - targets == TEST_START;
+	unsigned int mods;
+	int base, k = v->kind;
+
+	eff_gfp(v, &base, &mods);
+	if ((mods & M_RETRY) && base != G_KERNEL)
+		set_bad(v, "noretry or retry_mayfail without gfp=kernel");
+	if ((mods & M_RETRY) == M_RETRY)
+		set_bad(v, "noretry and retry_mayfail");
+	if (mods & M(G_NOFAIL)) {
+		if (base != G_KERNEL || (mods & M_RETRY))
+			set_bad(v, "nofail without gfp=kernel or with a retry modifier");
+		if (k == K_VMALLOC || k == K_KVMALLOC || k == K_PERCPU)
+			set_bad(v, "nofail with vmalloc, kvmalloc or percpu");
+		if (size > NOFAIL_MAX)
+			set_maybe(v, "nofail past 8192 bytes (the page size decides)");
+	}
+	if (test && v->timer) {
+		if (k == K_VMALLOC || k == K_KVMALLOC)
+			set_bad(v, "ctx=timer with vmalloc or kvmalloc");
+		if (base == G_KERNEL)
+			set_bad(v, "ctx=timer with gfp=kernel");
+		if (mods & M(G_ACCOUNT))
+			set_bad(v, "ctx=timer with gfp=account");
+	}
+	if (v->opts & (1U << O_NODE)) {
+		if (v->node >= NODES_MAX)
+			set_bad(v, "a node past any kernel's MAX_NUMNODES");
+		else if (v->node)
+			set_maybe(v, "a node other than 0: the machine decides");
+		if (k == K_PERCPU)
+			set_bad(v, "node= with percpu");
+		if (k == K_VMALLOC && (v->opts & (1U << O_GFP)) &&
+		    (base != G_KERNEL || (mods & ~M(G_ZERO))))
+			set_bad(v, "node= with vmalloc and flags other than kernel, zero");
+	}
+	if (test && (v->opts & (1U << O_CPU))) {
+		if (v->cpu >= CPUS_MAX)
+			set_bad(v, "a CPU past any kernel's NR_CPUS");
+		else if (v->cpu)
+			set_maybe(v, "a CPU other than 0: the machine decides");
+	}
+	if (total && k == K_PAGES && total < PAGE_SZ)
+		set_bad(v, "a total below one page with alloc=pages");
+	if (total && k == K_PERCPU && total < (g.ncpus ? g.ncpus : CPUS_MAX)) {
+		if (g.ncpus)
+			set_bad(v, "a total below a byte per possible CPU with alloc=percpu");
+		else
+			set_maybe(v, "a total below a byte per CPU, maybe, with alloc=percpu");
+	}
+}
+
+/* The smallest max_size of the allocators kept chunks may be of. */
+static uint64_t kept_max(void)
+{
+	uint64_t m = CHUNK_MAX;
+	unsigned int k;
+
+	for (k = 0; k < NR_KINDS; k++)
+		if (g.kept_kinds & (1U << k) && kind_max[k] < m)
+			m = kind_max[k];
+	return m;
+}
+
 /* What the documentation says of the numbers of a parsed command. */
 static void model_values(const struct target *t, struct verdict *v)
 {
@@ -541,6 +801,8 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_bad(v, "a chunk larger than its allocator gives");
 		else if (a[0] > max)
 			set_maybe(v, "a vmalloc chunk past the bookkeeping");
+		if (a[0])
+			model_semantic(t, v, a[0], 0);
 		break;
 	case MEM_FREE:
 		if (v->nr && !a[0])
@@ -549,7 +811,7 @@ static void model_values(const struct target *t, struct verdict *v)
 	case MEM_REALLOC:
 		if (!a[0])
 			set_bad(v, "a zero size");
-		else if (a[0] > KMALLOC_MAX)
+		else if (a[0] > kept_max())
 			set_maybe(v, "the chosen chunk's allocator may not reach it");
 		break;
 	case TEST_START:
@@ -565,6 +827,7 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_bad(v, "a MAX larger than its allocator gives");
 		else if (a[1] > max)
 			set_maybe(v, "a vmalloc chunk past the bookkeeping");
+		model_semantic(t, v, a[1], a[2] ? a[2] : 1);
 		break;
 	}
 }
@@ -578,7 +841,7 @@ static void model_values(const struct target *t, struct verdict *v)
 static void classify_cmd(const struct target *t, const unsigned char *b,
 			 size_t len, struct verdict *v)
 {
-	bool seen_opt = false, seen_alloc = false;
+	bool seen_opt = false;
 	char tok[PAGE_LEN];
 	size_t s = 0, e = len, i, n;
 	int shift = -1;
@@ -587,6 +850,7 @@ static void classify_cmd(const struct target *t, const unsigned char *b,
 	memset(v, 0, sizeof(*v));
 	v->cls = OK;
 	v->kind = g.default_kind;
+	v->base = -1;
 	if (len >= PAGE_LEN) {
 		set_bad(v, "a page or more");
 		return;
@@ -615,7 +879,7 @@ static void classify_cmd(const struct target *t, const unsigned char *b,
 		}
 		memcpy(tok, b + i, n);
 		tok[n] = '\0';
-		if (!model_token(t, tok, v, &shift, &seen_opt, &seen_alloc))
+		if (!model_token(t, tok, v, &shift, &seen_opt))
 			return;
 	}
 	if (v->nr < t->min) {
@@ -667,6 +931,7 @@ static void classify_param(const struct target *t, const unsigned char *b,
 	size_t n = len < PAGE_LEN ? len : PAGE_LEN, e;
 	bool plain, dec, b0;
 	uint64_t x = 0, y = 0;
+	unsigned int i;
 
 	memset(v, 0, sizeof(*v));
 	v->cls = OK;
@@ -705,8 +970,9 @@ static void classify_param(const struct target *t, const unsigned char *b,
 			set_bad(v, "not a byte count from 1 to 2^63 - 1");
 		break;
 	case P_ALLOC:
-		if (strcasecmp(s, "kmalloc") && strcasecmp(s, "vmalloc") &&
-		    strcasecmp(s, "kvmalloc"))
+		for (i = 0; i < NR_KINDS && strcasecmp(s, kinds[i]); i++)
+			;
+		if (i == NR_KINDS)
 			set_bad(v, "not an allocator");
 		else if (kind_of(s) < 0)
 			set_maybe(v, "an allocator in capitals");
@@ -818,12 +1084,16 @@ static const char *kept_problem(const struct target *t,
 	}
 	switch (t - targets) {
 	case MEM_ALLOC:
+		/* a percpu chunk counts once per CPU: how many, maybe unknown */
 		if (dc == 1 && db > 0 &&
-		    (!v->parsed || db == (long long)v->val[0]))
+		    (!v->parsed ||
+		     db == (long long)footprint(v->kind, v->val[0]) ||
+		     (v->kind == K_PERCPU && !g.ncpus &&
+		      db % (long long)v->val[0] == 0)))
 			return NULL;
-		snprintf(msg, size, "mem_alloc of %llu bytes moved kept chunks/bytes by %lld/%lld",
+		snprintf(msg, size, "mem_alloc of %llu bytes (alloc=%s) moved kept chunks/bytes by %lld/%lld",
 			 v->parsed ? (unsigned long long)v->val[0] : 0ULL,
-			 dc, db);
+			 kinds[v->kind], dc, db);
 		return msg;
 	case MEM_FREE:
 		if (db != -num || dc > 0 || !num != !dc) {
@@ -855,10 +1125,17 @@ static const char *kept_problem(const struct target *t,
 				 rec[0], rec[3], dc, db);
 			return msg;
 		}
+		/*
+		 * It never passes TOTAL; a piece of whole pages, or of a
+		 * byte per CPU, may not fit in the last bytes.
+		 */
 		if (accepted && v->parsed &&
-		    (rec[1] || rec[3] != (long long)v->val[2])) {
-			snprintf(msg, size, "mem_rnd_alloc accepted with %lld errors, %lld bytes of %llu",
-				 rec[1], rec[3],
+		    (rec[1] || rec[3] > (long long)v->val[2] ||
+		     v->val[2] - rec[3] >= (v->kind == K_PAGES ? PAGE_SZ :
+					    v->kind == K_PERCPU ?
+					    (g.ncpus ? g.ncpus : CPUS_MAX) : 1))) {
+			snprintf(msg, size, "mem_rnd_alloc (alloc=%s) accepted with %lld errors, %lld bytes of %llu",
+				 kinds[v->kind], rec[1], rec[3],
 				 (unsigned long long)v->val[2]);
 			return msg;
 		}
@@ -906,6 +1183,13 @@ static void after_accepted(struct target *t, const struct verdict *v,
 	unsigned int i;
 
 	switch (t - targets) {
+	case MEM_ALLOC:
+	case MEM_RND:
+		if (v->parsed)
+			g.kept_kinds |= 1U << v->kind;
+		else
+			g.kept_kinds = (1U << NR_KINDS) - 1;
+		break;
 	case TEST_START:
 		g.last_id = (unsigned int)num;
 		if (g.hk_mode)
@@ -1096,8 +1380,19 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 	/* an accepted max_bytes is ours again right after */
 	check_used(t, b, len, &now, accepted && t - targets == P_MAX_BYTES);
 	g.prev = now;
+	/* the allocators kept chunks may be of, for mem_realloc's limit */
+	if (now.v[U_KC] > 0 && t - targets == MEM_RND &&
+	    (err == ENOMEM || err == EINTR))
+		g.kept_kinds |= v.parsed ? 1U << v.kind : (1U << NR_KINDS) - 1;
+	if (accepted && !g.hk_mode && v.parsed && t->opts) {
+		for (i = 0; i < NR_OPTS; i++)
+			g.with_opt[i] += !!(v.opts & (1U << i));
+		g.with_kind[v.kind]++;
+	}
 	if (accepted)
 		after_accepted(t, &v, num);
+	if (!now.v[U_KC])
+		g.kept_kinds = 0;
 }
 
 /* ---- housekeeping --------------------------------------------------- */
@@ -1155,19 +1450,51 @@ static const char *const junk_units[] = {
 
 static const char *const units[] = { "b", "B", "k", "K", "m", "M", "g", "G" };
 
+/*
+ * Options, valid or not.  Every gfp= here that a command may take has
+ * nowarn: no failed allocation prints the kernel's report.
+ */
 static const char *const opts_any[] = {
 	"alloc=kmalloc", "alloc=vmalloc", "alloc=kvmalloc", "alloc=bogus",
 	"alloc=", "alloc==kmalloc", "=kmalloc", "ALLOC=kmalloc",
 	"alloc=KMALLOC", "alloc=kmalloc=", "alloc=slab", "foo=bar",
 	"alloc2=kmalloc", "size=10", "=", "alloc=kmalloc,vmalloc",
 	"alloc=kvmalloc\xff", "Alloc=vmalloc", "alloc=k", "alloc=vmallocc",
+	"alloc=pages", "alloc=cache", "alloc=percpu", "alloc=page",
+	"gfp=kernel,nowarn", "gfp=atomic,nowarn", "gfp=nowait,nowarn,zero",
+	"gfp=nowarn", "gfp=zero,nowarn", "gfp=nowarn,account",
+	"gfp=kernel,noretry,nowarn", "gfp=retry_mayfail,nowarn",
+	"gfp=atomic,noretry,nowarn", "gfp=kernel,nofail,nowarn",
+	"gfp=", "gfp=kernel,atomic", "gfp=nowarn,nowarn", "gfp=KERNEL",
+	"gfp=kernel,,nowarn", "gfp=,nowarn", "gfp=nowarn,", "gfp=gfp_kernel",
+	"gfp==kernel", "gfp=kernel;nowarn", "Gfp=nowarn",
+	"node=0", "node=00", "node=+0", "node=1", "node=", "node=x",
+	"node=-1", "node=4294967296", "node=0x0", "node=1e3", "NODE=0",
+	"nodes=0", "node=4294967295",
+	"ctx=work", "ctx=timer", "ctx=", "ctx=irq", "ctx=Timer",
+	"cpu=0", "cpu=1", "cpu=+1", "cpu=", "cpu=-0", "cpu=99999999999",
+	"cpu=one", "cpu=100000",
+	"free=all", "free=random", "free=fifo", "free=lifo", "free=",
+	"free=none", "free=FIFO", "free=lifo,fifo",
 };
 
+/* Options no command takes as they are. */
 static const char *const opts_bad[] = {
 	"alloc=bogus", "alloc=", "alloc==kmalloc", "=kmalloc", "ALLOC=kmalloc",
 	"alloc=KMALLOC", "alloc=kmalloc=", "alloc=slab", "foo=bar",
 	"alloc2=kmalloc", "size=10", "=", "alloc=kmalloc,vmalloc",
 	"alloc=kvmalloc\xff", "Alloc=vmalloc", "alloc=k", "alloc=vmallocc",
+	"alloc=page", "alloc=Percpu",
+	"gfp=", "gfp=kernel,atomic", "gfp=atomic,atomic", "gfp=nowarn,nowarn",
+	"gfp=KERNEL", "gfp=kernel,,nowarn", "gfp=,nowarn", "gfp=nowarn,",
+	"gfp=gfp_kernel", "gfp==kernel", "gfp=kernel;nowarn",
+	"gfp=zero,nowarn,zero", "gfp=nowait,kernel,nowarn", "Gfp=nowarn",
+	"gfp=__GFP_NOWARN", "gfp=retry-mayfail",
+	"node=", "node=x", "node=-1", "node=4294967296", "node=0x0",
+	"node=1e3", "NODE=0", "nodes=0", "node=0,1", "node= 0",
+	"ctx=", "ctx=irq", "ctx=Timer", "ctx=work,timer",
+	"cpu=", "cpu=-0", "cpu=99999999999", "cpu=one", "cpu=0x1",
+	"free=", "free=none", "free=FIFO", "free=lifo,fifo",
 };
 
 static const char *const bad_tokens[] = {
@@ -1237,11 +1564,106 @@ static void base_num(struct base *bs, uint64_t n)
 	snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%" PRIu64, n);
 }
 
-static void base_alloc(struct base *bs, unsigned int chance)
+__printf(2, 3)
+static void base_opt(struct base *bs, const char *fmt, ...)
 {
-	if (!rndn(chance))
-		snprintf(bs->opt[bs->nopt++], sizeof(bs->opt[0]), "alloc=%s",
-			 PICK(kinds));
+	va_list ap;
+
+	if (bs->nopt == ARRAY_SIZE(bs->opt))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(bs->opt[bs->nopt++], sizeof(bs->opt[0]), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * An allocator for a command: alloc=cache the least often, as a kept
+ * chunk's dedicated cache is destroyed with it, which takes a grace
+ * period on a debug kernel.
+ */
+static int pick_kind(void)
+{
+	static const unsigned char weight[NR_KINDS] = { 3, 3, 3, 3, 1, 2 };
+	unsigned int r = (unsigned int)rndn(15), k;
+
+	for (k = 0; r >= weight[k]; k++)
+		r -= weight[k];
+	return (int)k;
+}
+
+/*
+ * A gfp= value the command takes, mostly: a base or none, nowarn always
+ * (no failure report in the log), other modifiers that go with the base
+ * and the context; nofail only for a chunk of at most 8192 bytes from an
+ * allocator that honours it.
+ */
+static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
+{
+	static const char *const work_bases[] = {
+		NULL, NULL, "kernel", "kernel", "atomic", "nowait",
+	};
+	static const char *const timer_bases[] = { NULL, "atomic", "nowait" };
+	const char *base = timer ? PICK(timer_bases) : PICK(work_bases);
+	bool sleeps = !timer && (!base || !strcmp(base, "kernel"));
+	char list[72] = "";
+	size_t n = 0;
+	unsigned int m = M(G_NOWARN), i;
+
+	if (!rndn(3))
+		m |= M(G_ZERO);
+	if (!timer && !rndn(5))
+		m |= M(G_ACCOUNT);
+	if (sleeps && !rndn(4))
+		m |= rndn(2) ? M(G_NORETRY) : M(G_MAYFAIL);
+	else if (sleeps && big <= NOFAIL_MAX && !rndn(4) &&
+		 (kind == K_KMALLOC || kind == K_PAGES || kind == K_CACHE))
+		m |= M(G_NOFAIL);
+	if (base)
+		n += snprintf(list + n, sizeof(list) - n, "%s", base);
+	/* the modifiers in a random order: the module sorts them */
+	for (i = rndn(NR_MODS); m; i = (i + 1) % NR_MODS) {
+		if (!(m & M(i)))
+			continue;
+		n += snprintf(list + n, sizeof(list) - n, "%s%s", n ? "," : "",
+			      gfp_mods[i]);
+		m &= ~M(i);
+	}
+	base_opt(bs, "gfp=%s", list);
+}
+
+/*
+ * The options of a command that takes them, now and then, mostly a set
+ * the module takes: alloc=, gfp=, node=0; for a test ctx=, cpu=0 or 1,
+ * free=.  A ctx=timer test only with chunks of at most 64 KiB.  @big: the
+ * largest chunk, in bytes.
+ */
+static void base_opts(const struct target *t, struct base *bs, uint64_t big)
+{
+	bool test = t - targets == TEST_START;
+	bool timer = test && big <= TIMER_MAX && !rndn(5);
+	int kind = g.default_kind;
+
+	if (!rndn(3)) {
+		kind = pick_kind();
+		/* no vmalloc in a timer's callback, mostly */
+		if (timer && (kind == K_VMALLOC || kind == K_KVMALLOC) && rndn(8))
+			kind = K_KMALLOC;
+		base_opt(bs, "alloc=%s", kinds[kind]);
+	}
+	if (!rndn(4))
+		base_gfp(bs, kind, timer, big);
+	if (!rndn(6) && (kind != K_PERCPU || !rndn(4)))
+		base_opt(bs, "node=0");
+	if (!test)
+		return;
+	if (timer)
+		base_opt(bs, "ctx=timer");
+	else if (!rndn(10))
+		base_opt(bs, "ctx=work");
+	if (!rndn(5))
+		base_opt(bs, "cpu=%u", (unsigned int)rndn(2));
+	if (!rndn(4))
+		base_opt(bs, "free=%s", PICK(policies));
 }
 
 /* A valid command for @t, or a valid value for a parameter. */
@@ -1255,10 +1677,11 @@ static void make_base(const struct target *t, struct base *bs)
 	case MEM_ALLOC:
 	case MEM_REALLOC:
 		s = base_unit(bs);
-		base_num(bs, s >= 30 ? 1 : s == 20 ? rndr(1, 2) :
-			 s ? rndr(1, 256) : rndr(1, 65536));
+		mx = s >= 30 ? 1 : s == 20 ? rndr(1, 2) :
+		     s ? rndr(1, 256) : rndr(1, 65536);
+		base_num(bs, mx);
 		if (t - targets == MEM_ALLOC)
-			base_alloc(bs, 3);
+			base_opts(t, bs, mx << s);
 		break;
 	case MEM_FREE:
 		if (rndn(4)) {
@@ -1284,7 +1707,7 @@ static void make_base(const struct target *t, struct base *bs)
 			base_num(bs, i0);
 			base_num(bs, rndr(i0, i0 + 300));
 		}
-		base_alloc(bs, 3);
+		base_opts(t, bs, mx << s);
 		break;
 	case TEST_STOP:
 	case TEST_DESTROY:
@@ -1306,7 +1729,8 @@ static void make_base(const struct target *t, struct base *bs)
 		base_num(bs, rndn(2) ? g.max_bytes : rndr(1, 1ULL << 40));
 		break;
 	case P_ALLOC:
-		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s", PICK(kinds));
+		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
+			 kinds[pick_kind()]);
 		break;
 	case P_SEED:
 		base_num(bs, rndn(2) ? rnd() : rndn(100000));
@@ -1779,11 +2203,16 @@ static bool gen_bad_unit(const struct target *t __maybe_unused,
 static bool gen_bad_opt(const struct target *t __maybe_unused,
 			struct base *bs __maybe_unused, struct cmd *c)
 {
+	static const char *const test_only[] = {
+		"ctx=work", "ctx=timer", "cpu=0", "free=all", "free=fifo",
+	};
 	struct toks tk;
+	char opt[2][TOK_LEN];
+	unsigned int o, i;
 
 	if (t - targets == DESTROY_ALL)
 		return false;
-	if (!t->opt_alloc) {
+	if (!t->opts) {
 		snprintf(bs->opt[0], sizeof(bs->opt[0]), "%s",
 			 rndn(2) ? PICK(opts_any) : "alloc=kmalloc");
 		bs->nopt = 1;
@@ -1792,15 +2221,32 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 		gen_valid(t, bs, c);
 	} else {
 		to_toks(bs, &tk);
-		switch (rndn(4)) {
-		case 0:		/* given twice */
-			tk_add(&tk, "alloc=kmalloc");
-			tk_add(&tk, rndn(2) ? "alloc=kmalloc" : "alloc=vmalloc");
+		switch (rndn(5)) {
+		case 0:		/* given twice: valid values of a key it takes */
+			do
+				o = (unsigned int)rndn(NR_OPTS);
+			while (!(t->opts & (1U << o)));
+			for (i = 0; i < 2; i++)
+				snprintf(opt[i], TOK_LEN, "%s=%s", opt_keys[o],
+					 o == O_ALLOC ? PICK(kinds) :
+					 o == O_GFP ? (rndn(2) ? "nowarn" : "kernel,nowarn") :
+					 o == O_CTX ? "work" :
+					 o == O_FREE ? PICK(policies) : "0");
+			tk_add(&tk, opt[0]);
+			tk_add(&tk, opt[1]);
 			break;
 		case 1:		/* before a number */
 			memmove(tk.t[1], tk.t[0], tk.n * TOK_LEN);
 			tk.n++;
-			snprintf(tk.t[0], TOK_LEN, "alloc=%s", PICK(kinds));
+			snprintf(tk.t[0], TOK_LEN, "%s",
+				 rndn(2) ? "node=0" : "alloc=kmalloc");
+			break;
+		case 2:		/* a test's option, to a command that is none */
+			if (t->opts & (1U << O_CTX)) {
+				tk_add(&tk, PICK(opts_bad));
+				break;
+			}
+			tk_add(&tk, PICK(test_only));
 			break;
 		default:
 			tk_add(&tk, PICK(opts_bad));
@@ -1869,10 +2315,17 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 			break;
 		}
 		bs->nopt = 1;
-		if (rndn(2)) {
-			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=kmalloc");
+		if (rndn(3)) {
+			/* past kmalloc's, pages', cache's or percpu's most */
+			static const int k[] = {
+				K_KMALLOC, K_PAGES, K_CACHE, K_PERCPU,
+			};
+			int kind = PICK(k);
+
+			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=%s",
+				 kinds[kind]);
 			snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64,
-				 KMALLOC_MAX + 1 + rndn(KMALLOC_MAX));
+				 kind_max[kind] + 1 + rndn(kind_max[kind]));
 			bs->unit[0] = '\0';
 		} else {
 			snprintf(bs->opt[0], sizeof(bs->opt[0]), "alloc=kvmalloc");
@@ -1928,6 +2381,157 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 	gen_valid(t, bs, c);
 	c->want_bad = true;
 	return true;
+}
+
+/*
+ * Options that parse but that the module must refuse whatever the
+ * machine: flags that contradict each other or the allocator, what may
+ * sleep in a timer's callback, node= where there is no node variant, a
+ * node or CPU no kernel has, a total that holds no page.  Small chunks,
+ * nowarn: harmless even if it were taken.
+ */
+static bool gen_bad_combo(const struct target *t __maybe_unused,
+			  struct base *bs __maybe_unused, struct cmd *c)
+{
+	static const char *const not_kernel[] = { "atomic", "nowait" };
+	static const char *const retry[] = { "noretry", "retry_mayfail" };
+	static const char *const no_nofail[] = { "vmalloc", "kvmalloc", "percpu" };
+	/* each with nowarn, which vmalloc_node() does not take */
+	static const char *const vm_node_gfp[] = {
+		"kernel,nowarn", "atomic,nowarn", "zero,nowarn",
+		"kernel,zero,nowarn", "nowait,zero,nowarn",
+		"kernel,account,nowarn",
+	};
+	bool test = t - targets == TEST_START;
+	unsigned int cases = test ? 13 : t - targets == MEM_RND ? 9 : 8;
+	uint64_t mn, mx, tot;
+
+	if (t - targets != MEM_ALLOC && t - targets != MEM_RND && !test)
+		return false;
+	bs->nopt = 0;
+	bs->unit[0] = '\0';
+	mn = rndr(1, 64);
+	mx = rndr(mn, 4096);
+	tot = rndr(4096, 16384);
+	switch (rndn(cases)) {
+	case 0:		/* a retry modifier without kernel */
+		base_opt(bs, "gfp=%s,%s,nowarn", PICK(not_kernel), PICK(retry));
+		break;
+	case 1:
+		base_opt(bs, "gfp=%snoretry,retry_mayfail,nowarn",
+			 rndn(2) ? "kernel," : "");
+		break;
+	case 2:		/* nofail without kernel, with a retry modifier */
+		base_opt(bs, "gfp=%s,nofail,nowarn", PICK(not_kernel));
+		break;
+	case 3:
+		base_opt(bs, "gfp=kernel,nofail,%s,nowarn", PICK(retry));
+		break;
+	case 4:		/* nofail where the kernel does not support it */
+		base_opt(bs, "alloc=%s", PICK(no_nofail));
+		base_opt(bs, "gfp=%snofail,nowarn", rndn(2) ? "kernel," : "");
+		break;
+	case 5:		/* percpu has no node variant */
+		base_opt(bs, "alloc=percpu");
+		base_opt(bs, "node=0");
+		tot = rndr(8192, 16384);
+		break;
+	case 6:		/* vmalloc_node(): gfp=kernel, maybe zero, only */
+		base_opt(bs, "alloc=vmalloc");
+		base_opt(bs, "node=0");
+		base_opt(bs, "gfp=%s", PICK(vm_node_gfp));
+		break;
+	case 7:		/* a node no kernel has */
+		base_opt(bs, "node=%" PRIu64, rndr(NODES_MAX, UINT32_MAX));
+		break;
+	case 8:		/* a total that holds no page */
+		base_opt(bs, "alloc=pages");
+		mx = rndr(mn, 512);
+		tot = rndr(mx, PAGE_SZ - 1);
+		break;
+	case 9:		/* what may sleep, in a timer's callback */
+		base_opt(bs, "ctx=timer");
+		base_opt(bs, "alloc=%s", rndn(2) ? "vmalloc" : "kvmalloc");
+		break;
+	case 10:
+		base_opt(bs, "ctx=timer");
+		base_opt(bs, "gfp=kernel,nowarn%s", rndn(2) ? ",zero" : "");
+		break;
+	case 11:
+		base_opt(bs, "ctx=timer");
+		base_opt(bs, "gfp=%saccount,nowarn", rndn(2) ? "atomic," : "");
+		break;
+	default:	/* a CPU no kernel has */
+		base_opt(bs, "cpu=%" PRIu64, rndr(CPUS_MAX, UINT32_MAX));
+		break;
+	}
+	if (t - targets == MEM_ALLOC) {
+		snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64,
+			 rndr(1, NOFAIL_MAX));
+	} else {
+		snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64, mn);
+		snprintf(bs->num[1], sizeof(bs->num[0]), "%" PRIu64, mx);
+		snprintf(bs->num[2], sizeof(bs->num[0]), "%" PRIu64, tot);
+	}
+	gen_valid(t, bs, c);
+	c->want_bad = true;
+	return true;
+}
+
+/*
+ * Options of every kind in any order, with values right and wrong,
+ * together or at odds: the model says which.
+ */
+static bool gen_opt_mix(const struct target *t __maybe_unused,
+			struct base *bs __maybe_unused, struct cmd *c)
+{
+	static const char *const nodes[] = { "0", "0", "1", "2", "1024", "+0" };
+	static const char *const cpus[] = { "0", "0", "1", "1", "2", "8192" };
+	char list[72];
+	unsigned int o, nmods, i;
+	size_t n;
+
+	if (!t->opts)
+		return false;
+	bs->nopt = 0;
+	for (o = (unsigned int)rndn(NR_OPTS), i = 0; i < NR_OPTS;
+	     i++, o = (o + 1) % NR_OPTS) {
+		if (!(t->opts & (1U << o)) || rndn(2))
+			continue;
+		switch (o) {
+		case O_ALLOC:
+			base_opt(bs, "alloc=%s", kinds[pick_kind()]);
+			break;
+		case O_GFP:
+			n = 0;
+			if (rndn(3))
+				n += snprintf(list, sizeof(list), "%s",
+					      PICK(gfp_bases));
+			for (nmods = (unsigned int)rndn(4); nmods--; )
+				n += snprintf(list + n, sizeof(list) - n,
+					      "%s%s", n ? "," : "",
+					      PICK(gfp_mods));
+			/* nowarn mostly: else it is refused or not sent */
+			if (rndn(8))
+				snprintf(list + n, sizeof(list) - n, "%snowarn",
+					 n ? "," : "");
+			base_opt(bs, "gfp=%s", list);
+			break;
+		case O_NODE:
+			base_opt(bs, "node=%s", PICK(nodes));
+			break;
+		case O_CPU:
+			base_opt(bs, "cpu=%s", PICK(cpus));
+			break;
+		case O_CTX:
+			base_opt(bs, "ctx=%s", PICK(contexts));
+			break;
+		default:
+			base_opt(bs, "free=%s", PICK(policies));
+			break;
+		}
+	}
+	return gen_valid(t, bs, c);
 }
 
 /* Parameters: values the setters must refuse. */
@@ -1998,6 +2602,8 @@ static const struct gen cmd_gens[] = {
 	{ "bad-token", gen_bad_token, 3 },
 	{ "bad-separator", gen_bad_sep, 3 },
 	{ "semantic", gen_semantic, 3 },
+	{ "bad-combination", gen_bad_combo, 4 },
+	{ "option-mix", gen_opt_mix, 6 },
 };
 
 static const struct gen param_gens[] = {
@@ -2033,6 +2639,45 @@ static bool too_costly(const struct target *t, const struct cmd *c)
 		       a[2] / (a[0] / 2 + a[1] / 2 + 1) > 512;
 	case TEST_START:
 		return a[1] > (1ULL << 20) && a[2] <= g.max_bytes;
+	}
+	return false;
+}
+
+/*
+ * What must not be sent, whatever the class, as long as the numbers are
+ * known (so the module gets past its parser): a gfp= without nowarn (a
+ * failed allocation would print the kernel's report), nofail past 8192
+ * bytes (the kernel warns, or loops), a ctx=timer test of big chunks.
+ */
+static bool too_risky(const struct target *t, const unsigned char *b,
+		      size_t len)
+{
+	struct verdict v;
+	uint64_t size;
+
+	if (t->param || !t->opts)
+		return false;
+	classify_cmd(t, b, len, &v);
+	if (!v.parsed)
+		return false;
+	size = t - targets == MEM_ALLOC ? v.val[0] : v.val[1];
+	if ((v.opts & (1U << O_GFP)) && !(v.mods & M(G_NOWARN)))
+		return true;
+	if ((v.mods & M(G_NOFAIL)) && size > NOFAIL_MAX)
+		return true;
+	return v.timer && size > TIMER_MAX;
+}
+
+/* Each write of @c: too risky?  (See too_risky().) */
+static bool cmd_risky(const struct target *t, const struct cmd *c)
+{
+	size_t from = 0, to;
+	unsigned int i;
+
+	for (i = 0; i <= c->ncut; i++, from = to) {
+		to = i < c->ncut ? c->cut[i] : c->len;
+		if (too_risky(t, g.buf + from, to - from))
+			return true;
 	}
 	return false;
 }
@@ -2083,9 +2728,9 @@ static void fuzz_one(void)
 			gn = pick_gen(cmd_gens, ARRAY_SIZE(cmd_gens));
 		if (!gn->fn(t, &bs, &c))
 			continue;
-		if (tries < 16 && too_costly(t, &c))
+		if (tries < 16 && (too_costly(t, &c) || cmd_risky(t, &c)))
 			continue;
-		if (tries >= 16 && too_costly(t, &c)) {
+		if (tries >= 16 && (too_costly(t, &c) || cmd_risky(t, &c))) {
 			gn = &nul_gen;
 			memset(&c, 0, sizeof(c));
 			gn->fn(t, &bs, &c);
@@ -2128,6 +2773,45 @@ static int check_usage(const struct target *t)
 	return -1;
 }
 
+/*
+ * How many CPUs a cpu list of sysfs names ("0-3,5\n").  Return: 0 when
+ * it cannot be read.
+ */
+static unsigned int count_cpus(const char *path)
+{
+	char buf[512], *p = buf, *end;
+	unsigned long a, b;
+	unsigned int n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread_str(fd, buf, sizeof(buf)) <= 0) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	while (*p && *p != '\n') {
+		a = strtoul(p, &end, 10);
+		if (end == p)
+			return 0;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || b < a)
+				return 0;
+			p = end;
+		}
+		n += b - a + 1;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return 0;
+	}
+	return n;
+}
+
 static int setup(void)
 {
 	char val[64];
@@ -2167,6 +2851,8 @@ static int setup(void)
 		return -1;
 	}
 	g.corr0 = g.prev.v[U_CORR];
+	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
+	g.ncpus = count_cpus("/sys/devices/system/cpu/possible");
 	g.max_bytes = g.max_bytes ? g.max_bytes : 1;
 	snprintf(val, sizeof(val), "%" PRIu64 "\n", g.max_bytes);
 	if (pwrite(targets[P_MAX_BYTES].fd, val, strlen(val), 0) < 0) {
@@ -2344,6 +3030,10 @@ int main(int argc, char **argv)
 	       g.splits, g.unexpected, g.selfcheck, g.hk);
 	printf(" bg_running=%u bg_restarts=%lu bg_allocations=%llu tests_active=%lu",
 	       running, g.bg_restarts, g.bg_allocs, g.tests_seen);
+	for (i = 0; i < NR_OPTS; i++)
+		printf(" with_%s=%lu", opt_keys[i], g.with_opt[i]);
+	for (i = 0; i < NR_KINDS; i++)
+		printf(" alloc_%s=%lu", kinds[i], g.with_kind[i]);
 	printf(" params_restored=%d seconds=%.1f hash=%016" PRIx64 "\n",
 	       restored, t1 - t0, g.hash);
 	return g.unexpected || !restored ? 1 : 0;

@@ -4,9 +4,12 @@
 # freshly loaded module, while timed tests run.  Every malformed command is
 # refused with EINVAL and changes nothing; no errno outside the documented
 # set, no short write, every answer well formed, mem_used consistent after
-# every write.  Then: every test destroyed, everything freed, mem_used 0,
-# the parameters as they were, the kernel log free of reports and not
-# flooded (refusals are rate-limited), rmmod.
+# every write.  The commands use every option (alloc= with the six
+# allocators, gfp=, node=, ctx=, cpu=, free=), valid, broken and at odds.
+# Then: every test destroyed, mem_used's allocators adding up to its
+# totals, everything freed, mem_used 0 for every allocator, no dedicated
+# cache left, the parameters as they were, the kernel log free of reports
+# and not flooded (refusals are rate-limited), rmmod.
 # Expects: anything (the module is loaded afresh).  Leaves: module loaded
 # with default parameters, nothing kept, no test.
 
@@ -100,6 +103,16 @@ fz_run() {
 	expect_range "writes of 0 bytes" "$FZ_empty_writes" 1 "$FZ_COUNT"
 	expect_range "split commands" "$FZ_split" 1 "$FZ_COUNT"
 	verdict "fuzz: the mix had all kinds: $FZ_well_formed well-formed, $FZ_uncertain uncertain, $FZ_accepted accepted, $FZ_split split, $FZ_empty_writes empty writes"
+	# accepted commands with each option, of each allocator
+	_mix=
+	for _k in with_alloc with_gfp with_node with_ctx with_cpu with_free \
+		alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
+		alloc_cache alloc_percpu; do
+		fz_key _v "$_k"
+		expect_range "accepted commands, $_k" "$_v" 1 "$FZ_COUNT"
+		_mix="$_mix $_k=$_v"
+	done
+	verdict "fuzz: accepted commands gave every option and used every allocator:$_mix"
 	expect_eq "background tests running at the end" "$FZ_bg_running" 3
 	expect_range "their allocations" "$FZ_bg_allocations" 1 1000000000
 	expect_range "writes after which tests held chunks" "$FZ_tests_active" $((FZ_COUNT / 2)) 1000000000
@@ -117,17 +130,38 @@ fz_run() {
 	expect_eq "test_chunks test_bytes" "$_u_test_chunks $_u_test_bytes" "0 0"
 	expect_eq "chunks bytes" "$_u_chunks $_u_bytes" "$_u_kept_chunks $_u_kept_bytes"
 	expect_eq corruptions "$_u_corruptions" 0
-	verdict "fuzz: every test destroyed, mem_used's chunks and bytes are the kept ones ($_u_kept_chunks, $_u_kept_bytes)" "$_u"
+	# nothing allocates now: the allocators' lines add up to the totals
+	_sc=0 _sb=0
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+		skey _v "$_u" ${_a}_chunks
+		isnum "$_v" || _E="${_E}no ${_a}_chunks: '$_v'$NL"
+		_sc=$((_sc + ${_v:-0}))
+		skey _v "$_u" ${_a}_bytes
+		isnum "$_v" || _E="${_E}no ${_a}_bytes: '$_v'$NL"
+		_sb=$((_sb + ${_v:-0}))
+	done
+	expect_eq "the allocators' chunks, bytes" "$_sc $_sb" "$_u_chunks $_u_bytes"
+	verdict "fuzz: every test destroyed, mem_used's chunks and bytes are the kept ones ($_u_kept_chunks, $_u_kept_bytes), and the six allocators' add up to them" "$_u"
 	mtw mem_free
 	expect "mem_free: $(mt_evidence)" [ "$MT_RC" = 0 ]
 	expect_eq "mem_free's answer" "$MT_OUT" "$_u_kept_bytes"
 	used _c chunks
 	used _b bytes
 	expect_eq "mem_used chunks bytes" "$_c $_b" "0 0"
+	slurp _u "$D/mem_used"
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+		skey _v "$_u" ${_a}_chunks
+		skey _w "$_u" ${_a}_bytes
+		expect_eq "${_a}_chunks ${_a}_bytes" "$_v $_w" "0 0"
+	done
+	skey _v "$_u" caches
+	expect_eq "caches (mem_used)" "$_v" 0
+	slurp _v "$D/caches"
+	expect_eq "the caches file" "$_v" "# name objects object_size"
 	slurp _l "$D/mem_test_list"
 	expect_eq "mem_test_list" "$_l" ""
 	expect_eq "tests/" "$(ls -A "$D/tests" 2>&1)" ""
-	verdict "fuzz: after destroy_all and mem_free, mem_used is 0 chunks 0 bytes, no test listed"
+	verdict "fuzz: after destroy_all and mem_free, mem_used is 0 chunks 0 bytes for every allocator, no dedicated cache, no test listed" "$_u"
 
 	fz_params FZ_P1
 	expect_eq "mtfuzz says" "$FZ_params_restored" 1
