@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * malloc_test_kunit - KUnit tests of malloc_test's parser, the pool that
- * chooses which chunk mem_free frees, and check_content's detection of
- * overwritten chunks.
+ * malloc_test_kunit - KUnit tests of malloc_test's parser (numbers, units
+ * and the options: alloc=, gfp=, node=, ctx=, cpu=, free=), the bytes a
+ * chunk of each allocator counts, the pool that chooses which chunk
+ * mem_free and a test's free policy free, the dedicated slab caches of
+ * alloc=cache, and check_content's detection of overwritten chunks.
  *
  * The functions under test are mostly static, so this file includes the
  * module's own sources (the in-tree idiom for testing static functions)
@@ -15,6 +17,7 @@
  * only against a kernel with KUnit (the debug lane's); the guest case
  * tools/tests/97-kunit.sh loads it and turns each case into a check.
  */
+#include "../mt_alloc.c"
 #include "../mt_chunk.c"
 #include "../mt_parse.c"
 #include "../mt_pool.c"
@@ -28,6 +31,8 @@
 bool mt_check_content;
 u64 mt_max_bytes;
 unsigned int mt_default_alloc;
+struct mt_totals mt_kind_totals[MT_NR_KINDS];
+atomic_t mt_nr_caches;
 atomic64_t mt_committed;
 atomic64_t mt_corruptions;
 atomic64_t mt_tracking_bytes;
@@ -53,7 +58,7 @@ static int mt_kunit_init(struct kunit *test)
 
 /* The shapes of the commands' arguments, as mt_cmd.c gives them. */
 static const struct mt_syntax syn_alloc = {	/* mem_alloc */
-	.min_args = 1, .max_args = 1, .size_mask = 0x1, .opt_alloc = true,
+	.min_args = 1, .max_args = 1, .size_mask = 0x1, .opts = MT_OPTS_ALLOC,
 };
 
 static const struct mt_syntax syn_free = {	/* mem_free */
@@ -61,11 +66,11 @@ static const struct mt_syntax syn_free = {	/* mem_free */
 };
 
 static const struct mt_syntax syn_rnd = {	/* mem_rnd_alloc */
-	.min_args = 3, .max_args = 3, .size_mask = 0x7, .opt_alloc = true,
+	.min_args = 3, .max_args = 3, .size_mask = 0x7, .opts = MT_OPTS_ALLOC,
 };
 
 static const struct mt_syntax syn_start = {	/* mem_test_start */
-	.min_args = 6, .max_args = 6, .size_mask = 0x7, .opt_alloc = true,
+	.min_args = 6, .max_args = 6, .size_mask = 0x7, .opts = MT_OPTS_TEST,
 };
 
 static const struct mt_syntax syn_id = {	/* mem_test_stop, _destroy */
@@ -137,7 +142,7 @@ static void mt_kunit_accepts(struct kunit *test,
 			KUNIT_EXPECT_EQ_MSG(test, a.val[j], t->val[j],
 					    "'%*pE', number %u", len, t->cmd,
 					    j + 1);
-		KUNIT_EXPECT_EQ_MSG(test, a.kind, t->kind, "'%*pE'",
+		KUNIT_EXPECT_EQ_MSG(test, a.o.kind, t->kind, "'%*pE'",
 				    len, t->cmd);
 	}
 }
@@ -350,45 +355,100 @@ static void parse_unit_overflow_test(struct kunit *test)
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
-/* KEY=VALUE options: alloc= only, once, after the numbers and unit. */
+/* Reasons of the options' refusals: what each command takes. */
+#define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
+#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free)"
+#define MT_KU_TAKES_NONE	"(this command takes none)"
+#define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache or percpu)"
+
+/*
+ * KEY=VALUE options: each command its own set, each key once, after the
+ * numbers and the unit; alloc= names one of the six allocators.
+ */
 static void parse_options_test(struct kunit *test)
 {
 	static const struct mt_kunit_ok ok[] = {
 		{ "10 alloc=kmalloc", &syn_alloc, 1, { 10 }, MT_KMALLOC },
 		{ "10 alloc=vmalloc", &syn_alloc, 1, { 10 }, MT_VMALLOC },
 		{ "10 alloc=kvmalloc", &syn_alloc, 1, { 10 }, MT_KVMALLOC },
+		{ "10 alloc=pages", &syn_alloc, 1, { 10 }, MT_PAGES },
+		{ "10 alloc=cache", &syn_alloc, 1, { 10 }, MT_CACHE },
+		{ "10 alloc=percpu", &syn_alloc, 1, { 10 }, MT_PERCPU },
 		{ "10 k alloc=kmalloc", &syn_alloc, 1, { 10 << 10 },
 		  MT_KMALLOC },
+		{ "1 2 3 alloc=cache", &syn_rnd, 3, { 1, 2, 3 }, MT_CACHE },
 		{ "1 2 3 4 5 6 alloc=kmalloc", &syn_start, 6,
 		  { 1, 2, 3, 4, 5, 6 }, MT_KMALLOC },
+		/* options in any order */
+		{ "1 2 3 4 5 6 free=lifo cpu=0 ctx=work node=0 gfp=zero alloc=pages",
+		  &syn_start, 6, { 1, 2, 3, 4, 5, 6 }, MT_PAGES },
+		{ "10 node=0 alloc=percpu", &syn_alloc, 1, { 10 }, MT_PERCPU },
 	};
 	static const struct mt_kunit_bad bad[] = {
 		{ "10 alloc=slab", &syn_alloc,
-		  "unknown allocator 'slab' (kmalloc, vmalloc or kvmalloc)" },
+		  "unknown allocator 'slab' " MT_KU_ALLOCATORS },
 		{ "10 alloc=KMALLOC", &syn_alloc,
-		  "unknown allocator 'KMALLOC' (kmalloc, vmalloc or kvmalloc)" },
+		  "unknown allocator 'KMALLOC' " MT_KU_ALLOCATORS },
+		{ "10 alloc=page", &syn_alloc,
+		  "unknown allocator 'page' " MT_KU_ALLOCATORS },
 		{ "10 alloc=", &syn_alloc,
-		  "unknown allocator '' (kmalloc, vmalloc or kvmalloc)" },
+		  "unknown allocator '' " MT_KU_ALLOCATORS },
 		{ "10 alloc=kmalloc=1", &syn_alloc,
-		  "unknown allocator 'kmalloc=1' (kmalloc, vmalloc or kvmalloc)" },
-		{ "10 foo=bar", &syn_alloc, "unknown option 'foo'" },
-		{ "10 Alloc=kmalloc", &syn_alloc, "unknown option 'Alloc'" },
-		{ "10 =kmalloc", &syn_alloc, "unknown option ''" },
+		  "unknown allocator 'kmalloc=1' " MT_KU_ALLOCATORS },
+		{ "10 foo=bar", &syn_alloc,
+		  "unknown option 'foo' " MT_KU_TAKES_ALLOC },
+		{ "10 Alloc=kmalloc", &syn_alloc,
+		  "unknown option 'Alloc' " MT_KU_TAKES_ALLOC },
+		{ "10 GFP=kernel", &syn_alloc,
+		  "unknown option 'GFP' " MT_KU_TAKES_ALLOC },
+		{ "10 =kmalloc", &syn_alloc,
+		  "unknown option '' " MT_KU_TAKES_ALLOC },
+		{ "1 2 3 4 5 6 foo=1", &syn_start,
+		  "unknown option 'foo' " MT_KU_TAKES_TEST },
+		{ "1 2 3 4 5 6 nodes=0", &syn_start,
+		  "unknown option 'nodes' " MT_KU_TAKES_TEST },
+		/* a test's options, to commands that start none */
+		{ "10 ctx=work", &syn_alloc,
+		  "unknown option 'ctx' " MT_KU_TAKES_ALLOC },
+		{ "1 2 3 cpu=0", &syn_rnd,
+		  "unknown option 'cpu' " MT_KU_TAKES_ALLOC },
+		{ "1 2 3 free=all", &syn_rnd,
+		  "unknown option 'free' " MT_KU_TAKES_ALLOC },
+		/* commands that allocate nothing take no option */
+		{ "10 alloc=kmalloc", &syn_free,
+		  "unknown option 'alloc' " MT_KU_TAKES_NONE },
+		{ "10 gfp=kernel", &syn_free,
+		  "unknown option 'gfp' " MT_KU_TAKES_NONE },
+		{ "1 alloc=kmalloc", &syn_id,
+		  "unknown option 'alloc' " MT_KU_TAKES_NONE },
+		{ "1 node=0", &syn_id,
+		  "unknown option 'node' " MT_KU_TAKES_NONE },
+		/* each key once, whatever its values */
 		{ "10 alloc=kmalloc alloc=kmalloc", &syn_alloc,
 		  "alloc= given twice" },
 		{ "10 alloc=kmalloc alloc=slab", &syn_alloc,
 		  "alloc= given twice" },
-		/* commands that allocate nothing take no alloc= */
-		{ "10 alloc=kmalloc", &syn_free, "unknown option 'alloc'" },
-		{ "1 alloc=kmalloc", &syn_id, "unknown option 'alloc'" },
+		{ "10 gfp=kernel gfp=kernel", &syn_alloc, "gfp= given twice" },
+		{ "10 node=0 gfp=zero node=0", &syn_alloc, "node= given twice" },
+		{ "1 2 3 4 5 6 ctx=work ctx=timer", &syn_start,
+		  "ctx= given twice" },
+		{ "1 2 3 4 5 6 cpu=0 cpu=0", &syn_start, "cpu= given twice" },
+		{ "1 2 3 4 5 6 free=all free=x", &syn_start,
+		  "free= given twice" },
+		/* after the numbers and the unit */
 		{ "alloc=kmalloc 10", &syn_alloc,
 		  "number '10' after the unit or an option" },
 		{ "1 2 alloc=kmalloc 3", &syn_rnd,
 		  "number '3' after the unit or an option" },
+		{ "10 node=0 k", &syn_alloc, "unexpected 'k'" },
 	};
 	static const struct mt_kunit_ok kmalloc_default[] = {
 		{ "10", &syn_alloc, 1, { 10 }, MT_KMALLOC },
 		{ "10 alloc=kvmalloc", &syn_alloc, 1, { 10 }, MT_KVMALLOC },
+	};
+	static const struct mt_kunit_ok percpu_default[] = {
+		{ "1 2 3", &syn_rnd, 3, { 1, 2, 3 }, MT_PERCPU },
+		{ "1 2 3 alloc=pages", &syn_rnd, 3, { 1, 2, 3 }, MT_PAGES },
 	};
 
 	mt_kunit_accepts(test, ok, ARRAY_SIZE(ok));
@@ -397,6 +457,291 @@ static void parse_options_test(struct kunit *test)
 	/* Without alloc=, the alloc parameter decides, read at each parse. */
 	WRITE_ONCE(mt_default_alloc, MT_KMALLOC);
 	mt_kunit_accepts(test, kmalloc_default, ARRAY_SIZE(kmalloc_default));
+	WRITE_ONCE(mt_default_alloc, MT_PERCPU);
+	mt_kunit_accepts(test, percpu_default, ARRAY_SIZE(percpu_default));
+}
+
+/**
+ * struct mt_kunit_opt - a command's options, as the parser must give them
+ * @cmd: the command
+ * @syn: the shape it is parsed against
+ * @given: the options given, BIT(MT_OPT_*)
+ * @kind: the allocator
+ * @gfp: the GFP choices, BIT(MT_GFP_*), defaults filled in
+ * @node: the node, -1 for none given
+ * @cpu: the CPU, -1 for none given
+ * @ctx: enum mt_ctx
+ * @free: enum mt_free_policy
+ */
+struct mt_kunit_opt {
+	const char *cmd;
+	const struct mt_syntax *syn;
+	u8 given;
+	enum mt_alloc_kind kind;
+	unsigned int gfp;
+	s64 node, cpu;
+	enum mt_ctx ctx;
+	enum mt_free_policy free;
+};
+
+#define G(x)		BIT(MT_GFP_##x)
+#define O(x)		BIT(MT_OPT_##x)
+#define MT_KU_NONODE	(-1)
+
+static void mt_kunit_expect_opts(struct kunit *test,
+				 const struct mt_kunit_opt *t, size_t n)
+{
+	char why[MT_REASON_MAX], want[96], got[96];
+	struct mt_args a;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++, t++) {
+		int len = strlen(t->cmd);
+
+		ret = mt_kunit_parse(test, t->cmd, t->syn, &a, why,
+				     sizeof(why));
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "'%*pE' refused: %s",
+				    len, t->cmd, why);
+		if (ret)
+			continue;
+		mt_gfp_print(want, sizeof(want), t->gfp);
+		mt_gfp_print(got, sizeof(got), a.o.gfp);
+		KUNIT_EXPECT_EQ_MSG(test, a.o.given, t->given, "'%*pE'", len,
+				    t->cmd);
+		KUNIT_EXPECT_EQ_MSG(test, a.o.kind, t->kind, "'%*pE'", len,
+				    t->cmd);
+		KUNIT_EXPECT_STREQ_MSG(test, got, want, "'%*pE': gfp", len,
+				       t->cmd);
+		/* none given: any node, any CPU */
+		if (t->node < 0)
+			KUNIT_EXPECT_EQ_MSG(test, mt_opts_node(&a.o),
+					    NUMA_NO_NODE, "'%*pE'", len, t->cmd);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, a.o.node, t->node, "'%*pE'",
+					    len, t->cmd);
+		if (t->cpu < 0)
+			KUNIT_EXPECT_EQ_MSG(test, mt_opts_cpu(&a.o), -1,
+					    "'%*pE'", len, t->cmd);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, a.o.cpu, t->cpu, "'%*pE'",
+					    len, t->cmd);
+		KUNIT_EXPECT_EQ_MSG(test, a.o.ctx, t->ctx, "'%*pE'", len,
+				    t->cmd);
+		KUNIT_EXPECT_EQ_MSG(test, a.o.free, t->free, "'%*pE'", len,
+				    t->cmd);
+	}
+}
+
+/*
+ * gfp=: a comma list, no spaces, at least one flag; one base (kernel,
+ * atomic, nowait), modifiers once each.  Without gfp= the flags are the
+ * context's base and nowarn (vmalloc on a node: kernel alone); with it,
+ * exactly those given, the context's base added when none is.  Printed
+ * base first, modifiers in their fixed order, whatever the order given.
+ */
+static void parse_gfp_test(struct kunit *test)
+{
+	static const struct mt_kunit_opt ok[] = {
+		/* defaults: process context; a ctx=timer test */
+		{ "10 alloc=kmalloc", &syn_alloc, O(ALLOC), MT_KMALLOC,
+		  G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1 },
+		{ "1 2 3 4 5 6 alloc=kmalloc", &syn_start, O(ALLOC),
+		  MT_KMALLOC, G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1 },
+		{ "1 2 3 4 5 6 alloc=kmalloc ctx=work", &syn_start,
+		  O(ALLOC) | O(CTX), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_WORK },
+		{ "1 2 3 4 5 6 alloc=cache ctx=timer", &syn_start,
+		  O(ALLOC) | O(CTX), MT_CACHE, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		/* vmalloc on a node: vmalloc_node(), GFP_KERNEL */
+		{ "10 alloc=vmalloc node=0", &syn_alloc, O(ALLOC) | O(NODE),
+		  MT_VMALLOC, G(KERNEL), 0, -1 },
+		{ "10 node=0", &syn_alloc, O(NODE), MT_KUNIT_DEF, G(KERNEL), 0,
+		  -1 },
+		{ "10 alloc=kvmalloc node=0", &syn_alloc, O(ALLOC) | O(NODE),
+		  MT_KVMALLOC, G(KERNEL) | G(NOWARN), 0, -1 },
+		/* exactly what is given: no nowarn unless asked */
+		{ "10 alloc=kmalloc gfp=kernel", &syn_alloc, O(ALLOC) | O(GFP),
+		  MT_KMALLOC, G(KERNEL), MT_KU_NONODE, -1 },
+		{ "10 alloc=kmalloc gfp=atomic", &syn_alloc, O(ALLOC) | O(GFP),
+		  MT_KMALLOC, G(ATOMIC), MT_KU_NONODE, -1 },
+		{ "10 alloc=kmalloc gfp=nowait,nowarn", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_KMALLOC, G(NOWAIT) | G(NOWARN),
+		  MT_KU_NONODE, -1 },
+		/* no base: the context's */
+		{ "10 alloc=kmalloc gfp=zero", &syn_alloc, O(ALLOC) | O(GFP),
+		  MT_KMALLOC, G(KERNEL) | G(ZERO), MT_KU_NONODE, -1 },
+		{ "1 2 3 4 5 6 alloc=pages ctx=timer gfp=zero", &syn_start,
+		  O(ALLOC) | O(CTX) | O(GFP), MT_PAGES, G(ATOMIC) | G(ZERO),
+		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		{ "1 2 3 4 5 6 alloc=pages gfp=nowarn ctx=timer", &syn_start,
+		  O(ALLOC) | O(CTX) | O(GFP), MT_PAGES, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		/* a given base stays, even where the module refuses it */
+		{ "1 2 3 4 5 6 alloc=pages ctx=timer gfp=kernel", &syn_start,
+		  O(ALLOC) | O(CTX) | O(GFP), MT_PAGES, G(KERNEL),
+		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		{ "10 alloc=vmalloc node=0 gfp=atomic", &syn_alloc,
+		  O(ALLOC) | O(NODE) | O(GFP), MT_VMALLOC, G(ATOMIC), 0, -1 },
+		/* every flag, in any order: the parser takes what the command
+		 * checks (mem_alloc refuses this combination)
+		 */
+		{ "10 alloc=kmalloc gfp=nofail,account,zero,nowarn,retry_mayfail,noretry,nowait",
+		  &syn_alloc, O(ALLOC) | O(GFP), MT_KMALLOC,
+		  G(NOWAIT) | G(NORETRY) | G(RETRY_MAYFAIL) | G(NOWARN) |
+		  G(ZERO) | G(ACCOUNT) | G(NOFAIL), MT_KU_NONODE, -1 },
+		{ "10 alloc=kmalloc gfp=nowarn,kernel", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  MT_KU_NONODE, -1 },
+		{ "10 alloc=kmalloc gfp=kernel,nowarn", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  MT_KU_NONODE, -1 },
+	};
+	static const struct mt_kunit_bad bad[] = {
+		{ "10 gfp=", &syn_alloc, "unknown gfp flag ''" },
+		{ "10 gfp=kernel,", &syn_alloc, "unknown gfp flag ''" },
+		{ "10 gfp=,kernel", &syn_alloc, "unknown gfp flag ''" },
+		{ "10 gfp=kernel,,nowarn", &syn_alloc, "unknown gfp flag ''" },
+		{ "10 gfp=bogus", &syn_alloc, "unknown gfp flag 'bogus'" },
+		{ "10 gfp=KERNEL", &syn_alloc, "unknown gfp flag 'KERNEL'" },
+		{ "10 gfp=GFP_KERNEL", &syn_alloc,
+		  "unknown gfp flag 'GFP_KERNEL'" },
+		{ "10 gfp=kernel,retry-mayfail", &syn_alloc,
+		  "unknown gfp flag 'retry-mayfail'" },
+		{ "10 gfp=kernel;nowarn", &syn_alloc,
+		  "unknown gfp flag 'kernel;nowarn'" },
+		{ "10 gfp==kernel", &syn_alloc, "unknown gfp flag '=kernel'" },
+		{ "10 gfp=zero,\"nowarn\"", &syn_alloc,
+		  "unknown gfp flag '\"nowarn\"'" },
+		/* two bases, or one twice */
+		{ "10 gfp=kernel,atomic", &syn_alloc,
+		  "gfp= takes one base: kernel, atomic or nowait" },
+		{ "10 gfp=atomic,nowarn,nowait", &syn_alloc,
+		  "gfp= takes one base: kernel, atomic or nowait" },
+		{ "10 gfp=kernel,kernel", &syn_alloc,
+		  "gfp= takes one base: kernel, atomic or nowait" },
+		/* a modifier twice */
+		{ "10 gfp=nowarn,nowarn", &syn_alloc,
+		  "gfp flag 'nowarn' given twice" },
+		{ "10 gfp=zero,kernel,account,zero", &syn_alloc,
+		  "gfp flag 'zero' given twice" },
+		{ "1 2 3 4 5 6 gfp=nofail,nofail", &syn_start,
+		  "gfp flag 'nofail' given twice" },
+	};
+	static const struct {
+		unsigned int set;
+		gfp_t gfp;
+	} flags[] = {
+		{ G(KERNEL) | G(NOWARN), GFP_KERNEL | __GFP_NOWARN },
+		{ G(ATOMIC) | G(ZERO), GFP_ATOMIC | __GFP_ZERO },
+		{ G(NOWAIT), GFP_NOWAIT },
+		{ G(KERNEL) | G(NORETRY) | G(ACCOUNT),
+		  GFP_KERNEL | __GFP_NORETRY | __GFP_ACCOUNT },
+		{ G(KERNEL) | G(RETRY_MAYFAIL), GFP_KERNEL | __GFP_RETRY_MAYFAIL },
+		{ G(KERNEL) | G(NOFAIL), GFP_KERNEL | __GFP_NOFAIL },
+	};
+	unsigned int i, all = 0;
+	char buf[160];
+
+	mt_kunit_expect_opts(test, ok, ARRAY_SIZE(ok));
+	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
+
+	/* The printed form: base first, then the fixed order. */
+	for (i = 0; i < MT_GFP_NR; i++)
+		all |= BIT(i);
+	mt_gfp_print(buf, sizeof(buf), all & ~(G(ATOMIC) | G(NOWAIT)));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "kernel,noretry,retry_mayfail,nowarn,zero,account,nofail");
+	mt_gfp_print(buf, sizeof(buf), G(NOWARN) | G(ATOMIC));
+	KUNIT_EXPECT_STREQ(test, buf, "atomic,nowarn");
+	mt_gfp_print(buf, sizeof(buf), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+
+	/* The flags the choices stand for. */
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		gfp_t got = mt_gfp_flags(flags[i].set);
+
+		KUNIT_EXPECT_TRUE_MSG(test, got == flags[i].gfp,
+				      "choice %#x: %pGg, expected %pGg",
+				      flags[i].set, &got, &flags[i].gfp);
+	}
+}
+
+/*
+ * node=, cpu=: unsigned decimal; ctx= work or timer; free= all, random,
+ * fifo or lifo; case-sensitive.  Their defaults: any node, any CPU,
+ * work, all.
+ */
+static void parse_place_test(struct kunit *test)
+{
+	static const struct mt_kunit_opt ok[] = {
+		{ "1 2 3 4 5 6 alloc=kmalloc", &syn_start, O(ALLOC),
+		  MT_KMALLOC, G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1,
+		  MT_CTX_WORK, MT_FREE_ALL },
+		{ "1 2 3 4 5 6 alloc=kmalloc node=0 cpu=1 ctx=timer free=fifo",
+		  &syn_start, O(ALLOC) | O(NODE) | O(CPU) | O(CTX) | O(FREE),
+		  MT_KMALLOC, G(ATOMIC) | G(NOWARN), 0, 1, MT_CTX_TIMER,
+		  MT_FREE_FIFO },
+		{ "1 2 3 4 5 6 alloc=kmalloc free=lifo cpu=007 node=3",
+		  &syn_start, O(ALLOC) | O(NODE) | O(CPU) | O(FREE),
+		  MT_KMALLOC, G(KERNEL) | G(NOWARN), 3, 7, MT_CTX_WORK,
+		  MT_FREE_LIFO },
+		{ "1 2 3 4 5 6 alloc=kmalloc free=random", &syn_start,
+		  O(ALLOC) | O(FREE), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_WORK, MT_FREE_RANDOM },
+		{ "1 2 3 4 5 6 alloc=kmalloc free=all ctx=work", &syn_start,
+		  O(ALLOC) | O(FREE) | O(CTX), MT_KMALLOC,
+		  G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1, MT_CTX_WORK,
+		  MT_FREE_ALL },
+		/* kstrtouint() takes a '+' */
+		{ "10 alloc=kmalloc node=+1", &syn_alloc, O(ALLOC) | O(NODE),
+		  MT_KMALLOC, G(KERNEL) | G(NOWARN), 1, -1 },
+		/* whether the node or CPU exists is the command's to check */
+		{ "1 2 3 alloc=kmalloc node=1023", &syn_rnd,
+		  O(ALLOC) | O(NODE), MT_KMALLOC, G(KERNEL) | G(NOWARN), 1023,
+		  -1 },
+		{ "1 2 3 alloc=kmalloc node=4294967295", &syn_rnd,
+		  O(ALLOC) | O(NODE), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  4294967295LL, -1 },
+		{ "1 2 3 4 5 6 alloc=kmalloc cpu=2147483648", &syn_start,
+		  O(ALLOC) | O(CPU), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  MT_KU_NONODE, 2147483648LL },
+	};
+	static const struct mt_kunit_bad bad[] = {
+		{ "10 node=", &syn_alloc, "node '' is not a number" },
+		{ "10 node=x", &syn_alloc, "node 'x' is not a number" },
+		{ "10 node=-1", &syn_alloc, "node '-1' is not a number" },
+		{ "10 node=0x1", &syn_alloc, "node '0x1' is not a number" },
+		{ "10 node=1e3", &syn_alloc, "node '1e3' is not a number" },
+		{ "10 node=0,1", &syn_alloc, "node '0,1' is not a number" },
+		{ "10 node=4294967296", &syn_alloc,
+		  "node '4294967296' is not a number" },
+		{ "1 2 3 4 5 6 cpu=", &syn_start, "cpu '' is not a number" },
+		{ "1 2 3 4 5 6 cpu=one", &syn_start,
+		  "cpu 'one' is not a number" },
+		{ "1 2 3 4 5 6 cpu=-0", &syn_start,
+		  "cpu '-0' is not a number" },
+		{ "1 2 3 4 5 6 cpu=99999999999", &syn_start,
+		  "cpu '99999999999' is not a number" },
+		{ "1 2 3 4 5 6 ctx=", &syn_start,
+		  "unknown context '' (work or timer)" },
+		{ "1 2 3 4 5 6 ctx=irq", &syn_start,
+		  "unknown context 'irq' (work or timer)" },
+		{ "1 2 3 4 5 6 ctx=Timer", &syn_start,
+		  "unknown context 'Timer' (work or timer)" },
+		{ "1 2 3 4 5 6 ctx=work,timer", &syn_start,
+		  "unknown context 'work,timer' (work or timer)" },
+		{ "1 2 3 4 5 6 free=", &syn_start,
+		  "unknown free policy '' (all, random, fifo or lifo)" },
+		{ "1 2 3 4 5 6 free=none", &syn_start,
+		  "unknown free policy 'none' (all, random, fifo or lifo)" },
+		{ "1 2 3 4 5 6 free=FIFO", &syn_start,
+		  "unknown free policy 'FIFO' (all, random, fifo or lifo)" },
+	};
+
+	mt_kunit_expect_opts(test, ok, ARRAY_SIZE(ok));
+	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
 /*
@@ -413,9 +758,9 @@ static void parse_quoting_test(struct kunit *test)
 		{ "10 \"k\"", &syn_alloc, "unexpected '\"k\"'" },
 		{ "10 'k'", &syn_alloc, "unexpected ''k''" },
 		{ "10 alloc=\"kmalloc\"", &syn_alloc,
-		  "unknown allocator '\"kmalloc\"' (kmalloc, vmalloc or kvmalloc)" },
+		  "unknown allocator '\"kmalloc\"' " MT_KU_ALLOCATORS },
 		{ "10 \"alloc\"=kmalloc", &syn_alloc,
-		  "unknown option '\"alloc\"'" },
+		  "unknown option '\"alloc\"' " MT_KU_TAKES_ALLOC },
 		{ "\\10", &syn_alloc, "unexpected '\\10'" },
 		{ "\x01", &syn_alloc, "unexpected '\\001'" },
 		{ "10 \x1b[k", &syn_alloc, "unexpected '\\e[k'" },
@@ -522,8 +867,9 @@ static void mt_kunit_expect_chunk(struct kunit *test,
 
 /*
  * The pool's structure: nodes 0..nr-1 form one treap rooted at ->root,
- * with consistent parent links, ordered by (size, ptr) in order, each
- * parent's priority at least its children's; ->bytes is their sum.
+ * with consistent parent links, ordered by (size, ptr) in order (by age
+ * in a pool ordered by age), each parent's priority at least its
+ * children's; ->bytes is their sum.
  */
 static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 {
@@ -552,8 +898,9 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 			KUNIT_ASSERT_LT_MSG(test, kid[k], pool->nr, "node %u", i);
 			KUNIT_ASSERT_EQ_MSG(test, mt_node(pool, kid[k])->parent,
 					    i, "node %u", i);
-			KUNIT_ASSERT_LE_MSG(test, mt_node(pool, kid[k])->prio,
-					    n->prio, "node %u", i);
+			KUNIT_ASSERT_LE_MSG(test,
+					    mt_prio(pool, mt_node(pool, kid[k])),
+					    mt_prio(pool, n), "node %u", i);
 		}
 	}
 	KUNIT_ASSERT_EQ(test, bytes, pool->bytes);
@@ -566,7 +913,7 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 
 		KUNIT_ASSERT_LT(test, seen++, pool->nr);
 		if (prev)
-			KUNIT_ASSERT_TRUE_MSG(test, mt_less(prev, n),
+			KUNIT_ASSERT_TRUE_MSG(test, mt_less(pool, prev, n),
 					      "in-order node %u", seen);
 		prev = n;
 		if (n->right != MT_POOL_NIL) {
@@ -841,6 +1188,59 @@ static void pool_count_drain_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_tracking_bytes), tracking);
 }
 
+/*
+ * A pool ordered by age (free=fifo, lifo): mt_pool_take_oldest() takes
+ * the oldest chunk, or the newest, whatever their sizes, chunks added
+ * between the takes included; ages compare right across the wrap of
+ * their 32-bit counter.
+ */
+static void pool_by_age_test(struct kunit *test)
+{
+	struct mt_pool *pool = mt_kunit_pool(test);
+	unsigned long oldest = 0, newest = MT_KUNIT_NR - 1, id;
+	struct mt_chunk c;
+	u32 i;
+
+	pool->by_age = true;
+	/* the ages wrap around 2^32 among these chunks */
+	pool->seq = U32_MAX - MT_KUNIT_NR / 2;
+	for (i = 0; i < MT_KUNIT_NR; i++)
+		mt_kunit_add(test, pool, i, 1 + (i * 7919) % 300);
+	mt_kunit_pool_check(test, pool);
+
+	for (i = 0; i < MT_KUNIT_NR / 2; i++) {
+		bool lifo = i % 3 == 1;
+
+		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, lifo, &c));
+		id = mt_kunit_id(c.ptr);
+		KUNIT_ASSERT_EQ_MSG(test, id, lifo ? newest : oldest,
+				    "take %u, the %s", i,
+				    lifo ? "newest" : "oldest");
+		mt_kunit_expect_chunk(test, &c, id, 1 + (id * 7919) % 300);
+		if (lifo)
+			newest--;
+		else
+			oldest++;
+		if (i % 128 == 0)
+			mt_kunit_pool_check(test, pool);
+	}
+	/* a chunk added now is the newest */
+	mt_kunit_add(test, pool, MT_KUNIT_NR, 5);
+	KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, true, &c));
+	mt_kunit_expect_chunk(test, &c, MT_KUNIT_NR, 5);
+	mt_kunit_pool_check(test, pool);
+
+	/* the rest, oldest first */
+	while (mt_pool_take_oldest(pool, false, &c)) {
+		KUNIT_ASSERT_EQ(test, mt_kunit_id(c.ptr), oldest);
+		oldest++;
+	}
+	KUNIT_EXPECT_EQ(test, oldest, newest + 1);
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
+	KUNIT_EXPECT_FALSE(test, mt_pool_take_oldest(pool, true, &c));
+	mt_kunit_pool_check(test, pool);
+}
+
 /* ------------------------------------------- owners: mem_free's choice --- */
 
 struct mt_kunit_owner {
@@ -858,18 +1258,27 @@ static struct mt_owner *mt_kunit_owner(struct kunit *test)
 						  GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ko);
-	mt_owner_init(&ko->o, &ko->totals, "kunit", MT_KUNIT_SEED);
+	mt_owner_init(&ko->o, &ko->totals, "kunit", "kunit", MT_KUNIT_SEED);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							mt_kunit_owner_destroy,
 							&ko->o), 0);
 	return &ko->o;
 }
 
+/* How a command allocates: process context, kernel,nowarn, any node. */
+static const struct mt_how mt_kunit_how = {
+	.gfp = GFP_KERNEL | __GFP_NOWARN,
+	.node = NUMA_NO_NODE,
+	.can_sleep = true,
+};
+
+/* Keep a chunk of @size, as mem_alloc does: it counts mt_chunk_bytes(). */
 static void mt_kunit_keep(struct kunit *test, struct mt_owner *o,
 			  enum mt_alloc_kind kind, u64 size)
 {
-	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, kind, size, GFP_KERNEL, false),
-			0);
+	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, kind,
+					     mt_chunk_bytes(kind, size),
+					     &mt_kunit_how, false), 0);
 }
 
 /* What @o holds, by its own counters, its class's and the pool's. */
@@ -942,6 +1351,266 @@ static void owner_free_fit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
 }
 
+/*
+ * A test's free policy (mt_owner_free_one()): fifo frees the oldest
+ * chunk, lifo the newest, random any; each returns what the chunk
+ * counted, 0 when nothing is held.
+ */
+static void owner_free_one_test(struct kunit *test)
+{
+	s64 committed = atomic64_read(&mt_committed);
+	struct mt_owner *o = mt_kunit_owner(test);
+	u64 sum = 0, freed;
+	unsigned int i;
+
+	o->pool.by_age = true;
+	mt_kunit_keep(test, o, MT_KMALLOC, 300);
+	mt_kunit_keep(test, o, MT_VMALLOC, 100);
+	mt_kunit_keep(test, o, MT_KMALLOC, 200);
+	mt_kunit_keep(test, o, MT_PAGES, 1);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_FIFO), 300);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_LIFO), PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_FIFO), 100);
+	mt_kunit_expect_held(test, o, 1, 200);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_LIFO), 200);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_FIFO), 0);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_LIFO), 0);
+
+	for (i = 1; i <= 4; i++)
+		mt_kunit_keep(test, o, MT_KMALLOC, i);
+	for (i = 0; i < 4; i++) {
+		freed = mt_owner_free_one(o, MT_FREE_RANDOM);
+		KUNIT_EXPECT_TRUE_MSG(test, freed >= 1 && freed <= 4,
+				      "random free %u gave %llu", i, freed);
+		sum += freed;
+	}
+	KUNIT_EXPECT_EQ(test, sum, 10);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_RANDOM), 0);
+	mt_kunit_expect_held(test, o, 0, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+}
+
+/* ------------------------------------------------ allocators --- */
+
+/*
+ * The bytes a chunk counts (mt_chunk_bytes()): its size, but whole pages
+ * of its order for alloc=pages and a copy per possible CPU for
+ * alloc=percpu; mt_fit(): the biggest such chunk within a limit, the
+ * largest power-of-two number of pages for pages, whole bytes per CPU
+ * for percpu, 0 when not even one fits.  And each allocator's limit.
+ */
+static void alloc_bytes_test(struct kunit *test)
+{
+	static const enum mt_alloc_kind bytewise[] = {
+		MT_KMALLOC, MT_VMALLOC, MT_KVMALLOC, MT_CACHE,
+	};
+	const u64 n = num_possible_cpus(), p = PAGE_SIZE;
+	const u64 pmax = PAGE_SIZE << MT_MAX_PAGE_ORDER;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bytewise); i++) {
+		enum mt_alloc_kind k = bytewise[i];
+
+		KUNIT_EXPECT_EQ(test, mt_chunk_bytes(k, 1), 1);
+		KUNIT_EXPECT_EQ(test, mt_chunk_bytes(k, 5000), 5000);
+		KUNIT_EXPECT_EQ(test, mt_fit(k, 100, 1000), 100);
+		KUNIT_EXPECT_EQ(test, mt_fit(k, 100, 100), 100);
+		KUNIT_EXPECT_EQ(test, mt_fit(k, 100, 60), 60);
+		KUNIT_EXPECT_EQ(test, mt_fit(k, 100, 1), 1);
+	}
+
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, 1), p);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, p), p);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, p + 1), 2 * p);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, 3 * p), 4 * p);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, pmax / 2 + 1), pmax);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, pmax), pmax);
+	if (p == SZ_4K) {
+		/* the documentation's example: 5000 bytes count 8192 */
+		KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES, 5000), 8192);
+	}
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, p + 1, U64_MAX), 2 * p);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, p + 1, 2 * p), 2 * p);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, p + 1, 2 * p - 1), p);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, 16 * p, 7 * p + 5), 4 * p);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, pmax, pmax - 1), pmax / 2);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, 1, p), p);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, 1, p - 1), 0);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PAGES, 1, 0), 0);
+
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PERCPU, 1), n);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PERCPU, 100), 100 * n);
+	KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PERCPU, PCPU_MIN_UNIT_SIZE),
+			PCPU_MIN_UNIT_SIZE * n);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PERCPU, 100, 100 * n), 100 * n);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PERCPU, 100, 100 * n - 1), 99 * n);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PERCPU, 100, 6 * n - 1), 5 * n);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PERCPU, 1, n), n);
+	KUNIT_EXPECT_EQ(test, mt_fit(MT_PERCPU, 1, n - 1), 0);
+
+	/* the most each may be asked at once */
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_KMALLOC].max_size,
+			(u64)KMALLOC_MAX_SIZE);
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_VMALLOC].max_size,
+			MT_CHUNK_SIZE_MAX);
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_KVMALLOC].max_size,
+			(u64)INT_MAX);
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_PAGES].max_size, pmax);
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_CACHE].max_size, (u64)SZ_1M);
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_PERCPU].max_size,
+			(u64)PCPU_MIN_UNIT_SIZE);
+	if (IS_ENABLED(CONFIG_X86_64))
+		KUNIT_EXPECT_EQ(test, pmax, (u64)SZ_4M);
+
+	/* the names alloc= takes */
+	for (i = 0; i < MT_NR_KINDS; i++)
+		KUNIT_EXPECT_EQ(test, mt_kind_from_name(mt_allocators[i].name),
+				(int)i);
+	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_PAGES].name, "pages");
+	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_CACHE].name, "cache");
+	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_PERCPU].name, "percpu");
+	KUNIT_EXPECT_LT(test, mt_kind_from_name("page"), 0);
+}
+
+/*
+ * What an owner holds and what is charged, per allocator too, are the
+ * bytes its chunks count: whole pages, a copy per CPU.
+ */
+static void owner_footprint_test(struct kunit *test)
+{
+	static const enum mt_alloc_kind k[] = {
+		MT_PAGES, MT_PERCPU, MT_CACHE, MT_KMALLOC, MT_VMALLOC,
+		MT_KVMALLOC,
+	};
+	static const u64 asked[] = { 5000, 100, 100, 100, 100, 3000 };
+	s64 committed = atomic64_read(&mt_committed);
+	s64 kb[MT_NR_KINDS], kc[MT_NR_KINDS];
+	struct mt_owner *o = mt_kunit_owner(test);
+	u64 bytes = 0, pages = mt_chunk_bytes(MT_PAGES, 5000);
+	unsigned int i;
+
+	for (i = 0; i < MT_NR_KINDS; i++) {
+		kb[i] = atomic64_read(&mt_kind_totals[i].bytes);
+		kc[i] = atomic64_read(&mt_kind_totals[i].chunks);
+	}
+	for (i = 0; i < ARRAY_SIZE(k); i++) {
+		mt_kunit_keep(test, o, k[i], asked[i]);
+		bytes += mt_chunk_bytes(k[i], asked[i]);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic64_read(&mt_kind_totals[k[i]].bytes) - kb[k[i]],
+				    (s64)mt_chunk_bytes(k[i], asked[i]),
+				    "%s bytes", mt_allocators[k[i]].name);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic64_read(&mt_kind_totals[k[i]].chunks) - kc[k[i]],
+				    1, "%s chunks", mt_allocators[k[i]].name);
+	}
+	KUNIT_EXPECT_EQ(test, pages, PAGE_SIZE << get_order(5000));
+	mt_kunit_expect_held(test, o, ARRAY_SIZE(k), bytes);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed,
+			(s64)bytes);
+
+	/* mem_free 'pages' bytes: the pages chunk, whole, fits exactly */
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, pages), pages);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].bytes),
+			kb[MT_PAGES]);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].chunks),
+			kc[MT_PAGES]);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), bytes - pages);
+	mt_kunit_expect_held(test, o, 0, 0);
+	for (i = 0; i < MT_NR_KINDS; i++) {
+		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].bytes),
+				kb[i]);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].chunks),
+				kc[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+}
+
+/*
+ * alloc=cache: one dedicated cache per size class (8 bytes to 1 MiB,
+ * powers of two) and owner, created on first use, destroyed with its
+ * last chunk; a test's stay until it ends (pinned), and a ctx=timer
+ * test's are all created at its start, up to its MAX's class, as its
+ * callback cannot create one.
+ */
+static void cache_classes_test(struct kunit *test)
+{
+	const struct mt_how atomic_how = {
+		.gfp = GFP_ATOMIC | __GFP_NOWARN,
+		.node = NUMA_NO_NODE,
+		.can_sleep = false,
+	};
+	int caches = atomic_read(&mt_nr_caches);
+	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_caches *cs = &o->caches;
+	unsigned int c128 = mt_cache_class(128), c256 = mt_cache_class(256);
+	unsigned int cls;
+
+	/* the classes */
+	KUNIT_EXPECT_EQ(test, mt_cache_class(1), 0);
+	KUNIT_EXPECT_EQ(test, mt_cache_class(8), 0);
+	KUNIT_EXPECT_EQ(test, mt_cache_class(9), 1);
+	KUNIT_EXPECT_EQ(test, mt_cache_class(100), c128);
+	KUNIT_EXPECT_EQ(test, mt_class_size(c128), 128);
+	KUNIT_EXPECT_EQ(test, mt_cache_class(129), c256);
+	KUNIT_EXPECT_EQ(test, mt_cache_class(SZ_1M), MT_CACHE_CLASSES - 1);
+	KUNIT_EXPECT_EQ(test, mt_class_size(MT_CACHE_CLASSES - 1), SZ_1M);
+
+	/* kept memory's: created on first use, gone with the last chunk */
+	mt_kunit_keep(test, o, MT_CACHE, 100);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	KUNIT_EXPECT_NOT_NULL(test, cs->cache[c128]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c128]), 1);
+	mt_kunit_keep(test, o, MT_CACHE, 128);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c128]), 2);
+	mt_kunit_keep(test, o, MT_CACHE, 129);
+	mt_kunit_keep(test, o, MT_CACHE, 1);
+	mt_kunit_keep(test, o, MT_CACHE, SZ_1M);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c256]), 1);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129), 129);
+	KUNIT_EXPECT_NULL(test, cs->cache[c256]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 3);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 100 + 128 + 1 + SZ_1M);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
+		KUNIT_EXPECT_NULL_MSG(test, cs->cache[cls], "class %u", cls);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&cs->objects[cls]), 0,
+				    "class %u", cls);
+	}
+
+	/* a test's: they stay, emptied, until it ends */
+	cs->pin = true;
+	mt_kunit_keep(test, o, MT_CACHE, 64);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	KUNIT_EXPECT_NOT_NULL(test, cs->cache[mt_cache_class(64)]);
+	mt_owner_unpin_caches(o);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	KUNIT_EXPECT_NULL(test, cs->cache[mt_cache_class(64)]);
+
+	/* ctx=timer: every class up to MAX's, made before; none after */
+	cs->pin = true;
+	KUNIT_ASSERT_EQ(test, mt_owner_pin_caches(o, 1000), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
+			mt_cache_class(1000) + 1);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 1000, &atomic_how,
+					     false), 0);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 8, &atomic_how,
+					     false), 0);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 2000, &atomic_how,
+					     false), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
+			mt_cache_class(1000) + 1);
+	mt_kunit_expect_held(test, o, 2, 1008);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 1008);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
+			mt_cache_class(1000) + 1);
+	mt_owner_unpin_caches(o);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+}
+
 /* ------------------------------------------------ check_content --- */
 
 /* The one chunk @o holds, left in its pool (which frees it at the end). */
@@ -977,18 +1646,21 @@ static ssize_t mt_kunit_check_flipped(const struct mt_chunk *c, size_t off,
 /*
  * A chunk allocated with check_content on carries the pattern; mt_check()
  * passes it intact and reports the first byte overwritten since, exactly.
+ * The chunk is asked as @asked bytes and spans what it counts: whole
+ * pages for alloc=pages, all of which carry the pattern.
  */
 static void mt_kunit_check_kind(struct kunit *test, enum mt_alloc_kind kind,
-				size_t size)
+				size_t asked)
 {
 	const char *name = mt_allocators[kind].name;
 	struct mt_owner *o = mt_kunit_owner(test);
+	size_t size = mt_chunk_bytes(kind, asked);
 	size_t at[] = { 0, size / 2, size - 1 };
 	struct mt_chunk c;
 	unsigned int i;
 
 	WRITE_ONCE(mt_check_content, true);
-	mt_kunit_keep(test, o, kind, size);
+	mt_kunit_keep(test, o, kind, asked);
 	mt_kunit_peek(test, o, &c);
 	KUNIT_ASSERT_TRUE(test, c.patterned);
 	KUNIT_EXPECT_EQ(test, c.kind, kind);
@@ -1053,6 +1725,73 @@ static void check_vmalloc_test(struct kunit *test)
 	mt_kunit_check_kind(test, MT_VMALLOC, MT_PATTERN_STEP + 3);
 }
 
+static void check_pages_cache_test(struct kunit *test)
+{
+	/* one page, two pages: all of them patterned; a cache's objects */
+	mt_kunit_check_kind(test, MT_PAGES, 1);
+	mt_kunit_check_kind(test, MT_PAGES, PAGE_SIZE + 904);
+	mt_kunit_check_kind(test, MT_CACHE, 13);
+	mt_kunit_check_kind(test, MT_CACHE, PAGE_SIZE + 3);
+}
+
+/*
+ * A percpu chunk carries the pattern in each possible CPU's copy; an
+ * overwritten byte's offset counts across the copies, in CPU order.
+ */
+static void check_percpu_test(struct kunit *test)
+{
+	static const size_t offs[] = { 0, 11, 23 };
+	const size_t each = 24;
+	const u64 n = num_possible_cpus();
+	s64 module = atomic64_read(&mt_corruptions);
+	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_chunk c;
+	unsigned int i, k = 0, j;
+	u8 *first = NULL, *p = NULL;
+	int cpu;
+
+	WRITE_ONCE(mt_check_content, true);
+	mt_kunit_keep(test, o, MT_PERCPU, each);
+	mt_kunit_peek(test, o, &c);
+	KUNIT_ASSERT_TRUE(test, c.patterned);
+	KUNIT_EXPECT_EQ(test, c.kind, MT_PERCPU);
+	KUNIT_EXPECT_EQ(test, c.size, each * n);
+	KUNIT_EXPECT_EQ(test, mt_check_chunk(&c, true), (ssize_t)-1);
+
+	for_each_possible_cpu(cpu) {
+		p = per_cpu_ptr((void __percpu __force *)c.ptr, cpu);
+		for (i = 0; i < ARRAY_SIZE(offs); i++) {
+			p[offs[i]] ^= 0x5a;
+			for (j = 0; j < 2; j++)
+				KUNIT_EXPECT_EQ_MSG(test,
+						    mt_check_chunk(&c, !j),
+						    (ssize_t)(k * each + offs[i]),
+						    "CPU %d (copy %u), byte %zu overwritten%s",
+						    cpu, k, offs[i],
+						    j ? " (atomic)" : "");
+			p[offs[i]] ^= 0x5a;
+		}
+		if (!first)
+			first = p;
+		k++;
+	}
+	KUNIT_EXPECT_EQ(test, k, n);
+	KUNIT_EXPECT_EQ(test, mt_check_chunk(&c, true), (ssize_t)-1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+
+	/* the last copy overwritten: found at free, counted */
+	p[each - 1] ^= 0x01;
+	if (n > 1) {
+		/* and the first too: the first copy's is reported */
+		first[5] ^= 0x01;
+		KUNIT_EXPECT_EQ(test, mt_check_chunk(&c, true), (ssize_t)5);
+		first[5] ^= 0x01;
+	}
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), each * n);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o->corruptions), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_corruptions) - module, 1);
+}
+
 /*
  * mt_verify(), on the way to every free and resize: a corrupted chunk is
  * counted, for the owner and module-wide; an intact one is not; a chunk
@@ -1107,14 +1846,23 @@ static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(parse_units_test),
 	KUNIT_CASE(parse_unit_overflow_test),
 	KUNIT_CASE(parse_options_test),
+	KUNIT_CASE(parse_gfp_test),
+	KUNIT_CASE(parse_place_test),
 	KUNIT_CASE(parse_quoting_test),
 	KUNIT_CASE(pool_take_fit_rule_test),
 	KUNIT_CASE(pool_take_fit_random_test),
 	KUNIT_CASE(pool_take_random_test),
 	KUNIT_CASE(pool_count_drain_test),
+	KUNIT_CASE(pool_by_age_test),
 	KUNIT_CASE(owner_free_fit_test),
+	KUNIT_CASE(owner_free_one_test),
+	KUNIT_CASE(alloc_bytes_test),
+	KUNIT_CASE(owner_footprint_test),
+	KUNIT_CASE(cache_classes_test),
 	KUNIT_CASE(check_kmalloc_test),
 	KUNIT_CASE(check_vmalloc_test),
+	KUNIT_CASE(check_pages_cache_test),
+	KUNIT_CASE(check_percpu_test),
 	KUNIT_CASE(verify_counts_test),
 	{}
 };
@@ -1127,6 +1875,6 @@ static struct kunit_suite mt_kunit_suite = {
 
 kunit_test_suite(mt_kunit_suite);
 
-MODULE_DESCRIPTION("KUnit tests of malloc_test's parser, pool and content check");
+MODULE_DESCRIPTION("KUnit tests of malloc_test's parser, allocators, pool and content check");
 MODULE_LICENSE("GPL");
 MODULE_INFO(test, "Y");
