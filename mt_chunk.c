@@ -196,9 +196,7 @@ static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
 	write_seqlock_irqsave(&o->stat_lock, flags);
 	atomic64_add(bytes, &o->bytes);
 	atomic64_add(chunks, &o->chunks);
-	if (undo)
-		o->allocated += bytes;
-	else if (bytes > 0)
+	if (undo || bytes > 0)
 		o->allocated += bytes;
 	else
 		o->freed -= bytes;
