@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
@@ -88,6 +89,112 @@ extern const char * const mt_free_names[MT_NR_FREE];
 /* The largest chunk the bookkeeping can describe (56 bits of size). */
 #define MT_CHUNK_SIZE_MAX	((u64)SIZE_MAX < (1ULL << 56) - 1 ? \
 				 (u64)SIZE_MAX : (1ULL << 56) - 1)
+
+/*
+ * Latency histograms (mt_lat.c).  Buckets hold nanoseconds: 0, 1, 2 and 3
+ * each have their own; from 4 up, every power of two is split in four
+ * equal buckets; values of 2^MT_LAT_MAX_SHIFT and above go to the top one.
+ */
+#define MT_LAT_MAX_SHIFT	40
+#define MT_LAT_BUCKETS		((MT_LAT_MAX_SHIFT - 1) * 4)
+
+/**
+ * struct mt_hist - a histogram of durations, in nanoseconds
+ * @count: durations recorded
+ * @sum: their sum
+ * @min: the shortest; U64_MAX while @count is 0
+ * @max: the longest
+ * @bucket: how many fell in each bucket (mt_hist_lo(), mt_hist_hi())
+ *
+ * One writer at a time; readers may read it while it is written
+ * (mt_hist_merge()), and then see a figure or two lag the others.
+ */
+struct mt_hist {
+	u64 count;
+	u64 sum;
+	u64 min;
+	u64 max;
+	u64 bucket[MT_LAT_BUCKETS];
+};
+
+/* The percentiles reported, in hundred-thousandths: p50 p90 p99 p99.9. */
+#define MT_NR_PCTS	4
+extern const unsigned int mt_pcts[MT_NR_PCTS];
+
+/**
+ * struct mt_hist_sum - what is printed of a histogram
+ * @count: durations recorded: the sum of the buckets
+ * @min: the shortest
+ * @mean: the mean, rounded down
+ * @max: the longest
+ * @pct: the percentiles of mt_pcts[]
+ *
+ * All 0 when @count is 0.
+ */
+struct mt_hist_sum {
+	u64 count, min, mean, max;
+	u64 pct[MT_NR_PCTS];
+};
+
+/* The bucket of @ns. */
+static inline unsigned int mt_hist_index(u64 ns)
+{
+	unsigned int msb;
+
+	if (ns < 4)
+		return ns;
+	msb = fls64(ns) - 1;
+	if (msb >= MT_LAT_MAX_SHIFT)
+		return MT_LAT_BUCKETS - 1;
+	return (msb - 1) * 4 + ((ns >> (msb - 2)) & 3);
+}
+
+/* Record @ns in @h, whose only writer the caller is. */
+static inline void mt_hist_add(struct mt_hist *h, u64 ns)
+{
+	unsigned int i = mt_hist_index(ns);
+
+	WRITE_ONCE(h->sum, h->sum + ns);
+	if (ns < h->min)
+		WRITE_ONCE(h->min, ns);
+	if (ns > h->max)
+		WRITE_ONCE(h->max, ns);
+	WRITE_ONCE(h->count, h->count + 1);
+	WRITE_ONCE(h->bucket[i], h->bucket[i] + 1);
+}
+
+u64 mt_hist_lo(unsigned int i);
+u64 mt_hist_hi(unsigned int i);
+void mt_hist_init(struct mt_hist *h);
+void mt_hist_merge(struct mt_hist *to, const struct mt_hist *from);
+void mt_hist_summarize(const struct mt_hist *h, struct mt_hist_sum *s);
+void mt_hist_show(struct seq_file *m, const char *name,
+		  const struct mt_hist *h);
+
+/* What a test times. */
+enum mt_lat_op {
+	MT_LAT_ALLOC,
+	MT_LAT_REALLOC,
+	MT_LAT_FREE,
+	MT_LAT_LATE,
+	MT_NR_LAT_OPS,
+};
+
+extern const char * const mt_lat_names[MT_NR_LAT_OPS];
+
+/**
+ * struct mt_lat - a test's histograms on one CPU
+ * @op: one per enum mt_lat_op
+ */
+struct mt_lat {
+	struct mt_hist op[MT_NR_LAT_OPS];
+};
+
+struct mt_lat __percpu *mt_lat_alloc(void);
+void mt_lat_free(struct mt_lat __percpu *lat);
+void mt_lat_record(struct mt_lat __percpu *lat, enum mt_lat_op op, u64 ns);
+void mt_lat_read(struct mt_lat __percpu *lat, enum mt_lat_op op,
+		 struct mt_hist *h);
 
 struct mt_owner;
 
@@ -235,6 +342,8 @@ struct mt_caches {
  * @freed: bytes freed: chunks, and shrinkage of resized chunks
  * @totals: the module-wide class it adds to
  * @caches: its dedicated slab caches (alloc=cache)
+ * @lat: where its allocations, resizes and frees are timed; NULL when
+ *	they are not (kept memory)
  * @name: how the log names it
  * @tag: how its caches' names tell it: "kept", "t7"
  *
@@ -252,6 +361,7 @@ struct mt_owner {
 	u64 freed;
 	struct mt_totals *totals;
 	struct mt_caches caches;
+	struct mt_lat __percpu *lat;
 	char name[16];
 	char tag[12];
 };
@@ -319,12 +429,22 @@ enum mt_opt {
 	MT_OPT_CTX,
 	MT_OPT_CPU,
 	MT_OPT_FREE,
+	MT_OPT_SIZE,
+	MT_OPT_COUNT,
+	MT_OPT_THREADS,
+	MT_OPT_PATTERN,
+	MT_OPT_SAMPLE,
+	MT_OPT_TIME,
 	MT_NR_OPTS,
 };
 
 #define MT_OPTS_ALLOC	(BIT(MT_OPT_ALLOC) | BIT(MT_OPT_GFP) | BIT(MT_OPT_NODE))
 #define MT_OPTS_TEST	(MT_OPTS_ALLOC | BIT(MT_OPT_CTX) | BIT(MT_OPT_CPU) | \
 			 BIT(MT_OPT_FREE))
+#define MT_OPTS_BENCH	(BIT(MT_OPT_ALLOC) | BIT(MT_OPT_GFP) | BIT(MT_OPT_CPU) | \
+			 BIT(MT_OPT_SIZE) | BIT(MT_OPT_COUNT) | \
+			 BIT(MT_OPT_THREADS) | BIT(MT_OPT_PATTERN) | \
+			 BIT(MT_OPT_SAMPLE) | BIT(MT_OPT_TIME))
 
 /**
  * struct mt_syntax - the shape of one command's arguments
@@ -337,7 +457,7 @@ struct mt_syntax {
 	u8 min_args;
 	u8 max_args;
 	u8 size_mask;
-	u8 opts;
+	u16 opts;
 };
 
 /**
@@ -352,7 +472,7 @@ struct mt_syntax {
  * @free: enum mt_free_policy
  */
 struct mt_opts {
-	u8 given;
+	u16 given;
 	u8 kind;
 	u16 gfp;
 	unsigned int node;
@@ -373,16 +493,46 @@ static inline int mt_opts_cpu(const struct mt_opts *o)
 	return o->given & BIT(MT_OPT_CPU) ? (int)o->cpu : -1;
 }
 
+/* How a bench thread allocates and frees: pattern=. */
+enum mt_pattern {
+	MT_PATTERN_PAIR,
+	MT_PATTERN_BATCH,
+	MT_PATTERN_RANDOM,
+	MT_NR_PATTERNS,
+};
+
+extern const char * const mt_pattern_names[MT_NR_PATTERNS];
+
+/**
+ * struct mt_bench_opts - the bench's own options, as given
+ * @size: size=, bytes
+ * @count: count=
+ * @threads: threads=
+ * @sample: sample=
+ * @time: time=, seconds
+ * @pattern: pattern=, enum mt_pattern
+ */
+struct mt_bench_opts {
+	u64 size;
+	u64 count;
+	unsigned int threads;
+	unsigned int sample;
+	unsigned int time;
+	u8 pattern;
+};
+
 /**
  * struct mt_args - a parsed command
  * @val: the positional numbers, sizes already in bytes
  * @nr: how many were given
  * @o: the options
+ * @b: the bench's options; see @o.given for which were given
  */
 struct mt_args {
 	u64 val[MT_MAX_ARGS];
 	unsigned int nr;
 	struct mt_opts o;
+	struct mt_bench_opts b;
 };
 
 int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
@@ -416,9 +566,52 @@ int mt_test_stop(u32 id);
 int mt_test_destroy(u32 id);
 void mt_test_destroy_all(void);
 int mt_test_show_one(struct seq_file *m, u32 id);
-void mt_test_show_all(struct seq_file *m);
+int mt_test_show_latency(struct seq_file *m, u32 id);
+int mt_test_show_all(struct seq_file *m);
 void mt_test_show_caches(struct seq_file *m);
 void mt_test_exit(void);
+
+/* The benchmark (mt_bench.c). */
+
+/* A batch run keeps this many chunks per thread at most. */
+#define MT_BENCH_BATCH_MAX	1048576U
+#define MT_BENCH_SAMPLE_MAX	1000000U
+#define MT_BENCH_TIME_MAX	3600U
+#define MT_BENCH_SAMPLE_DEFAULT	64U
+#define MT_BENCH_TIME_DEFAULT	10U
+
+/**
+ * struct mt_bench_params - what a write to bench asked for, checked
+ * @kind: the allocator, enum mt_alloc_kind
+ * @gfp: the GFP choices, BIT(MT_GFP_*)
+ * @size: the size asked, bytes
+ * @count: pairs (pair, random) or allocations (batch) per thread
+ * @threads: how many threads
+ * @cpu: the first thread's CPU
+ * @pattern: enum mt_pattern
+ * @sample: time one operation in @sample, at random; 0: none
+ * @time: each phase ends after this many seconds at most
+ * @hold: bytes the run may hold at once, charged for the whole run
+ */
+struct mt_bench_params {
+	u8 kind;
+	u16 gfp;
+	u64 size;
+	u64 count;
+	unsigned int threads;
+	unsigned int cpu;
+	u8 pattern;
+	unsigned int sample;
+	unsigned int time;
+	u64 hold;
+};
+
+int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len);
+bool mt_bench_stop(void);
+int mt_bench_show(struct seq_file *m);
+int mt_bench_show_latency(struct seq_file *m);
+void mt_bench_exit(void);
+extern atomic64_t mt_bench_bytes;
 
 /* debugfs (mt_debugfs.c). */
 struct dentry;

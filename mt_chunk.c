@@ -13,6 +13,7 @@
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/numa.h>
@@ -207,6 +208,24 @@ static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
 	atomic64_add(chunks, &mt_kind_totals[kind].chunks);
 }
 
+/* When the owner's operations are timed: the time now; 0 otherwise. */
+static u64 mt_lat_start(const struct mt_owner *o)
+{
+	return o->lat ? ktime_get_ns() : 0;
+}
+
+/* How long since mt_lat_start() gave @t0; 0 when not timed. */
+static u64 mt_lat_since(const struct mt_owner *o, u64 t0)
+{
+	return o->lat ? ktime_get_ns() - t0 : 0;
+}
+
+static void mt_lat_add(struct mt_owner *o, enum mt_lat_op op, u64 ns)
+{
+	if (o->lat)
+		mt_lat_record(o->lat, op, ns);
+}
+
 /*
  * Check, free and uncharge one chunk the owner held.  Process context,
  * or a chunk whose cache, if any, is pinned.
@@ -214,8 +233,12 @@ static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
 static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
 			     bool can_sleep)
 {
+	u64 t0;
+
 	mt_verify(o, c, can_sleep);
+	t0 = mt_lat_start(o);
 	mt_allocators[c->kind].free(o, c->ptr, c->size);
+	mt_lat_add(o, MT_LAT_FREE, mt_lat_since(o, t0));
 	mt_account(o, c->kind, -(s64)c->size, -1, false);
 	mt_uncharge(c->size);
 }
@@ -259,6 +282,7 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 	o->allocated = 0;
 	o->freed = 0;
 	o->totals = totals;
+	o->lat = NULL;
 	memset(&o->caches, 0, sizeof(o->caches));
 	mutex_init(&o->caches.lock);
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
@@ -317,11 +341,14 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 {
 	const struct mt_allocator *al = &mt_allocators[kind];
 	struct mt_chunk c = { .size = bytes, .kind = kind };
+	u64 t0, ns;
 	int ret;
 
 	if (!charged && !mt_charge(bytes))
 		return -ENOSPC;
+	t0 = mt_lat_start(o);
 	c.ptr = al->alloc(o, bytes, how);
+	ns = mt_lat_since(o, t0);
 	if (!c.ptr) {
 		ret = -ENOMEM;
 		goto out_uncharge;
@@ -341,6 +368,8 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how));
 	if (ret)
 		goto out_free;
+	/* an allocation counts once it is kept */
+	mt_lat_add(o, MT_LAT_ALLOC, ns);
 	return 0;
 
 out_free:
@@ -387,7 +416,7 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 {
 	gfp_t pool_gfp = mt_pool_gfp(how);
 	struct mt_chunk c;
-	u64 old, grow = 0;
+	u64 old, grow = 0, t0, ns = 0;
 	void *p;
 	int ret;
 
@@ -412,7 +441,9 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 		}
 	}
 	mt_verify(o, &c, how->can_sleep);
+	t0 = mt_lat_start(o);
 	p = mt_allocators[c.kind].realloc(o, c.ptr, old, want, how);
+	ns = mt_lat_since(o, t0);
 	if (!p) {
 		/* the old chunk stands, and so does its pattern */
 		mt_uncharge(grow);
@@ -437,6 +468,9 @@ out_put:
 		*diff = -(s64)old;
 		return -ENOMEM;
 	}
+	/* a resize counts once the chunk is kept again */
+	if (!ret)
+		mt_lat_add(o, MT_LAT_REALLOC, ns);
 	return ret;
 }
 

@@ -17,6 +17,8 @@
  *	mem_test_stop	ID
  *	mem_test_destroy	ID
  *	mem_test_destroy_all	(anything)
+ *	bench		alloc=A size=S[UNIT] count=N [threads=T] [pattern=P]
+ *			[gfp=F,...] [cpu=C] [sample=K] [time=SEC] | stop
  */
 #include "malloc_test.h"
 
@@ -25,9 +27,11 @@
 #include <linux/math64.h>
 #include <linux/nodemask.h>
 #include <linux/numa.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
+#include <linux/string.h>
 
 /* Refusals are logged at most this often: 100 lines each 5 seconds. */
 static DEFINE_RATELIMIT_STATE(mt_refuse_rs, 5 * HZ, 100);
@@ -543,6 +547,112 @@ static int mt_cmd_test_destroy_all(struct mt_cmd_ctx *ctx, char *buf)
 	return 0;
 }
 
+/* The bench's own options, after the parser: bounds and defaults. */
+static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
+{
+	struct mt_bench_opts *b = &a->b;
+	u16 given = a->o.given;
+	unsigned int online = num_online_cpus();
+
+	if (!(given & BIT(MT_OPT_SIZE)))
+		return mt_refuse(ctx, -EINVAL, "size= is required");
+	if (!(given & BIT(MT_OPT_COUNT)))
+		return mt_refuse(ctx, -EINVAL, "count= is required");
+	if (!b->size)
+		return mt_refuse(ctx, -EINVAL, "size=0: at least 1 byte");
+	if (mt_check_size(ctx, "size", b->size, a->o.kind))
+		return -EINVAL;
+	if (!b->count)
+		return mt_refuse(ctx, -EINVAL, "count=0: at least 1");
+	if (b->pattern == MT_PATTERN_BATCH && b->count > MT_BENCH_BATCH_MAX)
+		return mt_refuse(ctx, -EINVAL,
+				 "count=%llu: a batch holds at most %u chunks per thread",
+				 b->count, MT_BENCH_BATCH_MAX);
+	if (b->count > U32_MAX)
+		return mt_refuse(ctx, -EINVAL, "count=%llu: at most %u",
+				 b->count, U32_MAX);
+	if (!(given & BIT(MT_OPT_THREADS)))
+		b->threads = 1;
+	else if (!b->threads || b->threads > online)
+		return mt_refuse(ctx, -EINVAL,
+				 "threads=%u: from 1 to the %u CPUs online",
+				 b->threads, online);
+	if (!(given & BIT(MT_OPT_SAMPLE)))
+		b->sample = MT_BENCH_SAMPLE_DEFAULT;
+	else if (b->sample > MT_BENCH_SAMPLE_MAX)
+		return mt_refuse(ctx, -EINVAL, "sample=%u: at most %u",
+				 b->sample, MT_BENCH_SAMPLE_MAX);
+	if (!(given & BIT(MT_OPT_TIME)))
+		b->time = MT_BENCH_TIME_DEFAULT;
+	else if (!b->time || b->time > MT_BENCH_TIME_MAX)
+		return mt_refuse(ctx, -EINVAL,
+				 "time=%u: from 1 to %u seconds", b->time,
+				 MT_BENCH_TIME_MAX);
+	return mt_check_opts(ctx, &a->o, "size", b->size);
+}
+
+static int mt_cmd_bench(struct mt_cmd_ctx *ctx, char *buf)
+{
+	static const struct mt_syntax syn = { .opts = MT_OPTS_BENCH };
+	struct mt_bench_params p;
+	struct mt_args a;
+	char cpus[64];
+	u64 per;
+	int ret;
+
+	if (!strcmp(buf, "stop")) {
+		mt_result(ctx, "%s\n", mt_bench_stop() ? "stopped" :
+			  "no bench running");
+		return 0;
+	}
+	ret = mt_parse_cmd(ctx, buf, &syn, &a);
+	if (ret)
+		return ret;
+	ret = mt_check_bench(ctx, &a);
+	if (ret)
+		return ret;
+
+	p = (struct mt_bench_params) {
+		.kind = a.o.kind,
+		.gfp = a.o.gfp,
+		.size = a.b.size,
+		.count = a.b.count,
+		.threads = a.b.threads,
+		.cpu = a.o.given & BIT(MT_OPT_CPU) ? a.o.cpu :
+			cpumask_first(cpu_online_mask),
+		.pattern = a.b.pattern,
+		.sample = a.b.sample,
+		.time = a.b.time,
+	};
+	/* what the run holds at once: a chunk per thread, or a batch */
+	per = p.pattern == MT_PATTERN_BATCH ? p.count : 1;
+	if (check_mul_overflow(mt_chunk_bytes(p.kind, p.size), per, &p.hold) ||
+	    check_mul_overflow(p.hold, (u64)p.threads, &p.hold))
+		p.hold = U64_MAX;
+
+	ret = mt_bench_start(&p, cpus, sizeof(cpus));
+	switch (ret) {
+	case 0:
+		break;
+	case -EBUSY:
+		return mt_refuse(ctx, ret,
+				 "a bench is running: write stop to end it");
+	case -ENOSPC:
+		return mt_refuse_charge(ctx, p.hold);
+	case -EAGAIN:
+		return mt_refuse(ctx, ret,
+				 "CPUs went offline meanwhile: try again");
+	default:
+		return mt_refuse(ctx, ret,
+				 "no memory for the run's threads and bookkeeping");
+	}
+	mt_result(ctx,
+		  "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u cpus=%s\n",
+		  mt_allocators[p.kind].name, p.size, p.count, p.threads,
+		  mt_pattern_names[p.pattern], p.sample, p.time, cpus);
+	return 0;
+}
+
 const struct mt_cmd mt_cmds[] = {
 	{ "mem_alloc", 0600, "SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N]",
 	  mt_cmd_alloc },
@@ -557,6 +667,9 @@ const struct mt_cmd mt_cmds[] = {
 	{ "mem_test_stop", 0600, "ID", mt_cmd_test_stop },
 	{ "mem_test_destroy", 0600, "ID", mt_cmd_test_destroy },
 	{ "mem_test_destroy_all", 0200, "(anything)", mt_cmd_test_destroy_all },
+	{ "bench", 0600,
+	  "alloc=A size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=C] [sample=K] [time=SEC] | stop",
+	  mt_cmd_bench },
 };
 
 const unsigned int mt_nr_cmds = ARRAY_SIZE(mt_cmds);

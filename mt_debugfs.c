@@ -9,7 +9,8 @@
  * A new answer is read from its start: the VFS keeps the file position
  * of a failed write as it was, so the read, not the write, rewinds.
  *
- * mem_used, mem_test_list, caches and tests/ID/stats are seq_files.
+ * mem_used, mem_test_list, caches, bench_result, bench_latency and
+ * tests/ID/stats and tests/ID/latency are seq_files.
  */
 #include "malloc_test.h"
 
@@ -137,6 +138,7 @@ static int mt_used_show(struct seq_file *m, void *v)
 			   atomic64_read(&mt_kind_totals[i].bytes));
 	}
 	seq_printf(m, "caches: %d\n", atomic_read(&mt_nr_caches));
+	seq_printf(m, "bench_bytes: %lld\n", atomic64_read(&mt_bench_bytes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mt_used);
@@ -151,10 +153,21 @@ static int mt_caches_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(mt_caches);
 
+static int mt_bench_result_show(struct seq_file *m, void *v)
+{
+	return mt_bench_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(mt_bench_result);
+
+static int mt_bench_latency_show(struct seq_file *m, void *v)
+{
+	return mt_bench_show_latency(m);
+}
+DEFINE_SHOW_ATTRIBUTE(mt_bench_latency);
+
 static int mt_test_list_show(struct seq_file *m, void *v)
 {
-	mt_test_show_all(m);
-	return 0;
+	return mt_test_show_all(m);
 }
 DEFINE_SHOW_ATTRIBUTE(mt_test_list);
 
@@ -164,6 +177,12 @@ static int mt_test_stats_show(struct seq_file *m, void *v)
 	return mt_test_show_one(m, (unsigned long)m->private);
 }
 DEFINE_SHOW_ATTRIBUTE(mt_test_stats);
+
+static int mt_test_latency_show(struct seq_file *m, void *v)
+{
+	return mt_test_show_latency(m, (unsigned long)m->private);
+}
+DEFINE_SHOW_ATTRIBUTE(mt_test_latency);
 
 /**
  * mt_debugfs_add_test() - make a test's directory, tests/ID/
@@ -180,6 +199,8 @@ struct dentry *mt_debugfs_add_test(u32 id)
 	dir = debugfs_create_dir(name, mt_tests_dir);
 	debugfs_create_file("stats", 0400, dir, (void *)(unsigned long)id,
 			    &mt_test_stats_fops);
+	debugfs_create_file("latency", 0400, dir, (void *)(unsigned long)id,
+			    &mt_test_latency_fops);
 	return dir;
 }
 
@@ -202,6 +223,10 @@ int mt_debugfs_init(void)
 	debugfs_create_file("mem_test_list", 0400, mt_dir, NULL,
 			    &mt_test_list_fops);
 	debugfs_create_file("caches", 0400, mt_dir, NULL, &mt_caches_fops);
+	debugfs_create_file("bench_result", 0400, mt_dir, NULL,
+			    &mt_bench_result_fops);
+	debugfs_create_file("bench_latency", 0400, mt_dir, NULL,
+			    &mt_bench_latency_fops);
 	mt_tests_dir = debugfs_create_dir("tests", mt_dir);
 	return 0;
 }

@@ -222,6 +222,7 @@ static void __exit malloc_test_exit(void)
 	 * first, their debugfs directories with them, then the rest.
 	 */
 	mt_test_exit();
+	mt_bench_exit();
 	mt_debugfs_exit();
 	destroy_workqueue(mt_wq);
 	freed = atomic64_read(&mt_kept.bytes);

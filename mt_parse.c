@@ -60,6 +60,18 @@ static const char * const mt_opt_names[MT_NR_OPTS] = {
 	[MT_OPT_CTX] = "ctx",
 	[MT_OPT_CPU] = "cpu",
 	[MT_OPT_FREE] = "free",
+	[MT_OPT_SIZE] = "size",
+	[MT_OPT_COUNT] = "count",
+	[MT_OPT_THREADS] = "threads",
+	[MT_OPT_PATTERN] = "pattern",
+	[MT_OPT_SAMPLE] = "sample",
+	[MT_OPT_TIME] = "time",
+};
+
+const char * const mt_pattern_names[MT_NR_PATTERNS] = {
+	[MT_PATTERN_PAIR] = "pair",
+	[MT_PATTERN_BATCH] = "batch",
+	[MT_PATTERN_RANDOM] = "random",
 };
 
 const char * const mt_gfp_names[MT_GFP_NR] = {
@@ -183,8 +195,43 @@ static int mt_parse_number(const char *key, const char *val,
 	return 0;
 }
 
+static int mt_parse_u64(const char *key, const char *val, u64 *out,
+			char *why, size_t whylen)
+{
+	if (kstrtou64(val, 10, out)) {
+		mt_why("%s '%*pE' is not a number", key, mt_qlen(val), val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A size: a number, then optionally a unit letter: 64, 4k, 1M. */
+static int mt_parse_size(const char *key, char *val, u64 *out, char *why,
+			 size_t whylen)
+{
+	size_t len = strlen(val);
+	int shift = len > 1 ? mt_unit_shift(val + len - 1) : -1;
+	char unit[2] = "";
+	u64 v;
+
+	if (shift >= 0) {
+		unit[0] = val[len - 1];
+		val[len - 1] = '\0';
+	}
+	if (kstrtou64(val, 10, &v)) {
+		mt_why("%s '%*pE%s' is not a size", key, mt_qlen(val), val,
+		       unit);
+		return -EINVAL;
+	}
+	if (check_shl_overflow(v, max(shift, 0), out)) {
+		mt_why("%s %llu%s overflows 64 bits", key, v, unit);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Say which options the command takes, for a refusal. */
-static void mt_why_opts(const char *tok, u8 opts, char *why, size_t whylen)
+static void mt_why_opts(const char *tok, u16 opts, char *why, size_t whylen)
 {
 	unsigned int i;
 	int n;
@@ -203,8 +250,9 @@ static void mt_why_opts(const char *tok, u8 opts, char *why, size_t whylen)
 }
 
 static int mt_parse_option(char *tok, const struct mt_syntax *syn,
-			   struct mt_opts *o, char *why, size_t whylen)
+			   struct mt_args *a, char *why, size_t whylen)
 {
+	struct mt_opts *o = &a->o;
 	char *val = strchr(tok, '=');
 	int opt, v;
 
@@ -245,6 +293,27 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 			return -EINVAL;
 		}
 		o->ctx = v;
+		return 0;
+	case MT_OPT_SIZE:
+		return mt_parse_size("size", val, &a->b.size, why, whylen);
+	case MT_OPT_COUNT:
+		return mt_parse_u64("count", val, &a->b.count, why, whylen);
+	case MT_OPT_THREADS:
+		return mt_parse_number("threads", val, &a->b.threads, why,
+				       whylen);
+	case MT_OPT_SAMPLE:
+		return mt_parse_number("sample", val, &a->b.sample, why,
+				       whylen);
+	case MT_OPT_TIME:
+		return mt_parse_number("time", val, &a->b.time, why, whylen);
+	case MT_OPT_PATTERN:
+		v = mt_lookup(mt_pattern_names, MT_NR_PATTERNS, val);
+		if (v < 0) {
+			mt_why("unknown pattern '%*pE' (pair, batch or random)",
+			       mt_qlen(val), val);
+			return -EINVAL;
+		}
+		a->b.pattern = v;
 		return 0;
 	default:
 		v = mt_lookup(mt_free_names, MT_NR_FREE, val);
@@ -304,7 +373,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 		if (!*tok)
 			continue;
 		if (strchr(tok, '=')) {
-			ret = mt_parse_option(tok, syn, &a->o, why, whylen);
+			ret = mt_parse_option(tok, syn, a, why, whylen);
 			if (ret)
 				return ret;
 			seen_opt = true;

@@ -136,11 +136,13 @@ static bool mt_test_releasing(struct mt_test *t)
 static enum hrtimer_restart mt_test_timer(struct hrtimer *timer)
 {
 	struct mt_test *t = container_of(timer, struct mt_test, timer);
-	ktime_t now;
+	ktime_t now, late;
 
 	if (READ_ONCE(t->stopping))
 		return HRTIMER_NORESTART;
 	now = hrtimer_cb_get_time(timer);
+	late = ktime_sub(now, hrtimer_get_expires(timer));
+	mt_lat_record(t->owner.lat, MT_LAT_LATE, max_t(s64, late, 0));
 	if (ktime_compare(now, t->deadline) >= 0) {
 		mt_test_queue_work(t);		/* the work finishes the test */
 		return HRTIMER_NORESTART;
@@ -312,6 +314,7 @@ static void mt_test_free(struct mt_test *t)
 	mt_test_stop_sync(t);
 	debugfs_remove(t->dir);
 	mt_owner_destroy(&t->owner);
+	mt_lat_free(t->owner.lat);
 	mem_cgroup_put(t->memcg);
 	kfree(t);
 }
@@ -334,13 +337,18 @@ static void mt_test_arm(void *arg)
  */
 int mt_test_start(const struct mt_test_params *p, u32 *id)
 {
+	struct mt_lat __percpu *lat;
 	struct mt_test *t;
 	char name[16], tag[12];
 	int ret;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	lat = mt_lat_alloc();
+	if (!t || !lat) {
+		kfree(t);
+		mt_lat_free(lat);
 		return -ENOMEM;
+	}
 	t->p = *p;
 	t->how = (struct mt_how) {
 		.gfp = mt_gfp_flags(p->o.gfp),
@@ -367,6 +375,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id)
 	snprintf(tag, sizeof(tag), "t%u", t->id);
 	mt_owner_init(&t->owner, &mt_test_totals, name, tag,
 		      mt_seed_for(t->id));
+	t->owner.lat = lat;
 	t->owner.pool.by_age = p->o.free == MT_FREE_FIFO ||
 			       p->o.free == MT_FREE_LIFO;
 	/* a test's caches stay until it ends; the callback creates none */
@@ -398,6 +407,7 @@ out_erase:
 out_unlock:
 	mutex_unlock(&mt_tests_lock);
 	mem_cgroup_put(t->memcg);
+	mt_lat_free(lat);
 	kfree(t);
 	return ret;
 }
@@ -472,7 +482,21 @@ void mt_test_exit(void)
 	xa_destroy(&mt_tests);
 }
 
-static void mt_test_print(struct seq_file *m, struct mt_test *t)
+/* Print the median and the 99th percentile of one operation. */
+static void mt_test_print_pcts(struct seq_file *m, struct mt_test *t,
+			       enum mt_lat_op op, struct mt_hist *h)
+{
+	struct mt_hist_sum s;
+
+	mt_lat_read(t->owner.lat, op, h);
+	mt_hist_summarize(h, &s);
+	seq_printf(m, "%s_p50_ns: %llu\n", mt_lat_names[op], s.pct[0]);
+	seq_printf(m, "%s_p99_ns: %llu\n", mt_lat_names[op], s.pct[2]);
+}
+
+/* @h: room to merge a histogram in. */
+static void mt_test_print(struct seq_file *m, struct mt_test *t,
+			  struct mt_hist *h)
 {
 	/* pairs with the release in mt_test_end(): @end is valid */
 	int state = smp_load_acquire(&t->state);
@@ -523,6 +547,8 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t)
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));
 	seq_printf(m, "off_cpu: %lld\n", atomic64_read(&t->off_cpu));
 	seq_printf(m, "off_node: %lld\n", atomic64_read(&t->owner.off_node));
+	mt_test_print_pcts(m, t, MT_LAT_ALLOC, h);
+	mt_test_print_pcts(m, t, MT_LAT_FREE, h);
 }
 
 /**
@@ -534,16 +560,50 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t)
  */
 int mt_test_show_one(struct seq_file *m, u32 id)
 {
+	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
 	struct mt_test *t;
 	int ret = -ENOENT;
 
+	if (!h)
+		return -ENOMEM;
 	mutex_lock(&mt_tests_lock);
 	t = xa_load(&mt_tests, id);
 	if (t) {
-		mt_test_print(m, t);
+		mt_test_print(m, t, h);
 		ret = 0;
 	}
 	mutex_unlock(&mt_tests_lock);
+	kfree(h);
+	return ret;
+}
+
+/**
+ * mt_test_show_latency() - print one test's latency histograms
+ * @m: where
+ * @id: the test
+ *
+ * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
+ */
+int mt_test_show_latency(struct seq_file *m, u32 id)
+{
+	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	struct mt_test *t;
+	unsigned int op;
+	int ret = -ENOENT;
+
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&mt_tests_lock);
+	t = xa_load(&mt_tests, id);
+	if (t) {
+		for (op = 0; op < MT_NR_LAT_OPS; op++) {
+			mt_lat_read(t->owner.lat, op, h);
+			mt_hist_show(m, mt_lat_names[op], h);
+		}
+		ret = 0;
+	}
+	mutex_unlock(&mt_tests_lock);
+	kfree(h);
 	return ret;
 }
 
@@ -551,21 +611,28 @@ int mt_test_show_one(struct seq_file *m, u32 id)
  * mt_test_show_all() - print every test's statistics, a blank line
  * between two tests
  * @m: where
+ *
+ * Return: 0, or -ENOMEM.
  */
-void mt_test_show_all(struct seq_file *m)
+int mt_test_show_all(struct seq_file *m)
 {
+	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
 	struct mt_test *t;
 	unsigned long id;
 	bool first = true;
 
+	if (!h)
+		return -ENOMEM;
 	mutex_lock(&mt_tests_lock);
 	xa_for_each(&mt_tests, id, t) {
 		if (!first)
 			seq_putc(m, '\n');
-		mt_test_print(m, t);
+		mt_test_print(m, t, h);
 		first = false;
 	}
 	mutex_unlock(&mt_tests_lock);
+	kfree(h);
+	return 0;
 }
 
 /**

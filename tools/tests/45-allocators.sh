@@ -120,8 +120,8 @@ want="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max
 for a in $AL_KINDS; do
 	want="$want ${a}_chunks ${a}_bytes"
 done
-check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, then caches; all numbers" \
-	"$keys" "$want caches" "$u"
+check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, then caches and bench_bytes; all numbers" \
+	"$keys" "$want caches bench_bytes" "$u"
 al_snap A
 bad=
 for a in $AL_KINDS; do

@@ -1,0 +1,879 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * malloc_test - the benchmark: tight allocation loops on bound threads.
+ *
+ * A write to bench starts a run: one kernel thread per CPU asked, bound
+ * there, released together.  Each runs two phases of the same loop, the
+ * second released only once every thread is through the first:
+ *
+ *	allocate: the allocator itself, count= iterations, or fewer when
+ *		  time= passes first or on stop;
+ *	harness:  as many iterations, with a call to a function that
+ *		  allocates nothing in place of each allocation and free.
+ *
+ * The harness phase costs what the loop, the calls, the timing and the
+ * recording cost, so that the allocator's own share can be told from
+ * the tool's.
+ *
+ * Timing: one operation (batch) or one pair (pair, random) in sample=, on
+ * average, chosen at random, is timed with ktime_get_ns() and recorded in
+ * the thread's own histograms; the rest run untimed, so that recording
+ * costs a few percent of a cheap allocation at most (Documentation has
+ * the figures).  sample=1 times every operation.
+ *
+ * Lifetime: the run is mt_bench_cur, under mt_bench_lock.  The last
+ * thread to finish queues the reaper, which stops the threads, frees what
+ * the run used and publishes its state; a run's figures stay readable
+ * until the next run starts.  Stop and unload set ->stopping and wait for
+ * the reaper's completion (it takes no lock); the run is freed only after
+ * its reaper has returned (flush_work()).
+ */
+#include "malloc_test.h"
+#include "mt_compat.h"
+
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+enum mt_bench_state {
+	MT_BENCH_RUNNING,
+	MT_BENCH_DONE,
+	MT_BENCH_STOPPED,
+};
+
+/* Why a phase ended. */
+enum mt_bench_end {
+	MT_END_COUNT,
+	MT_END_TIME,
+	MT_END_STOP,
+};
+
+/* A thread's histograms: the allocator's, then the harness's. */
+enum mt_bench_hist {
+	MT_BH_ALLOC,
+	MT_BH_FREE,
+	MT_BH_NOP_ALLOC,
+	MT_BH_NOP_FREE,
+	MT_NR_BH,
+};
+
+static const char * const mt_bench_state_names[] = {
+	[MT_BENCH_RUNNING] = "running",
+	[MT_BENCH_DONE] = "done",
+	[MT_BENCH_STOPPED] = "stopped",
+};
+
+static const char * const mt_bench_end_names[] = {
+	[MT_END_COUNT] = "count",
+	[MT_END_TIME] = "time",
+	[MT_END_STOP] = "stop",
+};
+
+static const char * const mt_bench_hist_names[MT_NR_BH] = {
+	[MT_BH_ALLOC] = "alloc",
+	[MT_BH_FREE] = "free",
+	[MT_BH_NOP_ALLOC] = "harness_alloc",
+	[MT_BH_NOP_FREE] = "harness_free",
+};
+
+/* Look at the clock and the stop flag, and reschedule, this often. */
+#define MT_BENCH_CHECK_EVERY	64
+
+/**
+ * struct mt_bench_phase - what one thread did in one phase
+ * @alloc_ops: allocations that succeeded
+ * @free_ops: frees
+ * @errors: allocations that failed
+ * @start: when it began, ns
+ * @end: when it ended, ns
+ * @why: enum mt_bench_end
+ */
+struct mt_bench_phase {
+	u64 alloc_ops;
+	u64 free_ops;
+	u64 errors;
+	u64 start;
+	u64 end;
+	int why;
+};
+
+struct mt_bench;
+
+/**
+ * struct mt_bench_thread - one thread of a run
+ * @b: the run
+ * @task: the thread
+ * @cpu: where it is bound
+ * @rnd: its random sizes and sampling
+ * @skip: operations, this one included, until the next timed one
+ * @slots: a batch's chunks
+ * @ph: the figures of the harness phase [0] and the allocate phase [1]
+ * @hist: its histograms, enum mt_bench_hist
+ *
+ * The thread alone writes it while the run goes; others read it once
+ * the thread is stopped.
+ */
+struct mt_bench_thread {
+	struct mt_bench *b;
+	struct task_struct *task;
+	unsigned int cpu;
+	struct rnd_state rnd;
+	u32 skip;
+	void **slots;
+	struct mt_bench_phase ph[2];
+	struct mt_hist hist[MT_NR_BH];
+};
+
+/**
+ * struct mt_bench_gate - where threads wait for one another
+ * @arrived: threads at the gate
+ * @open: completed by the last to arrive
+ * @at: when it opened, ns
+ */
+struct mt_bench_gate {
+	atomic_t arrived;
+	struct completion open;
+	u64 at;
+};
+
+/**
+ * struct mt_bench - one run
+ * @p: what was asked
+ * @bytes: what one chunk of the asked size counts
+ * @gfp: the flags
+ * @cache: the run's slab cache (alloc=cache)
+ * @stopping: stop was asked, or the module is going
+ * @state: enum mt_bench_state; written with release once the figures
+ *	are final
+ * @gate: the start of each phase
+ * @left: threads still running
+ * @reap: stops the threads and frees what the run used
+ * @done: completed by @reap
+ * @nr: threads
+ * @thr: the threads
+ */
+struct mt_bench {
+	struct mt_bench_params p;
+	u64 bytes;
+	gfp_t gfp;
+	struct kmem_cache *cache;
+	bool stopping;
+	int state;
+	struct mt_bench_gate gate[2];
+	atomic_t left;
+	struct work_struct reap;
+	struct completion done;
+	unsigned int nr;
+	struct mt_bench_thread *thr;
+};
+
+/* Protects mt_bench_cur, and serialises starting and stopping runs. */
+static DEFINE_MUTEX(mt_bench_lock);
+/* The running run, or the last one; NULL before the first. */
+static struct mt_bench *mt_bench_cur;
+/* Bytes charged against max_bytes by the running run. */
+atomic64_t mt_bench_bytes;
+
+/* ------------------------------------------------------------ loops --- */
+
+static noinline void *mt_bench_alloc(struct mt_bench *b, u64 size)
+{
+	struct page *page;
+
+	switch (b->p.kind) {
+	case MT_KMALLOC:
+		return kmalloc(size, b->gfp);
+	case MT_VMALLOC:
+		return __vmalloc(size, b->gfp);
+	case MT_KVMALLOC:
+		return kvmalloc(size, b->gfp);
+	case MT_PAGES:
+		page = alloc_pages(b->gfp, get_order(size));
+		return page ? page_address(page) : NULL;
+	case MT_CACHE:
+		return kmem_cache_alloc(b->cache, b->gfp);
+	default:
+		return (void __force *)__alloc_percpu_gfp(size, sizeof(u64),
+							  b->gfp);
+	}
+}
+
+static noinline void mt_bench_free(struct mt_bench *b, void *p, u64 size)
+{
+	switch (b->p.kind) {
+	case MT_KMALLOC:
+		kfree(p);
+		break;
+	case MT_VMALLOC:
+		vfree(p);
+		break;
+	case MT_KVMALLOC:
+		kvfree(p);
+		break;
+	case MT_PAGES:
+		__free_pages(virt_to_page(p), get_order(size));
+		break;
+	case MT_CACHE:
+		kmem_cache_free(b->cache, p);
+		break;
+	default:
+		free_percpu((void __percpu __force *)p);
+		break;
+	}
+}
+
+/* The harness: the same calls, with nothing allocated. */
+static noinline void *mt_bench_nop_alloc(struct mt_bench *b, u64 size)
+{
+	/* not NULL, not optimised away */
+	return READ_ONCE(b->thr);
+}
+
+static noinline void mt_bench_nop_free(struct mt_bench *b, void *p, u64 size)
+{
+	barrier();
+}
+
+/* Is this operation (or pair) to be timed? */
+static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th)
+{
+	unsigned int k = th->b->p.sample;
+
+	if (!k || --th->skip)
+		return false;
+	/* a gap of 1 to 2k - 1, k on average, so no stride aliases */
+	th->skip = k == 1 ? 1 : 1 + prandom_u32_state(&th->rnd) % (2 * k - 1);
+	return true;
+}
+
+/*
+ * Every MT_BENCH_CHECK_EVERY operations: reschedule, and end the phase
+ * on stop or past @deadline.  Return: true to end it, @ph->why set.
+ */
+static bool mt_bench_check(struct mt_bench_thread *th,
+			   struct mt_bench_phase *ph, u64 i, u64 deadline)
+{
+	if (i % MT_BENCH_CHECK_EVERY)
+		return false;
+	cond_resched();
+	if (READ_ONCE(th->b->stopping)) {
+		ph->why = MT_END_STOP;
+		return true;
+	}
+	if (ktime_get_ns() >= deadline) {
+		ph->why = MT_END_TIME;
+		return true;
+	}
+	return false;
+}
+
+static u64 mt_bench_size(struct mt_bench_thread *th)
+{
+	struct mt_bench *b = th->b;
+
+	if (b->p.pattern != MT_PATTERN_RANDOM)
+		return b->p.size;
+	return mt_rand_range(&th->rnd, 1, b->p.size);
+}
+
+/* pair and random: allocate, free at once, count times. */
+static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
+					  struct mt_bench_phase *ph, u64 count,
+					  u64 deadline, bool nop)
+{
+	struct mt_bench *b = th->b;
+	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
+	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
+	u64 i, n = 0, errors = 0, size, t0, t1, t2;
+	void *p;
+
+	for (i = 0; i < count; i++) {
+		if (mt_bench_check(th, ph, i, deadline))
+			break;
+		size = mt_bench_size(th);
+		if (mt_bench_sampled(th)) {
+			t0 = ktime_get_ns();
+			p = nop ? mt_bench_nop_alloc(b, size) :
+				  mt_bench_alloc(b, size);
+			t1 = ktime_get_ns();
+			if (!p) {
+				errors++;
+				continue;
+			}
+			if (nop)
+				mt_bench_nop_free(b, p, size);
+			else
+				mt_bench_free(b, p, size);
+			t2 = ktime_get_ns();
+			mt_hist_add(ha, t1 - t0);
+			mt_hist_add(hf, t2 - t1);
+		} else {
+			p = nop ? mt_bench_nop_alloc(b, size) :
+				  mt_bench_alloc(b, size);
+			if (!p) {
+				errors++;
+				continue;
+			}
+			if (nop)
+				mt_bench_nop_free(b, p, size);
+			else
+				mt_bench_free(b, p, size);
+		}
+		n++;
+	}
+	ph->alloc_ops = n;
+	ph->free_ops = n;
+	ph->errors = errors;
+	return i;
+}
+
+/* batch: count allocations, then free them all, whatever happens. */
+static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
+					  struct mt_bench_phase *ph, u64 count,
+					  u64 deadline, bool nop)
+{
+	struct mt_bench *b = th->b;
+	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
+	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
+	u64 i, n, size = b->p.size, t0;
+	void *p;
+
+	for (i = 0; i < count; i++) {
+		if (mt_bench_check(th, ph, i, deadline))
+			break;
+		if (mt_bench_sampled(th)) {
+			t0 = ktime_get_ns();
+			p = nop ? mt_bench_nop_alloc(b, size) :
+				  mt_bench_alloc(b, size);
+			mt_hist_add(ha, ktime_get_ns() - t0);
+		} else {
+			p = nop ? mt_bench_nop_alloc(b, size) :
+				  mt_bench_alloc(b, size);
+		}
+		th->slots[i] = p;
+		if (p)
+			ph->alloc_ops++;
+		else
+			ph->errors++;
+	}
+	for (n = i, i = 0; i < n; i++) {
+		p = th->slots[i];
+		if (!p)
+			continue;
+		if (mt_bench_sampled(th)) {
+			t0 = ktime_get_ns();
+			if (nop)
+				mt_bench_nop_free(b, p, size);
+			else
+				mt_bench_free(b, p, size);
+			mt_hist_add(hf, ktime_get_ns() - t0);
+		} else if (nop) {
+			mt_bench_nop_free(b, p, size);
+		} else {
+			mt_bench_free(b, p, size);
+		}
+		ph->free_ops++;
+		if (!(i % MT_BENCH_CHECK_EVERY))
+			cond_resched();
+	}
+	return n;
+}
+
+/*
+ * One phase of @count iterations at most.  Return: the iterations done,
+ * failed allocations included.
+ */
+static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count, bool nop)
+{
+	struct mt_bench *b = th->b;
+	struct mt_bench_phase *ph = &th->ph[!nop];
+	u64 deadline, n;
+
+	ph->why = MT_END_COUNT;
+	th->skip = 1;
+	ph->start = ktime_get_ns();
+	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
+	if (b->p.pattern == MT_PATTERN_BATCH) {
+		if (nop)
+			n = mt_bench_batch(th, ph, count, deadline, true);
+		else
+			n = mt_bench_batch(th, ph, count, deadline, false);
+	} else {
+		if (nop)
+			n = mt_bench_pairs(th, ph, count, deadline, true);
+		else
+			n = mt_bench_pairs(th, ph, count, deadline, false);
+	}
+	ph->end = ktime_get_ns();
+	return n;
+}
+
+/* Wait until every thread is at @g. */
+static void mt_bench_gate_pass(struct mt_bench *b, struct mt_bench_gate *g)
+{
+	if (atomic_inc_return(&g->arrived) == b->nr) {
+		g->at = ktime_get_ns();
+		complete_all(&g->open);
+		return;
+	}
+	/* no signal reaches a kernel thread; TASK_IDLE: not a hung task */
+	wait_for_completion_state(&g->open, TASK_IDLE);
+}
+
+static int mt_bench_thread_fn(void *arg)
+{
+	struct mt_bench_thread *th = arg;
+	struct mt_bench *b = th->b;
+	u64 n;
+
+	mt_bench_gate_pass(b, &b->gate[0]);
+	n = mt_bench_phase(th, b->p.count, false);
+	/* the harness: as many iterations, once every thread is through */
+	mt_bench_gate_pass(b, &b->gate[1]);
+	mt_bench_phase(th, n, true);
+
+	if (atomic_dec_and_test(&b->left))
+		queue_work(mt_wq, &b->reap);
+	/* the reaper stops it */
+	set_current_state(TASK_IDLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_IDLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* ------------------------------------------------------------- runs --- */
+
+/* Free what a run used but its figures; the charge goes back. */
+static void mt_bench_release(struct mt_bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->p.threads; i++) {
+		kvfree(b->thr[i].slots);
+		b->thr[i].slots = NULL;
+	}
+	if (b->cache)
+		atomic_dec(&mt_nr_caches);
+	kmem_cache_destroy(b->cache);
+	b->cache = NULL;
+	mt_uncharge(b->p.hold);
+}
+
+static void mt_bench_reap(struct work_struct *work)
+{
+	struct mt_bench *b = container_of(work, struct mt_bench, reap);
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		kthread_stop(b->thr[i].task);
+	mt_bench_release(b);
+	atomic64_sub(b->p.hold, &mt_bench_bytes);
+	/* pairs with the acquires of readers: the figures are final */
+	smp_store_release(&b->state, READ_ONCE(b->stopping) ?
+			  MT_BENCH_STOPPED : MT_BENCH_DONE);
+	complete_all(&b->done);
+}
+
+static void mt_bench_free_run(struct mt_bench *b)
+{
+	kvfree(b->thr);
+	kfree(b);
+}
+
+/* Create a run and its threads, not started.  Return: it, or NULL. */
+static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
+{
+	struct mt_bench_thread *th;
+	struct mt_bench *b;
+	unsigned int i, h;
+	char name[40];
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return NULL;
+	b->thr = kvcalloc(p->threads, sizeof(*b->thr), GFP_KERNEL);
+	if (!b->thr)
+		goto out_free;
+	b->p = *p;
+	b->bytes = mt_chunk_bytes(p->kind, p->size);
+	b->gfp = mt_gfp_flags(p->gfp);
+	for (i = 0; i < 2; i++) {
+		atomic_set(&b->gate[i].arrived, 0);
+		init_completion(&b->gate[i].open);
+	}
+	INIT_WORK(&b->reap, mt_bench_reap);
+	init_completion(&b->done);
+
+	if (p->kind == MT_CACHE) {
+		snprintf(name, sizeof(name), "malloc_test_bench_%llu", p->size);
+		b->cache = mt_kmem_cache_create_unmerged(name, p->size);
+		if (!b->cache)
+			goto out_release;
+		atomic_inc(&mt_nr_caches);
+	}
+	for (i = 0; i < p->threads; i++) {
+		th = &b->thr[i];
+		th->b = b;
+		prandom_seed_state(&th->rnd, mt_seed_for(U32_MAX + (u64)i));
+		for (h = 0; h < MT_NR_BH; h++)
+			mt_hist_init(&th->hist[h]);
+		if (p->pattern != MT_PATTERN_BATCH)
+			continue;
+		th->slots = kvcalloc(p->count, sizeof(void *), GFP_KERNEL);
+		if (!th->slots)
+			goto out_release;
+	}
+	return b;
+
+out_release:
+	b->p.hold = 0;		/* nothing charged yet */
+	mt_bench_release(b);
+	kvfree(b->thr);
+out_free:
+	kfree(b);
+	return NULL;
+}
+
+/*
+ * Create the run's threads, bound to their CPUs, not woken yet.  With
+ * the CPU hotplug lock held.  Return: 0 or -ENOMEM, with none left.
+ */
+static int mt_bench_spawn(struct mt_bench *b)
+{
+	struct mt_bench_thread *th;
+	unsigned int i, cpu = b->p.cpu;
+
+	for (i = 0; i < b->p.threads; i++) {
+		th = &b->thr[i];
+		th->cpu = cpu;
+		th->task = kthread_create(mt_bench_thread_fn, th,
+					  "mt_bench/%u", cpu);
+		if (IS_ERR(th->task))
+			goto out_stop;
+		kthread_bind(th->task, cpu);
+		b->nr++;
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+	}
+	atomic_set(&b->left, b->nr);
+	return 0;
+
+out_stop:
+	/* never woken: kthread_stop() keeps them from running at all */
+	for (i = 0; i < b->nr; i++)
+		kthread_stop(b->thr[i].task);
+	b->nr = 0;
+	return -ENOMEM;
+}
+
+/**
+ * mt_bench_start() - start a run
+ * @p: what to run, already checked
+ * @cpus: set to the CPUs of its threads, "0,1"
+ * @len: size of @cpus
+ *
+ * Return: 0; -EBUSY while a run goes; -ENOSPC when @p->hold would pass
+ * max_bytes; -EAGAIN when CPUs went offline since @p was checked;
+ * -ENOMEM.
+ */
+int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
+{
+	struct mt_bench *b, *old;
+	unsigned int i;
+	int ret = 0, n = 0;
+
+	mutex_lock(&mt_bench_lock);
+	old = mt_bench_cur;
+	/* pairs with the release in the reaper */
+	if (old && smp_load_acquire(&old->state) == MT_BENCH_RUNNING) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	b = mt_bench_create(p);
+	if (!b) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	if (!mt_charge(p->hold)) {
+		ret = -ENOSPC;
+		goto out_free;
+	}
+	/* the threads' CPUs stay online until they are bound and woken */
+	cpus_read_lock();
+	if (p->threads > num_online_cpus() || !cpu_online(p->cpu))
+		ret = -EAGAIN;
+	else
+		ret = mt_bench_spawn(b);
+	if (ret)
+		goto out_uncharge;
+	if (old) {
+		flush_work(&old->reap);
+		mt_bench_free_run(old);
+	}
+	mt_bench_cur = b;
+	atomic64_add(p->hold, &mt_bench_bytes);
+	for (i = 0; i < b->nr; i++) {
+		n += scnprintf(cpus + n, len - n, "%s%u", i ? "," : "",
+			       b->thr[i].cpu);
+		wake_up_process(b->thr[i].task);
+	}
+	cpus_read_unlock();
+	mutex_unlock(&mt_bench_lock);
+	return 0;
+
+out_uncharge:
+	cpus_read_unlock();
+	mt_uncharge(p->hold);
+out_free:
+	/* not charged now: mt_bench_release() must not uncharge */
+	b->p.hold = 0;
+	mt_bench_release(b);
+	mt_bench_free_run(b);
+out_unlock:
+	mutex_unlock(&mt_bench_lock);
+	return ret;
+}
+
+/**
+ * mt_bench_stop() - end the running run, and wait until it has ended
+ *
+ * Return: true if a run was going.
+ */
+bool mt_bench_stop(void)
+{
+	struct mt_bench *b;
+	bool running;
+
+	mutex_lock(&mt_bench_lock);
+	b = mt_bench_cur;
+	/* pairs with the release in the reaper */
+	running = b && smp_load_acquire(&b->state) == MT_BENCH_RUNNING;
+	if (running) {
+		WRITE_ONCE(b->stopping, true);
+		/* the reaper takes no lock */
+		wait_for_completion(&b->done);
+	}
+	mutex_unlock(&mt_bench_lock);
+	return running;
+}
+
+/**
+ * mt_bench_exit() - stop the running run and free the last one
+ */
+void mt_bench_exit(void)
+{
+	mt_bench_stop();
+	if (mt_bench_cur) {
+		flush_work(&mt_bench_cur->reap);
+		mt_bench_free_run(mt_bench_cur);
+		mt_bench_cur = NULL;
+	}
+}
+
+/* --------------------------------------------------------- figures --- */
+
+/**
+ * struct mt_bench_fig - a phase's figures, all threads together
+ * @ops: allocations and frees
+ * @alloc_ops: allocations
+ * @free_ops: frees
+ * @errors: failed allocations
+ * @busy: the threads' times added, ns
+ * @why: why it ended: the strongest reason of any thread
+ */
+struct mt_bench_fig {
+	u64 ops, alloc_ops, free_ops, errors, busy;
+	int why;
+};
+
+static void mt_bench_sum(const struct mt_bench *b, unsigned int phase,
+			 struct mt_bench_fig *f)
+{
+	const struct mt_bench_phase *ph;
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < b->nr; i++) {
+		ph = &b->thr[i].ph[phase];
+		f->alloc_ops += ph->alloc_ops;
+		f->free_ops += ph->free_ops;
+		f->errors += ph->errors;
+		f->busy += ph->end - ph->start;
+		f->why = max(f->why, ph->why);
+	}
+	f->ops = f->alloc_ops + f->free_ops;
+}
+
+static u64 mt_div(u64 a, u64 b)
+{
+	return b ? div64_u64(a, b) : 0;
+}
+
+/* Per second, from @ops in @ns. */
+static u64 mt_rate(u64 ops, u64 ns)
+{
+	return ns ? mul_u64_u64_div_u64(ops, NSEC_PER_SEC, ns) : 0;
+}
+
+static void mt_bench_show_hist(struct seq_file *m, const char *name,
+			       const struct mt_hist *h)
+{
+	static const char * const pct[MT_NR_PCTS] = {
+		"p50", "p90", "p99", "p999",
+	};
+	struct mt_hist_sum s;
+	unsigned int i;
+
+	mt_hist_summarize(h, &s);
+	seq_printf(m, "%s_samples: %llu\n", name, s.count);
+	seq_printf(m, "%s_mean_ns: %llu\n", name, s.mean);
+	seq_printf(m, "%s_min_ns: %llu\n", name, s.min);
+	for (i = 0; i < MT_NR_PCTS; i++)
+		seq_printf(m, "%s_%s_ns: %llu\n", name, pct[i], s.pct[i]);
+	seq_printf(m, "%s_max_ns: %llu\n", name, s.max);
+}
+
+/* Merge every thread's histogram @which into @h. */
+static void mt_bench_merge(const struct mt_bench *b, unsigned int which,
+			   struct mt_hist *h)
+{
+	unsigned int i;
+
+	mt_hist_init(h);
+	for (i = 0; i < b->nr; i++)
+		mt_hist_merge(h, &b->thr[i].hist[which]);
+}
+
+static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
+			   struct mt_hist *h)
+{
+	/* pairs with the release in the reaper */
+	int state = smp_load_acquire(&b->state);
+	bool final = state != MT_BENCH_RUNNING;
+	struct mt_bench_fig f[2] = {};
+	const struct mt_bench_phase *ph;
+	u64 elapsed = 0, per_op, harness;
+	unsigned int i;
+	char gfp[96];
+
+	if (final) {
+		mt_bench_sum(b, 0, &f[0]);
+		mt_bench_sum(b, 1, &f[1]);
+		for (i = 0; i < b->nr; i++)
+			elapsed = max(elapsed, b->thr[i].ph[1].end);
+		elapsed -= min(elapsed, b->gate[0].at);
+	}
+	seq_printf(m, "state: %s\n", mt_bench_state_names[state]);
+	seq_printf(m, "end: %s\n", final ? mt_bench_end_names[f[1].why] : "-");
+	seq_printf(m, "alloc: %s\n", mt_allocators[b->p.kind].name);
+	seq_printf(m, "size: %llu\n", b->p.size);
+	seq_printf(m, "count: %llu\n", b->p.count);
+	seq_printf(m, "threads: %u\n", b->nr);
+	seq_printf(m, "pattern: %s\n", mt_pattern_names[b->p.pattern]);
+	mt_gfp_print(gfp, sizeof(gfp), b->p.gfp);
+	seq_printf(m, "gfp: %s\n", gfp);
+	seq_printf(m, "sample: %u\n", b->p.sample);
+	seq_printf(m, "time_s: %u\n", b->p.time);
+	seq_puts(m, "cpus: ");
+	for (i = 0; i < b->nr; i++)
+		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);
+	seq_putc(m, '\n');
+
+	per_op = mt_div(f[1].busy, f[1].ops);
+	harness = mt_div(f[0].busy, f[0].ops);
+	seq_printf(m, "elapsed_ns: %llu\n", elapsed);
+	seq_printf(m, "ops: %llu\n", f[1].ops);
+	seq_printf(m, "alloc_ops: %llu\n", f[1].alloc_ops);
+	seq_printf(m, "free_ops: %llu\n", f[1].free_ops);
+	seq_printf(m, "errors: %llu\n", f[1].errors);
+	seq_printf(m, "ops_per_sec: %llu\n", mt_rate(f[1].ops, elapsed));
+	seq_printf(m, "ns_per_op: %llu\n", per_op);
+	seq_printf(m, "harness_ns_per_op: %llu\n", harness);
+	seq_printf(m, "harness_pct: %llu\n", mt_div(100 * harness, per_op));
+	for (i = 0; i < MT_NR_BH; i++) {
+		if (final)
+			mt_bench_merge(b, i, h);
+		else
+			mt_hist_init(h);
+		mt_bench_show_hist(m, mt_bench_hist_names[i], h);
+	}
+	for (i = 0; i < b->nr; i++) {
+		ph = &b->thr[i].ph[1];
+		seq_printf(m, "thread%u_cpu: %u\n", i, b->thr[i].cpu);
+		seq_printf(m, "thread%u_ops: %llu\n", i,
+			   final ? ph->alloc_ops + ph->free_ops : 0);
+		seq_printf(m, "thread%u_elapsed_ns: %llu\n", i,
+			   final ? ph->end - ph->start : 0);
+		seq_printf(m, "thread%u_ops_per_sec: %llu\n", i,
+			   final ? mt_rate(ph->alloc_ops + ph->free_ops,
+					   ph->end - ph->start) : 0);
+	}
+}
+
+/**
+ * mt_bench_show() - print the running or last run's figures
+ * @m: where
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int mt_bench_show(struct seq_file *m)
+{
+	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&mt_bench_lock);
+	if (mt_bench_cur)
+		mt_bench_print(m, mt_bench_cur, h);
+	else
+		seq_puts(m, "state: idle\n");
+	mutex_unlock(&mt_bench_lock);
+	kfree(h);
+	return 0;
+}
+
+/**
+ * mt_bench_show_latency() - print the last run's histograms
+ * @m: where
+ *
+ * Empty before the first run; all zero while a run goes.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int mt_bench_show_latency(struct seq_file *m)
+{
+	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	struct mt_bench *b;
+	unsigned int i;
+
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&mt_bench_lock);
+	b = mt_bench_cur;
+	for (i = 0; b && i < MT_NR_BH; i++) {
+		/* pairs with the release in the reaper */
+		if (smp_load_acquire(&b->state) != MT_BENCH_RUNNING)
+			mt_bench_merge(b, i, h);
+		else
+			mt_hist_init(h);
+		mt_hist_show(m, mt_bench_hist_names[i], h);
+	}
+	mutex_unlock(&mt_bench_lock);
+	kfree(h);
+	return 0;
+}
