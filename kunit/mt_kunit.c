@@ -4,7 +4,8 @@
  * and the options: alloc=, gfp=, node=, ctx=, cpu=, free=), the bytes a
  * chunk of each allocator counts, the pool that chooses which chunk
  * mem_free and a test's free policy free, the dedicated slab caches of
- * alloc=cache, and check_content's detection of overwritten chunks.
+ * alloc=cache, check_content's detection of overwritten chunks, and the
+ * latency histograms' buckets, percentiles and per-CPU merging.
  *
  * The functions under test are mostly static, so this file includes the
  * module's own sources (the in-tree idiom for testing static functions)
@@ -19,6 +20,7 @@
  */
 #include "../mt_alloc.c"
 #include "../mt_chunk.c"
+#include "../mt_lat.c"
 #include "../mt_parse.c"
 #include "../mt_pool.c"
 
@@ -1839,6 +1841,113 @@ static void verify_counts_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_corruptions) - module, 2);
 }
 
+/* --------------------------------------------------------- latency --- */
+
+/* The buckets tile 0..U64_MAX, each a quarter of its octave at most. */
+static void hist_buckets_test(struct kunit *test)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, mt_hist_lo(0), 0);
+	KUNIT_EXPECT_EQ(test, mt_hist_hi(MT_LAT_BUCKETS - 1), U64_MAX);
+	KUNIT_EXPECT_EQ(test, mt_hist_index(U64_MAX), MT_LAT_BUCKETS - 1);
+	KUNIT_EXPECT_EQ(test, mt_hist_index(1ULL << MT_LAT_MAX_SHIFT),
+			MT_LAT_BUCKETS - 1);
+	KUNIT_EXPECT_EQ(test, mt_hist_index((1ULL << MT_LAT_MAX_SHIFT) - 1),
+			MT_LAT_BUCKETS - 1);
+	for (i = 0; i < MT_LAT_BUCKETS; i++) {
+		KUNIT_EXPECT_LT(test, mt_hist_lo(i), mt_hist_hi(i));
+		KUNIT_EXPECT_EQ(test, mt_hist_index(mt_hist_lo(i)), i);
+		if (i == MT_LAT_BUCKETS - 1)
+			break;
+		KUNIT_EXPECT_EQ(test, mt_hist_hi(i), mt_hist_lo(i + 1));
+		KUNIT_EXPECT_EQ(test, mt_hist_index(mt_hist_hi(i) - 1), i);
+		if (i >= 4)
+			KUNIT_EXPECT_LE(test, 4 * (mt_hist_hi(i) - mt_hist_lo(i)),
+					mt_hist_lo(i));
+	}
+}
+
+/* Percentiles by rank, in the bucket of the value of that rank. */
+static void hist_percentile_test(struct kunit *test)
+{
+	static const u64 at[MT_NR_PCTS] = { 500, 900, 990, 999 };
+	struct mt_hist *h = kunit_kmalloc(test, sizeof(*h), GFP_KERNEL);
+	struct mt_hist_sum s;
+	unsigned int i;
+	u64 v;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	mt_hist_init(h);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, s.count, 0);
+	KUNIT_EXPECT_EQ(test, s.min, 0);
+	KUNIT_EXPECT_EQ(test, s.pct[3], 0);
+
+	/* 1..1000 ns: the value of rank r is r */
+	for (v = 1000; v >= 1; v--)
+		mt_hist_add(h, v);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, s.count, 1000);
+	KUNIT_EXPECT_EQ(test, s.min, 1);
+	KUNIT_EXPECT_EQ(test, s.max, 1000);
+	KUNIT_EXPECT_EQ(test, s.mean, 500);
+	for (i = 0; i < MT_NR_PCTS; i++) {
+		KUNIT_EXPECT_EQ(test, mt_hist_index(s.pct[i]),
+				mt_hist_index(at[i]));
+		if (i)
+			KUNIT_EXPECT_LE(test, s.pct[i - 1], s.pct[i]);
+	}
+
+	/* one duration: every figure is it */
+	mt_hist_init(h);
+	mt_hist_add(h, 123456);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, s.count, 1);
+	KUNIT_EXPECT_EQ(test, s.min, 123456);
+	KUNIT_EXPECT_EQ(test, s.mean, 123456);
+	for (i = 0; i < MT_NR_PCTS; i++)
+		KUNIT_EXPECT_EQ(test, s.pct[i], 123456);
+
+	/* 999 fast, 1 slow: p99.9 is still fast, the max is not */
+	mt_hist_init(h);
+	for (i = 0; i < 999; i++)
+		mt_hist_add(h, 100);
+	mt_hist_add(h, 1000000);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, mt_hist_index(s.pct[3]), mt_hist_index(100));
+	KUNIT_EXPECT_GE(test, s.pct[3], 100);
+	KUNIT_EXPECT_EQ(test, s.max, 1000000);
+	KUNIT_EXPECT_EQ(test, s.mean, (999 * 100 + 1000000) / 1000);
+}
+
+/* A test's histograms: recorded per CPU, merged whole. */
+static void lat_merge_test(struct kunit *test)
+{
+	struct mt_lat __percpu *lat = mt_lat_alloc();
+	struct mt_hist *h = kunit_kmalloc(test, sizeof(*h), GFP_KERNEL);
+	struct mt_hist_sum s;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, lat);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (i = 0; i < 100; i++)
+		mt_lat_record(lat, MT_LAT_FREE, 10 * (i + 1));
+	/* another CPU's histogram, as its own writer would have filled it */
+	mt_hist_add(&per_cpu_ptr(lat, cpumask_last(cpu_possible_mask))->op[MT_LAT_FREE],
+		    5);
+	mt_lat_read(lat, MT_LAT_ALLOC, h);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, s.count, 0);
+	mt_lat_read(lat, MT_LAT_FREE, h);
+	mt_hist_summarize(h, &s);
+	KUNIT_EXPECT_EQ(test, s.count, 101);
+	KUNIT_EXPECT_EQ(test, s.min, 5);
+	KUNIT_EXPECT_EQ(test, s.max, 1000);
+	KUNIT_EXPECT_EQ(test, h->sum, 5 + 10 * 5050);
+	mt_lat_free(lat);
+}
+
 static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(parse_numbers_test),
 	KUNIT_CASE(parse_count_test),
@@ -1864,6 +1973,9 @@ static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(check_pages_cache_test),
 	KUNIT_CASE(check_percpu_test),
 	KUNIT_CASE(verify_counts_test),
+	KUNIT_CASE(hist_buckets_test),
+	KUNIT_CASE(hist_percentile_test),
+	KUNIT_CASE(lat_merge_test),
 	{}
 };
 
