@@ -23,7 +23,7 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped off_cpu off_node"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
 
@@ -93,7 +93,7 @@ check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
 cx_start T 1 2 1000000 1000 2000 60000 alloc=kmalloc
 slurp s "$D/tests/$T/stats"
 cx_keys k "$s"
-check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped off_cpu off_node after corruptions" \
+check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped off_cpu off_node after corruptions, then alloc and free p50 and p99" \
 	"$k" "$CX_KEYS" "$s"
 cx_vals v "$s" alloc gfp node ctx cpu free skipped off_cpu off_node
 check_eq "without options: alloc kmalloc, gfp kernel,nowarn, node any, ctx work, cpu any, free all, skipped off_cpu off_node 0" \
