@@ -44,7 +44,6 @@
 #define DEBUGFS_MAGIC	0x64626720
 #define MT_DIR		"malloc_test"
 #define MAX_NUMS	6	/* numbers a command takes, at most */
-#define MAX_KEYS	64	/* "key: value" lines in one record */
 #define LINE_MAX_LEN	512	/* a command line; the module takes a page */
 #define BAR_CELLS	30
 
@@ -60,6 +59,7 @@ enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 #define CMD_WRONLY	0x10	/* its file is write-only: no answer */
 #define CMD_RECORD	0x20	/* its answer is "key: value" lines */
 #define CMD_TEST	0x40	/* --ctx C, --cpu N, --free P */
+#define CMD_BENCH	0x80	/* --size S, --count N, --threads T... */
 
 struct cmd;
 
@@ -81,6 +81,8 @@ struct call {
 	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
 	unsigned long count;		/* watch frames; 0: no limit */
+	/* bench: as given, checked; NULL when not given */
+	const char *size, *ops, *threads, *pattern, *sample, *time;
 };
 
 struct cmd {
@@ -96,11 +98,16 @@ struct cmd {
 	const char *more;		/* a few, for mtctl help COMMAND */
 };
 
-/* "key: value" lines: mem_used, a test, mem_rnd_alloc's answer. */
+/*
+ * "key: value" lines: mem_used, a test, mem_rnd_alloc's answer,
+ * bench_result.  The pairs live in the block parse_recs() allocates.
+ */
+struct kv {
+	const char *key, *val;
+};
+
 struct rec {
-	struct {
-		const char *key, *val;
-	} kv[MAX_KEYS];
+	struct kv *kv;
 	unsigned int n;
 };
 
@@ -332,14 +339,24 @@ static int mt_read(const char *rel, char **out, const char *enoent)
 
 /*
  * Split @text, in place, into records of "key: value" lines, a blank line
- * between two.  Return: how many, in *@out (to free).
+ * between two.  Return: how many, in *@out: one block to free, the
+ * records and their pairs.
  */
 static unsigned int parse_recs(char *text, struct rec **out)
 {
-	struct rec *recs = NULL, *r = NULL, *nrecs;
+	size_t lines = 1;
+	struct rec *recs, *r = NULL;
 	unsigned int nr = 0;
 	char *line, *next, *colon;
+	struct kv *kv;
 
+	for (line = text; *line; line++)
+		lines += *line == '\n';
+	recs = malloc(lines * (sizeof(*recs) + sizeof(*kv)));
+	*out = recs;
+	if (!recs)
+		return 0;
+	kv = (struct kv *)(recs + lines);
 	for (line = text; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -350,20 +367,15 @@ static unsigned int parse_recs(char *text, struct rec **out)
 		if (!colon)
 			continue;
 		if (!r) {
-			nrecs = realloc(recs, (nr + 1) * sizeof(*recs));
-			if (!nrecs)
-				break;
-			recs = nrecs;
 			r = &recs[nr++];
+			r->kv = kv;
 			r->n = 0;
 		}
-		if (r->n == MAX_KEYS)
-			continue;
 		*colon = '\0';
-		r->kv[r->n].key = line;
-		r->kv[r->n++].val = colon + 2;
+		kv->key = line;
+		kv++->val = colon + 2;
+		r->n++;
 	}
-	*out = recs;
 	return nr;
 }
 
@@ -453,19 +465,43 @@ static void fmt_size(char *buf, size_t len, long long v, char unit,
 /* ---- module commands ---------------------------------------------- */
 
 /*
+ * Write @line to the command file @name in one write(), and read its
+ * answer back on the same file (none from a write-only one).  Return: 0
+ * with *@werr the write's errno (0 when taken) and *@ans the answer, or
+ * the exit status, said; a missing file is @enoent when that is given.
+ */
+static int exchange_line(const char *name, bool wronly, const char *line,
+			 const char *enoent, int *werr, char **ans)
+{
+	size_t len = strlen(line);
+	ssize_t n;
+	int fd;
+
+	fd = mt_open(name, wronly ? O_WRONLY : O_RDWR);
+	if (fd < 0 && unreachable(-fd, true))
+		return EXIT_REFUSED;
+	if (fd == -ENOENT && enoent)
+		return fail(EXIT_REFUSED, ENOENT, "%s", enoent);
+	if (fd < 0)
+		return fail(EXIT_REFUSED, -fd, "cannot open %s: %s", name,
+			    strerror(-fd));
+	n = write(fd, line, len);
+	*werr = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	if (wronly || read_all(fd, ans))
+		*ans = strdup("");
+	close(fd);
+	return *ans ? 0 : fail(EXIT_REFUSED, ENOMEM, "out of memory");
+}
+
+/*
  * Write the command, "N... [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=C]
- * [cpu=N] [free=P]\n", in one write(), and read its answer back on the
- * same file.  Return: 0 with *@werr the write's errno (0 when taken) and
- * *@ans the answer, or the exit status, said.
+ * [cpu=N] [free=P]\n", and read its answer back: exchange_line().
  */
 static int exchange(const struct call *c, int *werr, char **ans)
 {
-	bool wronly = c->cmd->flags & CMD_WRONLY;
 	char line[LINE_MAX_LEN];
 	size_t len = 0;
 	unsigned int i;
-	ssize_t n;
-	int fd;
 
 	for (i = 0; i < c->nr_num; i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%llu",
@@ -484,19 +520,9 @@ static int exchange(const struct call *c, int *werr, char **ans)
 		len += snprintf(line + len, sizeof(line) - len, " cpu=%u", c->cpu);
 	if (c->free)
 		len += snprintf(line + len, sizeof(line) - len, " free=%s", c->free);
-	len += snprintf(line + len, sizeof(line) - len, "\n");
-
-	fd = mt_open(c->cmd->name, wronly ? O_WRONLY : O_RDWR);
-	if (fd < 0)
-		return unreachable(-fd, true) ?:
-		       fail(EXIT_REFUSED, -fd, "cannot open %s: %s",
-			    c->cmd->name, strerror(-fd));
-	n = write(fd, line, len);
-	*werr = n < 0 ? errno : (size_t)n != len ? EIO : 0;
-	if (wronly || read_all(fd, ans))
-		*ans = strdup("");
-	close(fd);
-	return *ans ? 0 : fail(EXIT_REFUSED, ENOMEM, "out of memory");
+	snprintf(line + len, sizeof(line) - len, "\n");
+	return exchange_line(c->cmd->name, c->cmd->flags & CMD_WRONLY, line,
+			     NULL, werr, ans);
 }
 
 /*
@@ -673,6 +699,10 @@ static const struct test_line {
 	{ "skipped ticks", "skipped", AS_OPT },
 	{ "steps off cpu", "off_cpu", AS_OPT },
 	{ "chunks off node", "off_node", AS_OPT },
+	{ "alloc p50 (ns)", "alloc_p50_ns", AS_OPT },
+	{ "alloc p99 (ns)", "alloc_p99_ns", AS_OPT },
+	{ "free p50 (ns)", "free_p50_ns", AS_OPT },
+	{ "free p99 (ns)", "free_p99_ns", AS_OPT },
 };
 
 static const char *const test_head_keys[] = {
@@ -804,6 +834,268 @@ static int cmd_caches(const struct call *c)
 		puts("no cache");
 	free(text);
 	return EXIT_DONE;
+}
+
+/* ---- hist --------------------------------------------------------- */
+
+/* The operations of tests/ID/latency and of bench_latency, in order. */
+static const char *const test_ops[] = {
+	"alloc", "realloc", "free", "lateness", NULL
+};
+
+static const char *const bench_ops[] = {
+	"alloc", "free", "harness_alloc", "harness_free", NULL
+};
+
+#define TEST_OPS	"alloc, realloc, free or lateness"
+#define BENCH_OPS	"alloc, free, harness_alloc or harness_free"
+
+/* A summary line's figures, all in ns but the count. */
+static const char *const hist_keys[] = {
+	"count", "min", "mean", "max", "p50", "p90", "p99", "p99.9"
+};
+
+enum { H_COUNT, H_MIN, H_MEAN, H_MAX, H_P50, H_P90, H_P99, H_P999, NR_H };
+
+/* One bucket: N values with LO <= ns < HI. */
+struct bucket {
+	unsigned long long lo, hi, n;
+};
+
+/* One operation of a latency file: its summary line and its buckets. */
+struct hist {
+	const char *op;
+	unsigned long long v[NR_H];
+	struct bucket *b;
+	unsigned int nb;
+};
+
+static void hists_free(struct hist *h, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; h && i < nr; i++)
+		free(h[i].b);
+	free(h);
+}
+
+/*
+ * Split a latency file, in place, into its operations: "OP count N min N
+ * mean N max N p50 N p90 N p99 N p99.9 N", then "OP bucket LO HI N" per
+ * bucket.  Return: how many, in *@out (hists_free()), or -1: no memory.
+ */
+static int parse_hists(char *text, struct hist **out)
+{
+	struct hist *h = NULL, *nh, *cur = NULL;
+	char *line, *next, *tok[2 + 2 * NR_H], *p, *save;
+	unsigned int nt, i, k, nr = 0;
+	struct bucket b, *nb;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		nt = 0;
+		for (p = strtok_r(line, " \t", &save); p && nt < ARRAY_SIZE(tok);
+		     p = strtok_r(NULL, " \t", &save))
+			tok[nt++] = p;
+		if (nt == 5 && !strcmp(tok[1], "bucket") && cur &&
+		    !strcmp(cur->op, tok[0]) && !parse_u64(tok[2], &b.lo) &&
+		    !parse_u64(tok[3], &b.hi) && !parse_u64(tok[4], &b.n)) {
+			nb = realloc(cur->b, (cur->nb + 1) * sizeof(*nb));
+			if (!nb)
+				goto nomem;
+			cur->b = nb;
+			cur->b[cur->nb++] = b;
+			continue;
+		}
+		if (nt < 3 || strcmp(tok[1], "count"))
+			continue;
+		nh = realloc(h, (nr + 1) * sizeof(*nh));
+		if (!nh)
+			goto nomem;
+		h = nh;
+		cur = &h[nr++];
+		memset(cur, 0, sizeof(*cur));
+		cur->op = tok[0];
+		for (i = 1; i + 1 < nt; i += 2)
+			for (k = 0; k < NR_H; k++)
+				if (!strcmp(tok[i], hist_keys[k]))
+					parse_u64(tok[i + 1], &cur->v[k]);
+	}
+	*out = h;
+	return nr;
+nomem:
+	hists_free(h, nr);
+	return -1;
+}
+
+/*
+ * @ns in the largest unit it reaches, three digits at least, trailing
+ * zeros trimmed: "850 ns", "1.02 us", "12.5 us", "131 ms", "1100 s".
+ */
+static void fmt_ns(char *buf, size_t len, unsigned long long ns)
+{
+	static const char *const units[] = { "ns", "us", "ms", "s" };
+	unsigned long long div = 1;
+	unsigned int u = 0;
+	double q;
+	char *end;
+
+	if (ns == ULLONG_MAX) {
+		snprintf(buf, len, "inf");
+		return;
+	}
+	while (u < 3 && ns >= div * 1000) {
+		div *= 1000;
+		u++;
+	}
+	q = (double)ns / div;
+	snprintf(buf, len, "%.*f", q >= 100 || u == 0 ? 0 : q >= 10 ? 1 : 2, q);
+	if (strchr(buf, '.')) {
+		end = buf + strlen(buf);
+		while (end[-1] == '0')
+			*--end = '\0';
+		if (end[-1] == '.')
+			*--end = '\0';
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), " %s", units[u]);
+}
+
+/*
+ * "OP: count N, min X, mean X, max X, p50 X, p90 X, p99 X, p99.9 X",
+ * wrapped under its start where it would pass 80 columns.
+ */
+static void hist_summary(const struct hist *h)
+{
+	size_t indent = strlen(h->op) + 2, col = indent, len;
+	char item[64], v[32];
+	unsigned int k;
+
+	printf("%s: count %llu", h->op, h->v[H_COUNT]);
+	col += snprintf(NULL, 0, "count %llu", h->v[H_COUNT]);
+	for (k = H_COUNT + 1; h->v[H_COUNT] && k < NR_H; k++) {
+		fmt_ns(v, sizeof(v), h->v[k]);
+		len = snprintf(item, sizeof(item), "%s %s", hist_keys[k], v);
+		if (col + 2 + len >= 80) {
+			printf(",\n%*s%s", (int)indent, "", item);
+			col = indent + len;
+		} else {
+			printf(", %s", item);
+			col += 2 + len;
+		}
+	}
+	putchar('\n');
+}
+
+/*
+ * The summary, then a line per bucket: its range, its count and a bar
+ * scaled to the largest bucket, filling the line to 79 columns:
+ * "  1.02 us .. 1.28 us   12345  #######".
+ */
+static void hist_draw(const struct hist *h)
+{
+	unsigned long long top = 0;
+	unsigned int i, cw, width, cells;
+	char lo[32], hi[32], bar[80];
+
+	hist_summary(h);
+	for (i = 0; i < h->nb; i++)
+		if (h->b[i].n > top)
+			top = h->b[i].n;
+	cw = snprintf(NULL, 0, "%llu", top);
+	width = 79 - (2 + 9 + 4 + 9 + 2 + cw + 2);
+	for (i = 0; i < h->nb; i++) {
+		const struct bucket *b = &h->b[i];
+
+		cells = top ? (unsigned int)((long double)b->n * width / top + 0.5) : 0;
+		if (b->n && !cells)
+			cells = 1;
+		memset(bar, '#', cells);
+		bar[cells] = '\0';
+		fmt_ns(lo, sizeof(lo), b->lo);
+		fmt_ns(hi, sizeof(hi), b->hi);
+		printf("  %9s .. %-9s  %*llu  %s\n", lo, hi, (int)cw, b->n, bar);
+	}
+}
+
+static void hist_json(const struct hist *h, bool first)
+{
+	unsigned int i, k;
+
+	fputs(first ? "{" : ", ", stdout);
+	json_str(h->op);
+	fputs(": {", stdout);
+	for (k = 0; k < NR_H; k++)
+		printf("%s\"%s\": %llu", k ? ", " : "", hist_keys[k], h->v[k]);
+	fputs(", \"buckets\": [", stdout);
+	for (i = 0; i < h->nb; i++)
+		printf("%s{\"lo\": %llu, \"hi\": %llu, \"count\": %llu}",
+		       i ? ", " : "", h->b[i].lo, h->b[i].hi, h->b[i].n);
+	fputs("]}", stdout);
+}
+
+/* hist ID|bench [OP]: tests/ID/latency or bench_latency, drawn. */
+static int cmd_hist(const struct call *c)
+{
+	bool bench = !strcmp(c->arg[0], "bench");
+	const char *op = c->nr_args > 1 ? c->arg[1] : NULL;
+	char rel[48], enoent[96], *text;
+	unsigned long long id = 0;
+	struct hist *h = NULL;
+	int nr, i, shown = 0, ret, fd;
+
+	if (!bench && parse_u64(c->arg[0], &id))
+		return usage_fail("hist: '%s' is neither a test id (an unsigned decimal) nor bench",
+				  c->arg[0]);
+	if (op && !in_list(op, bench ? bench_ops : test_ops))
+		return usage_fail("hist: '%s' is not an operation of %s (%s)", op,
+				  bench ? "bench" : "a test",
+				  bench ? BENCH_OPS : TEST_OPS);
+	if (bench) {
+		snprintf(rel, sizeof(rel), "bench_latency");
+		snprintf(enoent, sizeof(enoent),
+			 "this malloc_test has no bench_latency file (it predates bench)");
+	} else {
+		snprintf(rel, sizeof(rel), "tests/%llu/stats", id);
+		snprintf(enoent, sizeof(enoent), "no test with id %llu", id);
+		fd = mt_open(rel, O_RDONLY);
+		if (fd >= 0) {
+			close(fd);
+			snprintf(enoent, sizeof(enoent),
+				 "this malloc_test has no latency file (it predates latency histograms)");
+		}
+		snprintf(rel, sizeof(rel), "tests/%llu/latency", id);
+	}
+	ret = mt_read(rel, &text, enoent);
+	if (ret)
+		return ret;
+	nr = parse_hists(text, &h);
+	if (nr < 0) {
+		free(text);
+		return fail(EXIT_REFUSED, ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nr; i++) {
+		if (op && strcmp(op, h[i].op))
+			continue;
+		if (json) {
+			hist_json(&h[i], !shown);
+		} else {
+			fputs(shown ? "\n" : "", stdout);
+			hist_draw(&h[i]);
+		}
+		shown++;
+	}
+	if (json && shown)
+		puts("}");
+	if (op && !shown)
+		ret = fail(EXIT_REFUSED, ENOENT, "%s/" MT_DIR "/%s has no operation %s",
+			   debugfs_dir, rel, op);
+	else if (!shown)
+		puts(json ? "{}" : "no latency recorded");
+	hists_free(h, nr);
+	free(text);
+	return ret;
 }
 
 /* ---- watch -------------------------------------------------------- */
@@ -970,6 +1262,318 @@ static int cmd_watch(const struct call *c)
 	return ret;
 }
 
+/* ---- bench -------------------------------------------------------- */
+
+static const char *const patterns[] = { "pair", "batch", "random", NULL };
+
+#define BENCH_POLL_MS	100
+#define BENCH_STOP_S	30	/* how long a stopped run may take to end */
+#define BENCH_NO_FILE	"this malloc_test has no bench file (it predates bench)"
+
+/* bench_result, as read: its text and its record. */
+struct bench_res {
+	char *text;
+	struct rec *recs;
+	struct rec none;
+	const struct rec *r;
+};
+
+static void bench_res_free(struct bench_res *b)
+{
+	free(b->recs);
+	free(b->text);
+	b->recs = NULL;
+	b->text = NULL;
+}
+
+static int bench_res_read(struct bench_res *b)
+{
+	int ret;
+
+	bench_res_free(b);
+	ret = mt_read("bench_result", &b->text,
+		      "this malloc_test has no bench_result file (it predates bench)");
+	if (ret)
+		return ret;
+	b->none.n = 0;
+	b->r = parse_recs(b->text, &b->recs) ? &b->recs[0] : &b->none;
+	return 0;
+}
+
+/*
+ * Write "stop".  Return: 0 with the module's answer in *@ans (NULL: not
+ * wanted), or the exit status, said.
+ */
+static int bench_stop_write(char **ans)
+{
+	char *a, *reason;
+	int werr, ret;
+
+	ret = exchange_line("bench", false, "stop\n", BENCH_NO_FILE, &werr, &a);
+	if (ret)
+		return ret;
+	if (werr) {
+		reason = refusal_reason(a);
+		ret = fail(EXIT_REFUSED, werr, "%s",
+			   reason ?: errno_sentence(werr));
+		free(a);
+		return ret;
+	}
+	a[strcspn(a, "\n")] = '\0';
+	if (ans)
+		*ans = a;
+	else
+		free(a);
+	return 0;
+}
+
+/*
+ * Read bench_result every BENCH_POLL_MS until its state is not running.
+ * A stop signal, or @stopping, writes stop first (once): from then on the
+ * run has BENCH_STOP_S to end, and a second signal ends mtctl.  Return:
+ * 0 with the last reading in @b, or the exit status, said.
+ */
+static int bench_wait(struct bench_res *b, bool stopping)
+{
+	struct timespec nap = { 0, BENCH_POLL_MS * 1000000L };
+	long long deadline = stopping ?
+			     now_ms(CLOCK_MONOTONIC) + BENCH_STOP_S * 1000 : 0;
+	int ret;
+
+	for (;;) {
+		if (stop_signal && !deadline) {
+			ret = bench_stop_write(NULL);
+			if (ret)
+				return ret;
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			deadline = now_ms(CLOCK_MONOTONIC) + BENCH_STOP_S * 1000;
+		}
+		ret = bench_res_read(b);
+		if (ret)
+			return ret;
+		if (strcmp(rec_get(b->r, "state") ?: "", "running"))
+			return 0;
+		if (deadline && now_ms(CLOCK_MONOTONIC) > deadline)
+			return fail(EXIT_REFUSED, EBUSY,
+				    "the bench is still running %d s after stop",
+				    BENCH_STOP_S);
+		nanosleep(&nap, NULL);
+	}
+}
+
+/* "  label            : value" */
+__attribute__((format(printf, 2, 3)))
+static void bench_line(const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  %-17s: ", label);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *const lat_keys[] = {
+	"mean", "p50", "p90", "p99", "p999", "max"
+};
+
+/* A row of the latency table: PREFIX (alloc_, harness_free_...). */
+static void bench_lat_row(const struct rec *r, const char *name,
+			  const char *prefix)
+{
+	char key[64];
+	unsigned int k;
+	long long samples;
+
+	snprintf(key, sizeof(key), "%ssamples", prefix);
+	samples = rec_num(r, key);
+	printf("  %-13s%10s", name, rec_get(r, key) ?: "-");
+	for (k = 0; k < ARRAY_SIZE(lat_keys); k++) {
+		snprintf(key, sizeof(key), "%s%s_ns", prefix, lat_keys[k]);
+		printf("%9s", samples > 0 ? rec_get(r, key) ?: "?" : "-");
+	}
+	putchar('\n');
+}
+
+/* bench_result as a block of figures, a latency table, a thread table. */
+static void bench_show(const struct rec *r)
+{
+	long long sample = rec_num(r, "sample"), n;
+	char v[64], key[48];
+	unsigned int i;
+
+#define V(key)	(rec_get(r, key) ?: "?")
+	printf("bench: %s (end: %s)\n", V("state"), V("end"));
+	if (!rec_get(r, "alloc"))
+		return;		/* idle: no run yet */
+	bench_line("allocator", "%s", V("alloc"));
+	bench_line("size", "%s", V("size"));
+	bench_line("pattern", "%s", V("pattern"));
+	bench_line("count", "%s per thread", V("count"));
+	bench_line("threads", "%s (cpus %s)", V("threads"), V("cpus"));
+	bench_line("gfp", "%s", V("gfp"));
+	if (sample == 1)
+		bench_line("sample", "1 (every operation timed)");
+	else if (sample > 1)
+		bench_line("sample", "%lld (one in %lld timed)", sample, sample);
+	else
+		bench_line("sample", "%s (no latency recorded)", V("sample"));
+	bench_line("time limit (s)", "%s", V("time_s"));
+	fmt_ns(v, sizeof(v), rec_num(r, "elapsed_ns"));
+	bench_line("elapsed", "%s", v);
+	bench_line("ops", "%s", V("ops"));
+	bench_line("alloc ops", "%s", V("alloc_ops"));
+	bench_line("free ops", "%s", V("free_ops"));
+	bench_line("errors", "%s", V("errors"));
+	bench_line("ops/s", "%s", V("ops_per_sec"));
+	bench_line("ns per op", "%s", V("ns_per_op"));
+	bench_line("harness ns per op", "%s", V("harness_ns_per_op"));
+	bench_line("harness share", "%s%%", V("harness_pct"));
+
+	printf("\n  %-13s%10s", "latency (ns)", "samples");
+	for (i = 0; i < ARRAY_SIZE(lat_keys); i++)
+		printf("%9s", !strcmp(lat_keys[i], "p999") ? "p99.9" : lat_keys[i]);
+	putchar('\n');
+	bench_lat_row(r, "alloc", "alloc_");
+	bench_lat_row(r, "free", "free_");
+	bench_lat_row(r, "harness alloc", "harness_alloc_");
+	bench_lat_row(r, "harness free", "harness_free_");
+
+	printf("\n  %6s %5s %12s %12s %12s\n", "thread", "cpu", "ops",
+	       "elapsed", "ops/s");
+	for (i = 0;; i++) {
+		snprintf(key, sizeof(key), "thread%u_ops", i);
+		if (!rec_get(r, key))
+			break;
+		n = rec_num(r, key);
+		snprintf(key, sizeof(key), "thread%u_elapsed_ns", i);
+		fmt_ns(v, sizeof(v), rec_num(r, key));
+		printf("  %6u", i);
+		snprintf(key, sizeof(key), "thread%u_cpu", i);
+		printf(" %5s %12lld %12s", V(key), n, v);
+		snprintf(key, sizeof(key), "thread%u_ops_per_sec", i);
+		printf(" %12s\n", V(key));
+	}
+#undef V
+}
+
+/* The results, as text or JSON.  Return: the exit status. */
+static int bench_results(const struct rec *r)
+{
+	bool failed = !strcmp(rec_get(r, "state") ?: "", "failed");
+	const char *why = "the bench run failed";
+
+	if (json) {
+		putchar('{');
+		json_fields(r);
+		if (failed) {
+			fputs(r->n ? ", \"error\": " : "\"error\": ", stdout);
+			json_str(why);
+			fputs(", \"errno\": \"EIO\"", stdout);
+		}
+		puts("}");
+	} else {
+		bench_show(r);
+	}
+	fflush(stdout);
+	if (!failed)
+		return EXIT_DONE;
+	fprintf(stderr, "mtctl: %s\n", why);
+	return EXIT_REFUSED;
+}
+
+/* bench stop: stop the run, wait until it has ended. */
+static int bench_stop(void)
+{
+	struct bench_res b = { 0 };
+	char *ans;
+	int ret;
+
+	ret = bench_stop_write(&ans);
+	if (ret)
+		return ret;
+	ret = bench_wait(&b, true);
+	if (!ret && json) {
+		fputs("{\"answer\": ", stdout);
+		json_str(ans);
+		fputs(", \"state\": ", stdout);
+		json_str(rec_get(b.r, "state") ?: "");
+		puts("}");
+	} else if (!ret) {
+		puts(ans);
+	}
+	free(ans);
+	bench_res_free(&b);
+	return ret;
+}
+
+/*
+ * bench OPTIONS: "alloc=A size=S count=N threads=T pattern=P gfp=F,...
+ * cpu=C sample=K time=SEC", the keys given; wait for the run to end (a
+ * stop signal stops it), show its results.
+ */
+static int cmd_bench(const struct call *c)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct bench_res b = { 0 };
+	char line[LINE_MAX_LEN], cpu[16], *ans, *reason;
+	const struct {
+		const char *key, *val;
+	} keys[] = {
+		{ "alloc", c->alloc }, { "size", c->size }, { "count", c->ops },
+		{ "threads", c->threads }, { "pattern", c->pattern },
+		{ "gfp", c->gfp }, { "cpu", c->has_cpu ? cpu : NULL },
+		{ "sample", c->sample }, { "time", c->time },
+	};
+	size_t len = 0, i;
+	int werr, ret;
+
+	if (c->nr_args && strcmp(c->arg[0], "stop"))
+		return usage_fail("bench: '%s' is not stop, the one argument it takes%s",
+				  c->arg[0], unit_shift(c->arg[0]) < 0 ? "" :
+				  " (--size takes its unit attached: --size 4k)");
+	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
+			   c->ops || c->threads || c->pattern || c->sample ||
+			   c->time))
+		return usage_fail("bench stop: takes no option but --json");
+	if (c->nr_args)
+		return bench_stop();
+	if (!c->size || !c->ops)
+		return usage_fail("bench: needs --size S and --count N (takes %s)",
+				  c->cmd->usage);
+	snprintf(cpu, sizeof(cpu), "%u", c->cpu);
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].val)
+			len += snprintf(line + len, sizeof(line) - len, "%s%s=%s",
+					len ? " " : "", keys[i].key, keys[i].val);
+	snprintf(line + len, sizeof(line) - len, "\n");
+
+	/* no SA_RESTART: the signal cuts the nap short */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = exchange_line(c->cmd->name, false, line, BENCH_NO_FILE, &werr, &ans);
+	if (ret)
+		return ret;
+	if (werr) {
+		reason = refusal_reason(ans);
+		ret = fail(EXIT_REFUSED, werr, "%s", reason ?: errno_sentence(werr));
+		free(ans);
+		return ret;
+	}
+	ans[strcspn(ans, "\n")] = '\0';
+	if (!json && *ans) {
+		puts(ans);
+		fflush(stdout);
+	}
+	free(ans);
+	ret = bench_wait(&b, false) ?: bench_results(b.r);
+	bench_res_free(&b);
+	return ret;
+}
+
 /* ---- get, set ----------------------------------------------------- */
 
 static const struct param *find_param(const struct call *c)
@@ -1089,6 +1693,8 @@ static int cmd_set(const struct call *c)
 /* ---- the table ---------------------------------------------------- */
 
 static int cmd_help(const struct call *c);
+static int cmd_hist(const struct call *c);
+static int cmd_bench(const struct call *c);
 
 static const char *const n_size[] = { "SIZE" };
 static const char *const n_id[] = { "ID" };
@@ -1149,11 +1755,29 @@ static const struct cmd cmds[] = {
 	  "errors, overflows, bytes allocated, freed and held, chunks held,\n"
 	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
 	  "node, context, cpu, free policy, corruptions, skipped ticks, steps\n"
-	  "off its cpu, chunks off its node.  With UNIT, sizes are shown in it.\n" },
+	  "off its cpu, chunks off its node, the median and 99th percentile\n"
+	  "of its allocations' and frees' latency in ns.  With UNIT, sizes\n"
+	  "are shown in it.\n" },
 	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
 	  "show the dedicated slab caches of alloc=cache",
 	  "Print the slab caches alloc=cache made and that are alive: each\n"
 	  "one's name, the module's count of its objects, and their size.\n" },
+	{ "hist", cmd_hist, 1, 2, 0, CMD_WORDS, NULL, NULL, "ID|bench [OP]",
+	  "draw a test's, or the last bench's, latency histograms",
+	  "Draw the latency histograms of test ID (its alloc, realloc, free\n"
+	  "and lateness of its timer) or of the last bench run (alloc, free,\n"
+	  "harness_alloc, harness_free), or only OP's: per operation a\n"
+	  "summary (count, min, mean, max, p50, p90, p99, p99.9), then per\n"
+	  "bucket its range, its count and a bar scaled to the largest.\n" },
+	{ "bench", cmd_bench, 0, 1, 0, CMD_WORDS | CMD_BENCH, NULL, NULL,
+	  "--size S --count N [--alloc A] [--threads T] [--pattern P] [--gfp F,...] [--cpu C] [--sample K] [--time SEC] | stop",
+	  "time an allocator in kernel threads; or stop the run",
+	  "Run a benchmark of the allocator in T kernel threads (default 1),\n"
+	  "each bound to its CPU, N operations each; wait for it to end\n"
+	  "(Ctrl-C or SIGTERM stops it) and print its results: operations,\n"
+	  "ops/s overall and per thread, ns per operation and the harness's\n"
+	  "share of it, latency percentiles in ns.  'bench stop' stops the\n"
+	  "run going and waits until it has ended.\n" },
 	{ "watch", cmd_watch, 0, 1, 0, CMD_WATCH, NULL, n_id,
 	  "[ID] [--interval S] [--count N]",
 	  "redraw the tests' progress until they end",
@@ -1212,11 +1836,18 @@ static void help_all(void)
 	       "  --node N              allocate on NUMA node N\n"
 	       "  --ctx work|timer      mem_test_start: allocate in a work item or\n"
 	       "                        in the timer's callback (hard irq)\n"
-	       "  --cpu N               mem_test_start: run the test on CPU N\n"
+	       "  --cpu N               mem_test_start: run the test on CPU N;\n"
+	       "                        bench: the first thread's CPU\n"
 	       "  --free P              mem_test_start: at TOTAL free all, or\n"
 	       "                        random, fifo or lifo chunks until one fits\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
-	       "  --count N             watch: stop after N frames\n"
+	       "  --count N             watch: stop after N frames; bench:\n"
+	       "                        operations per thread\n"
+	       "  --size S              bench: the size, units attached (64, 4k)\n"
+	       "  --threads T           bench: threads, one per CPU (default 1)\n"
+	       "  --pattern P           bench: pair (default), batch or random\n"
+	       "  --sample K            bench: time one operation in K (default 64)\n"
+	       "  --time SEC            bench: seconds each phase may take\n"
 	       "  -h, --help            this help, or a command's\n"
 	       "  --version             print mtctl's version\n\n"
 	       "UNIT is b, k, m or g (powers of 1024; bytes without it); times\n"
@@ -1246,6 +1877,23 @@ static int cmd_help(const struct call *c)
 		       "one), and modifiers noretry, retry_mayfail, nowarn, zero,\n"
 		       "account, nofail; without --gfp, kernel,nowarn.\n"
 		       "--node N: allocate on NUMA node N.\n");
+	if (cmd->flags & CMD_BENCH)
+		printf("--size S: a decimal, its unit letter attached if need be: b,\n"
+		       "k, m or g (64, 4k, 1m); from 1 to the allocator's largest.\n"
+		       "--count N: per thread, allocate+free pairs (pair, random) or\n"
+		       "allocations then frees (batch).\n"
+		       "--alloc A: kmalloc, vmalloc, kvmalloc, pages, cache or percpu;\n"
+		       "without it, the module's alloc parameter decides.\n"
+		       "--threads T: 1 to the online CPUs, each bound to its own CPU.\n"
+		       "--pattern pair|batch|random: allocate and free at once (pair),\n"
+		       "N allocations then N frees (batch), pairs of sizes drawn in\n"
+		       "1..S (random).\n"
+		       "--gfp F,...: as for mem_alloc; without it, kernel,nowarn.\n"
+		       "--cpu C: the first thread's CPU; the others follow on the\n"
+		       "next online CPUs.\n"
+		       "--sample K: time one operation in K (0: none, 1: all; 64).\n"
+		       "--time SEC: seconds each phase (harness, then the real run)\n"
+		       "may take at most (10).\n");
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer: allocate in a work item (default) or in the\n"
 		       "timer's callback, in hard irq context: there the base is\n"
@@ -1267,6 +1915,7 @@ static struct cmdline {
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
 	const char *gfp, *node, *ctx, *cpu, *free;
+	const char *size, *threads, *pattern, *sample, *time;
 	bool help, version;
 	const char *bad;		/* an unknown option */
 	const char *flagval;		/* a flag given a value */
@@ -1288,7 +1937,12 @@ static const struct opt {
 	{ "--cpu", NULL, &cl.cpu, "a CPU number" },
 	{ "--free", NULL, &cl.free, "all, random, fifo or lifo" },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
-	{ "--count", NULL, &cl.count, "a number of frames" },
+	{ "--count", NULL, &cl.count, "a number of frames, or of operations" },
+	{ "--size", NULL, &cl.size, "a size (64, 4k, 1m)" },
+	{ "--threads", NULL, &cl.threads, "a number of threads" },
+	{ "--pattern", NULL, &cl.pattern, "pair, batch or random" },
+	{ "--sample", NULL, &cl.sample, "one operation in how many to time" },
+	{ "--time", NULL, &cl.time, "seconds" },
 	{ "--help", &cl.help, NULL, NULL },
 	{ "-h", &cl.help, NULL, NULL },
 	{ "--version", &cl.version, NULL, NULL },
@@ -1425,22 +2079,90 @@ static int parse_u32(const char *s, unsigned int *v)
 	return 0;
 }
 
+/*
+ * bench --size S: an unsigned decimal, a unit letter attached if need be
+ * (64, 4k, 1M), as the module takes it.  Return: 0 or -1.
+ */
+static int check_size_word(const char *s)
+{
+	size_t digits = strspn(s, "0123456789");
+	char num[24];
+	unsigned long long v;
+
+	if (!digits || digits >= sizeof(num) ||
+	    (s[digits] && unit_shift(s + digits) < 0))
+		return -1;
+	snprintf(num, sizeof(num), "%.*s", (int)digits, s);
+	return parse_u64(num, &v);
+}
+
+/*
+ * bench's options: their syntax here; their ranges (size 0, more threads
+ * than CPUs...), the module's.  Return: 0 or the exit status.
+ */
+static int check_bench(struct call *c)
+{
+	const struct {
+		const char *opt, *val, *what;
+		const char **to;
+	} nums[] = {
+		{ "count", cl.count, "a number of operations", &c->ops },
+		{ "threads", cl.threads, "a number of threads", &c->threads },
+		{ "sample", cl.sample, "one operation in how many to time",
+		  &c->sample },
+		{ "time", cl.time, "a number of seconds", &c->time },
+	};
+	unsigned long long v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(nums); i++) {
+		if (!nums[i].val)
+			continue;
+		if (parse_u64(nums[i].val, &v))
+			return usage_fail("bench: --%s '%s' is not %s (an unsigned decimal)",
+					  nums[i].opt, nums[i].val, nums[i].what);
+		*nums[i].to = nums[i].val;
+	}
+	if (cl.size && check_size_word(cl.size))
+		return usage_fail("bench: --size '%s' is not a size (an unsigned decimal, its unit attached if need be: 64, 4k, 1m)",
+				  cl.size);
+	c->size = cl.size;
+	if (cl.pattern && !in_list(cl.pattern, patterns))
+		return usage_fail("bench: --pattern '%s' is not a pattern (pair, batch or random)",
+				  cl.pattern);
+	c->pattern = cl.pattern;
+	return 0;
+}
+
 /* Check the options against the command.  Return: 0 or the exit status. */
 static int check_options(struct call *c)
 {
+	unsigned int flags = c->cmd->flags;
 	const char *name = c->cmd->name;
 	unsigned long long n = 0;
 	int ret;
 
-	if ((cl.alloc || cl.gfp || cl.node) && !(c->cmd->flags & CMD_ALLOC))
+	if (((cl.alloc || cl.gfp) && !(flags & (CMD_ALLOC | CMD_BENCH))) ||
+	    (cl.node && !(flags & CMD_ALLOC)))
 		return usage_fail("%s: takes no --%s", name,
 				  cl.alloc ? "alloc" : cl.gfp ? "gfp" : "node");
-	if ((cl.ctx || cl.cpu || cl.free) && !(c->cmd->flags & CMD_TEST))
+	if ((cl.ctx || cl.free) && !(flags & CMD_TEST))
 		return usage_fail("%s: takes no --%s (only mem_test_start does)",
-				  name, cl.ctx ? "ctx" : cl.cpu ? "cpu" : "free");
-	if ((cl.interval || cl.count) && !(c->cmd->flags & CMD_WATCH))
+				  name, cl.ctx ? "ctx" : "free");
+	if (cl.cpu && !(flags & (CMD_TEST | CMD_BENCH)))
+		return usage_fail("%s: takes no --cpu (only mem_test_start and bench do)",
+				  name);
+	if ((cl.interval || cl.count) && !(flags & (CMD_WATCH | CMD_BENCH)))
 		return usage_fail("%s: takes no --%s", name,
 				  cl.interval ? "interval" : "count");
+	if (cl.interval && !(flags & CMD_WATCH))
+		return usage_fail("%s: takes no --interval", name);
+	if ((cl.size || cl.threads || cl.pattern || cl.sample || cl.time) &&
+	    !(flags & CMD_BENCH))
+		return usage_fail("%s: takes no --%s (only bench does)", name,
+				  cl.size ? "size" : cl.threads ? "threads" :
+				  cl.pattern ? "pattern" : cl.sample ? "sample" :
+				  "time");
 	c->alloc = cl.alloc ? find_word(cl.alloc, allocators,
 					ARRAY_SIZE(allocators)) : NULL;
 	if (cl.alloc && !c->alloc)
@@ -1474,6 +2196,8 @@ static int check_options(struct call *c)
 	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
 		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",
 				  name, cl.interval);
+	if (flags & CMD_BENCH)
+		return check_bench(c);
 	if (cl.count && (parse_u64(cl.count, &n) || !n || n > ULONG_MAX))
 		return usage_fail("%s: --count '%s' is not a number of frames above 0",
 				  name, cl.count);

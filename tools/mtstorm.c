@@ -518,7 +518,7 @@ static bool answer_num(const char *ans, long long *v)
 	return parse_ll(buf, v);
 }
 
-#define MAX_KV	32
+#define MAX_KV	64
 
 /* "key: value" lines of one record. */
 struct rec {
@@ -564,7 +564,7 @@ static const char *const used_keys[] = {
 	"kmalloc_chunks", "kmalloc_bytes", "vmalloc_chunks", "vmalloc_bytes",
 	"kvmalloc_chunks", "kvmalloc_bytes", "pages_chunks", "pages_bytes",
 	"cache_chunks", "cache_bytes", "percpu_chunks", "percpu_bytes",
-	"caches",
+	"caches", "bench_bytes",
 };
 
 enum {
@@ -579,7 +579,7 @@ static const char *check_used(const struct rec *r)
 	unsigned int i;
 
 	if (r->n != ARRAY_SIZE(used_keys))
-		return "not its 22 lines";
+		return "not its 23 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], used_keys[i]))
 			return "a key out of place";
@@ -604,7 +604,8 @@ static const char *const test_keys[] = {
 	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"corruptions", "skipped", "off_cpu", "off_node",
+	"corruptions", "skipped", "off_cpu", "off_node", "alloc_p50_ns",
+	"alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
 enum {
@@ -612,7 +613,7 @@ enum {
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
 	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_OFF_CPU, T_OFF_NODE,
-	NR_TEST_KEYS
+	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
 };
 
 /* The values of a test's statistics that are words, not numbers. */
@@ -632,7 +633,7 @@ static const char *check_test(const struct rec *r, long long id)
 	unsigned int i;
 
 	if (r->n != NR_TEST_KEYS)
-		return "not its 28 lines";
+		return "not its 32 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], test_keys[i]))
 			return "a key out of place";
