@@ -6,12 +6,16 @@
 #                 its man page; make uninstall removes them
 # make run        build, boot a throwaway VM, show the module at work
 # make shell      the same VM, left at its shell with the module loaded
+# make bench      build, boot one VM, print the allocators' benchmark table
+#                 (also in build/bench.txt; see Documentation/bench.rst)
 # make check      checkpatch, builds and the whole suite on every kernel
 # make clean      remove what the builds made
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # The kernel `make run` and `make shell` boot: 6.1, 6.12 or debug.
 VM_KERNEL ?= 6.12
+# The kernel `make bench` boots.
+BENCH_KERNEL ?= 6.12
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 
@@ -20,8 +24,9 @@ DESTDIR ?=
 CC ?= cc
 TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
 		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
-# What the VM's guests run: the client, the fuzzer, the storm.
-GUEST_TOOLS := build/bin/mtctl build/bin/mtfuzz build/bin/mtstorm
+# What the VM's guests run: the client, the fuzzer, the storm, the
+# bookkeeping's scale bench.
+GUEST_TOOLS := build/bin/mtctl build/bin/mtfuzz build/bin/mtstorm build/bin/mtscale
 
 all: modules build/mtctl
 
@@ -71,6 +76,11 @@ shell: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
 	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/shell.sh \
 		--bin build/bin --interactive --timeout 86400
 
+# One boot runs every bench (tools/bench-guest.sh): about two minutes on
+# a 2-CPU host, ten at most (the benches have time limits).
+bench: build/$(BENCH_KERNEL)/malloc_test.ko build/bin/mtscale
+	tools/bench.sh --kernel $(BENCH_KERNEL)
+
 check:
 	tools/check.sh
 
@@ -81,4 +91,4 @@ clean:
 			modules.order); \
 	done
 
-.PHONY: all guest-tools modules install uninstall run shell check clean
+.PHONY: all guest-tools modules install uninstall run shell bench check clean

@@ -208,11 +208,11 @@ if [[ " ${kernels[*]} " == *" debug "* ]]; then
 		"$kudir/kunit" malloc_test_kunit.ko
 fi
 
-# The guests' tools: mtctl, mtfuzz, mtstorm, static builds with no
-# warning; mtctl's man page; make install and uninstall into a scratch
-# DESTDIR.
+# The guests' tools: mtctl, mtfuzz, mtstorm, mtscale (make bench's),
+# static builds with no warning; mtctl's man page; make install and
+# uninstall into a scratch DESTDIR.
 progress "guest tools"
-for t in mtctl mtfuzz mtstorm; do
+for t in mtctl mtfuzz mtstorm mtscale; do
 	rm -f "$BUILD/bin/$t"
 	if make --no-print-directory "build/bin/$t" >"$BUILD/$t.log" 2>&1 &&
 			! grep -q 'warning:' "$BUILD/$t.log"; then
@@ -233,11 +233,21 @@ fi
 
 # The interface's documentation: the reStructuredText parses with no
 # warning (a malformed table renders as an error block, silently).
-if rst2pseudoxml --halt=warning Documentation/malloc_test.rst >/dev/null 2>"$BUILD/rst.log"; then
-	pass "Documentation/malloc_test.rst renders with no warning"
+for doc in Documentation/malloc_test.rst Documentation/bench.rst; do
+	if rst2pseudoxml --halt=warning "$doc" >/dev/null 2>"$BUILD/rst.log"; then
+		pass "$doc renders with no warning"
+	else
+		fail "$doc renders with no warning"
+		detail <"$BUILD/rst.log"
+	fi
+done
+# make bench's scripts: bash and busybox sh parse them.
+if bash -n tools/bench.sh 2>"$BUILD/bench-sh.log" &&
+		busybox sh -n tools/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
+	pass "make bench's scripts parse"
 else
-	fail "Documentation/malloc_test.rst renders with no warning"
-	detail <"$BUILD/rst.log"
+	fail "make bench's scripts parse"
+	detail <"$BUILD/bench-sh.log"
 fi
 
 progress "install"

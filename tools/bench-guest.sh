@@ -1,0 +1,223 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# bench-guest.sh - the guest side of `make bench` (tools/bench.sh boots it
+# as /mt/run.sh): loads the module, runs every bench of the table, the
+# recording-overhead runs and mtscale, and prints the raw figures, each
+# line "TAG key: value", for tools/bench.sh to lay out.
+#
+# Plain busybox sh.  The benches are driven through the module's files
+# themselves (the bench command file, then bench_result polled until its
+# state is no longer running), not through mtctl, so that this script
+# depends on nothing but the module.
+#
+# Tags:
+#   sys                  the guest: kernel release, CPUs, clocksource, ...
+#   t.ALLOC.SIZE.PATTERN a row of the table: bench_result, plus "sample"
+#                        (what was asked) and "asked_count"
+#   ovh.S.I              kmalloc size=64 pattern=pair with sample=S,
+#                        round I of the overhead runs
+#   scale                mtscale's figures
+# Refused or stuck runs print "state: refused" / "state: stuck" and a
+# "reason"; the script goes on.
+#
+# Environment (all optional, for quicker or longer runs):
+#   MT_BENCH_CPU      the CPU the bench threads run on (default: the last)
+#   MT_BENCH_TIME     time= limit of each phase, seconds (default 4)
+#   MT_BENCH_SCALE    1 (default) runs mtscale, 0 skips it
+#   MT_BENCH_ROUNDS   rounds of the overhead runs (default 15)
+#   MT_BENCH_OVH_COUNT  pairs of each overhead run (default 1000000)
+#   MT_BENCH_SCALE_REPS mtscale's -k (default 20000)
+#   MT_BENCH_ONLY     a comma-separated list of allocators for the table
+#                     (default: all six)
+
+KO=${MT_MODULE:-/mt/malloc_test.ko}
+D=/sys/kernel/debug/malloc_test
+TIME=${MT_BENCH_TIME:-4}
+ROUNDS=${MT_BENCH_ROUNDS:-15}
+OVH_COUNT=${MT_BENCH_OVH_COUNT:-1000000}
+SCALE_REPS=${MT_BENCH_SCALE_REPS:-20000}
+ALLOCS=$(echo "${MT_BENCH_ONLY:-kmalloc,vmalloc,kvmalloc,pages,cache,percpu}" | tr ',' ' ')
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+CPU=${MT_BENCH_CPU:-$((ncpu - 1))}
+
+# kv TAG KEY VALUE
+kv() {
+	echo "$1 $2: $3"
+}
+
+sysinfo() {
+	kv sys kernel "$(uname -r)"
+	kv sys cpus "$ncpu"
+	kv sys cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	kv sys mem_kb "$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
+	# Debian's kernels zero every allocation (init_on_alloc): part of
+	# what an allocation costs, most of it for big ones
+	kv sys mem_auto_init "$(dmesg | sed -n 's/.*mem auto-init: //p' | head -n 1)"
+	kv sys bench_cpu "$CPU"
+	kv sys time_limit_s "$TIME"
+}
+
+# wait_done LIMIT: wait while the bench runs, at most LIMIT seconds, then
+# stop it.  Prints the final state.
+wait_done() {
+	limit=$(( $1 * 10 ))
+	n=0
+	while :; do
+		state=$(sed -n 's/^state: //p' "$D/bench_result")
+		[ "$state" = running ] || break
+		n=$((n + 1))
+		if [ "$n" -ge "$limit" ]; then
+			echo stop >"$D/bench"
+			sleep 1
+			echo stuck
+			return
+		fi
+		sleep 0.1
+	done
+	echo "$state"
+}
+
+# bench TAG ARGS...: one bench run, its results prefixed by TAG.
+bench() {
+	tag=$1
+	shift
+	exec 3<>"$D/bench"
+	if ! echo "$*" >&3 2>/dev/null; then
+		reason=$(cat <&3)
+		exec 3>&-
+		kv "$tag" state refused
+		kv "$tag" reason "${reason#error: }"
+		kv "$tag" command "$*"
+		return 1
+	fi
+	exec 3>&-
+	# both phases within the time limit each, and a margin
+	t=10
+	for arg in "$@"; do
+		case $arg in
+		time=*) t=${arg#time=} ;;
+		esac
+	done
+	t=$((2 * t + 60))
+	state=$(wait_done "$t")
+	if [ "$state" = stuck ]; then
+		kv "$tag" state stuck
+		kv "$tag" reason "still running after $t s: stopped"
+		return 1
+	fi
+	sed "s/^/$tag /" "$D/bench_result"
+}
+
+# The count of a table row: what a fast allocator does in a second or
+# two; the slow ones are cut by the time limit (their note says so).  A
+# batch holds its count at once: at most 256 MiB of 64 KiB or 1 MiB
+# chunks, 400 MiB of pages or vmalloc areas for 64 B (a page each).
+count_of() {	# PATTERN SIZE
+	case $1.$2 in
+	pair.64) echo 2000000 ;;
+	pair.4k) echo 1000000 ;;
+	pair.64k) echo 100000 ;;
+	pair.1m) echo 10000 ;;
+	batch.64) echo 100000 ;;
+	batch.4k) echo 50000 ;;
+	batch.64k) echo 4000 ;;
+	batch.1m) echo 256 ;;
+	esac
+}
+
+# sample=: at 64 KiB and 1 MiB an operation takes microseconds, and a
+# run few of them: every one is timed (the two clock reads are lost in
+# it).  At 64 B and 4 KiB, where the clock reads would weigh, one pair
+# in 64 (the default) or one batch operation in 8, thousands of samples
+# all the same.
+sample_of() {	# PATTERN SIZE
+	case $1.$2 in
+	*.64k|*.1m) echo 1 ;;
+	pair.*) echo 64 ;;
+	batch.*) echo 8 ;;
+	esac
+}
+
+sizes_of() {	# ALLOC
+	case $1 in
+	percpu) echo "64 4k" ;;		# percpu's largest is 32 KiB
+	*) echo "64 4k 64k 1m" ;;
+	esac
+}
+
+table() {
+	for a in $ALLOCS; do
+		for s in $(sizes_of "$a"); do
+			for p in pair batch; do
+				c=$(count_of "$p" "$s")
+				k=$(sample_of "$p" "$s")
+				tag=t.$a.$s.$p
+				kv "$tag" asked_count "$c"
+				bench "$tag" alloc="$a" size="$s" count="$c" pattern="$p" \
+					threads=1 cpu="$CPU" sample="$k" time="$TIME"
+			done
+		done
+	done
+}
+
+# Recording overhead: kmalloc 64 B pairs with sample=0, 64 and 1,
+# interleaved; sample=0 and 64 side by side in every round (so that a
+# round's two compare under the same load), the order turned each round.
+overhead() {
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		case $((r % 4)) in
+		1) order="0 64 1" ;;
+		2) order="64 0 1" ;;
+		3) order="1 0 64" ;;
+		0) order="1 64 0" ;;
+		esac
+		for k in $order; do
+			bench "ovh.$k.$r" alloc=kmalloc size=64 count="$OVH_COUNT" \
+				pattern=pair threads=1 cpu="$CPU" sample="$k" time=60
+		done
+		r=$((r + 1))
+	done
+}
+
+scale() {
+	if ! command -v mtscale >/dev/null 2>&1; then
+		kv scale error "mtscale is not in the image"
+		return 1
+	fi
+	mtscale -k "$SCALE_REPS" -c "$CPU" 1000 1000000 >/tmp/scale.out 2>/tmp/scale.err
+	rc=$?
+	sed 's/^/scale /' /tmp/scale.out
+	if [ "$rc" != 0 ]; then
+		kv scale error "mtscale exited with $rc: $(tr '\n' ' ' </tmp/scale.err)"
+	fi
+}
+
+sysinfo
+if ! insmod "$KO"; then
+	kv sys error "insmod $KO failed"
+	exit 1
+fi
+if [ ! -e "$D/bench" ]; then
+	kv sys error "the module has no $D/bench"
+	exit 1
+fi
+kv sys max_bytes "$(cat /sys/module/malloc_test/parameters/max_bytes)"
+start=$(date +%s)
+table
+kv sys table_s $(( $(date +%s) - start ))
+start=$(date +%s)
+overhead
+kv sys overhead_s $(( $(date +%s) - start ))
+if [ "${MT_BENCH_SCALE:-1}" = 1 ]; then
+	start=$(date +%s)
+	scale
+	kv sys scale_s $(( $(date +%s) - start ))
+fi
+# (read last: early on it may still be tsc-early)
+kv sys clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+kv sys bench_bytes_after "$(sed -n 's/^bench_bytes: //p' "$D/mem_used")"
+kv sys kept_chunks_after "$(sed -n 's/^kept_chunks: //p' "$D/mem_used")"
+rmmod malloc_test || kv sys error "rmmod malloc_test failed"
+dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace' | head -n 5 | sed 's/^/sys kernel_log: /'
+exit 0
