@@ -333,7 +333,8 @@ mc help
 c_ok
 missing=
 for c in mem_alloc mem_free mem_realloc mem_used mem_rnd_alloc mem_test_start \
-	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list watch get set help; do
+	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list hist bench \
+	watch get set help; do
 	case " $C_OUT" in
 	*[!a-z_.]"$c"[!a-z_]* | *[!a-z_.]"$c") ;;
 	*) missing="$missing $c" ;;
@@ -372,6 +373,14 @@ mc watch --help
 c_ok
 matches "$C_OUT" "watch;--interval;--count"
 verdict "'mtctl watch --help' gives its usage (--interval, --count)" "$(cev)"
+mc help bench
+c_ok
+matches "$C_OUT" "bench;--size;--count;--alloc;--threads;--pattern;--gfp;--cpu;--sample;--time;stop;batch"
+verdict "'mtctl help bench' gives its usage and options (--size, --count, --threads, --pattern, --sample, --time, stop)" "$(cev)"
+mc hist --help
+c_ok
+matches "$C_OUT" "hist;id;bench;lateness;harness_alloc"
+verdict "'mtctl hist --help' gives its usage (ID|bench [OP]) and the operations" "$(cev)"
 mc help set
 c_ok
 matches "$C_OUT" "set;param;value"
@@ -1275,6 +1284,420 @@ verdict "'mtctl set alloc slab' is refused: exit 1, stderr names the six allocat
 mc set alloc "$P0_alloc"
 mc mem_free
 
+# ------------------------------------------------ latency, hist, bench ---
+# The four latency lines of a test's statistics as mtctl shows them; hist
+# against the latency files it draws (every bucket, its count, the bars);
+# bench through mtctl against bench_result; its refusals with the
+# module's reasons; bench stop and a stop signal ending a long run.
+
+# nr_online VAR: how many CPUs are online (/sys/devices/system/cpu/online)
+nr_online() {
+	_no=0
+	_ol=
+	read -r _ol </sys/devices/system/cpu/online
+	_ifs=$IFS
+	IFS=,
+	for _or in $_ol; do
+		case $_or in
+		*-*) _no=$((_no + ${_or#*-} - ${_or%-*} + 1)) ;;
+		?*) _no=$((_no + 1)) ;;
+		esac
+	done
+	IFS=$_ifs
+	eval "$1=\$_no"
+}
+
+# hist_parse VAR TEXT: reads mtctl hist's TEXT; VAR := its problems, one
+# per line ('' when none): a line that is neither a summary ("OP: count N,
+# ..."), its continuation, nor a bucket ("  LO UNIT .. HI UNIT  N  ###"),
+# a line wider than 80 columns, a bar that is not the longest on the
+# largest bucket.  H_OPS := the operations in their order; H_<op>_count
+# (the summary's count), H_<op>_sum (the buckets' counts added up),
+# H_<op>_nb (bucket lines), H_<op>_first (the first bucket's line).
+HP_AWK='
+function err(s) { print "E " s }
+length($0) > 80 { err("wider than 80 columns: " $0) }
+/^[a-z_]+: count [0-9]+(,|$)/ {
+	op = substr($1, 1, length($1) - 1)
+	c = $3
+	sub(/,$/, "", c)
+	ops = ops (ops == "" ? "" : " ") op
+	cnt[op] = c; sum[op] = 0; nb[op] = 0; top[op] = -1; topbar[op] = 0; maxbar[op] = 0
+	next
+}
+/ \.\. / {
+	if ($0 !~ /^ +[0-9.]+ [num]?s \.\. ([0-9.]+ [num]?s|inf) +[0-9]+  #+$/) {
+		err("not a bucket line: " $0)
+		next
+	}
+	if (op == "") { err("a bucket before any summary: " $0); next }
+	n = $(NF - 1); bar = length($NF)
+	sum[op] += n
+	if (!nb[op]++) first[op] = $0
+	if (n > top[op]) { top[op] = n; topbar[op] = bar }
+	if (bar > maxbar[op]) maxbar[op] = bar
+	next
+}
+/^ +(p|m|max|mean|min)[0-9.]* / { next }
+NF { err("neither a summary, a bucket nor a blank line: " $0) }
+END {
+	print "V H_OPS " ops
+	n = split(ops, O, " ")
+	for (i = 1; i <= n; i++) {
+		o = O[i]
+		print "V H_" o "_count " cnt[o]
+		print "V H_" o "_sum " sprintf("%.0f", sum[o])
+		print "V H_" o "_nb " nb[o] + 0
+		print "V H_" o "_first " first[o]
+		if (nb[o] && topbar[o] != maxbar[o])
+			err(o ": the largest bucket (" top[o] ") has a bar of " topbar[o] ", another one of " maxbar[o])
+	}
+}'
+hist_parse() {
+	_hv=$1
+	_hx=$(printf '%s\n' "$2" | awk "$HP_AWK" 2>&1)
+	_he=
+	while IFS= read -r _l; do
+		case $_l in
+		'') ;;
+		"V "*)
+			_k=${_l#V }
+			_x=${_k#* }
+			[ "x$_x" = "x$_k" ] && _x=
+			_k=${_k%% *}
+			case $_k in
+			*[!A-Za-z0-9_]*) _he="$_he${_he:+$NL}odd name in '$_l'" ;;
+			*) eval "$_k=\$_x" ;;
+			esac
+			;;
+		"E "*) _he="$_he${_he:+$NL}${_l#E }" ;;
+		*) _he="$_he${_he:+$NL}awk: $_l" ;;
+		esac
+	done <<HP_EOF
+$_hx
+HP_EOF
+	eval "$_hv=\$_he"
+}
+
+# tallocs_ge ID N: test ID has made N allocations at least
+tallocs_ge() {
+	tstat _ta "$1" allocations
+	isnum "$_ta" && [ "$_ta" -ge "$2" ]
+}
+
+# bench_is STATE: bench_result says state STATE
+bench_is() {
+	fkey _bs "$D/bench_result" state
+	[ "x$_bs" = "x$1" ]
+}
+
+# bg_start ARGS...: mtctl ARGS in the background; B_PID is its pid
+bg_start() {
+	B_CMD="mtctl $*"
+	rm -f "$MT_TMP/b.rc" "$MT_TMP/b.pid"
+	(
+		"$MTCTL" "$@" </dev/null >"$MT_TMP/b.out" 2>"$MT_TMP/b.err" &
+		echo $! >"$MT_TMP/b.pid"
+		wait $!
+		echo $? >"$MT_TMP/b.rc"
+	) &
+	B_SUB=$!
+	_bi=0
+	while [ ! -s "$MT_TMP/b.pid" ] && [ $_bi -lt 100 ]; do
+		sleep 0.1
+		_bi=$((_bi + 1))
+	done
+	B_PID=
+	read -r B_PID <"$MT_TMP/b.pid"
+}
+
+# bg_wait SECS: waits SECS at most for it to end (else kills it); B_RC,
+# B_OUT, B_ERR, B_MS (since bg_wait was called), B_KILLED
+bg_wait() {
+	nowv _b0
+	B_KILLED=0
+	while [ ! -f "$MT_TMP/b.rc" ]; do
+		nowv _b1
+		if [ $((_b1 - _b0)) -ge $(($1 * 1000)) ]; then
+			kill "$B_PID" 2>/dev/null
+			sleep 1
+			kill -9 "$B_PID" 2>/dev/null
+			B_KILLED=1
+			break
+		fi
+		sleep 0.1
+	done
+	wait $B_SUB
+	nowv _b1
+	B_MS=$((_b1 - _b0))
+	B_RC=
+	[ -f "$MT_TMP/b.rc" ] && read -r B_RC <"$MT_TMP/b.rc"
+	slurp B_OUT "$MT_TMP/b.out"
+	slurp B_ERR "$MT_TMP/b.err"
+}
+# bev: the last background mtctl, as evidence
+bev() {
+	echo "$B_CMD: exit $B_RC after $B_MS ms$([ "$B_KILLED" = 1 ] && echo ', KILLED')${NL}stderr: '$B_ERR'${NL}stdout:$NL$B_OUT"
+}
+
+LAT_OPS="alloc realloc free lateness"
+BLAT_OPS="alloc free harness_alloc harness_free"
+
+# A test that allocates every 1..2 ms and frees everything at 64 KiB:
+# stopped, its histograms stay as they are.
+mc mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc
+TH=$C_OUT
+isnum "$TH" || diag "mem_test_start for hist: $(cev)"
+wait_until 30000 tallocs_ge "$TH" 100
+mtw mem_test_stop "$TH"
+slurp lat "$D/tests/$TH/latency"
+slurp s "$D/tests/$TH/stats"
+lat_check why "$lat" "$LAT_OPS"
+[ -z "$why" ] || diag "tests/$TH/latency: $why"
+skey al "$s" allocations
+expect_range "allocations of test $TH" "$al" 100 1000000000
+mc mem_test_list "$TH"
+c_ok
+for kv in "alloc p50 (ns):alloc_p50_ns" "alloc p99 (ns):alloc_p99_ns" \
+	"free p50 (ns):free_p50_ns" "free p99 (ns):free_p99_ns"; do
+	skey want "$s" "${kv#*:}"
+	tval got "$C_OUT" "${kv%%:*}"
+	[ -n "$want" ] || _E="${_E}no ${kv#*:} in tests/$TH/stats$NL"
+	expect_eq "${kv%%:*}" "$got" "$want"
+done
+skey v "$s" alloc_p50_ns
+expect_range "stats alloc_p50_ns" "$v" 1 1000000000000
+verdict "'mtctl mem_test_list $TH' shows the four latency lines (alloc p50 (ns)...) as tests/$TH/stats has them" "$(cev)" "$s"
+mc --json mem_test_list "$TH"
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+for k in alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns; do
+	skey want "$s" $k
+	jget got "$C_OUT" $k
+	expect_eq "\"$k\"" "$got" "$want"
+done
+verdict "'mtctl --json mem_test_list $TH' has \"alloc_p50_ns\", \"alloc_p99_ns\", \"free_p50_ns\", \"free_p99_ns\" as the stats" "$(cev)"
+
+mc hist "$TH" alloc
+c_ok
+hist_parse why "$C_OUT"
+[ -z "$why" ] || _E="$_E$why$NL"
+expect_eq "operations shown" "$H_OPS" alloc
+expect_eq "summary count (vs the latency file's)" "$H_alloc_count" "$LAT_alloc_count"
+expect_eq "the buckets' counts added up (vs the latency file's alloc count)" "$H_alloc_sum" "$LAT_alloc_count"
+expect_eq "bucket lines (vs the latency file's alloc buckets)" "$H_alloc_nb" "$LAT_alloc_buckets"
+expect_eq "the allocations' count (vs stats allocations)" "$H_alloc_sum" "$al"
+verdict "'mtctl hist $TH alloc': its summary, one line per bucket of the latency file whose counts add up to its count ($LAT_alloc_count), bars of # scaled to the largest, 80 columns" "$(cev)" "latency:$NL$lat"
+mc hist "$TH"
+c_ok
+hist_parse why "$C_OUT"
+[ -z "$why" ] || _E="$_E$why$NL"
+expect_eq "operations shown, in order" "$H_OPS" "$LAT_OPS"
+for o in $LAT_OPS; do
+	eval "lc=\$LAT_${o}_count lb=\$LAT_${o}_buckets hc=\$H_${o}_count hs=\$H_${o}_sum hb=\$H_${o}_nb"
+	expect_eq "$o: summary count" "$hc" "$lc"
+	expect_eq "$o: the buckets added up" "$hs" "$lc"
+	expect_eq "$o: bucket lines" "$hb" "$lb"
+done
+expect_eq "realloc (none): count, bucket lines" "$H_realloc_count $H_realloc_nb" "0 0"
+verdict "'mtctl hist $TH': alloc, realloc, free, lateness in order, each as the latency file has it (realloc: count 0, no bucket)" "$(cev)" "latency:$NL$lat"
+# the first bucket's range, in human units: [LO, HI) of the file's first
+# alloc bucket
+fb=$(printf '%s\n' "$lat" | awk '$1 == "alloc" && $2 == "bucket" { print $3, $4; exit }')
+set -- $fb
+case $H_alloc_first in
+*" ns .. "* | *" us .. "* | *" ms .. "* | *" s .. "*) ;;
+*) _E="${_E}no unit (ns, us, ms, s) in the first bucket '$H_alloc_first'$NL" ;;
+esac
+if [ "${1:-0}" -lt 1000 ] && [ "${2:-0}" -lt 1000 ]; then
+	case $H_alloc_first in
+	*" $1 ns .. $2 ns "*) ;;
+	*) _E="${_E}the first bucket '$H_alloc_first' is not '$1 ns .. $2 ns'$NL" ;;
+	esac
+fi
+verdict "'mtctl hist $TH' shows each bucket's range in human units (the first: [$fb) ns)" "$(cev)"
+mc --json hist "$TH" free
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+jget v "$C_OUT" count
+expect_eq "\"count\"" "$v" "$LAT_free_count"
+jget v "$C_OUT" p50
+expect_eq "\"p50\"" "$v" "$LAT_free_p50"
+n=$(printf '%s\n' "$C_OUT" | grep -o '"lo"' | wc -l)
+expect_eq "buckets (\"lo\"s)" "$n" "$LAT_free_buckets"
+verdict "'mtctl --json hist $TH free': an object, free's \"count\", \"p50\" and buckets as the latency file" "$(cev)"
+mc hist 999999
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id 999999"
+verdict "'mtctl hist 999999': exit 1, 'no test with id 999999'" "$(cev)"
+mc --json hist 999999 alloc
+json_err 1 ENOENT "no test with id 999999"
+verdict "'mtctl --json hist 999999 alloc': exit 1, the error object" "$(cev)"
+mtw_wo mem_test_destroy_all
+
+# bench through mtctl: its figures are bench_result's
+nr_online NON
+BT=1
+[ "$NON" -ge 2 ] && BT=2
+BN=3000
+mc bench --alloc kmalloc --size 64 --count $BN --threads $BT --sample 1
+slurp br "$D/bench_result"
+c_ok
+case $C_OUT in
+"bench started: "*) ;;
+*) _E="${_E}the first line is not the module's 'bench started: ...'$NL" ;;
+esac
+tval v "$C_OUT" bench
+expect_eq "bench (state, end)" "$v" "done (end: count)"
+tval v "$C_OUT" ops
+expect_eq "ops (count * threads * 2)" "$v" $((BN * BT * 2))
+skey want "$br" ops
+expect_eq "ops (vs bench_result)" "$v" "$want"
+tval v "$C_OUT" "alloc ops"
+expect_eq "alloc ops" "$v" $((BN * BT))
+tval v "$C_OUT" "free ops"
+expect_eq "free ops" "$v" $((BN * BT))
+tval v "$C_OUT" errors
+expect_eq errors "$v" 0
+for kv in "ops/s:ops_per_sec" "ns per op:ns_per_op" "harness ns per op:harness_ns_per_op" "allocator:alloc"; do
+	skey want "$br" "${kv#*:}"
+	tval v "$C_OUT" "${kv%%:*}"
+	expect_eq "${kv%%:*} (vs bench_result ${kv#*:})" "$v" "$want"
+done
+skey want "$br" harness_pct
+tval v "$C_OUT" "harness share"
+expect_eq "harness share" "$v" "$want%"
+# the latency table: alloc's row, sample=1: every allocation timed
+row=$(printf '%s\n' "$C_OUT" | awk '$1 == "alloc" && NF == 8')
+set -- $row
+skey s1 "$br" alloc_samples
+skey s2 "$br" alloc_mean_ns
+skey s3 "$br" alloc_p50_ns
+skey s4 "$br" alloc_p90_ns
+skey s5 "$br" alloc_p99_ns
+skey s6 "$br" alloc_p999_ns
+skey s7 "$br" alloc_max_ns
+expect_eq "latency table, alloc row (samples mean p50 p90 p99 p99.9 max)" "$*" "alloc $s1 $s2 $s3 $s4 $s5 $s6 $s7"
+expect_eq "alloc samples (sample=1: every allocation)" "${2:-}" $((BN * BT))
+# the thread table: a row per thread, count * 2 operations each
+n=$(printf '%s\n' "$C_OUT" | awk -v o=$((BN * 2)) '$1 ~ /^[0-9]+$/ && NF == 6 && $3 == o { n++ } END { print n + 0 }')
+expect_eq "thread rows with $((BN * 2)) ops" "$n" "$BT"
+verdict "'mtctl bench --alloc kmalloc --size 64 --count $BN --threads $BT --sample 1': done, ops $((BN * BT * 2)) (count*threads*2), its figures and tables as bench_result" "$(cev)" "bench_result:$NL$br"
+used v bench_bytes
+expect_eq "mem_used bench_bytes" "$v" 0
+verdict "after the run mem_used's bench_bytes is 0"
+
+slurp bl "$D/bench_latency"
+lat_check why "$bl" "$BLAT_OPS"
+[ -z "$why" ] || diag "bench_latency: $why"
+mc hist bench alloc
+c_ok
+hist_parse why "$C_OUT"
+[ -z "$why" ] || _E="$_E$why$NL"
+expect_eq "operations shown" "$H_OPS" alloc
+expect_eq "the buckets added up (vs bench_latency's alloc count)" "$H_alloc_sum" "$LAT_alloc_count"
+expect_eq "the buckets added up (vs alloc ops, sample=1)" "$H_alloc_sum" $((BN * BT))
+expect_eq "bucket lines (vs bench_latency's)" "$H_alloc_nb" "$LAT_alloc_buckets"
+verdict "'mtctl hist bench alloc': the buckets of bench_latency, adding up to the $((BN * BT)) allocations" "$(cev)" "bench_latency:$NL$bl"
+mc hist bench
+c_ok
+hist_parse why "$C_OUT"
+[ -z "$why" ] || _E="$_E$why$NL"
+expect_eq "operations shown, in order" "$H_OPS" "$BLAT_OPS"
+for o in $BLAT_OPS; do
+	eval "lc=\$LAT_${o}_count hs=\$H_${o}_sum"
+	expect_eq "$o: the buckets added up" "$hs" "$lc"
+done
+verdict "'mtctl hist bench': alloc, free, harness_alloc, harness_free, each adding up to bench_latency's count" "$(cev)"
+
+param pa alloc
+mc --json bench --size 1k --count 500 --pattern batch --sample 0
+slurp br "$D/bench_result"
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+*"bench started"*) _E="${_E}the started line in the JSON output$NL" ;;
+esac
+for kv in state:done end:count "alloc:$pa" size:1024 pattern:batch ops:1000 alloc_ops:500 free_ops:500 alloc_samples:0 threads:1; do
+	jget v "$C_OUT" "${kv%%:*}"
+	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
+done
+verdict "'mtctl --json bench --size 1k --count 500 --pattern batch --sample 0': one object, done, the module's alloc ($pa), size 1024, ops 1000, no sample" "$(cev)" "bench_result:$NL$br"
+
+# refusals: the module's reasons
+refusal_case EINVAL "bench size=0 count=10" bench --size 0 --count 10
+refusal_case EINVAL "bench size=64 count=10 threads=$((NON + 1))" bench --size 64 --count 10 --threads $((NON + 1))
+refusal_case EINVAL "bench alloc=percpu size=33k count=10" bench --alloc percpu --size 33k --count 10
+refusal_case EINVAL "bench size=64 count=1048577 pattern=batch" bench --size 64 --count 1048577 --pattern batch
+refusal_case EINVAL "bench alloc=vmalloc size=64 count=10 gfp=kernel,nofail" bench --alloc vmalloc --size 64 --count 10 --gfp kernel,nofail
+refusal_case ENOSPC "bench alloc=kmalloc size=1m count=1048576 pattern=batch" bench --alloc kmalloc --size 1m --count 1048576 --pattern batch
+mc bench --size 0 --count 10
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: size=0: at least 1 byte"
+verdict "'mtctl bench --size 0 --count 10': exit 1, 'mtctl: size=0: at least 1 byte'" "$(cev)"
+
+# stop: a long run, ended by 'mtctl bench stop'
+mc bench stop
+c_ok
+expect_eq stdout "$C_OUT" "no bench running"
+verdict "'mtctl bench stop' with no run going: exit 0, 'no bench running'" "$(cev)"
+bg_start bench --alloc kmalloc --size 64 --count 4000000000 --time 30
+wait_until 10000 bench_is running
+expect "bench_result never said running" bench_is running
+mc bench --size 64 --count 10
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: a bench is running: write stop to end it"
+verdict "a second 'mtctl bench' while one runs: exit 1, the module's reason (a bench is running)" "$(cev)"
+nowv t0
+mc bench stop
+nowv t1
+slurp br "$D/bench_result"
+c_ok
+expect_eq stdout "$C_OUT" stopped
+expect_range "ms 'mtctl bench stop' took" $((t1 - t0)) 0 5000
+skey v "$br" state
+expect_eq "bench_result state" "$v" stopped
+skey v "$br" end
+expect_eq "bench_result end" "$v" stop
+verdict "'mtctl bench stop' during a long run (count 4e9, time=30): exit 0, 'stopped', in $((t1 - t0)) ms; bench_result state stopped, end stop" "$(cev)" "bench_result:$NL$br"
+bg_wait 10
+expect "it had to be killed after 10 s" [ "$B_KILLED" = 0 ]
+expect_eq "exit status" "$B_RC" 0
+expect_eq stderr "$B_ERR" ""
+tval v "$B_OUT" bench
+expect_eq "bench (state, end)" "$v" "stopped (end: stop)"
+verdict "the waiting 'mtctl bench' ends by itself once stopped: exit 0, prints its results, 'bench: stopped (end: stop)'" "$(bev)"
+
+# a stop signal while mtctl waits: it writes stop, then prints the results
+for sig in TERM INT; do
+	bg_start bench --alloc kmalloc --size 64 --count 4000000000 --time 30
+	wait_until 10000 bench_is running
+	sleep 0.5
+	kill -$sig "$B_PID"
+	bg_wait 10
+	slurp br "$D/bench_result"
+	expect "it had to be killed after 10 s" [ "$B_KILLED" = 0 ]
+	expect_eq "exit status" "$B_RC" 0
+	expect_eq stderr "$B_ERR" ""
+	expect_range "ms to end" "$B_MS" 0 5000
+	tval v "$B_OUT" bench
+	expect_eq "bench (state, end)" "$v" "stopped (end: stop)"
+	tval v "$B_OUT" ops
+	skey want "$br" ops
+	expect_eq "ops (vs bench_result)" "$v" "$want"
+	skey v "$br" state
+	expect_eq "bench_result state" "$v" stopped
+	verdict "SIG$sig to a waiting 'mtctl bench' (count 4e9, time=30): it writes stop, prints what was measured (stopped), exit 0, within 5 s" "$(bev)" "bench_result:$NL$br"
+done
+used v bench_bytes
+check_eq "after the stopped runs mem_used's bench_bytes is 0" "$v" 0
+mc --json bench stop
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+jget v "$C_OUT" answer
+expect_eq "\"answer\"" "$v" "no bench running"
+verdict "'mtctl --json bench stop' with no run: {\"answer\": \"no bench running\", ...}" "$(cev)"
+
 # ------------------------------------------------------------- get, set ---
 # pv_ok GOT FILEVALUE: GOT, as mtctl shows a parameter, is FILEVALUE (a
 # bool may show as 0/1 or false/true where the file says N/Y)
@@ -1416,6 +1839,31 @@ usage_case "mem_free;takes no --gfp" mem_free --gfp kernel
 usage_case "mem_realloc;takes no --node" mem_realloc 1 --node 0
 usage_case "mem_test_stop;takes no --alloc" mem_test_stop 1 --alloc pages
 usage_case "caches;takes no arguments" caches 1
+usage_case "hist;id|bench" hist
+usage_case "'abc';test id;bench" hist abc
+usage_case "'bogus';alloc, realloc, free or lateness" hist 1 bogus
+usage_case "'lateness';alloc, free, harness_alloc or harness_free" hist bench lateness
+usage_case "hist;too many" hist 1 alloc free
+usage_case "bench;--size;--count" bench
+usage_case "bench;--count" bench --size 64
+usage_case "--size '4x';64, 4k, 1m" bench --size 4x --count 1
+usage_case "--size '-1'" bench --size -1 --count 1
+usage_case "--count 'x';unsigned decimal" bench --size 64 --count x
+usage_case "--threads 'two'" bench --size 64 --count 1 --threads two
+usage_case "--pattern 'zig';pair, batch or random" bench --size 64 --count 1 --pattern zig
+usage_case "--sample '-1'" bench --size 64 --count 1 --sample -1
+usage_case "--time '1.5'" bench --size 64 --count 1 --time 1.5
+usage_case "--alloc|'slab';kmalloc" bench --size 64 --count 1 --alloc slab
+usage_case "--gfp;one base" bench --size 64 --count 1 --gfp kernel,atomic
+usage_case "bench;takes no --node" bench --size 64 --count 1 --node 0
+usage_case "bench;takes no --ctx" bench --size 64 --count 1 --ctx timer
+usage_case "bench;takes no --interval" bench --size 64 --count 1 --interval 1
+usage_case "bench stop;takes no option" bench stop --size 64
+usage_case "'go';stop" bench go
+usage_case "'k';--size 4k" bench --size 4 k --count 1
+usage_case "mem_alloc;takes no --threads" mem_alloc 1 --threads 2
+usage_case "mem_test_start;takes no --size" mem_test_start 1 2 3 4 5 6 --size 4
+usage_case "watch;takes no --pattern" watch --pattern pair
 state st1
 check_eq "the usage errors changed nothing in the module" "$st1" "$st0"
 mc --json frobnicate

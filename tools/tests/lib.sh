@@ -718,3 +718,207 @@ cg_teardown() {
 	CG_MOUNTED=
 	CG_DIR=
 }
+
+# ============================================= latency histograms (62, 63) ===
+# Added for tests/ID/latency and bench_latency (issue 6).  The format: per
+# operation one summary line "OP count N min N mean N max N p50 N p90 N
+# p99 N p99.9 N", then one "OP bucket LO HI N" line per non-empty bucket.
+
+E_EBUSY="Device or resource busy"
+
+# The checker: reads the text on stdin; -v ops="OP ...": the operations in
+# their order; -v strict=1 for a histogram that no longer moves (stopped
+# test, finished bench), 0 for one being written (a running test: only
+# what holds in every read).  Prints "E reason" per problem and "V
+# OP_FIELD value" for count min mean max p50 p90 p99 p999 buckets.
+LAT_AWK='
+function err(s) { print "E " s }
+function isint(s) { return s ~ /^[0-9]+$/ }
+# floor(a / b) for integers a, b > 0 (exact below 2^53)
+function idiv(a, b,   q) {
+	q = int(a / b)
+	while (q * b > a) q--
+	while ((q + 1) * b <= a) q++
+	return q
+}
+# is [lo, hi) a bucket of the scheme (0..3 exact, then each power of two
+# in four)?  top: the last bucket, open above (hi printed as 2^64-1)
+function shape(lo, hi, top,   p, w) {
+	if (lo < 4)
+		return top ? 0 : hi == lo + 1
+	p = 4
+	while (p * 2 <= lo) p *= 2
+	w = p / 4
+	if ((lo - p) % w != 0) return 0
+	if (top) return lo <= 1099511627776
+	return hi == lo + w
+}
+BEGIN {
+	nops = split(ops, O, " ")
+	split("p50 p90 p99 p999", PN, " ")
+	split("500 900 990 999", PQ, " ")
+	TOP = "18446744073709551615"
+	cur = 0
+}
+{
+	if (NF == 0) { err("line " NR " is empty"); next }
+	op = $1
+	if ($2 == "count") {
+		if (NF != 17 || $4 != "min" || $6 != "mean" || $8 != "max" || $10 != "p50" || \
+		    $12 != "p90" || $14 != "p99" || $16 != "p99.9") {
+			err("line " NR " is not \"OP count N min N mean N max N p50 N p90 N p99 N p99.9 N\": " $0)
+			next
+		}
+		for (f = 3; f <= 17; f += 2)
+			if (!isint($f)) err("line " NR ": \"" $f "\" is not an unsigned decimal: " $0)
+		cur++
+		if (cur > nops)
+			err("line " NR ": a summary of \"" op "\" after the last operation (" ops ")")
+		else if (op != O[cur])
+			err("line " NR ": the summary of \"" op "\", expected \"" O[cur] "\" (order: " ops ")")
+		name[cur] = op
+		S[cur, "count"] = $3; S[cur, "min"] = $5; S[cur, "mean"] = $7; S[cur, "max"] = $9
+		S[cur, "p50"] = $11; S[cur, "p90"] = $13; S[cur, "p99"] = $15; S[cur, "p999"] = $17
+		cnt[cur] = $3 + 0; mn[cur] = $5 + 0; me[cur] = $7 + 0; mx[cur] = $9 + 0
+		pv[cur, 1] = $11 + 0; pv[cur, 2] = $13 + 0; pv[cur, 3] = $15 + 0; pv[cur, 4] = $17 + 0
+		nb[cur] = 0; sum[cur] = 0
+		next
+	}
+	if ($2 == "bucket") {
+		if (NF != 5 || !isint($3) || !isint($4) || !isint($5)) {
+			err("line " NR " is not \"OP bucket LO HI N\": " $0)
+			next
+		}
+		if (cur == 0 || op != name[cur]) {
+			err("line " NR ": a bucket of \"" op "\" outside its operation: " $0)
+			next
+		}
+		n = ++nb[cur]
+		top = ($4 "" == TOP)
+		lo = $3 + 0; hi = $4 + 0; c = $5 + 0
+		blo[cur, n] = lo; bhi[cur, n] = hi; bn[cur, n] = c; btop[cur, n] = top
+		sum[cur] += c
+		if (c == 0) err(op ": an empty bucket printed: " $0)
+		if (!top && lo >= hi) err(op ": a bucket with LO >= HI: " $0)
+		if (!shape(lo, hi, top)) err(op ": not a bucket of the scheme (0..3 exact, each power of two in four): " $0)
+		if (n > 1 && (btop[cur, n - 1] || lo < bhi[cur, n - 1]))
+			err(op ": bucket [" $3 ", " $4 ") does not follow [" blo[cur, n - 1] ", " bhi[cur, n - 1] ") (ascending, not overlapping)")
+		next
+	}
+	err("line " NR " is neither a summary nor a bucket line: " $0)
+}
+END {
+	if (cur != nops) err(cur " summary lines, expected " nops " (" ops ")")
+	for (i = 1; i <= cur; i++) {
+		o = name[i]
+		for (f = 1; f <= 4; f++) print "V " o "_" PN[f] " " S[i, PN[f]]
+		print "V " o "_count " S[i, "count"]
+		print "V " o "_min " S[i, "min"]
+		print "V " o "_mean " S[i, "mean"]
+		print "V " o "_max " S[i, "max"]
+		print "V " o "_buckets " nb[i]
+		c = cnt[i]
+		if (c != sum[i])
+			err(o ": count " S[i, "count"] " but its buckets sum to " sprintf("%.0f", sum[i]))
+		if (c == 0) {
+			if (mn[i] || me[i] || mx[i] || pv[i, 1] || pv[i, 2] || pv[i, 3] || pv[i, 4] || nb[i])
+				err(o ": count 0 but not all zeros and no bucket (" nb[i] " buckets)")
+			continue
+		}
+		if (!strict) continue
+		if (!nb[i]) { err(o ": count " c " and no bucket"); continue }
+		if (mn[i] > mx[i]) err(o ": min " S[i, "min"] " > max " S[i, "max"])
+		if (me[i] < mn[i] || me[i] > mx[i])
+			err(o ": mean " S[i, "mean"] " not within min " S[i, "min"] " .. max " S[i, "max"])
+		if (mn[i] < blo[i, 1] || (!btop[i, 1] && mn[i] >= bhi[i, 1]))
+			err(o ": min " S[i, "min"] " is not in the first bucket [" blo[i, 1] ", " bhi[i, 1] ")")
+		n = nb[i]
+		if (mx[i] < blo[i, n] || (!btop[i, n] && mx[i] >= bhi[i, n]))
+			err(o ": max " S[i, "max"] " is not in the last bucket [" blo[i, n] ", " bhi[i, n] ")")
+		# the mean from the buckets: each value v of bucket j lies in
+		# [max(LO, min), min(HI - 1, max)]
+		slo = 0; shi = 0
+		for (j = 1; j <= n; j++) {
+			a = blo[i, j]; if (a < mn[i]) a = mn[i]
+			b = btop[i, j] ? mx[i] : bhi[i, j] - 1; if (b > mx[i]) b = mx[i]
+			slo += a * bn[i, j]; shi += b * bn[i, j]
+		}
+		if (me[i] < idiv(slo, c) || me[i] > idiv(shi, c))
+			err(o ": mean " S[i, "mean"] " is not within what the buckets allow (" idiv(slo, c) ".." idiv(shi, c) ")")
+		prev = mn[i]; prevn = "min"
+		for (f = 1; f <= 4; f++) {
+			v = pv[i, f]
+			r = int((PQ[f] * c + 999) / 1000)
+			if (r < 1) r = 1
+			cum = 0
+			for (j = 1; j <= n; j++) {
+				cum += bn[i, j]
+				if (cum >= r) break
+			}
+			if (v < prev) err(o ": " PN[f] " " v " < " prevn " " prev)
+			if (v > mx[i]) err(o ": " PN[f] " " v " > max " S[i, "max"])
+			if (j > n)
+				err(o ": no bucket reaches rank " r " for " PN[f])
+			else if (v < blo[i, j] || (!btop[i, j] && v >= bhi[i, j]))
+				err(o ": " PN[f] " " v " is not in [" blo[i, j] ", " (btop[i, j] ? "top" : bhi[i, j]) "), the bucket where the cumulative count first reaches rank " r " of " c)
+			prev = v; prevn = PN[f]
+		}
+	}
+}'
+
+# lat_check VAR TEXT "OPS" [running]: checks TEXT, a latency file (tests/ID/
+# latency, bench_latency) with the operations OPS in this order, against the
+# format of the spec; VAR := the problems, one per line ('' when none).
+# Every read: the lines, the order, count == the sum of its buckets,
+# buckets valid, ascending, not overlapping, count 0 => all zeros and no
+# bucket.  Unless "running": min <= p50 <= p90 <= p99 <= p99.9 <= max, min
+# <= mean <= max, the mean within what the buckets allow, min in the first
+# bucket, max in the last, each pQ in the bucket where the cumulative count
+# first reaches ceil(Q * count).  Sets LAT_<op>_<field> (count min mean max
+# p50 p90 p99 p999 buckets) as printed ('' when missing).
+lat_check() {
+	_lv=$1
+	for _o in $3; do
+		for _f in count min mean max p50 p90 p99 p999 buckets; do
+			eval "LAT_${_o}_$_f="
+		done
+	done
+	if [ -z "$2" ]; then
+		eval "$_lv='the latency text is empty (or the file could not be read)'"
+		return 1
+	fi
+	_ls=1
+	[ "${4:-}" = running ] && _ls=0
+	_lx=$(printf '%s\n' "$2" | awk -v ops="$3" -v strict=$_ls "$LAT_AWK" 2>&1)
+	_le=
+	while IFS= read -r _l; do
+		case $_l in
+		'') ;;
+		"V "*)
+			_k=${_l#V }
+			_x=${_k#* }
+			_k=${_k%% *}
+			case $_k in
+			*[!a-z0-9_]*) _le="$_le${_le:+$NL}odd operation name in '$_l'" ;;
+			*) eval "LAT_$_k=\$_x" ;;
+			esac
+			;;
+		"E "*) _le="$_le${_le:+$NL}${_l#E }" ;;
+		*) _le="$_le${_le:+$NL}awk: $_l" ;;
+		esac
+	done <<LAT_EOF
+$_lx
+LAT_EOF
+	eval "$_lv=\$_le"
+	[ -z "$_le" ]
+}
+
+# lat_zero_text "OPS": the text of a latency file where nothing was
+# recorded: each operation's summary line, all zeros
+lat_zero_text() {
+	_lz=
+	for _o in $1; do
+		_lz="$_lz${_lz:+$NL}$_o count 0 min 0 mean 0 max 0 p50 0 p90 0 p99 0 p99.9 0"
+	done
+	echo "$_lz"
+}
