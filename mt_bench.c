@@ -295,40 +295,33 @@ static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 	struct mt_bench *b = th->b;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
-	u64 i, n = 0, errors = 0, size, t0, t1, t2;
+	u64 i, n = 0, errors = 0, size, t0 = 0, t1 = 0, t2;
+	bool timed;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, i, deadline))
 			break;
 		size = mt_bench_size(th);
-		if (mt_bench_sampled(th)) {
+		/* the clock is read only around the operations sampled */
+		timed = mt_bench_sampled(th);
+		if (timed)
 			t0 = ktime_get_ns();
-			p = nop ? mt_bench_nop_alloc(b, size) :
-				  mt_bench_alloc(b, size);
+		p = nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
+		if (timed)
 			t1 = ktime_get_ns();
-			if (!p) {
-				errors++;
-				continue;
-			}
-			if (nop)
-				mt_bench_nop_free(b, p, size);
-			else
-				mt_bench_free(b, p, size);
+		if (!p) {
+			errors++;
+			continue;
+		}
+		if (nop)
+			mt_bench_nop_free(b, p, size);
+		else
+			mt_bench_free(b, p, size);
+		if (timed) {
 			t2 = ktime_get_ns();
 			mt_hist_add(ha, t1 - t0);
 			mt_hist_add(hf, t2 - t1);
-		} else {
-			p = nop ? mt_bench_nop_alloc(b, size) :
-				  mt_bench_alloc(b, size);
-			if (!p) {
-				errors++;
-				continue;
-			}
-			if (nop)
-				mt_bench_nop_free(b, p, size);
-			else
-				mt_bench_free(b, p, size);
 		}
 		n++;
 	}
@@ -346,21 +339,19 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	struct mt_bench *b = th->b;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
-	u64 i, n, size = b->p.size, t0;
+	u64 i, n, size = b->p.size, t0 = 0;
+	bool timed;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, i, deadline))
 			break;
-		if (mt_bench_sampled(th)) {
+		timed = mt_bench_sampled(th);
+		if (timed)
 			t0 = ktime_get_ns();
-			p = nop ? mt_bench_nop_alloc(b, size) :
-				  mt_bench_alloc(b, size);
+		p = nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
+		if (timed)
 			mt_hist_add(ha, ktime_get_ns() - t0);
-		} else {
-			p = nop ? mt_bench_nop_alloc(b, size) :
-				  mt_bench_alloc(b, size);
-		}
 		th->slots[i] = p;
 		if (p)
 			ph->alloc_ops++;
@@ -371,18 +362,15 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		p = th->slots[i];
 		if (!p)
 			continue;
-		if (mt_bench_sampled(th)) {
+		timed = mt_bench_sampled(th);
+		if (timed)
 			t0 = ktime_get_ns();
-			if (nop)
-				mt_bench_nop_free(b, p, size);
-			else
-				mt_bench_free(b, p, size);
-			mt_hist_add(hf, ktime_get_ns() - t0);
-		} else if (nop) {
+		if (nop)
 			mt_bench_nop_free(b, p, size);
-		} else {
+		else
 			mt_bench_free(b, p, size);
-		}
+		if (timed)
+			mt_hist_add(hf, ktime_get_ns() - t0);
 		ph->free_ops++;
 		if (!(i % MT_BENCH_CHECK_EVERY))
 			cond_resched();

@@ -551,14 +551,22 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	mt_test_print_pcts(m, t, MT_LAT_FREE, h);
 }
 
-/**
- * mt_test_show_one() - print one test's statistics
- * @m: where
- * @id: the test
- *
- * Return: 0, or -ENOENT when the test is gone.
- */
-int mt_test_show_one(struct seq_file *m, u32 id)
+/* Print @t's latency histograms; @h: room to merge one in. */
+static void mt_test_print_latency(struct seq_file *m, struct mt_test *t,
+				  struct mt_hist *h)
+{
+	unsigned int op;
+
+	for (op = 0; op < MT_NR_LAT_OPS; op++) {
+		mt_lat_read(t->owner.lat, op, h);
+		mt_hist_show(m, mt_lat_names[op], h);
+	}
+}
+
+/* Print test @id with @print, under the lock.  Return: as below. */
+static int mt_test_show(struct seq_file *m, u32 id,
+			void (*print)(struct seq_file *m, struct mt_test *t,
+				      struct mt_hist *h))
 {
 	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
 	struct mt_test *t;
@@ -569,12 +577,24 @@ int mt_test_show_one(struct seq_file *m, u32 id)
 	mutex_lock(&mt_tests_lock);
 	t = xa_load(&mt_tests, id);
 	if (t) {
-		mt_test_print(m, t, h);
+		print(m, t, h);
 		ret = 0;
 	}
 	mutex_unlock(&mt_tests_lock);
 	kfree(h);
 	return ret;
+}
+
+/**
+ * mt_test_show_one() - print one test's statistics
+ * @m: where
+ * @id: the test
+ *
+ * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
+ */
+int mt_test_show_one(struct seq_file *m, u32 id)
+{
+	return mt_test_show(m, id, mt_test_print);
 }
 
 /**
@@ -586,25 +606,7 @@ int mt_test_show_one(struct seq_file *m, u32 id)
  */
 int mt_test_show_latency(struct seq_file *m, u32 id)
 {
-	struct mt_hist *h = kmalloc(sizeof(*h), GFP_KERNEL);
-	struct mt_test *t;
-	unsigned int op;
-	int ret = -ENOENT;
-
-	if (!h)
-		return -ENOMEM;
-	mutex_lock(&mt_tests_lock);
-	t = xa_load(&mt_tests, id);
-	if (t) {
-		for (op = 0; op < MT_NR_LAT_OPS; op++) {
-			mt_lat_read(t->owner.lat, op, h);
-			mt_hist_show(m, mt_lat_names[op], h);
-		}
-		ret = 0;
-	}
-	mutex_unlock(&mt_tests_lock);
-	kfree(h);
-	return ret;
+	return mt_test_show(m, id, mt_test_print_latency);
 }
 
 /**

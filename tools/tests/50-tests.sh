@@ -28,18 +28,6 @@ stats_consistent() {
 		[ "$_h" -le "$2" ] && [ $((_h + _fr)) = "$_ta" ]
 }
 
-# start_test VAR WORDS...: mem_test_start WORDS; VAR := the id ('' when
-# refused, with the evidence in diag)
-start_test() {
-	_sv=$1
-	shift
-	if mtw mem_test_start "$@" && isnum "$MT_OUT"; then
-		eval "$_sv=\$MT_OUT"
-	else
-		diag "mem_test_start '$*': $(mt_evidence)"
-		eval "$_sv="
-	fi
-}
 
 # ------------------------------------------------ A: a whole test's life ---
 run_ok mem_alloc 5000

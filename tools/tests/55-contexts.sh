@@ -27,18 +27,6 @@ CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows
 USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
 
-# cx_start VAR WORDS...: mem_test_start WORDS; VAR := the id ('' when
-# refused, with the evidence in diag)
-cx_start() {
-	_sv=$1
-	shift
-	if mtw mem_test_start "$@" && isnum "$MT_OUT"; then
-		eval "$_sv=\$MT_OUT"
-	else
-		diag "mem_test_start '$*': $(mt_evidence)"
-		eval "$_sv="
-	fi
-}
 
 # cx_keys VAR TEXT: the keys of the "key: value" lines of TEXT
 cx_keys() {
@@ -90,7 +78,7 @@ cx_destroy() {
 usage_of l mem_test_start
 check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
 
-cx_start T 1 2 1000000 1000 2000 60000 alloc=kmalloc
+start_test T 1 2 1000000 1000 2000 60000 alloc=kmalloc
 slurp s "$D/tests/$T/stats"
 cx_keys k "$s"
 check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped off_cpu off_node after corruptions, then alloc and free p50 and p99" \
@@ -107,7 +95,7 @@ cx_destroy "$T"
 # cx_opts "OPTIONS" "GFP NODE CTX CPU FREE": a test started with OPTIONS
 # (intervals of 1-2 s: it does next to nothing) shows these lines
 cx_opts() {
-	cx_start _T 1 2 1000000 1000 2000 60000 $1
+	start_test _T 1 2 1000000 1000 2000 60000 $1
 	slurp _s "$D/tests/$_T/stats"
 	cx_vals _cxv "$_s" gfp node ctx cpu free
 	check_eq "mem_test_start '... $1': gfp node ctx cpu free are '$2'" "$_cxv" "$2" "${_s:-(not started)}"
@@ -142,7 +130,7 @@ for w in "16 1024 65536 1 2 2000 alloc=kmalloc ctx=timer" \
 	"1 16384 262144 1 2 2000 alloc=pages ctx=timer" \
 	"8 2000 65536 1 2 2000 alloc=cache ctx=timer" \
 	"8 256 8192 1 2 2000 alloc=percpu ctx=timer"; do
-	cx_start T $w
+	start_test T $w
 	TIMER_TESTS="$TIMER_TESTS${TIMER_TESTS:+ }$T"
 	eval "TW_$T=\$w"
 done
@@ -227,7 +215,7 @@ cx_timer_cpus() {
 }
 
 cx_cpu_case() {
-	cx_start _T 1 64 10000000 2 5 60000 alloc=kmalloc ctx=$2 cpu=$1
+	start_test _T 1 64 10000000 2 5 60000 alloc=kmalloc ctx=$2 cpu=$1
 	_seen=
 	_other=
 	_i=0
@@ -274,7 +262,7 @@ if [ "$NCPU" -ge 2 ] && [ -w $ON ] && echo 0 >$ON 2>/dev/null; then
 	echo 1 >$ON
 	read -r v <$ON
 	check_eq "CPU 1 is online again" "$v" 1
-	cx_start T $TW alloc=kmalloc cpu=1
+	start_test T $TW alloc=kmalloc cpu=1
 	wait_until 10000 cx_allocated "$T" 5
 	tstat v "$T" off_cpu
 	tstat a "$T" allocations
@@ -292,7 +280,7 @@ fi
 # a piece fits again
 cx_free_case() {
 	_fw=$1
-	cx_start _T $_fw
+	start_test _T $_fw
 	_bad=
 	_after=0
 	_i=0
@@ -339,7 +327,7 @@ run_ok mem_alloc 100 alloc=cache
 # ctx=work: created on first use; pieces of 1100..3000 bytes go to the
 # classes 2048 and 4096 (after 30 pieces both are used, but for a chance
 # of 2^-29)
-cx_start T 1100 3000 10000000 1 2 60000 alloc=cache
+start_test T 1100 3000 10000000 1 2 60000 alloc=cache
 wait_until 10000 cx_allocated "$T" 30
 cache_names cl
 slab_names sl malloc_test_t${T}_
@@ -358,8 +346,8 @@ check_eq "its statistics stay (state stopped)" "$st" stopped
 cx_destroy "$T"
 
 # ctx=timer: every class from 8 up to MAX's created at the start
-cx_start T1 8 1000 100000 1 2 60000 alloc=cache ctx=timer
-cx_start T2 8 64 100000 5 10 60000 alloc=cache ctx=timer
+start_test T1 8 1000 100000 1 2 60000 alloc=cache ctx=timer
+start_test T2 8 64 100000 5 10 60000 alloc=cache ctx=timer
 cache_names cl
 want="malloc_test_kept_128"
 for c in 8 16 32 64 128 256 512 1024; do
@@ -382,7 +370,7 @@ cache_names cl malloc_test_t${T2}_
 check_eq "the other test's caches stay" "$cl" "malloc_test_t${T2}_8 malloc_test_t${T2}_16 malloc_test_t${T2}_32 malloc_test_t${T2}_64"
 cx_destroy "$T2"
 # a test that finishes by itself
-cx_start T 8 500 50000 1 2 1000 alloc=cache
+start_test T 8 500 50000 1 2 1000 alloc=cache
 wait_until 20000 state_is "$T" finished
 slurp s "$D/tests/$T/stats"
 cx_vals v "$s" state errors held
@@ -399,12 +387,12 @@ check_eq "no dedicated cache is left anywhere (caches, /proc/slabinfo, mem_used)
 # ------------------------------------------------------------ node= ---
 NT=
 for k in kmalloc kvmalloc pages cache vmalloc; do
-	cx_start T 1 8192 10000000 1 2 60000 alloc=$k node=0
+	start_test T 1 8192 10000000 1 2 60000 alloc=$k node=0
 	NT="$NT $T:$k"
 done
-cx_start T 8 64 1000000 1 2 60000 alloc=pages ctx=timer node=0
+start_test T 8 64 1000000 1 2 60000 alloc=pages ctx=timer node=0
 NT="$NT $T:pages,ctx=timer"
-cx_start T 8 64 1000000 1 2 60000 alloc=kmalloc node=0 cpu=0 free=fifo
+start_test T 8 64 1000000 1 2 60000 alloc=kmalloc node=0 cpu=0 free=fifo
 NT="$NT $T:kmalloc,cpu=0"
 for tk in $NT; do
 	wait_until 10000 cx_allocated "${tk%%:*}" 20
@@ -474,7 +462,7 @@ check_eq "after the refusals, no test exists" "$ids" ""
 # at the start: the shell starts the test in a child group, then leaves it.
 if cg_setup mt55; then
 	read -r m0 <"$CG_DIR/memory.current"
-	cx_start T 1 1 16 1 2 60000 m alloc=vmalloc gfp=kernel,account,nowarn free=lifo
+	start_test T 1 1 16 1 2 60000 m alloc=vmalloc gfp=kernel,account,nowarn free=lifo
 	cg_leave
 	read -r l </proc/self/cgroup
 	held_near() {

@@ -18,18 +18,6 @@
 
 LAT_OPS="alloc realloc free lateness"
 
-# lt_start VAR WORDS...: mem_test_start WORDS; VAR := the id ('' when
-# refused, with the evidence in diag)
-lt_start() {
-	_sv=$1
-	shift
-	if mtw mem_test_start "$@" && isnum "$MT_OUT"; then
-		eval "$_sv=\$MT_OUT"
-	else
-		diag "mem_test_start '$*': $(mt_evidence)"
-		eval "$_sv="
-	fi
-}
 
 # lt_allocated ID N: test ID has made N allocations at least
 lt_allocated() {
@@ -110,7 +98,7 @@ set -- kmalloc "16 2048 65536 1 2 60000 alloc=kmalloc" \
 	percpu "8 256 8192 1 2 60000 alloc=percpu"
 P1=
 while [ $# -gt 0 ]; do
-	lt_start T $2
+	start_test T $2
 	if [ -n "$T" ]; then
 		P1="$P1${P1:+ }$T"
 		eval "LW_$T=\"\$1 (\$2)\""
@@ -169,8 +157,8 @@ done
 param RP0 realloc_p
 setparam realloc_p 50
 check_eq "realloc_p = 50 is taken" "$MT_RC" 0 "$MT_ERR"
-lt_start R1 100 8000 200000 1 2 1500 alloc=kvmalloc
-lt_start R2 16 2048 65536 1 2 1500 alloc=kmalloc ctx=timer
+start_test R1 100 8000 200000 1 2 1500 alloc=kvmalloc
+start_test R2 16 2048 65536 1 2 1500 alloc=kmalloc ctx=timer
 for T in $R1 $R2; do
 	wait_until 25000 state_is "$T" finished
 done
@@ -199,7 +187,7 @@ done
 
 # ------------------------------------------ no operation yet; destroy ---
 # The first expiry comes after 10 s at least: nothing is recorded yet.
-lt_start I 1 2 1000 10000 20000 60000 alloc=kmalloc
+start_test I 1 2 1000 10000 20000 60000 alloc=kmalloc
 ZERO=$(lat_zero_text "$LAT_OPS")
 slurp t "$D/tests/$I/latency"
 check_eq "a test with no operation yet: its latency is the four summary lines, all zeros, no bucket" "$t" "$ZERO"

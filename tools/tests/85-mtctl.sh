@@ -1290,23 +1290,6 @@ mc mem_free
 # bench through mtctl against bench_result; its refusals with the
 # module's reasons; bench stop and a stop signal ending a long run.
 
-# nr_online VAR: how many CPUs are online (/sys/devices/system/cpu/online)
-nr_online() {
-	_no=0
-	_ol=
-	read -r _ol </sys/devices/system/cpu/online
-	_ifs=$IFS
-	IFS=,
-	for _or in $_ol; do
-		case $_or in
-		*-*) _no=$((_no + ${_or#*-} - ${_or%-*} + 1)) ;;
-		?*) _no=$((_no + 1)) ;;
-		esac
-	done
-	IFS=$_ifs
-	eval "$1=\$_no"
-}
-
 # hist_parse VAR TEXT: reads mtctl hist's TEXT; VAR := its problems, one
 # per line ('' when none): a line that is neither a summary ("OP: count N,
 # ..."), its continuation, nor a bucket ("  LO UNIT .. HI UNIT  N  ###"),
@@ -1356,26 +1339,8 @@ END {
 hist_parse() {
 	_hv=$1
 	_hx=$(printf '%s\n' "$2" | awk "$HP_AWK" 2>&1)
-	_he=
-	while IFS= read -r _l; do
-		case $_l in
-		'') ;;
-		"V "*)
-			_k=${_l#V }
-			_x=${_k#* }
-			[ "x$_x" = "x$_k" ] && _x=
-			_k=${_k%% *}
-			case $_k in
-			*[!A-Za-z0-9_]*) _he="$_he${_he:+$NL}odd name in '$_l'" ;;
-			*) eval "$_k=\$_x" ;;
-			esac
-			;;
-		"E "*) _he="$_he${_he:+$NL}${_l#E }" ;;
-		*) _he="$_he${_he:+$NL}awk: $_l" ;;
-		esac
-	done <<HP_EOF
-$_hx
-HP_EOF
+	ve_take "" "$_hx"
+	_he=$_ve
 	eval "$_hv=\$_he"
 }
 

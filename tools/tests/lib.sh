@@ -585,12 +585,12 @@ refuse_parse() {
 	check_eq "$1 '$(shift; echo "$*")' says why: $_ry; $_ryu" "$MT_OUT" "error: $_ry; $_ryu"
 }
 
-# nr_possible VAR: how many CPUs are possible
-# (/sys/devices/system/cpu/possible: "0-1", "0,2-3", ...)
-nr_possible() {
+# nr_cpus_in SET VAR: how many CPUs are in /sys/devices/system/cpu/SET
+# (possible, online: "0-1", "0,2-3", ...)
+nr_cpus_in() {
 	_np=0
 	_pl=
-	read -r _pl </sys/devices/system/cpu/possible
+	read -r _pl </sys/devices/system/cpu/"$1"
 	_ifs=$IFS
 	IFS=,
 	for _pr in $_pl; do
@@ -600,7 +600,24 @@ nr_possible() {
 		esac
 	done
 	IFS=$_ifs
-	eval "$1=\$_np"
+	eval "$2=\$_np"
+}
+
+# nr_possible VAR, nr_online VAR: how many CPUs are possible, online
+nr_possible() { nr_cpus_in possible "$1"; }
+nr_online() { nr_cpus_in online "$1"; }
+
+# start_test VAR WORDS...: mem_test_start WORDS; VAR := the id ('' when
+# refused, with the evidence in diag)
+start_test() {
+	_sv=$1
+	shift
+	if mtw mem_test_start "$@" && isnum "$MT_OUT"; then
+		eval "$_sv=\$MT_OUT"
+	else
+		diag "mem_test_start '$*': $(mt_evidence)"
+		eval "$_sv="
+	fi
 }
 
 # slabinfo_of NAME: SL_ACTIVE, SL_NUM, SL_OBJSIZE of NAME's line in
@@ -890,25 +907,8 @@ lat_check() {
 	_ls=1
 	[ "${4:-}" = running ] && _ls=0
 	_lx=$(printf '%s\n' "$2" | awk -v ops="$3" -v strict=$_ls "$LAT_AWK" 2>&1)
-	_le=
-	while IFS= read -r _l; do
-		case $_l in
-		'') ;;
-		"V "*)
-			_k=${_l#V }
-			_x=${_k#* }
-			_k=${_k%% *}
-			case $_k in
-			*[!a-z0-9_]*) _le="$_le${_le:+$NL}odd operation name in '$_l'" ;;
-			*) eval "LAT_$_k=\$_x" ;;
-			esac
-			;;
-		"E "*) _le="$_le${_le:+$NL}${_l#E }" ;;
-		*) _le="$_le${_le:+$NL}awk: $_l" ;;
-		esac
-	done <<LAT_EOF
-$_lx
-LAT_EOF
+	ve_take LAT_ "$_lx"
+	_le=$_ve
 	eval "$_lv=\$_le"
 	[ -z "$_le" ]
 }
@@ -921,4 +921,30 @@ lat_zero_text() {
 		_lz="$_lz${_lz:+$NL}$_o count 0 min 0 mean 0 max 0 p50 0 p90 0 p99 0 p99.9 0"
 	done
 	echo "$_lz"
+}
+
+# ve_take PREFIX TEXT: TEXT is an awk checker's output, lines "V NAME
+# VALUE" and "E PROBLEM"; each V line sets PREFIX NAME := VALUE; _ve :=
+# the problems, one per line, any other line of awk's among them
+ve_take() {
+	_ve=
+	while IFS= read -r _l; do
+		case $_l in
+		'') ;;
+		"V "*)
+			_k=${_l#V }
+			_x=${_k#* }
+			[ "x$_x" = "x$_k" ] && _x=
+			_k=${_k%% *}
+			case $_k in
+			*[!A-Za-z0-9_]*) _ve="$_ve${_ve:+$NL}odd name in '$_l'" ;;
+			*) eval "$1$_k=\$_x" ;;
+			esac
+			;;
+		"E "*) _ve="$_ve${_ve:+$NL}${_l#E }" ;;
+		*) _ve="$_ve${_ve:+$NL}awk: $_l" ;;
+		esac
+	done <<VE_EOF
+$2
+VE_EOF
 }
