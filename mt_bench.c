@@ -116,7 +116,6 @@ struct mt_bench;
  * @task: the thread
  * @cpu: where it is bound
  * @rnd: its random sizes and sampling
- * @skip: operations, this one included, until the next timed one
  * @slots: a batch's chunks
  * @ph: the figures of the harness phase [0] and the allocate phase [1]
  * @hist: its histograms, enum mt_bench_hist
@@ -129,7 +128,6 @@ struct mt_bench_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	struct rnd_state rnd;
-	u32 skip;
 	void **slots;
 	struct mt_bench_phase ph[2];
 	struct mt_hist hist[MT_NR_BH];
@@ -245,16 +243,35 @@ static noinline void mt_bench_nop_free(struct mt_bench *b, void *p, u64 size)
 	barrier();
 }
 
-/* Is this operation (or pair) to be timed? */
-static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th)
+/*
+ * Is this operation (or pair) to be timed?  @k: the run's sample=;
+ * @skip: the loop's countdown to the next timed one, a local, so that it
+ * stays in a register.
+ */
+static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th,
+					     unsigned int k, u32 *skip)
 {
-	unsigned int k = th->b->p.sample;
-
-	if (!k || --th->skip)
+	if (likely(!k || --*skip))
 		return false;
 	/* a gap of 1 to 2k - 1, k on average, so no stride aliases */
-	th->skip = k == 1 ? 1 : 1 + prandom_u32_state(&th->rnd) % (2 * k - 1);
+	*skip = k == 1 ? 1 : 1 + prandom_u32_state(&th->rnd) % (2 * k - 1);
 	return true;
+}
+
+/* One allocation: the allocator's, or the harness's no-op. */
+static __always_inline void *mt_bench_get(struct mt_bench *b, u64 size,
+					  bool nop)
+{
+	return nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
+}
+
+static __always_inline void mt_bench_put(struct mt_bench *b, void *p,
+					 u64 size, bool nop)
+{
+	if (nop)
+		mt_bench_nop_free(b, p, size);
+	else
+		mt_bench_free(b, p, size);
 }
 
 /*
@@ -287,7 +304,11 @@ static u64 mt_bench_size(struct mt_bench_thread *th)
 	return mt_rand_range(&th->rnd, 1, b->p.size);
 }
 
-/* pair and random: allocate, free at once, count times. */
+/*
+ * pair and random: allocate, free at once, count times.  An untimed
+ * iteration reads no clock and tests nothing but the sampling countdown:
+ * that is what keeps recording cheap.
+ */
 static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 					  struct mt_bench_phase *ph, u64 count,
 					  u64 deadline, bool nop)
@@ -295,39 +316,34 @@ static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 	struct mt_bench *b = th->b;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
-	u64 i, n = 0, errors = 0, size, t0 = 0, t1 = 0, t2;
-	bool timed;
+	unsigned int k = b->p.sample;
+	u64 i, n = 0, size, t0, t1;
+	u32 skip = 1;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, i, deadline))
 			break;
 		size = mt_bench_size(th);
-		/* the clock is read only around the operations sampled */
-		timed = mt_bench_sampled(th);
-		if (timed)
+		if (!mt_bench_sampled(th, k, &skip)) {
+			p = mt_bench_get(b, size, nop);
+			if (p)
+				mt_bench_put(b, p, size, nop);
+		} else {
 			t0 = ktime_get_ns();
-		p = nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
-		if (timed)
+			p = mt_bench_get(b, size, nop);
 			t1 = ktime_get_ns();
-		if (!p) {
-			errors++;
-			continue;
+			if (p) {
+				mt_bench_put(b, p, size, nop);
+				mt_hist_add(ha, t1 - t0);
+				mt_hist_add(hf, ktime_get_ns() - t1);
+			}
 		}
-		if (nop)
-			mt_bench_nop_free(b, p, size);
-		else
-			mt_bench_free(b, p, size);
-		if (timed) {
-			t2 = ktime_get_ns();
-			mt_hist_add(ha, t1 - t0);
-			mt_hist_add(hf, t2 - t1);
-		}
-		n++;
+		n += !!p;
 	}
 	ph->alloc_ops = n;
 	ph->free_ops = n;
-	ph->errors = errors;
+	ph->errors = i - n;
 	return i;
 }
 
@@ -339,38 +355,37 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	struct mt_bench *b = th->b;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
-	u64 i, n, size = b->p.size, t0 = 0;
-	bool timed;
+	unsigned int k = b->p.sample;
+	u64 i, n, size = b->p.size, t0;
+	u32 skip = 1;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, i, deadline))
 			break;
-		timed = mt_bench_sampled(th);
-		if (timed)
+		if (!mt_bench_sampled(th, k, &skip)) {
+			p = mt_bench_get(b, size, nop);
+		} else {
 			t0 = ktime_get_ns();
-		p = nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
-		if (timed)
-			mt_hist_add(ha, ktime_get_ns() - t0);
+			p = mt_bench_get(b, size, nop);
+			if (p)
+				mt_hist_add(ha, ktime_get_ns() - t0);
+		}
 		th->slots[i] = p;
-		if (p)
-			ph->alloc_ops++;
-		else
-			ph->errors++;
+		ph->alloc_ops += !!p;
 	}
+	ph->errors = i - ph->alloc_ops;
 	for (n = i, i = 0; i < n; i++) {
 		p = th->slots[i];
 		if (!p)
 			continue;
-		timed = mt_bench_sampled(th);
-		if (timed)
+		if (!mt_bench_sampled(th, k, &skip)) {
+			mt_bench_put(b, p, size, nop);
+		} else {
 			t0 = ktime_get_ns();
-		if (nop)
-			mt_bench_nop_free(b, p, size);
-		else
-			mt_bench_free(b, p, size);
-		if (timed)
+			mt_bench_put(b, p, size, nop);
 			mt_hist_add(hf, ktime_get_ns() - t0);
+		}
 		ph->free_ops++;
 		if (!(i % MT_BENCH_CHECK_EVERY))
 			cond_resched();
@@ -389,7 +404,6 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count, bool nop)
 	u64 deadline, n;
 
 	ph->why = MT_END_COUNT;
-	th->skip = 1;
 	ph->start = ktime_get_ns();
 	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
 	if (b->p.pattern == MT_PATTERN_BATCH) {
