@@ -142,7 +142,7 @@ static inline unsigned int mt_hist_index(u64 ns)
 	unsigned int msb;
 
 	if (ns < 4)
-		return ns;
+		return ns & 3;	/* sparse: no truncation of a constant */
 	msb = fls64(ns) - 1;
 	if (msb >= MT_LAT_MAX_SHIFT)
 		return MT_LAT_BUCKETS - 1;
