@@ -580,6 +580,25 @@ bn_c_echo "$e"
 bn_c_ops "$e"
 bn_c_left
 
+# bn_stop WHEN: write stop to a running run and wait for its end; check
+# the answer says stopped and the run is over within 10 s; BR :=
+# bench_result
+bn_stop() {
+	nowv _bs0
+	mtw bench stop
+	_brc=$MT_RC
+	_bout=$MT_OUT
+	wait_until 15000 bn_over
+	nowv _bs1
+	slurp BR "$D/bench_result"
+	case $_bout in
+	*stopped*) _bok=1 ;;
+	*) _bok= ;;
+	esac
+	check_eq "'stop' $1: accepted, the answer says stopped" "$_brc${_bok:+ stopped}" "0 stopped" "answer: '$_bout'"
+	check_range "the run stopped $1 is over within 10 s of the stop ($((_bs1 - _bs0)) ms)" $((_bs1 - _bs0)) 0 10000
+}
+
 # ------------------------------ stop in the real loop; EBUSY ---
 # A batch of 4 KiB vmalloc chunks: the harness's no-ops for that count take
 # milliseconds, the allocations seconds: 0.3 s in, the real loop
@@ -608,20 +627,8 @@ nowv now
 [ $((BN_T0 + 300 - now)) -le 0 ] || sleep 0.$(((BN_T0 + 300 - now) / 100))
 bn_state st
 diag "state before the stop: $st"
-nowv ts0
-mtw bench stop
-rc=$MT_RC
-out=$MT_OUT
-wait_until 15000 bn_over
-nowv ts1
-slurp BR "$D/bench_result"
+bn_stop "while it runs"
 slurp BL "$D/bench_latency"
-case $out in
-*stopped*) ok=1 ;;
-*) ok= ;;
-esac
-check_eq "'stop' while it runs: accepted, the answer says stopped" "$rc${ok:+ stopped}" "0 stopped" "answer: '$out'"
-check_range "the stopped run is over within 10 s of the stop ($((ts1 - ts0)) ms)" $((ts1 - ts0)) 0 10000
 BN_MIN_OPS=1
 bn_c_ops stop
 BN_MIN_OPS=
@@ -636,19 +643,7 @@ sleep 0.5
 bn_state st
 used bb bench_bytes
 check_eq "bench '$BW': accepted, running after 0.5 s, bench_bytes = one 4 KiB chunk" "$BN_RC $st $bb" "0 running 4096" "$BN_EV"
-nowv ts0
-mtw bench stop
-rc=$MT_RC
-out=$MT_OUT
-wait_until 15000 bn_over
-nowv ts1
-slurp BR "$D/bench_result"
-case $out in
-*stopped*) ok=1 ;;
-*) ok= ;;
-esac
-check_eq "'stop' early: accepted, the answer says stopped" "$rc${ok:+ stopped}" "0 stopped" "answer: '$out'"
-check_range "the run stopped early is over within 10 s of the stop ($((ts1 - ts0)) ms)" $((ts1 - ts0)) 0 10000
+bn_stop early
 bn_c_echo stop
 bn_c_ops stop
 bn_c_left

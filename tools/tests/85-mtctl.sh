@@ -1147,25 +1147,6 @@ expect_eq stderr "$C_ERR" "mtctl: nofail needs gfp=kernel: only an allocation th
 verdict "'mtctl mem_alloc 1 k --alloc kmalloc --gfp atomic,nofail': exit 1, the module's reason (mtctl: nofail needs gfp=kernel: ...)" "$(cev)"
 
 # A test's options, in its statistics and in mtctl's figures
-# rkey VAR TEXT KEY: the value of TEXT's line "KEY: value", as it is
-rkey() {
-	_v=
-	_sr=$2
-	while [ -n "$_sr" ]; do
-		_l=${_sr%%"$NL"*}
-		case $_sr in
-		*"$NL"*) _sr=${_sr#*"$NL"} ;;
-		*) _sr= ;;
-		esac
-		case $_l in
-		"$3: "*)
-			_v=${_l#"$3: "}
-			break
-			;;
-		esac
-	done
-	eval "$1=\$_v"
-}
 # to_case "KEY:VALUE..." ARGS...: mtctl ARGS starts a test whose stats have
 # each KEY: VALUE; TO_ID is its id
 to_case() {
@@ -1177,7 +1158,7 @@ to_case() {
 	expect "the output is not an id" isnum "$TO_ID"
 	slurp _ts "$D/tests/$TO_ID/stats"
 	for _kv in $_tw; do
-		rkey _v "$_ts" "${_kv%%:*}"
+		skey_raw _v "$_ts" "${_kv%%:*}"
 		expect_eq "stats ${_kv%%:*}" "$_v" "${_kv#*:}"
 	done
 	verdict "'mtctl $*' starts test $TO_ID: $_tw" "$(cev)" "$_ts"

@@ -195,9 +195,9 @@ slurp() {
 	eval "$1=\${_t%\"\$NL\"}"
 }
 
-# skey VAR TEXT KEY: the value of the line "KEY: value" of TEXT ('' if
-# none, NaN if it is neither a number nor a lower-case word)
-skey() {
+# skey_raw VAR TEXT KEY: the value of the line "KEY: value" of TEXT, as
+# it is ('' if none)
+skey_raw() {
 	_v=
 	_sr=$2
 	while [ -n "$_sr" ]; do
@@ -213,6 +213,13 @@ skey() {
 			;;
 		esac
 	done
+	eval "$1=\$_v"
+}
+
+# skey VAR TEXT KEY: the value of the line "KEY: value" of TEXT ('' if
+# none, NaN if it is neither a number nor a lower-case word)
+skey() {
+	skey_raw "$1" "$2" "$3"
 	# A value that is neither a number nor a plain word would abort the
 	# shell if it reached $((...)): make it NaN (0 in arithmetic).
 	if ! isnum "$_v"; then
