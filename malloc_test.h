@@ -660,5 +660,7 @@ extern const unsigned int mt_nr_cmds;
 __printf(2, 3) void mt_result(struct mt_cmd_ctx *ctx, const char *fmt, ...);
 __printf(3, 4) int mt_refuse(struct mt_cmd_ctx *ctx, int err,
 			     const char *fmt, ...);
+int mt_cmd_load(const char *param, const char *cmd_name, const char *val,
+		bool unit_suffix);
 
 #endif /* _MALLOC_TEST_H */

@@ -23,6 +23,7 @@
 #include "malloc_test.h"
 
 #include <linux/cpumask.h>
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/nodemask.h>
@@ -651,6 +652,109 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, char *buf)
 		  mt_allocators[p.kind].name, p.size, p.count, p.threads,
 		  mt_pattern_names[p.pattern], p.sample, p.time, cpus);
 	return 0;
+}
+
+/*
+ * A size may carry its unit at load, as in leak=64M: "64M" becomes
+ * "64 M", the commands' own spelling.  Only a first token of digits and
+ * one unit letter is touched; anything else is left to the parser.
+ */
+static void mt_split_unit(char *cmd, size_t room)
+{
+	size_t digits = strspn(cmd, "0123456789");
+	size_t len = strlen(cmd);
+
+	if (!digits || len + 1 >= room || !cmd[digits] ||
+	    !strchr("bBkKmMgG", cmd[digits]) ||
+	    (cmd[digits + 1] && !isspace(cmd[digits + 1])))
+		return;
+	memmove(cmd + digits + 1, cmd + digits, len - digits + 1);
+	cmd[digits] = ' ';
+}
+
+/* Quote at most this much of a load-time command in the log. */
+#define MT_LOAD_QUOTE_MAX	200
+
+/**
+ * mt_cmd_load() - run a load-time parameter's commands
+ * @param: the parameter, named in the log
+ * @cmd_name: the command file whose grammar the commands follow
+ * @val: the parameter's value, commands separated by ';'; NULL for none
+ * @unit_suffix: the first number may carry its unit (64M)
+ *
+ * Each command runs as if written to the command file, in order.  The
+ * first refusal stops the rest; it is logged with the parameter's name
+ * and its reason, and what earlier commands did is the caller's to undo.
+ *
+ * Context: process context (module init); may sleep.
+ * Return: 0, or the refusal's negative errno.
+ */
+int mt_cmd_load(const char *param, const char *cmd_name, const char *val,
+		bool unit_suffix)
+{
+	const struct mt_cmd *cmd = NULL;
+	struct mt_cmd_ctx *ctx = NULL;
+	char *copy = NULL, *work = NULL, *rest, *one;
+	unsigned int i, nr = 0;
+	size_t room;
+	int ret;
+
+	if (!val)
+		return 0;
+	for (i = 0; i < mt_nr_cmds; i++)
+		if (!strcmp(mt_cmds[i].name, cmd_name))
+			cmd = &mt_cmds[i];
+	if (WARN_ON_ONCE(!cmd))
+		return -EINVAL;
+
+	/* room for one more byte: the space mt_split_unit() may add */
+	room = strlen(val) + 2;
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	copy = kstrdup(val, GFP_KERNEL);
+	work = kmalloc(room, GFP_KERNEL);
+	if (!ctx || !copy || !work) {
+		pr_err("parameter %s: no memory to run it\n", param);
+		ret = -ENOMEM;
+		goto out;
+	}
+	ctx->cmd = cmd;
+	mutex_init(&ctx->lock);
+
+	ret = 0;
+	rest = copy;
+	while ((one = strsep(&rest, ";"))) {
+		one = strim(one);
+		if (!*one)
+			continue;
+		strscpy(work, one, room);
+		if (unit_suffix)
+			mt_split_unit(work, room);
+		ctx->len = 0;
+		ret = cmd->fn(ctx, work);
+		/* the answer, or "error: REASON", on one line */
+		strreplace(ctx->res, '\n', ' ');
+		strim(ctx->res);
+		if (ret) {
+			pr_err("parameter %s: '%*pE' refused: %s\n", param,
+			       (int)min_t(size_t, strlen(one),
+					  MT_LOAD_QUOTE_MAX), one,
+			       str_has_prefix(ctx->res, "error: ") ?
+			       ctx->res + strlen("error: ") : "no reason given");
+			break;
+		}
+		nr++;
+		pr_info("parameter %s: ran '%*pE'%s%s\n", param,
+			(int)min_t(size_t, strlen(one), MT_LOAD_QUOTE_MAX),
+			one, ctx->len ? ": " : "", ctx->len ? ctx->res : "");
+	}
+	if (!ret && !nr)
+		pr_info("parameter %s: empty, nothing to run\n", param);
+	mutex_destroy(&ctx->lock);
+out:
+	kfree(work);
+	kfree(copy);
+	kfree(ctx);
+	return ret;
 }
 
 const struct mt_cmd mt_cmds[] = {

@@ -163,6 +163,21 @@ module_param_cb(seed, &mt_seed_ops, &mt_seed, 0644);
 MODULE_PARM_DESC(seed,
 		 "Seed of the random sizes, intervals and choices; 0 (default) for a fresh one each time");
 
+/*
+ * Load-time actions: what mem_alloc and mem_test_start would do, done
+ * at load, so that a modprobe.d line puts a machine under pressure from
+ * boot.  Read-only once loaded: the command files are for the rest.
+ */
+static char *mt_leak;
+module_param_named(leak, mt_leak, charp, 0444);
+MODULE_PARM_DESC(leak,
+		 "Allocate and keep at load: SIZE[UNIT] [alloc=A] [gfp=F,...] [node=N], several separated by ';' (mem_alloc's grammar)");
+
+static char *mt_test;
+module_param_named(test, mt_test, charp, 0444);
+MODULE_PARM_DESC(test,
+		 "Start tests at load: MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [options], several separated by ';' (mem_test_start's grammar)");
+
 /**
  * mt_seed_for() - the seed of one random sequence
  * @salt: tells the sequences apart: a test's id, say
@@ -181,10 +196,24 @@ u64 mt_seed_for(u64 salt)
 	return seed ^ (salt * 0x9e3779b97f4a7c15ULL);
 }
 
+/*
+ * Everything init set up, undone: tests first, their debugfs directories
+ * with them, then the bench, the files, the queue and what is kept.
+ */
+static void mt_teardown(void)
+{
+	mt_test_exit();
+	mt_bench_exit();
+	mt_debugfs_exit();
+	destroy_workqueue(mt_wq);
+	mt_owner_destroy(&mt_kept);
+}
+
 static int __init malloc_test_init(void)
 {
 	int ret;
 
+	pr_info("a test module: it allocates and keeps memory on command; not for production systems\n");
 	if (!mt_max_bytes)
 		mt_max_bytes = (u64)totalram_pages() << (PAGE_SHIFT - 1);
 
@@ -199,10 +228,19 @@ static int __init malloc_test_init(void)
 	if (ret)
 		goto out_wq;
 
-	pr_info("loaded: a test module that allocates and keeps memory on command, not for production systems\n");
-	pr_info("max_bytes %llu, alloc %s, check_content %d, realloc_p %u\n",
+	/* A refusal fails the load: nothing done so far stays. */
+	ret = mt_cmd_load("leak", "mem_alloc", mt_leak, true) ?:
+	      mt_cmd_load("test", "mem_test_start", mt_test, false);
+	if (ret) {
+		mt_teardown();
+		pr_err("not loaded: a load-time parameter was refused (%d)\n",
+		       ret);
+		return ret;
+	}
+
+	pr_info("loaded: max_bytes %llu, alloc %s, check_content %d, realloc_p %u, %lld bytes kept\n",
 		mt_max_bytes, mt_allocators[mt_default_alloc].name,
-		mt_check_content, mt_realloc_p);
+		mt_check_content, mt_realloc_p, atomic64_read(&mt_kept.bytes));
 	return 0;
 
 out_wq:
@@ -214,19 +252,13 @@ out_kept:
 
 static void __exit malloc_test_exit(void)
 {
-	u64 freed;
+	u64 freed = atomic64_read(&mt_kept.bytes);
 
 	/*
 	 * No file is open: an open file holds a reference on the module,
-	 * and no new one can be opened once unloading has begun.  Tests go
-	 * first, their debugfs directories with them, then the rest.
+	 * and no new one can be opened once unloading has begun.
 	 */
-	mt_test_exit();
-	mt_bench_exit();
-	mt_debugfs_exit();
-	destroy_workqueue(mt_wq);
-	freed = atomic64_read(&mt_kept.bytes);
-	mt_owner_destroy(&mt_kept);
+	mt_teardown();
 
 	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes) ||
 	    atomic_read(&mt_nr_caches))
