@@ -26,7 +26,16 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-/* Allocators a chunk can come from. */
+/**
+ * enum mt_alloc_kind - the allocators a chunk can come from (``alloc=``)
+ * @MT_KMALLOC: kmalloc() and kfree()
+ * @MT_VMALLOC: vmalloc() and vfree()
+ * @MT_KVMALLOC: kvmalloc() and kvfree()
+ * @MT_PAGES: alloc_pages_node(), pages of the order that holds the size
+ * @MT_CACHE: the module's dedicated slab caches, one per size class
+ * @MT_PERCPU: __alloc_percpu_gfp() and free_percpu()
+ * @MT_NR_KINDS: how many there are
+ */
 enum mt_alloc_kind {
 	MT_KMALLOC,
 	MT_VMALLOC,
@@ -42,9 +51,21 @@ enum mt_alloc_kind {
 #define MT_CACHE_MAX_SHIFT	20
 #define MT_CACHE_CLASSES	(MT_CACHE_MAX_SHIFT - MT_CACHE_MIN_SHIFT + 1)
 
-/*
- * The GFP choices of gfp=: one base, then modifiers.  Kept as a mask of
- * BIT(MT_GFP_*), printed in this order.
+/**
+ * enum mt_gfp_bit - the GFP choices of ``gfp=``
+ * @MT_GFP_KERNEL: base GFP_KERNEL
+ * @MT_GFP_ATOMIC: base GFP_ATOMIC
+ * @MT_GFP_NOWAIT: base GFP_NOWAIT
+ * @MT_GFP_NORETRY: modifier __GFP_NORETRY
+ * @MT_GFP_RETRY_MAYFAIL: modifier __GFP_RETRY_MAYFAIL
+ * @MT_GFP_NOWARN: modifier __GFP_NOWARN
+ * @MT_GFP_ZERO: modifier __GFP_ZERO
+ * @MT_GFP_ACCOUNT: modifier __GFP_ACCOUNT
+ * @MT_GFP_NOFAIL: modifier __GFP_NOFAIL
+ * @MT_GFP_NR: how many there are
+ *
+ * One base, then modifiers.  Kept as a mask of BIT(MT_GFP_*), printed in
+ * this order (mt_gfp_print()).
  */
 enum mt_gfp_bit {
 	MT_GFP_KERNEL,
@@ -67,14 +88,26 @@ extern const char * const mt_gfp_names[MT_GFP_NR];
 gfp_t mt_gfp_flags(unsigned int set);
 int mt_gfp_print(char *buf, size_t len, unsigned int set);
 
-/* Where a test allocates: ctx=. */
+/**
+ * enum mt_ctx - where a test allocates (``ctx=``)
+ * @MT_CTX_WORK: in its work item, in process context
+ * @MT_CTX_TIMER: in its hrtimer callback, in hard interrupt context
+ * @MT_NR_CTX: how many there are
+ */
 enum mt_ctx {
 	MT_CTX_WORK,
 	MT_CTX_TIMER,
 	MT_NR_CTX,
 };
 
-/* What a test frees when it holds its total: free=. */
+/**
+ * enum mt_free_policy - what a test frees when it holds its total (``free=``)
+ * @MT_FREE_ALL: everything
+ * @MT_FREE_RANDOM: chunks chosen at random, until one more piece fits
+ * @MT_FREE_FIFO: the oldest chunks first, likewise
+ * @MT_FREE_LIFO: the newest chunks first, likewise
+ * @MT_NR_FREE: how many there are
+ */
 enum mt_free_policy {
 	MT_FREE_ALL,
 	MT_FREE_RANDOM,
@@ -171,7 +204,14 @@ void mt_hist_summarize(const struct mt_hist *h, struct mt_hist_sum *s);
 void mt_hist_show(struct seq_file *m, const char *name,
 		  const struct mt_hist *h);
 
-/* What a test times. */
+/**
+ * enum mt_lat_op - what a test times, one histogram each
+ * @MT_LAT_ALLOC: each allocation the test kept
+ * @MT_LAT_REALLOC: each resize
+ * @MT_LAT_FREE: each chunk freed
+ * @MT_LAT_LATE: each expiry of the test's hrtimer: how late it ran
+ * @MT_NR_LAT_OPS: how many there are
+ */
 enum mt_lat_op {
 	MT_LAT_ALLOC,
 	MT_LAT_REALLOC,
@@ -421,7 +461,24 @@ u64 mt_seed_for(u64 salt);
 #define MT_MAX_ARGS	6
 #define MT_REASON_MAX	160
 
-/* The options, KEY=VALUE; a command takes a mask of BIT(MT_OPT_*). */
+/**
+ * enum mt_opt - the options, KEY=VALUE
+ * @MT_OPT_ALLOC: ``alloc=``
+ * @MT_OPT_GFP: ``gfp=``
+ * @MT_OPT_NODE: ``node=``
+ * @MT_OPT_CTX: ``ctx=``
+ * @MT_OPT_CPU: ``cpu=``
+ * @MT_OPT_FREE: ``free=``
+ * @MT_OPT_SIZE: ``size=``
+ * @MT_OPT_COUNT: ``count=``
+ * @MT_OPT_THREADS: ``threads=``
+ * @MT_OPT_PATTERN: ``pattern=``
+ * @MT_OPT_SAMPLE: ``sample=``
+ * @MT_OPT_TIME: ``time=``
+ * @MT_NR_OPTS: how many there are
+ *
+ * A command takes a mask of BIT(MT_OPT_*) (&struct mt_syntax).
+ */
 enum mt_opt {
 	MT_OPT_ALLOC,
 	MT_OPT_GFP,
@@ -493,7 +550,13 @@ static inline int mt_opts_cpu(const struct mt_opts *o)
 	return o->given & BIT(MT_OPT_CPU) ? (int)o->cpu : -1;
 }
 
-/* How a bench thread allocates and frees: pattern=. */
+/**
+ * enum mt_pattern - how a bench thread allocates and frees (``pattern=``)
+ * @MT_PATTERN_PAIR: allocate, then free at once
+ * @MT_PATTERN_BATCH: count allocations, then as many frees, in order
+ * @MT_PATTERN_RANDOM: like @MT_PATTERN_PAIR, each size drawn at random
+ * @MT_NR_PATTERNS: how many there are
+ */
 enum mt_pattern {
 	MT_PATTERN_PAIR,
 	MT_PATTERN_BATCH,
@@ -539,6 +602,13 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 	     char *why, size_t whylen);
 
 /* Timed tests (mt_test.c). */
+
+/**
+ * enum mt_test_state - where a timed test is in its life
+ * @MT_TEST_RUNNING: its hrtimer runs
+ * @MT_TEST_STOPPED: ended by mem_test_stop, or destroyed while it ran
+ * @MT_TEST_FINISHED: ended when its time had passed
+ */
 enum mt_test_state {
 	MT_TEST_RUNNING,
 	MT_TEST_STOPPED,

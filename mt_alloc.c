@@ -214,6 +214,8 @@ static void mt_cache_free(struct mt_owner *o, void *p, u64 bytes)
  * A ctx=timer test allocates in hard interrupt context, where no cache
  * can be created: every class it may need is created beforehand.
  *
+ * Context: process context; takes the owner's caches.lock.
+ *
  * Return: 0, or -ENOMEM.
  */
 int mt_owner_pin_caches(struct mt_owner *o, u64 max)
@@ -231,9 +233,11 @@ int mt_owner_pin_caches(struct mt_owner *o, u64 max)
 
 /**
  * mt_owner_unpin_caches() - let the owner's caches go with their chunks
- * @o: the owner, in process context, allocating no more
+ * @o: the owner, allocating no more
  *
  * Empty caches are destroyed at once.  Calling it again does nothing.
+ *
+ * Context: process context; may take the owner's caches.lock.
  */
 void mt_owner_unpin_caches(struct mt_owner *o)
 {
@@ -249,6 +253,8 @@ void mt_owner_unpin_caches(struct mt_owner *o)
  * mt_owner_show_caches() - print the owner's caches for the caches file
  * @m: where
  * @o: the owner
+ *
+ * Context: process context; takes the owner's caches.lock.
  */
 void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o)
 {

@@ -46,20 +46,41 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+/**
+ * enum mt_bench_state - where a run is
+ * @MT_BENCH_RUNNING: its threads run, or are being reaped
+ * @MT_BENCH_DONE: it ran to its end; the figures are final
+ * @MT_BENCH_STOPPED: stop, or the module's unload, ended it; likewise
+ */
 enum mt_bench_state {
 	MT_BENCH_RUNNING,
 	MT_BENCH_DONE,
 	MT_BENCH_STOPPED,
 };
 
-/* Why a phase ended. */
+/**
+ * enum mt_bench_end - why a phase ended
+ * @MT_END_COUNT: its count of iterations was done
+ * @MT_END_TIME: its time= had passed
+ * @MT_END_STOP: the run was stopping
+ *
+ * In this order of strength: a run's figures show the strongest reason
+ * of any thread (&struct mt_bench_fig).
+ */
 enum mt_bench_end {
 	MT_END_COUNT,
 	MT_END_TIME,
 	MT_END_STOP,
 };
 
-/* A thread's histograms: the allocator's, then the harness's. */
+/**
+ * enum mt_bench_hist - a thread's histograms
+ * @MT_BH_ALLOC: the allocator's allocations
+ * @MT_BH_FREE: the allocator's frees
+ * @MT_BH_NOP_ALLOC: the harness phase's calls in place of allocations
+ * @MT_BH_NOP_FREE: the harness phase's calls in place of frees
+ * @MT_NR_BH: how many there are
+ */
 enum mt_bench_hist {
 	MT_BH_ALLOC,
 	MT_BH_FREE,
@@ -589,6 +610,9 @@ out_stop:
  * @cpus: set to the CPUs of its threads, "0,1"
  * @len: size of @cpus
  *
+ * Context: process context; takes mt_bench_lock, and waits for the
+ * last run's threads to be reaped.
+ *
  * Return: 0; -EBUSY while a run goes; -ENOSPC when @p->hold would pass
  * max_bytes; -EAGAIN when CPUs went offline since @p was checked;
  * -ENOMEM.
@@ -654,6 +678,9 @@ out_unlock:
 /**
  * mt_bench_stop() - end the running run, and wait until it has ended
  *
+ * Context: process context; takes mt_bench_lock, and sleeps until the
+ * run has ended.
+ *
  * Return: true if a run was going.
  */
 bool mt_bench_stop(void)
@@ -676,6 +703,9 @@ bool mt_bench_stop(void)
 
 /**
  * mt_bench_exit() - stop the running run and free the last one
+ *
+ * Context: process context, at unload, when no file is open; takes
+ * mt_bench_lock.
  */
 void mt_bench_exit(void)
 {
@@ -831,6 +861,8 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
  * mt_bench_show() - print the running or last run's figures
  * @m: where
  *
+ * Context: process context; takes mt_bench_lock.
+ *
  * Return: 0, or -ENOMEM.
  */
 int mt_bench_show(struct seq_file *m)
@@ -854,6 +886,8 @@ int mt_bench_show(struct seq_file *m)
  * @m: where
  *
  * Empty before the first run; all zero while a run goes.
+ *
+ * Context: process context; takes mt_bench_lock.
  *
  * Return: 0, or -ENOMEM.
  */

@@ -49,6 +49,8 @@ u64 mt_rand_range(struct rnd_state *rnd, u64 lo, u64 hi)
  * mt_charge() - reserve bytes under max_bytes
  * @bytes: how many
  *
+ * Context: any context.
+ *
  * Return: false, reserving nothing, when the module would pass max_bytes.
  */
 bool mt_charge(u64 bytes)
@@ -66,6 +68,8 @@ bool mt_charge(u64 bytes)
 /**
  * mt_uncharge() - give back bytes reserved by mt_charge()
  * @bytes: how many
+ *
+ * Context: any context.
  */
 void mt_uncharge(u64 bytes)
 {
@@ -314,6 +318,8 @@ void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st)
 /**
  * mt_owner_destroy() - free all an owner holds and its bookkeeping
  * @o: the owner
+ *
+ * Context: process context; the owner must be used by no one else.
  */
 void mt_owner_destroy(struct mt_owner *o)
 {
@@ -332,6 +338,9 @@ void mt_owner_destroy(struct mt_owner *o)
  * @how: flags, node and context
  * @charged: the caller has charged @bytes already; on failure this
  *	function does not uncharge them either
+ *
+ * Context: process context when @how->can_sleep, else any context
+ * (hard interrupts included); takes the pool's lock with interrupts off.
  *
  * Return: 0, -ENOSPC past max_bytes or the pool's capacity, -ENOMEM when
  * the kernel refused the chunk or its bookkeeping.
@@ -404,6 +413,8 @@ out_uncharge:
  * allocated with __GFP_NOFAIL in process context.  Only in atomic
  * context can that fail; the chunk is then freed, -ENOMEM returned and
  * @diff says the owner lost the old size.
+ *
+ * Context: as mt_owner_alloc().
  *
  * Return: 0; -ENOENT when the owner holds nothing; -E2BIG when the
  * chosen chunk's allocator cannot reach @want; -ERANGE when the chosen
@@ -482,6 +493,9 @@ out_put:
  * Chunks that fit in what is still to be freed go first, largest first;
  * when every chunk is bigger than what is left, the smallest goes.
  *
+ * Context: process context; takes the pool's lock with interrupts
+ * off, once per chunk.
+ *
  * Return: the bytes freed.
  */
 u64 mt_owner_free_fit(struct mt_owner *o, u64 want)
@@ -499,9 +513,11 @@ u64 mt_owner_free_fit(struct mt_owner *o, u64 want)
 
 /**
  * mt_owner_free_one() - free one chunk, chosen by a free policy
- * @o: the owner, in process context
+ * @o: the owner
  * @how: MT_FREE_RANDOM, or MT_FREE_FIFO or MT_FREE_LIFO for an owner
  *	whose pool is ordered by age
+ *
+ * Context: process context; takes the pool's lock with interrupts off.
  *
  * Return: the bytes freed, 0 when the owner holds nothing.
  */
@@ -520,6 +536,11 @@ u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how)
 	return c.size;
 }
 
+/**
+ * struct mt_drain - mt_owner_free_all()'s state, for mt_drain_one()
+ * @o: the owner whose chunks are freed
+ * @freed: the bytes freed so far
+ */
 struct mt_drain {
 	struct mt_owner *o;
 	u64 freed;
@@ -537,7 +558,7 @@ static void mt_drain_one(const struct mt_chunk *c, void *arg)
  * mt_owner_free_all() - free every chunk the owner holds
  * @o: the owner
  *
- * Must be called from process context.
+ * Context: process context; takes the pool's lock with interrupts off.
  *
  * Return: the bytes freed.
  */

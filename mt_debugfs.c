@@ -188,6 +188,8 @@ DEFINE_SHOW_ATTRIBUTE(mt_test_latency);
  * mt_debugfs_add_test() - make a test's directory, tests/ID/
  * @id: the test
  *
+ * Context: process context.
+ *
  * Return: the directory, for debugfs_remove().
  */
 struct dentry *mt_debugfs_add_test(u32 id)
@@ -206,6 +208,8 @@ struct dentry *mt_debugfs_add_test(u32 id)
 
 /**
  * mt_debugfs_init() - create the module's files
+ *
+ * Context: process context, at load.
  *
  * Return: 0, or -ENODEV when debugfs is not available.
  */
@@ -233,6 +237,8 @@ int mt_debugfs_init(void)
 
 /**
  * mt_debugfs_exit() - remove the module's files
+ *
+ * Context: process context, at unload; waits for the files' users.
  */
 void mt_debugfs_exit(void)
 {

@@ -185,6 +185,8 @@ void mt_hist_show(struct seq_file *m, const char *name,
 /**
  * mt_lat_alloc() - a test's histograms, empty, one set per CPU
  *
+ * Context: process context.
+ *
  * Return: them, or NULL.
  */
 struct mt_lat __percpu *mt_lat_alloc(void)
@@ -216,9 +218,9 @@ void mt_lat_free(struct mt_lat __percpu *lat)
  * @op: what was timed
  * @ns: how long it took
  *
- * Any context: interrupts are off for the few additions, so that the
- * hrtimer callback of a ctx=timer test and its work, on one CPU, never
- * write a histogram at once.
+ * Context: any context.  Interrupts are off for the few additions, so
+ * that the hrtimer callback of a ctx=timer test and its work, on one
+ * CPU, never write a histogram at once.
  */
 void mt_lat_record(struct mt_lat __percpu *lat, enum mt_lat_op op, u64 ns)
 {
@@ -234,6 +236,9 @@ void mt_lat_record(struct mt_lat __percpu *lat, enum mt_lat_op op, u64 ns)
  * @lat: the histograms
  * @op: the operation
  * @h: the sum
+ *
+ * Context: any context; the histograms may be written meanwhile
+ * (mt_hist_merge()).
  */
 void mt_lat_read(struct mt_lat __percpu *lat, enum mt_lat_op op,
 		 struct mt_hist *h)

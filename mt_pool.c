@@ -43,11 +43,21 @@
 #define MT_PTRS_PER_PAGE	(PAGE_SIZE / sizeof(void *))
 #define MT_NODES_PER_MID	(MT_NODES_PER_PAGE * MT_PTRS_PER_PAGE)
 
-/*
- * One chunk.  @left, @right and @parent are node indices, MT_POOL_NIL
- * for none; the treap is ordered by (size, ptr) and heap-ordered by
- * @prio, or, in a pool ordered by age, ordered by @prio, the age, and
- * heap-ordered by its hash (mt_prio()).
+/**
+ * struct mt_node - one chunk in the pool's treap
+ * @ptr: the chunk's memory (&struct mt_chunk)
+ * @size: the bytes it counts
+ * @kind: its allocator, enum mt_alloc_kind
+ * @patterned: filled with the check_content pattern
+ * @left: the node below, to the left
+ * @right: the node below, to the right
+ * @parent: the node above
+ * @prio: its priority, or its age in a pool ordered by age
+ *
+ * @left, @right and @parent are node indices, MT_POOL_NIL for none; the
+ * treap is ordered by (size, ptr) and heap-ordered by @prio, or, in a
+ * pool ordered by age, ordered by @prio, the age, and heap-ordered by its
+ * hash (mt_prio()).  The pool's lock protects it.
  */
 struct mt_node {
 	void *ptr;
@@ -307,6 +317,9 @@ void mt_pool_destroy(struct mt_pool *pool)
  * @c: the chunk
  * @gfp: flags for the pages the bookkeeping may need
  *
+ * Context: any context, with @gfp that does not sleep there; takes
+ * the pool's lock with interrupts off, and drops it to allocate.
+ *
  * Return: 0, -ENOSPC when the pool holds MT_POOL_MAX_CHUNKS already, or
  * -ENOMEM when a page for the bookkeeping could not be had.
  */
@@ -357,6 +370,8 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp)
  * The largest chunk no bigger than @want; when every chunk is bigger,
  * the smallest.
  *
+ * Context: any context; takes the pool's lock with interrupts off.
+ *
  * Return: false when the pool is empty.
  */
 bool mt_pool_take_fit(struct mt_pool *pool, u64 want, struct mt_chunk *c)
@@ -390,6 +405,8 @@ bool mt_pool_take_fit(struct mt_pool *pool, u64 want, struct mt_chunk *c)
  * @pool: the pool
  * @c: where the chunk is returned
  *
+ * Context: any context; takes the pool's lock with interrupts off.
+ *
  * Return: false when the pool is empty.
  */
 bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c)
@@ -412,6 +429,8 @@ bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c)
  * @pool: the pool, ordered by age
  * @newest: take the newest instead
  * @c: where the chunk is returned
+ *
+ * Context: any context; takes the pool's lock with interrupts off.
  *
  * Return: false when the pool is empty.
  */
@@ -442,6 +461,9 @@ bool mt_pool_take_oldest(struct mt_pool *pool, bool newest,
  * mt_pool_count() - how many chunks the pool holds
  * @pool: the pool
  *
+ * Context: any context; reads without the lock: a figure that others'
+ * adds and takes may change at once.
+ *
  * Return: the number of chunks.
  */
 u32 mt_pool_count(struct mt_pool *pool)
@@ -457,7 +479,9 @@ u32 mt_pool_count(struct mt_pool *pool)
  *
  * The pool is emptied at once under its lock; the chunks are then
  * walked with no lock held, so @fn may sleep and others may use the
- * pool meanwhile.  Must be called from process context.
+ * pool meanwhile.
+ *
+ * Context: process context; takes the pool's lock with interrupts off.
  */
 void mt_pool_drain(struct mt_pool *pool,
 		   void (*fn)(const struct mt_chunk *c, void *arg), void *arg)

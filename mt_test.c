@@ -333,6 +333,8 @@ static void mt_test_arm(void *arg)
  * @p: its parameters, already checked
  * @id: set to its id
  *
+ * Context: process context; takes mt_tests_lock.
+ *
  * Return: 0, -ENOMEM, or -ENOSPC when ids are exhausted.
  */
 int mt_test_start(const struct mt_test_params *p, u32 *id)
@@ -416,6 +418,9 @@ out_unlock:
  * mt_test_stop() - stop a test, keeping its statistics
  * @id: the test
  *
+ * Context: process context; takes mt_tests_lock, and waits for the
+ * test's hrtimer and work to finish.
+ *
  * Return: 0, or -ENOENT when there is no such test.
  */
 int mt_test_stop(u32 id)
@@ -437,6 +442,9 @@ int mt_test_stop(u32 id)
  * mt_test_destroy() - stop a test and drop it, statistics and all
  * @id: the test
  *
+ * Context: process context; takes mt_tests_lock, and waits for the
+ * test's hrtimer and work to finish.
+ *
  * Return: 0, or -ENOENT when there is no such test.
  */
 int mt_test_destroy(u32 id)
@@ -454,6 +462,9 @@ int mt_test_destroy(u32 id)
 
 /**
  * mt_test_destroy_all() - destroy every test
+ *
+ * Context: process context; takes mt_tests_lock, and waits for each
+ * test's hrtimer and work to finish.
  */
 void mt_test_destroy_all(void)
 {
@@ -475,6 +486,9 @@ void mt_test_destroy_all(void)
 
 /**
  * mt_test_exit() - destroy every test at unload
+ *
+ * Context: process context, at unload, when no file is open; takes
+ * mt_tests_lock.
  */
 void mt_test_exit(void)
 {
@@ -590,6 +604,8 @@ static int mt_test_show(struct seq_file *m, u32 id,
  * @m: where
  * @id: the test
  *
+ * Context: process context; takes mt_tests_lock.
+ *
  * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
  */
 int mt_test_show_one(struct seq_file *m, u32 id)
@@ -602,6 +618,8 @@ int mt_test_show_one(struct seq_file *m, u32 id)
  * @m: where
  * @id: the test
  *
+ * Context: process context; takes mt_tests_lock.
+ *
  * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
  */
 int mt_test_show_latency(struct seq_file *m, u32 id)
@@ -613,6 +631,8 @@ int mt_test_show_latency(struct seq_file *m, u32 id)
  * mt_test_show_all() - print every test's statistics, a blank line
  * between two tests
  * @m: where
+ *
+ * Context: process context; takes mt_tests_lock.
  *
  * Return: 0, or -ENOMEM.
  */
@@ -640,6 +660,8 @@ int mt_test_show_all(struct seq_file *m)
 /**
  * mt_test_show_caches() - print every test's dedicated caches
  * @m: where
+ *
+ * Context: process context; takes mt_tests_lock.
  */
 void mt_test_show_caches(struct seq_file *m)
 {

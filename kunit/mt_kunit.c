@@ -1112,6 +1112,13 @@ static void pool_take_random_test(struct kunit *test)
 				      i, hits[i]);
 }
 
+/**
+ * struct mt_kunit_drain - what mt_kunit_drain_one() saw of a drain
+ * @test: the test case, to report to
+ * @seen: a bit per chunk id, set when the chunk was handed out
+ * @calls: the chunks handed out
+ * @bytes: their sizes' sum
+ */
 struct mt_kunit_drain {
 	struct kunit *test;
 	unsigned long *seen;
@@ -1245,6 +1252,11 @@ static void pool_by_age_test(struct kunit *test)
 
 /* ------------------------------------------- owners: mem_free's choice --- */
 
+/**
+ * struct mt_kunit_owner - an owner for a test case, with its own totals
+ * @o: the owner
+ * @totals: what @o holds, counted apart from the module's totals
+ */
 struct mt_kunit_owner {
 	struct mt_owner o;
 	struct mt_totals totals;

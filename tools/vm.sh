@@ -21,9 +21,11 @@ readonly BPO=$SUITE-backports
 readonly BASE_PKGS=(qemu-system-x86 busybox-static cpio gzip linux-source-6.12 perl xz-utils sparse
 	libc6-dev python3-docutils)
 readonly LINUX_SOURCE=/usr/src/linux-source-6.12.tar.xz
-# What checkpatch.pl reads beside itself.
+# What checkpatch.pl reads beside itself, and kernel-doc (tools/kdoc-check.sh),
+# which needs nothing beside it.
 readonly CHECKPATCH_FILES=(scripts/checkpatch.pl scripts/spelling.txt
-	scripts/const_structs.checkpatch Documentation/dev-tools/checkpatch.rst)
+	scripts/const_structs.checkpatch Documentation/dev-tools/checkpatch.rst
+	scripts/kernel-doc)
 
 readonly CACHE=${MT_CACHE:-/var/cache/malloc_test}
 export DEBIAN_FRONTEND=noninteractive
@@ -106,8 +108,17 @@ ready() {
 	for p in "${BASE_PKGS[@]}"; do
 		installed "$p" || return 1
 	done
-	[[ -s $CACHE/checkpatch/scripts/checkpatch.pl &&
-	   ! $LINUX_SOURCE -nt $CACHE/checkpatch/scripts/checkpatch.pl ]]
+	checkpatch_extracted
+}
+
+# Every file of CHECKPATCH_FILES is in the cache, and not older than
+# linux-source-6.12.
+checkpatch_extracted() {
+	local f
+	for f in "${CHECKPATCH_FILES[@]}"; do
+		[[ -s $CACHE/checkpatch/$f && ! $LINUX_SOURCE -nt $CACHE/checkpatch/$f ]] ||
+			return 1
+	done
 }
 
 need_root() {
@@ -208,7 +219,7 @@ extract_checkpatch() {
 		"${CHECKPATCH_FILES[@]/#/$top/}"
 	rm -rf "$CACHE/checkpatch"
 	mv "$tmp" "$CACHE/checkpatch"
-	say "extracted checkpatch.pl from $LINUX_SOURCE"
+	say "extracted checkpatch.pl and kernel-doc from $LINUX_SOURCE"
 }
 
 setup() {	# [--refresh]
@@ -267,10 +278,7 @@ setup() {	# [--refresh]
 		[[ -s $CACHE/kernel-$v/vmlinuz-$abi ]] || fetch_vmlinuz "$v" "$abi"
 		echo "$abi" >"$(abi_file "$v")"
 	done
-	if [[ ! -s $CACHE/checkpatch/scripts/checkpatch.pl ||
-	      $LINUX_SOURCE -nt $CACHE/checkpatch/scripts/checkpatch.pl ]]; then
-		extract_checkpatch
-	fi
+	checkpatch_extracted || extract_checkpatch
 	exec 9>&-
 }
 
