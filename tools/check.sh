@@ -103,6 +103,31 @@ else
 	done
 fi
 
+# script_results PREFIX: a check script's KTAP-style lines on stdin ("ok -
+# DESC", "not ok - DESC", "ok - DESC # SKIP WHY", "# ..." diagnostics),
+# counted as ours with PREFIX; a script that printed no result fails.
+script_results() {
+	local prefix=$1 line n=0
+	while IFS= read -r line; do
+		case $line in
+		"not ok"*) fail "$prefix${line#not ok - }"; n=$((n + 1)) ;;
+		"ok - "*" # SKIP "*)
+			line=${line#ok - }
+			skip "$prefix${line%% # SKIP *}" "${line#* # SKIP }"
+			n=$((n + 1)) ;;
+		"ok - "*) pass "$prefix${line#ok - }"; n=$((n + 1)) ;;
+		"# "*) echo "${line#\# }" | detail ;;
+		*) echo "$line" | detail ;;
+		esac
+	done
+	(( n )) || fail "${prefix}the check script printed no result"
+}
+
+# kernel-doc: clean under -Wall, on every non-static function and every
+# type (tools/kdoc-check.sh).
+progress "kernel-doc"
+script_results "" < <(tools/kdoc-check.sh 2>&1)
+
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
 	bdir=$BUILD/$ver
