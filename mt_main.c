@@ -185,6 +185,7 @@ MODULE_PARM_DESC(test,
  * With the seed parameter set, the same salt gives the same sequence, so
  * that a run can be repeated; with it 0, every call gives a fresh seed.
  *
+ * Context: any context.
  * Return: the seed.
  */
 u64 mt_seed_for(u64 salt)
