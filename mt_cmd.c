@@ -17,7 +17,7 @@
  *	mem_test_stop	ID
  *	mem_test_destroy	ID
  *	mem_test_destroy_all	(anything)
- *	bench		alloc=A size=S[UNIT] count=N [threads=T] [pattern=P]
+ *	bench		[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=P]
  *			[gfp=F,...] [cpu=C] [sample=K] [time=SEC] | stop
  */
 #include "malloc_test.h"
@@ -772,7 +772,7 @@ const struct mt_cmd mt_cmds[] = {
 	{ "mem_test_destroy", 0600, "ID", mt_cmd_test_destroy },
 	{ "mem_test_destroy_all", 0200, "(anything)", mt_cmd_test_destroy_all },
 	{ "bench", 0600,
-	  "alloc=A size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=C] [sample=K] [time=SEC] | stop",
+	  "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=C] [sample=K] [time=SEC] | stop",
 	  mt_cmd_bench },
 };
 

@@ -226,8 +226,10 @@ static int __init malloc_test_init(void)
 		goto out_kept;
 	}
 	ret = mt_debugfs_init();
-	if (ret)
+	if (ret) {
+		pr_err("not loaded: no debugfs (CONFIG_DEBUG_FS off, or debugfs=off on the kernel command line)\n");
 		goto out_wq;
+	}
 
 	/* A refusal fails the load: nothing done so far stays. */
 	ret = mt_cmd_load("leak", "mem_alloc", mt_leak, true) ?:

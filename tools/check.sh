@@ -127,6 +127,9 @@ script_results() {
 # type (tools/kdoc-check.sh).
 progress "kernel-doc"
 script_results "" < <(tools/kdoc-check.sh 2>&1)
+# The interface's documentation names every file, parameter, option,
+# statistic and errno the code has (tools/doc-check.sh).
+script_results "" < <(tools/doc-check.sh 2>&1)
 
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
