@@ -4,6 +4,7 @@
 #                 and mtctl, its command-line client (build/mtctl)
 # make install    install the module (modules_install, depmod), mtctl and
 #                 its man page; make uninstall removes them
+# make dkms-install  the module through DKMS (make dkms-uninstall removes it)
 # make run        build, boot a throwaway VM, show the module at work
 # make shell      the same VM, left at its shell with the module loaded
 # make bench      build, boot one VM, print the allocators' benchmark table
@@ -49,17 +50,27 @@ build/mtctl.8: Documentation/mtctl.rst
 	@mkdir -p build
 	rst2man --halt=warning $< $@
 
+# KDIR's kernel, by the release its modules' vermagic carries (Debian's
+# 6.1 headers have another in include/config/kernel.release).  ".define":
+# no "#" in a make variable.
+KREL = $(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
 # Distribution headers carry no signing key: install the module unsigned.
+# depmod runs here, never into DESTDIR (a full build tree would have
+# kbuild's modules_install run it there).
 install: modules build/mtctl build/mtctl.8
+	test -n "$(KREL)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		CONFIG_MODULE_SIG_ALL= modules_install
-	[ -n "$(DESTDIR)" ] || depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"
+		CONFIG_MODULE_SIG_ALL= DEPMOD=true modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a "$(KREL)"
 	install -D -m 0755 build/mtctl $(DESTDIR)$(PREFIX)/sbin/mtctl
 	install -D -m 0644 build/mtctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mtctl.8
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/"$$(cat $(KDIR)/include/config/kernel.release)"/*/malloc_test.ko*
-	[ -n "$(DESTDIR)" ] || depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"
+	test -n "$(KREL)"
+	rm -f $(DESTDIR)/lib/modules/"$(KREL)"/*/malloc_test.ko*
+	[ -n "$(DESTDIR)" ] || depmod -a "$(KREL)"
 	rm -f $(DESTDIR)$(PREFIX)/sbin/mtctl $(DESTDIR)$(PREFIX)/share/man/man8/mtctl.8
 
 # One build tree per kernel the VM boots, so builds never mix.
@@ -91,4 +102,29 @@ clean:
 			modules.order); \
 	done
 
-.PHONY: all guest-tools modules install uninstall run shell bench check clean
+# ------------------------------------------------------------------ DKMS
+# As root, with dkms (Documentation/install.rst): the module's sources go
+# to DKMS_SRC, dkms adds them once, then builds and installs the module for
+# KDIR's kernel (KREL), again on each call (--force).  dkms-uninstall removes
+# the module from every kernel, and its sources.  DKMS may carry options
+# (tools/dkms-check.sh gives it scratch trees).
+DKMS ?= dkms
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_MODULE := malloc_test/$(DKMS_VERSION)
+DKMS_SRC ?= /usr/src/malloc_test-$(DKMS_VERSION)
+
+dkms-install: $(SOURCES) dkms.conf
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	install -m 0644 $^ $(DKMS_SRC)/
+	$(DKMS) status $(DKMS_MODULE) | grep -q . || $(DKMS) add $(DKMS_MODULE)
+	test -n "$(KREL)"
+	$(DKMS) build $(DKMS_MODULE) -k "$(KREL)" --kernelsourcedir $(KDIR) --force
+	$(DKMS) install $(DKMS_MODULE) -k "$(KREL)" --kernelsourcedir $(KDIR) --force
+
+dkms-uninstall:
+	! $(DKMS) status $(DKMS_MODULE) | grep -q . || $(DKMS) remove $(DKMS_MODULE) --all
+	rm -rf $(DKMS_SRC)
+
+.PHONY: all guest-tools modules install uninstall run shell bench check clean \
+	dkms-install dkms-uninstall

@@ -261,7 +261,8 @@ fi
 
 # The interface's documentation: the reStructuredText parses with no
 # warning (a malformed table renders as an error block, silently).
-for doc in Documentation/malloc_test.rst Documentation/bench.rst; do
+for doc in Documentation/malloc_test.rst Documentation/bench.rst \
+		Documentation/install.rst; do
 	if rst2pseudoxml --halt=warning "$doc" >/dev/null 2>"$BUILD/rst.log"; then
 		pass "$doc renders with no warning"
 	else
@@ -279,38 +280,43 @@ else
 fi
 
 progress "install"
-dest=$BUILD/destdir
-rm -rf "$dest"
-# Against the last stock kernel's headers: what a user installs against.
-# (A full build tree such as debug's also runs depmod into DESTDIR.)
-kver=
+# Against each kernel's headers, into a scratch DESTDIR: Debian's (whose
+# 6.1 headers name their release otherwise than the modules' vermagic
+# does) and the debug kernel's full build tree (with a System.map, where
+# kbuild's modules_install would run depmod into DESTDIR).
 for v in "${kernels[@]}"; do
-	[[ $v == debug ]] || kver=$v
-done
-if [[ -z $kver ]]; then
-	skip "make install puts the module, mtctl and mtctl.8 in DESTDIR" "no stock kernel in MT_KERNELS"
-	skip "make uninstall takes them away again" "no stock kernel in MT_KERNELS"
-else
-	if kdir=$("$VM" kdir "$kver") &&
+	dest=$BUILD/destdir-$v
+	rm -rf "$dest"
+	if kdir=$("$VM" kdir "$v" 2>/dev/null) &&
+			krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+				"$kdir/include/generated/utsrelease.h") &&
 			make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
-				>"$BUILD/install.log" 2>&1 &&
+				>"$BUILD/install-$v.log" 2>&1 &&
 			[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
-			compgen -G "$dest/lib/modules/*/*/malloc_test.ko*" >/dev/null; then
-		pass "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
+			compgen -G "$dest/lib/modules/$krel/*/malloc_test.ko*" >/dev/null; then
+		pass "$v: make install puts the module (in lib/modules/$krel), mtctl and mtctl.8 in DESTDIR"
 	else
-		fail "make install puts the module ($kver), mtctl and mtctl.8 in DESTDIR"
-		{ tail -n 20 "$BUILD/install.log"; find "$dest" -type f 2>/dev/null; } | detail
+		fail "$v: make install puts the module, mtctl and mtctl.8 in DESTDIR"
+		{ tail -n 20 "$BUILD/install-$v.log"; find "$dest" -type f 2>/dev/null; } | detail
 	fi
 	if [[ -n ${kdir:-} ]] &&
 			make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
-				>>"$BUILD/install.log" 2>&1 &&
+				>>"$BUILD/install-$v.log" 2>&1 &&
 			[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
-		pass "make uninstall takes them away again"
+		pass "$v: make uninstall leaves no file in DESTDIR"
 	else
-		fail "make uninstall takes them away again"
+		fail "$v: make uninstall leaves no file in DESTDIR"
 		find "$dest" -type f 2>/dev/null | detail
 	fi
-fi
+	rm -rf "$dest"
+done
+
+# DKMS (tools/dkms-check.sh): dkms.conf's version is the module's; dkms
+# add, build and install for each stock kernel, in scratch trees; its
+# BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
+# boots the DKMS-built module and runs commands with it; nothing is left.
+progress "dkms"
+script_results "dkms: " < <(tools/dkms-check.sh "$BUILD/dkms" 2>&1)
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
 # Lines between results are shown around failing ones.
