@@ -63,7 +63,9 @@ void mt_result(struct mt_cmd_ctx *ctx, const char *fmt, ...)
 		return;
 	/* one log line for the whole answer */
 	strscpy(line, ctx->res, sizeof(line));
-	pr_info("%s: %s\n", ctx->cmd->name, strim(strreplace(line, '\n', ' ')));
+	/* (before 6.8, strreplace() returns the end of the string) */
+	strreplace(line, '\n', ' ');
+	pr_info("%s: %s\n", ctx->cmd->name, strim(line));
 }
 
 /**
