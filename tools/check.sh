@@ -165,6 +165,15 @@ for ver in "${kernels[@]}"; do
 		fi
 		[[ -f $bdir/malloc_test.ko ]] || echo "(no malloc_test.ko; log: $bdir/build.log)" | detail
 	fi
+	# What modinfo shows a user: a test module, its version, dkms.conf's.
+	mi="$(modinfo -F test "$bdir/malloc_test.ko" 2>&1) $(modinfo -F version "$bdir/malloc_test.ko" 2>&1)"
+	want="Y $(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)"
+	if [[ $mi == "$want" ]]; then
+		pass "$ver: modinfo says test: Y, version ${want#Y }"
+	else
+		fail "$ver: modinfo says test: Y, and dkms.conf's version"
+		echo "modinfo: '$mi', wanted '$want'" | detail
+	fi
 
 	if ! command -v sparse >/dev/null; then
 		skip "$ver: sparse" "sparse is not installed"
