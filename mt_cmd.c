@@ -719,8 +719,8 @@ int mt_cmd_load(const char *param, const char *cmd_name, const char *val,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* no open file: ctx->lock, which serialises a file's users, is unused */
 	ctx->cmd = cmd;
-	mutex_init(&ctx->lock);
 
 	ret = 0;
 	rest = copy;
@@ -751,7 +751,6 @@ int mt_cmd_load(const char *param, const char *cmd_name, const char *val,
 	}
 	if (!ret && !nr)
 		pr_info("parameter %s: empty, nothing to run\n", param);
-	mutex_destroy(&ctx->lock);
 out:
 	kfree(work);
 	kfree(copy);
