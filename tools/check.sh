@@ -491,7 +491,8 @@ if [[ " ${kernels[*]} " == *" 6.12 "* ]]; then
 fi
 
 echo "1..$count"
-summary="$passed passed, $failed failed"
-(( skipped == 0 )) || summary+=", $skipped skipped"
-echo "$summary"
+# The last line is exactly "N passed, N failed" (CI reads it); skips,
+# counted in neither, are said on the line before.
+echo "# $skipped skipped"
+echo "$passed passed, $failed failed"
 (( failed == 0 ))
