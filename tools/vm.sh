@@ -410,7 +410,15 @@ boot() {
 	if use_kvm; then
 		qemu+=(-accel kvm -cpu host)
 	else
-		qemu+=(-accel tcg -cpu max)
+		# cx16=off: QEMU 7.2's TCG (Debian 12) computes the flags of
+		# an unlocked cmpxchg16b from a stale cc_op, so they can carry
+		# the low half of whatever was last in CC_SRC, a pointer say;
+		# the next pushf/popf pair (local_irq_restore) then loads
+		# IOPL, NT, AC... and the guest dies of a double fault in
+		# SLUB's per-CPU fast path (kmem_cache_alloc), with an
+		# impossible EFLAGS in the oops.  Without CX16 the kernel
+		# uses its cmpxchg16b emulation and SLUB's locked slow path.
+		qemu+=(-accel tcg -cpu max,cx16=off)
 	fi
 	if [[ -z $numa ]]; then
 		qemu+=(-m "$mem" -smp "$smp")
