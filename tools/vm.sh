@@ -76,7 +76,8 @@ KASAN, lockdep, kmemleak, debug objects, fault injection and KUnit; its
 first kdir or vmlinuz builds it into the cache (a few minutes).
 
 Environment: MT_CACHE (default /var/cache/malloc_test), MT_KVM=1 to
-use KVM when the host offers it (TCG otherwise).
+use KVM when the host offers it (TCG otherwise), MT_TCG_CPU: TCG's
+-cpu (default max,cx16=off: QEMU 7.2 corrupts EFLAGS after cmpxchg16b).
 EOF
 }
 
@@ -418,7 +419,8 @@ boot() {
 		# SLUB's per-CPU fast path (kmem_cache_alloc), with an
 		# impossible EFLAGS in the oops.  Without CX16 the kernel
 		# uses its cmpxchg16b emulation and SLUB's locked slow path.
-		qemu+=(-accel tcg -cpu max,cx16=off)
+		# MT_TCG_CPU overrides it, for a QEMU without the bug.
+		qemu+=(-accel tcg -cpu "${MT_TCG_CPU:-max,cx16=off}")
 	fi
 	if [[ -z $numa ]]; then
 		qemu+=(-m "$mem" -smp "$smp")
