@@ -13,7 +13,10 @@
  * That is the work's job in either context: a callback never frees in
  * bulk, and while the work frees, a ctx=timer test's ticks allocate
  * nothing (they are counted as skipped).  The work ends the test once
- * total_time has passed.
+ * total_time has passed.  A ctx=work test's ticks wait in ->ticks until
+ * the work serves them; when the allocator is slower than the timer they
+ * pile up, and those still there when the test ends are never served:
+ * the stats report them as its backlog.
  *
  * cpu=N starts the timer on CPU N, pinned, and queues the work there.
  *
@@ -49,7 +52,8 @@
  * @owner: the chunks it holds
  * @timer: fires at each allocation time
  * @work: makes the allocations
- * @ticks: timer expirations the work has not served yet
+ * @ticks: ctx=work timer expirations the work has not served yet; once
+ *	the test has ended, those it never served (its backlog)
  * @timer_rnd: random intervals; the timer callback's alone
  * @work_rnd: random sizes and choices; the work's alone
  * @start: when it started
@@ -288,8 +292,11 @@ static void mt_test_work(struct work_struct *work)
 	/* gfp=account charges the writer's cgroup, not the worker's */
 	old = set_active_memcg(t->memcg);
 	for (n = atomic_xchg(&t->ticks, 0); n > 0; n--) {
-		if (READ_ONCE(t->stopping))
+		if (READ_ONCE(t->stopping)) {
+			/* unserved: they stay in the backlog */
+			atomic_add(n, &t->ticks);
 			break;
+		}
 		mt_test_step(t);
 		cond_resched();
 	}
@@ -559,6 +566,7 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "corruptions: %lld\n",
 		   atomic64_read(&t->owner.corruptions));
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));
+	seq_printf(m, "backlog: %d\n", atomic_read(&t->ticks));
 	seq_printf(m, "off_cpu: %lld\n", atomic64_read(&t->off_cpu));
 	seq_printf(m, "off_node: %lld\n", atomic64_read(&t->owner.off_node));
 	mt_test_print_pcts(m, t, MT_LAT_ALLOC, h);

@@ -697,6 +697,7 @@ static const struct test_line {
 	{ "free policy", "free", AS_OPT },
 	{ "corruptions", "corruptions", AS_COUNT },
 	{ "skipped ticks", "skipped", AS_OPT },
+	{ "backlog ticks", "backlog", AS_OPT },
 	{ "steps off cpu", "off_cpu", AS_OPT },
 	{ "chunks off node", "off_node", AS_OPT },
 	{ "alloc p50 (ns)", "alloc_p50_ns", AS_OPT },
@@ -1754,10 +1755,10 @@ static const struct cmd cmds[] = {
 	  "allocator, run and remaining time (s), allocations, resizes,\n"
 	  "errors, overflows, bytes allocated, freed and held, chunks held,\n"
 	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
-	  "node, context, cpu, free policy, corruptions, skipped ticks, steps\n"
-	  "off its cpu, chunks off its node, the median and 99th percentile\n"
-	  "of its allocations' and frees' latency in ns.  With UNIT, sizes\n"
-	  "are shown in it.\n" },
+	  "node, context, cpu, free policy, corruptions, skipped and backlog\n"
+	  "ticks, steps off its cpu, chunks off its node, the median and 99th\n"
+	  "percentile of its allocations' and frees' latency in ns.  With\n"
+	  "UNIT, sizes are shown in it.\n" },
 	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
 	  "show the dedicated slab caches of alloc=cache",
 	  "Print the slab caches alloc=cache made and that are alive: each\n"

@@ -604,7 +604,7 @@ static const char *const test_keys[] = {
 	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"corruptions", "skipped", "off_cpu", "off_node", "alloc_p50_ns",
+	"corruptions", "skipped", "backlog", "off_cpu", "off_node", "alloc_p50_ns",
 	"alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
@@ -612,7 +612,8 @@ enum {
 	T_ID, T_STATE, T_RUN, T_REMAINING, T_ALLOCATIONS, T_REALLOCS, T_ERRORS,
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
-	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_OFF_CPU, T_OFF_NODE,
+	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_BACKLOG, T_OFF_CPU,
+	T_OFF_NODE,
 	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
 };
 
@@ -633,7 +634,7 @@ static const char *check_test(const struct rec *r, long long id)
 	unsigned int i;
 
 	if (r->n != NR_TEST_KEYS)
-		return "not its 32 lines";
+		return "not its 33 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], test_keys[i]))
 			return "a key out of place";
@@ -666,6 +667,8 @@ static const char *check_test(const struct rec *r, long long id)
 		return "steps on a CPU other than the one asked";
 	if (v[T_SKIPPED] && strcmp(r->val[T_CTX], "timer"))
 		return "skipped ticks, but not ctx=timer";
+	if (v[T_BACKLOG] && strcmp(r->val[T_CTX], "work"))
+		return "a backlog, but not ctx=work";
 	if (v[T_MIN] > v[T_MAX] || v[T_MAX] > v[T_TOTAL] || !v[T_MIN])
 		return "min, max, total out of order";
 	if (!v[T_MIN_INT] || v[T_MIN_INT] > v[T_MAX_INT] ||

@@ -23,7 +23,7 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
 
@@ -81,11 +81,11 @@ check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
 start_test T 1 2 1000000 1000 2000 60000 alloc=kmalloc
 slurp s "$D/tests/$T/stats"
 cx_keys k "$s"
-check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped off_cpu off_node after corruptions, then alloc and free p50 and p99" \
+check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped backlog off_cpu off_node after corruptions, then alloc and free p50 and p99" \
 	"$k" "$CX_KEYS" "$s"
-cx_vals v "$s" alloc gfp node ctx cpu free skipped off_cpu off_node
-check_eq "without options: alloc kmalloc, gfp kernel,nowarn, node any, ctx work, cpu any, free all, skipped off_cpu off_node 0" \
-	"$v" "kmalloc kernel,nowarn any work any all 0 0 0" "$s"
+cx_vals v "$s" alloc gfp node ctx cpu free skipped backlog off_cpu off_node
+check_eq "without options: alloc kmalloc, gfp kernel,nowarn, node any, ctx work, cpu any, free all, skipped backlog off_cpu off_node 0" \
+	"$v" "kmalloc kernel,nowarn any work any all 0 0 0 0" "$s"
 run_ok mem_test_stop "$T"
 slurp s "$D/tests/$T/stats"
 block b "$T"
@@ -157,19 +157,19 @@ check_eq "4 ctx=timer tests (kmalloc, pages, cache, percpu) at once: held <= tot
 for T in $TIMER_TESTS; do
 	wait_until 20000 state_is "$T" finished
 	slurp s "$D/tests/$T/stats"
-	cx_vals v "$s" state errors corruptions held chunks off_cpu ctx
+	cx_vals v "$s" state errors corruptions held chunks off_cpu backlog ctx
 	skey al "$s" allocations
 	skey ov "$s" overflows
 	skey ta "$s" total_alloc
 	skey fr "$s" freed
 	skey sk "$s" skipped
-	expect_eq "state errors corruptions held chunks off_cpu ctx" "$v" "finished 0 0 0 0 0 timer"
+	expect_eq "state errors corruptions held chunks off_cpu backlog ctx" "$v" "finished 0 0 0 0 0 0 timer"
 	expect_range allocations "$al" 10 100000000
 	expect_range overflows "$ov" 1 100000000
 	expect_eq "freed vs total_alloc" "$fr" "$ta"
 	expect_range skipped "$sk" 0 100000000
 	eval "w=\$TW_$T"
-	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, nothing held" "$s"
+	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, backlog 0, nothing held" "$s"
 done
 setparam check_content 0
 check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=timer tests started" \

@@ -33,7 +33,7 @@ lt_ended() {
 
 # The keys of tests/ID/stats: those before issue 6, then the four drawn
 # from the histograms
-LT_STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+LT_STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 
 # lt_stats_tail TEXT: LT_TAIL := "N lines: KEYS = V1 V2 V3 V4": the number of
 # lines of TEXT (stats), all its keys, the values of its last four lines
@@ -64,7 +64,7 @@ lt_verify() {
 	lat_check _e "$_t" "$LAT_OPS"
 	check_eq "$_ld: tests/$_id/latency: the four operations in order, count = sum of buckets, buckets of the scheme ascending, percentiles in their rank's bucket and ordered within min..max, mean within min..max and the buckets" \
 		"$_e" "" "$_t"
-	for _k in state allocations reallocs errors overflows skipped chunks; do
+	for _k in state allocations reallocs errors overflows skipped backlog chunks; do
 		skey "lv_$_k" "$_s" $_k
 	done
 	expect "state is stopped or finished ('$lv_state')" eval '[ "$lv_state" = stopped ] || [ "$lv_state" = finished ]'
@@ -75,16 +75,17 @@ lt_verify() {
 	expect_eq "free count vs allocations - chunks" "$LAT_free_count" $((lv_allocations - lv_chunks))
 	verdict "$_ld: alloc count = allocations ($lv_allocations), realloc count = reallocs ($lv_reallocs), free count = allocations - chunks ($((lv_allocations - lv_chunks)), every chunk freed)" "$_s"
 	# Every step the test made (an allocation, a resize, a failure) came
-	# from one timer expiry; expiries with no such step: a full test's
-	# (overflows), ctx=timer's skipped ones, the last one at the deadline,
-	# ticks a ctx=work test had not served when it ended.
-	_lo=$((lv_allocations + lv_reallocs + lv_errors))
-	_hi=$((_lo + lv_overflows + lv_skipped + 5 + _lo / 20))
-	check_range "$_ld: lateness count ($LAT_lateness_count, one per timer expiry) is within the steps: allocations + reallocs + errors ($_lo) .. that + overflows + skipped + 5 + 5% ($_hi)" \
+	# from one timer expiry, and so did every tick a ctx=work test had
+	# not served when it ended (backlog); expiries with neither: a full
+	# test's (at most overflows), ctx=timer's skipped ones, the last one
+	# at the deadline.
+	_lo=$((lv_allocations + lv_reallocs + lv_errors + lv_backlog))
+	_hi=$((_lo + lv_overflows + lv_skipped + 1))
+	check_range "$_ld: lateness count ($LAT_lateness_count, one per timer expiry) is within the steps and the backlog: allocations + reallocs + errors + backlog ($_lo) .. that + overflows + skipped + 1 ($_hi)" \
 		"$LAT_lateness_count" "$_lo" "$_hi" "$_s"
 	lt_stats_tail "$_s"
-	check_eq "$_ld: stats: the 28 keys of before, then alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns (32 lines), equal to the latency file's alloc and free p50, p99" \
-		"$LT_TAIL" "32 lines: $LT_STAT_KEYS = $LAT_alloc_p50 $LAT_alloc_p99 $LAT_free_p50 $LAT_free_p99" "$_s"
+	check_eq "$_ld: stats: the 29 keys of before, then alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns (33 lines), equal to the latency file's alloc and free p50, p99" \
+		"$LT_TAIL" "33 lines: $LT_STAT_KEYS = $LAT_alloc_p50 $LAT_alloc_p99 $LAT_free_p50 $LAT_free_p99" "$_s"
 }
 
 # -------------------------------------- one test of each allocator ---
@@ -195,7 +196,7 @@ lat_check e "$t" "$LAT_OPS"
 check_eq "which the checker takes as well formed" "$e" ""
 slurp s "$D/tests/$I/stats"
 lt_stats_tail "$s"
-check_eq "its stats: the 28 keys of before, then the four new ones, 0" "$LT_TAIL" "32 lines: $LT_STAT_KEYS = 0 0 0 0" "$s"
+check_eq "its stats: the 29 keys of before, then the four new ones, 0" "$LT_TAIL" "33 lines: $LT_STAT_KEYS = 0 0 0 0" "$s"
 run_ok mem_test_stop "$I"
 slurp t "$D/tests/$I/latency"
 check_eq "stopped before its first operation: still all zeros (the stop freed nothing)" "$t" "$ZERO"

@@ -1163,7 +1163,7 @@ to_case() {
 	done
 	verdict "'mtctl $*' starts test $TO_ID: $_tw" "$(cev)" "$_ts"
 }
-to_case "alloc:kmalloc gfp:kernel,nowarn node:any ctx:work cpu:any free:all skipped:0 off_cpu:0 off_node:0" \
+to_case "alloc:kmalloc gfp:kernel,nowarn node:any ctx:work cpu:any free:all skipped:0 backlog:0 off_cpu:0 off_node:0" \
 	mem_test_start 1 2 64 1000 2000 60000 k --alloc kmalloc
 TD=$TO_ID
 to_case "alloc:cache gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo" \
@@ -1217,11 +1217,11 @@ for kv in "gfp:atomic,nowarn" "node:any" "context:timer" "cpu:0" "free policy:li
 	tval v "$C_OUT" "${kv%%:*}"
 	expect_eq "${kv%%:*}" "$v" "${kv#*:}"
 done
-for k in "skipped ticks" "steps off cpu" "chunks off node"; do
+for k in "skipped ticks" "backlog ticks" "steps off cpu" "chunks off node"; do
 	tval v "$C_OUT" "$k"
 	expect "no '$k' figure" isnum "$v"
 done
-verdict "'mtctl mem_test_list $TT0 k' shows gfp, node, context, cpu, free policy, skipped ticks, steps off cpu, chunks off node" "$(cev)"
+verdict "'mtctl mem_test_list $TT0 k' shows gfp, node, context, cpu, free policy, skipped ticks, backlog ticks, steps off cpu, chunks off node" "$(cev)"
 mc --json mem_test_list "$TW0"
 c_ok
 expect "stdout is not one JSON array" jvalid a "$C_OUT"
@@ -1229,11 +1229,11 @@ for kv in gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo off_cpu:0; do
 	jget v "$C_OUT" "${kv%%:*}"
 	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
 done
-for k in skipped off_node; do
+for k in skipped backlog off_node; do
 	jget v "$C_OUT" $k
 	expect "no \"$k\" number" isnum "$v"
 done
-verdict "'mtctl --json mem_test_list $TW0': \"gfp\", \"node\": 0, \"ctx\", \"cpu\": 0, \"free\", \"skipped\", \"off_cpu\", \"off_node\"" "$(cev)"
+verdict "'mtctl --json mem_test_list $TW0': \"gfp\", \"node\": 0, \"ctx\", \"cpu\": 0, \"free\", \"skipped\", \"backlog\", \"off_cpu\", \"off_node\"" "$(cev)"
 mc mem_test_list "$TD"
 c_ok
 for kv in "node:any" "cpu:any" "context:work" "free policy:all"; do
