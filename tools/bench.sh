@@ -188,7 +188,7 @@ header() {
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	cores=$(grep -c '^processor' /proc/cpuinfo)
 	qemu=$(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
-	accel="TCG (emulated, -cpu ${MT_TCG_CPU:-max,cx16=off})"
+	accel="TCG (emulated, -cpu max,cx16=off)"
 	if [[ ${MT_KVM:-0} == 1 ]] && grep -qwE 'vmx|svm' /proc/cpuinfo &&
 			{ : <>/dev/kvm; } 2>/dev/null; then
 		accel="KVM"

@@ -604,8 +604,8 @@ static const char *const test_keys[] = {
 	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"corruptions", "skipped", "backlog", "off_cpu", "off_node", "alloc_p50_ns",
-	"alloc_p99_ns", "free_p50_ns", "free_p99_ns",
+	"corruptions", "skipped", "backlog", "off_cpu", "off_node",
+	"alloc_p50_ns", "alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
 enum {

@@ -76,8 +76,8 @@ KASAN, lockdep, kmemleak, debug objects, fault injection and KUnit; its
 first kdir or vmlinuz builds it into the cache (a few minutes).
 
 Environment: MT_CACHE (default /var/cache/malloc_test), MT_KVM=1 to
-use KVM when the host offers it (TCG otherwise), MT_TCG_CPU: TCG's
--cpu (default max,cx16=off: QEMU 7.2 corrupts EFLAGS after cmpxchg16b).
+use KVM when the host offers it (TCG otherwise, with -cpu max,cx16=off:
+QEMU 7.2's TCG corrupts EFLAGS after cmpxchg16b).
 EOF
 }
 
@@ -418,9 +418,9 @@ boot() {
 		# IOPL, NT, AC... and the guest dies of a double fault in
 		# SLUB's per-CPU fast path (kmem_cache_alloc), with an
 		# impossible EFLAGS in the oops.  Without CX16 the kernel
-		# uses its cmpxchg16b emulation and SLUB's locked slow path.
-		# MT_TCG_CPU overrides it, for a QEMU without the bug.
-		qemu+=(-accel tcg -cpu "${MT_TCG_CPU:-max,cx16=off}")
+		# uses its cmpxchg16b emulation and SLUB's locked slow path;
+		# tests/run.sh checks the guest has no cx16.
+		qemu+=(-accel tcg -cpu max,cx16=off)
 	fi
 	if [[ -z $numa ]]; then
 		qemu+=(-m "$mem" -smp "$smp")
