@@ -35,7 +35,7 @@ LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|ker
 LOG_BAD+='|DEBUG_LOCKS_WARN_ON|INFO: possible|turning off the locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak:|unreferenced object 0x'
 LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread (started|ended))'
 # The debug kernel runs the suite several times slower (TCG, KASAN,
-# lockdep): its default bound in seconds.  It took 640 to 1030 s on
+# lockdep): its default bound in seconds.  It took 640 to 1150 s on
 # 2-CPU hosts on different days: the bound catches a hang, not a slow
 # host.
 DEBUG_TIMEOUT=1800
