@@ -117,13 +117,14 @@ dkms-install: $(SOURCES) dkms.conf
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
 	install -m 0644 $^ $(DKMS_SRC)/
-	$(DKMS) status $(DKMS_MODULE) | grep -q . || $(DKMS) add $(DKMS_MODULE)
+	test -n "$$($(DKMS) status $(DKMS_MODULE))" || $(DKMS) add $(DKMS_MODULE)
 	test -n "$(KREL)"
 	$(DKMS) build $(DKMS_MODULE) -k "$(KREL)" --kernelsourcedir $(KDIR) --force
 	$(DKMS) install $(DKMS_MODULE) -k "$(KREL)" --kernelsourcedir $(KDIR) --force
 
 dkms-uninstall:
-	! $(DKMS) status $(DKMS_MODULE) | grep -q . || $(DKMS) remove $(DKMS_MODULE) --all
+	test -z "$$($(DKMS) status $(DKMS_MODULE))" || \
+		$(DKMS) remove $(DKMS_MODULE) --all
 	rm -rf $(DKMS_SRC)
 
 .PHONY: all guest-tools modules install uninstall run shell bench check clean \

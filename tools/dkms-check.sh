@@ -11,9 +11,10 @@
 #
 # Everything dkms writes stays in OUTDIR: a DKMS tree, source tree and
 # install tree of its own (dkms --dkmstree --sourcetree --installtree),
-# depmod run there (depmod -b), the module signing key there.  The host's
-# /usr/src, /var/lib/dkms and /lib/modules are left as they were, which
-# the last check asserts.
+# depmod run there (depmod -b), the module signing key there, its
+# temporary files there (TMPDIR).  The host's /usr/src, /var/lib/dkms and
+# /lib/modules are left as they were, and dkms leaves no temporary file
+# behind, which the last checks assert.
 #
 # Prints "ok - DESC", "not ok - DESC" or "ok - DESC # SKIP WHY" per check,
 # "# " details under a failing one; exits 0 when none failed.
@@ -111,12 +112,12 @@ ver=${conf_ver:-0}
 # Scratch trees; the signing key dkms makes on first use goes here too
 # (dkms reads these two from the environment when framework.conf does
 # not set them).
-src=$OUT/src dtree=$OUT/dkms root=$OUT/root
-rm -rf "$src" "$dtree" "$root" "$OUT/excl" "$OUT/nodebugfs" "$OUT/withdebugfs" \
+src=$OUT/src dtree=$OUT/dkms root=$OUT/root dtmp=$OUT/tmp
+rm -rf "$src" "$dtree" "$root" "$dtmp" "$OUT/excl" "$OUT/nodebugfs" "$OUT/withdebugfs" \
 	"$OUT"/vm-* "$OUT"/guest-* "$OUT"/mok.*
-mkdir -p "$src" "$dtree" "$root/lib/modules" "$OUT/empty"
+mkdir -p "$src" "$dtree" "$root/lib/modules" "$dtmp" "$OUT/empty"
 export mok_signing_key=$OUT/mok.key mok_certificate=$OUT/mok.pub
-DKMS="dkms --dkmstree $dtree --sourcetree $src --installtree $root/lib/modules --no-depmod"
+DKMS="env TMPDIR=$dtmp dkms --dkmstree $dtree --sourcetree $src --installtree $root/lib/modules --no-depmod"
 make_dkms() {	# TARGET [VAR=VALUE...]
 	make --no-print-directory "$@" DKMS="$DKMS" DKMS_SRC="$src/malloc_test-$ver"
 }
@@ -225,7 +226,7 @@ else
 	done
 	echo '# CONFIG_DEBUG_FS is not set' >>"$OUT/nodebugfs/.config"
 	echo 'CONFIG_DEBUG_FS=y' >>"$OUT/withdebugfs/.config"
-	EX="dkms --dkmstree $OUT/excl/dkms --sourcetree $OUT/excl/src --no-depmod"
+	EX="env TMPDIR=$dtmp dkms --dkmstree $OUT/excl/dkms --sourcetree $OUT/excl/src --no-depmod"
 	mkdir -p "$OUT/excl/dkms" "$OUT/excl/src"
 	$EX add "$src/malloc_test-$ver" >"$OUT/excl.log" 2>&1
 	$EX build "malloc_test/$ver" -k "$abi" --kernelsourcedir "$OUT/nodebugfs" \
@@ -337,6 +338,22 @@ if [[ $host_before == "$host_after" ]]; then
 else
 	fail "$desc"
 	diff <(echo "$host_before") <(echo "$host_after") | detail
+fi
+
+# dkms removes its temporary files itself, unless a caller cuts it short
+# (a pipe closed early kills it before its rm).
+desc="dkms left no temporary file (its TMPDIR is empty)"
+left=$(find "$dtmp" -mindepth 1 2>/dev/null)
+if [[ -d $dtmp && -z $left ]]; then
+	pass "$desc"
+else
+	fail "$desc"
+	{
+		[[ -d $dtmp ]] || echo "no $dtmp"
+		for f in $left; do
+			echo "$f: $(head -c 200 "$f" 2>/dev/null | tr '\n' ' ')"
+		done
+	} | detail
 fi
 
 exit "$failed"
