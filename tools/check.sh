@@ -6,7 +6,7 @@
 # from linux-source-6.12 with KASAN, lockdep, kmemleak, debug objects
 # (tools/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
-# ends with "N passed, N failed".
+# ends with "N passed, N failed", the failed checks said again just before.
 #
 # Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels,
 # MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT bounds each guest run in
@@ -41,24 +41,35 @@ LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory 
 DEBUG_TIMEOUT=1800
 
 count=0 passed=0 failed=0 skipped=0
+# Each failed check and its details, said again at the end: a reader of
+# the last lines alone (a CI log's tail) sees what failed and why.
+FAILED_LOG=$BUILD/failed.txt last_failed=0
 
 pass() {
-	count=$((count + 1)) passed=$((passed + 1))
+	count=$((count + 1)) passed=$((passed + 1)) last_failed=0
 	echo "ok $count - $1"
 }
 fail() {
-	count=$((count + 1)) failed=$((failed + 1))
-	echo "not ok $count - $1"
+	count=$((count + 1)) failed=$((failed + 1)) last_failed=1
+	echo "not ok $count - $1" | tee -a "$FAILED_LOG"
 }
 skip() {	# NAME REASON
-	count=$((count + 1)) skipped=$((skipped + 1))
+	count=$((count + 1)) skipped=$((skipped + 1)) last_failed=0
 	echo "ok $count - $1 # SKIP $2"
 }
-# Details under a check: indented diagnostic lines, \r removed.
-detail() { tr -d '\r' | sed 's/^/#   /'; }
-progress() { echo "# $*"; }
+# Details under a check: indented diagnostic lines, \r removed; kept for
+# the summary when they follow a failure.
+detail() {
+	if (( last_failed )); then
+		tr -d '\r' | sed 's/^/#   /' | tee -a "$FAILED_LOG"
+	else
+		tr -d '\r' | sed 's/^/#   /'
+	fi
+}
+progress() { last_failed=0; echo "# $*"; }
 
 mkdir -p "$BUILD"
+: >"$FAILED_LOG"
 
 progress "setup"
 "$VM" setup 2>&1 | detail
@@ -492,6 +503,11 @@ if [[ " ${kernels[*]} " == *" 6.12 "* ]]; then
 	log_clean "$ver" "$out"
 fi
 
+# The failures again, their details cut short: 100 lines in all.
+if (( failed )); then
+	echo "# the $failed failed check(s) again (all of it above, and in ${FAILED_LOG#"$TOP"/}):"
+	awk '/^not ok / { n = 0 } n++ < 12' "$FAILED_LOG" | head -n 100 | sed 's/^not ok/# not ok/'
+fi
 echo "1..$count"
 # The last line is exactly "N passed, N failed" (CI reads it); skips,
 # counted in neither, are said on the line before.
