@@ -188,11 +188,11 @@ header() {
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	cores=$(grep -c '^processor' /proc/cpuinfo)
 	qemu=$(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
-	accel="TCG (emulated, -cpu max,cx16=off)"
-	if [[ ${MT_KVM:-0} == 1 ]] && grep -qwE 'vmx|svm' /proc/cpuinfo &&
-			{ : <>/dev/kvm; } 2>/dev/null; then
-		accel="KVM"
-	fi
+	accel=$("$VM" accel)
+	case $accel in
+	*tcg*) accel="TCG (emulated, $accel)" ;;
+	*) accel="KVM ($accel)" ;;
+	esac
 	echo "malloc_test bench  $(date -u '+%Y-%m-%d %H:%M UTC')  module $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')"
 	echo "host:  ${cpu:-unknown CPU}, $cores CPUs; QEMU ${qemu:-?} $accel"
 	echo "guest: Linux $(get sys.kernel), $(get sys.cpus) vCPUs, $(( $(get sys.mem_kb) / 1024 )) MiB," \

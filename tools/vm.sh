@@ -45,6 +45,7 @@ Commands:
                       (debug: its build tree, built first when needed)
   vmlinuz VER         print the path of VER's kernel image
   checkpatch          print the path of checkpatch.pl (from linux-source-6.12)
+  accel               print the QEMU accelerator and CPU options a boot uses
   boot VER --module KO --script FILE [options]
                       boot VER with KO as /mt/malloc_test.ko and FILE as
                       /mt/run.sh; exit 0 when the guest finished the script
@@ -326,6 +327,24 @@ use_kvm() {
 		{ : <>/dev/kvm; } 2>/dev/null
 }
 
+# QEMU's accelerator and CPU for a guest, as options: KVM with the host's
+# CPU, or TCG.
+# cx16=off: QEMU 7.2's TCG (Debian 12) computes the flags of an unlocked
+# cmpxchg16b from a stale cc_op, so they can carry the low half of
+# whatever was last in CC_SRC, a pointer say; the next pushf/popf pair
+# (local_irq_restore) then loads IOPL, NT, AC... and the guest dies of a
+# double fault in SLUB's per-CPU fast path (kmem_cache_alloc), with an
+# impossible EFLAGS in the oops.  Without CX16 the kernel uses its
+# cmpxchg16b emulation and SLUB's locked slow path; tests/run.sh checks
+# the guest has no cx16.
+accel_opts() {
+	if use_kvm; then
+		echo "-accel kvm -cpu host"
+	else
+		echo "-accel tcg -cpu max,cx16=off"
+	fi
+}
+
 boot() {
 	local ver="" ko="" script="" tests="" bin="" out="" timeout="" append=""
 	local mem="" smp=2 numa="" interactive=0 follow=0 image work root rc=0 line
@@ -408,20 +427,8 @@ boot() {
 		gzip -1 >"$work/initrd.gz"
 
 	local -a qemu=(qemu-system-x86_64)
-	if use_kvm; then
-		qemu+=(-accel kvm -cpu host)
-	else
-		# cx16=off: QEMU 7.2's TCG (Debian 12) computes the flags of
-		# an unlocked cmpxchg16b from a stale cc_op, so they can carry
-		# the low half of whatever was last in CC_SRC, a pointer say;
-		# the next pushf/popf pair (local_irq_restore) then loads
-		# IOPL, NT, AC... and the guest dies of a double fault in
-		# SLUB's per-CPU fast path (kmem_cache_alloc), with an
-		# impossible EFLAGS in the oops.  Without CX16 the kernel
-		# uses its cmpxchg16b emulation and SLUB's locked slow path;
-		# tests/run.sh checks the guest has no cx16.
-		qemu+=(-accel tcg -cpu max,cx16=off)
-	fi
+	# shellcheck disable=SC2207 # words of our own, no glob
+	qemu+=($(accel_opts))
 	if [[ -z $numa ]]; then
 		qemu+=(-m "$mem" -smp "$smp")
 	else
@@ -506,6 +513,7 @@ main() {
 		(( $# == 1 )) || die "usage: ${0##*/} $cmd VER"
 		"$cmd" "$1" ;;
 	checkpatch) checkpatch ;;
+	accel) accel_opts ;;
 	boot) boot "$@" ;;
 	-h|--help|help) usage ;;
 	"") usage >&2; exit 2 ;;
