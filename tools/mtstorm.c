@@ -145,6 +145,12 @@ static atomic_int reg_live;
 static atomic_int reg_max;
 static atomic_uint last_id;		/* the highest id given */
 static atomic_uint destroying;		/* an id a killer destroys now */
+/*
+ * The tests the rmmod thread starts, which the unload must stop: the
+ * killers leave them alone, so that some run whatever the pace.
+ */
+#define NR_ANCHORS 4
+static atomic_uint anchor[NR_ANCHORS];
 static atomic_uchar seen[MAX_IDS];	/* ids given, to catch duplicates */
 
 static const char *debugfs_dir = "/sys/kernel/debug/" MT_NAME;
@@ -790,19 +796,33 @@ static void pick_test_opts(struct worker *w, char *line, size_t len)
 		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
 }
 
+/* Is @id one of the rmmod thread's tests? */
+static bool is_anchor(unsigned long long id)
+{
+	int i;
+
+	for (i = 0; i < NR_ANCHORS; i++)
+		if (id && atomic_load(&anchor[i]) == id)
+			return true;
+	return false;
+}
+
 /*
- * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s; or, for
- * @anchor, every 1 ms for a minute, left out of the ids killers pick.
+ * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
+ * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
+ * longer than the unload may take before the workers hold still, and
+ * left alone by the killers.
  */
-static void start_one(struct worker *w, bool anchor)
+static void start_one(struct worker *w, int slot)
 {
 	unsigned long long min = rnd_range(w, 1, 512);
 	unsigned long long max = rnd_range(w, min, 8192);
 	unsigned long long total = rnd_range(w, max > 8192 ? max : 8192,
 					     TEST_TOTAL_MAX);
-	unsigned long long max_int = chance(w, 70) || anchor ? 1 :
+	unsigned long long max_int = chance(w, 70) || slot >= 0 ? 1 :
 				     rnd_range(w, 2, 4);
-	unsigned long long time = anchor ? 60000 : rnd_range(w, 20, 2000);
+	unsigned long long time = slot >= 0 ?
+		(opt_rmmod_timeout + 30) * 1000ULL : rnd_range(w, 20, 2000);
 	char line[128];
 	struct xchg x;
 	long long id;
@@ -828,7 +848,9 @@ static void start_one(struct worker *w, bool anchor)
 		return;
 	}
 	count(OP_START, 0, true);
-	if (!anchor)
+	if (slot >= 0)
+		atomic_store(&anchor[slot], id);
+	else
 		reg_add(w, id);
 	old = atomic_load(&last_id);
 	while (old < id && !atomic_compare_exchange_weak(&last_id, &old, id))
@@ -845,7 +867,7 @@ static void step_starter(struct worker *w)
 			sleep_us(1000);
 			return;
 		}
-		start_one(w, false);
+		start_one(w, -1);
 	}
 }
 
@@ -892,6 +914,8 @@ static void step_killer(struct worker *w)
 		reg_clear();
 		return;
 	}
+	if (is_anchor(id))
+		return;
 	snprintf(line, sizeof(line), "%llu", id);
 	if (op == OP_DESTROY && id <= UINT_MAX)
 		atomic_store(&destroying, id);
@@ -1511,8 +1535,8 @@ static void *rmmod_main(void *arg)
 	atomic_store(&rmmod_t0, t0);
 	atomic_store(&rmmod_state, RM_TRYING);
 	/* tests the unload has to stop, besides the starters' */
-	for (i = 0; i < 4; i++)
-		start_one(w, true);
+	for (i = 0; i < NR_ANCHORS; i++)
+		start_one(w, i);
 	for (;;) {
 		/* once a second, how many tests it would stop */
 		if (now_ms() - t_read >= 1000) {
