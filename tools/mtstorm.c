@@ -13,12 +13,14 @@
  * under them, holding the file open across a destroy; a parameter thread
  * toggles check_content, realloc_p and alloc.
  *
- * With --rmmod, a last phase follows: one more thread calls delete_module()
- * in a loop while the others go on.  An open file of the module holds a
- * reference on it (debugfs's proxy open takes one on the file's owner), so
- * the call fails with EAGAIN until, between two closes, no file is open;
- * the workers pace themselves a little more with every second of tries so
- * that such a window comes.  Once it went through, every open must fail,
+ * With --rmmod, a last phase follows: one more thread starts four tests of
+ * its own, which no other thread stops or destroys, so that the unload
+ * always has tests to stop, then calls delete_module() in a loop while the
+ * others go on.  An open file of the module holds a reference on it
+ * (debugfs's proxy open takes one on the file's owner), so the call fails
+ * with EAGAIN until, between two closes, no file is open; the workers pace
+ * themselves a little more with every second of tries so that such a
+ * window comes.  Once it went through, every open must fail,
  * and fail at once, with ENOENT.
  *
  * Every answer is checked: a write succeeds or fails with an errno the
@@ -146,11 +148,16 @@ static atomic_int reg_max;
 static atomic_uint last_id;		/* the highest id given */
 static atomic_uint destroying;		/* an id a killer destroys now */
 /*
- * The tests the rmmod thread starts, which the unload must stop: the
- * killers leave them alone, so that some run whatever the pace.
+ * The tests the rmmod thread starts, which the unload must stop: no one
+ * stops or destroys them, so that some run whatever the pace.  While it
+ * starts them (@anchoring), no thread kills a test: each kill runs under
+ * kill_begin()/kill_end(), and the rmmod thread waits for those under way
+ * (@killing) before it starts its own.
  */
 #define NR_ANCHORS 4
 static atomic_uint anchor[NR_ANCHORS];
+static atomic_bool anchoring;
+static atomic_int killing;
 static atomic_uchar seen[MAX_IDS];	/* ids given, to catch duplicates */
 
 static const char *debugfs_dir = "/sys/kernel/debug/" MT_NAME;
@@ -808,6 +815,24 @@ static bool is_anchor(unsigned long long id)
 }
 
 /*
+ * May this thread stop or destroy tests now?  Not while the rmmod thread
+ * starts its tests.  On true, kill_end() must follow the kill.
+ */
+static bool kill_begin(void)
+{
+	atomic_fetch_add(&killing, 1);
+	if (!atomic_load(&anchoring))
+		return true;
+	atomic_fetch_sub(&killing, 1);
+	return false;
+}
+
+static void kill_end(void)
+{
+	atomic_fetch_sub(&killing, 1);
+}
+
+/*
  * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
  * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
  * longer than the unload may take before the workers hold still, and
@@ -894,7 +919,8 @@ static unsigned long long pick_id(struct worker *w)
 	return chance(w, 50) ? 0 : 1ULL << 32;		/* never an id */
 }
 
-static void step_killer(struct worker *w)
+/* A killer's step: stop or destroy one test, or all of them. */
+static void kill_one(struct worker *w)
 {
 	unsigned long long id = pick_id(w);
 	enum op_kind op = chance(w, 45) ? OP_STOP : OP_DESTROY;
@@ -935,6 +961,14 @@ static void step_killer(struct worker *w)
 	if (op == OP_DESTROY)
 		reg_del(id);
 	count(op, 0, true);
+}
+
+static void step_killer(struct worker *w)
+{
+	if (!kill_begin())
+		return;
+	kill_one(w);
+	kill_end();
 }
 
 /*
@@ -1325,6 +1359,13 @@ static void step_stats(struct worker *w)
 		close(fd);
 		return;
 	}
+	/* not while the rmmod thread starts its tests, nor one of those */
+	if (kill && !kill_begin())
+		kill = false;
+	if (kill && is_anchor(id)) {
+		kill_end();
+		kill = false;
+	}
 	if (kill) {
 		snprintf(line, sizeof(line), "%u", id);
 		atomic_store(&destroying, id);
@@ -1335,6 +1376,7 @@ static void step_stats(struct worker *w)
 		else if (kill)
 			count(OP_DESTROY, 0, true);
 		reg_del(id);
+		kill_end();
 	} else if (chance(w, 30)) {
 		sleep_us(rnd_range(w, 0, 2000));
 	}
@@ -1534,9 +1576,16 @@ static void *rmmod_main(void *arg)
 	atomic_store(&w->tid, (int)syscall(SYS_gettid));
 	atomic_store(&rmmod_t0, t0);
 	atomic_store(&rmmod_state, RM_TRYING);
-	/* tests the unload has to stop, besides the starters' */
+	/*
+	 * Tests the unload has to stop, besides the starters': once the
+	 * kills under way are done, none can reach them.
+	 */
+	atomic_store(&anchoring, true);
+	while (atomic_load(&killing))
+		sched_yield();
 	for (i = 0; i < NR_ANCHORS; i++)
 		start_one(w, i);
+	atomic_store(&anchoring, false);
 	for (;;) {
 		/* once a second, how many tests it would stop */
 		if (now_ms() - t_read >= 1000) {
