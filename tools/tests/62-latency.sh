@@ -91,12 +91,14 @@ lt_verify() {
 # -------------------------------------- one test of each allocator ---
 # Intervals of 1-2 ms, totals reached every few dozen allocations: frees
 # happen while they run (free=all at each overflow) and at the stop.
-set -- kmalloc "16 2048 65536 1 2 60000 alloc=kmalloc" \
-	vmalloc "1 16 256 1 2 60000 k alloc=vmalloc" \
-	kvmalloc "100 20000 300000 1 2 60000 alloc=kvmalloc" \
-	pages "1 16384 262144 1 2 60000 alloc=pages" \
-	cache "8 2000 65536 1 2 60000 alloc=cache" \
-	percpu "8 256 8192 1 2 60000 alloc=percpu"
+# They must outlive the 30 reads below, which took over a minute in a
+# debug guest on a slow host: 10 minutes, and they are stopped after.
+set -- kmalloc "16 2048 65536 1 2 600000 alloc=kmalloc" \
+	vmalloc "1 16 256 1 2 600000 k alloc=vmalloc" \
+	kvmalloc "100 20000 300000 1 2 600000 alloc=kvmalloc" \
+	pages "1 16384 262144 1 2 600000 alloc=pages" \
+	cache "8 2000 65536 1 2 600000 alloc=cache" \
+	percpu "8 256 8192 1 2 600000 alloc=percpu"
 P1=
 while [ $# -gt 0 ]; do
 	start_test T $2
