@@ -835,8 +835,8 @@ static void kill_end(void)
 /*
  * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
  * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
- * longer than the unload may take before the workers hold still, and
- * left alone by the killers.
+ * longer than the unload may take before the workers hold still, which
+ * no other thread stops or destroys.
  */
 static void start_one(struct worker *w, int slot)
 {
