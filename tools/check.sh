@@ -37,7 +37,7 @@ LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory 
 # Each guest's default bound in seconds.  The bounds catch a hang, not a
 # slow host, and leave a whole run within CI's 90 minutes.  On 2-CPU
 # hosts on different days a stock guest took 185 to 381 s, the debug
-# kernel's (TCG, KASAN, lockdep: several times slower) 640 to 1310 s; the
+# kernel's (TCG, KASAN, lockdep: several times slower) 640 to 1583 s; the
 # slowest host was twice as slow as the fastest, case by case.
 STOCK_TIMEOUT=900
 DEBUG_TIMEOUT=2700
