@@ -5,8 +5,9 @@
  * The module keeps memory on behalf of "owners": one owner holds what
  * mem_alloc and mem_rnd_alloc keep, and every timed test is an owner of
  * its own.  An owner tracks its chunks in a pool (mt_pool.c), allocates
- * and frees them through an allocator table (mt_chunk.c), and charges
- * every byte against max_bytes before it allocates.
+ * and frees them through an allocator table (mt_alloc.c), and charges
+ * every chunk's footprint against max_bytes before it allocates
+ * (mt_charge.c).
  */
 #ifndef _MALLOC_TEST_H
 #define _MALLOC_TEST_H
@@ -17,6 +18,7 @@
 #include <linux/bitops.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/prandom.h>
@@ -231,6 +233,7 @@ struct mt_lat {
 };
 
 struct mt_lat __percpu *mt_lat_alloc(void);
+u64 mt_lat_bytes(void);
 void mt_lat_free(struct mt_lat __percpu *lat);
 void mt_lat_record(struct mt_lat __percpu *lat, enum mt_lat_op op, u64 ns);
 void mt_lat_read(struct mt_lat __percpu *lat, enum mt_lat_op op,
@@ -280,6 +283,19 @@ extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
 int mt_kind_from_name(const char *name);
 u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size);
 u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
+u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p);
+u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes);
+u64 mt_cache_overhead(unsigned int size);
+u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);
+struct mt_how;
+void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
+
+/*
+ * The largest chunk a ctx=timer test may ask for, in the bytes it counts:
+ * an order-3 allocation (PAGE_ALLOC_COSTLY_ORDER), whose pattern fill,
+ * check and resize copy a hard interrupt can afford.
+ */
+#define MT_TIMER_MAX_BYTES	(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER)
 
 /**
  * struct mt_chunk - one allocation the module holds
@@ -288,12 +304,19 @@ u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
  *	alloc=pages, the size times the possible CPUs for alloc=percpu
  * @kind: the allocator it came from (enum mt_alloc_kind)
  * @patterned: filled with the check_content pattern at allocation
+ * @urgent: allocated with flags that may use the kernel's reserves
+ *	(mt_gfp_urgent()): charged against max_atomic_bytes too
+ *
+ * What the chunk costs the machine, its footprint, is not kept: it is
+ * mt_footprint() of these fields, the same when it is charged and when
+ * it is uncharged.
  */
 struct mt_chunk {
 	void *ptr;
 	u64 size;
 	u8 kind;
 	bool patterned;
+	bool urgent;
 };
 
 #define MT_POOL_SPARES		3
@@ -315,6 +338,8 @@ struct mt_chunk {
  * @by_age: the treap is ordered by age, not size (free=fifo and lifo);
  *	set once, before the first chunk is added
  * @seq: the age the next chunk gets, when @by_age
+ * @max: the most chunks it holds: MT_POOL_MAX_CHUNKS (the KUnit suite
+ *	lowers it)
  */
 struct mt_pool {
 	spinlock_t lock;	/* protects the fields below */
@@ -326,27 +351,65 @@ struct mt_pool {
 	void *spare[MT_POOL_SPARES];
 	unsigned int nr_spare;
 	bool by_age;
-	u32 seq;
+	u64 seq;
+	u32 max;
 };
+
+/**
+ * struct mt_reserve - bytes a command charged ahead, not used yet
+ * @left: how many; the command's own, no lock
+ * @urgent: they are charged against max_atomic_bytes too
+ */
+struct mt_reserve {
+	u64 left;
+	bool urgent;
+};
+
+int mt_param_refuse(const struct kernel_param *kp, const char *val,
+		    const char *what);
+void mt_charge_init(void);
+bool mt_charge(u64 bytes);
+void mt_charge_force(u64 bytes, bool urgent);
+void mt_uncharge(u64 bytes);
+bool mt_overhead_charge(u64 bytes);
+void mt_overhead_uncharge(u64 bytes);
+bool mt_gfp_urgent(gfp_t gfp);
+bool mt_reserve_init(struct mt_reserve *res, u64 bytes, bool urgent);
+void mt_reserve_end(struct mt_reserve *res);
+bool mt_reserve_take(struct mt_reserve *res, u64 bytes, bool urgent);
+void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent);
+
+/* The caps (mt_charge.c); read them with READ_ONCE(). */
+extern u64 mt_max_bytes;
+extern u64 mt_max_atomic_bytes;
+/* What is charged (mt_charge.c). */
+extern atomic64_t mt_committed;
+extern atomic64_t mt_reserved;
+extern atomic64_t mt_overhead;
+extern atomic64_t mt_atomic_committed;
 
 void mt_pool_init(struct mt_pool *pool, u64 seed);
 void mt_pool_destroy(struct mt_pool *pool);
-int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp);
+int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
+		struct mt_reserve *res);
 bool mt_pool_take_fit(struct mt_pool *pool, u64 want, struct mt_chunk *c);
 bool mt_pool_take_random(struct mt_pool *pool, struct mt_chunk *c);
 bool mt_pool_take_oldest(struct mt_pool *pool, bool newest,
 			 struct mt_chunk *c);
 u32 mt_pool_count(struct mt_pool *pool);
+u64 mt_pool_bound(u64 chunks);
 void mt_pool_drain(struct mt_pool *pool,
 		   void (*fn)(const struct mt_chunk *c, void *arg), void *arg);
 
 /**
  * struct mt_totals - what a class of owners holds, module-wide
- * @bytes: bytes allocated and not yet freed
+ * @bytes: bytes allocated and not yet freed, as the chunks count them
+ * @charged: their footprint, charged against max_bytes
  * @chunks: chunks allocated and not yet freed
  */
 struct mt_totals {
 	atomic64_t bytes;
+	atomic64_t charged;
 	atomic64_t chunks;
 };
 
@@ -372,14 +435,21 @@ struct mt_caches {
 /**
  * struct mt_owner - a holder of chunks: the kept memory or one test
  * @pool: its chunks
- * @bytes: bytes it holds, in the pool or in flight in a resize
+ * @bytes: bytes it holds, in the pool or in flight in a resize, as the
+ *	chunks count them (their size as asked; see mt_chunk_bytes())
+ * @charged: their footprint (mt_footprint()), charged against max_bytes
  * @chunks: chunks it holds
  * @corruptions: chunks found corrupted when checked at free or resize
  * @off_node: chunks asked of a node that came from another
- * @stat_lock: makes @bytes, @chunks, @allocated and @freed change
- *	together, chunk by chunk, for readers that want them consistent
- * @allocated: bytes allocated: chunks, and growth of resized chunks
- * @freed: bytes freed: chunks, and shrinkage of resized chunks
+ * @resizing: chunks out of the pool for a resize (mt_owner_free_all()
+ *	waits for them)
+ * @put_back: resizes done, for mt_owner_free_all()
+ * @stat_lock: makes @bytes, @charged, @chunks, @allocated and @freed
+ *	change together, chunk by chunk, for readers that want them
+ *	consistent
+ * @allocated: footprint the kernel gave: chunks, and what resizes added
+ * @freed: footprint the kernel took back: chunks, and what resizes
+ *	really gave back; @allocated - @freed = @charged
  * @totals: the module-wide class it adds to
  * @caches: its dedicated slab caches (alloc=cache)
  * @lat: where its allocations, resizes and frees are timed; NULL when
@@ -387,15 +457,18 @@ struct mt_caches {
  * @name: how the log names it
  * @tag: how its caches' names tell it: "kept", "t7"
  *
- * @bytes, @chunks, @corruptions and @off_node are atomics: the owner's
- * user updates them, statistics readers read them at any time.
+ * @bytes, @charged, @chunks, @corruptions and @off_node are atomics: the
+ * owner's user updates them, statistics readers read them at any time.
  */
 struct mt_owner {
 	struct mt_pool pool;
 	atomic64_t bytes;
+	atomic64_t charged;
 	atomic64_t chunks;
 	atomic64_t corruptions;
 	atomic64_t off_node;
+	atomic_t resizing;
+	atomic_t put_back;
 	seqlock_t stat_lock;
 	u64 allocated;
 	u64 freed;
@@ -408,13 +481,14 @@ struct mt_owner {
 
 /**
  * struct mt_owner_stats - an owner's figures, read together
- * @bytes: bytes it holds
+ * @bytes: bytes it holds, as the chunks count them
+ * @charged: their footprint
  * @chunks: chunks it holds
- * @allocated: bytes it allocated
- * @freed: bytes it freed; @allocated - @freed = @bytes
+ * @allocated: footprint the kernel gave it
+ * @freed: footprint it gave back; @allocated - @freed = @charged
  */
 struct mt_owner_stats {
-	u64 bytes, chunks, allocated, freed;
+	u64 bytes, charged, chunks, allocated, freed;
 };
 
 void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st);
@@ -422,10 +496,9 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 		   const char *name, const char *tag, u64 seed);
 void mt_owner_destroy(struct mt_owner *o);
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
-		   const struct mt_how *how, bool charged);
+		   const struct mt_how *how, struct mt_reserve *res);
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    bool shrink, const struct mt_how *how,
-			    bool charged, s64 *diff);
+			    bool shrink, const struct mt_how *how, s64 *diff);
 u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
 u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how);
 u64 mt_owner_free_all(struct mt_owner *o);
@@ -433,14 +506,11 @@ int mt_owner_pin_caches(struct mt_owner *o, u64 max);
 void mt_owner_unpin_caches(struct mt_owner *o);
 void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o);
 
-bool mt_charge(u64 bytes);
-void mt_uncharge(u64 bytes);
 u64 mt_rand_range(struct rnd_state *rnd, u64 lo, u64 hi);
 
 /* Module parameters (mt_main.c); read them with READ_ONCE(). */
 extern bool mt_check_content;
 extern unsigned int mt_realloc_p;
-extern u64 mt_max_bytes;
 extern unsigned int mt_default_alloc;
 extern u64 mt_seed;
 
@@ -449,7 +519,6 @@ extern struct mt_totals mt_kept_totals;
 extern struct mt_totals mt_test_totals;
 extern struct mt_totals mt_kind_totals[MT_NR_KINDS];
 extern atomic_t mt_nr_caches;
-extern atomic64_t mt_committed;
 extern atomic64_t mt_corruptions;
 extern atomic64_t mt_tracking_bytes;
 extern struct mt_owner mt_kept;
@@ -631,7 +700,13 @@ struct mt_test_params {
 	struct mt_opts o;
 };
 
-int mt_test_start(const struct mt_test_params *p, u32 *id);
+/* The most tests that may exist at once (mt_test.c's parameter). */
+extern unsigned int mt_max_tests;
+
+int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
+		  size_t whylen);
+void mt_test_publish(void);
+unsigned int mt_test_count(void);
 int mt_test_stop(u32 id);
 int mt_test_destroy(u32 id);
 void mt_test_destroy_all(void);
@@ -661,7 +736,8 @@ void mt_test_exit(void);
  * @pattern: enum mt_pattern
  * @sample: time one operation in @sample, at random; 0: none
  * @time: each phase ends after this many seconds at most
- * @hold: bytes the run may hold at once, charged for the whole run
+ * @hold: what the run's chunks may cost at once (their footprint),
+ *	charged for the whole run
  */
 struct mt_bench_params {
 	u8 kind;
@@ -676,8 +752,13 @@ struct mt_bench_params {
 	u64 hold;
 };
 
+/* What mt_bench_stop() did. */
+#define MT_BENCH_STOP_NONE	0
+#define MT_BENCH_STOP_STOPPED	1
+
+u64 mt_bench_cost(const struct mt_bench_params *p);
 int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len);
-bool mt_bench_stop(void);
+int mt_bench_stop(void);
 int mt_bench_show(struct seq_file *m);
 int mt_bench_show_latency(struct seq_file *m);
 void mt_bench_exit(void);
@@ -685,7 +766,7 @@ extern atomic64_t mt_bench_bytes;
 
 /* debugfs (mt_debugfs.c). */
 struct dentry;
-int mt_debugfs_init(void);
+void mt_debugfs_init(void);
 void mt_debugfs_exit(void);
 struct dentry *mt_debugfs_add_test(u32 id);
 
@@ -726,6 +807,9 @@ struct mt_cmd_ctx {
 
 extern const struct mt_cmd mt_cmds[];
 extern const unsigned int mt_nr_cmds;
+/* mem_rnd_alloc commands killed midway, and what they kept (mt_cmd.c). */
+extern atomic64_t mt_killed_rnd_allocs;
+extern atomic64_t mt_killed_rnd_bytes;
 
 __printf(2, 3) void mt_result(struct mt_cmd_ctx *ctx, const char *fmt, ...);
 __printf(3, 4) int mt_refuse(struct mt_cmd_ctx *ctx, int err,

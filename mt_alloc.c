@@ -4,11 +4,12 @@
  *
  * Each allocator is one entry of mt_allocators[]: how to allocate a
  * chunk, on a node when asked, how to resize it and how to free it.
- * A chunk counts the bytes it takes from the machine where the
- * allocator's granule is coarser than the size asked: whole pages for
- * alloc=pages, one copy per possible CPU for alloc=percpu
- * (mt_chunk_bytes()); everything the module charges and reports is in
- * those bytes.
+ * A chunk counts its size as asked, but where the allocator's granule
+ * is coarser than any size: whole pages for alloc=pages, one copy per
+ * possible CPU for alloc=percpu (mt_chunk_bytes()).  What it costs the
+ * machine, its footprint (mt_footprint()), is what max_bytes caps: the
+ * slab object's size class, vmalloc's whole pages and the page array,
+ * area and page tables that map them, per-CPU memory's alignment.
  *
  * alloc=cache allocates from slab caches of the owner's own, one per
  * power-of-two size class, created on first use and destroyed when the
@@ -16,16 +17,26 @@
  * pinned until then).  A cache is reference-counted by its chunks and
  * the allocations in flight, so that creating and destroying it never
  * races with its use, and no lock is held while allocating from it.
+ * A cache is charged, while it exists, its descriptors and one slab
+ * (mt_cache_overhead()).
+ *
+ * An allocator's alloc and realloc return the memory, NULL when the
+ * kernel refused, or ERR_PTR(-ENOSPC) when what it would create (a
+ * cache) would pass max_bytes.
  */
 #include "malloc_test.h"
 #include "mt_compat.h"
 
 #include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/nodemask.h>
 #include <linux/numa.h>
+#include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -54,8 +65,9 @@ static void mt_kfree(struct mt_owner *o, void *p, u64 bytes)
 
 /*
  * The kernel exports no vmalloc that takes both flags and a node: on a
- * node it is vmalloc_node() or vzalloc_node(), GFP_KERNEL (mt_cmd.c
- * refuses other flags there).
+ * node it is vmalloc_node() or vzalloc_node(), plain GFP_KERNEL, which
+ * may call the OOM killer and warns when it fails.  mt_cmd.c takes node=
+ * with alloc=vmalloc only when gfp= says kernel (and zero, at most).
  */
 static void *mt_vmalloc(struct mt_owner *o, u64 bytes, const struct mt_how *how)
 {
@@ -71,6 +83,36 @@ static void mt_vfree(struct mt_owner *o, void *p, u64 bytes)
 	vfree(p);
 }
 
+/* kvmalloc()'s vmalloc fallback may map PMD-size pages (VM_ALLOW_HUGE_VMAP). */
+#define MT_HUGE_VMALLOC	IS_ENABLED(CONFIG_HAVE_ARCH_HUGE_VMALLOC)
+
+/*
+ * What the kernel spends for vmalloc(@size): its pages; the array that
+ * lists them, kmalloc'd, or vmalloc'd past a page; the area's two
+ * descriptors; the page-table entries that map the pages and the guard
+ * page after them (a PTE each, amortised: the tables themselves stay).
+ * @huge: the area may be mapped with PMD-size pages, its size then
+ * rounded up to them.
+ */
+static u64 mt_vmalloc_footprint(u64 size, bool huge)
+{
+	u64 bytes, pages, array;
+
+	if (huge && size >= PMD_SIZE)
+		bytes = ALIGN(size, PMD_SIZE);
+	else
+		bytes = PAGE_ALIGN(size);
+	pages = bytes >> PAGE_SHIFT;
+	array = pages * sizeof(struct page *);
+	if (array > PAGE_SIZE)
+		array = mt_vmalloc_footprint(array, false);
+	else
+		array = kmalloc_size_roundup(array);
+	return bytes + array + kmalloc_size_roundup(sizeof(struct vm_struct)) +
+	       kmalloc_size_roundup(sizeof(struct vmap_area)) +
+	       (pages + 1) * sizeof(pte_t);
+}
+
 /* ---------------------------------------------------------- kvmalloc -- */
 
 static void *mt_kvmalloc(struct mt_owner *o, u64 bytes,
@@ -79,9 +121,25 @@ static void *mt_kvmalloc(struct mt_owner *o, u64 bytes,
 	return kvmalloc_node(bytes, how->gfp, how->node);
 }
 
+static void *mt_copy_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+			     const struct mt_how *how,
+			     const struct mt_allocator *al);
+
+/*
+ * kvrealloc() shrinks a vmalloc-backed chunk in place, keeping all its
+ * pages, and no exported call tells a module how many an area has: such
+ * a shrink is made by copy, so that the chunk's footprint stays what its
+ * size says (mt_footprint()).  Growth, and every kmalloc-backed chunk,
+ * go through kvrealloc().
+ */
 static void *mt_kvrealloc_chunk(struct mt_owner *o, void *p, u64 old,
 				u64 new, const struct mt_how *how)
 {
+	if (is_vmalloc_addr(p) &&
+	    mt_vmalloc_footprint(new, MT_HUGE_VMALLOC) <
+	    mt_vmalloc_footprint(old, MT_HUGE_VMALLOC))
+		return mt_copy_realloc(o, p, old, new, how,
+				       &mt_allocators[MT_KVMALLOC]);
 	return mt_kvrealloc(p, old, new, how->gfp);
 }
 
@@ -119,6 +177,33 @@ static unsigned int mt_class_size(unsigned int cls)
 	return 1U << (cls + MT_CACHE_MIN_SHIFT);
 }
 
+/*
+ * What a dedicated cache of one object size costs beyond its objects,
+ * estimated: SLUB's descriptor, its per-node and per-CPU parts, its name
+ * and sysfs entry.
+ */
+#define MT_KMEM_CACHE_BYTES	1024
+#define MT_KMEM_CACHE_NODE_BYTES	128
+#define MT_KMEM_CACHE_CPU_BYTES	64
+
+/**
+ * mt_cache_overhead() - what a dedicated cache is charged while it exists
+ * @size: its objects' size
+ *
+ * Its descriptors, and one slab: SLUB's slabs are of order 3
+ * (PAGE_ALLOC_COSTLY_ORDER, slub_max_order's default) at most, or of the
+ * order that holds one object.
+ *
+ * Return: bytes.
+ */
+u64 mt_cache_overhead(unsigned int size)
+{
+	return MT_KMEM_CACHE_BYTES + MT_KMEM_CACHE_NODE_BYTES * nr_node_ids +
+	       MT_KMEM_CACHE_CPU_BYTES * num_possible_cpus() +
+	       (PAGE_SIZE << max_t(int, get_order(size),
+				   PAGE_ALLOC_COSTLY_ORDER));
+}
+
 static struct kmem_cache *mt_cache_create(struct mt_owner *o,
 					  unsigned int cls)
 {
@@ -131,7 +216,9 @@ static struct kmem_cache *mt_cache_create(struct mt_owner *o,
 
 /*
  * Take a reference on the owner's cache of class @cls, creating it if
- * need be and @can_sleep.  Return: the cache, or NULL.
+ * need be and @can_sleep.  Return: the cache; NULL when there is none
+ * and it cannot be made; ERR_PTR(-ENOSPC) when its charge would pass
+ * max_bytes.
  */
 static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
 				       bool can_sleep)
@@ -148,9 +235,15 @@ static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
 	mutex_lock(&cs->lock);
 	s = cs->cache[cls];
 	if (!s) {
-		s = mt_cache_create(o, cls);
-		if (!s)
+		if (!mt_overhead_charge(mt_cache_overhead(mt_class_size(cls)))) {
+			s = ERR_PTR(-ENOSPC);
 			goto out_unlock;
+		}
+		s = mt_cache_create(o, cls);
+		if (!s) {
+			mt_overhead_uncharge(mt_cache_overhead(mt_class_size(cls)));
+			goto out_unlock;
+		}
 		WRITE_ONCE(cs->cache[cls], s);
 		atomic_inc(&mt_nr_caches);
 		if (cs->pin) {
@@ -176,6 +269,7 @@ static void mt_cache_put(struct mt_owner *o, unsigned int cls)
 	kmem_cache_destroy(cs->cache[cls]);
 	WRITE_ONCE(cs->cache[cls], NULL);
 	atomic_dec(&mt_nr_caches);
+	mt_overhead_uncharge(mt_cache_overhead(mt_class_size(cls)));
 	mutex_unlock(&cs->lock);
 }
 
@@ -186,8 +280,8 @@ static void *mt_cache_alloc(struct mt_owner *o, u64 bytes,
 	struct kmem_cache *s = mt_cache_get(o, cls, how->can_sleep);
 	void *p;
 
-	if (!s)
-		return NULL;
+	if (IS_ERR_OR_NULL(s))
+		return s;
 	p = kmem_cache_alloc_node(s, how->gfp, how->node);
 	if (!p) {
 		mt_cache_put(o, cls);
@@ -216,15 +310,17 @@ static void mt_cache_free(struct mt_owner *o, void *p, u64 bytes)
  *
  * Context: process context; takes the owner's caches.lock.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOSPC past max_bytes, or -ENOMEM.
  */
 int mt_owner_pin_caches(struct mt_owner *o, u64 max)
 {
+	struct kmem_cache *s;
 	unsigned int cls;
 
 	for (cls = 0; cls <= mt_cache_class(max); cls++) {
-		if (!mt_cache_get(o, cls, true))
-			return -ENOMEM;
+		s = mt_cache_get(o, cls, true);
+		if (IS_ERR_OR_NULL(s))
+			return s ? PTR_ERR(s) : -ENOMEM;
 		/* the pin stays; the reference of the get goes */
 		mt_cache_put(o, cls);
 	}
@@ -254,21 +350,23 @@ void mt_owner_unpin_caches(struct mt_owner *o)
  * @m: where
  * @o: the owner
  *
- * Context: process context; takes the owner's caches.lock.
+ * A snapshot taken without the owner's caches.lock, which is held
+ * while a cache is destroyed (an RCU barrier on recent kernels): a
+ * cache created or destroyed meanwhile may be missed or still listed.
+ *
+ * Context: any context.
  */
 void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o)
 {
 	struct mt_caches *cs = &o->caches;
 	unsigned int cls;
 
-	mutex_lock(&cs->lock);
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++)
-		if (cs->cache[cls])
+		if (READ_ONCE(cs->cache[cls]))
 			seq_printf(m, "malloc_test_%s_%u %d %u\n", o->tag,
 				   mt_class_size(cls),
 				   atomic_read(&cs->objects[cls]),
 				   mt_class_size(cls));
-	mutex_unlock(&cs->lock);
 }
 
 /* Allocate, copy, free: for allocators with no resize of their own. */
@@ -278,7 +376,7 @@ static void *mt_copy_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
 {
 	void *q = al->alloc(o, new, how);
 
-	if (q) {
+	if (!IS_ERR_OR_NULL(q)) {
 		memcpy(q, p, min(old, new));
 		al->free(o, p, old);
 	}
@@ -459,4 +557,193 @@ u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit)
 	default:
 		return limit;
 	}
+}
+
+/**
+ * mt_footprint() - what a chunk costs the machine
+ * @kind: its allocator
+ * @bytes: what it counts (mt_chunk_bytes())
+ * @p: its memory: kmalloc and kvmalloc chunks are known by it (ksize(),
+ *	is_vmalloc_addr()); the others do not need it
+ *
+ * The slab object's size class for kmalloc (ksize(), which also tells
+ * what a resize kept in place) and cache; for vmalloc the whole pages,
+ * their array, the area's descriptors and page-table entries; for
+ * kvmalloc the one or the other, whichever it took, its vmalloc rounded
+ * up to PMD-size pages from there up, where they may map it; whole
+ * pages for pages; per-CPU memory aligned to 8 bytes on every possible
+ * CPU.  It is the same each time it is asked of the same chunk: what is
+ * charged when the chunk is made is what is uncharged when it goes.
+ *
+ * ksize() makes the whole slab object valid for KASAN: an overflow of
+ * the module's own chunk into that slack would go unseen; the module
+ * never writes past a chunk's size.
+ *
+ * Context: any context.
+ *
+ * Return: bytes.
+ */
+u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p)
+{
+	switch (kind) {
+	case MT_KMALLOC:
+		return ksize(p);
+	case MT_KVMALLOC:
+		if (is_vmalloc_addr(p))
+			return mt_vmalloc_footprint(bytes, MT_HUGE_VMALLOC);
+		return ksize(p);
+	case MT_VMALLOC:
+		return mt_vmalloc_footprint(bytes, false);
+	case MT_CACHE:
+		return mt_class_size(mt_cache_class(bytes));
+	case MT_PERCPU:
+		return ALIGN(mt_percpu_size(bytes), sizeof(u64)) *
+		       num_possible_cpus();
+	default:
+		return bytes;
+	}
+}
+
+/**
+ * mt_footprint_max() - the most a chunk can cost, before it is allocated
+ * @kind: its allocator
+ * @bytes: what it counts (mt_chunk_bytes())
+ *
+ * mt_footprint() of any chunk of @bytes is at most this: for kmalloc,
+ * kmalloc_size_roundup(); for kvmalloc, the larger of its kmalloc and
+ * its vmalloc.  It grows with @bytes.
+ *
+ * Context: any context.
+ *
+ * Return: bytes.
+ */
+u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes)
+{
+	u64 k = 0, v = 0;
+
+	switch (kind) {
+	case MT_KMALLOC:
+		return kmalloc_size_roundup(bytes);
+	case MT_KVMALLOC:
+		if (bytes <= KMALLOC_MAX_SIZE)
+			k = kmalloc_size_roundup(bytes);
+		/* kvmalloc() falls back to vmalloc above a page only */
+		if (bytes > PAGE_SIZE)
+			v = mt_vmalloc_footprint(bytes, MT_HUGE_VMALLOC);
+		return max(k, v);
+	default:
+		return mt_footprint(kind, bytes, NULL);
+	}
+}
+
+/**
+ * struct mt_peak - the highest ratio of footprint to bytes found so far
+ * @f: the footprint
+ * @b: the bytes
+ */
+struct mt_peak {
+	u64 f, b;
+};
+
+/* Try a piece of @b bytes, if within [@min, @max]: is its ratio higher? */
+static void mt_try_peak(enum mt_alloc_kind kind, u64 b, u64 min, u64 max,
+			struct mt_peak *pk)
+{
+	u64 f;
+
+	if (b < min || b > max)
+		return;
+	f = mt_footprint_max(kind, b);
+	/* f / b > pk->f / pk->b */
+	if (mul_u64_u64_div_u64(f, pk->b, b) > pk->f) {
+		pk->f = f;
+		pk->b = b;
+	}
+}
+
+/**
+ * mt_footprint_bound() - the most @total bytes in pieces can cost
+ * @kind: the allocator
+ * @min: the smallest piece, in the bytes it counts (the last may be cut
+ *	smaller)
+ * @max: the largest piece, likewise
+ * @total: what the pieces count together
+ *
+ * The pieces' footprints add up to at most @total times the highest
+ * ratio of footprint to bytes a piece can have, plus the footprint of
+ * one cut piece.  A footprint is a step function of the bytes, so the
+ * ratio peaks where a step begins: at @min, just above each power of
+ * two (kmalloc's, cache's and the page allocator's size classes, and
+ * kmalloc's 96 and 192), and just above each multiple of a page or a
+ * PMD (vmalloc); past the 64th page or PMD its peaks only fall.
+ * Per-CPU memory is bounded in closed form.
+ *
+ * Return: bytes; U64_MAX when the bound overflows.
+ */
+u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total)
+{
+	static const u64 odd[] = { 97, 193 };
+	struct mt_peak pk = { mt_footprint_max(kind, min), min };
+	unsigned int i, n;
+	u64 s, prod;
+
+	switch (kind) {
+	case MT_PAGES:
+		/* pieces are whole pages: each costs what it counts */
+		break;
+	case MT_PERCPU:
+		n = num_possible_cpus();
+		s = max_t(u64, div_u64(min, n), 1);
+		/* ALIGN(s, 8) / s is at most (s + 7) / s from s = min up */
+		pk.f = (s + sizeof(u64) - 1) * n;
+		pk.b = s * n;
+		break;
+	default:
+		for (i = 3; i < 63; i++)
+			mt_try_peak(kind, (1ULL << i) + 1, min, max, &pk);
+		for (i = 0; i < ARRAY_SIZE(odd); i++)
+			mt_try_peak(kind, odd[i], min, max, &pk);
+		for (i = 1; i <= 64; i++) {
+			mt_try_peak(kind, i * PAGE_SIZE + 1, min, max, &pk);
+			mt_try_peak(kind, i * PMD_SIZE + 1, min, max, &pk);
+		}
+		break;
+	}
+	if (check_mul_overflow(total, pk.f, &prod))
+		return U64_MAX;
+	s = div64_u64(prod, pk.b) + 1;
+	return check_add_overflow(s, mt_footprint_max(kind, min), &prod) ?
+	       U64_MAX : prod;
+}
+
+/**
+ * mt_how_fit() - the flags and node a resize of a chunk takes
+ * @kind: the chunk's allocator
+ * @how: the command's or test's, checked for its own allocator; made to
+ *	fit @kind
+ *
+ * A resize keeps the chunk's allocator, which may not be the one the
+ * command's options were checked for (mem_realloc and mem_rnd_alloc pick
+ * any kept chunk): flags it cannot take give way to its defaults.  The
+ * per-CPU allocator keeps noretry, not retry_mayfail; nofail is for
+ * kmalloc, cache and pages only; vmalloc and kvmalloc sleep, and vmalloc
+ * on a node takes no flags, so a node is kept there only with plain
+ * GFP_KERNEL (and __GFP_ZERO), as mt_cmd.c asks.
+ */
+void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
+{
+	const gfp_t dflt = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+
+	if (!mt_allocators[kind].nofail && (how->gfp & __GFP_NOFAIL))
+		how->gfp = dflt | (how->gfp & __GFP_ZERO);
+	if (mt_allocators[kind].may_sleep && !gfpflags_allow_blocking(how->gfp))
+		how->gfp = dflt | (how->gfp & __GFP_ZERO);
+	if (kind == MT_PERCPU) {
+		how->node = NUMA_NO_NODE;
+		if (how->gfp & __GFP_RETRY_MAYFAIL)
+			how->gfp = (how->gfp & ~__GFP_RETRY_MAYFAIL) |
+				   __GFP_NORETRY;
+	}
+	if (kind == MT_VMALLOC && (how->gfp & ~__GFP_ZERO) != GFP_KERNEL)
+		how->node = NUMA_NO_NODE;
 }

@@ -21,12 +21,18 @@
  * costs a few percent of a cheap allocation at most (Documentation has
  * the figures).  sample=1 times every operation.
  *
+ * A run is charged against max_bytes, before it starts, for all it may
+ * hold at once: its chunks (a chunk per thread, or a batch), their slot
+ * arrays, its threads and its cache (mt_bench_cost()).
+ *
  * Lifetime: the run is mt_bench_cur, under mt_bench_lock.  The last
  * thread to finish queues the reaper, which stops the threads, frees what
  * the run used and publishes its state; a run's figures stay readable
- * until the next run starts.  Stop and unload set ->stopping and wait for
- * the reaper's completion (it takes no lock); the run is freed only after
- * its reaper has returned (flush_work()).
+ * until the next run starts.  A run is reference-counted: mt_bench_cur
+ * holds a reference, and so does a stop waiting for it.  Stop sets
+ * ->stopping and waits, killably and without the lock, for the reaper's
+ * completion (the reaper takes no lock); the run is freed once its
+ * reaper has returned (flush_work()) and its last reference is gone.
  */
 #include "malloc_test.h"
 #include "mt_compat.h"
@@ -36,6 +42,7 @@
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -169,6 +176,8 @@ struct mt_bench_gate {
 /**
  * struct mt_bench - one run
  * @p: what was asked
+ * @ref: mt_bench_cur's reference, and one per stop waiting for it
+ * @own: what the run charged for itself, beside its chunks (@p.hold)
  * @bytes: what one chunk of the asked size counts
  * @gfp: the flags
  * @cache: the run's slab cache (alloc=cache)
@@ -184,6 +193,8 @@ struct mt_bench_gate {
  */
 struct mt_bench {
 	struct mt_bench_params p;
+	struct kref ref;
+	u64 own;
 	u64 bytes;
 	gfp_t gfp;
 	struct kmem_cache *cache;
@@ -338,7 +349,7 @@ static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample;
-	u64 i, n = 0, size, t0, t1;
+	u64 i, n = 0, size, t0, t1, t2;
 	u32 skip = 1;
 	void *p;
 
@@ -351,13 +362,15 @@ static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 			if (p)
 				mt_bench_put(b, p, size, nop);
 		} else {
+			/* each call timed alone: recording comes after */
 			t0 = ktime_get_ns();
 			p = mt_bench_get(b, size, nop);
 			t1 = ktime_get_ns();
 			if (p) {
 				mt_bench_put(b, p, size, nop);
+				t2 = ktime_get_ns();
 				mt_hist_add(ha, t1 - t0);
-				mt_hist_add(hf, ktime_get_ns() - t1);
+				mt_hist_add(hf, t2 - t1);
 			}
 		}
 		n += !!p;
@@ -377,7 +390,7 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample;
-	u64 i, n, size = b->p.size, t0;
+	u64 i, n, size = b->p.size, t0, t1;
 	u32 skip = 1;
 	void *p;
 
@@ -389,8 +402,9 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		} else {
 			t0 = ktime_get_ns();
 			p = mt_bench_get(b, size, nop);
+			t1 = ktime_get_ns();
 			if (p)
-				mt_hist_add(ha, ktime_get_ns() - t0);
+				mt_hist_add(ha, t1 - t0);
 		}
 		th->slots[i] = p;
 		ph->alloc_ops += !!p;
@@ -405,7 +419,8 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		} else {
 			t0 = ktime_get_ns();
 			mt_bench_put(b, p, size, nop);
-			mt_hist_add(hf, ktime_get_ns() - t0);
+			t1 = ktime_get_ns();
+			mt_hist_add(hf, t1 - t0);
 		}
 		ph->free_ops++;
 		if (!(i % MT_BENCH_CHECK_EVERY))
@@ -480,6 +495,36 @@ static int mt_bench_thread_fn(void *arg)
 
 /* ------------------------------------------------------------- runs --- */
 
+/* What a bench thread costs beside its stack: its task, estimated. */
+#define MT_BENCH_TASK_BYTES	SZ_16K
+
+/**
+ * mt_bench_cost() - what a run is charged, beside its chunks
+ * @p: the run, checked; @p->hold is what its chunks may cost at once
+ *
+ * Its slot arrays (batch), the run and its threads' figures, each
+ * thread's stack and task, its slab cache.
+ *
+ * Return: bytes; U64_MAX when that overflows.
+ */
+u64 mt_bench_cost(const struct mt_bench_params *p)
+{
+	u64 slots = 0, thr, cost;
+
+	if (p->pattern == MT_PATTERN_BATCH &&
+	    check_mul_overflow(mt_footprint_max(MT_KVMALLOC,
+						p->count * sizeof(void *)),
+			       (u64)p->threads, &slots))
+		return U64_MAX;
+	thr = mt_footprint_max(MT_KVMALLOC, (u64)p->threads *
+			       sizeof(struct mt_bench_thread));
+	cost = slots + thr + kmalloc_size_roundup(sizeof(struct mt_bench)) +
+	       (u64)p->threads * (THREAD_SIZE + MT_BENCH_TASK_BYTES);
+	if (p->kind == MT_CACHE)
+		cost += mt_cache_overhead(p->size);
+	return cost;
+}
+
 /* Free what a run used but its figures; the charge goes back. */
 static void mt_bench_release(struct mt_bench *b)
 {
@@ -493,7 +538,23 @@ static void mt_bench_release(struct mt_bench *b)
 		atomic_dec(&mt_nr_caches);
 	kmem_cache_destroy(b->cache);
 	b->cache = NULL;
-	mt_uncharge(b->p.hold);
+	mt_reserve_give(NULL, b->p.hold, mt_gfp_urgent(b->gfp));
+	mt_uncharge(b->own);
+	atomic64_sub(b->p.hold + b->own, &mt_bench_bytes);
+	b->p.hold = 0;
+	b->own = 0;
+}
+
+/* Did stop cut the run short?  Some thread's phase ended by it. */
+static bool mt_bench_was_stopped(const struct mt_bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		if (b->thr[i].ph[0].why == MT_END_STOP ||
+		    b->thr[i].ph[1].why == MT_END_STOP)
+			return true;
+	return false;
 }
 
 static void mt_bench_reap(struct work_struct *work)
@@ -504,17 +565,23 @@ static void mt_bench_reap(struct work_struct *work)
 	for (i = 0; i < b->nr; i++)
 		kthread_stop(b->thr[i].task);
 	mt_bench_release(b);
-	atomic64_sub(b->p.hold, &mt_bench_bytes);
 	/* pairs with the acquires of readers: the figures are final */
-	smp_store_release(&b->state, READ_ONCE(b->stopping) ?
+	smp_store_release(&b->state, mt_bench_was_stopped(b) ?
 			  MT_BENCH_STOPPED : MT_BENCH_DONE);
 	complete_all(&b->done);
 }
 
-static void mt_bench_free_run(struct mt_bench *b)
+static void mt_bench_free_run(struct kref *ref)
 {
+	struct mt_bench *b = container_of(ref, struct mt_bench, ref);
+
 	kvfree(b->thr);
 	kfree(b);
+}
+
+static void mt_bench_run_put(struct mt_bench *b)
+{
+	kref_put(&b->ref, mt_bench_free_run);
 }
 
 /* Create a run and its threads, not started.  Return: it, or NULL. */
@@ -532,6 +599,8 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 	if (!b->thr)
 		goto out_free;
 	b->p = *p;
+	b->p.hold = 0;		/* nothing charged yet */
+	kref_init(&b->ref);
 	b->bytes = mt_chunk_bytes(p->kind, p->size);
 	b->gfp = mt_gfp_flags(p->gfp);
 	for (i = 0; i < 2; i++) {
@@ -563,7 +632,6 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 	return b;
 
 out_release:
-	b->p.hold = 0;		/* nothing charged yet */
 	mt_bench_release(b);
 	kvfree(b->thr);
 out_free:
@@ -606,23 +674,28 @@ out_stop:
 
 /**
  * mt_bench_start() - start a run
- * @p: what to run, already checked
- * @cpus: set to the CPUs of its threads, "0,1"
+ * @p: what to run, already checked; @p->hold, what its chunks may cost
+ *	at once
+ * @cpus: set to the CPUs of its threads, as a list ("0-3,6")
  * @len: size of @cpus
  *
  * Context: process context; takes mt_bench_lock, and waits for the
  * last run's threads to be reaped.
  *
- * Return: 0; -EBUSY while a run goes; -ENOSPC when @p->hold would pass
- * max_bytes; -EAGAIN when CPUs went offline since @p was checked;
- * -ENOMEM.
+ * Return: 0; -EBUSY while a run goes; -ENOSPC when the run's chunks and
+ * mt_bench_cost() would pass max_bytes (or its chunks max_atomic_bytes);
+ * -EAGAIN when CPUs went offline since @p was checked; -ENOMEM.
  */
 int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 {
 	struct mt_bench *b, *old;
+	cpumask_var_t mask;
+	u64 own = mt_bench_cost(p);
 	unsigned int i;
-	int ret = 0, n = 0;
+	int ret = 0;
 
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
 	mutex_lock(&mt_bench_lock);
 	old = mt_bench_cur;
 	/* pairs with the release in the reaper */
@@ -630,14 +703,31 @@ int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
+	if (!mt_charge(own)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	if (!mt_reserve_take(NULL, p->hold, mt_gfp_urgent(mt_gfp_flags(p->gfp)))) {
+		mt_uncharge(own);
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
 	b = mt_bench_create(p);
 	if (!b) {
+		mt_reserve_give(NULL, p->hold,
+				mt_gfp_urgent(mt_gfp_flags(p->gfp)));
+		mt_uncharge(own);
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	if (!mt_charge(p->hold)) {
-		ret = -ENOSPC;
-		goto out_free;
+	b->p.hold = p->hold;
+	b->own = own;
+	atomic64_add(p->hold + own, &mt_bench_bytes);
+	/* the last run: its reaper done, freed before the hotplug lock */
+	if (old) {
+		flush_work(&old->reap);
+		mt_bench_cur = NULL;
+		mt_bench_run_put(old);
 	}
 	/* the threads' CPUs stay online until they are bound and woken */
 	cpus_read_lock();
@@ -645,60 +735,63 @@ int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 		ret = -EAGAIN;
 	else
 		ret = mt_bench_spawn(b);
-	if (ret)
-		goto out_uncharge;
-	if (old) {
-		flush_work(&old->reap);
-		mt_bench_free_run(old);
+	if (ret) {
+		cpus_read_unlock();
+		mt_bench_release(b);
+		mt_bench_run_put(b);
+		goto out_unlock;
 	}
 	mt_bench_cur = b;
-	atomic64_add(p->hold, &mt_bench_bytes);
 	for (i = 0; i < b->nr; i++) {
-		n += scnprintf(cpus + n, len - n, "%s%u", i ? "," : "",
-			       b->thr[i].cpu);
+		cpumask_set_cpu(b->thr[i].cpu, mask);
 		wake_up_process(b->thr[i].task);
 	}
 	cpus_read_unlock();
-	mutex_unlock(&mt_bench_lock);
-	return 0;
+	scnprintf(cpus, len, "%*pbl", cpumask_pr_args(mask));
 
-out_uncharge:
-	cpus_read_unlock();
-	mt_uncharge(p->hold);
-out_free:
-	/* not charged now: mt_bench_release() must not uncharge */
-	b->p.hold = 0;
-	mt_bench_release(b);
-	mt_bench_free_run(b);
 out_unlock:
 	mutex_unlock(&mt_bench_lock);
+	free_cpumask_var(mask);
 	return ret;
 }
 
 /**
  * mt_bench_stop() - end the running run, and wait until it has ended
  *
- * Context: process context; takes mt_bench_lock, and sleeps until the
- * run has ended.
+ * Context: process context; takes mt_bench_lock to find the run, then
+ * waits, killably and without the lock, until it has ended.
  *
- * Return: true if a run was going.
+ * Return: MT_BENCH_STOP_STOPPED when it cut a run short;
+ * MT_BENCH_STOP_NONE when no run was going, or the run ended by itself
+ * meanwhile; -EINTR when a fatal signal came first (the run ends all
+ * the same).
  */
-bool mt_bench_stop(void)
+int mt_bench_stop(void)
 {
 	struct mt_bench *b;
-	bool running;
+	int ret;
 
 	mutex_lock(&mt_bench_lock);
 	b = mt_bench_cur;
 	/* pairs with the release in the reaper */
-	running = b && smp_load_acquire(&b->state) == MT_BENCH_RUNNING;
-	if (running) {
-		WRITE_ONCE(b->stopping, true);
-		/* the reaper takes no lock */
-		wait_for_completion(&b->done);
+	if (!b || smp_load_acquire(&b->state) != MT_BENCH_RUNNING) {
+		mutex_unlock(&mt_bench_lock);
+		return MT_BENCH_STOP_NONE;
 	}
+	WRITE_ONCE(b->stopping, true);
+	kref_get(&b->ref);
 	mutex_unlock(&mt_bench_lock);
-	return running;
+
+	/* the reaper takes no lock */
+	if (wait_for_completion_killable(&b->done))
+		ret = -EINTR;
+	/* pairs with the release in the reaper */
+	else if (smp_load_acquire(&b->state) == MT_BENCH_STOPPED)
+		ret = MT_BENCH_STOP_STOPPED;
+	else
+		ret = MT_BENCH_STOP_NONE;
+	mt_bench_run_put(b);
+	return ret;
 }
 
 /**
@@ -709,12 +802,18 @@ bool mt_bench_stop(void)
  */
 void mt_bench_exit(void)
 {
-	mt_bench_stop();
-	if (mt_bench_cur) {
-		flush_work(&mt_bench_cur->reap);
-		mt_bench_free_run(mt_bench_cur);
-		mt_bench_cur = NULL;
-	}
+	struct mt_bench *b;
+
+	mutex_lock(&mt_bench_lock);
+	b = mt_bench_cur;
+	mt_bench_cur = NULL;
+	mutex_unlock(&mt_bench_lock);
+	if (!b)
+		return;
+	WRITE_ONCE(b->stopping, true);
+	wait_for_completion(&b->done);
+	flush_work(&b->reap);
+	mt_bench_run_put(b);
 }
 
 /* --------------------------------------------------------- figures --- */

@@ -3,14 +3,18 @@
  * malloc_test - chunks: the content pattern that catches overwrites, and
  * the owners that hold them.
  *
- * Every byte an owner holds is charged against max_bytes before it is
- * allocated (mt_charge()) and uncharged when it is freed, so the cap is
- * never passed even by concurrent commands.
+ * A chunk's footprint, the most it can cost, is charged against max_bytes
+ * before it is allocated (mt_charge.c), settled to what the kernel really
+ * gave once it is, and uncharged when it is freed, so the cap is never
+ * passed even by concurrent commands.  Its footprint is never stored: it
+ * is mt_footprint() of the chunk, the same each time, so what goes back
+ * is what came.
  */
 #include "malloc_test.h"
 #include "mt_compat.h"
 
 #include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -23,6 +27,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/wait_bit.h>
 
 /**
  * mt_rand_range() - a random number in [@lo, @hi]
@@ -43,37 +48,6 @@ u64 mt_rand_range(struct rnd_state *rnd, u64 lo, u64 hi)
 		return r;
 	div64_u64_rem(r, span, &rem);
 	return lo + rem;
-}
-
-/**
- * mt_charge() - reserve bytes under max_bytes
- * @bytes: how many
- *
- * Context: any context.
- *
- * Return: false, reserving nothing, when the module would pass max_bytes.
- */
-bool mt_charge(u64 bytes)
-{
-	u64 max = READ_ONCE(mt_max_bytes);
-	s64 old = atomic64_read(&mt_committed);
-
-	do {
-		if (bytes > max || (u64)old > max - bytes)
-			return false;
-	} while (!atomic64_try_cmpxchg(&mt_committed, &old, old + bytes));
-	return true;
-}
-
-/**
- * mt_uncharge() - give back bytes reserved by mt_charge()
- * @bytes: how many
- *
- * Context: any context.
- */
-void mt_uncharge(u64 bytes)
-{
-	atomic64_sub(bytes, &mt_committed);
 }
 
 /* Scan in steps of this much, rescheduling between them where allowed. */
@@ -190,26 +164,50 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 }
 
 /*
- * Count a change in what the owner holds: growth as allocated, shrinkage
- * as freed, or, to @undo a growth that did not happen, as neither.
+ * Count a change in what the owner holds: @bytes as the chunks count
+ * them, @charged their footprint, @chunks.  Footprint that grew counts as
+ * allocated, footprint that shrank as freed; to @undo a growth that did
+ * not happen, as neither.
  */
 static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
-		       s64 bytes, s64 chunks, bool undo)
+		       s64 bytes, s64 charged, s64 chunks, bool undo)
 {
 	unsigned long flags;
 
 	write_seqlock_irqsave(&o->stat_lock, flags);
 	atomic64_add(bytes, &o->bytes);
+	atomic64_add(charged, &o->charged);
 	atomic64_add(chunks, &o->chunks);
-	if (undo || bytes > 0)
-		o->allocated += bytes;
+	if (undo || charged > 0)
+		o->allocated += charged;
 	else
-		o->freed -= bytes;
+		o->freed -= charged;
 	write_sequnlock_irqrestore(&o->stat_lock, flags);
 	atomic64_add(bytes, &o->totals->bytes);
+	atomic64_add(charged, &o->totals->charged);
 	atomic64_add(chunks, &o->totals->chunks);
 	atomic64_add(bytes, &mt_kind_totals[kind].bytes);
+	atomic64_add(charged, &mt_kind_totals[kind].charged);
 	atomic64_add(chunks, &mt_kind_totals[kind].chunks);
+}
+
+/*
+ * The kernel gave a chunk of footprint @fp where @charged was charged
+ * (from @res): give back the difference, or charge what it took more.
+ */
+static void mt_settle(struct mt_reserve *res, bool urgent, u64 charged,
+		      u64 fp)
+{
+	if (fp < charged)
+		mt_reserve_give(res, charged - fp, urgent);
+	else if (fp > charged)
+		mt_charge_force(fp - charged, urgent);
+}
+
+/* Uncharge a chunk of footprint @fp that goes. */
+static void mt_uncharge_chunk(const struct mt_chunk *c, u64 fp)
+{
+	mt_reserve_give(NULL, fp, c->urgent);
 }
 
 /* When the owner's operations are timed: the time now; 0 otherwise. */
@@ -237,14 +235,15 @@ static void mt_lat_add(struct mt_owner *o, enum mt_lat_op op, u64 ns)
 static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
 			     bool can_sleep)
 {
-	u64 t0;
+	u64 t0, fp;
 
 	mt_verify(o, c, can_sleep);
+	fp = mt_footprint(c->kind, c->size, c->ptr);
 	t0 = mt_lat_start(o);
 	mt_allocators[c->kind].free(o, c->ptr, c->size);
 	mt_lat_add(o, MT_LAT_FREE, mt_lat_since(o, t0));
-	mt_account(o, c->kind, -(s64)c->size, -1, false);
-	mt_uncharge(c->size);
+	mt_account(o, c->kind, -(s64)c->size, -(s64)fp, -1, false);
+	mt_uncharge_chunk(c, fp);
 }
 
 /* The bookkeeping's flags: it must not fail where it can wait. */
@@ -279,9 +278,12 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 
 	mt_pool_init(&o->pool, seed);
 	atomic64_set(&o->bytes, 0);
+	atomic64_set(&o->charged, 0);
 	atomic64_set(&o->chunks, 0);
 	atomic64_set(&o->corruptions, 0);
 	atomic64_set(&o->off_node, 0);
+	atomic_set(&o->resizing, 0);
+	atomic_set(&o->put_back, 0);
 	seqlock_init(&o->stat_lock);
 	o->allocated = 0;
 	o->freed = 0;
@@ -309,6 +311,7 @@ void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st)
 	do {
 		seq = read_seqbegin(&o->stat_lock);
 		st->bytes = atomic64_read(&o->bytes);
+		st->charged = atomic64_read(&o->charged);
 		st->chunks = atomic64_read(&o->chunks);
 		st->allocated = o->allocated;
 		st->freed = o->freed;
@@ -336,33 +339,48 @@ void mt_owner_destroy(struct mt_owner *o)
  * @bytes: what the chunk counts: mt_chunk_bytes() of a size within the
  *	allocator's max_size, or what mt_fit() gave
  * @how: flags, node and context
- * @charged: the caller has charged @bytes already; on failure this
- *	function does not uncharge them either
+ * @res: where its footprint and its bookkeeping are charged from
+ *	(mt_reserve_take()), and given back to on failure; NULL: against
+ *	max_bytes
+ *
+ * The chunk's worst footprint (mt_footprint_max()) is charged before it
+ * is allocated, against max_atomic_bytes too when @how's flags may use
+ * the kernel's reserves; once allocated, what it really costs.
  *
  * Context: process context when @how->can_sleep, else any context
  * (hard interrupts included); takes the pool's lock with interrupts off.
  *
- * Return: 0, -ENOSPC past max_bytes or the pool's capacity, -ENOMEM when
- * the kernel refused the chunk or its bookkeeping.
+ * Return: 0; -ENOSPC past max_bytes, max_atomic_bytes or the pool's
+ * capacity; -ENOMEM when the kernel refused the chunk or its bookkeeping.
  */
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
-		   const struct mt_how *how, bool charged)
+		   const struct mt_how *how, struct mt_reserve *res)
 {
 	const struct mt_allocator *al = &mt_allocators[kind];
-	struct mt_chunk c = { .size = bytes, .kind = kind };
-	u64 t0, ns;
+	struct mt_chunk c = {
+		.size = bytes,
+		.kind = kind,
+		.urgent = mt_gfp_urgent(how->gfp),
+	};
+	u64 charged = mt_footprint_max(kind, bytes), fp, t0, ns;
+	void *p;
 	int ret;
 
-	if (!charged && !mt_charge(bytes))
+	if (!mt_reserve_take(res, charged, c.urgent))
 		return -ENOSPC;
 	t0 = mt_lat_start(o);
-	c.ptr = al->alloc(o, bytes, how);
+	p = al->alloc(o, bytes, how);
 	ns = mt_lat_since(o, t0);
-	if (!c.ptr) {
-		ret = -ENOMEM;
-		goto out_uncharge;
+	if (IS_ERR_OR_NULL(p)) {
+		ret = p ? PTR_ERR(p) : -ENOMEM;
+		goto out_give;
 	}
-	if (mt_off_node(c.ptr, kind, how->node))
+	c.ptr = p;
+	/* from here on, it is charged what it costs */
+	fp = mt_footprint(kind, bytes, p);
+	mt_settle(res, c.urgent, charged, fp);
+	charged = fp;
+	if (mt_off_node(p, kind, how->node))
 		atomic64_inc(&o->off_node);
 	if (READ_ONCE(mt_check_content)) {
 		c.patterned = true;
@@ -373,8 +391,8 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	 * that takes it out at once must find it counted, or the figures
 	 * would go below zero for a moment.
 	 */
-	mt_account(o, kind, bytes, 1, false);
-	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how));
+	mt_account(o, kind, bytes, charged, 1, false);
+	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how), res);
 	if (ret)
 		goto out_free;
 	/* an allocation counts once it is kept */
@@ -382,11 +400,10 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	return 0;
 
 out_free:
-	mt_account(o, kind, -(s64)bytes, -1, true);
-	al->free(o, c.ptr, bytes);
-out_uncharge:
-	if (!charged)
-		mt_uncharge(bytes);
+	mt_account(o, kind, -(s64)bytes, -(s64)charged, -1, true);
+	al->free(o, p, bytes);
+out_give:
+	mt_reserve_give(res, charged, c.urgent);
 	return ret;
 }
 
@@ -399,41 +416,55 @@ out_uncharge:
  * @shrink: the chunk may get smaller; when false, a chunk bigger than
  *	@want goes back as it was
  * @how: flags, node and context
- * @charged: the caller has charged @room already, so growth is not
- *	charged again, and a shrink is not uncharged
  * @diff: set to the change in the bytes the owner holds, whatever the
  *	outcome: the new size minus the old after a resize, 0 when nothing
  *	changed
  *
- * The chunk keeps its allocator.  It is checked before it is resized
- * when it carries the pattern, and filled anew afterwards when
- * check_content is on.  The chunk leaves the pool while it is resized,
- * so that no concurrent command frees it, and goes back whatever
+ * The chunk keeps its allocator.  The new chunk's worst footprint is
+ * charged in full before the resize, as a resize by copy holds both
+ * for a moment; the old one's is uncharged after it.  What the owner
+ * counts as allocated and freed is the footprint that really changed: a
+ * shrink the allocator made in place frees nothing.
+ *
+ * The chunk is checked before it is resized when it carries the
+ * pattern, and filled anew afterwards when check_content is on.  It
+ * leaves the pool while it is resized, so that no concurrent command
+ * frees it (mt_owner_free_all() waits for it), and goes back whatever
  * happens: putting it back needs at most the pages its removal gave up,
- * allocated with __GFP_NOFAIL in process context.  Only in atomic
- * context can that fail; the chunk is then freed, -ENOMEM returned and
- * @diff says the owner lost the old size.
+ * allocated with __GFP_NOFAIL in process context.  Should that still
+ * fail (a full pool, max_bytes), the chunk is freed, -ENOMEM returned
+ * and @diff says the owner lost the old size.
  *
  * Context: as mt_owner_alloc().
  *
  * Return: 0; -ENOENT when the owner holds nothing; -E2BIG when the
  * chosen chunk's allocator cannot reach @want; -ERANGE when the chosen
- * chunk is bigger than @want and @shrink is false; -ENOSPC past max_bytes;
- * -ENOMEM when the kernel refused, the chunk then kept as it was.
+ * chunk is bigger than @want and @shrink is false; -ENOSPC past max_bytes
+ * or max_atomic_bytes; -ENOMEM when the kernel refused, the chunk then
+ * kept as it was.
  */
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
-			    bool shrink, const struct mt_how *how,
-			    bool charged, s64 *diff)
+			    bool shrink, const struct mt_how *how, s64 *diff)
 {
 	gfp_t pool_gfp = mt_pool_gfp(how);
+	u64 old, fp_old, fp_new, charged, t0, ns = 0;
 	struct mt_chunk c;
-	u64 old, grow = 0, t0, ns = 0;
+	struct mt_how h;
+	bool urgent;
 	void *p;
 	int ret;
 
 	*diff = 0;
-	if (!mt_pool_take_random(&o->pool, &c))
-		return -ENOENT;
+	atomic_inc(&o->resizing);
+	/*
+	 * Counted before the chunk leaves the pool, the count seen before
+	 * the take: pairs with the barrier in mt_owner_free_all().
+	 */
+	smp_mb__after_atomic();
+	if (!mt_pool_take_random(&o->pool, &c)) {
+		ret = -ENOENT;
+		goto out_done;
+	}
 	old = c.size;
 	if (want > mt_allocators[c.kind].max_size) {
 		ret = -E2BIG;
@@ -444,44 +475,56 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 		ret = -ERANGE;
 		goto out_put;
 	}
-	if (want > old && !charged) {
-		grow = want - old;
-		if (!mt_charge(grow)) {
-			ret = -ENOSPC;
-			goto out_put;
-		}
-	}
-	mt_verify(o, &c, how->can_sleep);
-	t0 = mt_lat_start(o);
-	p = mt_allocators[c.kind].realloc(o, c.ptr, old, want, how);
-	ns = mt_lat_since(o, t0);
-	if (!p) {
-		/* the old chunk stands, and so does its pattern */
-		mt_uncharge(grow);
-		ret = -ENOMEM;
+	/* the flags and node the chunk's allocator takes */
+	h = *how;
+	mt_how_fit(c.kind, &h);
+	urgent = mt_gfp_urgent(h.gfp);
+	charged = mt_footprint_max(c.kind, want);
+	if (!mt_reserve_take(NULL, charged, urgent)) {
+		ret = -ENOSPC;
 		goto out_put;
 	}
+	fp_old = mt_footprint(c.kind, old, c.ptr);
+	mt_verify(o, &c, how->can_sleep);
+	t0 = mt_lat_start(o);
+	p = mt_allocators[c.kind].realloc(o, c.ptr, old, want, &h);
+	ns = mt_lat_since(o, t0);
+	if (IS_ERR_OR_NULL(p)) {
+		/* the old chunk stands, and so does its pattern */
+		mt_reserve_give(NULL, charged, urgent);
+		ret = p ? PTR_ERR(p) : -ENOMEM;
+		goto out_put;
+	}
+	fp_new = mt_footprint(c.kind, want, p);
+	mt_settle(NULL, urgent, charged, fp_new);
+	mt_uncharge_chunk(&c, fp_old);
 	c.ptr = p;
 	c.size = want;
+	c.urgent = urgent;
 	c.patterned = READ_ONCE(mt_check_content);
 	if (c.patterned)
 		mt_fill_chunk(&c, how->can_sleep);
-	if (want < old && !charged)
-		mt_uncharge(old - want);
 	*diff = (s64)want - (s64)old;
-	mt_account(o, c.kind, *diff, 0, false);
+	mt_account(o, c.kind, *diff, (s64)fp_new - (s64)fp_old, 0, false);
 	ret = 0;
 
 out_put:
 	if (mt_pool_add(&o->pool, &c,
-			how->can_sleep ? pool_gfp | __GFP_NOFAIL : pool_gfp)) {
+			how->can_sleep ? pool_gfp | __GFP_NOFAIL : pool_gfp,
+			NULL)) {
 		mt_chunk_release(o, &c, how->can_sleep);
 		*diff = -(s64)old;
-		return -ENOMEM;
-	}
-	/* a resize counts once the chunk is kept again */
-	if (!ret)
+		ret = -ENOMEM;
+	} else if (!ret) {
+		/* a resize counts once the chunk is kept again */
 		mt_lat_add(o, MT_LAT_REALLOC, ns);
+	}
+	atomic_inc(&o->put_back);
+out_done:
+	/* the chunk is back (or gone), and put_back counted, before this */
+	smp_mb__before_atomic();
+	atomic_dec(&o->resizing);
+	wake_up_var(&o->resizing);
 	return ret;
 }
 
@@ -558,14 +601,26 @@ static void mt_drain_one(const struct mt_chunk *c, void *arg)
  * mt_owner_free_all() - free every chunk the owner holds
  * @o: the owner
  *
- * Context: process context; takes the pool's lock with interrupts off.
+ * Chunks out of the pool for a resize are freed too: the pool is drained
+ * again until no resize ran meanwhile.
+ *
+ * Context: process context; takes the pool's lock with interrupts off;
+ * waits for resizes in flight.
  *
  * Return: the bytes freed.
  */
 u64 mt_owner_free_all(struct mt_owner *o)
 {
 	struct mt_drain d = { .o = o };
+	int seq;
 
-	mt_pool_drain(&o->pool, mt_drain_one, &d);
+	do {
+		wait_var_event(&o->resizing, !atomic_read(&o->resizing));
+		seq = atomic_read(&o->put_back);
+		mt_pool_drain(&o->pool, mt_drain_one, &d);
+		/* pairs with the resize's barrier before it takes a chunk */
+		smp_mb();
+	} while (atomic_read(&o->resizing) ||
+		 atomic_read(&o->put_back) != seq);
 	return d.freed;
 }

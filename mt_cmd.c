@@ -46,6 +46,9 @@ static DEFINE_RATELIMIT_STATE(mt_result_rs, 5 * HZ, 1000);
 /* Numbers commands draw their random sequences from, one per command. */
 static atomic64_t mt_cmd_seq;
 
+atomic64_t mt_killed_rnd_allocs;
+atomic64_t mt_killed_rnd_bytes;
+
 /**
  * mt_result() - set the answer to the command, and log it (rate-limited)
  * @ctx: the open file
@@ -66,6 +69,29 @@ void mt_result(struct mt_cmd_ctx *ctx, const char *fmt, ...)
 	/* (before 6.8, strreplace() returns the end of the string) */
 	strreplace(line, '\n', ' ');
 	pr_info("%s: %s\n", ctx->cmd->name, strim(line));
+}
+
+/**
+ * mt_done() - the command is done and answers nothing: log what it did
+ * @ctx: the open file
+ * @fmt: printf format of what it did
+ *
+ * The log line is rate-limited like answers.
+ */
+static __printf(2, 3) void mt_done(struct mt_cmd_ctx *ctx, const char *fmt,
+				   ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	ctx->len = 0;
+	if (!__ratelimit(&mt_result_rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%s: %pV\n", ctx->cmd->name, &vaf);
+	va_end(args);
 }
 
 /**
@@ -142,6 +168,9 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 	if ((o->gfp & retry) == retry)
 		return mt_refuse(ctx, -EINVAL,
 				 "noretry and retry_mayfail contradict each other");
+	if (o->kind == MT_PERCPU && (o->gfp & BIT(MT_GFP_RETRY_MAYFAIL)))
+		return mt_refuse(ctx, -EINVAL,
+				 "alloc=percpu keeps no retry_mayfail (the per-CPU allocator drops it, and may then call the OOM killer): use noretry");
 	if (!(o->gfp & BIT(MT_GFP_NOFAIL)))
 		return 0;
 	if (!kernel)
@@ -161,9 +190,16 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 	return 0;
 }
 
-/* Refuse what cannot run in the hrtimer callback of a ctx=timer test. */
-static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
+/*
+ * Refuse what cannot run in the hrtimer callback of a ctx=timer test,
+ * or would cost a hard interrupt too much: a chunk above
+ * MT_TIMER_MAX_BYTES.  @what and @size name the largest chunk.
+ */
+static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
+			const char *what, u64 size)
 {
+	u64 bytes;
+
 	if (o->ctx != MT_CTX_TIMER)
 		return 0;
 	if (mt_allocators[o->kind].may_sleep)
@@ -176,6 +212,12 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
 	if (o->gfp & BIT(MT_GFP_ACCOUNT))
 		return mt_refuse(ctx, -EINVAL,
 				 "gfp=account charges the writer's memory cgroup: not in ctx=timer");
+	bytes = mt_chunk_bytes(o->kind, size);
+	if (bytes > MT_TIMER_MAX_BYTES)
+		return mt_refuse(ctx, -EINVAL,
+				 "ctx=timer takes chunks of %lu bytes at most (order %d), which a hard interrupt can allocate, fill and copy: %s is %llu",
+				 MT_TIMER_MAX_BYTES, PAGE_ALLOC_COSTLY_ORDER, what,
+				 bytes);
 	return 0;
 }
 
@@ -195,9 +237,10 @@ static int mt_check_place(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
 		if (o->kind == MT_PERCPU)
 			return mt_refuse(ctx, -EINVAL,
 					 "alloc=percpu has no node variant: node= is refused");
-		if (o->kind == MT_VMALLOC && (o->gfp & ~zero))
+		if (o->kind == MT_VMALLOC &&
+		    (!(o->given & BIT(MT_OPT_GFP)) || (o->gfp & ~zero)))
 			return mt_refuse(ctx, -EINVAL,
-					 "alloc=vmalloc with node= allocates with gfp=kernel, optionally zero, only");
+					 "alloc=vmalloc on a node goes through vmalloc_node(), which takes no flags: it may call the OOM killer and warns when it fails; give gfp=kernel (or kernel,zero) to take that");
 	}
 	if (o->given & BIT(MT_OPT_CPU)) {
 		if (c >= nr_cpu_ids || !cpu_possible(c))
@@ -212,8 +255,8 @@ static int mt_check_place(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
 static int mt_check_opts(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 			 const char *what, u64 size)
 {
-	return mt_check_gfp(ctx, o, what, size) ?: mt_check_ctx(ctx, o) ?:
-	       mt_check_place(ctx, o);
+	return mt_check_gfp(ctx, o, what, size) ?:
+	       mt_check_ctx(ctx, o, what, size) ?: mt_check_place(ctx, o);
 }
 
 /* How a command allocates, in the writer's process context. */
@@ -226,11 +269,23 @@ static struct mt_how mt_cmd_how(const struct mt_opts *o)
 	};
 }
 
-static int mt_refuse_charge(struct mt_cmd_ctx *ctx, u64 bytes)
+/*
+ * Refuse what would pass the caps: @what costs @bytes, charged against
+ * max_bytes, and, when @urgent, max_atomic_bytes too.
+ */
+static int mt_refuse_charge(struct mt_cmd_ctx *ctx, const char *what,
+			    u64 bytes, bool urgent)
 {
+	if (urgent)
+		return mt_refuse(ctx, -ENOSPC,
+				 "%s costs up to %llu bytes: that would pass max_bytes (%llu; %lld charged) or max_atomic_bytes (%llu; %lld charged)",
+				 what, bytes, READ_ONCE(mt_max_bytes),
+				 atomic64_read(&mt_committed),
+				 READ_ONCE(mt_max_atomic_bytes),
+				 atomic64_read(&mt_atomic_committed));
 	return mt_refuse(ctx, -ENOSPC,
-			 "%llu more bytes would pass max_bytes (%llu; %lld held or reserved)",
-			 bytes, READ_ONCE(mt_max_bytes),
+			 "%s costs up to %llu bytes: that would pass max_bytes (%llu; %lld charged)",
+			 what, bytes, READ_ONCE(mt_max_bytes),
 			 atomic64_read(&mt_committed));
 }
 
@@ -257,18 +312,19 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 
 	how = mt_cmd_how(&a.o);
 	bytes = mt_chunk_bytes(a.o.kind, a.val[0]);
-	ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, false);
+	ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, NULL);
 	if (ret == -ENOSPC && mt_pool_count(&mt_kept.pool) >= MT_POOL_MAX_CHUNKS)
 		return mt_refuse(ctx, ret, "%u chunks kept already, the most there can be",
 				 MT_POOL_MAX_CHUNKS);
 	if (ret == -ENOSPC)
-		return mt_refuse_charge(ctx, bytes);
+		return mt_refuse_charge(ctx, "the chunk, with its bookkeeping,",
+					mt_footprint_max(a.o.kind, bytes),
+					mt_gfp_urgent(how.gfp));
 	if (ret)
 		return mt_refuse(ctx, ret, "%s refused %llu bytes",
 				 mt_allocators[a.o.kind].name, bytes);
-	ctx->len = 0;
-	pr_info("%s: %llu bytes allocated with %s\n", ctx->cmd->name,
-		bytes, mt_allocators[a.o.kind].name);
+	mt_done(ctx, "%llu bytes allocated with %s", bytes,
+		mt_allocators[a.o.kind].name);
 	return 0;
 }
 
@@ -315,7 +371,7 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 
 	how = mt_cmd_how(&a.o);
 	ret = mt_owner_realloc_random(&mt_kept, a.val[0], U64_MAX, true, &how,
-				      false, &diff);
+				      &diff);
 	switch (ret) {
 	case 0:
 		mt_result(ctx, "%lld\n", diff);
@@ -328,8 +384,9 @@ static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, char *buf)
 				 a.val[0]);
 	case -ENOSPC:
 		return mt_refuse(ctx, ret,
-				 "resizing a chunk to %llu bytes would pass max_bytes (%llu)",
-				 a.val[0], READ_ONCE(mt_max_bytes));
+				 "resizing a chunk to %llu bytes would pass max_bytes (%llu; %lld charged) or max_atomic_bytes",
+				 a.val[0], READ_ONCE(mt_max_bytes),
+				 atomic64_read(&mt_committed));
 	default:
 		return mt_refuse(ctx, ret, "the kernel refused to resize a chunk to %llu bytes",
 				 a.val[0]);
@@ -367,6 +424,17 @@ static int mt_check_sizes(struct mt_cmd_ctx *ctx, const struct mt_args *a)
 	return 0;
 }
 
+/*
+ * Count a mem_rnd_alloc killed midway: what it allocated stays kept.
+ */
+static void mt_rnd_alloc_killed(struct mt_cmd_ctx *ctx, u64 chunks, s64 got)
+{
+	atomic64_inc(&mt_killed_rnd_allocs);
+	atomic64_add(got, &mt_killed_rnd_bytes);
+	pr_warn_ratelimited("%s: killed after %llu chunks of %lld bytes in all: they stay kept (mem_free frees them)\n",
+			    ctx->cmd->name, chunks, got);
+}
+
 static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 {
 	static const struct mt_syntax syn = {
@@ -374,8 +442,10 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		.opts = MT_OPTS_ALLOC,
 	};
 	u64 chunks = 0, errors = 0, reallocs = 0, left, size, bytes, pieces, rem;
+	u64 cb_min, cb_max, worst;
 	s64 got = 0;
 	unsigned int p = READ_ONCE(mt_realloc_p);
+	struct mt_reserve res;
 	struct rnd_state rnd;
 	struct mt_how how;
 	struct mt_args a;
@@ -395,22 +465,35 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		return mt_refuse(ctx, -ENOSPC,
 				 "%llu bytes in pieces of at most %llu would pass the %u chunks that can be kept",
 				 a.val[2], a.val[1], MT_POOL_MAX_CHUNKS);
-	/* All or nothing against max_bytes: reserve the whole total now. */
-	if (!mt_charge(a.val[2]))
-		return mt_refuse_charge(ctx, a.val[2]);
+	/*
+	 * All or nothing against the caps: reserve what the whole total
+	 * can cost, its pieces' footprint and their bookkeeping, now.
+	 */
+	how = mt_cmd_how(&a.o);
+	cb_min = mt_chunk_bytes(a.o.kind, a.val[0]);
+	cb_max = mt_chunk_bytes(a.o.kind, a.val[1]);
+	worst = mt_footprint_bound(a.o.kind, cb_min, cb_max, a.val[2]);
+	if (check_add_overflow(worst,
+			       mt_pool_bound(div64_u64(a.val[2], cb_min) + 64),
+			       &worst))
+		worst = U64_MAX;
+	if (!mt_reserve_init(&res, worst, mt_gfp_urgent(how.gfp)))
+		return mt_refuse_charge(ctx,
+					"the total, in pieces of its sizes with their bookkeeping,",
+					worst, mt_gfp_urgent(how.gfp));
 
 	prandom_seed_state(&rnd, mt_seed_for(atomic64_inc_return(&mt_cmd_seq) |
 					     (1ULL << 32)));
-	how = mt_cmd_how(&a.o);
 	/*
-	 * What is not allocated yet stays charged until the end.  A resize
-	 * only grows a chunk, or leaves it: what a shrink gave back would
-	 * have to be allocated again in pieces of at most MAX, and a kept
-	 * chunk may be far bigger than MAX, so the command would run for as
-	 * long as the kept memory is big, not its TOTAL (one 1 MiB chunk
-	 * kept made "1 10 100" take 190,000 pieces).  A piece is cut to
-	 * what is left, in the allocator's granules (mt_fit()): when not
-	 * even one granule fits, the command is done.
+	 * The pieces draw on the reserve.  A resize only grows a chunk, or
+	 * leaves it, and is charged on its own (a refusal: the piece is
+	 * allocated instead): what a shrink gave back would have to be
+	 * allocated again in pieces of at most MAX, and a kept chunk may be
+	 * far bigger than MAX, so the command would run for as long as the
+	 * kept memory is big, not its TOTAL (one 1 MiB chunk kept made
+	 * "1 10 100" take 190,000 pieces).  A piece is cut to what is left,
+	 * in the allocator's granules (mt_fit()): when not even one granule
+	 * fits, the command is done.
 	 */
 	for (left = a.val[2]; left; cond_resched()) {
 		if (fatal_signal_pending(current)) {
@@ -421,24 +504,26 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 				     min(a.val[1], left));
 		if (p && prandom_u32_state(&rnd) % 100 < p) {
 			ret = mt_owner_realloc_random(&mt_kept, size, left,
-						      false, &how, true, &diff);
-			/* the change in held bytes comes out of the reserve */
-			left -= diff;
+						      false, &how, &diff);
+			/* a chunk lost in a failed resize is not made up */
+			if (diff > 0)
+				left -= diff;
 			got += diff;
 			if (!ret) {
 				reallocs++;
 				continue;
 			}
-			if (ret != -ENOENT && ret != -E2BIG && ret != -ERANGE) {
+			if (ret != -ENOENT && ret != -E2BIG &&
+			    ret != -ERANGE && ret != -ENOSPC) {
 				errors++;
 				continue;
 			}
-			/* nothing to resize, too far, too big: allocate */
+			/* none, too far, too big, past the caps: allocate */
 		}
 		bytes = mt_fit(a.o.kind, size, left);
 		if (!bytes)
 			break;
-		ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, true);
+		ret = mt_owner_alloc(&mt_kept, a.o.kind, bytes, &how, &res);
 		if (ret == -ENOSPC) {
 			/* the pool is full: no later piece can be kept */
 			errors++;
@@ -446,15 +531,16 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		}
 		if (ret) {
 			errors++;
-			mt_uncharge(bytes);
 		} else {
 			chunks++;
 			got += bytes;
 		}
 		left -= bytes;
 	}
-	mt_uncharge(left);
+	mt_reserve_end(&res);
 
+	if (stopped)
+		mt_rnd_alloc_killed(ctx, chunks, got);
 	mt_result(ctx, "chunks: %llu\nerrors: %llu\nreallocs: %llu\nbytes: %lld\n",
 		  chunks, errors, reallocs, got);
 	if (stopped)
@@ -471,6 +557,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, char *buf)
 		.opts = MT_OPTS_TEST,
 	};
 	struct mt_test_params p;
+	char why[MT_REASON_MAX];
 	struct mt_args a;
 	u32 id;
 	int ret;
@@ -500,14 +587,27 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, char *buf)
 	if (p.total_time > KTIME_MAX / NSEC_PER_MSEC / 2)
 		return mt_refuse(ctx, -EINVAL,
 				 "total_time (%llu ms) is too long", p.total_time);
+	/* the other policies free until a whole piece of MAX fits */
+	if (p.o.free != MT_FREE_ALL &&
+	    mt_chunk_bytes(p.o.kind, p.max) > p.total)
+		return mt_refuse(ctx, -EINVAL,
+				 "free=%s frees until a whole piece of max fits: with alloc=%s it counts %llu bytes, more than total (%llu)",
+				 mt_free_names[p.o.free],
+				 mt_allocators[p.o.kind].name,
+				 mt_chunk_bytes(p.o.kind, p.max), p.total);
 	if (p.total > READ_ONCE(mt_max_bytes))
 		return mt_refuse(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_bytes (%llu)",
 				 p.total, READ_ONCE(mt_max_bytes));
+	if (mt_gfp_urgent(mt_gfp_flags(p.o.gfp)) &&
+	    p.total > READ_ONCE(mt_max_atomic_bytes))
+		return mt_refuse(ctx, -ENOSPC,
+				 "total (%llu) exceeds max_atomic_bytes (%llu), which caps what gfp=atomic and nofail hold",
+				 p.total, READ_ONCE(mt_max_atomic_bytes));
 
-	ret = mt_test_start(&p, &id);
+	ret = mt_test_start(&p, &id, why, sizeof(why));
 	if (ret == -ENOSPC)
-		return mt_refuse(ctx, ret, "test ids are exhausted");
+		return mt_refuse(ctx, ret, "%s", why);
 	if (ret)
 		return mt_refuse(ctx, ret, "no memory for a new test");
 	mt_result(ctx, "%u\n", id);
@@ -527,8 +627,7 @@ static int mt_cmd_test_op(struct mt_cmd_ctx *ctx, char *buf,
 		return ret;
 	if (!a.val[0] || a.val[0] > U32_MAX || op(a.val[0]))
 		return mt_refuse(ctx, -ENOENT, "no test with id %llu", a.val[0]);
-	ctx->len = 0;
-	pr_info("%s: test %llu %s\n", ctx->cmd->name, a.val[0], done);
+	mt_done(ctx, "test %llu %s", a.val[0], done);
 	return 0;
 }
 
@@ -545,8 +644,7 @@ static int mt_cmd_test_destroy(struct mt_cmd_ctx *ctx, char *buf)
 static int mt_cmd_test_destroy_all(struct mt_cmd_ctx *ctx, char *buf)
 {
 	mt_test_destroy_all();
-	ctx->len = 0;
-	pr_info("%s: every test destroyed\n", ctx->cmd->name);
+	mt_done(ctx, "every test destroyed");
 	return 0;
 }
 
@@ -599,13 +697,17 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, char *buf)
 	static const struct mt_syntax syn = { .opts = MT_OPTS_BENCH };
 	struct mt_bench_params p;
 	struct mt_args a;
-	char cpus[64];
-	u64 per;
+	char cpus[MT_RESULT_MAX / 2];
+	u64 per, cost;
 	int ret;
 
 	if (!strcmp(buf, "stop")) {
-		mt_result(ctx, "%s\n", mt_bench_stop() ? "stopped" :
-			  "no bench running");
+		ret = mt_bench_stop();
+		if (ret < 0)
+			return mt_refuse(ctx, ret,
+					 "interrupted while the run ended; it ends all the same");
+		mt_result(ctx, "%s\n", ret == MT_BENCH_STOP_STOPPED ?
+			  "stopped" : "no bench running");
 		return 0;
 	}
 	ret = mt_parse_cmd(ctx, buf, &syn, &a);
@@ -627,9 +729,11 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, char *buf)
 		.sample = a.b.sample,
 		.time = a.b.time,
 	};
-	/* what the run holds at once: a chunk per thread, or a batch */
+	/* what the run's chunks cost at once: one per thread, or a batch */
 	per = p.pattern == MT_PATTERN_BATCH ? p.count : 1;
-	if (check_mul_overflow(mt_chunk_bytes(p.kind, p.size), per, &p.hold) ||
+	if (check_mul_overflow(mt_footprint_max(p.kind,
+						mt_chunk_bytes(p.kind, p.size)),
+			       per, &p.hold) ||
 	    check_mul_overflow(p.hold, (u64)p.threads, &p.hold))
 		p.hold = U64_MAX;
 
@@ -641,7 +745,11 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, char *buf)
 		return mt_refuse(ctx, ret,
 				 "a bench is running: write stop to end it");
 	case -ENOSPC:
-		return mt_refuse_charge(ctx, p.hold);
+		cost = mt_bench_cost(&p);
+		return mt_refuse_charge(ctx, "the run, its chunks, threads and slots,",
+					check_add_overflow(cost, p.hold, &cost) ?
+					U64_MAX : cost,
+					mt_gfp_urgent(mt_gfp_flags(p.gfp)));
 	case -EAGAIN:
 		return mt_refuse(ctx, ret,
 				 "CPUs went offline meanwhile: try again");

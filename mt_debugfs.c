@@ -139,6 +139,29 @@ static int mt_used_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "caches: %d\n", atomic_read(&mt_nr_caches));
 	seq_printf(m, "bench_bytes: %lld\n", atomic64_read(&mt_bench_bytes));
+	/*
+	 * What max_bytes counts: kept_charged + test_charged + overhead_bytes
+	 * + reserved_bytes, and tracking_bytes and bench_bytes above.
+	 */
+	seq_printf(m, "charged_bytes: %lld\n", atomic64_read(&mt_committed));
+	seq_printf(m, "kept_charged: %lld\n",
+		   atomic64_read(&mt_kept_totals.charged));
+	seq_printf(m, "test_charged: %lld\n",
+		   atomic64_read(&mt_test_totals.charged));
+	seq_printf(m, "overhead_bytes: %lld\n", atomic64_read(&mt_overhead));
+	seq_printf(m, "reserved_bytes: %lld\n", atomic64_read(&mt_reserved));
+	seq_printf(m, "max_atomic_bytes: %llu\n",
+		   READ_ONCE(mt_max_atomic_bytes));
+	seq_printf(m, "atomic_bytes: %lld\n",
+		   atomic64_read(&mt_atomic_committed));
+	for (i = 0; i < MT_NR_KINDS; i++)
+		seq_printf(m, "%s_charged: %lld\n", mt_allocators[i].name,
+			   atomic64_read(&mt_kind_totals[i].charged));
+	seq_printf(m, "tests: %u\n", mt_test_count());
+	seq_printf(m, "killed_rnd_allocs: %lld\n",
+		   atomic64_read(&mt_killed_rnd_allocs));
+	seq_printf(m, "killed_rnd_bytes: %lld\n",
+		   atomic64_read(&mt_killed_rnd_bytes));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mt_used);
@@ -190,13 +213,16 @@ DEFINE_SHOW_ATTRIBUTE(mt_test_latency);
  *
  * Context: process context.
  *
- * Return: the directory, for debugfs_remove().
+ * Return: the directory, for debugfs_remove(); NULL before
+ * mt_debugfs_init() (mt_test_publish() makes it then).
  */
 struct dentry *mt_debugfs_add_test(u32 id)
 {
 	struct dentry *dir;
 	char name[12];
 
+	if (!mt_tests_dir)
+		return NULL;
 	snprintf(name, sizeof(name), "%u", id);
 	dir = debugfs_create_dir(name, mt_tests_dir);
 	debugfs_create_file("stats", 0400, dir, (void *)(unsigned long)id,
@@ -209,16 +235,16 @@ struct dentry *mt_debugfs_add_test(u32 id)
 /**
  * mt_debugfs_init() - create the module's files
  *
- * Context: process context, at load.
+ * Called last at load, once nothing can fail it: a file opened before a
+ * failed load would be left open on the module's freed code.  Whether
+ * debugfs is there at all was checked first.
  *
- * Return: 0, or -ENODEV when debugfs is not available.
+ * Context: process context, at load.
  */
-int mt_debugfs_init(void)
+void mt_debugfs_init(void)
 {
 	unsigned int i;
 
-	if (!debugfs_initialized())
-		return -ENODEV;
 	mt_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	for (i = 0; i < mt_nr_cmds; i++)
 		debugfs_create_file(mt_cmds[i].name, mt_cmds[i].mode, mt_dir,
@@ -232,7 +258,6 @@ int mt_debugfs_init(void)
 	debugfs_create_file("bench_latency", 0400, mt_dir, NULL,
 			    &mt_bench_latency_fops);
 	mt_tests_dir = debugfs_create_dir("tests", mt_dir);
-	return 0;
 }
 
 /**

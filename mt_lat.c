@@ -16,6 +16,7 @@
  */
 #include "malloc_test.h"
 
+#include <linux/cpumask.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -191,7 +192,9 @@ void mt_hist_show(struct seq_file *m, const char *name,
  */
 struct mt_lat __percpu *mt_lat_alloc(void)
 {
-	struct mt_lat __percpu *lat = alloc_percpu(struct mt_lat);
+	/* no stack trace when per-CPU memory runs out: a refusal says why */
+	struct mt_lat __percpu *lat = alloc_percpu_gfp(struct mt_lat,
+						       GFP_KERNEL | __GFP_NOWARN);
 	unsigned int op;
 	int cpu;
 
@@ -201,6 +204,16 @@ struct mt_lat __percpu *mt_lat_alloc(void)
 		for (op = 0; op < MT_NR_LAT_OPS; op++)
 			mt_hist_init(&per_cpu_ptr(lat, cpu)->op[op]);
 	return lat;
+}
+
+/**
+ * mt_lat_bytes() - what mt_lat_alloc() takes: a set on every possible CPU
+ *
+ * Return: bytes.
+ */
+u64 mt_lat_bytes(void)
+{
+	return (u64)sizeof(struct mt_lat) * num_possible_cpus();
 }
 
 /**

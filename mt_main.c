@@ -11,6 +11,7 @@
  */
 #include "malloc_test.h"
 
+#include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -26,8 +27,6 @@ struct mt_totals mt_test_totals;
 struct mt_totals mt_kind_totals[MT_NR_KINDS];
 /* Dedicated slab caches alive (alloc=cache). */
 atomic_t mt_nr_caches;
-/* Bytes charged against max_bytes: held, or reserved by a command. */
-atomic64_t mt_committed;
 /* Chunks found corrupted, by every owner since load. */
 atomic64_t mt_corruptions;
 /* Pages the pools use for their bookkeeping, in bytes. */
@@ -37,18 +36,6 @@ atomic64_t mt_tracking_bytes;
 struct mt_owner mt_kept;
 /* Runs the tests' allocations in process context. */
 struct workqueue_struct *mt_wq;
-
-/* Refused values are quoted up to this many bytes, escaped (%*pE). */
-#define MT_PARAM_QUOTE_MAX	32
-
-static int mt_param_refuse(const struct kernel_param *kp, const char *val,
-			   const char *what)
-{
-	pr_warn_ratelimited("parameter %s: '%*pE' refused: %s\n", kp->name,
-			    (int)min_t(size_t, strcspn(val, "\n"),
-				       MT_PARAM_QUOTE_MAX), val, what);
-	return -EINVAL;
-}
 
 bool mt_check_content;
 
@@ -92,28 +79,6 @@ static const struct kernel_param_ops mt_realloc_p_ops = {
 module_param_cb(realloc_p, &mt_realloc_p_ops, &mt_realloc_p, 0644);
 MODULE_PARM_DESC(realloc_p,
 		 "Percentage of mem_rnd_alloc's and tests' allocations that resize a random chunk instead (0-90, default 0)");
-
-/* 0 until set: init then takes half of RAM. */
-u64 mt_max_bytes;
-
-static int mt_max_bytes_set(const char *val, const struct kernel_param *kp)
-{
-	u64 v;
-
-	if (kstrtou64(val, 10, &v) || !v || v > S64_MAX)
-		return mt_param_refuse(kp, val,
-				       "a byte count from 1 to 2^63 - 1");
-	WRITE_ONCE(mt_max_bytes, v);
-	return 0;
-}
-
-static const struct kernel_param_ops mt_max_bytes_ops = {
-	.set = mt_max_bytes_set,
-	.get = param_get_ullong,
-};
-module_param_cb(max_bytes, &mt_max_bytes_ops, &mt_max_bytes, 0644);
-MODULE_PARM_DESC(max_bytes,
-		 "Cap on the bytes the module holds (default: half of RAM)");
 
 unsigned int mt_default_alloc = MT_KVMALLOC;
 
@@ -178,12 +143,25 @@ module_param_named(test, mt_test, charp, 0444);
 MODULE_PARM_DESC(test,
 		 "Start tests at load: MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [options], several separated by ';' (mem_test_start's grammar)");
 
+/* A 64-bit finaliser: inputs one bit apart give unrelated outputs. */
+static u64 mt_mix64(u64 x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 /**
  * mt_seed_for() - the seed of one random sequence
- * @salt: tells the sequences apart: a test's id, say
+ * @salt: tells the sequences apart: a test's id and the stream, say
  *
  * With the seed parameter set, the same salt gives the same sequence, so
  * that a run can be repeated; with it 0, every call gives a fresh seed.
+ * Seeds of neighbouring salts, or of neighbouring seed parameters, are
+ * unrelated: prandom_seed_state() folds a seed to 32 bits, and close
+ * seeds would otherwise start close streams.
  *
  * Context: any context.
  * Return: the seed.
@@ -194,7 +172,7 @@ u64 mt_seed_for(u64 salt)
 
 	if (!seed)
 		return get_random_u64();
-	return seed ^ (salt * 0x9e3779b97f4a7c15ULL);
+	return mt_mix64(mt_mix64(seed) + mt_mix64(salt ^ 0x9e3779b97f4a7c15ULL));
 }
 
 /*
@@ -215,8 +193,11 @@ static int __init malloc_test_init(void)
 	int ret;
 
 	pr_info("a test module: it allocates and keeps memory on command; not for production systems\n");
-	if (!mt_max_bytes)
-		mt_max_bytes = (u64)totalram_pages() << (PAGE_SHIFT - 1);
+	if (!debugfs_initialized()) {
+		pr_err("not loaded: no debugfs (CONFIG_DEBUG_FS off, or debugfs=off on the kernel command line)\n");
+		return -ENODEV;
+	}
+	mt_charge_init();
 
 	mt_owner_init(&mt_kept, &mt_kept_totals, "kept", "kept",
 		      mt_seed_for(0));
@@ -225,25 +206,28 @@ static int __init malloc_test_init(void)
 		ret = -ENOMEM;
 		goto out_kept;
 	}
-	ret = mt_debugfs_init();
-	if (ret) {
-		pr_err("not loaded: no debugfs (CONFIG_DEBUG_FS off, or debugfs=off on the kernel command line)\n");
-		goto out_wq;
-	}
 
-	/* A refusal fails the load: nothing done so far stays. */
+	/*
+	 * The load-time commands run before any file exists: once a file
+	 * could be opened, a failed load would leave it open on freed
+	 * code.  A refusal fails the load, and nothing done so far stays.
+	 */
 	ret = mt_cmd_load("leak", "mem_alloc", mt_leak, true) ?:
 	      mt_cmd_load("test", "mem_test_start", mt_test, false);
 	if (ret) {
-		mt_teardown();
+		mt_test_exit();
 		pr_err("not loaded: a load-time parameter was refused (%d)\n",
 		       ret);
-		return ret;
+		goto out_wq;
 	}
+	/* From here on, nothing fails the load. */
+	mt_debugfs_init();
+	mt_test_publish();
 
-	pr_info("loaded: max_bytes %llu, alloc %s, check_content %d, realloc_p %u, %lld bytes kept\n",
-		mt_max_bytes, mt_allocators[mt_default_alloc].name,
-		mt_check_content, mt_realloc_p, atomic64_read(&mt_kept.bytes));
+	pr_info("loaded: max_bytes %llu, max_atomic_bytes %llu, alloc %s, check_content %d, realloc_p %u, %lld bytes kept\n",
+		mt_max_bytes, mt_max_atomic_bytes,
+		mt_allocators[mt_default_alloc].name, mt_check_content,
+		mt_realloc_p, atomic64_read(&mt_kept.bytes));
 	return 0;
 
 out_wq:
@@ -264,9 +248,10 @@ static void __exit malloc_test_exit(void)
 	mt_teardown();
 
 	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes) ||
-	    atomic_read(&mt_nr_caches))
-		pr_err("unloaded with %lld bytes charged, %lld bytes of bookkeeping and %d caches left: a bug\n",
+	    atomic64_read(&mt_atomic_committed) || atomic_read(&mt_nr_caches))
+		pr_err("unloaded with %lld bytes charged (%lld of them atomic), %lld bytes of bookkeeping and %d caches left: a bug\n",
 		       atomic64_read(&mt_committed),
+		       atomic64_read(&mt_atomic_committed),
 		       atomic64_read(&mt_tracking_bytes),
 		       atomic_read(&mt_nr_caches));
 	pr_info("unloaded, %llu kept bytes freed\n", freed);

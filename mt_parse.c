@@ -328,22 +328,30 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
 }
 
 /*
- * Fill in the flags not given: a base for the context, and nowarn with
- * it when gfp= was not given at all, as failures are the module's to
- * report.  vmalloc on a node can only be had with GFP_KERNEL.
+ * Fill in the flags not given.  Without gfp=, flags that fail rather than
+ * kill: in process context kernel,retry_mayfail (the kernel reclaims and
+ * compacts, then fails; it never calls the OOM killer for it), or
+ * kernel,noretry for alloc=percpu, whose allocator drops retry_mayfail;
+ * in a ctx=timer test atomic; and nowarn, as failures are the module's
+ * to report.  A gfp= list that names no base gets the context's, and in
+ * process context its retry modifier unless it names one, or nofail:
+ * only gfp=kernel itself asks for the kernel's own behaviour, OOM
+ * killer included.
  */
 static void mt_opts_defaults(struct mt_opts *o)
 {
-	unsigned int base = o->ctx == MT_CTX_TIMER ? BIT(MT_GFP_ATOMIC) :
-						      BIT(MT_GFP_KERNEL);
+	unsigned int retry = BIT(MT_GFP_NORETRY) | BIT(MT_GFP_RETRY_MAYFAIL) |
+			     BIT(MT_GFP_NOFAIL);
+	bool timer = o->ctx == MT_CTX_TIMER;
 
-	if (!(o->given & BIT(MT_OPT_GFP))) {
-		o->gfp = base | BIT(MT_GFP_NOWARN);
-		if (o->kind == MT_VMALLOC && (o->given & BIT(MT_OPT_NODE)))
-			o->gfp = BIT(MT_GFP_KERNEL);
-	} else if (!(o->gfp & MT_GFP_BASES)) {
-		o->gfp |= base;
-	}
+	if (!(o->given & BIT(MT_OPT_GFP)))
+		o->gfp = BIT(MT_GFP_NOWARN);
+	else if (o->gfp & MT_GFP_BASES)
+		return;
+	o->gfp |= timer ? BIT(MT_GFP_ATOMIC) : BIT(MT_GFP_KERNEL);
+	if (!timer && !(o->gfp & retry))
+		o->gfp |= o->kind == MT_PERCPU ? BIT(MT_GFP_NORETRY) :
+						 BIT(MT_GFP_RETRY_MAYFAIL);
 }
 
 /**

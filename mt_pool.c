@@ -18,26 +18,39 @@
  * search; removing all walks the array, not the tree.
  *
  * A test that frees its oldest or newest chunks first (free=fifo, lifo)
- * has its pool ordered by age instead: the node's @prio field then holds
+ * has its pool ordered by age instead: the node's prio field then holds
  * the chunk's age, a sequence number, and its heap priority is a hash of
- * that number, as random as the treap needs.  Ages are compared modulo
- * 2^32, which orders them right while the oldest and the newest chunk
- * held are fewer than 2^31 allocations apart.
+ * that number, as random as the treap needs.  Ages are 50 bits, compared
+ * modulo 2^50: the order holds while the oldest and the newest chunk held
+ * are fewer than 2^49 allocations apart (at ten million a second, for
+ * almost two years).
  *
  * The nodes live in whole pages taken from the page allocator, reached
  * through a three-level radix of pages (top -> mid -> node block).  Pages
  * are allocated outside the pool's lock: when an insertion needs pages
- * the spare list lacks, the lock is dropped, a page is allocated with
- * the caller's GFP flags, and the insertion retries.
+ * the spare list lacks, the lock is dropped, a page is charged against
+ * max_bytes and allocated with the caller's GFP flags, and the insertion
+ * retries.  The pages hold the only pointers to the chunks: they are
+ * made known to kmemleak, which does not scan the page allocator's pages,
+ * so that it does not take the chunks for leaks.
  */
 #include "malloc_test.h"
 
 #include <linux/gfp.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 
-#define MT_POOL_NIL		U32_MAX
+/* Node indices are 26 bits: MT_POOL_MAX_CHUNKS of them, and NIL. */
+#define MT_POOL_INDEX_BITS	26
+#define MT_POOL_NIL		((1U << MT_POOL_INDEX_BITS) - 1)
+/* Priorities and ages: the node's 50 bits left. */
+#define MT_POOL_PRIO_BITS	50
+#define MT_POOL_PRIO_LO_BITS	12
+#define MT_POOL_PRIO_HI_BITS	(MT_POOL_PRIO_BITS - MT_POOL_PRIO_LO_BITS)
 
 #define MT_NODES_PER_PAGE	(PAGE_SIZE / sizeof(struct mt_node))
 #define MT_PTRS_PER_PAGE	(PAGE_SIZE / sizeof(void *))
@@ -49,33 +62,54 @@
  * @size: the bytes it counts
  * @kind: its allocator, enum mt_alloc_kind
  * @patterned: filled with the check_content pattern
+ * @urgent: allocated with flags that may use the kernel's reserves
  * @left: the node below, to the left
  * @right: the node below, to the right
+ * @prio_lo: the low bits of its priority (mt_node_prio())
  * @parent: the node above
- * @prio: its priority, or its age in a pool ordered by age
+ * @prio_hi: the high bits of its priority
  *
  * @left, @right and @parent are node indices, MT_POOL_NIL for none; the
- * treap is ordered by (size, ptr) and heap-ordered by @prio, or, in a
- * pool ordered by age, ordered by @prio, the age, and heap-ordered by its
- * hash (mt_prio()).  The pool's lock protects it.
+ * treap is ordered by (size, ptr) and heap-ordered by the priority, or,
+ * in a pool ordered by age, ordered by the priority, which is the age,
+ * and heap-ordered by its hash (mt_prio()).  The pool's lock protects it.
  */
 struct mt_node {
 	void *ptr;
 	u64 size:56;
-	u64 kind:7;
+	u64 kind:6;
 	u64 patterned:1;
-	u32 left;
-	u32 right;
-	u32 parent;
-	u32 prio;
+	u64 urgent:1;
+	/* MT_POOL_INDEX_BITS, MT_POOL_PRIO_LO_BITS, MT_POOL_PRIO_HI_BITS */
+	u64 left:26;
+	u64 right:26;
+	u64 prio_lo:12;
+	u64 parent:26;
+	u64 prio_hi:38;
 };
 
 static_assert(sizeof(struct mt_node) == 32);
-static_assert(MT_NR_KINDS <= 128);
+static_assert(MT_NR_KINDS <= 64);
+static_assert(MT_POOL_MAX_CHUNKS < MT_POOL_NIL);
+static_assert(MT_POOL_INDEX_BITS == 26 && MT_POOL_PRIO_LO_BITS == 12 &&
+	      MT_POOL_PRIO_HI_BITS == 38);
+static_assert(2 * MT_POOL_INDEX_BITS + MT_POOL_PRIO_LO_BITS == 64);
+static_assert(MT_POOL_INDEX_BITS + MT_POOL_PRIO_HI_BITS == 64);
 
 /* The pool's capacity must fit the three levels of one page each. */
 static_assert(MT_POOL_MAX_CHUNKS <=
 	      (u64)MT_NODES_PER_MID * (PAGE_SIZE / sizeof(void *)));
+
+static u64 mt_node_prio(const struct mt_node *n)
+{
+	return (u64)n->prio_hi << MT_POOL_PRIO_LO_BITS | n->prio_lo;
+}
+
+static void mt_node_set_prio(struct mt_node *n, u64 prio)
+{
+	n->prio_lo = prio;
+	n->prio_hi = prio >> MT_POOL_PRIO_LO_BITS;
+}
 
 static struct mt_node *mt_node(struct mt_pool *pool, u32 i)
 {
@@ -100,6 +134,34 @@ static void *mt_page_get(struct mt_pool *pool)
 	return page;
 }
 
+/*
+ * A page for the bookkeeping: charged (from @res when it has the bytes),
+ * allocated, and made known to kmemleak, which scans it for the chunks'
+ * pointers and never reports it.  Return: 0, -ENOSPC or -ENOMEM.
+ */
+static int mt_page_alloc(gfp_t gfp, struct mt_reserve *res, void **page)
+{
+	if (!mt_reserve_take(res, PAGE_SIZE, false))
+		return -ENOSPC;
+	*page = (void *)__get_free_page(gfp | __GFP_NOWARN);
+	if (!*page) {
+		mt_reserve_give(res, PAGE_SIZE, false);
+		return -ENOMEM;
+	}
+	kmemleak_alloc(*page, PAGE_SIZE, 0, gfp);
+	atomic64_add(PAGE_SIZE, &mt_tracking_bytes);
+	return 0;
+}
+
+/* Give back a page of mt_page_alloc()'s, and its charge.  Any context. */
+static void mt_page_free(void *page)
+{
+	kmemleak_free(page);
+	free_page((unsigned long)page);
+	atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
+	mt_uncharge(PAGE_SIZE);
+}
+
 /* Keep @page as a spare, or give it back.  Called with the lock held. */
 static void mt_page_put(struct mt_pool *pool, void *page)
 {
@@ -107,8 +169,7 @@ static void mt_page_put(struct mt_pool *pool, void *page)
 		pool->spare[pool->nr_spare++] = page;
 		return;
 	}
-	free_page((unsigned long)page);
-	atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
+	mt_page_free(page);
 }
 
 /* Make slot pool->nr usable.  Must be called with the lock held. */
@@ -148,23 +209,23 @@ static void mt_shrink(struct mt_pool *pool)
 /* A node's heap priority. */
 static u32 mt_prio(const struct mt_pool *pool, const struct mt_node *n)
 {
-	u32 h = n->prio;
+	/* consecutive ages get unrelated priorities */
+	if (pool->by_age)
+		return hash_64(mt_node_prio(n), 32);
+	return mt_node_prio(n);
+}
 
-	if (!pool->by_age)
-		return h;
-	/* a 32-bit finaliser: consecutive ages get unrelated priorities */
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	return h ^ (h >> 16);
+/* Is age @a older than @b?  Modulo 2^MT_POOL_PRIO_BITS. */
+static bool mt_age_before(u64 a, u64 b)
+{
+	return (s64)((a - b) << (64 - MT_POOL_PRIO_BITS)) < 0;
 }
 
 static bool mt_less(const struct mt_pool *pool, const struct mt_node *a,
 		    const struct mt_node *b)
 {
 	if (pool->by_age)
-		return (s32)(a->prio - b->prio) < 0;
+		return mt_age_before(mt_node_prio(a), mt_node_prio(b));
 	if (a->size != b->size)
 		return a->size < b->size;
 	return (unsigned long)a->ptr < (unsigned long)b->ptr;
@@ -256,6 +317,15 @@ static void mt_treap_remove(struct mt_pool *pool, u32 x)
 	mt_relink(pool, n->parent, x, child);
 }
 
+static void mt_node_chunk(const struct mt_node *n, struct mt_chunk *c)
+{
+	c->ptr = n->ptr;
+	c->size = n->size;
+	c->kind = n->kind;
+	c->patterned = n->patterned;
+	c->urgent = n->urgent;
+}
+
 /*
  * Take node @x out: unlink it, move the last node into its slot so the
  * array stays dense, give back what is no longer needed.  Lock held.
@@ -265,10 +335,7 @@ static void mt_remove(struct mt_pool *pool, u32 x, struct mt_chunk *c)
 	struct mt_node *n = mt_node(pool, x);
 	u32 last = pool->nr - 1;
 
-	c->ptr = n->ptr;
-	c->size = n->size;
-	c->kind = n->kind;
-	c->patterned = n->patterned;
+	mt_node_chunk(n, c);
 	mt_treap_remove(pool, x);
 
 	if (x != last) {
@@ -295,6 +362,7 @@ void mt_pool_init(struct mt_pool *pool, u64 seed)
 	memset(pool, 0, sizeof(*pool));
 	spin_lock_init(&pool->lock);
 	pool->root = MT_POOL_NIL;
+	pool->max = MT_POOL_MAX_CHUNKS;
 	prandom_seed_state(&pool->rnd, seed);
 }
 
@@ -305,10 +373,8 @@ void mt_pool_init(struct mt_pool *pool, u64 seed)
 void mt_pool_destroy(struct mt_pool *pool)
 {
 	WARN_ON_ONCE(pool->nr);
-	while (pool->nr_spare) {
-		free_page((unsigned long)pool->spare[--pool->nr_spare]);
-		atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
-	}
+	while (pool->nr_spare)
+		mt_page_free(pool->spare[--pool->nr_spare]);
 }
 
 /**
@@ -316,33 +382,36 @@ void mt_pool_destroy(struct mt_pool *pool)
  * @pool: the pool
  * @c: the chunk
  * @gfp: flags for the pages the bookkeeping may need
+ * @res: where those pages are charged from (mt_reserve_take()), or NULL
  *
  * Context: any context, with @gfp that does not sleep there; takes
  * the pool's lock with interrupts off, and drops it to allocate.
  *
- * Return: 0, -ENOSPC when the pool holds MT_POOL_MAX_CHUNKS already, or
- * -ENOMEM when a page for the bookkeeping could not be had.
+ * Return: 0, -ENOSPC when the pool holds as many chunks as it can
+ * (MT_POOL_MAX_CHUNKS) or a page for the bookkeeping would pass
+ * max_bytes, or -ENOMEM when the kernel refused that page.
  */
-int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp)
+int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
+		struct mt_reserve *res)
 {
 	struct mt_node *n;
 	unsigned long flags;
 	void *page;
 	u32 x;
+	int ret;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	while (pool->nr_spare < mt_pages_needed(pool->nr)) {
-		if (pool->nr >= MT_POOL_MAX_CHUNKS)
+		if (pool->nr >= pool->max)
 			break;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		page = (void *)__get_free_page(gfp | __GFP_NOWARN);
-		if (!page)
-			return -ENOMEM;
-		atomic64_add(PAGE_SIZE, &mt_tracking_bytes);
+		ret = mt_page_alloc(gfp, res, &page);
+		if (ret)
+			return ret;
 		spin_lock_irqsave(&pool->lock, flags);
 		mt_page_put(pool, page);
 	}
-	if (pool->nr >= MT_POOL_MAX_CHUNKS) {
+	if (pool->nr >= pool->max) {
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return -ENOSPC;
 	}
@@ -354,7 +423,9 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp)
 	n->size = c->size;
 	n->kind = c->kind;
 	n->patterned = c->patterned;
-	n->prio = pool->by_age ? pool->seq++ : prandom_u32_state(&pool->rnd);
+	n->urgent = c->urgent;
+	mt_node_set_prio(n, pool->by_age ? pool->seq++ :
+			 prandom_u32_state(&pool->rnd));
 	mt_treap_insert(pool, x);
 	pool->bytes += c->size;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -472,6 +543,22 @@ u32 mt_pool_count(struct mt_pool *pool)
 }
 
 /**
+ * mt_pool_bound() - the most the bookkeeping of more chunks can cost
+ * @chunks: how many more a pool is to hold
+ *
+ * The node pages they fill and the mid pages that list those, each
+ * perhaps begun; a top page; the spares.
+ *
+ * Return: bytes, charged as the pool grows (mt_pool_add()).
+ */
+u64 mt_pool_bound(u64 chunks)
+{
+	return (div64_u64(chunks, MT_NODES_PER_PAGE) +
+		div64_u64(chunks, MT_NODES_PER_MID) + 3 + MT_POOL_SPARES) *
+	       PAGE_SIZE;
+}
+
+/**
  * mt_pool_drain() - take every chunk out and hand each to @fn
  * @pool: the pool
  * @fn: called once per chunk, without the pool's lock
@@ -501,12 +588,7 @@ void mt_pool_drain(struct mt_pool *pool,
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	for (i = 0; i < old.nr; i++) {
-		struct mt_node *n = mt_node(&old, i);
-
-		c.ptr = n->ptr;
-		c.size = n->size;
-		c.kind = n->kind;
-		c.patterned = n->patterned;
+		mt_node_chunk(mt_node(&old, i), &c);
 		fn(&c, arg);
 		if (i % MT_NODES_PER_PAGE == 0)
 			cond_resched();
@@ -516,8 +598,6 @@ void mt_pool_drain(struct mt_pool *pool,
 	old.nr_spare = 0;
 	while (old.nr)
 		mt_shrink(&old);
-	while (old.nr_spare) {
-		free_page((unsigned long)old.spare[--old.nr_spare]);
-		atomic64_sub(PAGE_SIZE, &mt_tracking_bytes);
-	}
+	while (old.nr_spare)
+		mt_page_free(old.spare[--old.nr_spare]);
 }

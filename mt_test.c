@@ -8,23 +8,32 @@
  * the work, in process context, makes one allocation per tick (or,
  * realloc_p percent of the time, resizes one of the test's chunks).  In
  * a ctx=timer test the callback makes the allocation itself, with flags
- * that cannot sleep.  When the test holds its total it frees by its
- * policy (free=): everything, or chosen chunks until a piece fits again.
- * That is the work's job in either context: a callback never frees in
- * bulk, and while the work frees, a ctx=timer test's ticks allocate
- * nothing (they are counted as skipped).  The work ends the test once
- * total_time has passed.  A ctx=work test's ticks wait in ->ticks until
- * the work serves them; when the allocator is slower than the timer they
- * pile up, and those still there when the test ends are never served:
- * the stats report them as its backlog.
+ * that cannot sleep, of MT_TIMER_MAX_BYTES at most.  When the test holds
+ * its total it frees by its policy (free=): everything, or chosen chunks
+ * until a piece of MAX fits again.  That is the work's job in either
+ * context: a callback never frees in bulk, and while the work frees, a
+ * ctx=timer test's ticks allocate nothing (they are counted as skipped).
+ * The work ends the test once total_time has passed, and serves no tick
+ * past it.  A ctx=work test's ticks wait in ->ticks until the work serves
+ * them; when the allocator is slower than the timer they pile up, and
+ * those still there when the test ends are never served: the stats
+ * report them as its backlog.
  *
  * cpu=N starts the timer on CPU N, pinned, and queues the work there.
  *
- * Lifetime: tests live in mt_tests under mt_tests_lock.  Stopping sets
- * ->stopping, which the timer and the work obey, then cancels both: the
- * timer first, as it queues the work, then the work.  Destroying takes
- * the test out of mt_tests first, so that nothing else can find it, then
- * stops it, removes its debugfs directory (which waits for readers) and
+ * A test's own memory (the test, its per-CPU histograms, its debugfs
+ * files) is charged against max_bytes while it exists, and at most
+ * max_tests tests exist at once.
+ *
+ * Lifetime: tests live in mt_tests under mt_tests_lock, which is held
+ * only to find, add or remove one, and to print them: never while a test
+ * is stopped or freed.  A test is reference-counted: mt_tests holds a
+ * reference, and so does whoever stops it.  Stopping, under the test's
+ * own ->stop_lock, sets ->stopping, which the timer and the work obey,
+ * then cancels both: the timer first, as it queues the work, then the
+ * work.  Destroying takes the test out of mt_tests first, so that nothing
+ * else can find it, removes its debugfs directory (which waits for its
+ * readers) and drops the reference; the last one stops the test and
  * frees it.
  */
 #include "malloc_test.h"
@@ -37,7 +46,9 @@
 #include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
+#include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -50,6 +61,9 @@
  * @how: how it allocates: flags, node, context
  * @memcg: the memory cgroup gfp=account charges, the writer's; or NULL
  * @owner: the chunks it holds
+ * @refs: mt_tests' reference, and one per stop in progress
+ * @stop_lock: serialises stopping it
+ * @overhead: what its own memory is charged
  * @timer: fires at each allocation time
  * @work: makes the allocations
  * @ticks: ctx=work timer expirations the work has not served yet; once
@@ -80,9 +94,12 @@ struct mt_test {
 	struct mt_how how;
 	struct mem_cgroup *memcg;
 	struct mt_owner owner;
+	refcount_t refs;
+	struct mutex stop_lock;	/* serialises stopping */
+	u64 overhead;
 	struct hrtimer timer;
 	struct work_struct work;
-	atomic_t ticks;
+	atomic64_t ticks;
 	struct rnd_state timer_rnd;
 	struct rnd_state work_rnd;
 	ktime_t start;
@@ -100,10 +117,37 @@ struct mt_test {
 	atomic64_t off_cpu;
 };
 
-/* Protects mt_tests and mt_last_id, and serialises stopping tests. */
+/* Protects mt_tests, mt_last_id and mt_nr_tests. */
 static DEFINE_MUTEX(mt_tests_lock);
 static DEFINE_XARRAY(mt_tests);
 static u32 mt_last_id;
+static unsigned int mt_nr_tests;
+
+unsigned int mt_max_tests = 64;
+
+static int mt_max_tests_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 10, &v) || !v || v > 65536)
+		return mt_param_refuse(kp, val, "a number from 1 to 65536");
+	WRITE_ONCE(mt_max_tests, v);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_max_tests_ops = {
+	.set = mt_max_tests_set,
+	.get = param_get_uint,
+};
+module_param_cb(max_tests, &mt_max_tests_ops, &mt_max_tests, 0644);
+MODULE_PARM_DESC(max_tests,
+		 "The most tests that may exist at once, running or not (1-65536, default 64)");
+
+/*
+ * What a test's debugfs directory and its two files cost, estimated:
+ * three dentries and inodes.
+ */
+#define MT_TEST_DEBUGFS_BYTES	(3 * 1024)
 
 static const char * const mt_state_names[] = {
 	[MT_TEST_RUNNING] = "running",
@@ -152,7 +196,7 @@ static enum hrtimer_restart mt_test_timer(struct hrtimer *timer)
 		return HRTIMER_NORESTART;
 	}
 	if (t->p.o.ctx == MT_CTX_WORK) {
-		atomic_inc(&t->ticks);
+		atomic64_inc(&t->ticks);
 		mt_test_queue_work(t);
 	} else if (mt_test_releasing(t)) {
 		atomic64_inc(&t->skipped);
@@ -169,18 +213,25 @@ static void mt_test_free_all(struct mt_test *t)
 	mt_owner_free_all(&t->owner);
 }
 
-/* Can the test take one more piece, of the smallest size there is? */
+/*
+ * Can the test take one more piece?  free=all cuts the last piece to
+ * what is left, so any room for the smallest chunk will do; the other
+ * policies free until a whole piece of MAX fits, so that every piece has
+ * the size drawn, and the test's sizes stay those asked.
+ */
 static bool mt_test_has_room(struct mt_test *t)
 {
 	u64 held = atomic64_read(&t->owner.bytes);
+	u64 room = held < t->p.total ? t->p.total - held : 0;
 
-	return held < t->p.total &&
-	       mt_fit(t->p.o.kind, 1, t->p.total - held);
+	if (t->p.o.free == MT_FREE_ALL)
+		return mt_fit(t->p.o.kind, 1, room);
+	return room >= mt_chunk_bytes(t->p.o.kind, t->p.max);
 }
 
 /*
  * The test holds its total: free by its policy, all of it or chosen
- * chunks until a piece fits again.  Process context.
+ * chunks until a piece of MAX fits again.  Process context.
  */
 static void mt_test_release(struct mt_test *t)
 {
@@ -237,7 +288,7 @@ static void mt_test_step(struct mt_test *t)
 	if (p && atomic64_read(&t->owner.chunks) &&
 	    prandom_u32_state(&t->work_rnd) % 100 < p) {
 		ret = mt_owner_realloc_random(&t->owner, size, room, true,
-					      &t->how, false, &diff);
+					      &t->how, &diff);
 		if (!ret) {
 			atomic64_inc(&t->reallocs);
 			goto check_total;
@@ -253,7 +304,7 @@ static void mt_test_step(struct mt_test *t)
 		mt_test_full(t);
 		return;
 	}
-	ret = mt_owner_alloc(&t->owner, t->p.o.kind, bytes, &t->how, false);
+	ret = mt_owner_alloc(&t->owner, t->p.o.kind, bytes, &t->how, NULL);
 	if (ret)
 		goto fail;
 	atomic64_inc(&t->allocations);
@@ -267,23 +318,25 @@ fail:
 	atomic64_inc(&t->errors);
 	pr_info_ratelimited("test %u: allocation of %llu bytes failed: %s\n",
 			    t->id, size,
-			    ret == -ENOSPC ? "max_bytes reached" :
+			    ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
 			    "the kernel refused");
+}
+
+static bool mt_test_past_deadline(struct mt_test *t)
+{
+	return ktime_compare(ktime_get(), t->deadline) >= 0;
 }
 
 static void mt_test_work(struct work_struct *work)
 {
 	struct mt_test *t = container_of(work, struct mt_test, work);
 	struct mem_cgroup *old;
-	int n;
+	s64 n;
 
 	if (READ_ONCE(t->stopping))
 		return;
-	if (ktime_compare(ktime_get(), t->deadline) >= 0) {
-		WRITE_ONCE(t->stopping, true);
-		mt_test_end(t, MT_TEST_FINISHED);
-		return;
-	}
+	if (mt_test_past_deadline(t))
+		goto finish;
 	if (READ_ONCE(t->releasing)) {
 		mt_test_release(t);
 		/* the frees are done before the timer allocates again */
@@ -291,39 +344,68 @@ static void mt_test_work(struct work_struct *work)
 	}
 	/* gfp=account charges the writer's cgroup, not the worker's */
 	old = set_active_memcg(t->memcg);
-	for (n = atomic_xchg(&t->ticks, 0); n > 0; n--) {
-		if (READ_ONCE(t->stopping)) {
-			/* unserved: they stay in the backlog */
-			atomic_add(n, &t->ticks);
+	for (n = atomic64_xchg(&t->ticks, 0); n > 0; n--) {
+		/* unserved ticks stay in the backlog */
+		if (READ_ONCE(t->stopping) || mt_test_past_deadline(t)) {
+			atomic64_add(n, &t->ticks);
 			break;
 		}
 		mt_test_step(t);
 		cond_resched();
 	}
 	set_active_memcg(old);
+	if (!mt_test_past_deadline(t))
+		return;
+finish:
+	/* no tick may allocate once the chunks are freed */
+	WRITE_ONCE(t->stopping, true);
+	hrtimer_cancel(&t->timer);
+	mt_test_end(t, MT_TEST_FINISHED);
 }
 
-/* Stop @t if it runs.  Called with mt_tests_lock held, or on a test no
- * one else can find.
- */
+/* Stop @t if it runs, and wait until it has.  Process context. */
 static void mt_test_stop_sync(struct mt_test *t)
 {
+	mutex_lock(&t->stop_lock);
 	WRITE_ONCE(t->stopping, true);
 	hrtimer_cancel(&t->timer);
 	cancel_work_sync(&t->work);
 	/* pairs with the release in mt_test_end() */
 	if (smp_load_acquire(&t->state) == MT_TEST_RUNNING)
 		mt_test_end(t, MT_TEST_STOPPED);
+	mutex_unlock(&t->stop_lock);
 }
 
+/*
+ * Free a test no one can find any more: stopped first, then its
+ * chunks, caches and histograms, and its charge.
+ */
 static void mt_test_free(struct mt_test *t)
 {
 	mt_test_stop_sync(t);
-	debugfs_remove(t->dir);
 	mt_owner_destroy(&t->owner);
 	mt_lat_free(t->owner.lat);
 	mem_cgroup_put(t->memcg);
+	mutex_destroy(&t->stop_lock);
+	mt_overhead_uncharge(t->overhead);
 	kfree(t);
+}
+
+/* Drop a reference on @t; the last frees it.  Process context. */
+static void mt_test_put(struct mt_test *t)
+{
+	if (refcount_dec_and_test(&t->refs))
+		mt_test_free(t);
+}
+
+/*
+ * Take down a test already out of mt_tests: its directory (once its
+ * readers are gone), then mt_tests' reference.  Process context.
+ */
+static void mt_test_unpublish(struct mt_test *t)
+{
+	debugfs_remove(t->dir);
+	mt_test_put(t);
 }
 
 /* Start the timer on the CPU this runs on, pinned there. */
@@ -339,26 +421,47 @@ static void mt_test_arm(void *arg)
  * mt_test_start() - start a timed test
  * @p: its parameters, already checked
  * @id: set to its id
+ * @why: set to the reason of an -ENOSPC
+ * @whylen: size of @why
+ *
+ * The test's own memory is charged first, then it gets an id, its
+ * caches when it needs them beforehand, its directory, and its timer.
  *
  * Context: process context; takes mt_tests_lock.
  *
- * Return: 0, -ENOMEM, or -ENOSPC when ids are exhausted.
+ * Return: 0; -ENOSPC past max_tests or max_bytes, or when ids are
+ * exhausted; -ENOMEM.
  */
-int mt_test_start(const struct mt_test_params *p, u32 *id)
+int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
+		  size_t whylen)
 {
+	u64 overhead = kmalloc_size_roundup(sizeof(struct mt_test)) +
+		       mt_lat_bytes() + MT_TEST_DEBUGFS_BYTES;
 	struct mt_lat __percpu *lat;
 	struct mt_test *t;
 	char name[16], tag[12];
+	u64 seed;
 	int ret;
 
+	if (!mt_overhead_charge(overhead)) {
+		scnprintf(why, whylen,
+			  "a test's own memory (%llu bytes) would pass max_bytes (%llu; %lld charged)",
+			  overhead, READ_ONCE(mt_max_bytes),
+			  atomic64_read(&mt_committed));
+		return -ENOSPC;
+	}
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	lat = mt_lat_alloc();
 	if (!t || !lat) {
 		kfree(t);
 		mt_lat_free(lat);
+		mt_overhead_uncharge(overhead);
 		return -ENOMEM;
 	}
 	t->p = *p;
+	t->overhead = overhead;
+	refcount_set(&t->refs, 1);
+	mutex_init(&t->stop_lock);
 	t->how = (struct mt_how) {
 		.gfp = mt_gfp_flags(p->o.gfp),
 		.node = mt_opts_node(&p->o),
@@ -371,7 +474,16 @@ int mt_test_start(const struct mt_test_params *p, u32 *id)
 			 HRTIMER_MODE_REL);
 
 	mutex_lock(&mt_tests_lock);
+	if (mt_nr_tests >= READ_ONCE(mt_max_tests)) {
+		scnprintf(why, whylen,
+			  "%u test%s exist%s, the most max_tests (%u) allows: destroy one first",
+			  mt_nr_tests, mt_nr_tests == 1 ? "" : "s",
+			  mt_nr_tests == 1 ? "s" : "", READ_ONCE(mt_max_tests));
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
 	if (mt_last_id == U32_MAX) {
+		scnprintf(why, whylen, "test ids are exhausted");
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
@@ -382,8 +494,8 @@ int mt_test_start(const struct mt_test_params *p, u32 *id)
 
 	snprintf(name, sizeof(name), "test %u", t->id);
 	snprintf(tag, sizeof(tag), "t%u", t->id);
-	mt_owner_init(&t->owner, &mt_test_totals, name, tag,
-		      mt_seed_for(t->id));
+	seed = mt_seed_for(t->id);
+	mt_owner_init(&t->owner, &mt_test_totals, name, tag, seed);
 	t->owner.lat = lat;
 	t->owner.pool.by_age = p->o.free == MT_FREE_FIFO ||
 			       p->o.free == MT_FREE_LIFO;
@@ -391,12 +503,18 @@ int mt_test_start(const struct mt_test_params *p, u32 *id)
 	t->owner.caches.pin = true;
 	if (p->o.kind == MT_CACHE && p->o.ctx == MT_CTX_TIMER) {
 		ret = mt_owner_pin_caches(&t->owner, p->max);
-		if (ret)
+		if (ret) {
+			scnprintf(why, whylen,
+				  "the test's slab caches would pass max_bytes (%llu; %lld charged)",
+				  READ_ONCE(mt_max_bytes),
+				  atomic64_read(&mt_committed));
 			goto out_erase;
+		}
 	}
-	prandom_seed_state(&t->timer_rnd, mt_seed_for(t->id) + 1);
-	prandom_seed_state(&t->work_rnd, mt_seed_for(t->id) + 2);
+	prandom_seed_state(&t->timer_rnd, mt_seed_for(seed ^ 1));
+	prandom_seed_state(&t->work_rnd, mt_seed_for(seed ^ 2));
 	mt_last_id = t->id;
+	WRITE_ONCE(mt_nr_tests, mt_nr_tests + 1);
 	t->dir = mt_debugfs_add_test(t->id);
 
 	t->start = ktime_get();
@@ -412,45 +530,86 @@ int mt_test_start(const struct mt_test_params *p, u32 *id)
 
 out_erase:
 	xa_erase(&mt_tests, t->id);
+	mutex_unlock(&mt_tests_lock);
+	/* outside the lock: destroying caches waits for RCU */
 	mt_owner_destroy(&t->owner);
+	goto out_free;
 out_unlock:
 	mutex_unlock(&mt_tests_lock);
+out_free:
 	mem_cgroup_put(t->memcg);
 	mt_lat_free(lat);
+	mutex_destroy(&t->stop_lock);
 	kfree(t);
+	mt_overhead_uncharge(overhead);
 	return ret;
+}
+
+/**
+ * mt_test_publish() - give every test its directory, once debugfs has
+ * the module's
+ *
+ * Tests started at load (the test= parameter) are started before any
+ * file exists.
+ *
+ * Context: process context, at load; takes mt_tests_lock.
+ */
+void mt_test_publish(void)
+{
+	struct mt_test *t;
+	unsigned long id;
+
+	mutex_lock(&mt_tests_lock);
+	xa_for_each(&mt_tests, id, t)
+		if (!t->dir)
+			t->dir = mt_debugfs_add_test(t->id);
+	mutex_unlock(&mt_tests_lock);
+}
+
+/**
+ * mt_test_count() - how many tests exist, running or not
+ *
+ * Context: any context; a figure that may change at once.
+ *
+ * Return: the number.
+ */
+unsigned int mt_test_count(void)
+{
+	return READ_ONCE(mt_nr_tests);
 }
 
 /**
  * mt_test_stop() - stop a test, keeping its statistics
  * @id: the test
  *
- * Context: process context; takes mt_tests_lock, and waits for the
- * test's hrtimer and work to finish.
+ * Context: process context; takes mt_tests_lock to find it, then waits,
+ * without it, for the test's hrtimer and work to finish.
  *
  * Return: 0, or -ENOENT when there is no such test.
  */
 int mt_test_stop(u32 id)
 {
 	struct mt_test *t;
-	int ret = -ENOENT;
 
 	mutex_lock(&mt_tests_lock);
 	t = xa_load(&mt_tests, id);
-	if (t) {
-		mt_test_stop_sync(t);
-		ret = 0;
-	}
+	if (t)
+		refcount_inc(&t->refs);
 	mutex_unlock(&mt_tests_lock);
-	return ret;
+	if (!t)
+		return -ENOENT;
+	mt_test_stop_sync(t);
+	mt_test_put(t);
+	return 0;
 }
 
 /**
  * mt_test_destroy() - stop a test and drop it, statistics and all
  * @id: the test
  *
- * Context: process context; takes mt_tests_lock, and waits for the
- * test's hrtimer and work to finish.
+ * Context: process context; takes mt_tests_lock to take it out, then
+ * waits, without it, for the test's readers, hrtimer and work, and frees
+ * what it holds.
  *
  * Return: 0, or -ENOENT when there is no such test.
  */
@@ -460,18 +619,19 @@ int mt_test_destroy(u32 id)
 
 	mutex_lock(&mt_tests_lock);
 	t = xa_erase(&mt_tests, id);
+	if (t)
+		WRITE_ONCE(mt_nr_tests, mt_nr_tests - 1);
 	mutex_unlock(&mt_tests_lock);
 	if (!t)
 		return -ENOENT;
-	mt_test_free(t);
+	mt_test_unpublish(t);
 	return 0;
 }
 
 /**
  * mt_test_destroy_all() - destroy every test
  *
- * Context: process context; takes mt_tests_lock, and waits for each
- * test's hrtimer and work to finish.
+ * Context: process context; as mt_test_destroy(), test by test.
  */
 void mt_test_destroy_all(void)
 {
@@ -482,12 +642,14 @@ void mt_test_destroy_all(void)
 		mutex_lock(&mt_tests_lock);
 		id = 0;
 		t = xa_find(&mt_tests, &id, ULONG_MAX, XA_PRESENT);
-		if (t)
+		if (t) {
 			xa_erase(&mt_tests, id);
+			WRITE_ONCE(mt_nr_tests, mt_nr_tests - 1);
+		}
 		mutex_unlock(&mt_tests_lock);
 		if (!t)
 			break;
-		mt_test_free(t);
+		mt_test_unpublish(t);
 	}
 }
 
@@ -543,6 +705,8 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "total_alloc: %llu\n", st.allocated);
 	seq_printf(m, "freed: %llu\n", st.freed);
 	seq_printf(m, "held: %llu\n", st.bytes);
+	seq_printf(m, "charged: %llu\n", st.charged);
+	seq_printf(m, "overhead_bytes: %llu\n", t->overhead);
 	seq_printf(m, "chunks: %llu\n", st.chunks);
 	seq_printf(m, "min: %llu\n", t->p.min);
 	seq_printf(m, "max: %llu\n", t->p.max);
@@ -566,7 +730,7 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "corruptions: %lld\n",
 		   atomic64_read(&t->owner.corruptions));
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));
-	seq_printf(m, "backlog: %d\n", atomic_read(&t->ticks));
+	seq_printf(m, "backlog: %lld\n", atomic64_read(&t->ticks));
 	seq_printf(m, "off_cpu: %lld\n", atomic64_read(&t->off_cpu));
 	seq_printf(m, "off_node: %lld\n", atomic64_read(&t->owner.off_node));
 	mt_test_print_pcts(m, t, MT_LAT_ALLOC, h);
