@@ -139,27 +139,53 @@ case $r in
 *) fail "one fd, four mem_free commands ('100', '200', 'abc', ''): each answer read back from the start" "read back: $r" ;;
 esac
 
-# The g unit, against a max_bytes just below / at 1 GiB: the refusal
-# proves g >= 2^30 without allocating; the allocation at the cap proves
-# g == 2^30, and VmallocUsed must move by it.
+# The g unit, against a max_bytes just below / above 1 GiB: the refusal
+# proves g >= 2^30 without allocating; the allocation proves g == 2^30,
+# and VmallocUsed must move by it.  The cap counts what the kernel
+# spends: a 1 GiB vmalloc chunk costs its pages, a 2 MiB page array (a
+# vmalloc of its own), its descriptors and a PTE per page (2 MiB more);
+# VmallocUsed counts the pages of both areas, so it moves by at most the
+# charge.
 G=1073741824
 setparam max_bytes $((G - 1))
 refuse ENOSPC mem_alloc 1 g
 refuse ENOSPC mem_alloc 1 G alloc=vmalloc
-setparam max_bytes $((G + 1000))
+setparam max_bytes $((G + 67108864))
 run_ok mem_alloc 1000
 mi vm0 VmallocUsed
+used vc0 vmalloc_charged
 nowv t0
 mtw mem_alloc 1 g alloc=vmalloc
 nowv t1
 mi vm1 VmallocUsed
 used kb kept_bytes
+used vc1 vmalloc_charged
 expect "mem_alloc '1 g alloc=vmalloc' refused: $(mt_evidence)" [ "$MT_RC" = 0 ]
 expect_eq kept_bytes "$kb" $((G + 1000))
-verdict "mem_alloc '1 g alloc=vmalloc' keeps 1073741824 bytes (max_bytes exactly reached, took $((t1 - t0)) ms)"
-check_range "VmallocUsed rises by 1 GiB (-256 KiB..+8 MiB) with it" \
-	$(((vm1 - vm0) * 1024)) $((G - 262144)) $((G + 8388608))
+expect_range "vmalloc_charged's move" $((vc1 - vc0)) $((G + 4194304)) $((G + 5242880))
+verdict "mem_alloc '1 g alloc=vmalloc' keeps 1073741824 bytes, charged 1 GiB + 4..5 MiB (took $((t1 - t0)) ms)"
+check_range "VmallocUsed rises by 1 GiB and its 2 MiB page array, at most by the charge ($((vc1 - vc0)))" \
+	$(((vm1 - vm0) * 1024)) $((G + 2097152 - 262144)) $((vc1 - vc0))
+# The cap is exact: with max_bytes at what is charged plus one 1-byte
+# kmalloc chunk's class, that chunk fits, and nothing more.
+used c0 charged_bytes
+setparam max_bytes $((c0 + 4096))
+run_ok mem_alloc 1 alloc=kmalloc
+used c1 charged_bytes
+k=$((c1 - c0))
+check_range "a 1-byte kmalloc chunk is charged its size class (8..64 bytes)" "$k" 8 64
+setparam max_bytes "$c1"
+refuse ENOSPC mem_alloc 1 alloc=kmalloc
+mtw mem_free 1
+check_eq "mem_free '1' frees the 1-byte chunk" "$MT_OUT" 1 "$(mt_evidence)"
+mtw mem_alloc 1 alloc=kmalloc
+used c2 charged_bytes
+expect "refused: $(mt_evidence)" [ "$MT_RC" = 0 ]
+expect_eq "charged_bytes" "$c2" "$c1"
+verdict "with max_bytes = what is charged, the chunk fits again once freed, and charged_bytes reaches max_bytes exactly ($c1)"
 refuse ENOSPC mem_alloc 1
+setparam max_bytes $((G + 67108864))
+mtw mem_free 1
 mtw mem_free 1 G
 check_eq "mem_free '1 G' frees the 1 GiB chunk, not the 1000-byte one" "$MT_OUT" $G "$(mt_evidence)"
 mi vm2 VmallocUsed

@@ -66,11 +66,25 @@ case $MT_OUT in
 esac
 mtw mem_free
 
-# Growth past max_bytes: ENOSPC, nothing changes; up to it: accepted.
-run_ok mem_alloc 1000
-setparam max_bytes 1100
-refuse ENOSPC mem_realloc 1101
+# Growth past max_bytes: ENOSPC, nothing changes; up to it: accepted.  The
+# cap counts footprint: a resize is charged the new chunk's worst case in
+# full, as a resize by copy holds both for a moment (kmalloc: the size
+# class, 2048 for 1100), and the old chunk's goes after it.
+run_ok mem_alloc 1000 alloc=kmalloc
+used c0 charged_bytes
+setparam max_bytes $((c0 + 2047))
+refuse ENOSPC mem_realloc 1100
+setparam max_bytes $((c0 + 2048))
 realloc_case 1100 100 1100
+used c1 charged_bytes
+check_eq "after it, charged_bytes holds the 2048-byte class instead of the 1024-byte one" \
+	$((c1 - c0)) 1024
+# A shrink krealloc() makes in place frees nothing: the chunk keeps its
+# 2048-byte object, and its charge with it.
 realloc_case 900 -200 900
+used c2 charged_bytes
+used kc kmalloc_charged
+check_eq "krealloc() shrinks 1100 to 900 in place: charged_bytes does not move, kmalloc_charged stays 2048" \
+	"$((c2 - c1)) $kc" "0 2048"
 setparam max_bytes "$DEF_MAX_BYTES"
 mtw mem_free

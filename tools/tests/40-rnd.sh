@@ -112,14 +112,38 @@ verdict "with realloc_p 50, mem_rnd_alloc '10 100 100000' reallocates (reallocs 
 setparam realloc_p 0
 mtw mem_free
 
-# ENOSPC: mem_rnd_alloc reserves its whole TOTAL first.
+# ENOSPC: mem_rnd_alloc reserves first what its whole TOTAL can cost, its
+# pieces at their worst footprint and their bookkeeping, and refuses
+# before it allocates anything when that would pass max_bytes; what it
+# did not use goes back.
 run_ok mem_alloc 1000
-setparam max_bytes 6000
+used c0 charged_bytes
+setparam max_bytes $((c0 + 20000))
 refuse ENOSPC mem_rnd_alloc 10 100 5001
+setparam max_bytes $((c0 + 200000))
 rnd_case "10 100 5000" 5000 10 100
+used c1 charged_bytes
+used r reserved_bytes
+used kc kept_charged
+used kb kept_bytes
+expect_eq reserved_bytes "$r" 0
+expect_range "kept_charged - kept_bytes (the pieces' size classes)" $((kc - kb)) 0 5000
+expect_range "charged_bytes' move" $((c1 - c0)) 5000 $((2 * 5000 + 20480))
+verdict "after it, nothing stays reserved; the pieces are charged their footprint, no more than twice their bytes"
+setparam max_bytes "$c1"
 refuse ENOSPC mem_rnd_alloc 1 1 1
 setparam max_bytes "$DEF_MAX_BYTES"
 mtw mem_free
+
+# The worst case of 1-byte vmalloc pieces is a page and more each: with
+# max_bytes 1 MiB, 40000 of them are refused up front, nothing allocated
+# (VmallocUsed does not move).
+setparam max_bytes 1048576
+mi vm0 VmallocUsed
+refuse ENOSPC mem_rnd_alloc 1 1 40000 b alloc=vmalloc
+mi vm1 VmallocUsed
+check_range "VmallocUsed did not move (KiB)" $((vm1 - vm0)) -64 64
+setparam max_bytes "$DEF_MAX_BYTES"
 
 # ENOMEM: a 3 GiB piece in a 2 GiB machine (vmalloc refuses more than all
 # RAM, quietly with __GFP_NOWARN).

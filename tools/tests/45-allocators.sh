@@ -27,15 +27,15 @@ diag "possible CPUs: $NCPU, nr_node_ids: $NNODES"
 # al_snap PREFIX: mem_used's figures as PREFIX_<key>
 al_snap() {
 	slurp _au "$D/mem_used"
-	for _k in chunks bytes kept_chunks kept_bytes caches; do
+	for _k in chunks bytes kept_chunks kept_bytes caches kept_charged; do
 		skey _x "$_au" $_k
 		eval "$1_$_k=\$_x"
 	done
 	for _a in $AL_KINDS; do
-		skey _x "$_au" ${_a}_chunks
-		eval "$1_${_a}_chunks=\$_x"
-		skey _x "$_au" ${_a}_bytes
-		eval "$1_${_a}_bytes=\$_x"
+		for _k in chunks bytes charged; do
+			skey _x "$_au" ${_a}_$_k
+			eval "$1_${_a}_$_k=\$_x"
+		done
 	done
 }
 
@@ -54,7 +54,13 @@ al_moved() {
 		[ "$_a" = "$1" ] && _wc=$2 _wb=$3
 		eval "expect_eq \"${_a}_chunks moved\" \$((A_${_a}_chunks - B_${_a}_chunks)) $_wc"
 		eval "expect_eq \"${_a}_bytes moved\" \$((A_${_a}_bytes - B_${_a}_bytes)) $_wb"
+		[ "$_a" = "$1" ] || eval "expect_eq \"${_a}_charged moved\" \$((A_${_a}_charged - B_${_a}_charged)) 0"
 	done
+	# the footprint: never below the bytes, and at most their size class
+	# twice over (vmalloc: plus its page, array, descriptors, PTEs)
+	eval "_wf=\$((A_${1}_charged - B_${1}_charged))"
+	expect_eq "kept_charged moved as ${1}_charged" $((A_kept_charged - B_kept_charged)) "$_wf"
+	[ "$2" = 0 ] || expect_range "${1}_charged moved" "$_wf" "$3" $((2 * $3 + 2 * $2 * 4096 + 4096))
 }
 
 # al_case KIND WORDS BYTES: mem_alloc WORDS keeps one more KIND chunk,
@@ -120,8 +126,12 @@ want="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max
 for a in $AL_KINDS; do
 	want="$want ${a}_chunks ${a}_bytes"
 done
-check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, then caches and bench_bytes; all numbers" \
-	"$keys" "$want caches bench_bytes" "$u"
+want="$want caches bench_bytes charged_bytes kept_charged test_charged overhead_bytes reserved_bytes max_atomic_bytes atomic_bytes"
+for a in $AL_KINDS; do
+	want="$want ${a}_charged"
+done
+check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, caches and bench_bytes, the charges, <alloc>_charged, tests, killed_rnd_allocs and killed_rnd_bytes; all numbers" \
+	"$keys" "$want tests killed_rnd_allocs killed_rnd_bytes" "$u"
 al_snap A
 bad=
 for a in $AL_KINDS; do
@@ -196,6 +206,8 @@ for ks in kmalloc:100:100 vmalloc:5000:5000 kvmalloc:7000:7000 pages:5000:8192 \
 	s=${s%:*}
 	for g in atomic,nowarn nowait,nowarn kernel kernel,zero,nowarn noretry,nowarn \
 		kernel,retry_mayfail,nowarn nowarn,account zero; do
+		# the per-CPU allocator keeps no retry_mayfail: refused below
+		[ "$k:$g" = percpu:kernel,retry_mayfail,nowarn ] && g=kernel,noretry,nowarn
 		al_case "$k" "$s alloc=$k gfp=$g" "$b"
 	done
 done
@@ -205,8 +217,8 @@ al_case cache "8192 alloc=cache gfp=nofail" 8192
 al_case pages "8192 alloc=pages gfp=kernel,nofail,zero" 8192
 al_case pages "100 alloc=pages gfp=nofail" 4096
 
-# node=0 (every guest has it, with memory); vmalloc takes it with kernel
-# or kernel,zero only, and no gfp= then means kernel
+# node=0 (every guest has it, with memory); vmalloc takes it with
+# gfp=kernel or kernel,zero only, given: vmalloc_node() takes no flags
 al_case kmalloc "100 alloc=kmalloc node=0" 100
 al_case kmalloc "100 alloc=kmalloc node=0 gfp=atomic,nowarn" 100
 al_case kvmalloc "7000 alloc=kvmalloc node=0" 7000
@@ -215,10 +227,8 @@ al_case pages "5000 alloc=pages node=0" 8192
 al_case pages "1 m alloc=pages node=0 gfp=kernel,zero,nowarn" $MiB
 al_case cache "100 alloc=cache node=0" 100
 al_case cache "3000 alloc=cache node=0 gfp=nowait,nowarn" 3000
-al_case vmalloc "5000 alloc=vmalloc node=0" 5000
 al_case vmalloc "5000 alloc=vmalloc node=0 gfp=kernel" 5000
 al_case vmalloc "1 m alloc=vmalloc node=0 gfp=kernel,zero" $MiB
-al_case vmalloc "3000 alloc=vmalloc node=0 gfp=zero" 3000
 al_sums "after the gfp= and node= variants"
 al_free_all
 slurp cf "$D/caches"
@@ -649,11 +659,15 @@ refuse_why "node 4294967295 does not exist" EINVAL mem_alloc 100 alloc=kmalloc n
 refuse_why "node $NNODES does not exist" EINVAL mem_rnd_alloc 1 2 10 alloc=pages node=$NNODES
 refuse_why "alloc=percpu has no node variant: node= is refused" EINVAL mem_alloc 100 alloc=percpu node=0
 refuse_why "alloc=percpu has no node variant: node= is refused" EINVAL mem_rnd_alloc 1 2 10 alloc=percpu node=0
-RV="alloc=vmalloc with node= allocates with gfp=kernel, optionally zero, only"
-for g in kernel,nowarn atomic nowait,zero kernel,account kernel,zero,noretry nowarn; do
+RV="alloc=vmalloc on a node goes through vmalloc_node(), which takes no flags: it may call the OOM killer and warns when it fails; give gfp=kernel (or kernel,zero) to take that"
+for g in kernel,nowarn atomic nowait,zero kernel,account kernel,zero,noretry nowarn zero; do
 	refuse_why "$RV" EINVAL mem_alloc 100 alloc=vmalloc node=0 gfp=$g
 done
+refuse_why "$RV" EINVAL mem_alloc 5000 alloc=vmalloc node=0
 refuse_why "$RV" EINVAL mem_rnd_alloc 1 2 10 alloc=vmalloc node=0 gfp=zero,nowarn
+RP="alloc=percpu keeps no retry_mayfail (the per-CPU allocator drops it, and may then call the OOM killer): use noretry"
+refuse_why "$RP" EINVAL mem_alloc 100 alloc=percpu gfp=kernel,retry_mayfail,nowarn
+refuse_why "$RP" EINVAL mem_rnd_alloc 1 2 1000 alloc=percpu gfp=retry_mayfail
 refuse_why "total (100) cannot hold one piece of alloc=pages (4096 bytes)" EINVAL mem_rnd_alloc 1 100 100 alloc=pages
 refuse_why "total (4095) cannot hold one piece of alloc=pages (4096 bytes)" EINVAL mem_rnd_alloc 1 1 4095 alloc=pages
 if [ "$NCPU" -gt 1 ]; then

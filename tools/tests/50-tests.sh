@@ -7,7 +7,7 @@
 # Expects: nothing kept, no test ever started.  Leaves: nothing kept, no
 # test, parameters at their defaults.
 
-STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc corruptions"
+STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc corruptions"
 
 # ts VAR ID: tests/ID/stats
 ts() {
@@ -19,13 +19,17 @@ sk() {
 	skey "$@"
 }
 
-# stats_consistent SNAPSHOT TOTAL: held <= TOTAL, total_alloc = held + freed
+# stats_consistent SNAPSHOT TOTAL: held <= TOTAL, held <= charged (a
+# chunk's footprint is never below its bytes), total_alloc = charged +
+# freed (they count footprint)
 stats_consistent() {
 	sk _h "$1" held
+	sk _c "$1" charged
 	sk _ta "$1" total_alloc
 	sk _fr "$1" freed
-	isnum "$_h" && isnum "$_ta" && isnum "$_fr" &&
-		[ "$_h" -le "$2" ] && [ $((_h + _fr)) = "$_ta" ]
+	isnum "$_h" && isnum "$_c" && isnum "$_ta" && isnum "$_fr" &&
+		[ "$_h" -le "$2" ] && [ "$_h" -le "$_c" ] &&
+		[ $((_c + _fr)) = "$_ta" ]
 }
 
 
@@ -69,7 +73,7 @@ else
 	skip "still running before TOTAL_TIME" "the guest took $((t1 - t0)) ms to sample"
 fi
 check_range "it allocated after 1 s (allocations > 0)" "$a1" 1 100000 "$s1"
-check "held <= total and total_alloc = held + freed while it runs" stats_consistent "$s1" 65536
+check "held <= total, held <= charged and total_alloc = charged + freed while it runs" stats_consistent "$s1" 65536
 check_range "run_time_ms is within the time measured from outside (0..$((t1 - t0)) ms, +20 for /proc/uptime's resolution)" "$rt" 0 $((t1 - t0 + 20))
 check_range "run_time_ms + remaining_ms = total_time_ms (3000, +-20)" $((rt + rm)) 2980 3020
 sleep 0.7
@@ -160,13 +164,17 @@ sk fr "$s" freed
 sk h "$s" held
 expect_eq state "$st" finished
 expect_range overflows "$ov" 1 100000
-if isnum "$al"; then
+# total_alloc counts footprint: each 10-byte piece, its slab size class
+if isnum "$al" && [ "$al" -gt 0 ] && isnum "$ta"; then
 	expect_range overflows "$ov" $(((al - 1) / 3)) $((al / 3))
-	expect_eq total_alloc "$ta" $((al * 10))
+	expect_eq "total_alloc, a whole number of pieces" "$ta" $((ta / al * al))
+	expect_range "each piece's footprint" $((ta / al)) 10 32
+else
+	expect_eq allocations "$al" "a number above 0"
 fi
 expect_eq freed "$fr" "$ta"
 expect_eq held "$h" 0
-verdict "TOTAL 30 in pieces of 10: overflows = allocations / 3 (>= 1), total_alloc = 10 x allocations = freed" "$s"
+verdict "TOTAL 30 in pieces of 10: overflows = allocations / 3 (>= 1), total_alloc = allocations x their size class (10..32) = freed" "$s"
 
 # -------------------------- D: exact figures, tests apart from kept chunks ---
 start_test Dt 1000 1000 1000000 100 200 60000
@@ -190,12 +198,17 @@ if [ -n "$good" ]; then
 	sk c "$s" chunks
 	sk al "$s" allocations
 	sk ta "$s" total_alloc
+	sk ch "$s" charged
+	sk tch "$u1" test_charged
 	expect_eq "mem_used test_bytes vs held" "$tb" "$h"
 	expect_eq "mem_used test_chunks vs chunks" "$tc" "$c"
+	expect_eq "mem_used test_charged vs charged" "$tch" "$ch"
 	expect_eq "held vs 1000 x chunks" "$h" $((c * 1000))
 	expect_eq "chunks vs allocations (no free yet)" "$c" "$al"
-	expect_eq "total_alloc vs held" "$ta" "$h"
-	verdict "a running test's held and chunks are mem_used's test_bytes and test_chunks, exactly" "$u1" "$s"
+	expect_eq "total_alloc vs charged (no free yet)" "$ta" "$ch"
+	isnum "$c" && [ "$c" -gt 0 ] &&
+		expect_eq "charged vs 1024 (kmalloc-1k) x chunks" "$ch" $((c * 1024))
+	verdict "a running test's held, charged and chunks are mem_used's test_bytes, test_charged and test_chunks, exactly; each 1000-byte piece is charged 1024" "$u1" "$s"
 else
 	skip "a running test's held and chunks are mem_used's test_bytes and test_chunks" "mem_used never stable across a read of the stats"
 fi
@@ -296,7 +309,7 @@ done
 [ $# = 8 ] || notyet="$notyet [only $# tests: '$MANY']"
 check_eq "all 8 run in parallel: each has allocated after 1.5 s" "$notyet" ""
 [ $# = 8 ] || bad="$bad [only $# tests]"
-check_eq "all 8: held <= total and total_alloc = held + freed" "$bad" ""
+check_eq "all 8: held <= total, held <= charged and total_alloc = charged + freed" "$bad" ""
 bad=
 for id in $MANY 1; do
 	ts s "$id"

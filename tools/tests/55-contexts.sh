@@ -23,7 +23,7 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
 
@@ -81,11 +81,11 @@ check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
 start_test T 1 2 1000000 1000 2000 60000 alloc=kmalloc
 slurp s "$D/tests/$T/stats"
 cx_keys k "$s"
-check_eq "tests/ID/stats: the old keys in their order, gfp node ctx cpu free after alloc, skipped backlog off_cpu off_node after corruptions, then alloc and free p50 and p99" \
+check_eq "tests/ID/stats: the old keys in their order, charged and overhead_bytes after held, gfp node ctx cpu free after alloc, skipped backlog off_cpu off_node after corruptions, then alloc and free p50 and p99" \
 	"$k" "$CX_KEYS" "$s"
 cx_vals v "$s" alloc gfp node ctx cpu free skipped backlog off_cpu off_node
-check_eq "without options: alloc kmalloc, gfp kernel,nowarn, node any, ctx work, cpu any, free all, skipped backlog off_cpu off_node 0" \
-	"$v" "kmalloc kernel,nowarn any work any all 0 0 0 0" "$s"
+check_eq "without options: alloc kmalloc, gfp kernel,retry_mayfail,nowarn, node any, ctx work, cpu any, free all, skipped backlog off_cpu off_node 0" \
+	"$v" "kmalloc kernel,retry_mayfail,nowarn any work any all 0 0 0 0" "$s"
 run_ok mem_test_stop "$T"
 slurp s "$D/tests/$T/stats"
 block b "$T"
@@ -101,7 +101,7 @@ cx_opts() {
 	check_eq "mem_test_start '... $1': gfp node ctx cpu free are '$2'" "$_cxv" "$2" "${_s:-(not started)}"
 	cx_destroy "$_T"
 }
-cx_opts "alloc=kmalloc ctx=work" "kernel,nowarn any work any all"
+cx_opts "alloc=kmalloc ctx=work" "kernel,retry_mayfail,nowarn any work any all"
 cx_opts "alloc=kmalloc ctx=timer" "atomic,nowarn any timer any all"
 cx_opts "alloc=kmalloc gfp=zero,nowarn,kernel" "kernel,nowarn,zero any work any all"
 cx_opts "alloc=pages gfp=account,noretry" "kernel,noretry,account any work any all"
@@ -110,10 +110,15 @@ cx_opts "alloc=cache gfp=nowait,zero" "nowait,zero any work any all"
 cx_opts "alloc=kmalloc ctx=timer gfp=zero" "atomic,zero any timer any all"
 cx_opts "alloc=cache ctx=timer gfp=atomic" "atomic any timer any all"
 cx_opts "alloc=kvmalloc free=fifo gfp=account,zero,nowarn,retry_mayfail,kernel" "kernel,retry_mayfail,nowarn,zero,account any work any fifo"
-cx_opts "alloc=pages node=0 cpu=0 free=random" "kernel,nowarn 0 work 0 random"
-cx_opts "alloc=vmalloc node=0" "kernel 0 work any all"
-cx_opts "alloc=vmalloc node=0 gfp=zero" "kernel,zero 0 work any all"
+cx_opts "alloc=pages node=0 cpu=0 free=random" "kernel,retry_mayfail,nowarn 0 work 0 random"
+cx_opts "alloc=vmalloc node=0 gfp=kernel" "kernel 0 work any all"
+cx_opts "alloc=vmalloc node=0 gfp=kernel,zero" "kernel,zero 0 work any all"
 cx_opts "free=lifo gfp=noretry" "kernel,noretry any work any lifo"
+# a list that names no base gets the context's, and its retry modifier
+cx_opts "alloc=kmalloc gfp=zero" "kernel,retry_mayfail,zero any work any all"
+cx_opts "alloc=percpu gfp=nowarn" "kernel,noretry,nowarn any work any all"
+cx_opts "alloc=percpu" "kernel,noretry,nowarn any work any all"
+cx_opts "alloc=cache gfp=nofail" "kernel,nofail any work any all"
 if [ "$NCPU" -ge 2 ]; then
 	cx_opts "alloc=percpu ctx=timer gfp=nowait,nowarn cpu=1 free=lifo" "nowait,nowarn any timer 1 lifo"
 else
@@ -140,10 +145,12 @@ while :; do
 	running=0
 	for T in $TIMER_TESTS; do
 		slurp s "$D/tests/$T/stats"
-		cx_vals v "$s" state held total total_alloc freed
+		cx_vals v "$s" state held total total_alloc freed charged
 		set -- $v
 		[ "$1" = running ] && running=1
-		if ! isnum "$2" || ! isnum "$5" || [ "$2" -gt "$3" ] || [ $(($2 + $5)) != "$4" ]; then
+		if ! isnum "$2" || ! isnum "$5" || ! isnum "$6" ||
+				[ "$2" -gt "$3" ] || [ "$2" -gt "$6" ] ||
+				[ $(($6 + $5)) != "$4" ]; then
 			bad="$bad [test $T: $v]"
 		fi
 	done
@@ -151,7 +158,7 @@ while :; do
 	[ $running = 1 ] && [ $n -lt 300 ] || break
 	sleep 0.1
 done
-check_eq "4 ctx=timer tests (kmalloc, pages, cache, percpu) at once: held <= total and total_alloc = held + freed in all $n samples" \
+check_eq "4 ctx=timer tests (kmalloc, pages, cache, percpu) at once: held <= total, held <= charged and total_alloc = charged + freed in all $n samples" \
 	"$bad" ""
 [ -n "$TIMER_TESTS" ] || bad="no test started"
 for T in $TIMER_TESTS; do
@@ -205,6 +212,33 @@ refuse_why "gfp=kernel may sleep: ctx=timer takes atomic or nowait" \
 	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=kernel,nofail
 refuse_why "retry modifiers change how a sleeping allocation retries: noretry and retry_mayfail need gfp=kernel" \
 	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=noretry
+# A hard interrupt allocates, fills and copies chunks of 32 KiB (order 3)
+# at most, in the bytes they count: whole pages, or SIZE x possible CPUs.
+RT="ctx=timer takes chunks of 32768 bytes at most (order 3), which a hard interrupt can allocate, fill and copy"
+refuse_why "$RT: max is 32769" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=kmalloc ctx=timer
+refuse_why "$RT: max is 65536" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=pages ctx=timer
+refuse_why "$RT: max is 4194304" EINVAL mem_test_start 1 4 8 1 2 1000 m alloc=pages ctx=timer
+refuse_why "$RT: max is 1048576" EINVAL mem_test_start 1 1 1 1 2 1000 m alloc=cache ctx=timer
+refuse_why "$RT: max is $(( (32768 / NCPU + 1) * NCPU ))" EINVAL \
+	mem_test_start 1 $((32768 / NCPU + 1)) 1000000 1 2 1000 alloc=percpu ctx=timer
+for k in kmalloc pages cache; do
+	start_test T 1 32768 100000 1 2 1000 alloc=$k ctx=timer
+	check "ctx=timer takes alloc=$k chunks up to 32768 bytes" isnum "$T"
+	cx_destroy "$T"
+done
+# gfp=atomic and nofail count against max_atomic_bytes: a test whose
+# TOTAL alone is above it is refused
+param MA max_atomic_bytes
+mi memtotal MemTotal
+check_range "max_atomic_bytes defaults to 1/64 of RAM (MemTotal/64 = $((memtotal * 16)), within 8%)" \
+	"$MA" $((memtotal * 16 - memtotal * 16 / 12)) $((memtotal * 16 + memtotal * 16 / 12))
+refuse_why "total ($((MA + 1))) exceeds max_atomic_bytes ($MA), which caps what gfp=atomic and nofail hold" \
+	ENOSPC mem_test_start 1 64 $((MA + 1)) 1 2 1000 alloc=kmalloc ctx=timer
+refuse_why "total ($((MA + 1))) exceeds max_atomic_bytes ($MA), which caps what gfp=atomic and nofail hold" \
+	ENOSPC mem_test_start 1 64 $((MA + 1)) 1 2 1000 alloc=kmalloc gfp=nofail
+start_test T 1 64 $((MA + 1)) 1 2 1000 alloc=kmalloc gfp=nowait
+check "gfp=nowait does not count against max_atomic_bytes: that test starts" isnum "$T"
+cx_destroy "$T"
 
 # --------------------------------------------------------------- cpu= ---
 # cx_timer_cpus VAR: the CPUs under which /proc/timer_list lists an
@@ -274,12 +308,14 @@ else
 fi
 
 # ------------------------------------------------ the free policies ---
-# cx_free_case "WORDS": a test that reaches TOTAL quickly; sampled while it
-# runs, held never passes total and, once it has overflowed, it never
-# holds nothing: random, fifo and lifo free chunks one by one, only until
-# a piece fits again
+# cx_free_case "WORDS" MIN_BYTES: a test that reaches TOTAL quickly;
+# sampled while it runs, held never passes total and, once it has
+# overflowed, it never holds nothing: random, fifo and lifo free chunks
+# one by one, only until a piece of MAX fits again; and no piece is cut
+# below MIN (MIN_BYTES as counted): held >= chunks x MIN_BYTES
 cx_free_case() {
 	_fw=$1
+	_fmin=$2
 	start_test _T $_fw
 	_bad=
 	_after=0
@@ -293,6 +329,7 @@ cx_free_case() {
 			break
 		fi
 		isnum "$2" && [ "$2" -le "$5" ] || _bad="$_bad [held > total: $_cxv]"
+		isnum "$3" && [ "$2" -ge $(($3 * _fmin)) ] || _bad="$_bad [held < chunks x $_fmin: $_cxv]"
 		if [ "${4:-0}" -gt 0 ] 2>/dev/null; then
 			_after=$((_after + 1))
 			[ "$3" -gt 0 ] || _bad="$_bad [chunks 0 after an overflow: $_cxv]"
@@ -306,21 +343,26 @@ cx_free_case() {
 	skey _ov "$_s" overflows
 	skey _fr "$_s" freed
 	skey _ta "$_s" total_alloc
-	expect_eq "samples with held > total or no chunk after an overflow" "$_bad" ""
+	expect_eq "samples with held > total, a piece below MIN, or no chunk after an overflow" "$_bad" ""
 	expect_range "samples taken after the first overflow" $_after 10 1000
 	expect_range overflows "$_ov" 1 100000000
 	expect_eq "freed (stopped) vs total_alloc" "$_fr" "$_ta"
 	expect_eq "free errors" "$_cxv" "${_fw##*free=} 0"
-	verdict "mem_test_start '$_fw': reaches total (overflows $_ov); in $_i samples held <= total, chunks > 0 in all $_after after the first overflow" "$_s"
+	verdict "mem_test_start '$_fw': reaches total (overflows $_ov); in $_i samples held <= total and >= chunks x $_fmin, chunks > 0 in all $_after after the first overflow" "$_s"
 	cx_destroy "$_T"
 }
 for f in random fifo lifo; do
-	cx_free_case "100 1000 20000 1 2 60000 alloc=kmalloc free=$f"
+	cx_free_case "100 1000 20000 1 2 60000 alloc=kmalloc free=$f" 100
 done
-cx_free_case "1 4096 65536 1 2 60000 alloc=pages ctx=timer free=random"
-cx_free_case "10 300 30000 1 2 60000 alloc=cache ctx=timer free=fifo"
-cx_free_case "8 100 4096 1 2 60000 alloc=percpu ctx=timer free=lifo"
-cx_free_case "1 4 64 1 2 60000 k alloc=vmalloc free=lifo"
+cx_free_case "1 4096 65536 1 2 60000 alloc=pages ctx=timer free=random" 4096
+cx_free_case "10 300 30000 1 2 60000 alloc=cache ctx=timer free=fifo" 10
+cx_free_case "8 100 4096 1 2 60000 alloc=percpu ctx=timer free=lifo" $((8 * NCPU))
+cx_free_case "1 4 64 1 2 60000 k alloc=vmalloc free=lifo" 1024
+# a piece of MAX that counts more than TOTAL could never fit again
+refuse_why "free=random frees until a whole piece of max fits: with alloc=pages it counts 8192 bytes, more than total (6000)" \
+	EINVAL mem_test_start 1 5000 6000 1 2 1000 alloc=pages free=random
+refuse_why "free=fifo frees until a whole piece of max fits: with alloc=percpu it counts $((300 * NCPU)) bytes, more than total ($((300 * NCPU - 1)))" \
+	EINVAL mem_test_start 1 300 $((300 * NCPU - 1)) 1 2 1000 alloc=percpu free=fifo
 
 # ---------------------------------------------- a test's own caches ---
 run_ok mem_alloc 100 alloc=cache
@@ -387,7 +429,9 @@ check_eq "no dedicated cache is left anywhere (caches, /proc/slabinfo, mem_used)
 # ------------------------------------------------------------ node= ---
 NT=
 for k in kmalloc kvmalloc pages cache vmalloc; do
-	start_test T 1 8192 10000000 1 2 60000 alloc=$k node=0
+	g=
+	[ $k = vmalloc ] && g=gfp=kernel
+	start_test T 1 8192 10000000 1 2 60000 alloc=$k node=0 $g
 	NT="$NT $T:$k"
 done
 start_test T 8 64 1000000 1 2 60000 alloc=pages ctx=timer node=0
@@ -409,8 +453,9 @@ refuse_why "node $NNODES does not exist" EINVAL mem_test_start $TW alloc=kmalloc
 refuse_why "node $NNODES does not exist" EINVAL mem_test_start $TW alloc=pages ctx=timer node=$NNODES
 refuse_why "node 4294967295 does not exist" EINVAL mem_test_start $TW alloc=pages node=4294967295
 refuse_why "alloc=percpu has no node variant: node= is refused" EINVAL mem_test_start $TW alloc=percpu node=0
-refuse_why "alloc=vmalloc with node= allocates with gfp=kernel, optionally zero, only" \
-	EINVAL mem_test_start $TW alloc=vmalloc node=0 gfp=kernel,nowarn
+RV="alloc=vmalloc on a node goes through vmalloc_node(), which takes no flags: it may call the OOM killer and warns when it fails; give gfp=kernel (or kernel,zero) to take that"
+refuse_why "$RV" EINVAL mem_test_start $TW alloc=vmalloc node=0 gfp=kernel,nowarn
+refuse_why "$RV" EINVAL mem_test_start $TW alloc=vmalloc node=0
 
 # ----------------------------------------------- other refusals ---
 refuse_why "max (4194305) is more than pages can allocate at once (4194304)" \

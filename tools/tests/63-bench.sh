@@ -83,6 +83,37 @@ bn_expect_cpus() {
 	eval "$_ev=\$_x"
 }
 
+# bn_cpulist VAR "a,b,...": the CPUs as a kernel CPU list, ascending, runs
+# of three or more joined ("0-2,5"), as the bench's answer gives them
+bn_cpulist() {
+	_cl=
+	_top=0
+	for _n in $(echo "$2" | tr ',' ' '); do
+		[ "$_n" -le "$_top" ] || _top=$_n
+	done
+	_n=0
+	while [ $_n -le "$_top" ]; do
+		case ",$2," in
+		*",$_n,"*) _cl="$_cl $_n" ;;
+		esac
+		_n=$((_n + 1))
+	done
+	_out=
+	_lo=
+	_hi=
+	for _n in $_cl; do
+		if [ -n "$_hi" ] && [ "$_n" = $((_hi + 1)) ]; then
+			_hi=$_n
+			continue
+		fi
+		[ -z "$_lo" ] || _out="$_out${_out:+,}$_lo$([ "$_hi" != "$_lo" ] && echo "-$_hi")"
+		_lo=$_n
+		_hi=$_n
+	done
+	[ -z "$_lo" ] || _out="$_out${_out:+,}$_lo$([ "$_hi" != "$_lo" ] && echo "-$_hi")"
+	eval "$1=\$_out"
+}
+
 # bkey VAR KEY: the value of "KEY: value" in $BR (bench_result), as it is
 bkey() {
 	_bt=$NL$BR$NL
@@ -112,7 +143,7 @@ bn_is_running() {
 # bn_parse WORDS...: the run's parameters as B_* (defaults where not given)
 bn_parse() {
 	param B_alloc alloc
-	B_sizew= B_count= B_threads=1 B_pattern=pair B_sample=64 B_time=10 B_cpu= B_gfp=kernel,nowarn
+	B_sizew= B_count= B_threads=1 B_pattern=pair B_sample=64 B_time=10 B_cpu= B_gfp=
 	for _w in "$@"; do
 		case $_w in
 		alloc=*) B_alloc=${_w#*=} ;;
@@ -126,6 +157,12 @@ bn_parse() {
 		gfp=*) B_gfp=${BN_GFP_SHOWN:-${_w#*=}} ;;
 		esac
 	done
+	# the default flags fail rather than call the OOM killer; the per-CPU
+	# allocator keeps noretry, not retry_mayfail
+	if [ -z "$B_gfp" ]; then
+		B_gfp=kernel,retry_mayfail,nowarn
+		[ "$B_alloc" = percpu ] && B_gfp=kernel,noretry,nowarn
+	fi
 	_n=${B_sizew%[bBkKmMgG]}
 	case ${B_sizew#"$_n"} in
 	k | K) B_size=$((_n * 1024)) ;;
@@ -189,11 +226,12 @@ bn_c_echo() {
 	_ws=done
 	[ "$1" = stop ] && _ws=stopped
 	expect "the write was refused: $BN_EV" [ "$BN_RC" = 0 ]
-	case $BN_OUT in
-	"bench started"*) ;;
-	*) _E="${_E}the answer is not 'bench started...': '$BN_OUT'$NL" ;;
-	esac
 	bn_expect_cpus _wc "$B_threads" "$B_cpu"
+	bn_cpulist _wl "$_wc"
+	case $BN_OUT in
+	"bench started"*" cpus=$_wl") ;;
+	*) _E="${_E}the answer is not 'bench started... cpus=$_wl': '$BN_OUT'$NL" ;;
+	esac
 	for _kv in state:$_ws end:$1 alloc:$B_alloc size:$B_size count:$B_count threads:$B_threads \
 		pattern:$B_pattern gfp:$B_gfp sample:$B_sample time_s:$B_time cpus:$_wc; do
 		bkey _v "${_kv%%:*}"
@@ -567,8 +605,11 @@ elif [ "$good" -ge 3 ]; then
 else
 	skip "bench '$BW': its cache is in /proc/slabinfo while it runs" "the run was over before it could be seen ($good reads)"
 fi
+# what the run is charged: its chunks' footprint (16 each), its slot
+# array (8 bytes a chunk), its thread, run and cache (under 1 MiB)
 if [ "$good" -ge 1 ]; then
-	check_eq "bench '$BW': mem_used bench_bytes while it runs = threads x count x chunk bytes" "$bb" $((16 * CC))
+	check_range "bench '$BW': mem_used bench_bytes while it runs = count x (16 + 8) + under 1 MiB" \
+		"$bb" $((24 * CC)) $((24 * CC + 1048576))
 else
 	skip "bench '$BW': mem_used bench_bytes while it runs" "the run was over before it could be read"
 fi
@@ -618,8 +659,8 @@ bkey co count
 used bb bench_bytes
 check_eq "bench '$BW': accepted; while it runs: state running, end -, count 80000, cpus $wc" \
 	"$BN_RC|$st|$en|$co|$cp" "0|running|-|80000|$wc" "$BN_EV" "$BR"
-check_eq "bench '$BW': mem_used bench_bytes while it runs = threads x count x chunk bytes (batch)" \
-	"$bb" $((B_threads * 80000 * 4096))
+check_range "bench '$BW': mem_used bench_bytes while it runs = threads x count x (4 KiB vmalloc and its descriptors + 8 bytes of slot) + under 1 MiB" \
+	"$bb" $((B_threads * 80000 * (4096 + 8))) $((B_threads * 80000 * (4096 + 512 + 9) + 1048576))
 b_refuse EBUSY '*stop*' alloc=kmalloc size=64 count=10
 bn_state st
 check_eq "the run goes on after the refused command" "$st" running
@@ -642,7 +683,9 @@ bn_go alloc=vmalloc size=4k count=4294967295 sample=1000000 time=3600
 sleep 0.5
 bn_state st
 used bb bench_bytes
-check_eq "bench '$BW': accepted, running after 0.5 s, bench_bytes = one 4 KiB chunk" "$BN_RC $st $bb" "0 running 4096" "$BN_EV"
+check_eq "bench '$BW': accepted, running after 0.5 s" "$BN_RC $st" "0 running" "$BN_EV"
+check_range "bench '$BW': bench_bytes = one 4 KiB vmalloc chunk, its thread and run (under 256 KiB)" \
+	"$bb" 4096 262144
 bn_stop early
 bn_c_echo stop
 bn_c_ops stop
@@ -673,12 +716,14 @@ bn_c_threads time
 bn_c_left
 
 # ------------------------------------------------ ENOSPC: max_bytes ---
-setparam max_bytes 1000000
-check_eq "max_bytes = 1000000 is taken" "$MT_RC" 0 "$MT_ERR"
-b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=1k count=1000 pattern=batch
+# A run is charged its chunks' footprint (600000 bytes of kmalloc: a 1 MiB
+# page order), slots, thread and run: a 1 KiB batch of 1200 passes 1.2 MB.
+setparam max_bytes 1200000
+check_eq "max_bytes = 1200000 is taken" "$MT_RC" 0 "$MT_ERR"
+b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=1k count=1200 pattern=batch
 b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=2m count=10
 if [ "$NON" -ge 2 ]; then
-	b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=1k count=500 pattern=batch threads=2
+	b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=1k count=600 pattern=batch threads=2
 	b_refuse ENOSPC '*max_bytes*' alloc=kmalloc size=600000 count=10 threads=2
 else
 	skip "with two threads the charge doubles: refused with ENOSPC" "one CPU online"
@@ -696,8 +741,10 @@ sleep 0.5
 bn_state st
 used bb bench_bytes
 mi vm VmallocUsed
-check_eq "bench '$BW': running 0.5 s later, bench_bytes = count x 4 KiB" "$BN_RC $st $bb" "0 running $((100000 * 4096))" \
+check_eq "bench '$BW': running 0.5 s later" "$BN_RC $st" "0 running" \
 	"$BN_EV" "VmallocUsed: $BN_VM0 kB before, $vm kB now"
+check_range "bench '$BW': bench_bytes = count x (4 KiB vmalloc and its descriptors + 8 bytes of slot) + under 1 MiB" \
+	"$bb" $((100000 * (4096 + 8))) $((100000 * (4096 + 512 + 9) + 1048576))
 kmark
 nowv t0
 rmmod malloc_test 2>"$MT_TMP/rmmod"

@@ -63,6 +63,14 @@ used v max_bytes
 check_eq "mem_used's max_bytes follows the parameter" "$v" 1048576
 param_case max_bytes "$DEF_MAX_BYTES" "$DEF_MAX_BYTES"
 
+param MA0 max_atomic_bytes
+param_bad max_atomic_bytes 0
+param_bad max_atomic_bytes abc
+param_case max_atomic_bytes 1048576 1048576
+used v max_atomic_bytes
+check_eq "mem_used's max_atomic_bytes follows the parameter" "$v" 1048576
+param_case max_atomic_bytes "$MA0" "$MA0"
+
 param_case seed 12345 12345
 param_bad seed abc
 param_case seed 0 0

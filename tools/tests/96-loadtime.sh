@@ -189,7 +189,7 @@ lt_bad() {
 lt_bad "leak=0" EINVAL "size must be above 0" leak=0
 lt_bad "leak=64X" EINVAL "'64X' is not an unsigned 64-bit number" leak=64X
 lt_bad "leak='1 M alloc=slab'" EINVAL "unknown allocator 'slab'" 'leak="1 M alloc=slab"'
-lt_bad "leak=8M with max_bytes=4194304" ENOSPC "[0-9]+ more bytes would pass max_bytes" \
+lt_bad "leak=8M with max_bytes=4194304" ENOSPC "the chunk, with its bookkeeping, costs up to [0-9]+ bytes: that would pass max_bytes" \
 	max_bytes=4194304 leak=8M
 lt_bad "test='1 2 3'" EINVAL "too few numbers: 3 given, 6 needed" 'test="1 2 3"'
 lt_bad "test='1 2 3' unquoted" EINVAL "too few numbers: 1 given, 6 needed" test=1 2 3
@@ -208,3 +208,38 @@ mi vm5 VmallocUsed
 check_range "after the refused loads that had run commands, VmallocUsed is back within 4 MiB (in KiB)" \
 	$((vm5 - vm4)) -4096 4096
 check "and no malloc_test directory is left in debugfs" eval '[ ! -e "$D" ]'
+
+# A load that fails leaves no file open on its freed code: the files are
+# made only once nothing can fail the load.  A reader tries to open
+# mem_alloc, and a test's stats, all the while a load keeps 256 MiB
+# (seconds in TCG), starts test 1, then has its second test refused; had
+# it got an fd, closing it after the failed load would run freed code (an
+# Oops, or KASAN's report on the debug kernel).
+rm -f "$MT_TMP/lt-open" "$MT_TMP/lt-done"
+(
+	while [ ! -e "$MT_TMP/lt-done" ]; do
+		for f in "$D/mem_alloc" "$D/tests/1/stats"; do
+			if { exec 3<"$f"; } 2>/dev/null; then
+				echo "$f" >>"$MT_TMP/lt-open"
+				sleep 1
+				exec 3<&-
+			fi
+		done
+	done
+) &
+LT_PID=$!
+kmark
+insmod "$KO" 'leak="256M alloc=vmalloc"' 'test="1 2 100 10 20 60000;1 2 3"' \
+	2>"$MT_TMP/insmod"
+rc=$?
+: >"$MT_TMP/lt-done"
+wait "$LT_PID"
+expect "insmod succeeded" [ "$rc" != 0 ]
+expect "the module is loaded" eval '! loaded'
+expect_eq "files opened while the load ran" "$(cat "$MT_TMP/lt-open" 2>/dev/null)" ""
+verdict "a failed load (256 MiB kept, a test started, then a refusal) exposes no file meanwhile: none could be opened" \
+	"$(ksince | tail -n 4)"
+check "the kernel log has no Oops, BUG or KASAN report since" \
+	eval '! klog_has "Oops|BUG:|KASAN|general protection|Call Trace"'
+unload
+rm -f "$MT_TMP/lt-open" "$MT_TMP/lt-done"

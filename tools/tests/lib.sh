@@ -955,3 +955,54 @@ ve_take() {
 $2
 VE_EOF
 }
+
+# ======================================================= the charges ===
+# charges_add_up VAR: with nothing running (no command, no test
+# allocating, no bench), mem_used's charges add up: charged_bytes =
+# kept_charged + test_charged + tracking_bytes + overhead_bytes +
+# bench_bytes + reserved_bytes <= max_bytes; the *_charged of the
+# allocators sum to kept_charged + test_charged; every footprint is at
+# least its bytes; atomic_bytes <= max_atomic_bytes.  VAR := the problems
+# ('' when none).
+charges_add_up() {
+	slurp _cu "$D/mem_used"
+	for _k in charged_bytes kept_charged test_charged tracking_bytes \
+		overhead_bytes bench_bytes reserved_bytes max_bytes atomic_bytes \
+		max_atomic_bytes kept_bytes test_bytes; do
+		skey _x "$_cu" $_k
+		isnum "$_x" || _x=NaN
+		eval "_c_$_k=\$_x"
+	done
+	_cp=
+	_cs=0
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+		skey _x "$_cu" ${_a}_charged
+		skey _y "$_cu" ${_a}_bytes
+		if isnum "$_x" && isnum "$_y"; then
+			_cs=$((_cs + _x))
+			[ "$_x" -ge "$_y" ] || _cp="$_cp${NL}${_a}_charged $_x < ${_a}_bytes $_y"
+		else
+			_cp="$_cp${NL}${_a}_charged '$_x' or ${_a}_bytes '$_y' not a number"
+		fi
+	done
+	case "$_c_charged_bytes$_c_kept_charged$_c_test_charged$_c_tracking_bytes$_c_overhead_bytes$_c_bench_bytes$_c_reserved_bytes$_c_max_bytes$_c_atomic_bytes$_c_max_atomic_bytes$_c_kept_bytes$_c_test_bytes" in
+	*NaN*) _cp="$_cp${NL}a charge is missing or not a number" ;;
+	*)
+		_sum=$((_c_kept_charged + _c_test_charged + _c_tracking_bytes + _c_overhead_bytes + _c_bench_bytes + _c_reserved_bytes))
+		[ "$_c_charged_bytes" = "$_sum" ] ||
+			_cp="$_cp${NL}charged_bytes $_c_charged_bytes != kept_charged + test_charged + tracking_bytes + overhead_bytes + bench_bytes + reserved_bytes = $_sum"
+		[ "$_cs" = $((_c_kept_charged + _c_test_charged)) ] ||
+			_cp="$_cp${NL}the *_charged sum to $_cs, not kept_charged + test_charged = $((_c_kept_charged + _c_test_charged))"
+		[ "$_c_charged_bytes" -le "$_c_max_bytes" ] ||
+			_cp="$_cp${NL}charged_bytes $_c_charged_bytes > max_bytes $_c_max_bytes"
+		[ "$_c_atomic_bytes" -le "$_c_max_atomic_bytes" ] ||
+			_cp="$_cp${NL}atomic_bytes $_c_atomic_bytes > max_atomic_bytes $_c_max_atomic_bytes"
+		[ "$_c_kept_charged" -ge "$_c_kept_bytes" ] ||
+			_cp="$_cp${NL}kept_charged $_c_kept_charged < kept_bytes $_c_kept_bytes"
+		[ "$_c_test_charged" -ge "$_c_test_bytes" ] ||
+			_cp="$_cp${NL}test_charged $_c_test_charged < test_bytes $_c_test_bytes"
+		;;
+	esac
+	eval "$1=\${_cp#\"\$NL\"}"
+	[ -z "$_cp" ]
+}

@@ -24,6 +24,14 @@ for MT_CASE in "$MT_TESTS"/[0-9][0-9]-*.sh; do
 	nowv MT_C0
 	diag "--- ${MT_CASE##*/}"
 	. "$MT_CASE"
+	# every case leaves nothing running: the charges must add up
+	if [ -r "$D/mem_used" ]; then
+		if charges_add_up MT_CP; then
+			pass "after ${MT_CASE##*/}: mem_used's charges add up, within max_bytes"
+		else
+			fail "after ${MT_CASE##*/}: mem_used's charges add up, within max_bytes" "$MT_CP" "$(cat "$D/mem_used")"
+		fi
+	fi
 	nowv MT_C1
 	diag "--- ${MT_CASE##*/} took $((MT_C1 - MT_C0)) ms"
 done
