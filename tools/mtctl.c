@@ -118,6 +118,8 @@ static const struct param {
 	{ "check_content", "0 or 1" },
 	{ "realloc_p", "a percentage from 0 to 90" },
 	{ "max_bytes", "a byte count from 1 to 2^63 - 1" },
+	{ "max_atomic_bytes", "a byte count from 1 to 2^63 - 1" },
+	{ "max_tests", "a number from 1 to 65536" },
 	{ "alloc", "kmalloc, vmalloc, kvmalloc, pages, cache or percpu" },
 	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },
 };
@@ -130,7 +132,8 @@ static const char *const allocators[] = {
 /*
  * gfp= (--gfp): a comma list of one base at most, the modifiers each once.
  * Without a base the module takes the context's (kernel, or atomic in
- * ctx=timer).
+ * ctx=timer), and in process context retry_mayfail (noretry for percpu)
+ * unless the list names noretry, retry_mayfail or nofail.
  */
 static const char *const gfp_bases[] = { "kernel", "atomic", "nowait" };
 static const char *const gfp_mods[] = {
@@ -232,7 +235,7 @@ static const char *errno_sentence(int err)
 	case ENOENT:
 		return "no such test";
 	case ENOSPC:
-		return "max_bytes would be passed";
+		return "a cap of the module would be passed (max_bytes, max_atomic_bytes or max_tests)";
 	case ENOMEM:
 		return "the kernel refused the allocation";
 	case EINVAL:
@@ -618,21 +621,25 @@ static bool in_list(const char *key, const char *const *list)
 }
 
 /*
- * A size, shown in the UNIT asked for: "bytes" and every "..._bytes"
- * (kept_bytes, max_bytes, kmalloc_bytes, pages_bytes...).
+ * A size, shown in the UNIT asked for: "bytes", every "..._bytes"
+ * (kept_bytes, max_bytes, kmalloc_bytes, charged_bytes...) and every
+ * "..._charged" (kept_charged, kmalloc_charged...).
  */
 static bool is_size_key(const char *key)
 {
 	size_t n = strlen(key);
 
 	return !strcmp(key, "bytes") ||
-	       (n > 6 && !strcmp(key + n - 6, "_bytes"));
+	       (n > 6 && !strcmp(key + n - 6, "_bytes")) ||
+	       (n > 8 && !strcmp(key + n - 8, "_charged"));
 }
 
 /*
  * mem_used: every line the module gives, in its order: the totals, the
- * kept and test shares, corruptions, max_bytes, tracking_bytes, then each
- * allocator's chunks and bytes and the dedicated caches alive.
+ * kept and test shares, corruptions, max_bytes, tracking_bytes, each
+ * allocator's chunks and bytes, the dedicated caches alive, the bench's
+ * charge; then what is charged against max_bytes and max_atomic_bytes,
+ * each allocator's share of it, the tests and the killed mem_rnd_allocs.
  */
 static int cmd_used(const struct call *c)
 {
@@ -666,10 +673,11 @@ static int cmd_used(const struct call *c)
 
 /*
  * A test's block: label, key and how its value is shown (AS_OPT: as it
- * is, and not at all from a module that does not give it).  Keys the
- * module may add later are shown after these, as they come.
+ * is, and not at all from a module that does not give it; AS_OSIZE: a
+ * size, likewise).  Keys the module may add later are shown after these,
+ * as they come.
  */
-enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT };
+enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT, AS_OSIZE };
 
 static const struct test_line {
 	const char *label, *key;
@@ -684,6 +692,8 @@ static const struct test_line {
 	{ "total alloc", "total_alloc", AS_SIZE },
 	{ "freed", "freed", AS_SIZE },
 	{ "held", "held", AS_SIZE },
+	{ "charged", "charged", AS_OSIZE },
+	{ "own memory", "overhead_bytes", AS_OSIZE },
 	{ "chunks", "chunks", AS_COUNT },
 	{ "min", "min", AS_SIZE },
 	{ "max", "max", AS_SIZE },
@@ -731,9 +741,10 @@ static void show_test(const struct call *c, const struct rec *r)
 	for (l = test_lines; l < test_lines + ARRAY_SIZE(test_lines); l++) {
 		long long n = rec_num(r, l->key);
 
-		if (l->as == AS_OPT && !rec_get(r, l->key))
+		if ((l->as == AS_OPT || l->as == AS_OSIZE) &&
+		    !rec_get(r, l->key))
 			continue;
-		if (l->as == AS_SIZE)
+		if (l->as == AS_SIZE || l->as == AS_OSIZE)
 			fmt_size(v, sizeof(v), n, c->unit, c->shift);
 		else if (l->as == AS_SECS)
 			fmt_div(v, sizeof(v), n, 1000);
@@ -1584,7 +1595,7 @@ static const struct param *find_param(const struct call *c)
 	for (i = 0; i < ARRAY_SIZE(params); i++)
 		if (!strcmp(params[i].name, c->arg[0]))
 			return &params[i];
-	usage_fail("%s: unknown parameter '%s' (check_content, realloc_p, max_bytes, alloc or seed)",
+	usage_fail("%s: unknown parameter '%s' (check_content, realloc_p, max_bytes, max_atomic_bytes, max_tests, alloc or seed)",
 		   c->cmd->name, c->arg[0]);
 	return NULL;
 }
@@ -1723,8 +1734,13 @@ static const struct cmd cmds[] = {
 	  "show what the module holds",
 	  "Print what the module holds: chunks and bytes, tests included,\n"
 	  "the kept and test shares, corruptions, max_bytes, the module's\n"
-	  "own bookkeeping, then each allocator's chunks and bytes and the\n"
-	  "dedicated caches alive.  With UNIT, sizes are shown in it.\n" },
+	  "own bookkeeping, each allocator's chunks and bytes, the dedicated\n"
+	  "caches alive, the bench's charge; then what is charged against\n"
+	  "max_bytes (charged_bytes: the chunks' footprint, the bookkeeping,\n"
+	  "the tests' and caches' own memory, the bench, reserves) and\n"
+	  "max_atomic_bytes, each allocator's footprint (kmalloc_charged...),\n"
+	  "the tests that exist and the mem_rnd_allocs killed midway.  With\n"
+	  "UNIT, sizes (bytes, ..._bytes, ..._charged) are shown in it.\n" },
 	{ "mem_rnd_alloc", cmd_module, 3, 3, 0x7, CMD_ALLOC | CMD_RECORD, NULL,
 	  n_test, "MIN MAX TOTAL [UNIT] [--alloc A] [--gfp F,...] [--node N]",
 	  "allocate TOTAL in pieces of random size and keep them",
@@ -1738,7 +1754,8 @@ static const struct cmd cmds[] = {
 	  "Start a timed test: every MIN_INT..MAX_INT ms a random allocation\n"
 	  "of MIN..MAX; what it holds freed (--free) when it reaches TOTAL;\n"
 	  "over after TOTAL_TIME ms.  UNIT applies to the sizes, never to the\n"
-	  "times.  Prints the new test's id.\n" },
+	  "times.  Prints the new test's id.  At most max_tests tests exist\n"
+	  "at once: destroy one to start another.\n" },
 	{ "mem_test_stop", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
 	  "stop a test, keep its statistics",
 	  "Stop the test now and free what it holds; its statistics stay.\n" },
@@ -1753,7 +1770,8 @@ static const struct cmd cmds[] = {
 	  "show every test's figures, or one test's",
 	  "Show every test, or test ID, as a block of figures: state,\n"
 	  "allocator, run and remaining time (s), allocations, resizes,\n"
-	  "errors, overflows, bytes allocated, freed and held, chunks held,\n"
+	  "errors, overflows, the footprint allocated and freed, bytes held\n"
+	  "and their footprint (charged), its own memory, chunks held,\n"
 	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
 	  "node, context, cpu, free policy, corruptions, skipped and backlog\n"
 	  "ticks, steps off its cpu, chunks off its node, the median and 99th\n"
@@ -1790,14 +1808,15 @@ static const struct cmd cmds[] = {
 	  "follow one another, a blank line between two.\n" },
 	{ "get", cmd_get, 0, 1, 0, CMD_WORDS, NULL, NULL, "[PARAM]",
 	  "show the module's parameters, or one",
-	  "Print the parameters check_content, realloc_p, max_bytes, alloc\n"
-	  "and seed, or one of them, as 'name: value' lines.\n" },
+	  "Print the parameters check_content, realloc_p, max_bytes,\n"
+	  "max_atomic_bytes, max_tests, alloc and seed, or one of them, as\n"
+	  "'name: value' lines.\n" },
 	{ "set", cmd_set, 2, 2, 0, CMD_WORDS, NULL, NULL, "PARAM VALUE",
 	  "change a parameter",
 	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
-	  "max_bytes 1..2^63-1, alloc kmalloc|vmalloc|kvmalloc|pages|cache|\n"
-	  "percpu, seed any unsigned 64-bit number.  A refused value leaves\n"
-	  "the old one.\n" },
+	  "max_bytes and max_atomic_bytes 1..2^63-1, max_tests 1..65536,\n"
+	  "alloc kmalloc|vmalloc|kvmalloc|pages|cache|percpu, seed any\n"
+	  "unsigned 64-bit number.  A refused value leaves the old one.\n" },
 	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
 	  "list the commands, or say what one takes",
 	  "Print the commands, or what COMMAND takes.\n" },
@@ -1840,7 +1859,8 @@ static void help_all(void)
 	       "  --cpu N               mem_test_start: run the test on CPU N;\n"
 	       "                        bench: the first thread's CPU\n"
 	       "  --free P              mem_test_start: at TOTAL free all, or\n"
-	       "                        random, fifo or lifo chunks until one fits\n"
+	       "                        random, fifo or lifo chunks until a piece\n"
+	       "                        of MAX fits\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
 	       "  --count N             watch: stop after N frames; bench:\n"
 	       "                        operations per thread\n"
@@ -1874,9 +1894,13 @@ static int cmd_help(const struct call *c)
 	if (cmd->flags & CMD_ALLOC)
 		printf("--alloc A: kmalloc, vmalloc, kvmalloc, pages, cache or percpu;\n"
 		       "without it, the module's alloc parameter decides.\n"
-		       "--gfp F,...: a base, kernel, atomic or nowait (kernel without\n"
-		       "one), and modifiers noretry, retry_mayfail, nowarn, zero,\n"
-		       "account, nofail; without --gfp, kernel,nowarn.\n"
+		       "--gfp F,...: a base, kernel, atomic or nowait, and modifiers\n"
+		       "noretry, retry_mayfail, nowarn, zero, account, nofail.  A list\n"
+		       "with no base gets kernel, and retry_mayfail (noretry for\n"
+		       "percpu) unless it names noretry, retry_mayfail or nofail;\n"
+		       "without --gfp, kernel,retry_mayfail,nowarn (percpu:\n"
+		       "kernel,noretry,nowarn): a failed allocation fails, and calls\n"
+		       "no OOM killer.  --gfp kernel is plain GFP_KERNEL.\n"
 		       "--node N: allocate on NUMA node N.\n");
 	if (cmd->flags & CMD_BENCH)
 		printf("--size S: a decimal, its unit letter attached if need be: b,\n"
@@ -1889,7 +1913,8 @@ static int cmd_help(const struct call *c)
 		       "--pattern pair|batch|random: allocate and free at once (pair),\n"
 		       "N allocations then N frees (batch), pairs of sizes drawn in\n"
 		       "1..S (random).\n"
-		       "--gfp F,...: as for mem_alloc; without it, kernel,nowarn.\n"
+		       "--gfp F,...: as for mem_alloc; without it,\n"
+		       "kernel,retry_mayfail,nowarn (percpu: kernel,noretry,nowarn).\n"
 		       "--cpu C: the first thread's CPU; the others follow on the\n"
 		       "next online CPUs.\n"
 		       "--sample K: time one operation in K (0: none, 1: all; 64).\n"
@@ -1898,11 +1923,13 @@ static int cmd_help(const struct call *c)
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer: allocate in a work item (default) or in the\n"
 		       "timer's callback, in hard irq context: there the base is\n"
-		       "atomic without one, and atomic,nowarn without --gfp.\n"
+		       "atomic without one, and atomic,nowarn without --gfp; chunks\n"
+		       "of 32768 bytes at most (MAX, times the possible CPUs for\n"
+		       "percpu).\n"
 		       "--cpu N: the test's timer and work run on CPU N.\n"
 		       "--free all|random|fifo|lifo: at TOTAL, free everything\n"
 		       "(default), or random, the oldest or the newest chunks until a\n"
-		       "piece fits again.\n");
+		       "whole piece of MAX fits again.\n");
 	printf("--json: print a JSON document instead.\n");
 	return EXIT_DONE;
 }

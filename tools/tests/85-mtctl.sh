@@ -5,8 +5,9 @@
 # --alloc with each of the six allocators, --gfp, --node, and for tests
 # --ctx, --cpu, --free, each seen by the module (mem_used's per-allocator
 # lines, the caches file, the tests' statistics) or refused by it with its
-# reason; mem_used's new lines; caches; options anywhere and --; get and
-# set; help and --version; every error sentence and exit status (2: the
+# reason; mem_used's new lines (each allocator's, what is charged against
+# max_bytes, in units); caches; options anywhere and --; get and set, the
+# caps max_atomic_bytes and max_tests among them; help and --version; every error sentence and exit status (2: the
 # command line is wrong; 1: the module refused, or cannot be reached: not
 # loaded, debugfs not mounted, not root); watch on real tests.
 # Expects: module loaded, nothing kept, no test.  Leaves: the same,
@@ -322,7 +323,8 @@ expect_eq test_chunks "$tc" 0
 expect_eq "tests" "$ids" ""
 verdict "on entry: malloc_test loaded, nothing kept, no test"
 free_all
-for p in check_content realloc_p max_bytes alloc seed; do
+MT_PARAMS="check_content realloc_p max_bytes max_atomic_bytes max_tests alloc seed"
+for p in $MT_PARAMS; do
 	param v $p
 	eval "P0_$p=\$v"
 done
@@ -417,16 +419,18 @@ verdict "'mtctl --json mem_test_stop 7': exit 1, stdout {\"error\": \"no test wi
 slurp f "$D/mem_used"
 mc mem_used
 c_ok
-for k in chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes; do
+MU_KEYS="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes bench_bytes charged_bytes kept_charged test_charged overhead_bytes reserved_bytes max_atomic_bytes atomic_bytes tests killed_rnd_allocs killed_rnd_bytes"
+for k in $MU_KEYS; do
 	skey want "$f" $k
 	tval got "$C_OUT" $k
 	expect_eq "$k" "$got" "$want"
+	[ -n "$want" ] || _E="${_E}no $k in mem_used$NL"
 done
 verdict "'mtctl mem_used' shows mem_used's figures, key by key" "$(cev)" "mem_used: $f"
 mc --json mem_used
 c_ok
 expect "stdout is not one JSON object" jvalid o "$C_OUT"
-for k in chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes; do
+for k in $MU_KEYS; do
 	skey want "$f" $k
 	jget got "$C_OUT" $k
 	expect_eq "\"$k\"" "$got" "$want"
@@ -678,6 +682,24 @@ expect "a figure in ms shows: 60000" eval '! printf "%s\n" "$C_OUT" | grep -q 60
 expect "no interval 128" eval 'printf "%s\n" "$C_OUT" | grep -Eq "(^|[^0-9])128([^0-9]|\$)"'
 expect "no interval 1500" eval 'printf "%s\n" "$C_OUT" | grep -Eq "(^|[^0-9])1500([^0-9]|\$)"'
 verdict "'mtctl mem_test_list $T1 k': total time 60 (seconds), intervals 128 and 1500 (ms)" "$(cev)"
+tval v "$C_OUT" charged
+case $v in
+[0-9]*" k") ;;
+*) _E="${_E}charged: got '$v', expected a size in k$NL" ;;
+esac
+tval v "$C_OUT" "own memory"
+case $v in
+[0-9]*" k") ;;
+*) _E="${_E}own memory: got '$v', expected a size in k$NL" ;;
+esac
+verdict "'mtctl mem_test_list $T1 k' shows the test's footprint (charged) and its own memory (overhead_bytes) in k" "$(cev)"
+mc mem_test_list "$T1" b
+c_ok
+tstat ovh "$T1" overhead_bytes
+tval v "$C_OUT" "own memory"
+expect_eq "own memory (vs tests/$T1/stats overhead_bytes)" "$v" "$ovh b"
+expect "overhead_bytes '$ovh' is not above 0" [ "${ovh:-0}" -gt 0 ]
+verdict "'mtctl mem_test_list $T1 b': own memory is the test's overhead_bytes ($ovh)" "$(cev)"
 mc mem_test_list "$T1"
 c_ok
 tval v "$C_OUT" min
@@ -981,7 +1003,7 @@ mc mem_alloc 3 k --alloc cache
 slurp f "$D/mem_used"
 mc mem_used
 c_ok
-for k in chunks bytes; do
+for k in chunks bytes charged; do
 	for a in $AK; do
 		skey want "$f" ${a}_$k
 		tval got "$C_OUT" ${a}_$k
@@ -992,22 +1014,38 @@ done
 skey want "$f" caches
 tval got "$C_OUT" caches
 expect_eq caches "$got" "$want"
-verdict "'mtctl mem_used' shows every allocator's chunks and bytes and caches, as mem_used" "$(cev)" "mem_used: $f"
+verdict "'mtctl mem_used' shows every allocator's chunks, bytes and charge, and caches, as mem_used" "$(cev)" "mem_used: $f"
 mc mem_used k
 c_ok
 tval v "$C_OUT" pages_bytes
 expect_eq "pages_bytes (a chunk of 5000 is two pages)" "$v" "8 k"
 tval v "$C_OUT" cache_bytes
 expect_eq cache_bytes "$v" "3 k"
+tval v "$C_OUT" pages_charged
+expect_eq "pages_charged (its two pages)" "$v" "8 k"
+tval v "$C_OUT" cache_charged
+expect_eq "cache_charged (3 KiB in its 4 KiB class)" "$v" "4 k"
+tval v "$C_OUT" kept_charged
+expect_eq "kept_charged (8 k + 4 k)" "$v" "12 k"
 tval v "$C_OUT" cache_chunks
 expect_eq "cache_chunks (a count, no unit)" "$v" 1
 tval v "$C_OUT" caches
 expect_eq "caches (a count, no unit)" "$v" 1
-verdict "'mtctl mem_used k' shows the allocators' bytes in k (pages_bytes: 8 k), their chunks and caches as counts" "$(cev)"
+tval v "$C_OUT" tests
+expect_eq "tests (a count, no unit)" "$v" 0
+tval v "$C_OUT" killed_rnd_allocs
+expect_eq "killed_rnd_allocs (a count, no unit)" "$v" 0
+skey want "$f" max_atomic_bytes
+tval v "$C_OUT" max_atomic_bytes
+case $v in
+*" k") ;;
+*) _E="${_E}max_atomic_bytes: got '$v', not in k (mem_used: $want)$NL" ;;
+esac
+verdict "'mtctl mem_used k' shows the allocators' bytes and charges in k (pages_bytes: 8 k, cache_charged: 4 k), their chunks, caches and tests as counts" "$(cev)"
 mc --json mem_used
 c_ok
 expect "stdout is not one JSON object" jvalid o "$C_OUT"
-for k in pages_bytes pages_chunks cache_bytes percpu_bytes kmalloc_chunks caches; do
+for k in pages_bytes pages_chunks cache_bytes percpu_bytes kmalloc_chunks caches pages_charged cache_charged kept_charged charged_bytes; do
 	skey want "$f" $k
 	jget got "$C_OUT" $k
 	expect_eq "\"$k\"" "$got" "$want"
@@ -1104,7 +1142,7 @@ rk_case pages $((65536 - 4095)) 65536 mem_rnd_alloc 1 8 64 k --alloc pages --gfp
 rk_case cache 10240 10240 mem_rnd_alloc 1 2 10 k --alloc cache --gfp atomic,nowarn
 rk_case percpu $((10240 - NCPU + 1)) 10240 mem_rnd_alloc 1 64 10240 --alloc percpu --gfp kernel,nowarn
 rk_case kmalloc 4096 4096 mem_rnd_alloc 1 64 4096 --alloc kmalloc --node 0
-rk_case vmalloc 8192 8192 mem_rnd_alloc 1 4096 8192 --alloc vmalloc --node 0 --gfp zero
+rk_case vmalloc 8192 8192 mem_rnd_alloc 1 4096 8192 --alloc vmalloc --node 0 --gfp kernel,zero
 # the kept caches hold the cache chunks, no more, no less
 used cc cache_chunks
 cache_names names malloc_test_kept_
@@ -1135,6 +1173,10 @@ refusal_case EINVAL "mem_alloc 33 k alloc=percpu" mem_alloc 33 k --alloc percpu
 refusal_case EINVAL "mem_alloc 1 k node=4096" mem_alloc 1 k --node 4096
 refusal_case EINVAL "mem_alloc 1 k alloc=percpu node=0" mem_alloc 1 k --alloc percpu --node 0
 refusal_case EINVAL "mem_alloc 1 k alloc=vmalloc node=0 gfp=kernel,nowarn" mem_alloc 1 k --alloc vmalloc --node 0 --gfp kernel,nowarn
+refusal_case EINVAL "mem_alloc 1 k alloc=vmalloc node=0" mem_alloc 1 k --alloc vmalloc --node 0
+refusal_case EINVAL "mem_alloc 1 k alloc=vmalloc node=0 gfp=zero" mem_alloc 1 k --alloc vmalloc --node 0 --gfp zero
+refusal_case EINVAL "mem_alloc 1 k alloc=percpu gfp=retry_mayfail" mem_alloc 1 k --alloc percpu --gfp retry_mayfail
+refusal_case EINVAL "mem_test_start 1 64 64 1 2 60000 k alloc=kmalloc ctx=timer" mem_test_start 1 64 64 1 2 60000 k --alloc kmalloc --ctx timer
 refusal_case EINVAL "mem_rnd_alloc 1 2 100 alloc=pages" mem_rnd_alloc 1 2 100 --alloc pages
 refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=vmalloc ctx=timer" mem_test_start 1 2 64 10 20 60000 k --alloc vmalloc --ctx timer
 refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=kmalloc ctx=timer gfp=kernel" mem_test_start 1 2 64 10 20 60000 k --alloc kmalloc --ctx timer --gfp kernel
@@ -1163,10 +1205,10 @@ to_case() {
 	done
 	verdict "'mtctl $*' starts test $TO_ID: $_tw" "$(cev)" "$_ts"
 }
-to_case "alloc:kmalloc gfp:kernel,nowarn node:any ctx:work cpu:any free:all skipped:0 backlog:0 off_cpu:0 off_node:0" \
+to_case "alloc:kmalloc gfp:kernel,retry_mayfail,nowarn node:any ctx:work cpu:any free:all skipped:0 backlog:0 off_cpu:0 off_node:0" \
 	mem_test_start 1 2 64 1000 2000 60000 k --alloc kmalloc
 TD=$TO_ID
-to_case "alloc:cache gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo" \
+to_case "alloc:cache gfp:kernel,retry_mayfail,nowarn,zero node:0 ctx:work cpu:0 free:fifo" \
 	mem_test_start 1 2 64 1 2 60000 k --alloc cache --gfp zero,nowarn --node 0 --cpu 0 --free fifo
 TW0=$TO_ID
 to_case "alloc:kmalloc gfp:atomic,nowarn ctx:timer cpu:0 free:lifo" \
@@ -1225,7 +1267,7 @@ verdict "'mtctl mem_test_list $TT0 k' shows gfp, node, context, cpu, free policy
 mc --json mem_test_list "$TW0"
 c_ok
 expect "stdout is not one JSON array" jvalid a "$C_OUT"
-for kv in gfp:kernel,nowarn,zero node:0 ctx:work cpu:0 free:fifo off_cpu:0; do
+for kv in gfp:kernel,retry_mayfail,nowarn,zero node:0 ctx:work cpu:0 free:fifo off_cpu:0; do
 	jget v "$C_OUT" "${kv%%:*}"
 	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
 done
@@ -1656,21 +1698,26 @@ pv_ok() {
 }
 mc get
 c_ok
-for p in check_content realloc_p max_bytes alloc seed; do
+for p in $MT_PARAMS; do
 	param want $p
 	tval got "$C_OUT" $p
 	pv_ok "$got" "$want" || _E="${_E}$p: got '$got', expected '$want'$NL"
+	[ -n "$want" ] || _E="${_E}no $P/$p$NL"
 done
-verdict "'mtctl get' lists the 5 parameters with their values" "$(cev)"
+verdict "'mtctl get' lists the 7 parameters with their values ($MT_PARAMS)" "$(cev)"
 mc --json get
 c_ok
 expect "stdout is not one JSON object" jvalid o "$C_OUT"
-for p in check_content realloc_p max_bytes alloc seed; do
+for p in $MT_PARAMS; do
 	param want $p
 	jget got "$C_OUT" $p
 	pv_ok "$got" "$want" || _E="${_E}\"$p\": got '$got', expected '$want'$NL"
 done
-verdict "'mtctl --json get': an object with the 5 parameters" "$(cev)"
+verdict "'mtctl --json get': an object with the 7 parameters" "$(cev)"
+mc help get
+c_ok
+matches "$C_OUT" "max_atomic_bytes;max_tests"
+verdict "'mtctl help get' names max_atomic_bytes and max_tests" "$(cev)"
 mc get max_bytes
 c_ok
 param want max_bytes
@@ -1719,7 +1766,31 @@ mtw_wo mem_test_destroy_all
 set_case alloc kvmalloc kvmalloc
 set_case max_bytes 1048576 1048576
 refusal_case ENOSPC "mem_alloc 2 m" mem_alloc 2 m
+# the reserve of all-or-nothing pieces: 1-byte vmalloc pieces cost a page each
+refusal_case ENOSPC "mem_rnd_alloc 1 1 40000 b alloc=vmalloc" mem_rnd_alloc 1 1 40000 b --alloc vmalloc
 set_case max_bytes "$MAXB" "$MAXB"
+set_case max_atomic_bytes 65536 65536
+refusal_case ENOSPC "mem_test_start 1 4 128 1 2 60000 k alloc=kmalloc gfp=atomic" mem_test_start 1 4 128 1 2 60000 k --alloc kmalloc --gfp atomic
+set_case max_atomic_bytes "$P0_max_atomic_bytes" "$P0_max_atomic_bytes"
+set_case max_tests 1 1
+mc mem_test_start 1 2 64 1000 2000 60000 k
+TM=$C_OUT
+c_ok
+expect "the output is not an id" isnum "$TM"
+verdict "with max_tests 1, 'mtctl mem_test_start 1 2 64 1000 2000 60000 k' starts test $TM" "$(cev)"
+# a stopped test still counts (and its figures stand still for the check)
+mc mem_test_stop "$TM"
+refusal_case ENOSPC "mem_test_start 1 2 64 1000 2000 60000 k" mem_test_start 1 2 64 1000 2000 60000 k
+mc mem_test_destroy "$TM"
+set_case max_tests "$P0_max_tests" "$P0_max_tests"
+for v in 0 65537; do
+	mc set max_tests $v
+	param after max_tests
+	expect_eq "exit status" "$C_RC" 1
+	expect_eq max_tests "$after" "$P0_max_tests"
+	matches "$C_ERR" "^mtctl: ;max_tests;65536"
+	verdict "'mtctl set max_tests $v' is refused: exit 1, stderr names max_tests and its range, the value stays" "$(cev)"
+done
 usage_case "nosuch;realloc_p" set nosuch 1
 usage_case "nosuch;realloc_p" get nosuch
 usage_case "set" set realloc_p
@@ -1951,7 +2022,7 @@ list_ids ids
 expect "malloc_test is not loaded" loaded
 expect_eq "bytes, kept_chunks" "$b $kc" "0 0"
 expect_eq tests "$ids" ""
-for p in check_content realloc_p max_bytes alloc seed; do
+for p in $MT_PARAMS; do
 	param v $p
 	eval "want=\$P0_$p"
 	expect_eq "$p" "$v" "$want"
