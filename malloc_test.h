@@ -503,6 +503,8 @@ u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
 u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how);
 u64 mt_owner_free_all(struct mt_owner *o);
 int mt_owner_pin_caches(struct mt_owner *o, u64 max);
+int mt_owner_hold_caches(struct mt_owner *o, u64 max);
+void mt_owner_drop_caches(struct mt_owner *o, u64 max);
 void mt_owner_unpin_caches(struct mt_owner *o);
 void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o);
 

@@ -328,6 +328,52 @@ int mt_owner_pin_caches(struct mt_owner *o, u64 max)
 }
 
 /**
+ * mt_owner_hold_caches() - take a reference on each cache up to a size
+ * @o: the owner
+ * @max: the largest chunk a command will ask for
+ *
+ * Each class from the smallest up to @max's is created if need be, its
+ * charge taken now: a command that must be all or nothing can then not
+ * be refused a cache midway.  mt_owner_drop_caches() gives them back.
+ *
+ * Context: process context; takes the owner's caches.lock.
+ *
+ * Return: 0, -ENOSPC past max_bytes, or -ENOMEM, holding none.
+ */
+int mt_owner_hold_caches(struct mt_owner *o, u64 max)
+{
+	struct kmem_cache *s;
+	unsigned int cls;
+
+	for (cls = 0; cls <= mt_cache_class(max); cls++) {
+		s = mt_cache_get(o, cls, true);
+		if (IS_ERR_OR_NULL(s)) {
+			while (cls--)
+				mt_cache_put(o, cls);
+			return s ? PTR_ERR(s) : -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * mt_owner_drop_caches() - drop what mt_owner_hold_caches() took
+ * @o: the owner
+ * @max: as given to it
+ *
+ * Caches left with no chunk are destroyed.
+ *
+ * Context: process context; may take the owner's caches.lock.
+ */
+void mt_owner_drop_caches(struct mt_owner *o, u64 max)
+{
+	unsigned int cls;
+
+	for (cls = 0; cls <= mt_cache_class(max); cls++)
+		mt_cache_put(o, cls);
+}
+
+/**
  * mt_owner_unpin_caches() - let the owner's caches go with their chunks
  * @o: the owner, allocating no more
  *
@@ -645,6 +691,30 @@ struct mt_peak {
 	u64 f, b;
 };
 
+/* Is @a / @b above @c / @d?  Exactly, all above 0 but @a and @c. */
+static bool mt_ratio_above(u64 a, u64 b, u64 c, u64 d)
+{
+	u64 qa, qc, t;
+
+	for (;;) {
+		qa = div64_u64(a, b);
+		qc = div64_u64(c, d);
+		if (qa != qc)
+			return qa > qc;
+		a -= qa * b;
+		c -= qc * d;
+		if (!a || !c)
+			return a;
+		/* a / b > c / d, both below 1, when d / c > b / a */
+		t = a;
+		a = d;
+		d = t;
+		t = b;
+		b = c;
+		c = t;
+	}
+}
+
 /* Try a piece of @b bytes, if within [@min, @max]: is its ratio higher? */
 static void mt_try_peak(enum mt_alloc_kind kind, u64 b, u64 min, u64 max,
 			struct mt_peak *pk)
@@ -654,8 +724,7 @@ static void mt_try_peak(enum mt_alloc_kind kind, u64 b, u64 min, u64 max,
 	if (b < min || b > max)
 		return;
 	f = mt_footprint_max(kind, b);
-	/* f / b > pk->f / pk->b */
-	if (mul_u64_u64_div_u64(f, pk->b, b) > pk->f) {
+	if (mt_ratio_above(f, b, pk->f, pk->b)) {
 		pk->f = f;
 		pk->b = b;
 	}

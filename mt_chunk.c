@@ -431,9 +431,10 @@ out_give:
  * leaves the pool while it is resized, so that no concurrent command
  * frees it (mt_owner_free_all() waits for it), and goes back whatever
  * happens: putting it back needs at most the pages its removal gave up,
- * allocated with __GFP_NOFAIL in process context.  Should that still
- * fail (a full pool, max_bytes), the chunk is freed, -ENOMEM returned
- * and @diff says the owner lost the old size.
+ * which the pool keeps as spares, or, when others took them meanwhile,
+ * pages allocated with __GFP_NOFAIL in process context.  Should that
+ * still fail (a pool filled meanwhile), the chunk is freed, -ENOMEM
+ * returned and @diff says the owner lost the old size.
  *
  * Context: as mt_owner_alloc().
  *
