@@ -2,23 +2,29 @@
 /*
  * malloc_test_kunit - KUnit tests of malloc_test's parser (numbers, units
  * and the options: alloc=, gfp=, node=, ctx=, cpu=, free=), the bytes a
- * chunk of each allocator counts, the pool that chooses which chunk
- * mem_free and a test's free policy free, the dedicated slab caches of
- * alloc=cache, check_content's detection of overwritten chunks, and the
- * latency histograms' buckets, percentiles and per-CPU merging.
+ * chunk of each allocator counts and what it costs the machine (its
+ * footprint, the worst case charged before it is allocated, and the bound
+ * mem_rnd_alloc reserves), the charges against max_bytes and
+ * max_atomic_bytes and their reserves, the pool that chooses which chunk
+ * mem_free and a test's free policy free, the owners' figures through
+ * failed resizes, the dedicated slab caches of alloc=cache,
+ * check_content's detection of overwritten chunks, and the latency
+ * histograms' buckets, percentiles and per-CPU merging.
  *
  * The functions under test are mostly static, so this file includes the
  * module's own sources (the in-tree idiom for testing static functions)
  * and defines what they take from mt_main.c, which it does not include:
  * that is the real module's init, exit and parameters.  The result is a
  * module of its own, which neither needs nor touches malloc_test.ko; its
- * copies of the module's globals are set by the tests.
+ * copies of the module's globals (the caps and charges of mt_charge.c
+ * among them) are set by the tests.
  *
  * Results: /sys/kernel/debug/kunit/malloc_test/results (KTAP).  Built
  * only against a kernel with KUnit (the debug lane's); the guest case
  * tools/tests/97-kunit.sh loads it and turns each case into a check.
  */
 #include "../mt_alloc.c"
+#include "../mt_charge.c"
 #include "../mt_chunk.c"
 #include "../mt_lat.c"
 #include "../mt_parse.c"
@@ -31,11 +37,9 @@
 
 /* What the included sources need of mt_main.c. */
 bool mt_check_content;
-u64 mt_max_bytes;
 unsigned int mt_default_alloc;
 struct mt_totals mt_kind_totals[MT_NR_KINDS];
 atomic_t mt_nr_caches;
-atomic64_t mt_committed;
 atomic64_t mt_corruptions;
 atomic64_t mt_tracking_bytes;
 
@@ -53,6 +57,7 @@ static int mt_kunit_init(struct kunit *test)
 	WRITE_ONCE(mt_check_content, false);
 	WRITE_ONCE(mt_default_alloc, MT_KUNIT_DEF);
 	WRITE_ONCE(mt_max_bytes, SZ_64M);
+	WRITE_ONCE(mt_max_atomic_bytes, SZ_16M);
 	return 0;
 }
 
@@ -489,6 +494,8 @@ struct mt_kunit_opt {
 #define G(x)		BIT(MT_GFP_##x)
 #define O(x)		BIT(MT_OPT_##x)
 #define MT_KU_NONODE	(-1)
+/* The flags of process context when gfp= is not given (but percpu's). */
+#define MT_KU_GFP_DEF	(G(KERNEL) | G(RETRY_MAYFAIL) | G(NOWARN))
 
 static void mt_kunit_expect_opts(struct kunit *test,
 				 const struct mt_kunit_opt *t, size_t n)
@@ -537,43 +544,83 @@ static void mt_kunit_expect_opts(struct kunit *test,
 
 /*
  * gfp=: a comma list, no spaces, at least one flag; one base (kernel,
- * atomic, nowait), modifiers once each.  Without gfp= the flags are the
- * context's base and nowarn (vmalloc on a node: kernel alone); with it,
- * exactly those given, the context's base added when none is.  Printed
- * base first, modifiers in their fixed order, whatever the order given.
+ * atomic, nowait), modifiers once each.  Without gfp= the flags fail
+ * rather than kill: in process context kernel,retry_mayfail,nowarn
+ * (kernel,noretry,nowarn for alloc=percpu, whose allocator drops
+ * retry_mayfail), in a ctx=timer test atomic,nowarn.  A list naming no
+ * base gets the context's, and in process context its retry modifier
+ * unless it names noretry, retry_mayfail or nofail; a list naming a base
+ * is taken as is.  Printed base first, modifiers in their fixed order,
+ * whatever the order given.
  */
 static void parse_gfp_test(struct kunit *test)
 {
 	static const struct mt_kunit_opt ok[] = {
 		/* defaults: process context; a ctx=timer test */
 		{ "10 alloc=kmalloc", &syn_alloc, O(ALLOC), MT_KMALLOC,
-		  G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1 },
+		  MT_KU_GFP_DEF, MT_KU_NONODE, -1 },
 		{ "1 2 3 4 5 6 alloc=kmalloc", &syn_start, O(ALLOC),
-		  MT_KMALLOC, G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1 },
+		  MT_KMALLOC, MT_KU_GFP_DEF, MT_KU_NONODE, -1 },
 		{ "1 2 3 4 5 6 alloc=kmalloc ctx=work", &syn_start,
-		  O(ALLOC) | O(CTX), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  O(ALLOC) | O(CTX), MT_KMALLOC, MT_KU_GFP_DEF,
 		  MT_KU_NONODE, -1, MT_CTX_WORK },
 		{ "1 2 3 4 5 6 alloc=cache ctx=timer", &syn_start,
 		  O(ALLOC) | O(CTX), MT_CACHE, G(ATOMIC) | G(NOWARN),
 		  MT_KU_NONODE, -1, MT_CTX_TIMER },
-		/* vmalloc on a node: vmalloc_node(), GFP_KERNEL */
-		{ "10 alloc=vmalloc node=0", &syn_alloc, O(ALLOC) | O(NODE),
-		  MT_VMALLOC, G(KERNEL), 0, -1 },
-		{ "10 node=0", &syn_alloc, O(NODE), MT_KUNIT_DEF, G(KERNEL), 0,
+		{ "1 2 3 4 5 6 alloc=percpu ctx=timer", &syn_start,
+		  O(ALLOC) | O(CTX), MT_PERCPU, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		/* percpu: noretry, as its allocator drops retry_mayfail */
+		{ "10 alloc=percpu", &syn_alloc, O(ALLOC), MT_PERCPU,
+		  G(KERNEL) | G(NORETRY) | G(NOWARN), MT_KU_NONODE, -1 },
+		{ "1 2 3 alloc=percpu", &syn_rnd, O(ALLOC), MT_PERCPU,
+		  G(KERNEL) | G(NORETRY) | G(NOWARN), MT_KU_NONODE, -1 },
+		/* the spec's example: gfp=nowarn,zero on percpu */
+		{ "10 alloc=percpu gfp=nowarn,zero", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_PERCPU,
+		  G(KERNEL) | G(NORETRY) | G(NOWARN) | G(ZERO), MT_KU_NONODE,
 		  -1 },
+		/* vmalloc on a node: the defaults too (mem_alloc refuses it) */
+		{ "10 alloc=vmalloc node=0", &syn_alloc, O(ALLOC) | O(NODE),
+		  MT_VMALLOC, MT_KU_GFP_DEF, 0, -1 },
+		{ "10 node=0", &syn_alloc, O(NODE), MT_KUNIT_DEF,
+		  MT_KU_GFP_DEF, 0, -1 },
 		{ "10 alloc=kvmalloc node=0", &syn_alloc, O(ALLOC) | O(NODE),
-		  MT_KVMALLOC, G(KERNEL) | G(NOWARN), 0, -1 },
-		/* exactly what is given: no nowarn unless asked */
+		  MT_KVMALLOC, MT_KU_GFP_DEF, 0, -1 },
+		/* a base given: exactly what is given, no nowarn unless asked */
 		{ "10 alloc=kmalloc gfp=kernel", &syn_alloc, O(ALLOC) | O(GFP),
 		  MT_KMALLOC, G(KERNEL), MT_KU_NONODE, -1 },
+		{ "10 alloc=percpu gfp=kernel", &syn_alloc, O(ALLOC) | O(GFP),
+		  MT_PERCPU, G(KERNEL), MT_KU_NONODE, -1 },
+		{ "10 alloc=vmalloc node=0 gfp=kernel,zero", &syn_alloc,
+		  O(ALLOC) | O(NODE) | O(GFP), MT_VMALLOC, G(KERNEL) | G(ZERO),
+		  0, -1 },
 		{ "10 alloc=kmalloc gfp=atomic", &syn_alloc, O(ALLOC) | O(GFP),
 		  MT_KMALLOC, G(ATOMIC), MT_KU_NONODE, -1 },
 		{ "10 alloc=kmalloc gfp=nowait,nowarn", &syn_alloc,
 		  O(ALLOC) | O(GFP), MT_KMALLOC, G(NOWAIT) | G(NOWARN),
 		  MT_KU_NONODE, -1 },
-		/* no base: the context's */
+		/* no base: the context's, and its retry modifier */
 		{ "10 alloc=kmalloc gfp=zero", &syn_alloc, O(ALLOC) | O(GFP),
-		  MT_KMALLOC, G(KERNEL) | G(ZERO), MT_KU_NONODE, -1 },
+		  MT_KMALLOC, G(KERNEL) | G(RETRY_MAYFAIL) | G(ZERO),
+		  MT_KU_NONODE, -1 },
+		{ "1 2 3 alloc=pages gfp=account", &syn_rnd, O(ALLOC) | O(GFP),
+		  MT_PAGES, G(KERNEL) | G(RETRY_MAYFAIL) | G(ACCOUNT),
+		  MT_KU_NONODE, -1 },
+		/* ... unless it names one, or nofail */
+		{ "10 alloc=kmalloc gfp=nofail", &syn_alloc, O(ALLOC) | O(GFP),
+		  MT_KMALLOC, G(KERNEL) | G(NOFAIL), MT_KU_NONODE, -1 },
+		{ "10 alloc=kmalloc gfp=noretry,zero", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_KMALLOC,
+		  G(KERNEL) | G(NORETRY) | G(ZERO), MT_KU_NONODE, -1 },
+		{ "10 alloc=pages gfp=retry_mayfail", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_PAGES, G(KERNEL) | G(RETRY_MAYFAIL),
+		  MT_KU_NONODE, -1 },
+		/* the parser keeps it; mem_alloc refuses it on percpu */
+		{ "10 alloc=percpu gfp=retry_mayfail", &syn_alloc,
+		  O(ALLOC) | O(GFP), MT_PERCPU, G(KERNEL) | G(RETRY_MAYFAIL),
+		  MT_KU_NONODE, -1 },
+		/* a ctx=timer test: atomic, no retry modifier */
 		{ "1 2 3 4 5 6 alloc=pages ctx=timer gfp=zero", &syn_start,
 		  O(ALLOC) | O(CTX) | O(GFP), MT_PAGES, G(ATOMIC) | G(ZERO),
 		  MT_KU_NONODE, -1, MT_CTX_TIMER },
@@ -636,6 +683,10 @@ static void parse_gfp_test(struct kunit *test)
 		gfp_t gfp;
 	} flags[] = {
 		{ G(KERNEL) | G(NOWARN), GFP_KERNEL | __GFP_NOWARN },
+		{ MT_KU_GFP_DEF,
+		  GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN },
+		{ G(KERNEL) | G(NORETRY) | G(NOWARN),
+		  GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN },
 		{ G(ATOMIC) | G(ZERO), GFP_ATOMIC | __GFP_ZERO },
 		{ G(NOWAIT), GFP_NOWAIT },
 		{ G(KERNEL) | G(NORETRY) | G(ACCOUNT),
@@ -679,7 +730,7 @@ static void parse_place_test(struct kunit *test)
 {
 	static const struct mt_kunit_opt ok[] = {
 		{ "1 2 3 4 5 6 alloc=kmalloc", &syn_start, O(ALLOC),
-		  MT_KMALLOC, G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1,
+		  MT_KMALLOC, MT_KU_GFP_DEF, MT_KU_NONODE, -1,
 		  MT_CTX_WORK, MT_FREE_ALL },
 		{ "1 2 3 4 5 6 alloc=kmalloc node=0 cpu=1 ctx=timer free=fifo",
 		  &syn_start, O(ALLOC) | O(NODE) | O(CPU) | O(CTX) | O(FREE),
@@ -687,27 +738,27 @@ static void parse_place_test(struct kunit *test)
 		  MT_FREE_FIFO },
 		{ "1 2 3 4 5 6 alloc=kmalloc free=lifo cpu=007 node=3",
 		  &syn_start, O(ALLOC) | O(NODE) | O(CPU) | O(FREE),
-		  MT_KMALLOC, G(KERNEL) | G(NOWARN), 3, 7, MT_CTX_WORK,
+		  MT_KMALLOC, MT_KU_GFP_DEF, 3, 7, MT_CTX_WORK,
 		  MT_FREE_LIFO },
 		{ "1 2 3 4 5 6 alloc=kmalloc free=random", &syn_start,
-		  O(ALLOC) | O(FREE), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  O(ALLOC) | O(FREE), MT_KMALLOC, MT_KU_GFP_DEF,
 		  MT_KU_NONODE, -1, MT_CTX_WORK, MT_FREE_RANDOM },
 		{ "1 2 3 4 5 6 alloc=kmalloc free=all ctx=work", &syn_start,
 		  O(ALLOC) | O(FREE) | O(CTX), MT_KMALLOC,
-		  G(KERNEL) | G(NOWARN), MT_KU_NONODE, -1, MT_CTX_WORK,
+		  MT_KU_GFP_DEF, MT_KU_NONODE, -1, MT_CTX_WORK,
 		  MT_FREE_ALL },
 		/* kstrtouint() takes a '+' */
 		{ "10 alloc=kmalloc node=+1", &syn_alloc, O(ALLOC) | O(NODE),
-		  MT_KMALLOC, G(KERNEL) | G(NOWARN), 1, -1 },
+		  MT_KMALLOC, MT_KU_GFP_DEF, 1, -1 },
 		/* whether the node or CPU exists is the command's to check */
 		{ "1 2 3 alloc=kmalloc node=1023", &syn_rnd,
-		  O(ALLOC) | O(NODE), MT_KMALLOC, G(KERNEL) | G(NOWARN), 1023,
+		  O(ALLOC) | O(NODE), MT_KMALLOC, MT_KU_GFP_DEF, 1023,
 		  -1 },
 		{ "1 2 3 alloc=kmalloc node=4294967295", &syn_rnd,
-		  O(ALLOC) | O(NODE), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  O(ALLOC) | O(NODE), MT_KMALLOC, MT_KU_GFP_DEF,
 		  4294967295LL, -1 },
 		{ "1 2 3 4 5 6 alloc=kmalloc cpu=2147483648", &syn_start,
-		  O(ALLOC) | O(CPU), MT_KMALLOC, G(KERNEL) | G(NOWARN),
+		  O(ALLOC) | O(CPU), MT_KMALLOC, MT_KU_GFP_DEF,
 		  MT_KU_NONODE, 2147483648LL },
 	};
 	static const struct mt_kunit_bad bad[] = {
@@ -834,7 +885,7 @@ static struct mt_pool *mt_kunit_pool(struct kunit *test)
 	return pool;
 }
 
-/* Chunk @id of @size: its kind and pattern flag follow from @id. */
+/* Chunk @id of @size: its kind, pattern and urgent flags follow from @id. */
 static struct mt_chunk mt_kunit_chunk(unsigned long id, u64 size)
 {
 	return (struct mt_chunk) {
@@ -842,6 +893,7 @@ static struct mt_chunk mt_kunit_chunk(unsigned long id, u64 size)
 		.size = size,
 		.kind = id % MT_NR_KINDS,
 		.patterned = id & 1,
+		.urgent = id & 2,
 	};
 }
 
@@ -850,7 +902,7 @@ static void mt_kunit_add(struct kunit *test, struct mt_pool *pool,
 {
 	struct mt_chunk c = mt_kunit_chunk(id, size);
 
-	KUNIT_ASSERT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), 0);
 }
 
 /* @c came out of the pool as it went in, as chunk @id of @size. */
@@ -865,6 +917,7 @@ static void mt_kunit_expect_chunk(struct kunit *test,
 	KUNIT_EXPECT_EQ_MSG(test, c->kind, want.kind, "chunk %lu", id);
 	KUNIT_EXPECT_EQ_MSG(test, c->patterned, want.patterned, "chunk %lu",
 			    id);
+	KUNIT_EXPECT_EQ_MSG(test, c->urgent, want.urgent, "chunk %lu", id);
 }
 
 /*
@@ -885,7 +938,8 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 		return;
 	}
 	KUNIT_ASSERT_LT(test, pool->root, pool->nr);
-	KUNIT_ASSERT_EQ(test, mt_node(pool, pool->root)->parent, MT_POOL_NIL);
+	KUNIT_ASSERT_EQ(test, (u32)mt_node(pool, pool->root)->parent,
+			MT_POOL_NIL);
 	for (i = 0; i < pool->nr; i++) {
 		const struct mt_node *n = mt_node(pool, i);
 		u32 kid[2] = { n->left, n->right };
@@ -898,7 +952,8 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 			if (kid[k] == MT_POOL_NIL)
 				continue;
 			KUNIT_ASSERT_LT_MSG(test, kid[k], pool->nr, "node %u", i);
-			KUNIT_ASSERT_EQ_MSG(test, mt_node(pool, kid[k])->parent,
+			KUNIT_ASSERT_EQ_MSG(test,
+					    (u32)mt_node(pool, kid[k])->parent,
 					    i, "node %u", i);
 			KUNIT_ASSERT_LE_MSG(test,
 					    mt_prio(pool, mt_node(pool, kid[k])),
@@ -1020,7 +1075,7 @@ static void pool_take_fit_random_test(struct kunit *test)
 			live[nr] = mt_kunit_chunk(next++,
 						  1 + prandom_u32_state(&rnd) % 300);
 			KUNIT_ASSERT_EQ(test, mt_pool_add(pool, &live[nr],
-							  GFP_KERNEL), 0);
+							  GFP_KERNEL, NULL), 0);
 			nr++;
 		} else {
 			u64 want = prandom_u32_state(&rnd) % 320;
@@ -1149,6 +1204,7 @@ static void mt_kunit_drain_one(const struct mt_chunk *c, void *arg)
 static void pool_count_drain_test(struct kunit *test)
 {
 	s64 tracking = atomic64_read(&mt_tracking_bytes);
+	s64 committed = atomic64_read(&mt_committed);
 	struct mt_kunit_drain d = { .test = test };
 	struct mt_pool *pool = mt_kunit_pool(test);
 	u64 bytes = 0, pages;
@@ -1172,6 +1228,11 @@ static void pool_count_drain_test(struct kunit *test)
 			(s64)(pages * PAGE_SIZE));
 	KUNIT_EXPECT_LE(test, atomic64_read(&mt_tracking_bytes) - tracking,
 			(s64)((pages + MT_POOL_SPARES) * PAGE_SIZE));
+	/* charged against max_bytes, within what mem_rnd_alloc reserves */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed,
+			atomic64_read(&mt_tracking_bytes) - tracking);
+	KUNIT_EXPECT_LE(test, atomic64_read(&mt_tracking_bytes) - tracking,
+			(s64)mt_pool_bound(MT_KUNIT_NR));
 
 	mt_pool_drain(pool, mt_kunit_drain_one, &d);
 	KUNIT_EXPECT_EQ(test, d.calls, MT_KUNIT_NR);
@@ -1195,13 +1256,14 @@ static void pool_count_drain_test(struct kunit *test)
 
 	kunit_release_action(test, mt_kunit_pool_release, pool);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_tracking_bytes), tracking);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
 }
 
 /*
  * A pool ordered by age (free=fifo, lifo): mt_pool_take_oldest() takes
  * the oldest chunk, or the newest, whatever their sizes, chunks added
- * between the takes included; ages compare right across the wrap of
- * their 32-bit counter.
+ * between the takes included; ages compare right across 2^32, where a
+ * 32-bit counter would wrap.
  */
 static void pool_by_age_test(struct kunit *test)
 {
@@ -1211,7 +1273,7 @@ static void pool_by_age_test(struct kunit *test)
 	u32 i;
 
 	pool->by_age = true;
-	/* the ages wrap around 2^32 among these chunks */
+	/* the ages cross 2^32 among these chunks */
 	pool->seq = U32_MAX - MT_KUNIT_NR / 2;
 	for (i = 0; i < MT_KUNIT_NR; i++)
 		mt_kunit_add(test, pool, i, 1 + (i * 7919) % 300);
@@ -1248,6 +1310,188 @@ static void pool_by_age_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
 	KUNIT_EXPECT_FALSE(test, mt_pool_take_oldest(pool, true, &c));
 	mt_kunit_pool_check(test, pool);
+}
+
+/* Ages and priorities: the node's 50 bits, compared modulo 2^50. */
+#define MT_KU_AGE_WRAP		BIT_ULL(MT_POOL_PRIO_BITS)
+#define MT_KU_AGE_MASK		(MT_KU_AGE_WRAP - 1)
+
+/*
+ * A node packs its three links in 26 bits each and its priority (a
+ * pool's age) in the 50 left: mt_node_set_prio() keeps the low 50 bits
+ * of what it is given and touches neither the links nor the chunk's
+ * fields, and setting those leaves the priority alone; NIL is the
+ * largest index, above every index a pool can use.  A pool holds pool->max chunks at most: the next
+ * add is refused with -ENOSPC, changing nothing; a take makes room; a
+ * pool above its max gives chunks out and takes none in.
+ */
+static void pool_node_limits_test(struct kunit *test)
+{
+	static const u64 prios[] = {
+		0, 1, 0xfff, 0x1000, 0x1001, U32_MAX, 1ULL << 32,
+		(1ULL << 49) + 3, MT_KU_AGE_MASK, MT_KU_AGE_WRAP,
+		MT_KU_AGE_WRAP + 5, U64_MAX, 0x0123456789abcdefULL,
+	};
+	struct mt_pool *pool = mt_kunit_pool(test);
+	struct mt_chunk c;
+	struct mt_node n;
+	unsigned int i;
+
+	static_assert(MT_POOL_PRIO_BITS == 50);
+	KUNIT_EXPECT_EQ(test, MT_POOL_NIL, (1U << 26) - 1);
+	KUNIT_EXPECT_LT(test, MT_POOL_MAX_CHUNKS, MT_POOL_NIL);
+	KUNIT_EXPECT_EQ(test, pool->max, MT_POOL_MAX_CHUNKS);
+
+	for (i = 0; i < ARRAY_SIZE(prios); i++) {
+		memset(&n, 0, sizeof(n));
+		n.ptr = mt_kunit_ptr(i);
+		n.size = MT_CHUNK_SIZE_MAX;
+		n.kind = MT_PERCPU;
+		n.patterned = 1;
+		n.urgent = 1;
+		n.left = MT_POOL_NIL;
+		n.right = MT_POOL_NIL - 1;
+		n.parent = 0x2aaaaaa;
+		mt_node_set_prio(&n, prios[i]);
+		KUNIT_EXPECT_EQ_MSG(test, mt_node_prio(&n),
+				    prios[i] & MT_KU_AGE_MASK, "prio %#llx",
+				    prios[i]);
+		KUNIT_EXPECT_PTR_EQ(test, n.ptr, mt_kunit_ptr(i));
+		KUNIT_EXPECT_EQ(test, (u64)n.size, MT_CHUNK_SIZE_MAX);
+		KUNIT_EXPECT_EQ(test, (u32)n.kind, MT_PERCPU);
+		KUNIT_EXPECT_EQ(test, (u32)n.patterned, 1);
+		KUNIT_EXPECT_EQ(test, (u32)n.urgent, 1);
+		KUNIT_EXPECT_EQ_MSG(test, (u32)n.left, MT_POOL_NIL,
+				    "prio %#llx", prios[i]);
+		KUNIT_EXPECT_EQ_MSG(test, (u32)n.right, MT_POOL_NIL - 1,
+				    "prio %#llx", prios[i]);
+		KUNIT_EXPECT_EQ_MSG(test, (u32)n.parent, 0x2aaaaaa,
+				    "prio %#llx", prios[i]);
+	}
+	/* the links at their extremes leave the priority alone */
+	mt_node_set_prio(&n, MT_KU_AGE_MASK);
+	n.left = 0;
+	n.right = 0;
+	n.parent = 0;
+	KUNIT_EXPECT_EQ(test, mt_node_prio(&n), MT_KU_AGE_MASK);
+	mt_node_set_prio(&n, 0);
+	n.left = MT_POOL_NIL;
+	n.right = MT_POOL_NIL;
+	n.parent = MT_POOL_NIL;
+	KUNIT_EXPECT_EQ(test, mt_node_prio(&n), 0);
+
+	/* the capacity */
+	pool->max = 5;
+	for (i = 0; i < 5; i++)
+		mt_kunit_add(test, pool, i, 10 * (i + 1));
+	c = mt_kunit_chunk(5, 60);
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 5);
+	KUNIT_EXPECT_EQ(test, pool->bytes, 150);
+	mt_kunit_pool_check(test, pool);
+	KUNIT_ASSERT_TRUE(test, mt_pool_take_fit(pool, 25, &c));
+	mt_kunit_expect_chunk(test, &c, 1, 20);
+	mt_kunit_add(test, pool, 5, 60);
+	c = mt_kunit_chunk(6, 70);
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 5);
+	KUNIT_EXPECT_EQ(test, pool->bytes, 190);
+
+	/* above its max: takes go on, adds are refused */
+	pool->max = 2;
+	KUNIT_ASSERT_TRUE(test, mt_pool_take_random(pool, &c));
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 4);
+	KUNIT_EXPECT_EQ(test, pool->bytes, 190 - c.size);
+	mt_kunit_pool_check(test, pool);
+	pool->max = MT_POOL_MAX_CHUNKS;
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 5);
+	KUNIT_EXPECT_EQ(test, pool->bytes, 190);
+	mt_kunit_pool_check(test, pool);
+}
+
+#define MT_KU_AGES	600
+
+/*
+ * Issue 13, item 9: an age-ordered pool's order broke after 2^31
+ * allocations, its ages being u32 compared modulo 2^32.  Ages are now 50
+ * bits, compared modulo 2^50: fifo and lifo order hold wherever the ages
+ * start (below, across and far beyond 2^31 and 2^32, across 2^50 itself),
+ * with consecutive chunks' ages 1 apart or 2^31, 2^32 and more apart (a
+ * 32-bit comparison inverts those), as long as the oldest and the newest
+ * chunk are less than 2^49 apart.
+ */
+static void pool_by_age_wide_test(struct kunit *test)
+{
+	static const u64 starts[] = {
+		0, (1ULL << 31) - 300, (1ULL << 32) - 300,
+		(1ULL << 33) + 12345, (1ULL << 40) - 1,
+		MT_KU_AGE_WRAP - 300, 3 * MT_KU_AGE_WRAP - 7,
+	};
+	static const u64 steps[] = {
+		1, 1ULL << 31, (1ULL << 32) + 1, (1ULL << 31) + 7, 1ULL << 33,
+	};
+	struct mt_pool *pool = mt_kunit_pool(test);
+	unsigned long oldest, newest, id;
+	struct rnd_state rnd;
+	unsigned int s, far;
+	struct mt_chunk c;
+	bool lifo;
+	u32 i;
+
+	prandom_seed_state(&rnd, MT_KUNIT_SEED);
+	pool->by_age = true;
+	for (s = 0; s < ARRAY_SIZE(starts); s++) {
+		for (far = 0; far < 2; far++) {
+			pool->seq = starts[s];
+			for (i = 0; i < MT_KU_AGES; i++) {
+				mt_kunit_add(test, pool, i,
+					     1 + (i * 7919) % 300);
+				if (far)
+					pool->seq += steps[i % ARRAY_SIZE(steps)] - 1;
+			}
+			KUNIT_ASSERT_LT(test, pool->seq - starts[s],
+					1ULL << 49);
+			mt_kunit_pool_check(test, pool);
+			oldest = 0;
+			newest = MT_KU_AGES - 1;
+			while (oldest <= newest) {
+				lifo = prandom_u32_state(&rnd) & 1;
+				KUNIT_ASSERT_TRUE(test,
+						  mt_pool_take_oldest(pool, lifo,
+								      &c));
+				id = mt_kunit_id(c.ptr);
+				KUNIT_ASSERT_EQ_MSG(test, id,
+						    lifo ? newest : oldest,
+						    "ages from %#llx%s: the %s",
+						    starts[s],
+						    far ? ", far apart" : "",
+						    lifo ? "newest" : "oldest");
+				mt_kunit_expect_chunk(test, &c, id,
+						      1 + (id * 7919) % 300);
+				if (lifo)
+					newest--;
+				else
+					oldest++;
+			}
+			KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
+		}
+	}
+
+	/* the oldest and the newest 2^49 - 1 apart, across 2^50: in order */
+	for (i = 0; i < 2; i++) {
+		pool->seq = MT_KU_AGE_WRAP - 5;
+		mt_kunit_add(test, pool, 0, 100);
+		pool->seq += (1ULL << 49) - 2;
+		mt_kunit_add(test, pool, 1, 50);
+		mt_kunit_pool_check(test, pool);
+		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, i, &c));
+		mt_kunit_expect_chunk(test, &c, i, i ? 50 : 100);
+		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, i, &c));
+		mt_kunit_expect_chunk(test, &c, !i, i ? 100 : 50);
+	}
+	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
 }
 
 /* ------------------------------------------- owners: mem_free's choice --- */
@@ -1292,7 +1536,7 @@ static void mt_kunit_keep(struct kunit *test, struct mt_owner *o,
 {
 	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, kind,
 					     mt_chunk_bytes(kind, size),
-					     &mt_kunit_how, false), 0);
+					     &mt_kunit_how, NULL), 0);
 }
 
 /* What @o holds, by its own counters, its class's and the pool's. */
@@ -1307,6 +1551,111 @@ static void mt_kunit_expect_held(struct kunit *test, struct mt_owner *o,
 	KUNIT_EXPECT_EQ(test, o->pool.bytes, bytes);
 }
 
+/**
+ * struct mt_kunit_snap - the module-wide charges, as a test case began
+ * @committed: mt_committed, all that is charged against max_bytes
+ * @reserved: mt_reserved, of which reserved ahead
+ * @overhead: mt_overhead, of which the dedicated caches
+ * @atomic: mt_atomic_committed, charged against max_atomic_bytes
+ * @tracking: mt_tracking_bytes, the pools' pages
+ * @charged: per allocator, the footprint of its chunks
+ */
+struct mt_kunit_snap {
+	s64 committed, reserved, overhead, atomic, tracking;
+	s64 charged[MT_NR_KINDS];
+};
+
+static void mt_kunit_snap_take(struct mt_kunit_snap *s)
+{
+	unsigned int k;
+
+	s->committed = atomic64_read(&mt_committed);
+	s->reserved = atomic64_read(&mt_reserved);
+	s->overhead = atomic64_read(&mt_overhead);
+	s->atomic = atomic64_read(&mt_atomic_committed);
+	s->tracking = atomic64_read(&mt_tracking_bytes);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		s->charged[k] = atomic64_read(&mt_kind_totals[k].charged);
+}
+
+/*
+ * Every figure is exact, @when: what @o counts is what its pool holds,
+ * its charge the sum of mt_footprint() of those chunks (never below the
+ * bytes they count), allocated - freed that charge; since @s the module
+ * charged exactly that, the pools' pages, the caches' overhead and what
+ * is reserved, the urgent chunks against max_atomic_bytes too, and no
+ * counter is below zero.  @o is the only owner the case uses.
+ */
+static void mt_kunit_expect_exact(struct kunit *test, struct mt_owner *o,
+				  const struct mt_kunit_snap *s,
+				  const char *when)
+{
+	u64 bytes = 0, fp = 0, urgent = 0, kind[MT_NR_KINDS] = { 0 }, f;
+	s64 committed = atomic64_read(&mt_committed);
+	struct mt_owner_stats st;
+	unsigned int k;
+	u32 i;
+
+	for (i = 0; i < o->pool.nr; i++) {
+		const struct mt_node *n = mt_node(&o->pool, i);
+
+		f = mt_footprint(n->kind, n->size, n->ptr);
+		KUNIT_EXPECT_GE_MSG(test, f, (u64)n->size,
+				    "%s: %s chunk of %llu bytes", when,
+				    mt_allocators[n->kind].name,
+				    (u64)n->size);
+		bytes += n->size;
+		fp += f;
+		kind[n->kind] += f;
+		if (n->urgent)
+			urgent += f;
+	}
+	mt_owner_stats(o, &st);
+	KUNIT_EXPECT_EQ_MSG(test, st.chunks, (u64)o->pool.nr, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, st.bytes, bytes, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, o->pool.bytes, bytes, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, st.charged, fp, "%s: owner's charge", when);
+	KUNIT_EXPECT_EQ_MSG(test, st.allocated - st.freed, st.charged,
+			    "%s: allocated %llu, freed %llu", when,
+			    st.allocated, st.freed);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->chunks),
+			    (s64)o->pool.nr, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->bytes),
+			    (s64)bytes, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->charged),
+			    (s64)fp, "%s", when);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic64_read(&mt_kind_totals[k].charged) -
+				    s->charged[k], (s64)kind[k], "%s: %s",
+				    when, mt_allocators[k].name);
+	KUNIT_EXPECT_EQ_MSG(test, committed - s->committed,
+			    (s64)fp +
+			    atomic64_read(&mt_tracking_bytes) - s->tracking +
+			    atomic64_read(&mt_overhead) - s->overhead +
+			    atomic64_read(&mt_reserved) - s->reserved,
+			    "%s: charged against max_bytes", when);
+	KUNIT_EXPECT_EQ_MSG(test,
+			    atomic64_read(&mt_atomic_committed) - s->atomic,
+			    (s64)urgent, "%s: charged against max_atomic_bytes",
+			    when);
+	KUNIT_EXPECT_GE_MSG(test, committed, 0, "%s", when);
+	KUNIT_EXPECT_GE_MSG(test, atomic64_read(&mt_reserved), 0, "%s", when);
+	KUNIT_EXPECT_GE_MSG(test, atomic64_read(&mt_overhead), 0, "%s", when);
+	KUNIT_EXPECT_GE_MSG(test, atomic64_read(&mt_atomic_committed), 0,
+			    "%s", when);
+	KUNIT_EXPECT_GE_MSG(test, atomic64_read(&mt_tracking_bytes), 0, "%s",
+			    when);
+}
+
+/* The chunk added last to @o's pool, which has taken none out since. */
+static void mt_kunit_newest(struct kunit *test, struct mt_owner *o,
+			    struct mt_chunk *c)
+{
+	KUNIT_ASSERT_GT(test, o->pool.nr, 0);
+	mt_node_chunk(mt_node(&o->pool, o->pool.nr - 1), c);
+}
+
 /*
  * mem_free SIZE (mt_owner_free_fit()) frees whole chunks, at least SIZE
  * bytes and no more than it must: the largest chunk that fits in what is
@@ -1315,18 +1664,26 @@ static void mt_kunit_expect_held(struct kunit *test, struct mt_owner *o,
  */
 static void owner_free_fit_test(struct kunit *test)
 {
-	s64 committed = atomic64_read(&mt_committed);
 	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_kunit_snap snap;
 
+	mt_kunit_snap_take(&snap);
 	/* Documentation/malloc_test.rst's example: 200, then 100. */
 	mt_kunit_keep(test, o, MT_KMALLOC, 100);
 	mt_kunit_keep(test, o, MT_KMALLOC, 200);
 	mt_kunit_keep(test, o, MT_KMALLOC, 300);
 	mt_kunit_expect_held(test, o, 3, 600);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed, 600);
+	/* charged their footprints: kmalloc's size classes, and the pool */
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged),
+			(s64)(kmalloc_size_roundup(100) +
+			      kmalloc_size_roundup(200) +
+			      kmalloc_size_roundup(300)));
+	mt_kunit_expect_exact(test, o, &snap, "100, 200, 300 kept");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 250), 300);
 	mt_kunit_expect_held(test, o, 1, 300);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed, 300);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged),
+			(s64)kmalloc_size_roundup(300));
+	mt_kunit_expect_exact(test, o, &snap, "200, 100 freed");
 	/* less held than asked: all of it */
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1000), 300);
 	mt_kunit_expect_held(test, o, 0, 0);
@@ -1360,9 +1717,13 @@ static void owner_free_fit_test(struct kunit *test)
 	mt_kunit_keep(test, o, MT_KMALLOC, 50);
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 120), 150);
 	mt_kunit_expect_held(test, o, 1, 60);
+	mt_kunit_expect_exact(test, o, &snap, "60 left");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 60), 60);
 	mt_kunit_expect_held(test, o, 0, 0);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+	/* what stays charged: the pool's spare pages */
+	mt_kunit_expect_exact(test, o, &snap, "all freed");
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - snap.committed,
+			(s64)o->pool.nr_spare * PAGE_SIZE);
 }
 
 /*
@@ -1372,16 +1733,18 @@ static void owner_free_fit_test(struct kunit *test)
  */
 static void owner_free_one_test(struct kunit *test)
 {
-	s64 committed = atomic64_read(&mt_committed);
 	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_kunit_snap snap;
 	u64 sum = 0, freed;
 	unsigned int i;
 
+	mt_kunit_snap_take(&snap);
 	o->pool.by_age = true;
 	mt_kunit_keep(test, o, MT_KMALLOC, 300);
 	mt_kunit_keep(test, o, MT_VMALLOC, 100);
 	mt_kunit_keep(test, o, MT_KMALLOC, 200);
 	mt_kunit_keep(test, o, MT_PAGES, 1);
+	mt_kunit_expect_exact(test, o, &snap, "four kept");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_FIFO), 300);
 	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_LIFO), PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_FIFO), 100);
@@ -1401,7 +1764,388 @@ static void owner_free_one_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum, 10);
 	KUNIT_EXPECT_EQ(test, mt_owner_free_one(o, MT_FREE_RANDOM), 0);
 	mt_kunit_expect_held(test, o, 0, 0);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+	mt_kunit_expect_exact(test, o, &snap, "all freed");
+}
+
+/* How an urgent command allocates: gfp=atomic, from process context. */
+static const struct mt_how mt_kunit_urgent_how = {
+	.gfp = GFP_ATOMIC | __GFP_NOWARN,
+	.node = NUMA_NO_NODE,
+	.can_sleep = true,
+};
+
+/* The chunk a put-back test resizes: asked 100 bytes. */
+#define MT_KU_PUTBACK_SIZE	100
+
+/*
+ * Keep one chunk of @kind (allocated as @keep says) in @o, which holds
+ * none; make its pool refuse every add (max 0), and max_bytes every
+ * charge when @no_room; resize it to @want: the resize succeeds or fails,
+ * and its put-back fails whatever happened.  The chunk is then gone,
+ * freed and uncharged once: -ENOMEM, *diff the old size lost, every
+ * figure exact.
+ */
+static void mt_kunit_lost_resize(struct kunit *test, struct mt_owner *o,
+				 const struct mt_kunit_snap *snap,
+				 enum mt_alloc_kind kind,
+				 const struct mt_how *keep, u64 want,
+				 bool shrink, const struct mt_how *how,
+				 bool no_room, const char *what)
+{
+	u64 old = mt_chunk_bytes(kind, MT_KU_PUTBACK_SIZE);
+	char when[80];
+	s64 diff = 1;
+	int ret;
+
+	snprintf(when, sizeof(when), "%s, %s", mt_allocators[kind].name,
+		 what);
+	KUNIT_ASSERT_EQ_MSG(test, mt_owner_alloc(o, kind, old, keep, NULL), 0,
+			    "%s", when);
+	KUNIT_ASSERT_EQ(test, mt_pool_count(&o->pool), 1);
+	mt_kunit_expect_exact(test, o, snap, when);
+	o->pool.max = 0;
+	if (no_room)
+		WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed));
+	ret = mt_owner_realloc_random(o, want, U64_MAX, shrink, how, &diff);
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+	o->pool.max = MT_POOL_MAX_CHUNKS;
+	KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, diff, -(s64)old, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, mt_pool_count(&o->pool), 0, "%s", when);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&o->resizing), 0, "%s", when);
+	mt_kunit_expect_exact(test, o, snap, when);
+}
+
+/*
+ * Issue 13, item 5: when a resize's put-back failed (the pool full
+ * meanwhile), mem_rnd_alloc uncharged too much, and the charge, once
+ * below zero, refused every allocation until rmmod.  The pool's max
+ * lowered below what it holds makes the put-back fail for sure: for every
+ * allocator, whether the resize grew the chunk, was refused (a shrink not
+ * allowed, too big, past max_bytes) or changed its urgency, the chunk is
+ * freed and uncharged once, the owner says it lost the old size, and
+ * every figure stays exact: the owner's bytes, charge and chunks, the
+ * totals, mt_committed (the footprints held, the pool's pages, the
+ * caches), mt_atomic_committed, none below zero.  The same resizes with
+ * room in the pool keep the chunk, counted at its new footprint (a
+ * shrink made in place frees nothing); an add to a full pool gives back
+ * its charge, to its reserve too; and afterwards an allocation that just
+ * fits max_bytes is accepted.
+ */
+static void owner_putback_test(struct kunit *test)
+{
+	static const enum mt_alloc_kind kinds[] = {
+		MT_KMALLOC, MT_VMALLOC, MT_KVMALLOC, MT_PAGES, MT_CACHE,
+		MT_PERCPU,
+	};
+	const u64 grown = 5000;
+	struct mt_owner *o = mt_kunit_owner(test);
+	const struct mt_how *keep, *how;
+	struct mt_owner_stats before, after;
+	u64 old, fp, room, want;
+	struct mt_kunit_snap snap;
+	struct mt_reserve res;
+	struct mt_chunk c, d;
+	enum mt_alloc_kind k;
+	bool urgent_ok;
+	unsigned int i;
+	s64 diff;
+
+	mt_kunit_snap_take(&snap);
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		k = kinds[i];
+		/* vmalloc and percpu take no atomic flags from process context */
+		urgent_ok = k != MT_VMALLOC && k != MT_PERCPU;
+		old = mt_chunk_bytes(k, MT_KU_PUTBACK_SIZE);
+
+		mt_kunit_lost_resize(test, o, &snap, k, &mt_kunit_how, grown,
+				     true, &mt_kunit_how, false, "grown");
+		mt_kunit_lost_resize(test, o, &snap, k, &mt_kunit_how, 10,
+				     false, &mt_kunit_how, false,
+				     "no shrink allowed");
+		mt_kunit_lost_resize(test, o, &snap, k, &mt_kunit_how, grown,
+				     true, &mt_kunit_how, true,
+				     "past max_bytes");
+		mt_kunit_lost_resize(test, o, &snap, k, &mt_kunit_how,
+				     mt_allocators[k].max_size + 1, true,
+				     &mt_kunit_how, false, "too big");
+		if (urgent_ok) {
+			mt_kunit_lost_resize(test, o, &snap, k,
+					     &mt_kunit_urgent_how, grown, true,
+					     &mt_kunit_how, false,
+					     "urgent, resized plain");
+			mt_kunit_lost_resize(test, o, &snap, k, &mt_kunit_how,
+					     grown, true, &mt_kunit_urgent_how,
+					     false, "resized urgent");
+			mt_kunit_lost_resize(test, o, &snap, k,
+					     &mt_kunit_urgent_how, grown, true,
+					     &mt_kunit_urgent_how, true,
+					     "urgent, past max_bytes");
+		}
+
+		/* with room in the pool: kept at its new size and footprint */
+		keep = urgent_ok ? &mt_kunit_urgent_how : &mt_kunit_how;
+		how = &mt_kunit_how;
+		KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, k, old, keep, NULL), 0);
+		KUNIT_ASSERT_EQ(test,
+				mt_owner_realloc_random(o, grown, U64_MAX, true,
+							how, &diff), 0);
+		KUNIT_EXPECT_EQ_MSG(test, diff,
+				    (s64)mt_chunk_bytes(k, grown) - (s64)old,
+				    "%s grown", mt_allocators[k].name);
+		mt_kunit_expect_held(test, o, 1, mt_chunk_bytes(k, grown));
+		mt_kunit_expect_exact(test, o, &snap, "grown, kept");
+		/* room cuts the growth, in the allocator's granules */
+		room = PAGE_SIZE + 7;
+		want = mt_fit(k, 3 * PAGE_SIZE, mt_chunk_bytes(k, grown) + room);
+		KUNIT_ASSERT_EQ(test,
+				mt_owner_realloc_random(o, 3 * PAGE_SIZE, room,
+							true, how, &diff), 0);
+		KUNIT_EXPECT_EQ_MSG(test, diff,
+				    (s64)want - (s64)mt_chunk_bytes(k, grown),
+				    "%s grown within its room",
+				    mt_allocators[k].name);
+		mt_kunit_expect_held(test, o, 1, want);
+		mt_kunit_expect_exact(test, o, &snap, "grown within its room");
+		KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), want);
+		mt_kunit_expect_exact(test, o, &snap, "freed");
+	}
+
+	/* a kmalloc shrink krealloc() makes in place frees nothing */
+	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 100, &mt_kunit_how,
+					     NULL), 0);
+	mt_kunit_newest(test, o, &c);
+	mt_owner_stats(o, &before);
+	KUNIT_ASSERT_EQ(test, mt_owner_realloc_random(o, 90, 0, true,
+						      &mt_kunit_how, &diff), 0);
+	KUNIT_EXPECT_EQ(test, diff, -10);
+	mt_kunit_newest(test, o, &d);
+	mt_owner_stats(o, &after);
+	fp = ksize(d.ptr);
+	if (d.ptr == c.ptr && fp == ksize(c.ptr)) {
+		KUNIT_EXPECT_EQ(test, after.freed, before.freed);
+		KUNIT_EXPECT_EQ(test, after.allocated, before.allocated);
+	}
+	KUNIT_EXPECT_EQ(test, after.charged, fp);
+	mt_kunit_expect_exact(test, o, &snap, "shrunk in place");
+
+	/* a full pool refuses the add: the charge goes back, to a reserve */
+	o->pool.max = mt_pool_count(&o->pool);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 200, &mt_kunit_how,
+					     NULL), -ENOSPC);
+	mt_kunit_expect_exact(test, o, &snap, "the pool full");
+	KUNIT_ASSERT_TRUE(test, mt_reserve_init(&res, 10000, false));
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_PAGES, PAGE_SIZE,
+					     &mt_kunit_how, &res), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 200,
+					     &mt_kunit_urgent_how, &res),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, res.left, 10000);
+	mt_kunit_expect_exact(test, o, &snap, "the pool full, a reserve");
+	mt_reserve_end(&res);
+	o->pool.max = MT_POOL_MAX_CHUNKS;
+
+	/* nothing drifted: what just fits max_bytes is accepted */
+	WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) +
+		   mt_footprint_max(MT_KMALLOC, 200));
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 200, &mt_kunit_how,
+					     NULL), 0);
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+	mt_kunit_expect_held(test, o, 2, 290);
+	mt_kunit_expect_exact(test, o, &snap, "a later allocation");
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 290);
+	mt_kunit_expect_exact(test, o, &snap, "all freed");
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - snap.committed,
+			(s64)o->pool.nr_spare * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_atomic_committed),
+			snap.atomic);
+}
+
+/* ------------------------------------------------------------ charges --- */
+
+/**
+ * struct mt_kunit_charges - the four charge counters, relative to a start
+ * @committed: mt_committed
+ * @reserved: mt_reserved
+ * @overhead: mt_overhead
+ * @atomic: mt_atomic_committed
+ */
+struct mt_kunit_charges {
+	s64 committed, reserved, overhead, atomic;
+};
+
+/* The counters now are @s plus @want, @when. */
+static void mt_kunit_expect_charges(struct kunit *test,
+				    const struct mt_kunit_charges *s,
+				    const struct mt_kunit_charges *want,
+				    const char *when)
+{
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&mt_committed) - s->committed,
+			    want->committed, "%s: committed", when);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&mt_reserved) - s->reserved,
+			    want->reserved, "%s: reserved", when);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&mt_overhead) - s->overhead,
+			    want->overhead, "%s: overhead", when);
+	KUNIT_EXPECT_EQ_MSG(test,
+			    atomic64_read(&mt_atomic_committed) - s->atomic,
+			    want->atomic, "%s: atomic", when);
+}
+
+#define MT_KU_EXPECT_CHARGES(test, s, c, r, o, a, when)			\
+	mt_kunit_expect_charges(test, s, &(const struct mt_kunit_charges) { \
+		.committed = (c), .reserved = (r), .overhead = (o),	\
+		.atomic = (a) }, when)
+
+/* Room the charge test gives: under max_bytes, and max_atomic_bytes. */
+#define MT_KU_ROOM		10000
+#define MT_KU_ATOMIC_ROOM	3000
+
+/*
+ * The charge API (mt_charge.c): charges pass max_bytes never, by one
+ * byte or by U64_MAX, and urgent ones max_atomic_bytes never, a
+ * refusal charging nothing; overhead is charged and counted apart;
+ * mt_charge_force() may pass the caps, and then refuses the next
+ * charges; a reserve is charged whole or not at all, takes and gives
+ * back what its urgency allows and uncharges the rest, ends giving back
+ * what it has left; mt_gfp_urgent() tells the flags that may use the
+ * kernel's reserves.  Every counter is back where it was at the end.
+ */
+static void charge_api_test(struct kunit *test)
+{
+	struct mt_kunit_charges s = {
+		.committed = atomic64_read(&mt_committed),
+		.reserved = atomic64_read(&mt_reserved),
+		.overhead = atomic64_read(&mt_overhead),
+		.atomic = atomic64_read(&mt_atomic_committed),
+	};
+	struct mt_reserve res;
+
+	WRITE_ONCE(mt_max_bytes, s.committed + MT_KU_ROOM);
+	WRITE_ONCE(mt_max_atomic_bytes, s.atomic + MT_KU_ATOMIC_ROOM);
+
+	/* max_bytes: up to it exactly, not a byte past */
+	KUNIT_EXPECT_FALSE(test, mt_charge(MT_KU_ROOM + 1));
+	KUNIT_EXPECT_FALSE(test, mt_charge(U64_MAX));
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "refused");
+	KUNIT_EXPECT_TRUE(test, mt_charge(MT_KU_ROOM - 1));
+	KUNIT_EXPECT_TRUE(test, mt_charge(1));
+	KUNIT_EXPECT_FALSE(test, mt_charge(1));
+	KUNIT_EXPECT_TRUE(test, mt_charge(0));
+	MT_KU_EXPECT_CHARGES(test, &s, MT_KU_ROOM, 0, 0, 0, "full");
+	mt_uncharge(MT_KU_ROOM);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "uncharged");
+
+	/* overhead: against max_bytes, counted apart */
+	KUNIT_EXPECT_FALSE(test, mt_overhead_charge(MT_KU_ROOM + 1));
+	KUNIT_EXPECT_TRUE(test, mt_overhead_charge(4000));
+	MT_KU_EXPECT_CHARGES(test, &s, 4000, 0, 4000, 0, "overhead");
+	KUNIT_EXPECT_FALSE(test, mt_charge(MT_KU_ROOM - 4000 + 1));
+	mt_overhead_uncharge(4000);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "overhead back");
+
+	/* urgent: against both caps; a refusal by either charges nothing */
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(NULL, 2000, true));
+	MT_KU_EXPECT_CHARGES(test, &s, 2000, 0, 0, 2000, "urgent");
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(NULL, 1001, true));
+	MT_KU_EXPECT_CHARGES(test, &s, 2000, 0, 0, 2000,
+			     "urgent past max_atomic_bytes");
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(NULL, 1000, true));
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(NULL, 1, true));
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(NULL, MT_KU_ROOM - 3000,
+						false));
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(NULL, 1, false));
+	MT_KU_EXPECT_CHARGES(test, &s, MT_KU_ROOM, 0, 0, 3000, "both full");
+	mt_reserve_give(NULL, MT_KU_ROOM - 3000, false);
+	mt_reserve_give(NULL, 3000, true);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "given back");
+
+	/* forced past the caps: exact, and the next charges refused */
+	mt_charge_force(MT_KU_ROOM + 500, true);
+	MT_KU_EXPECT_CHARGES(test, &s, MT_KU_ROOM + 500, 0, 0,
+			     MT_KU_ROOM + 500, "forced");
+	KUNIT_EXPECT_FALSE(test, mt_charge(1));
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(NULL, 1, false));
+	mt_reserve_give(NULL, MT_KU_ROOM + 500, true);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "forced, given back");
+
+	/* a reserve: all or nothing */
+	KUNIT_EXPECT_FALSE(test, mt_reserve_init(&res, MT_KU_ROOM + 1, false));
+	KUNIT_EXPECT_EQ(test, res.left, 0);
+	KUNIT_EXPECT_FALSE(test, mt_reserve_init(&res, MT_KU_ATOMIC_ROOM + 1,
+						 true));
+	KUNIT_EXPECT_EQ(test, res.left, 0);
+	mt_reserve_end(&res);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "reserves refused");
+
+	/* a plain reserve */
+	KUNIT_ASSERT_TRUE(test, mt_reserve_init(&res, 5000, false));
+	KUNIT_EXPECT_EQ(test, res.left, 5000);
+	MT_KU_EXPECT_CHARGES(test, &s, 5000, 5000, 0, 0, "reserved");
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(&res, 3000, false));
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	MT_KU_EXPECT_CHARGES(test, &s, 5000, 2000, 0, 0, "taken");
+	/* more than it has: against max_bytes, the reserve untouched */
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(&res, 3000, false));
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	MT_KU_EXPECT_CHARGES(test, &s, 8000, 2000, 0, 0, "past the reserve");
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(&res, 2001, false));
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	/* urgent bytes are not a plain reserve's: against both caps */
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(&res, 1000, true));
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	MT_KU_EXPECT_CHARGES(test, &s, 9000, 2000, 0, 1000, "urgent taken");
+	/* ... nor given back to it */
+	mt_reserve_give(&res, 1000, true);
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	MT_KU_EXPECT_CHARGES(test, &s, 8000, 2000, 0, 0, "urgent given");
+	mt_reserve_give(&res, 3000, false);
+	KUNIT_EXPECT_EQ(test, res.left, 5000);
+	MT_KU_EXPECT_CHARGES(test, &s, 8000, 5000, 0, 0, "given back");
+	mt_reserve_give(NULL, 3000, false);
+	MT_KU_EXPECT_CHARGES(test, &s, 5000, 5000, 0, 0, "given");
+	mt_reserve_end(&res);
+	KUNIT_EXPECT_EQ(test, res.left, 0);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "ended");
+	mt_reserve_end(&res);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "ended twice");
+
+	/* an urgent reserve: against max_atomic_bytes too */
+	KUNIT_ASSERT_TRUE(test, mt_reserve_init(&res, 2500, true));
+	MT_KU_EXPECT_CHARGES(test, &s, 2500, 2500, 0, 2500, "urgent reserve");
+	KUNIT_EXPECT_FALSE(test, mt_reserve_take(NULL, 501, true));
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(&res, 1000, true));
+	KUNIT_EXPECT_EQ(test, res.left, 1500);
+	MT_KU_EXPECT_CHARGES(test, &s, 2500, 1500, 0, 2500, "urgent taken");
+	/* plain bytes from it leave max_atomic_bytes */
+	KUNIT_EXPECT_TRUE(test, mt_reserve_take(&res, 500, false));
+	KUNIT_EXPECT_EQ(test, res.left, 1000);
+	MT_KU_EXPECT_CHARGES(test, &s, 2500, 1000, 0, 2000, "plain taken");
+	/* and, given back, are uncharged, not put in it */
+	mt_reserve_give(&res, 500, false);
+	KUNIT_EXPECT_EQ(test, res.left, 1000);
+	MT_KU_EXPECT_CHARGES(test, &s, 2000, 1000, 0, 2000, "plain given");
+	mt_reserve_give(&res, 1000, true);
+	KUNIT_EXPECT_EQ(test, res.left, 2000);
+	MT_KU_EXPECT_CHARGES(test, &s, 2000, 2000, 0, 2000, "urgent given");
+	mt_reserve_end(&res);
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "urgent reserve ended");
+
+	/* the flags that may use the kernel's reserves */
+	KUNIT_EXPECT_FALSE(test, mt_gfp_urgent(GFP_KERNEL));
+	KUNIT_EXPECT_FALSE(test, mt_gfp_urgent(GFP_KERNEL | __GFP_NORETRY |
+					       __GFP_NOWARN));
+	KUNIT_EXPECT_FALSE(test, mt_gfp_urgent(GFP_KERNEL |
+					       __GFP_RETRY_MAYFAIL));
+	KUNIT_EXPECT_FALSE(test, mt_gfp_urgent(GFP_NOWAIT));
+	KUNIT_EXPECT_TRUE(test, mt_gfp_urgent(GFP_ATOMIC));
+	KUNIT_EXPECT_TRUE(test, mt_gfp_urgent(GFP_ATOMIC | __GFP_NOWARN));
+	KUNIT_EXPECT_TRUE(test, mt_gfp_urgent(GFP_KERNEL | __GFP_NOFAIL));
+	KUNIT_EXPECT_TRUE(test, mt_gfp_urgent(mt_gfp_flags(G(NOWAIT) |
+							   G(NOFAIL))));
+	KUNIT_EXPECT_TRUE(test, mt_gfp_urgent(mt_gfp_flags(G(ATOMIC))));
+	KUNIT_EXPECT_FALSE(test, mt_gfp_urgent(mt_gfp_flags(MT_KU_GFP_DEF)));
+
+	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "the end");
 }
 
 /* ------------------------------------------------ allocators --- */
@@ -1487,65 +2231,657 @@ static void alloc_bytes_test(struct kunit *test)
 }
 
 /*
- * What an owner holds and what is charged, per allocator too, are the
- * bytes its chunks count: whole pages, a copy per CPU.
+ * A chunk's footprint as the kernel tells it, apart from mt_footprint():
+ * ksize() of a slab object, the size class of a dedicated cache, whole
+ * pages, each possible CPU's copy aligned to 8 bytes.  For a vmalloc area
+ * the least it can be: its whole pages and the array that lists them;
+ * *@exact is then false.
+ */
+static u64 mt_kunit_fp(enum mt_alloc_kind kind, u64 bytes, const void *p,
+		       bool *exact)
+{
+	u64 n = num_possible_cpus(), pages;
+
+	*exact = true;
+	switch (kind) {
+	case MT_KMALLOC:
+		return ksize(p);
+	case MT_CACHE:
+		return roundup_pow_of_two(max_t(u64, bytes, 8));
+	case MT_PAGES:
+		return PAGE_SIZE << get_order(bytes);
+	case MT_PERCPU:
+		return ALIGN(div64_u64(bytes, n), sizeof(u64)) * n;
+	case MT_KVMALLOC:
+		if (!is_vmalloc_addr(p))
+			return ksize(p);
+		fallthrough;
+	default:
+		*exact = false;
+		pages = PAGE_ALIGN(bytes) >> PAGE_SHIFT;
+		return (pages << PAGE_SHIFT) + pages * sizeof(struct page *);
+	}
+}
+
+/*
+ * What an owner holds, per allocator too, are the bytes its chunks count
+ * (whole pages, a copy per CPU); what is charged is their footprint, what
+ * the kernel spent: a 300-byte kmalloc chunk costs its size class.
  */
 static void owner_footprint_test(struct kunit *test)
 {
 	static const enum mt_alloc_kind k[] = {
 		MT_PAGES, MT_PERCPU, MT_CACHE, MT_KMALLOC, MT_VMALLOC,
-		MT_KVMALLOC,
+		MT_KVMALLOC, MT_KMALLOC, MT_KVMALLOC,
 	};
-	static const u64 asked[] = { 5000, 100, 100, 100, 100, 3000 };
-	s64 committed = atomic64_read(&mt_committed);
-	s64 kb[MT_NR_KINDS], kc[MT_NR_KINDS];
+	static const u64 asked[] = {
+		5000, 100, 100, 100, 100, 3000, 300, 3 * PAGE_SIZE,
+	};
+	s64 kb[MT_NR_KINDS], kc[MT_NR_KINDS], kf[MT_NR_KINDS];
+	s64 kb0[MT_NR_KINDS], kc0[MT_NR_KINDS];
 	struct mt_owner *o = mt_kunit_owner(test);
-	u64 bytes = 0, pages = mt_chunk_bytes(MT_PAGES, 5000);
+	u64 bytes = 0, fps = 0, pages = mt_chunk_bytes(MT_PAGES, 5000);
+	u64 fp, want, cb;
+	struct mt_kunit_snap snap;
+	const char *name;
+	struct mt_chunk c;
 	unsigned int i;
+	bool exact;
 
+	mt_kunit_snap_take(&snap);
 	for (i = 0; i < MT_NR_KINDS; i++) {
 		kb[i] = atomic64_read(&mt_kind_totals[i].bytes);
 		kc[i] = atomic64_read(&mt_kind_totals[i].chunks);
+		kf[i] = atomic64_read(&mt_kind_totals[i].charged);
+		kb0[i] = kb[i];
+		kc0[i] = kc[i];
 	}
 	for (i = 0; i < ARRAY_SIZE(k); i++) {
+		name = mt_allocators[k[i]].name;
+		cb = mt_chunk_bytes(k[i], asked[i]);
 		mt_kunit_keep(test, o, k[i], asked[i]);
-		bytes += mt_chunk_bytes(k[i], asked[i]);
+		mt_kunit_newest(test, o, &c);
+		KUNIT_EXPECT_EQ(test, c.size, cb);
+		fp = mt_footprint(k[i], cb, c.ptr);
+		want = mt_kunit_fp(k[i], cb, c.ptr, &exact);
+		if (exact)
+			KUNIT_EXPECT_EQ_MSG(test, fp, want, "%s chunk of %llu",
+					    name, asked[i]);
+		else
+			KUNIT_EXPECT_GE_MSG(test, fp, want, "%s chunk of %llu",
+					    name, asked[i]);
+		KUNIT_EXPECT_LE_MSG(test, fp, mt_footprint_max(k[i], cb),
+				    "%s chunk of %llu", name, asked[i]);
+		if (k[i] == MT_KMALLOC)
+			KUNIT_EXPECT_EQ_MSG(test, fp, kmalloc_size_roundup(cb),
+					    "kmalloc chunk of %llu", asked[i]);
+		bytes += cb;
+		fps += fp;
+		kb[k[i]] += cb;
+		kc[k[i]]++;
+		kf[k[i]] += fp;
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k[i]].bytes) - kb[k[i]],
-				    (s64)mt_chunk_bytes(k[i], asked[i]),
-				    "%s bytes", mt_allocators[k[i]].name);
+				    atomic64_read(&mt_kind_totals[k[i]].bytes),
+				    kb[k[i]], "%s bytes", name);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k[i]].chunks) - kc[k[i]],
-				    1, "%s chunks", mt_allocators[k[i]].name);
+				    atomic64_read(&mt_kind_totals[k[i]].chunks),
+				    kc[k[i]], "%s chunks", name);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic64_read(&mt_kind_totals[k[i]].charged),
+				    kf[k[i]], "%s charged", name);
 	}
 	KUNIT_EXPECT_EQ(test, pages, PAGE_SIZE << get_order(5000));
 	mt_kunit_expect_held(test, o, ARRAY_SIZE(k), bytes);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed,
-			(s64)bytes);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged), (s64)fps);
+	KUNIT_EXPECT_GE(test, fps, bytes);
+	mt_kunit_expect_exact(test, o, &snap, "one of each kept");
 
 	/* mem_free 'pages' bytes: the pages chunk, whole, fits exactly */
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, pages), pages);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].bytes),
-			kb[MT_PAGES]);
+			kb[MT_PAGES] - (s64)pages);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].chunks),
-			kc[MT_PAGES]);
+			kc[MT_PAGES] - 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].charged),
+			snap.charged[MT_PAGES]);
+	mt_kunit_expect_exact(test, o, &snap, "the pages freed");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), bytes - pages);
 	mt_kunit_expect_held(test, o, 0, 0);
 	for (i = 0; i < MT_NR_KINDS; i++) {
 		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].bytes),
-				kb[i]);
+				kb0[i]);
 		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].chunks),
-				kc[i]);
+				kc0[i]);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].charged),
+				snap.charged[i]);
 	}
+	mt_kunit_expect_exact(test, o, &snap, "all freed");
+}
+
+/* ------------------------------------------------------- footprints --- */
+
+/* Sizes across the allocators' classes: powers of two, 96, 192, pages. */
+static const u64 mt_ku_sizes[] = {
+	1, 7, 8, 9, 63, 64, 65, 96, 97, 100, 128, 129, 192, 193, 255, 256,
+	257, 300, 511, 512, 513, 1000, 1024, 1025, 2048, 2049,
+	PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1, 6000, 2 * PAGE_SIZE,
+	2 * PAGE_SIZE + 1, 3 * PAGE_SIZE + 1, SZ_16K, SZ_16K + 1, SZ_32K,
+	SZ_32K + 1, SZ_64K, SZ_64K + 1, 100000, SZ_128K + 1, SZ_256K + 1,
+	SZ_512K + 1, SZ_1M - 1, SZ_1M, SZ_1M + 1, PMD_SIZE - 1, PMD_SIZE,
+	PMD_SIZE + 1, 3 * SZ_1M, SZ_4M,
+};
+
+/* Failures a sweep reports one by one at most; then it counts them. */
+#define MT_KU_REPORT		8
+
+/*
+ * mt_footprint_max() of asked size @s, against that of the sizes around:
+ * never below the bytes counted, never below a smaller size's.
+ */
+static void mt_kunit_fpmax_edge(struct kunit *test, enum mt_alloc_kind k,
+				u64 s, unsigned int *bad)
+{
+	u64 lim = mt_allocators[k].max_size, b, f, pb, pf, nb, nf;
+
+	if (!s || s > lim)
+		return;
+	b = mt_chunk_bytes(k, s);
+	f = mt_footprint_max(k, b);
+	pb = s > 1 ? mt_chunk_bytes(k, s - 1) : 0;
+	pf = s > 1 ? mt_footprint_max(k, pb) : 0;
+	nb = s < lim ? mt_chunk_bytes(k, s + 1) : b;
+	nf = s < lim ? mt_footprint_max(k, nb) : f;
+	if (f >= b && pf <= f && f <= nf)
+		return;
+	if ((*bad)++ < MT_KU_REPORT)
+		KUNIT_FAIL(test,
+			   "%s footprint_max: %llu bytes: %llu, %llu bytes: %llu, %llu bytes: %llu",
+			   mt_allocators[k].name, pb, pf, b, f, nb, nf);
+}
+
+/*
+ * mt_footprint_max() grows with the size and is never below the bytes:
+ * every size up to four pages, then in steps of 1/256 up to the
+ * allocator's max, and on each side of every power of two, of 96 and
+ * 192, of every page up to 1024 and every PMD up to 256.
+ */
+static void mt_kunit_fpmax_sweep(struct kunit *test, enum mt_alloc_kind k)
+{
+	u64 s, b, f, pf = 0, lim = mt_allocators[k].max_size;
+	unsigned int bad = 0, i;
+
+	for (s = 1; s <= lim; s += s < 4 * PAGE_SIZE ? 1 : s / 256) {
+		b = mt_chunk_bytes(k, s);
+		f = mt_footprint_max(k, b);
+		if ((f < b || f < pf) && bad++ < MT_KU_REPORT)
+			KUNIT_FAIL(test,
+				   "%s footprint_max(%llu) = %llu, after %llu",
+				   mt_allocators[k].name, b, f, pf);
+		pf = f;
+	}
+	for (i = 0; i < 63; i++)
+		mt_kunit_fpmax_edge(test, k, 1ULL << i, &bad);
+	mt_kunit_fpmax_edge(test, k, 96, &bad);
+	mt_kunit_fpmax_edge(test, k, 192, &bad);
+	for (i = 1; i <= 1024; i++)
+		mt_kunit_fpmax_edge(test, k, (u64)i * PAGE_SIZE, &bad);
+	for (i = 1; i <= 256; i++)
+		mt_kunit_fpmax_edge(test, k, (u64)i * PMD_SIZE, &bad);
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "%s: footprint_max failures",
+			    mt_allocators[k].name);
+}
+
+/*
+ * Footprints of real chunks, for every allocator and sizes across its
+ * classes (1 byte to 4 MiB, its max at most): mt_footprint() is what the
+ * kernel tells (mt_kunit_fp()), at least the bytes the chunk counts, at
+ * most mt_footprint_max(), the worst case charged before it is made; the
+ * owner is charged exactly the footprint once the chunk is kept; and
+ * mt_footprint_max() grows with the size.
+ */
+static void footprint_real_test(struct kunit *test)
+{
+	struct mt_owner *o = mt_kunit_owner(test);
+	u64 b, f, fm, want, pb, pfm, bytes;
+	struct mt_kunit_snap snap;
+	enum mt_alloc_kind k;
+	const char *name;
+	struct mt_chunk c;
+	unsigned int i;
+	s64 charged;
+	bool exact;
+	int ret;
+
+	mt_kunit_snap_take(&snap);
+	WRITE_ONCE(mt_max_bytes, snap.committed + SZ_256M);
+	for (k = 0; k < MT_NR_KINDS; k++) {
+		name = mt_allocators[k].name;
+		mt_kunit_fpmax_sweep(test, k);
+		pb = 0;
+		pfm = 0;
+		bytes = 0;
+		for (i = 0; i < ARRAY_SIZE(mt_ku_sizes); i++) {
+			if (mt_ku_sizes[i] > mt_allocators[k].max_size)
+				continue;
+			b = mt_chunk_bytes(k, mt_ku_sizes[i]);
+			fm = mt_footprint_max(k, b);
+			KUNIT_EXPECT_GE_MSG(test, fm, b, "%s, %llu bytes", name,
+					    b);
+			if (b >= pb)
+				KUNIT_EXPECT_GE_MSG(test, fm, pfm,
+						    "%s, %llu bytes after %llu",
+						    name, b, pb);
+			pb = b;
+			pfm = fm;
+			charged = atomic64_read(&o->charged);
+			ret = mt_owner_alloc(o, k, b, &mt_kunit_how, NULL);
+			if (ret == -ENOMEM && b > MT_TIMER_MAX_BYTES) {
+				kunit_info(test,
+					   "%s: the kernel refused %llu bytes\n",
+					   name, b);
+				continue;
+			}
+			KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s, %llu bytes",
+					    name, b);
+			mt_kunit_newest(test, o, &c);
+			f = mt_footprint(k, b, c.ptr);
+			want = mt_kunit_fp(k, b, c.ptr, &exact);
+			KUNIT_EXPECT_LE_MSG(test, f, fm, "%s, %llu bytes", name,
+					    b);
+			KUNIT_EXPECT_GE_MSG(test, f, b, "%s, %llu bytes", name,
+					    b);
+			if (exact)
+				KUNIT_EXPECT_EQ_MSG(test, f, want,
+						    "%s, %llu bytes", name, b);
+			else
+				KUNIT_EXPECT_GE_MSG(test, f, want,
+						    "%s, %llu bytes", name, b);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    atomic64_read(&o->charged) - charged,
+					    (s64)f, "%s, %llu bytes", name, b);
+			bytes += b;
+		}
+		mt_kunit_expect_exact(test, o, &snap, name);
+		KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), bytes);
+		mt_kunit_expect_exact(test, o, &snap, "all freed");
+	}
+}
+
+/*
+ * The worst footprint of @total bytes in pieces all asked @s bytes, cut
+ * as mem_rnd_alloc cuts them: each piece mt_fit() of the size asked, or
+ * of what is left when that is less, within what is left.
+ */
+static u64 mt_kunit_pieces_cost(enum mt_alloc_kind k, u64 s, u64 total)
+{
+	u64 b = mt_chunk_bytes(k, s), q = div64_u64(total, b);
+	u64 cost = q * mt_footprint_max(k, b), left = total - q * b;
+
+	while (left) {
+		b = mt_fit(k, min(s, left), left);
+		if (!b)
+			break;
+		cost += mt_footprint_max(k, b);
+		left -= b;
+	}
+	return cost;
+}
+
+/* The same of pieces of random sizes, drawn as mem_rnd_alloc draws them. */
+static u64 mt_kunit_rnd_cost(enum mt_alloc_kind k, u64 a0, u64 a1,
+			     u64 total, struct rnd_state *rnd)
+{
+	u64 left = total, cost = 0, b;
+
+	while (left) {
+		b = mt_fit(k, mt_rand_range(rnd, min(a0, left), min(a1, left)),
+			   left);
+		if (!b)
+			break;
+		cost += mt_footprint_max(k, b);
+		left -= b;
+	}
+	return cost;
+}
+
+/* Ranges of fewer sizes than this have every size tried. */
+#define MT_KU_EVERY		200
+/* Sizes tried in a wider range, at most. */
+#define MT_KU_EDGES		1200
+
+static void mt_kunit_edge_add(u64 *out, unsigned int *n, u64 x, u64 a0,
+			      u64 a1)
+{
+	if (x >= a0 && x <= a1 && *n < MT_KU_EDGES)
+		out[(*n)++] = x;
+}
+
+/*
+ * The asked sizes in [@a0, @a1] where a footprint's step begins (so
+ * that its ratio to the bytes peaks): the ends, each side of every
+ * power of two, of 96 and 192, of pages and PMDs, of percpu's 8-byte
+ * alignment; and random ones.  Return: how many, in @out.
+ */
+static unsigned int mt_kunit_edges(u64 a0, u64 a1, u64 *out,
+				   struct rnd_state *rnd)
+{
+	static const u64 odd[] = { 95, 96, 97, 191, 192, 193 };
+	unsigned int n = 0, i;
+
+	mt_kunit_edge_add(out, &n, a0, a0, a1);
+	mt_kunit_edge_add(out, &n, a0 + 1, a0, a1);
+	mt_kunit_edge_add(out, &n, a1 - 1, a0, a1);
+	mt_kunit_edge_add(out, &n, a1, a0, a1);
+	for (i = 0; i < ARRAY_SIZE(odd); i++)
+		mt_kunit_edge_add(out, &n, odd[i], a0, a1);
+	for (i = 0; i < 63; i++) {
+		mt_kunit_edge_add(out, &n, (1ULL << i) - 1, a0, a1);
+		mt_kunit_edge_add(out, &n, 1ULL << i, a0, a1);
+		mt_kunit_edge_add(out, &n, (1ULL << i) + 1, a0, a1);
+	}
+	for (i = 1; i <= 256; i++) {
+		mt_kunit_edge_add(out, &n, (u64)i * PAGE_SIZE, a0, a1);
+		mt_kunit_edge_add(out, &n, (u64)i * PAGE_SIZE + 1, a0, a1);
+	}
+	for (i = 1; i <= 128; i++) {
+		mt_kunit_edge_add(out, &n, (u64)i * PMD_SIZE, a0, a1);
+		mt_kunit_edge_add(out, &n, (u64)i * PMD_SIZE + 1, a0, a1);
+	}
+	for (i = 1; i <= 64; i++)
+		mt_kunit_edge_add(out, &n, 8 * i + 1, a0, a1);
+	for (i = 0; i < 64; i++)
+		mt_kunit_edge_add(out, &n, mt_rand_range(rnd, a0, a1), a0, a1);
+	return n;
+}
+
+/*
+ * mt_footprint_bound() of pieces asked @a0..@a1 bytes making @total is
+ * at least the footprint of adversarial sequences: all pieces of one
+ * size (every size of a narrow range, the step edges of a wide one), the
+ * last cut as mem_rnd_alloc cuts it; and pieces of random sizes.  In a
+ * narrow range it is no more than @total at the highest ratio of
+ * footprint to bytes found there, plus one smallest piece.
+ */
+static void mt_kunit_bound_check(struct kunit *test, enum mt_alloc_kind k,
+				 u64 a0, u64 a1, u64 total, u64 *cand,
+				 struct rnd_state *rnd, unsigned int *bad)
+{
+	u64 cmin = mt_chunk_bytes(k, a0), cmax = mt_chunk_bytes(k, a1);
+	u64 bound = mt_footprint_bound(k, cmin, cmax, total);
+	u64 s, cost, worst = 0, ws = 0, rf = 0, rb = 1, f, b, upper;
+	bool narrow = a1 - a0 < MT_KU_EVERY;
+	unsigned int n = 0, i;
+
+	if (narrow) {
+		for (s = a0; s <= a1; s++)
+			cand[n++] = s;
+	} else {
+		n = mt_kunit_edges(a0, a1, cand, rnd);
+	}
+	for (i = 0; i < n; i++) {
+		cost = mt_kunit_pieces_cost(k, cand[i], total);
+		if (cost > worst) {
+			worst = cost;
+			ws = cand[i];
+		}
+	}
+	if (div64_u64(total, cmin) <= 2048) {
+		for (i = 0; i < 4; i++) {
+			cost = mt_kunit_rnd_cost(k, a0, a1, total, rnd);
+			if (cost > worst) {
+				worst = cost;
+				ws = 0;
+			}
+		}
+	}
+	if (worst > bound && (*bad)++ < MT_KU_REPORT)
+		KUNIT_FAIL(test,
+			   "%s %llu..%llu bytes, total %llu: bound %llu, pieces of %llu (0: random) cost %llu",
+			   mt_allocators[k].name, a0, a1, total, bound, ws,
+			   worst);
+	/* percpu's bound is in closed form, above its true peak */
+	if (!narrow || k == MT_PERCPU)
+		return;
+	for (s = a0; s <= a1; s++) {
+		b = mt_chunk_bytes(k, s);
+		f = mt_footprint_max(k, b);
+		if (f * rb > rf * b) {
+			rf = f;
+			rb = b;
+		}
+	}
+	upper = mul_u64_u64_div_u64(total, rf, rb) + 1 +
+		mt_footprint_max(k, cmin);
+	if (bound > upper && (*bad)++ < MT_KU_REPORT)
+		KUNIT_FAIL(test,
+			   "%s %llu..%llu bytes, total %llu: bound %llu, above %llu (peak %llu/%llu)",
+			   mt_allocators[k].name, a0, a1, total, bound, upper,
+			   rf, rb);
+}
+
+/* A size from 1 to @lim, as likely in each power of two. */
+static u64 mt_kunit_log_rand(struct rnd_state *rnd, u64 lim)
+{
+	unsigned int e = mt_rand_range(rnd, 0, ilog2(lim));
+
+	return mt_rand_range(rnd, 1ULL << e,
+			     min(lim, (1ULL << e << 1) - 1));
+}
+
+/* Random ranges and totals tried per allocator. */
+#define MT_KU_TRIPLES		60
+
+/*
+ * mt_footprint_bound(), what mem_rnd_alloc reserves for its pieces, for
+ * every allocator and random ranges (narrow and wide, 1 byte to 64 MiB)
+ * and totals (1 byte to 4 GiB): never below what adversarial sequences
+ * of pieces cost (mt_kunit_bound_check()), not far above in a narrow
+ * range; and a few ranges of their own: one size, the smallest sizes,
+ * a PMD and a byte.
+ */
+static void footprint_bound_test(struct kunit *test)
+{
+	static const u64 fixed[][3] = {
+		{ 1, 1, 40000 }, { 1, 1, 1 }, { 1, 8, 4095 },
+		{ 100, 200, 10000 }, { 1, PAGE_SIZE, SZ_1M },
+		{ PAGE_SIZE + 1, PAGE_SIZE + 1, SZ_1M },
+		{ PMD_SIZE + 1, PMD_SIZE + 1, SZ_64M },
+		{ 1, PMD_SIZE + 1, SZ_64M + 5 },
+	};
+	u64 *cand = kunit_kcalloc(test, max(MT_KU_EDGES, MT_KU_EVERY),
+				  sizeof(u64), GFP_KERNEL);
+	u64 a0, a1, total, lim;
+	unsigned int bad = 0, i;
+	struct rnd_state rnd;
+	enum mt_alloc_kind k;
+
+	KUNIT_ASSERT_NOT_NULL(test, cand);
+	prandom_seed_state(&rnd, MT_KUNIT_SEED);
+	for (k = 0; k < MT_NR_KINDS; k++) {
+		lim = min_t(u64, mt_allocators[k].max_size, SZ_64M);
+		for (i = 0; i < ARRAY_SIZE(fixed); i++)
+			if (fixed[i][1] <= lim)
+				mt_kunit_bound_check(test, k, fixed[i][0],
+						     fixed[i][1], fixed[i][2],
+						     cand, &rnd, &bad);
+		for (i = 0; i < MT_KU_TRIPLES; i++) {
+			a0 = mt_kunit_log_rand(&rnd, lim);
+			if (i % 2)
+				a1 = min(lim, a0 + mt_rand_range(&rnd, 0,
+								 MT_KU_EVERY - 1));
+			else
+				a1 = a0 - 1 + mt_kunit_log_rand(&rnd,
+								lim - a0 + 1);
+			total = mt_kunit_log_rand(&rnd, 1ULL << 32);
+			mt_kunit_bound_check(test, k, a0, a1, total, cand,
+					     &rnd, &bad);
+		}
+		cond_resched();
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "bound failures");
+}
+
+/*
+ * Issue 13's example: with max_bytes at 1 MiB, "1 1 40000 b
+ * alloc=vmalloc" pinned about 165 MB.  mem_rnd_alloc now reserves the
+ * bound of its pieces and of their bookkeeping first: 40000 one-byte
+ * vmalloc pieces cost a page each and more, so the reserve is refused
+ * and nothing is charged.  "100 200 10000 alloc=kmalloc" reserves about
+ * twice its total and a few pages, which 1 MiB holds.
+ */
+static void footprint_bound_refuses_test(struct kunit *test)
+{
+	s64 committed = atomic64_read(&mt_committed);
+	s64 reserved = atomic64_read(&mt_reserved);
+	struct mt_reserve res;
+	u64 worst;
+	unsigned int s;
+
+	WRITE_ONCE(mt_max_bytes, committed + SZ_1M);
+	worst = mt_footprint_bound(MT_VMALLOC, 1, 1, 40000);
+	KUNIT_EXPECT_GE(test, worst,
+			40000 * mt_footprint_max(MT_VMALLOC, 1));
+	KUNIT_EXPECT_GE(test, worst, 40000 * (PAGE_SIZE + sizeof(pte_t)));
+	worst += mt_pool_bound(40000 + 64);
+	KUNIT_EXPECT_GT(test, worst, (u64)SZ_1M);
+	KUNIT_EXPECT_FALSE(test, mt_reserve_init(&res, worst, false));
+	KUNIT_EXPECT_EQ(test, res.left, 0);
+	mt_reserve_end(&res);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_reserved), reserved);
+
+	worst = mt_footprint_bound(MT_KMALLOC, 100, 200, 10000);
+	for (s = 100; s <= 200; s++)
+		KUNIT_EXPECT_GE_MSG(test, worst,
+				    mt_kunit_pieces_cost(MT_KMALLOC, s, 10000),
+				    "pieces of %u", s);
+	KUNIT_EXPECT_LE(test, worst, 2 * 10000 + kmalloc_size_roundup(200));
+	worst += mt_pool_bound(10000 / 100 + 64);
+	KUNIT_EXPECT_LE(test, worst, 2 * 10000 + 8 * PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, mt_reserve_init(&res, worst, false));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - committed,
+			(s64)worst);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_reserved) - reserved,
+			(s64)worst);
+	mt_reserve_end(&res);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed), committed);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_reserved), reserved);
+}
+
+/**
+ * struct mt_kunit_rnd - a mem_rnd_alloc command, replayed
+ * @kind: its allocator
+ * @min: its smallest piece, asked
+ * @max: its largest piece, asked
+ * @total: the bytes its pieces count together
+ */
+struct mt_kunit_rnd {
+	enum mt_alloc_kind kind;
+	u64 min, max, total;
+};
+
+/*
+ * mem_rnd_alloc's reserve covers what its pieces really cost.  Each
+ * command is replayed as mt_cmd.c runs it (pieces of random sizes, the
+ * last cut to what is left, drawn on the reserve of mt_footprint_bound()
+ * and mt_pool_bound()) under a max_bytes that leaves nothing beyond the
+ * reserve (and, for alloc=cache, its caches): no piece is refused, the
+ * charge never passes max_bytes, and every figure is exact.
+ */
+static void rnd_alloc_reserve_test(struct kunit *test)
+{
+	static const struct mt_kunit_rnd runs[] = {
+		{ MT_KMALLOC, 1, 300, SZ_64K },
+		{ MT_KMALLOC, 100, 200, 10000 },
+		{ MT_KMALLOC, 2049, 9000, SZ_256K },
+		{ MT_VMALLOC, 1, 1, 200 },
+		{ MT_VMALLOC, 1, 3 * PAGE_SIZE + 1, SZ_256K },
+		{ MT_KVMALLOC, PAGE_SIZE + 1, PAGE_SIZE + 1, 100000 },
+		{ MT_KVMALLOC, 1, PMD_SIZE + 1, SZ_8M },
+		{ MT_PAGES, 1, 5000, SZ_256K + 5 },
+		{ MT_PAGES, 3 * PAGE_SIZE, 3 * PAGE_SIZE, SZ_64K + 1 },
+		{ MT_CACHE, 1, 1000, SZ_64K },
+		{ MT_CACHE, 129, 129, 20000 },
+		{ MT_PERCPU, 1, 100, 2000 },
+		{ MT_PERCPU, 9, 17, 5003 },
+	};
+	struct mt_owner *o = mt_kunit_owner(test);
+	u64 cmin, cmax, worst, room, left, size, bytes, got;
+	const struct mt_kunit_rnd *r;
+	struct mt_kunit_snap snap;
+	struct mt_reserve res;
+	struct rnd_state rnd;
+	unsigned int i, cls;
+	const char *name;
+	int ret;
+
+	prandom_seed_state(&rnd, MT_KUNIT_SEED);
+	mt_kunit_snap_take(&snap);
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		r = &runs[i];
+		name = mt_allocators[r->kind].name;
+		cmin = mt_chunk_bytes(r->kind, r->min);
+		cmax = mt_chunk_bytes(r->kind, r->max);
+		worst = mt_footprint_bound(r->kind, cmin, cmax, r->total) +
+			mt_pool_bound(div64_u64(r->total, cmin) + 64);
+		room = worst;
+		/* a cut piece may be of a class below MIN's */
+		if (r->kind == MT_CACHE)
+			for (cls = 0; cls <= mt_cache_class(cmax); cls++)
+				room += mt_cache_overhead(mt_class_size(cls));
+		WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) + room);
+		KUNIT_ASSERT_TRUE_MSG(test, mt_reserve_init(&res, worst, false),
+				      "%s %llu %llu %llu", name, r->min, r->max,
+				      r->total);
+		got = 0;
+		for (left = r->total; left; left -= bytes) {
+			size = mt_rand_range(&rnd, min(r->min, left),
+					     min(r->max, left));
+			bytes = mt_fit(r->kind, size, left);
+			if (!bytes)
+				break;
+			ret = mt_owner_alloc(o, r->kind, bytes, &mt_kunit_how,
+					     &res);
+			KUNIT_EXPECT_LE_MSG(test,
+					    (u64)atomic64_read(&mt_committed),
+					    READ_ONCE(mt_max_bytes),
+					    "%s %llu %llu %llu", name, r->min,
+					    r->max, r->total);
+			if (ret == -ENOMEM)
+				continue;
+			KUNIT_ASSERT_EQ_MSG(test, ret, 0,
+					    "%s %llu %llu %llu: a piece of %llu, %llu left, %llu reserved",
+					    name, r->min, r->max, r->total,
+					    bytes, left, res.left);
+			got += bytes;
+		}
+		mt_kunit_expect_exact(test, o, &snap, name);
+		mt_reserve_end(&res);
+		mt_kunit_expect_exact(test, o, &snap, name);
+		WRITE_ONCE(mt_max_bytes, SZ_64M);
+		KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), got);
+		mt_kunit_expect_exact(test, o, &snap, "all freed");
+	}
+}
+
+/* The overhead charged for the caches of the classes in @mask. */
+static s64 mt_kunit_caches_charge(unsigned long mask)
+{
+	unsigned int cls;
+	s64 sum = 0;
+
+	for_each_set_bit(cls, &mask, MT_CACHE_CLASSES)
+		sum += mt_cache_overhead(mt_class_size(cls));
+	return sum;
 }
 
 /*
  * alloc=cache: one dedicated cache per size class (8 bytes to 1 MiB,
  * powers of two) and owner, created on first use, destroyed with its
- * last chunk; a test's stay until it ends (pinned), and a ctx=timer
- * test's are all created at its start, up to its MAX's class, as its
- * callback cannot create one.
+ * last chunk, charged its overhead while it exists (refused when that
+ * would pass max_bytes); a test's stay until it ends (pinned), and a
+ * ctx=timer test's are all created at its start, up to its MAX's class,
+ * as its callback cannot create one.
  */
 static void cache_classes_test(struct kunit *test)
 {
@@ -1558,7 +2894,11 @@ static void cache_classes_test(struct kunit *test)
 	struct mt_owner *o = mt_kunit_owner(test);
 	struct mt_caches *cs = &o->caches;
 	unsigned int c128 = mt_cache_class(128), c256 = mt_cache_class(256);
+	unsigned int c8 = mt_cache_class(8), c1m = mt_cache_class(SZ_1M);
+	struct mt_kunit_snap snap;
 	unsigned int cls;
+
+	mt_kunit_snap_take(&snap);
 
 	/* the classes */
 	KUNIT_EXPECT_EQ(test, mt_cache_class(1), 0);
@@ -1573,6 +2913,8 @@ static void cache_classes_test(struct kunit *test)
 	/* kept memory's: created on first use, gone with the last chunk */
 	mt_kunit_keep(test, o, MT_CACHE, 100);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_caches_charge(BIT(c128)));
 	KUNIT_EXPECT_NOT_NULL(test, cs->cache[c128]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c128]), 1);
 	mt_kunit_keep(test, o, MT_CACHE, 128);
@@ -1582,12 +2924,32 @@ static void cache_classes_test(struct kunit *test)
 	mt_kunit_keep(test, o, MT_CACHE, 1);
 	mt_kunit_keep(test, o, MT_CACHE, SZ_1M);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 4);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_caches_charge(BIT(c128) | BIT(c256) |
+					       BIT(c8) | BIT(c1m)));
+	mt_kunit_expect_exact(test, o, &snap, "four caches");
 	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c256]), 1);
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129), 129);
 	KUNIT_EXPECT_NULL(test, cs->cache[c256]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_caches_charge(BIT(c128) | BIT(c8) |
+					       BIT(c1m)));
+
+	/* a new cache whose overhead would pass max_bytes: refused */
+	WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) +
+		   mt_footprint_max(MT_CACHE, 200) +
+		   mt_kunit_caches_charge(BIT(c256)) - 1);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 200, &mt_kunit_how,
+					     NULL), -ENOSPC);
+	KUNIT_EXPECT_NULL(test, cs->cache[c256]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 3);
+	mt_kunit_expect_exact(test, o, &snap, "a cache refused");
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 100 + 128 + 1 + SZ_1M);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
 		KUNIT_EXPECT_NULL_MSG(test, cs->cache[cls], "class %u", cls);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&cs->objects[cls]), 0,
@@ -1610,19 +2972,26 @@ static void cache_classes_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_cache_class(1000) + 1);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 1000, &atomic_how,
-					     false), 0);
+					     NULL), 0);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 8, &atomic_how,
-					     false), 0);
+					     NULL), 0);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 2000, &atomic_how,
-					     false), -ENOMEM);
+					     NULL), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_cache_class(1000) + 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_caches_charge(GENMASK(mt_cache_class(1000),
+						       0)));
 	mt_kunit_expect_held(test, o, 2, 1008);
+	/* gfp=atomic: charged against max_atomic_bytes too */
+	mt_kunit_expect_exact(test, o, &snap, "two atomic chunks");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 1008);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_cache_class(1000) + 1);
 	mt_owner_unpin_caches(o);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	mt_kunit_expect_exact(test, o, &snap, "all freed, unpinned");
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
 }
 
 /* ------------------------------------------------ check_content --- */
@@ -1631,14 +3000,8 @@ static void cache_classes_test(struct kunit *test)
 static void mt_kunit_peek(struct kunit *test, struct mt_owner *o,
 			  struct mt_chunk *c)
 {
-	const struct mt_node *n;
-
 	KUNIT_ASSERT_EQ(test, mt_pool_count(&o->pool), 1);
-	n = mt_node(&o->pool, 0);
-	c->ptr = n->ptr;
-	c->size = n->size;
-	c->kind = n->kind;
-	c->patterned = n->patterned;
+	mt_node_chunk(mt_node(&o->pool, 0), c);
 }
 
 /* mt_check() of @c after flipping every byte of [@off, @off + @len). */
@@ -1976,10 +3339,18 @@ static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(pool_take_random_test),
 	KUNIT_CASE(pool_count_drain_test),
 	KUNIT_CASE(pool_by_age_test),
+	KUNIT_CASE(pool_by_age_wide_test),
+	KUNIT_CASE(pool_node_limits_test),
 	KUNIT_CASE(owner_free_fit_test),
 	KUNIT_CASE(owner_free_one_test),
+	KUNIT_CASE(owner_putback_test),
+	KUNIT_CASE(charge_api_test),
 	KUNIT_CASE(alloc_bytes_test),
 	KUNIT_CASE(owner_footprint_test),
+	KUNIT_CASE(footprint_real_test),
+	KUNIT_CASE(footprint_bound_test),
+	KUNIT_CASE(footprint_bound_refuses_test),
+	KUNIT_CASE(rnd_alloc_reserve_test),
 	KUNIT_CASE(cache_classes_test),
 	KUNIT_CASE(check_kmalloc_test),
 	KUNIT_CASE(check_vmalloc_test),
@@ -2000,6 +3371,6 @@ static struct kunit_suite mt_kunit_suite = {
 
 kunit_test_suite(mt_kunit_suite);
 
-MODULE_DESCRIPTION("KUnit tests of malloc_test's parser, allocators, pool and content check");
+MODULE_DESCRIPTION("KUnit tests of malloc_test's parser, allocators, footprints, charges, pool and content check");
 MODULE_LICENSE("GPL");
 MODULE_INFO(test, "Y");

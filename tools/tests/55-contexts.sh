@@ -358,6 +358,22 @@ cx_free_case "1 4096 65536 1 2 60000 alloc=pages ctx=timer free=random" 4096
 cx_free_case "10 300 30000 1 2 60000 alloc=cache ctx=timer free=fifo" 10
 cx_free_case "8 100 4096 1 2 60000 alloc=percpu ctx=timer free=lifo" $((8 * NCPU))
 cx_free_case "1 4 64 1 2 60000 k alloc=vmalloc free=lifo" 1024
+# The documentation's per-CPU example, word for word (doc-check.sh holds
+# them equal): in interrupt context on CPU 1, freeing at random to stay
+# under 64 KiB; it runs, allocates, and errs nowhere.
+DOC_PERCPU_EXAMPLE='16 256 65536 1 5 60000 b alloc=percpu ctx=timer cpu=1 free=random'
+if [ "$NCPU" -ge 2 ] && [ "$NCPU" -le 128 ]; then
+	start_test T $DOC_PERCPU_EXAMPLE
+	wait_until 10000 cx_allocated "$T" 20
+	slurp s "$D/tests/$T/stats"
+	cx_vals v "$s" state errors ctx cpu free
+	skey al "$s" allocations
+	check_eq "the documented per-CPU example runs: allocates ($al), state running, errors 0, ctx timer, cpu 1, free random" \
+		"$([ "${al:-0}" -ge 20 ] 2>/dev/null && echo allocates) $v" "allocates running 0 timer 1 random" "$s"
+	cx_destroy "$T"
+else
+	skip "the documented per-CPU example runs" "it needs CPU 1 and at most 128 possible CPUs ($NCPU)"
+fi
 # a piece of MAX that counts more than TOTAL could never fit again
 refuse_why "free=random frees until a whole piece of max fits: with alloc=pages it counts 8192 bytes, more than total (6000)" \
 	EINVAL mem_test_start 1 5000 6000 1 2 1000 alloc=pages free=random

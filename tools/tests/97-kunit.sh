@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # 97-kunit.sh - the module's KUnit suite (kunit/mt_kunit.c): the parser and
-# its units, the pool's choice of the chunks mem_free frees, check_content's
+# its units, the pool's choice of the chunks mem_free frees, chunks'
+# footprints, the charges against max_bytes and their exactness through
+# failed resizes, mem_rnd_alloc's worst-case bound, check_content's
 # detection of overwritten chunks (which userspace cannot reach).  Loads
 # kunit/malloc_test_kunit.ko, which check.sh builds against the debug kernel
 # only and which runs its suite at insmod; reads the KTAP results from
@@ -12,7 +14,7 @@
 KU_KO=$MT_TESTS/kunit/malloc_test_kunit.ko
 KU_SUITE=malloc_test
 # The cases of kunit/mt_kunit.c's suite: one gone missing fails the count.
-KU_CASES=27
+KU_CASES=35
 KU_DIR=/sys/kernel/debug/kunit
 KU_RES=$KU_DIR/$KU_SUITE/results
 # Diagnostics shown under a failing case, at most.
