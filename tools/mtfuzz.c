@@ -22,32 +22,80 @@
  *    stripped at an end, a newline inside, a limit it does not state) or
  *    the machine decides (node 1, CPU 1, nofail past 8192 bytes): any
  *    documented outcome goes.
+ *  - Some well-formed commands must be refused with ENOSPC whatever the
+ *    kernel gives, as what they cost cannot fit: a test's TOTAL above
+ *    max_bytes, or above max_atomic_bytes with gfp=atomic or nofail; a
+ *    test when max_tests exist; a chunk, or mem_rnd_alloc's TOTAL in
+ *    pieces of MIN, whose least footprint (see below) would pass the
+ *    cap beside the kept chunks' footprint.  Past that the footprint
+ *    the kernel gives decides: either outcome goes, but a refusal is
+ *    ENOSPC (or ENOMEM) and changes nothing.
+ *  - Default gfp flags: without gfp=, kernel,retry_mayfail,nowarn
+ *    (alloc=percpu: kernel,noretry,nowarn; ctx=timer: atomic,nowarn); a
+ *    list that names no base gets the context's, and in process context
+ *    retry_mayfail (percpu: noretry) unless it names noretry,
+ *    retry_mayfail or nofail.  A started test's stats must show them.
+ *    Refused too: alloc=percpu with retry_mayfail, a ctx=timer chunk
+ *    above 32768 bytes counted, alloc=vmalloc with node= unless gfp=
+ *    names kernel and at most zero, free=random|fifo|lifo with a piece
+ *    of MAX that counts more than TOTAL.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
- *    stays small (max_bytes is lowered for the run), no nofail allocation
- *    is bigger than 8192 bytes, a ctx=timer test allocates at most 64 KiB
- *    at a time, and every gfp= that may be accepted has nowarn, so that no
- *    failed allocation prints the kernel's report.
+ *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
+ *    for the run), no nofail allocation is bigger than 8192 bytes, a
+ *    ctx=timer test asks 256 KiB at most (32 KiB is the most taken), and
+ *    every gfp= that may be accepted has nowarn (but vmalloc on a node,
+ *    which takes no flags: 64 KiB at most), so that no failed allocation
+ *    prints the kernel's report.
  *  - Whatever the class, the write returns its whole count or fails with
  *    an errno the documentation gives that file; the answer read back is
  *    empty, a number, mem_rnd_alloc's "chunks: ..." lines, or one
  *    "error: REASON" line, as the file and the outcome say.
- *  - After every write mem_used is read: its sums add up, no chunk was
- *    found corrupted, max_bytes is ours, and the kept chunks and bytes
- *    moved by exactly what the answer says (nothing for a refusal).
+ *  - After every write mem_used is read: its keys in their order, its
+ *    sums add up, no chunk was found corrupted, max_bytes,
+ *    max_atomic_bytes are ours, the kept chunks and bytes moved by
+ *    exactly what the answer says (nothing for a refusal), and the
+ *    footprint: charged_bytes <= max_bytes, atomic_bytes <=
+ *    max_atomic_bytes, kept_charged >= kept_bytes, nothing reserved once
+ *    a command returned, the kept chunks' footprint moved by what the
+ *    chunks can cost (a mem_alloc of N bytes: from N, the least
+ *    footprint of its allocator, to about twice that), tests as many as
+ *    the fuzzer started.  A fuzzed max_bytes above ours may let the
+ *    tests charge past ours for a moment: from then on the excess may
+ *    only shrink.
+ *  - Every --quiet-every writes (default 1000), a quiet point: every test
+ *    stopped (they free what they hold), then mem_used must add up
+ *    exactly: charged_bytes = kept_charged + test_charged +
+ *    tracking_bytes + overhead_bytes + bench_bytes + reserved_bytes; the
+ *    allocators' *_charged sum to kept_charged + test_charged, each at
+ *    least its *_bytes; the tests' own overhead_bytes at most
+ *    mem_used's (exactly it with no dedicated cache); each test's stats
+ *    charged 0, total_alloc = freed.  The background tests then start
+ *    again.
+ *  - The kernel's word: /proc/meminfo's VmallocUsed, Slab and Percpu
+ *    (Slab not with --kasan: KASAN's redzones and quarantine) may rise
+ *    since the start, together, by max_bytes plus a slack for the rest
+ *    of the kernel's activity meanwhile (kworkers' stacks, the fuzzer's
+ *    files, slab pages kept empty, per-CPU pages populated): 2 MiB + 1%
+ *    of max_bytes and of those counters at the start.  Checked every N
+ *    writes (--meminfo-every, default 1) and at every quiet point.
  *
  * Each write on a command file is one command, so a command split over
  * several writes is several commands, each judged alone, and a write of
  * 0 bytes is no command at all.
  *
  * Timed tests run all along: three are started first and restarted when
- * a fuzzed command ends them.  max_bytes is lowered for the run, so that
- * what is accepted stays small; every parameter is restored at the end.
- * The commands are a function of --seed alone.
+ * a fuzzed command ends them, or a quiet point stopped them.  max_bytes
+ * (8 MiB), max_atomic_bytes (1/32 of it) and max_tests (as many as the
+ * fuzzer keeps, so that the next is refused) are lowered for the run;
+ * every parameter is restored at the end.  The commands are a function
+ * of --seed alone.
  *
  * Exit status: 0 nothing unexpected, 1 something unexpected (detailed on
- * stdout), 2 usage error, 3 the module could not be reached.
+ * stdout), 2 usage error, 3 the module could not be reached (or tests
+ * existed already).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -75,7 +123,10 @@
 #define CACHE_MAX	((uint64_t)1 << 20)
 #define PERCPU_MAX	((uint64_t)32 << 10)	/* PCPU_MIN_UNIT_SIZE */
 #define NOFAIL_MAX	(2 * PAGE_SZ)		/* nofail above order 1 warns */
-#define TIMER_MAX	((uint64_t)64 << 10)	/* ctx=timer: what we send */
+#define TIMER_MAX	(PAGE_SZ << 3)		/* ctx=timer: the most taken */
+#define TIMER_SEND	((uint64_t)256 << 10)	/* ctx=timer: what we send */
+#define VM_NODE_SEND	((uint64_t)64 << 10)	/* vmalloc_node(): what we send */
+#define PMD_SZ		((uint64_t)2 << 20)
 /* No kernel has more nodes or CPUs: beyond, they cannot exist. */
 #define NODES_MAX	1024			/* 1 << NODES_SHIFT, at most */
 #define CPUS_MAX	8192			/* NR_CPUS, at most (MAXSMP) */
@@ -86,7 +137,10 @@
 #define MAX_TOKS	16
 #define TOK_LEN		96
 #define NR_BG		3		/* background tests */
-#define NR_RING		4		/* tests a fuzzed command started */
+#define NR_RING		5		/* tests a fuzzed command started */
+#define NR_GFP_SEEN	16		/* tests whose gfp flags are known */
+#define TEST_DEBUGFS	3072		/* a test's own memory: at least this */
+#define SLACK_FIXED	((uint64_t)2 << 20)	/* the kernel's own activity */
 #define MAX_CUTS	4		/* a split command: up to 5 writes */
 
 enum cls { BAD, OK, MAYBE };
@@ -137,7 +191,7 @@ static const char *const errno_names[] = {
 enum {
 	MEM_ALLOC, MEM_FREE, MEM_REALLOC, MEM_RND, TEST_START, TEST_STOP,
 	TEST_DESTROY, DESTROY_ALL, P_CHECK, P_REALLOC_P, P_MAX_BYTES, P_ALLOC,
-	P_SEED, NR_TARGETS
+	P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, NR_TARGETS
 };
 
 struct counts {
@@ -190,25 +244,42 @@ static struct target targets[NR_TARGETS] = {
 	[P_MAX_BYTES] = PARAM("max_bytes", 5),
 	[P_ALLOC] = PARAM("alloc", 4),
 	[P_SEED] = PARAM("seed", 4),
-};
-
-/* mem_used, in the order it prints its keys. */
-enum {
-	U_CHUNKS, U_BYTES, U_KC, U_KB, U_TC, U_TB, U_CORR, U_MAX, U_TRACK, NR_U
-};
-
-static const char *const used_keys[NR_U] = {
-	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
-	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
+	[P_MAX_ATOMIC] = PARAM("max_atomic_bytes", 3),
+	[P_MAX_TESTS] = PARAM("max_tests", 3),
 };
 
 /*
- * mem_used's figures; each allocator's and caches follow them, which the
- * model leaves alone: read apart from the totals, they may disagree with
- * them while tests allocate.
+ * mem_used, in the order it prints its keys: the first 23 as before
+ * issue 13, then those it appended.  Each allocator's figures are read
+ * apart from the totals: they may disagree with them while tests
+ * allocate, and are held against them at quiet points only.
  */
+enum {
+	U_CHUNKS, U_BYTES, U_KC, U_KB, U_TC, U_TB, U_CORR, U_MAX, U_TRACK,
+	U_KIND,					/* kind k: chunks, bytes */
+	U_CACHES = U_KIND + 2 * NR_KINDS, U_BENCH,
+	U_CHARGED, U_KCH, U_TCH, U_OVER, U_RESV, U_MAXA, U_ATOMIC,
+	U_KIND_CH,				/* kind k: charged */
+	U_TESTS = U_KIND_CH + NR_KINDS, U_KILLED, U_KILLED_B, NR_U
+};
+
+static char used_keys[NR_U][24] = {
+	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
+	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
+	[U_CACHES] = "caches", "bench_bytes", "charged_bytes",
+	"kept_charged", "test_charged", "overhead_bytes", "reserved_bytes",
+	"max_atomic_bytes", "atomic_bytes",
+	[U_TESTS] = "tests", "killed_rnd_allocs", "killed_rnd_bytes",
+};
+
 struct used {
 	long long v[NR_U];
+};
+
+/* /proc/meminfo's counters the module's spending shows in, in kB. */
+enum { MI_VMALLOC, MI_SLAB, MI_PERCPU, NR_MI };
+static const char *const mi_keys[NR_MI] = {
+	"VmallocUsed:", "Slab:", "Percpu:",
 };
 
 /* What the model makes of a write. */
@@ -224,6 +295,12 @@ struct verdict {
 	unsigned int mods;	/* gfp='s modifiers, bits of M() */
 	uint64_t node, cpu;
 	bool timer;		/* ctx=timer */
+	int free_pol;		/* free=: index in policies[]; 0 if not given */
+	int eff_base;		/* the gfp flags it allocates with */
+	unsigned int eff_mods;
+	bool urgent;		/* gfp=atomic or nofail: max_atomic_bytes */
+	const char *nospc;	/* it must be refused with ENOSPC: why */
+	bool nospc_tests;	/* because max_tests exist */
 };
 
 /* A command as generated: its bytes, cut into writes. */
@@ -254,12 +331,30 @@ static struct {
 	unsigned long long seed, count;
 	const char *dir, *pdir;
 	uint64_t max_bytes;		/* ours, for the run */
+	uint64_t max_atomic;		/* max_atomic_bytes, ours */
+	uint64_t max_tests;		/* max_tests, ours */
 	int default_kind;
 	unsigned int ncpus;		/* possible CPUs; 0: not known */
 	unsigned int kept_kinds;	/* allocators kept chunks may be of */
-	int used_fd;
+	int used_fd, mi_fd;
 	struct used prev;		/* mem_used after the last write */
+	struct used first;		/* mem_used at the start */
 	long long corr0;
+	/* charged past a cap after a fuzzed one let it: may only shrink */
+	long long over, over_atomic;
+	unsigned long cap_excess;	/* writes after which it was so */
+	long long charged_max, atomic_max;
+	/* predicted ENOSPC: commands, of them refused so */
+	unsigned long nospc, nospc_ok, nospc_tests;
+	/* the kernel's counters: at the start, the largest rise (kB) */
+	long long mi0[NR_MI], mi_rise[NR_MI], mi_rise_sum;
+	uint64_t slack;			/* bytes over max_bytes they may rise */
+	unsigned long mi_checks, quiet, stats_checked;
+	unsigned int meminfo_every, quiet_every;
+	bool kasan;
+	/* the gfp flags the tests we started must show */
+	struct { unsigned int id; char gfp[96]; } gfp_seen[NR_GFP_SEEN];
+	unsigned int gfp_next;
 	char saved[NR_TARGETS][64];	/* the parameters as they were */
 	bool saved_ok;
 	unsigned int bg[NR_BG];
@@ -283,10 +378,14 @@ static struct {
 	.dir = "/sys/kernel/debug/malloc_test",
 	.pdir = "/sys/module/malloc_test/parameters",
 	.count = 100000,
-	.max_bytes = 32ULL << 20,
+	.max_bytes = 8ULL << 20,
+	.max_tests = NR_BG + NR_RING,
 	.default_kind = K_KVMALLOC,
 	.details = 10,
 	.used_fd = -1,
+	.mi_fd = -1,
+	.meminfo_every = 1,
+	.quiet_every = 1000,
 };
 
 /* ---- randomness ---------------------------------------------------- */
@@ -402,29 +501,87 @@ static ssize_t pread_str(int fd, char *buf, size_t size)
 	return n;
 }
 
-static int read_used(struct used *u)
+/* The keys of each allocator's lines, from kinds[]. */
+static void init_used_keys(void)
 {
-	char buf[2048], *line, *next, *colon;
-	unsigned int seen = 0, i;
+	unsigned int k;
+
+	for (k = 0; k < NR_KINDS; k++) {
+		snprintf(used_keys[U_KIND + 2 * k], sizeof(used_keys[0]),
+			 "%s_chunks", kinds[k]);
+		snprintf(used_keys[U_KIND + 2 * k + 1], sizeof(used_keys[0]),
+			 "%s_bytes", kinds[k]);
+		snprintf(used_keys[U_KIND_CH + k], sizeof(used_keys[0]),
+			 "%s_charged", kinds[k]);
+	}
+}
+
+/* A decimal figure, maybe negative, alone.  Return: false if not. */
+static bool dec_ll(const char *s, long long *v)
+{
+	const char *p = *s == '-' ? s + 1 : s;
+	char *end;
+
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return false;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+/*
+ * mem_used: every key in its place, each a number.  Return: NULL, or
+ * what is wrong.
+ */
+static const char *read_used(struct used *u)
+{
+	static char why[160];
+	char buf[4096], *line, *next, *colon;
+	unsigned int i = 0;
 
 	if (pread_str(g.used_fd, buf, sizeof(buf)) <= 0)
-		return -1;
-	for (line = buf; line && *line; line = next) {
+		return "it cannot be read";
+	for (line = buf; *line; line = next, i++) {
 		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
+		if (!next)
+			return "a line without its newline";
+		*next++ = '\0';
 		colon = strstr(line, ": ");
-		if (!colon)
-			return -1;
-		*colon = '\0';
-		for (i = 0; i < NR_U; i++) {
-			if (strcmp(line, used_keys[i]))
-				continue;
-			u->v[i] = strtoll(colon + 2, NULL, 10);
-			seen |= 1U << i;
+		if (colon)
+			*colon = '\0';
+		if (i == NR_U || !colon || strcmp(line, used_keys[i])) {
+			snprintf(why, sizeof(why), "line %u is '%.40s', not '%s: N'",
+				 i + 1, line, i < NR_U ? used_keys[i] : "(none)");
+			return why;
+		}
+		if (!dec_ll(colon + 2, &u->v[i])) {
+			snprintf(why, sizeof(why), "%.40s is '%.40s'", line,
+				 colon + 2);
+			return why;
 		}
 	}
-	return seen == (1U << NR_U) - 1 ? 0 : -1;
+	if (i != NR_U) {
+		snprintf(why, sizeof(why), "%u lines, not %u", i, NR_U);
+		return why;
+	}
+	return NULL;
+}
+
+/* /proc/meminfo's counters, kB.  Return: 0, or -1 when one is missing. */
+static int read_meminfo(long long mi[NR_MI])
+{
+	char buf[8192], *p;
+	unsigned int i;
+
+	if (pread_str(g.mi_fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (i = 0; i < NR_MI; i++) {
+		p = strstr(buf, mi_keys[i]);
+		if (!p || (p != buf && p[-1] != '\n'))
+			return -1;
+		mi[i] = strtoll(p + strlen(mi_keys[i]), NULL, 10);
+	}
+	return 0;
 }
 
 /* The value of parameter @t, newline dropped. */
@@ -436,27 +593,78 @@ static int read_param(const struct target *t, char *buf, size_t size)
 	return 0;
 }
 
+/* A test's stats: its "key: value" lines, in order. */
+#define STATS_LINES	48
+struct stats {
+	unsigned int n;
+	char key[STATS_LINES][24];
+	char val[STATS_LINES][96];
+};
+
+/* Read tests/@id/stats.  Return: 0, or -1 when it is gone (or empty). */
+static int read_stats(unsigned int id, struct stats *st)
+{
+	char path[64], buf[4096], *line, *next, *colon;
+	int fd;
+
+	st->n = 0;
+	snprintf(path, sizeof(path), "tests/%u/stats", id);
+	fd = open_in(g.dir, path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	pread_str(fd, buf, sizeof(buf));
+	close(fd);
+	for (line = buf; *line && st->n < STATS_LINES; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		colon = strstr(line, ": ");
+		if (!colon)
+			continue;
+		*colon = '\0';
+		snprintf(st->key[st->n], sizeof(st->key[0]), "%.23s", line);
+		snprintf(st->val[st->n], sizeof(st->val[0]), "%.95s", colon + 2);
+		st->n++;
+	}
+	return st->n ? 0 : -1;
+}
+
+/* The line of @key: its index, or -1. */
+static int stat_at(const struct stats *st, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->n; i++)
+		if (!strcmp(st->key[i], key))
+			return (int)i;
+	return -1;
+}
+
+/* The number of @key.  Return: false when there is none. */
+static bool stat_num(const struct stats *st, const char *key, long long *v)
+{
+	int i = stat_at(st, key);
+
+	return i >= 0 && dec_ll(st->val[i], v);
+}
+
 /* The state of test @id ("running", ...), "" when it is gone. */
 static void test_state(unsigned int id, char *state, size_t size,
 		       unsigned long long *allocs)
 {
-	char path[64], buf[2048], *p;
-	int fd;
+	struct stats st;
+	long long a = 0;
+	int i;
 
 	*state = '\0';
 	*allocs = 0;
-	snprintf(path, sizeof(path), "tests/%u/stats", id);
-	fd = open_in(g.dir, path, O_RDONLY);
-	if (fd < 0)
+	if (read_stats(id, &st))
 		return;
-	pread_str(fd, buf, sizeof(buf));
-	close(fd);
-	p = strstr(buf, "state: ");
-	if (p)
-		snprintf(state, size, "%.*s", (int)strcspn(p + 7, "\n"), p + 7);
-	p = strstr(buf, "allocations: ");
-	if (p)
-		*allocs = strtoull(p + 13, NULL, 10);
+	i = stat_at(&st, "state");
+	if (i >= 0)
+		snprintf(state, size, "%s", st.val[i]);
+	if (stat_num(&st, "allocations", &a) && a > 0)
+		*allocs = (unsigned long long)a;
 }
 
 /* ---- the model of the grammar -------------------------------------- */
@@ -529,13 +737,93 @@ static uint64_t pages_bytes(uint64_t size)
 }
 
 /* The bytes a chunk of @size counts: pages whole, percpu on every CPU. */
-static uint64_t footprint(int kind, uint64_t size)
+static uint64_t counted(int kind, uint64_t size)
 {
 	if (kind == K_PAGES)
 		return pages_bytes(size);
 	if (kind == K_PERCPU)
 		return size * g.ncpus;
 	return size;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+static uint64_t page_align(uint64_t b)
+{
+	return sat_add(b, PAGE_SZ - 1) & ~(PAGE_SZ - 1);
+}
+
+static uint64_t pow2_up(uint64_t b)
+{
+	uint64_t p = 1;
+
+	while (p < b && p < ((uint64_t)1 << 63))
+		p <<= 1;
+	return p;
+}
+
+/*
+ * The footprint of a chunk that counts @b bytes (counted()), as the
+ * documentation says the cap counts it: kmalloc the slab object's size
+ * class (ksize()), cache its power-of-two class, vmalloc its whole pages,
+ * their array, the area's two descriptors and 8 bytes of page table a
+ * page (and the guard page's), kvmalloc the one or the other (its
+ * vmalloc rounded to 2 MiB from 2 MiB up), pages the pages, percpu the
+ * size on each CPU aligned to 8.  The oracle does not know each slab
+ * class nor the descriptors' sizes: fp_lo() is the least it can be,
+ * fp_hi() the most.
+ */
+static uint64_t fp_lo(int kind, uint64_t b)
+{
+	switch (kind) {
+	case K_KMALLOC:
+	case K_KVMALLOC:
+		return b > 8 ? b : 8;
+	case K_CACHE:
+		return pow2_up(b);
+	case K_VMALLOC:
+		return sat_add(page_align(b), (page_align(b) / PAGE_SZ + 1) * 8);
+	default:
+		return b;
+	}
+}
+
+static uint64_t fp_vm_hi(uint64_t b)
+{
+	uint64_t pages = page_align(b) / PAGE_SZ;
+
+	/* the array: kmalloc'd (its class: twice), or vmalloc'd */
+	return sat_add(page_align(b), pages * 24 + PAGE_SZ + 2048);
+}
+
+static uint64_t fp_hi(int kind, uint64_t b)
+{
+	uint64_t k = sat_mul(b > 8 ? b : 8, 2), v;
+
+	switch (kind) {
+	case K_KMALLOC:
+		return k;
+	case K_CACHE:
+		return pow2_up(b) > 64 ? pow2_up(b) : 64;
+	case K_VMALLOC:
+		return fp_vm_hi(b);
+	case K_KVMALLOC:
+		v = fp_vm_hi(b >= PMD_SZ ? sat_add(b, PMD_SZ - 1) & ~(PMD_SZ - 1) :
+			      b);
+		return k > v ? k : v;
+	case K_PERCPU:
+		return sat_add(b, 8ULL * (g.ncpus ? g.ncpus : CPUS_MAX));
+	default:
+		return b;
+	}
 }
 
 /*
@@ -635,7 +923,8 @@ static bool model_option(const struct target *t, const char *tok,
 		v->timer = !strcmp(val, "timer");
 		return true;
 	default:
-		if (index_of(val, policies, ARRAY_SIZE(policies)) < 0) {
+		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
+		if (v->free_pol < 0) {
 			set_bad(v, "an unknown free policy");
 			return false;
 		}
@@ -704,14 +993,37 @@ static bool model_token(const struct target *t, const char *tok,
 	return false;
 }
 
-/* The gfp flags a command allocates with: gfp='s, or the default. */
-static void eff_gfp(const struct verdict *v, int *base, unsigned int *mods)
+/*
+ * The gfp flags a command allocates with (SPEC: "Default GFP flags").
+ * Without gfp=: nowarn, with the context's base and, in process context,
+ * the retry modifier that fails rather than kills: retry_mayfail, or
+ * noretry for alloc=percpu, whose allocator drops retry_mayfail.  A list
+ * that names a base is taken as it is; one that names none gets the
+ * context's base and, in process context, that retry modifier unless it
+ * names noretry, retry_mayfail or nofail.
+ */
+static void eff_gfp(struct verdict *v)
 {
-	*base = v->base >= 0 ? v->base : v->timer ? G_ATOMIC : G_KERNEL;
-	*mods = v->opts & (1U << O_GFP) ? v->mods : M(G_NOWARN);
-	if (!(v->opts & (1U << O_GFP)) && (v->opts & (1U << O_NODE)) &&
-	    v->kind == K_VMALLOC)
-		*mods = 0;	/* vmalloc_node(): gfp=kernel */
+	bool given = v->opts & (1U << O_GFP);
+
+	v->eff_base = v->base;
+	v->eff_mods = given ? v->mods : M(G_NOWARN);
+	if (given && v->base >= 0)
+		return;
+	v->eff_base = v->timer ? G_ATOMIC : G_KERNEL;
+	if (!v->timer && !(v->eff_mods & (M_RETRY | M(G_NOFAIL))))
+		v->eff_mods |= v->kind == K_PERCPU ? M(G_NORETRY) : M(G_MAYFAIL);
+}
+
+/* The flags as a test's stats spell them: base first, in their order. */
+static void gfp_string(const struct verdict *v, char *buf, size_t size)
+{
+	size_t n = snprintf(buf, size, "%s", gfp_bases[v->eff_base]);
+	unsigned int i;
+
+	for (i = 0; i < NR_MODS; i++)
+		if (v->eff_mods & M(i))
+			n += snprintf(buf + n, size - n, ",%s", gfp_mods[i]);
 }
 
 /*
@@ -728,11 +1040,16 @@ static void model_semantic(const struct target *t, struct verdict *v,
 	unsigned int mods;
 	int base, k = v->kind;
 
-	eff_gfp(v, &base, &mods);
+	eff_gfp(v);
+	base = v->eff_base;
+	mods = v->eff_mods;
+	v->urgent = base == G_ATOMIC || (mods & M(G_NOFAIL));
 	if ((mods & M_RETRY) && base != G_KERNEL)
 		set_bad(v, "noretry or retry_mayfail without gfp=kernel");
 	if ((mods & M_RETRY) == M_RETRY)
 		set_bad(v, "noretry and retry_mayfail");
+	if (k == K_PERCPU && (mods & M(G_MAYFAIL)))
+		set_bad(v, "alloc=percpu with retry_mayfail");
 	if (mods & M(G_NOFAIL)) {
 		if (base != G_KERNEL || (mods & M_RETRY))
 			set_bad(v, "nofail without gfp=kernel or with a retry modifier");
@@ -748,6 +1065,10 @@ static void model_semantic(const struct target *t, struct verdict *v,
 			set_bad(v, "ctx=timer with gfp=kernel");
 		if (mods & M(G_ACCOUNT))
 			set_bad(v, "ctx=timer with gfp=account");
+		if (k == K_PERCPU && !g.ncpus)
+			set_maybe(v, "a ctx=timer percpu chunk, CPUs unknown");
+		else if (counted(k, size) > TIMER_MAX)
+			set_bad(v, "a ctx=timer chunk above 32768 bytes counted");
 	}
 	if (v->opts & (1U << O_NODE)) {
 		if (v->node >= NODES_MAX)
@@ -756,9 +1077,11 @@ static void model_semantic(const struct target *t, struct verdict *v,
 			set_maybe(v, "a node other than 0: the machine decides");
 		if (k == K_PERCPU)
 			set_bad(v, "node= with percpu");
-		if (k == K_VMALLOC && (v->opts & (1U << O_GFP)) &&
-		    (base != G_KERNEL || (mods & ~M(G_ZERO))))
-			set_bad(v, "node= with vmalloc and flags other than kernel, zero");
+		/* gfp= must name kernel, and zero at most, itself */
+		if (k == K_VMALLOC && (!(v->opts & (1U << O_GFP)) ||
+				       v->base != G_KERNEL ||
+				       (v->mods & ~M(G_ZERO))))
+			set_bad(v, "node= with vmalloc, but not gfp=kernel or kernel,zero");
 	}
 	if (test && (v->opts & (1U << O_CPU))) {
 		if (v->cpu >= CPUS_MAX)
@@ -774,6 +1097,52 @@ static void model_semantic(const struct target *t, struct verdict *v,
 		else
 			set_maybe(v, "a total below a byte per CPU, maybe, with alloc=percpu");
 	}
+}
+
+/*
+ * What cannot fit, whatever the kernel gives (SPEC: "The cap counts
+ * footprint"): a refusal with ENOSPC is then certain.  What is charged
+ * now is at least the kept chunks' footprint (only our commands change
+ * it); a chunk costs at least fp_lo(); mem_rnd_alloc reserves the worst
+ * case of TOTAL in pieces of MIN..MAX, at least what TOTAL costs in
+ * pieces of MIN alone, and at least TOTAL; a test's TOTAL is held
+ * against the caps as it is, and at most max_tests tests exist.
+ */
+static void model_nospc(const struct target *t, struct verdict *v)
+{
+	uint64_t *a = v->val, cap = g.max_bytes, least, cb;
+	uint64_t kept = g.prev.v[U_KCH] > 0 ? (uint64_t)g.prev.v[U_KCH] : 0;
+	int k = v->kind;
+
+	if (v->cls == BAD || (k == K_PERCPU && !g.ncpus))
+		return;
+	switch (t - targets) {
+	case MEM_ALLOC:
+		least = fp_lo(k, counted(k, a[0]));
+		break;
+	case MEM_RND:
+		cb = counted(k, a[0]);
+		least = sat_mul(a[2] / cb, fp_lo(k, cb));
+		if (least < a[2])
+			least = a[2];
+		break;
+	case TEST_START:
+		if (a[2] > cap)
+			v->nospc = "a test's TOTAL above max_bytes";
+		else if (v->urgent && a[2] > g.max_atomic)
+			v->nospc = "a test's TOTAL above max_atomic_bytes, with gfp=atomic or nofail";
+		else if ((uint64_t)g.prev.v[U_TESTS] >= g.max_tests) {
+			v->nospc = "max_tests tests exist";
+			v->nospc_tests = true;
+		}
+		return;
+	default:
+		return;
+	}
+	if (sat_add(least, kept) > cap)
+		v->nospc = "its least footprint, beside the kept chunks', passes max_bytes";
+	else if (v->urgent && least > g.max_atomic)
+		v->nospc = "its least footprint passes max_atomic_bytes, with gfp=atomic or nofail";
 }
 
 /* The smallest max_size of the allocators kept chunks may be of. */
@@ -819,6 +1188,13 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_maybe(v, "a total_time past the module's limit");
 		if (!a[3] || a[3] > a[4] || a[4] > a[5])
 			set_bad(v, "MIN_INT of 0, MIN_INT > MAX_INT or MAX_INT > TOTAL_TIME");
+		/* random, fifo, lifo free until a whole piece of MAX fits */
+		if (v->free_pol > 0 && a[1] <= max && a[1] <= a[2] &&
+		    v->kind == K_PERCPU && !g.ncpus)
+			set_maybe(v, "free= other than all, percpu, CPUs unknown");
+		else if (v->free_pol > 0 && a[1] <= max && a[1] <= a[2] &&
+			 counted(v->kind, a[1]) > a[2])
+			set_bad(v, "free= other than all, and a piece of MAX counts more than TOTAL");
 		fallthrough;
 	case MEM_RND:
 		if (!a[0] || a[0] > a[1] || a[1] > a[2])
@@ -830,6 +1206,7 @@ static void model_values(const struct target *t, struct verdict *v)
 		model_semantic(t, v, a[1], a[2] ? a[2] : 1);
 		break;
 	}
+	model_nospc(t, v);
 }
 
 /*
@@ -966,8 +1343,13 @@ static void classify_param(const struct target *t, const unsigned char *b,
 			set_bad(v, "not a percentage from 0 to 90");
 		break;
 	case P_MAX_BYTES:
+	case P_MAX_ATOMIC:
 		if (!num_in(s, 10, &x) || !x || x > INT64_MAX)
 			set_bad(v, "not a byte count from 1 to 2^63 - 1");
+		break;
+	case P_MAX_TESTS:
+		if (!num_in(s, 10, &x) || !x || x > 65536)
+			set_bad(v, "not a number of tests from 1 to 65536");
 		break;
 	case P_ALLOC:
 		for (i = 0; i < NR_KINDS && strcasecmp(s, kinds[i]); i++)
@@ -1087,7 +1469,7 @@ static const char *kept_problem(const struct target *t,
 		/* a percpu chunk counts once per CPU: how many, maybe unknown */
 		if (dc == 1 && db > 0 &&
 		    (!v->parsed ||
-		     db == (long long)footprint(v->kind, v->val[0]) ||
+		     db == (long long)counted(v->kind, v->val[0]) ||
 		     (v->kind == K_PERCPU && !g.ncpus &&
 		      db % (long long)v->val[0] == 0)))
 			return NULL;
@@ -1149,29 +1531,290 @@ static const char *kept_problem(const struct target *t,
 	}
 }
 
+/*
+ * Did the kept chunks' footprint (kept_charged) move as the chunks can
+ * cost?  Nothing for a refusal or a command that keeps nothing; a
+ * mem_alloc's chunk fp_lo() to fp_hi(); mem_free gives back at least
+ * the bytes it freed; mem_rnd_alloc's pieces (when it resized none)
+ * cost at least the bytes they count, at most their number times what
+ * the largest can.  Return: NULL, or what is wrong, in @msg.
+ */
+static const char *kept_fp_problem(const struct target *t,
+				   const struct verdict *v, bool accepted,
+				   int err, long long num,
+				   const long long rec[4],
+				   const struct used *now, char *msg,
+				   size_t size)
+{
+	long long df = now->v[U_KCH] - g.prev.v[U_KCH];
+	bool rnd_rec = t - targets == MEM_RND &&
+		       (accepted || err == ENOMEM || err == EINTR);
+	bool known = v->parsed && (v->kind != K_PERCPU || g.ncpus);
+	uint64_t cb, lo, hi;
+
+	if ((!accepted && !rnd_rec) || t->param ||
+	    (t - targets != MEM_ALLOC && t - targets != MEM_FREE &&
+	     t - targets != MEM_REALLOC && t - targets != MEM_RND)) {
+		if (!df)
+			return NULL;
+		snprintf(msg, size, "%s, yet kept_charged moved by %lld",
+			 accepted ? "nothing kept changes" : "refused", df);
+		return msg;
+	}
+	switch (t - targets) {
+	case MEM_ALLOC:
+		if (!known)
+			return NULL;
+		cb = counted(v->kind, v->val[0]);
+		lo = fp_lo(v->kind, cb);
+		hi = fp_hi(v->kind, cb);
+		if (df >= 0 && (uint64_t)df >= lo && (uint64_t)df <= hi)
+			return NULL;
+		snprintf(msg, size, "a chunk of %" PRIu64 " bytes (alloc=%s) moved kept_charged by %lld, not %" PRIu64 "..%" PRIu64,
+			 cb, kinds[v->kind], df, lo, hi);
+		return msg;
+	case MEM_FREE:
+		if (df <= -num)
+			return NULL;
+		snprintf(msg, size, "mem_free freed %lld bytes, kept_charged moved by %lld",
+			 num, df);
+		return msg;
+	case MEM_RND:
+		if (!known || rec[2])
+			return NULL;
+		hi = sat_mul((uint64_t)rec[0],
+			     fp_hi(v->kind, counted(v->kind, v->val[1])));
+		if (df >= rec[3] && (uint64_t)df <= hi)
+			return NULL;
+		snprintf(msg, size, "mem_rnd_alloc kept %lld chunks of %lld bytes, kept_charged moved by %lld, not %lld..%" PRIu64,
+			 rec[0], rec[3], df, rec[3], hi);
+		return msg;
+	default:
+		return NULL;
+	}
+}
+
 static void restart_bg(unsigned int i);
 static __printf(2, 3) void hk_cmd(unsigned int target, const char *fmt, ...);
 
-/* mem_used's own sums, the corruption count, our max_bytes. */
+/*
+ * @have charged against a cap of @cap, ours: at most it, but after a
+ * fuzzed cap above ours let the tests pass it (@moved: this write moved
+ * it; its restore is a write that moves it too): then the excess, *@over,
+ * may only shrink, as nothing more can be charged.
+ */
+static void check_cap(const struct target *t, const unsigned char *b,
+		      size_t len, const char *what, long long have,
+		      uint64_t cap, long long *over, bool moved)
+{
+	long long ex = have - (long long)cap;
+
+	if (moved) {
+		*over = ex > 0 ? ex : 0;
+		return;
+	}
+	if (ex > *over)
+		unexpected(t, b, len, "%s is %lld, past its cap %" PRIu64 " by %lld (%lld allowed since a fuzzed cap)",
+			   what, have, cap, ex, *over);
+	if (ex > 0)
+		g.cap_excess++;
+	*over = ex > 0 ? ex : 0;
+}
+
+/*
+ * mem_used after any write: its own sums, the corruption count, our
+ * caps, and what holds at every instant: the charges under the caps, the
+ * kept chunks' footprint (only we change them) at least their bytes,
+ * nothing reserved once the command returned, no bench, nothing killed.
+ * @moved: bits of the caps this write moved (P_MAX_BYTES, ...).
+ */
 static void check_used(const struct target *t, const unsigned char *b,
-		       size_t len, const struct used *u, bool max_moved)
+		       size_t len, const struct used *u, unsigned int moved)
 {
 	const long long *x = u->v;
+	unsigned int i;
 
 	if (x[U_CHUNKS] != x[U_KC] + x[U_TC] || x[U_BYTES] != x[U_KB] + x[U_TB])
 		unexpected(t, b, len, "mem_used's sums do not add up: chunks %lld = %lld + %lld, bytes %lld = %lld + %lld",
 			   x[U_CHUNKS], x[U_KC], x[U_TC], x[U_BYTES], x[U_KB],
 			   x[U_TB]);
-	if (x[U_KC] < 0 || x[U_KB] < 0 || x[U_TC] < 0 || x[U_TB] < 0)
-		unexpected(t, b, len, "mem_used went negative");
+	for (i = 0; i < NR_U; i++)
+		if (x[i] < 0) {
+			unexpected(t, b, len, "mem_used's %s is negative: %lld",
+				   used_keys[i], x[i]);
+			break;
+		}
 	if (x[U_CORR] != g.corr0)
 		unexpected(t, b, len, "corruptions went from %lld to %lld",
 			   g.corr0, x[U_CORR]);
-	if ((uint64_t)x[U_MAX] != g.max_bytes && !max_moved)
+	if ((uint64_t)x[U_MAX] != g.max_bytes && !(moved & 1U << P_MAX_BYTES))
 		unexpected(t, b, len, "mem_used's max_bytes is %lld, not %" PRIu64,
 			   x[U_MAX], g.max_bytes);
+	if ((uint64_t)x[U_MAXA] != g.max_atomic &&
+	    !(moved & 1U << P_MAX_ATOMIC))
+		unexpected(t, b, len, "mem_used's max_atomic_bytes is %lld, not %" PRIu64,
+			   x[U_MAXA], g.max_atomic);
+	check_cap(t, b, len, "charged_bytes", x[U_CHARGED], g.max_bytes,
+		  &g.over, moved & 1U << P_MAX_BYTES);
+	check_cap(t, b, len, "atomic_bytes", x[U_ATOMIC], g.max_atomic,
+		  &g.over_atomic, moved & 1U << P_MAX_ATOMIC);
+	if (x[U_CHARGED] > g.charged_max && !(moved & 1U << P_MAX_BYTES))
+		g.charged_max = x[U_CHARGED];
+	if (x[U_ATOMIC] > g.atomic_max && !(moved & 1U << P_MAX_ATOMIC))
+		g.atomic_max = x[U_ATOMIC];
+	if ((uint64_t)x[U_TESTS] > g.max_tests && !(moved & 1U << P_MAX_TESTS))
+		unexpected(t, b, len, "mem_used's tests is %lld, past max_tests %" PRIu64,
+			   x[U_TESTS], g.max_tests);
+	if (x[U_KCH] < x[U_KB] || (!x[U_KC] && (x[U_KCH] || x[U_KB])))
+		unexpected(t, b, len, "the kept chunks' footprint is not their bytes or more: kept_chunks %lld, kept_bytes %lld, kept_charged %lld",
+			   x[U_KC], x[U_KB], x[U_KCH]);
+	if (x[U_RESV])
+		unexpected(t, b, len, "reserved_bytes is %lld with no command running",
+			   x[U_RESV]);
+	if (x[U_BENCH] != g.first.v[U_BENCH] ||
+	    x[U_KILLED] != g.first.v[U_KILLED] ||
+	    x[U_KILLED_B] != g.first.v[U_KILLED_B])
+		unexpected(t, b, len, "bench_bytes, killed_rnd_allocs or killed_rnd_bytes moved: %lld %lld %lld, were %lld %lld %lld",
+			   x[U_BENCH], x[U_KILLED], x[U_KILLED_B],
+			   g.first.v[U_BENCH], g.first.v[U_KILLED],
+			   g.first.v[U_KILLED_B]);
 	if (x[U_TC] && !g.hk_mode)
 		g.tests_seen++;
+}
+
+/* Something unexpected that is no write's answer: counted, and told. */
+__printf(1, 2)
+static void problem(const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	g.unexpected++;
+	if (++g.problems > g.details)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("mtfuzz: UNEXPECTED #%lu, after write %llu: %s\n", g.unexpected,
+	       g.index, msg);
+}
+
+/*
+ * /proc/meminfo's VmallocUsed, Slab (not with --kasan) and Percpu: what
+ * the module makes the kernel spend is charged against max_bytes, so
+ * together they rise, since the start, by max_bytes and the slack at
+ * most.
+ */
+static void check_meminfo(void)
+{
+	long long mi[NR_MI], rise, sum = 0;
+	unsigned int i;
+
+	if (read_meminfo(mi)) {
+		problem("/proc/meminfo cannot be read");
+		return;
+	}
+	g.mi_checks++;
+	for (i = 0; i < NR_MI; i++) {
+		if (i == MI_SLAB && g.kasan)
+			continue;
+		rise = mi[i] - g.mi0[i];
+		if (rise > g.mi_rise[i])
+			g.mi_rise[i] = rise;
+		if (rise > 0)
+			sum += rise;
+	}
+	if (sum > g.mi_rise_sum)
+		g.mi_rise_sum = sum;
+	if ((uint64_t)sum * 1024 > g.max_bytes + g.slack)
+		problem("the kernel's counters rose by %lld kB (VmallocUsed %+lld, Slab %+lld%s, Percpu %+lld kB): more than max_bytes %" PRIu64 " + %" PRIu64 " bytes of slack; charged_bytes %lld",
+			sum, mi[MI_VMALLOC] - g.mi0[MI_VMALLOC],
+			mi[MI_SLAB] - g.mi0[MI_SLAB],
+			g.kasan ? " not counted: KASAN" : "",
+			mi[MI_PERCPU] - g.mi0[MI_PERCPU], g.max_bytes,
+			g.slack, g.prev.v[U_CHARGED]);
+}
+
+/* Remember the gfp flags test @id must show. */
+static void gfp_remember(unsigned int id, const struct verdict *v)
+{
+	unsigned int i = g.gfp_next++ % NR_GFP_SEEN;
+
+	g.gfp_seen[i].id = id;
+	gfp_string(v, g.gfp_seen[i].gfp, sizeof(g.gfp_seen[i].gfp));
+}
+
+static const char *gfp_expected(unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_GFP_SEEN; i++)
+		if (id && g.gfp_seen[i].id == id)
+			return g.gfp_seen[i].gfp;
+	return NULL;
+}
+
+/*
+ * tests/@id/stats (SPEC: "tests/ID/stats"): "charged" right after
+ * "held", "overhead_bytes" right after it; the owner's figures are read
+ * together, so total_alloc - freed = charged, at least held; its own
+ * memory is charged (3 KiB of debugfs at least); the gfp flags the model
+ * gives.  @quiet: every test was stopped, so it holds nothing and gave
+ * back all it took.  Return: its overhead_bytes, or -1 when it cannot be
+ * read.
+ */
+static long long check_stats(unsigned int id, bool quiet)
+{
+	long long ta, fr, ch, held, over, chunks;
+	const char *want = gfp_expected(id);
+	struct stats st;
+	int h, gi, si;
+
+	g.stats_checked++;
+	if (read_stats(id, &st)) {
+		problem("tests/%u/stats cannot be read", id);
+		return -1;
+	}
+	h = stat_at(&st, "held");
+	if (h < 0 || h + 2 >= (int)st.n || strcmp(st.key[h + 1], "charged") ||
+	    strcmp(st.key[h + 2], "overhead_bytes")) {
+		problem("tests/%u/stats: no 'charged' and 'overhead_bytes' lines right after 'held'", id);
+		return -1;
+	}
+	if (!stat_num(&st, "total_alloc", &ta) || !stat_num(&st, "freed", &fr) ||
+	    !stat_num(&st, "charged", &ch) || !stat_num(&st, "held", &held) ||
+	    !stat_num(&st, "overhead_bytes", &over) ||
+	    !stat_num(&st, "chunks", &chunks)) {
+		problem("tests/%u/stats: total_alloc, freed, held, charged, overhead_bytes or chunks is not a number", id);
+		return -1;
+	}
+	if (ta - fr != ch || ch < held || (!chunks && (ch || held)))
+		problem("tests/%u/stats: total_alloc %lld - freed %lld is not charged %lld, or charged is below held %lld (%lld chunks)",
+			id, ta, fr, ch, held, chunks);
+	if (over < TEST_DEBUGFS)
+		problem("tests/%u/stats: overhead_bytes %lld, less than its debugfs files", id, over);
+	gi = stat_at(&st, "gfp");
+	if (want && (gi < 0 || strcmp(st.val[gi], want)))
+		problem("tests/%u/stats: gfp is '%s', the model says '%s'", id,
+			gi < 0 ? "(none)" : st.val[gi], want);
+	si = stat_at(&st, "state");
+	if (quiet && (si < 0 || !strcmp(st.val[si], "running") || held || ch ||
+		      chunks))
+		problem("tests/%u/stats: %s after it was stopped, held %lld, charged %lld, chunks %lld",
+			id, si < 0 ? "no state" : st.val[si], held, ch, chunks);
+	return over;
+}
+
+/* The oldest test a fuzzed command started goes. */
+static void ring_evict(void)
+{
+	unsigned int id = g.ring[0];
+
+	if (!g.nr_ring)
+		return;
+	g.nr_ring--;
+	memmove(g.ring, g.ring + 1, sizeof(g.ring[0]) * g.nr_ring);
+	hk_cmd(TEST_DESTROY, "%u\n", id);
 }
 
 /* After an accepted write: follow ids, parameters, the tests we need. */
@@ -1192,14 +1835,18 @@ static void after_accepted(struct target *t, const struct verdict *v,
 		break;
 	case TEST_START:
 		g.last_id = (unsigned int)num;
+		if (v->parsed)
+			gfp_remember((unsigned int)num, v);
+		check_stats((unsigned int)num, false);
 		if (g.hk_mode)
 			break;
-		if (g.nr_ring == NR_RING) {
-			/* the oldest goes: a few fuzzed tests at a time */
-			hk_cmd(TEST_DESTROY, "%u\n", g.ring[0]);
-			g.nr_ring--;
-			memmove(g.ring, g.ring + 1, sizeof(g.ring[0]) * g.nr_ring);
-		}
+		/*
+		 * max_tests is as many as the fuzzer keeps: when the ring is
+		 * full the next start is refused, then the oldest goes.  It is
+		 * full now only when a background test is missing.
+		 */
+		if (g.nr_ring == NR_RING)
+			ring_evict();
 		g.ring[g.nr_ring++] = (unsigned int)num;
 		break;
 	case TEST_STOP:
@@ -1231,6 +1878,14 @@ static void after_accepted(struct target *t, const struct verdict *v,
 		/* ours again at once, so that what is accepted stays small */
 		if (!g.hk_mode)
 			hk_cmd(P_MAX_BYTES, "%" PRIu64 "\n", g.max_bytes);
+		break;
+	case P_MAX_ATOMIC:
+		if (!g.hk_mode)
+			hk_cmd(P_MAX_ATOMIC, "%" PRIu64 "\n", g.max_atomic);
+		break;
+	case P_MAX_TESTS:
+		if (!g.hk_mode)
+			hk_cmd(P_MAX_TESTS, "%" PRIu64 "\n", g.max_tests);
 		break;
 	}
 }
@@ -1301,8 +1956,10 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		ans[n] = '\0';
 	}
 	t0 = now_s() - t0;
-	if (read_used(&now)) {
-		unexpected(t, b, len, "mem_used cannot be read or parsed");
+	why = read_used(&now);
+	if (why) {
+		unexpected(t, b, len, "mem_used cannot be read or parsed: %s",
+			   why);
 		return;
 	}
 	escape((unsigned char *)ans, (size_t)n, msg, 120);
@@ -1336,10 +1993,15 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 			unexpected(t, b, len, "a write of 0 bytes, then the read gave '%s'",
 				   msg);
 		if (now.v[U_KC] != g.prev.v[U_KC] ||
-		    now.v[U_KB] != g.prev.v[U_KB])
-			unexpected(t, b, len, "a write of 0 bytes changed what is kept");
-		check_used(t, b, len, &now, false);
+		    now.v[U_KB] != g.prev.v[U_KB] ||
+		    now.v[U_KCH] != g.prev.v[U_KCH] ||
+		    now.v[U_TESTS] != g.prev.v[U_TESTS])
+			unexpected(t, b, len, "a write of 0 bytes changed what is kept, or the tests");
+		check_used(t, b, len, &now, 0);
 		g.prev = now;
+		if (!g.hk_mode && g.meminfo_every &&
+		    g.c.sent % g.meminfo_every == 0)
+			check_meminfo();
 		return;
 	}
 
@@ -1361,6 +2023,18 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 	if (v.cls == OK && !accepted && err == EINVAL)
 		unexpected(t, b, len, "well-formed but refused with EINVAL (answer '%s')",
 			   msg);
+	/* what cannot fit: ENOSPC (EINVAL too, if uncertain) */
+	if (v.nospc && v.cls != BAD && !g.hk_mode) {
+		g.nospc++;
+		g.nospc_ok += !accepted && err == ENOSPC;
+		g.nospc_tests += v.nospc_tests && !accepted && err == ENOSPC;
+	}
+	if (v.nospc && v.cls != BAD &&
+	    (accepted || (err != ENOSPC && (v.cls != MAYBE || err != EINVAL))))
+		unexpected(t, b, len, "%s (%s), but %s%s (answer '%s')",
+			   v.nospc, "ENOSPC is certain",
+			   accepted ? "accepted" : "refused with ",
+			   accepted ? "" : err_name(err), msg);
 
 	if (!t->param && !t->wronly) {
 		why = answer_problem(t, accepted, err, ans, (size_t)n, &num,
@@ -1377,8 +2051,16 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		   now.v[U_KB] != g.prev.v[U_KB]) {
 		unexpected(t, b, len, "a parameter write changed what is kept");
 	}
-	/* an accepted max_bytes is ours again right after */
-	check_used(t, b, len, &now, accepted && t - targets == P_MAX_BYTES);
+	why = kept_fp_problem(t, &v, accepted, err, num, rec, &now, msg,
+			      sizeof(msg));
+	if (why)
+		unexpected(t, b, len, "%s", why);
+	if (!accepted && now.v[U_TESTS] != g.prev.v[U_TESTS])
+		unexpected(t, b, len, "refused, yet tests went from %lld to %lld",
+			   g.prev.v[U_TESTS], now.v[U_TESTS]);
+	/* an accepted cap is ours again right after */
+	check_used(t, b, len, &now,
+		   accepted && t->param ? 1U << (t - targets) : 0);
 	g.prev = now;
 	/* the allocators kept chunks may be of, for mem_realloc's limit */
 	if (now.v[U_KC] > 0 && t - targets == MEM_RND &&
@@ -1389,8 +2071,13 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 			g.with_opt[i] += !!(v.opts & (1U << i));
 		g.with_kind[v.kind]++;
 	}
+	/* the kernel's counters, after every --meminfo-every fuzzed writes */
+	if (!g.hk_mode && g.meminfo_every && g.c.sent % g.meminfo_every == 0)
+		check_meminfo();
 	if (accepted)
 		after_accepted(t, &v, num);
+	else if (v.nospc_tests && err == ENOSPC && !g.hk_mode)
+		ring_evict();	/* room for the next */
 	if (!now.v[U_KC])
 		g.kept_kinds = 0;
 }
@@ -1424,8 +2111,17 @@ static void restart_bg(unsigned int i)
 		hk_cmd(TEST_DESTROY, "%u\n", g.bg[i]);
 		g.bg_restarts++;
 	}
+	g.bg[i] = 0;
 	g.last_id = 0;
 	hk_cmd(TEST_START, "1 4 64 1 2 3600000 k alloc=%s\n", kinds[i % 3]);
+	if (!g.last_id) {
+		/* refused (ENOSPC): make room, and once more */
+		ring_evict();
+		if (g.prev.v[U_KCH] > (long long)(g.max_bytes / 4))
+			hk_cmd(MEM_FREE, "\n");
+		hk_cmd(TEST_START, "1 4 64 1 2 3600000 k alloc=%s\n",
+		       kinds[i % 3]);
+	}
 	g.bg[i] = g.last_id;
 }
 
@@ -1613,8 +2309,10 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 		m |= M(G_ZERO);
 	if (!timer && !rndn(5))
 		m |= M(G_ACCOUNT);
+	/* percpu takes no retry_mayfail: noretry, mostly */
 	if (sleeps && !rndn(4))
-		m |= rndn(2) ? M(G_NORETRY) : M(G_MAYFAIL);
+		m |= rndn(2) || (kind == K_PERCPU && rndn(8)) ? M(G_NORETRY) :
+								 M(G_MAYFAIL);
 	else if (sleeps && big <= NOFAIL_MAX && !rndn(4) &&
 		 (kind == K_KMALLOC || kind == K_PAGES || kind == K_CACHE))
 		m |= M(G_NOFAIL);
@@ -1633,26 +2331,32 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 
 /*
  * The options of a command that takes them, now and then, mostly a set
- * the module takes: alloc=, gfp=, node=0; for a test ctx=, cpu=0 or 1,
- * free=.  A ctx=timer test only with chunks of at most 64 KiB.  @big: the
- * largest chunk, in bytes.
+ * the module takes: alloc=, gfp=, node=0 (with vmalloc, gfp=kernel or
+ * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=.  A ctx=timer
+ * test mostly with chunks of at most 32 KiB counted, now and then up to
+ * 256 KiB (refused).  @big: the largest chunk, in bytes.
  */
 static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 {
 	bool test = t - targets == TEST_START;
-	bool timer = test && big <= TIMER_MAX && !rndn(5);
+	bool timer = test && big <= TIMER_SEND && !rndn(5);
+	bool node = !rndn(6);
 	int kind = g.default_kind;
 
-	if (!rndn(3)) {
+	if (!rndn(3) || (timer && (kind == K_VMALLOC || kind == K_KVMALLOC))) {
 		kind = pick_kind();
 		/* no vmalloc in a timer's callback, mostly */
 		if (timer && (kind == K_VMALLOC || kind == K_KVMALLOC) && rndn(8))
 			kind = K_KMALLOC;
 		base_opt(bs, "alloc=%s", kinds[kind]);
 	}
-	if (!rndn(4))
+	if (timer && counted(kind, big) > TIMER_MAX && rndn(8))
+		timer = false;
+	if (node && kind == K_VMALLOC && rndn(4))
+		base_opt(bs, "gfp=kernel%s", rndn(2) ? ",zero" : "");
+	else if (!rndn(4))
 		base_gfp(bs, kind, timer, big);
-	if (!rndn(6) && (kind != K_PERCPU || !rndn(4)))
+	if (node && (kind != K_PERCPU || !rndn(4)))
 		base_opt(bs, "node=0");
 	if (!test)
 		return;
@@ -1727,6 +2431,12 @@ static void make_base(const struct target *t, struct base *bs)
 		break;
 	case P_MAX_BYTES:
 		base_num(bs, rndn(2) ? g.max_bytes : rndr(1, 1ULL << 40));
+		break;
+	case P_MAX_ATOMIC:
+		base_num(bs, rndn(2) ? g.max_atomic : rndr(1, 1ULL << 40));
+		break;
+	case P_MAX_TESTS:
+		base_num(bs, rndn(2) ? g.max_tests : rndr(1, 70000));
 		break;
 	case P_ALLOC:
 		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
@@ -2386,7 +3096,8 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 /*
  * Options that parse but that the module must refuse whatever the
  * machine: flags that contradict each other or the allocator, what may
- * sleep in a timer's callback, node= where there is no node variant, a
+ * sleep in a timer's callback or cost it too much, node= where there is
+ * no node variant or vmalloc_node() would take other flags than asked, a
  * node or CPU no kernel has, a total that holds no page.  Small chunks,
  * nowarn: harmless even if it were taken.
  */
@@ -2396,15 +3107,24 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 	static const char *const not_kernel[] = { "atomic", "nowait" };
 	static const char *const retry[] = { "noretry", "retry_mayfail" };
 	static const char *const no_nofail[] = { "vmalloc", "kvmalloc", "percpu" };
-	/* each with nowarn, which vmalloc_node() does not take */
+	/* each with nowarn, which vmalloc_node() does not take; or no base */
 	static const char *const vm_node_gfp[] = {
 		"kernel,nowarn", "atomic,nowarn", "zero,nowarn",
 		"kernel,zero,nowarn", "nowait,zero,nowarn",
-		"kernel,account,nowarn",
+		"kernel,account,nowarn", "nowarn", "kernel,noretry,nowarn",
+	};
+	static const char *const timer_kinds[] = { "kmalloc", "pages", "cache" };
+	enum {
+		C_NO_KERNEL, C_BOTH_RETRY, C_NOFAIL_BASE, C_NOFAIL_RETRY,
+		C_NOFAIL_KIND, C_PCPU_NODE, C_VM_NODE, C_NODE, C_PCPU_MAYFAIL,
+		C_PAGES_TOTAL, C_TIMER_SLEEP, C_TIMER_KERNEL, C_TIMER_ACCOUNT,
+		C_TIMER_BIG, C_FREE_PIECE, C_CPU, NR_C
 	};
 	bool test = t - targets == TEST_START;
-	unsigned int cases = test ? 13 : t - targets == MEM_RND ? 9 : 8;
+	unsigned int cases = test ? NR_C : t - targets == MEM_RND ?
+			     C_PAGES_TOTAL + 1 : C_PCPU_MAYFAIL + 1;
 	uint64_t mn, mx, tot;
+	unsigned int k;
 
 	if (t - targets != MEM_ALLOC && t - targets != MEM_RND && !test)
 		return false;
@@ -2414,52 +3134,87 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 	mx = rndr(mn, 4096);
 	tot = rndr(4096, 16384);
 	switch (rndn(cases)) {
-	case 0:		/* a retry modifier without kernel */
+	case C_NO_KERNEL:	/* a retry modifier without kernel */
 		base_opt(bs, "gfp=%s,%s,nowarn", PICK(not_kernel), PICK(retry));
 		break;
-	case 1:
+	case C_BOTH_RETRY:
 		base_opt(bs, "gfp=%snoretry,retry_mayfail,nowarn",
 			 rndn(2) ? "kernel," : "");
 		break;
-	case 2:		/* nofail without kernel, with a retry modifier */
+	case C_NOFAIL_BASE:	/* nofail without kernel, with a retry modifier */
 		base_opt(bs, "gfp=%s,nofail,nowarn", PICK(not_kernel));
 		break;
-	case 3:
+	case C_NOFAIL_RETRY:
 		base_opt(bs, "gfp=kernel,nofail,%s,nowarn", PICK(retry));
 		break;
-	case 4:		/* nofail where the kernel does not support it */
+	case C_NOFAIL_KIND:	/* nofail where the kernel does not support it */
 		base_opt(bs, "alloc=%s", PICK(no_nofail));
 		base_opt(bs, "gfp=%snofail,nowarn", rndn(2) ? "kernel," : "");
 		break;
-	case 5:		/* percpu has no node variant */
+	case C_PCPU_NODE:	/* percpu has no node variant */
 		base_opt(bs, "alloc=percpu");
 		base_opt(bs, "node=0");
 		tot = rndr(8192, 16384);
 		break;
-	case 6:		/* vmalloc_node(): gfp=kernel, maybe zero, only */
+	case C_VM_NODE:		/* vmalloc_node(): gfp=kernel, maybe zero, only */
 		base_opt(bs, "alloc=vmalloc");
 		base_opt(bs, "node=0");
-		base_opt(bs, "gfp=%s", PICK(vm_node_gfp));
+		/* no gfp= at all: refused as well */
+		if (rndn(4))
+			base_opt(bs, "gfp=%s", PICK(vm_node_gfp));
 		break;
-	case 7:		/* a node no kernel has */
+	case C_NODE:		/* a node no kernel has */
 		base_opt(bs, "node=%" PRIu64, rndr(NODES_MAX, UINT32_MAX));
 		break;
-	case 8:		/* a total that holds no page */
+	case C_PCPU_MAYFAIL:	/* the per-CPU allocator drops it */
+		base_opt(bs, "alloc=percpu");
+		base_opt(bs, "gfp=%sretry_mayfail,nowarn%s",
+			 rndn(2) ? "kernel," : "", rndn(2) ? ",zero" : "");
+		tot = rndr(8192, 16384);
+		break;
+	case C_PAGES_TOTAL:	/* a total that holds no page */
 		base_opt(bs, "alloc=pages");
 		mx = rndr(mn, 512);
 		tot = rndr(mx, PAGE_SZ - 1);
 		break;
-	case 9:		/* what may sleep, in a timer's callback */
+	case C_TIMER_SLEEP:	/* what may sleep, in a timer's callback */
 		base_opt(bs, "ctx=timer");
 		base_opt(bs, "alloc=%s", rndn(2) ? "vmalloc" : "kvmalloc");
 		break;
-	case 10:
+	case C_TIMER_KERNEL:
 		base_opt(bs, "ctx=timer");
 		base_opt(bs, "gfp=kernel,nowarn%s", rndn(2) ? ",zero" : "");
 		break;
-	case 11:
+	case C_TIMER_ACCOUNT:
 		base_opt(bs, "ctx=timer");
 		base_opt(bs, "gfp=%saccount,nowarn", rndn(2) ? "atomic," : "");
+		break;
+	case C_TIMER_BIG:	/* more than a hard interrupt may take */
+		base_opt(bs, "ctx=timer");
+		if (g.ncpus >= 2 && !rndn(4)) {
+			base_opt(bs, "alloc=percpu");
+			k = K_PERCPU;
+			mx = rndr(TIMER_MAX / g.ncpus + 1, PERCPU_MAX);
+		} else {
+			k = kind_of(PICK(timer_kinds));
+			base_opt(bs, "alloc=%s", kinds[k]);
+			mx = rndr(TIMER_MAX + 1, TIMER_SEND);
+		}
+		mn = rndr(1, mx);
+		tot = rndr(counted(k, mx), 2 * counted(k, mx));
+		break;
+	case C_FREE_PIECE:	/* a piece of MAX that could never fit */
+		base_opt(bs, "free=%s", policies[rndr(1, 3)]);
+		if (g.ncpus >= 2 && rndn(2)) {
+			base_opt(bs, "alloc=percpu");
+			mx = rndr(64, 4096);
+			tot = rndr(mx, mx * g.ncpus - 1);
+		} else {
+			base_opt(bs, "alloc=pages");
+			mx = rndr(PAGE_SZ + 1, 2 * PAGE_SZ);
+			tot = rndr(mx, 2 * PAGE_SZ - 1);
+		}
+		mn = rndr(1, mx);
 		break;
 	default:	/* a CPU no kernel has */
 		base_opt(bs, "cpu=%" PRIu64, rndr(CPUS_MAX, UINT32_MAX));
@@ -2548,6 +3303,10 @@ static bool gen_param_bad(const struct target *t __maybe_unused,
 		  "kmallo", "=kmalloc" },
 		{ "abc", "-1", "18446744073709551616", "0x", "0xg", "1 2",
 		  "99999999999999999999", "--5" },
+		{ "0", "-1", "9223372036854775808", "18446744073709551615",
+		  "abc", "0x100000", "1e6", "\n" },
+		{ "0", "65537", "-1", "abc", "4294967296", "0x10", "1e3",
+		  "8 9" },
 	};
 
 	c->len = 0;
@@ -2646,8 +3405,10 @@ static bool too_costly(const struct target *t, const struct cmd *c)
 /*
  * What must not be sent, whatever the class, as long as the numbers are
  * known (so the module gets past its parser): a gfp= without nowarn (a
- * failed allocation would print the kernel's report), nofail past 8192
- * bytes (the kernel warns, or loops), a ctx=timer test of big chunks.
+ * failed allocation would print the kernel's report; but vmalloc on a
+ * node, whose vmalloc_node() takes no flags, of 64 KiB at most, which
+ * does not fail), nofail past 8192 bytes (the kernel warns, or loops), a
+ * ctx=timer test of big chunks (refused above 32 KiB).
  */
 static bool too_risky(const struct target *t, const unsigned char *b,
 		      size_t len)
@@ -2661,11 +3422,13 @@ static bool too_risky(const struct target *t, const unsigned char *b,
 	if (!v.parsed)
 		return false;
 	size = t - targets == MEM_ALLOC ? v.val[0] : v.val[1];
-	if ((v.opts & (1U << O_GFP)) && !(v.mods & M(G_NOWARN)))
+	if ((v.opts & (1U << O_GFP)) && !(v.mods & M(G_NOWARN)) &&
+	    !(v.kind == K_VMALLOC && (v.opts & (1U << O_NODE)) &&
+	      size <= VM_NODE_SEND))
 		return true;
 	if ((v.mods & M(G_NOFAIL)) && size > NOFAIL_MAX)
 		return true;
-	return v.timer && size > TIMER_MAX;
+	return v.timer && counted(v.kind, size) > TIMER_SEND;
 }
 
 /* Each write of @c: too risky?  (See too_risky().) */
@@ -2755,6 +3518,89 @@ static void fuzz_one(void)
 	}
 }
 
+/* ---- the footprint, against the kernel's counters ------------------- */
+
+/*
+ * A quiet point: every test stopped (and so holding nothing), no command
+ * running: mem_used adds up exactly, figure by figure, and each test's
+ * stats agree.  Then the background tests start again.
+ */
+static void quiet_point(void)
+{
+	unsigned int ids[256], n = 0, i;
+	long long over, sum_over = 0, sch = 0;
+	char path[PATH_MAX + 16], state[32];
+	unsigned long long allocs;
+	struct dirent *d;
+	struct used u;
+	const long long *x = u.v;
+	const char *why;
+	DIR *dir;
+
+	g.quiet++;
+	snprintf(path, sizeof(path), "%s/tests", g.dir);
+	dir = opendir(path);
+	if (!dir) {
+		problem("%s cannot be listed: %s", path, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dir)) && n < ARRAY_SIZE(ids))
+		if (d->d_name[0] != '.')
+			ids[n++] = (unsigned int)strtoul(d->d_name, NULL, 10);
+	closedir(dir);
+	if ((long long)n != g.prev.v[U_TESTS])
+		problem("tests/ lists %u tests, mem_used says %lld", n,
+			g.prev.v[U_TESTS]);
+	for (i = 0; i < n; i++) {
+		test_state(ids[i], state, sizeof(state), &allocs);
+		if (!strcmp(state, "running"))
+			hk_cmd(TEST_STOP, "%u\n", ids[i]);
+	}
+	why = read_used(&u);
+	if (why) {
+		problem("mem_used cannot be read or parsed: %s", why);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		over = check_stats(ids[i], true);
+		if (over > 0)
+			sum_over += over;
+	}
+	for (i = 0; i < NR_KINDS; i++) {
+		const long long c = x[U_KIND + 2 * i], b = x[U_KIND + 2 * i + 1];
+		const long long ch = x[U_KIND_CH + i];
+
+		sch += ch;
+		if (ch < b || (!c && (ch || b)))
+			problem("quiet: %s_chunks %lld, %s_bytes %lld, %s_charged %lld: the footprint is not the bytes or more",
+				kinds[i], c, kinds[i], b, kinds[i], ch);
+	}
+	if (sch != x[U_KCH] + x[U_TCH])
+		problem("quiet: the allocators' *_charged sum to %lld, not kept_charged %lld + test_charged %lld",
+			sch, x[U_KCH], x[U_TCH]);
+	if (x[U_CHARGED] != x[U_KCH] + x[U_TCH] + x[U_TRACK] + x[U_OVER] +
+	    x[U_BENCH] + x[U_RESV])
+		problem("quiet: charged_bytes %lld is not kept_charged %lld + test_charged %lld + tracking_bytes %lld + overhead_bytes %lld + bench_bytes %lld + reserved_bytes %lld",
+			x[U_CHARGED], x[U_KCH], x[U_TCH], x[U_TRACK], x[U_OVER],
+			x[U_BENCH], x[U_RESV]);
+	if (x[U_TC] || x[U_TB] || x[U_TCH])
+		problem("quiet: every test stopped, yet test_chunks %lld, test_bytes %lld, test_charged %lld",
+			x[U_TC], x[U_TB], x[U_TCH]);
+	if (x[U_ATOMIC] > x[U_KCH] + x[U_TCH])
+		problem("quiet: atomic_bytes %lld, more than the chunks' footprint %lld",
+			x[U_ATOMIC], x[U_KCH] + x[U_TCH]);
+	/* the tests' own memory; and the dedicated caches' */
+	if (sum_over > x[U_OVER] || (!x[U_CACHES] && sum_over != x[U_OVER]))
+		problem("quiet: the tests' overhead_bytes sum to %lld, mem_used's overhead_bytes is %lld with %lld dedicated caches",
+			sum_over, x[U_OVER], x[U_CACHES]);
+	if (x[U_TESTS] != (long long)n)
+		problem("quiet: mem_used's tests is %lld, tests/ lists %u",
+			x[U_TESTS], n);
+	check_meminfo();
+	for (i = 0; i < NR_BG; i++)
+		restart_bg(i);
+}
+
 /* ---- set-up and the end -------------------------------------------- */
 
 /* Before any write, a command file reads as its usage line. */
@@ -2812,11 +3658,31 @@ static unsigned int count_cpus(const char *path)
 	return n;
 }
 
+/* Set parameter @i to @v.  Return: 0, or -1 (said why). */
+static int set_param(unsigned int i, uint64_t v)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%" PRIu64 "\n", v);
+	if (pwrite(targets[i].fd, val, strlen(val), 0) >= 0)
+		return 0;
+	fprintf(stderr, "mtfuzz: cannot set %s: %s\n", targets[i].name,
+		strerror(errno));
+	return -1;
+}
+
 static int setup(void)
 {
+	const char *why;
 	char val[64];
 	unsigned int i;
 
+	init_used_keys();
+	g.mi_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	if (g.mi_fd < 0 || read_meminfo(g.mi0)) {
+		fprintf(stderr, "mtfuzz: cannot read VmallocUsed, Slab and Percpu in /proc/meminfo\n");
+		return -1;
+	}
 	g.used_fd = open_in(g.dir, "mem_used", O_RDONLY);
 	if (g.used_fd < 0) {
 		fprintf(stderr, "mtfuzz: cannot open %s/mem_used: %s (is malloc_test loaded, debugfs mounted?)\n",
@@ -2846,24 +3712,42 @@ static int setup(void)
 	if (read_param(&targets[P_ALLOC], val, sizeof(val)) == 0 &&
 	    kind_of(val) >= 0)
 		g.default_kind = kind_of(val);
-	if (read_used(&g.prev)) {
-		fprintf(stderr, "mtfuzz: cannot parse mem_used\n");
+	why = read_used(&g.prev);
+	if (why) {
+		fprintf(stderr, "mtfuzz: cannot parse mem_used: %s\n", why);
 		return -1;
 	}
 	g.corr0 = g.prev.v[U_CORR];
 	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
 	g.ncpus = count_cpus("/sys/devices/system/cpu/possible");
 	g.max_bytes = g.max_bytes ? g.max_bytes : 1;
-	snprintf(val, sizeof(val), "%" PRIu64 "\n", g.max_bytes);
-	if (pwrite(targets[P_MAX_BYTES].fd, val, strlen(val), 0) < 0) {
-		fprintf(stderr, "mtfuzz: cannot set max_bytes: %s\n",
-			strerror(errno));
+	if (!g.max_atomic)
+		g.max_atomic = g.max_bytes / 32 ? g.max_bytes / 32 : 1;
+	if (set_param(P_MAX_BYTES, g.max_bytes) ||
+	    set_param(P_MAX_ATOMIC, g.max_atomic) ||
+	    set_param(P_MAX_TESTS, g.max_tests))
+		return -1;
+	why = read_used(&g.prev);
+	if (why || (uint64_t)g.prev.v[U_MAX] != g.max_bytes ||
+	    (uint64_t)g.prev.v[U_MAXA] != g.max_atomic) {
+		fprintf(stderr, "mtfuzz: max_bytes or max_atomic_bytes did not take\n");
 		return -1;
 	}
-	if (read_used(&g.prev) || (uint64_t)g.prev.v[U_MAX] != g.max_bytes) {
-		fprintf(stderr, "mtfuzz: max_bytes did not take\n");
+	if ((uint64_t)g.prev.v[U_CHARGED] > g.max_bytes) {
+		fprintf(stderr, "mtfuzz: %lld bytes charged already, more than max_bytes %" PRIu64 "\n",
+			g.prev.v[U_CHARGED], g.max_bytes);
 		return -1;
 	}
+	if (g.prev.v[U_TESTS]) {
+		fprintf(stderr, "mtfuzz: %lld tests exist: it starts with none (mem_test_destroy_all)\n",
+			g.prev.v[U_TESTS]);
+		return -1;
+	}
+	g.first = g.prev;
+	/* the kernel's other activity: 2 MiB, 1% of max_bytes and the counters */
+	g.slack = SLACK_FIXED + (g.max_bytes +
+				 (uint64_t)(g.mi0[MI_VMALLOC] + g.mi0[MI_PERCPU] +
+					    (g.kasan ? 0 : g.mi0[MI_SLAB])) * 1024) / 100;
 	return 0;
 }
 
@@ -2909,14 +3793,27 @@ static void print_counts(const char *name, const struct counts *c)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: mtfuzz [--seed N] [--count N] [--max-bytes N] [--details N]\n"
+		"Usage: mtfuzz [--seed N] [--count N] [--max-bytes N]\n"
+		"              [--max-atomic-bytes N] [--max-tests N] [--kasan]\n"
+		"              [--meminfo-every N] [--quiet-every N] [--details N]\n"
 		"              [--debugfs DIR] [--params DIR] [--trace]\n"
 		"Writes N (default 100000) random, malformed and mutated commands into\n"
 		"malloc_test's command files and parameters and checks every outcome\n"
-		"against the documented interface.  Background tests run meanwhile;\n"
-		"max_bytes is N (default 33554432) during the run; the parameters are\n"
-		"restored at the end.  Exit status: 0 nothing unexpected, 1 something\n"
-		"unexpected, 2 usage, 3 the module cannot be reached.\n");
+		"against the documented interface.  Background tests run meanwhile.\n"
+		"During the run max_bytes is N (default 8388608), max_atomic_bytes N\n"
+		"(default max_bytes / 32) and max_tests N (default 8: as many tests as\n"
+		"the fuzzer keeps); the parameters are restored at the end.\n"
+		"The footprint is checked after every write (charged_bytes <= max_bytes,\n"
+		"atomic_bytes <= max_atomic_bytes, kept_charged >= kept_bytes), exactly\n"
+		"at quiet points every --quiet-every writes (default 1000; 0: at the end\n"
+		"only), where every test is stopped; and against the kernel every\n"
+		"--meminfo-every writes (default 1; 0: at quiet points only): the rise\n"
+		"of /proc/meminfo's VmallocUsed + Slab + Percpu since the start must\n"
+		"stay within max_bytes + a slack for the kernel's other activity of\n"
+		"2 MiB + 1%% of max_bytes and of those counters at the start.  --kasan:\n"
+		"leave Slab out (KASAN's redzones and quarantine).\n"
+		"Exit status: 0 nothing unexpected, 1 something unexpected, 2 usage,\n"
+		"3 the module cannot be reached (or tests exist already).\n");
 }
 
 static int parse_ull(const char *s, unsigned long long *v)
@@ -2930,9 +3827,9 @@ static int parse_ull(const char *s, unsigned long long *v)
 
 int main(int argc, char **argv)
 {
-	unsigned long long v, allocs, next = 20000;
+	unsigned long long v, allocs, next = 20000, next_quiet;
 	bool have_seed = false, restored;
-	unsigned int running = 0, i;
+	unsigned int running = 0, i, known;
 	char state[32];
 	double t0, t1;
 	int a;
@@ -2946,6 +3843,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(opt, "--trace")) {
 			g.trace = true;
+			continue;
+		}
+		if (!strcmp(opt, "--kasan")) {
+			g.kasan = true;
 			continue;
 		}
 		if (!arg) {
@@ -2972,6 +3873,16 @@ int main(int argc, char **argv)
 			g.count = v;
 		} else if (!strcmp(opt, "--max-bytes") && v && v <= INT64_MAX) {
 			g.max_bytes = v;
+		} else if (!strcmp(opt, "--max-atomic-bytes") && v &&
+			   v <= INT64_MAX) {
+			g.max_atomic = v;
+		} else if (!strcmp(opt, "--max-tests") && v > NR_BG &&
+			   v <= 65536) {
+			g.max_tests = v;
+		} else if (!strcmp(opt, "--meminfo-every") && v <= UINT_MAX) {
+			g.meminfo_every = (unsigned int)v;
+		} else if (!strcmp(opt, "--quiet-every") && v <= UINT_MAX) {
+			g.quiet_every = (unsigned int)v;
 		} else if (!strcmp(opt, "--details")) {
 			g.details = (unsigned int)v;
 		} else {
@@ -2989,9 +3900,16 @@ int main(int argc, char **argv)
 		restore_params();
 		return 3;
 	}
-	printf("mtfuzz: seed %llu, %llu commands, max_bytes %" PRIu64 " for the run (was %s)\n",
-	       g.seed, g.count, g.max_bytes, g.saved[P_MAX_BYTES]);
+	printf("mtfuzz: seed %llu, %llu commands, max_bytes %" PRIu64 ", max_atomic_bytes %" PRIu64 ", max_tests %" PRIu64 " for the run (were %s, %s, %s)\n",
+	       g.seed, g.count, g.max_bytes, g.max_atomic, g.max_tests,
+	       g.saved[P_MAX_BYTES], g.saved[P_MAX_ATOMIC],
+	       g.saved[P_MAX_TESTS]);
+	printf("mtfuzz: VmallocUsed %lld kB, Slab %lld kB%s, Percpu %lld kB at the start: together they may rise by max_bytes + %" PRIu64 " bytes of slack (2 MiB + 1%%)\n",
+	       g.mi0[MI_VMALLOC], g.mi0[MI_SLAB],
+	       g.kasan ? " (not counted: KASAN)" : "", g.mi0[MI_PERCPU],
+	       g.slack);
 	t0 = now_s();
+	next_quiet = g.quiet_every;
 	for (i = 0; i < NR_BG; i++)
 		restart_bg(i);
 	g.bg_restarts = 0;
@@ -3001,15 +3919,31 @@ int main(int argc, char **argv)
 
 	while (g.c.sent < g.count) {
 		fuzz_one();
-		/* keep what is kept small */
-		if (g.prev.v[U_KB] > (long long)(g.max_bytes / 2))
+		/* keep what is kept small: its footprint */
+		if (g.prev.v[U_KCH] > (long long)(g.max_bytes / 2))
 			hk_cmd(MEM_FREE, "\n");
+		for (i = 0; i < NR_BG; i++)
+			if (!g.bg[i])
+				restart_bg(i);
+		/* the tests that exist: ours, no other */
+		for (i = 0, known = g.nr_ring; i < NR_BG; i++)
+			known += !!g.bg[i];
+		if (g.prev.v[U_TESTS] != (long long)known)
+			problem("mem_used's tests is %lld, the fuzzer keeps %u",
+				g.prev.v[U_TESTS], known);
+		/* so often in writes: a split command is several */
+		if (g.quiet_every && g.c.sent >= next_quiet) {
+			quiet_point();
+			next_quiet = g.c.sent - g.c.sent % g.quiet_every +
+				     g.quiet_every;
+		}
 		if (g.c.sent >= next) {
 			printf("mtfuzz: %lu commands, %.1f s\n", g.c.sent,
 			       now_s() - t0);
 			next += 20000;
 		}
 	}
+	quiet_point();
 	t1 = now_s();
 
 	for (i = 0; i < NR_BG; i++) {
@@ -3034,6 +3968,15 @@ int main(int argc, char **argv)
 		printf(" with_%s=%lu", opt_keys[i], g.with_opt[i]);
 	for (i = 0; i < NR_KINDS; i++)
 		printf(" alloc_%s=%lu", kinds[i], g.with_kind[i]);
+	printf(" nospc_certain=%lu nospc_refused=%lu max_tests_refused=%lu",
+	       g.nospc, g.nospc_ok, g.nospc_tests);
+	printf(" charged_max=%lld atomic_max=%lld cap_excess=%lu quiet_points=%lu stats_checked=%lu",
+	       g.charged_max, g.atomic_max, g.cap_excess, g.quiet,
+	       g.stats_checked);
+	printf(" meminfo_checks=%lu rise_kb=%lld vmalloc_rise_kb=%lld slab_rise_kb=%lld percpu_rise_kb=%lld bound_kb=%" PRIu64,
+	       g.mi_checks, g.mi_rise_sum, g.mi_rise[MI_VMALLOC],
+	       g.kasan ? 0 : g.mi_rise[MI_SLAB], g.mi_rise[MI_PERCPU],
+	       (g.max_bytes + g.slack) / 1024);
 	printf(" params_restored=%d seconds=%.1f hash=%016" PRIx64 "\n",
 	       restored, t1 - t0, g.hash);
 	return g.unexpected || !restored ? 1 : 0;

@@ -26,14 +26,29 @@
  * Every answer is checked: a write succeeds or fails with an errno the
  * module's documentation allows for that command, a refused write leaves
  * "error: REASON" to read back, answers and statistics parse and add up
- * (mem_used's totals, a stopped test holds nothing and freed all it
- * allocated, no corruption, no id given twice).  A watchdog reports a
- * thread stuck in one operation, with its kernel stack.
+ * (mem_used's keys in their order and its totals, a stopped test holds
+ * nothing and freed all it allocated, a test's charged is total_alloc -
+ * freed, no corruption, no id given twice).  A watchdog reports a thread
+ * stuck in one operation, with its kernel stack.
+ *
+ * The storm runs against a small max_bytes (--max-bytes, 8 MiB), which
+ * it hits: tests fail allocations, commands and starts are refused with
+ * ENOSPC (a start also when max_tests exist).  Every mem_used read must
+ * show charged_bytes <= max_bytes and atomic_bytes <= max_atomic_bytes
+ * (the module charges a chunk's worst footprint before it allocates, in
+ * one compare-and-exchange), and tests <= max_tests; and the kernel's
+ * counters, /proc/meminfo's VmallocUsed, Slab (but with --kasan: KASAN's
+ * redzones and quarantine) and Percpu, may rise since the start,
+ * together, by max_bytes plus a slack for the rest of the kernel's
+ * activity (kworkers' and the storm's threads' stacks, its open files,
+ * slab pages kept empty, per-CPU pages populated): 4 MiB + 1% of
+ * max_bytes and of those counters at the start.  That is read every
+ * quarter of a second by a reader, and once the workers are done.
  *
  * It expects the module loaded with nothing kept (mem_realloc's answer is
  * checked against the storm's own chunks, of at most 64 KiB), and leaves
- * the parameters as it found them; tests and kept memory stay, for the
- * caller to check and free (tools/tests/72-storm.sh).
+ * the parameters as it found them (max_bytes too); tests and kept memory
+ * stay, for the caller to check and free (tools/tests/72-storm.sh).
  *
  * Exit status: 0 all as expected, 1 an unexpected result, 2 usage error,
  * 3 a thread stuck (or the run overran).
@@ -72,6 +87,10 @@ enum { EXIT_PASS = 0, EXIT_UNEXPECTED = 1, EXIT_USAGE = 2, EXIT_STUCK = 3 };
 #define REG_SLOTS	512	/* test ids the killers pick from */
 #define MAX_REPORTS	40	/* unexpected results printed in full */
 #define NR_PARAMS	3
+#define TIMER_MAX	32768	/* ctx=timer: the most a chunk may count */
+#define TEST_DEBUGFS	3072	/* a test's own memory: at least this */
+#define SLACK_FIXED	(4ULL << 20)	/* the kernel's other activity */
+#define MI_EVERY_MS	250	/* the kernel's counters, read so often */
 
 /* ---- what is counted ---------------------------------------------- */
 
@@ -92,6 +111,7 @@ enum op_kind {
 	OP_PARAM_SET,
 	OP_PARAM_GET,
 	OP_RMMOD,
+	OP_MEMINFO,
 	NR_OPS
 };
 
@@ -112,6 +132,7 @@ static const char *const op_names[NR_OPS] = {
 	[OP_PARAM_SET] = "set parameter",
 	[OP_PARAM_GET] = "read parameter",
 	[OP_RMMOD] = "delete_module",
+	[OP_MEMINFO] = "read /proc/meminfo",
 };
 
 /*
@@ -136,6 +157,7 @@ static atomic_ulong gone_ops;		/* operations begun after unload */
 enum { RM_NONE, RM_TRYING, RM_GONE };
 
 static atomic_int rmmod_state = RM_NONE;
+static atomic_bool go;			/* the workers may begin */
 static atomic_bool stop;
 static atomic_bool shared_open;		/* the shared fds may be used */
 static atomic_int shared_users;
@@ -170,10 +192,28 @@ static unsigned int opt_max_tests = 48;
 static unsigned int opt_after_ms = 1000;
 static unsigned int opt_stuck = 60;
 static unsigned int opt_rmmod_timeout = 60;
-static unsigned long long opt_kept_limit = 32ULL << 20;
+static unsigned long long opt_kept_limit;	/* 0: max_bytes / 4 */
+static unsigned long long opt_max_bytes = 8ULL << 20;
 static unsigned long long opt_seed;
 static bool opt_rmmod;
 static bool opt_verbose;
+static bool opt_kasan;
+
+/* What mem_used must keep under, read at the start. */
+static long long max_tests_param;
+static unsigned int ncpus = 1;		/* possible CPUs */
+/* The highest charged_bytes and atomic_bytes mem_used showed. */
+static atomic_llong charged_max, atomic_max;
+
+/* /proc/meminfo's counters the module's spending shows in, in kB. */
+enum { MI_VMALLOC, MI_SLAB, MI_PERCPU, NR_MI };
+static const char *const mi_keys[NR_MI] = {
+	"VmallocUsed:", "Slab:", "Percpu:",
+};
+static long long mi0[NR_MI];		/* at the start */
+static atomic_llong mi_rise[NR_MI], mi_rise_sum;	/* the largest rise */
+static atomic_llong mi_next;		/* ms of the next read */
+static unsigned long long mi_slack;	/* bytes past max_bytes they may rise */
 
 /* The command files the memory threads also share an fd of. */
 static const char *const shared_files[] = {
@@ -571,6 +611,7 @@ static const char *parse_rec(char **text, struct rec *r)
 	return NULL;
 }
 
+/* mem_used's keys: those before issue 13, then those it appended. */
 static const char *const used_keys[] = {
 	"chunks", "bytes", "kept_chunks", "kept_bytes", "test_chunks",
 	"test_bytes", "corruptions", "max_bytes", "tracking_bytes",
@@ -578,21 +619,42 @@ static const char *const used_keys[] = {
 	"kvmalloc_chunks", "kvmalloc_bytes", "pages_chunks", "pages_bytes",
 	"cache_chunks", "cache_bytes", "percpu_chunks", "percpu_bytes",
 	"caches", "bench_bytes",
+	"charged_bytes", "kept_charged", "test_charged", "overhead_bytes",
+	"reserved_bytes", "max_atomic_bytes", "atomic_bytes",
+	"kmalloc_charged", "vmalloc_charged", "kvmalloc_charged",
+	"pages_charged", "cache_charged", "percpu_charged",
+	"tests", "killed_rnd_allocs", "killed_rnd_bytes",
 };
 
 enum {
 	U_CHUNKS, U_BYTES, U_KEPT_CHUNKS, U_KEPT_BYTES, U_TEST_CHUNKS,
 	U_TEST_BYTES, U_CORRUPTIONS, U_MAX_BYTES, U_TRACKING_BYTES,
+	U_CHARGED = 23, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
+	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 36,
 };
 
-/* mem_used: its keys, numbers, sums, no corruption.  NULL when fine. */
+/* Raise *@max to @v. */
+static void atomic_max_ll(atomic_llong *max, long long v)
+{
+	long long old = atomic_load(max);
+
+	while (old < v && !atomic_compare_exchange_weak(max, &old, v))
+		;
+}
+
+/*
+ * mem_used: its keys, numbers, sums, no corruption; what each read shows
+ * at every instant: the charges under their caps (charged_bytes under
+ * max_bytes, atomic_bytes under max_atomic_bytes, the same read), no more
+ * tests than max_tests.  NULL when fine.
+ */
 static const char *check_used(const struct rec *r)
 {
 	const long long *v = r->num;
 	unsigned int i;
 
 	if (r->n != ARRAY_SIZE(used_keys))
-		return "not its 23 lines";
+		return "not its 39 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], used_keys[i]))
 			return "a key out of place";
@@ -609,12 +671,21 @@ static const char *check_used(const struct rec *r)
 		return "corruptions";
 	if (v[U_MAX_BYTES] <= 0)
 		return "max_bytes is not positive";
+	atomic_max_ll(&charged_max, v[U_CHARGED]);
+	atomic_max_ll(&atomic_max, v[U_ATOMIC]);
+	if (v[U_CHARGED] > v[U_MAX_BYTES])
+		return "charged_bytes is past max_bytes";
+	if (v[U_ATOMIC] > v[U_MAX_ATOMIC])
+		return "atomic_bytes is past max_atomic_bytes";
+	if (max_tests_param && v[U_TESTS] > max_tests_param)
+		return "tests is past max_tests";
 	return NULL;
 }
 
 static const char *const test_keys[] = {
 	"id", "state", "run_time_ms", "remaining_ms", "allocations",
 	"reallocs", "errors", "overflows", "total_alloc", "freed", "held",
+	"charged", "overhead_bytes",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
 	"corruptions", "skipped", "backlog", "off_cpu", "off_node",
@@ -623,7 +694,8 @@ static const char *const test_keys[] = {
 
 enum {
 	T_ID, T_STATE, T_RUN, T_REMAINING, T_ALLOCATIONS, T_REALLOCS, T_ERRORS,
-	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHUNKS, T_MIN, T_MAX,
+	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHARGED, T_OVERHEAD,
+	T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
 	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_BACKLOG, T_OFF_CPU,
 	T_OFF_NODE,
@@ -631,14 +703,16 @@ enum {
 };
 
 /* The values of a test's statistics that are words, not numbers. */
-#define T_WORDS	(1u << T_STATE | 1u << T_ALLOC | 1u << T_GFP | 1u << T_NODE | \
-		 1u << T_CTX | 1u << T_CPU | 1u << T_FREE)
+#define T_WORDS	(1ull << T_STATE | 1ull << T_ALLOC | 1ull << T_GFP | \
+		 1ull << T_NODE | 1ull << T_CTX | 1ull << T_CPU | 1ull << T_FREE)
 
 /*
  * One test's statistics.  A running test's counters are read one by one
  * while its work changes them, so only what holds at every instant is
- * checked; an ended one is still: it holds nothing and freed exactly what
- * it allocated.  @id: the id it must have, or 0.  NULL when fine.
+ * checked: its chunks' figures are read together (total_alloc - freed =
+ * charged, their footprint, at least held), its own memory is charged;
+ * an ended one is still: it holds nothing and freed exactly what it
+ * allocated.  @id: the id it must have, or 0.  NULL when fine.
  */
 static const char *check_test(const struct rec *r, long long id)
 {
@@ -647,11 +721,11 @@ static const char *check_test(const struct rec *r, long long id)
 	unsigned int i;
 
 	if (r->n != NR_TEST_KEYS)
-		return "not its 33 lines";
+		return "not its 35 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], test_keys[i]))
 			return "a key out of place";
-		if (T_WORDS & 1u << i)
+		if (T_WORDS & 1ull << i)
 			continue;
 		if (!r->isnum[i])
 			return "a value that is not a number";
@@ -691,9 +765,15 @@ static const char *check_test(const struct rec *r, long long id)
 		return "holds more than its total";
 	if (v[T_REMAINING] > v[T_TOTAL_TIME])
 		return "more time remaining than its total_time";
+	if (v[T_TOTAL_ALLOC] - v[T_FREED] != v[T_CHARGED])
+		return "total_alloc - freed is not charged";
+	if (v[T_CHARGED] < v[T_HELD])
+		return "charged (the footprint) is less than held";
+	if (v[T_OVERHEAD] < TEST_DEBUGFS)
+		return "overhead_bytes is less than its debugfs files";
 	if (!ended)
 		return NULL;
-	if (v[T_HELD] || v[T_CHUNKS])
+	if (v[T_HELD] || v[T_CHUNKS] || v[T_CHARGED])
 		return "ended, but holds chunks";
 	if (v[T_REMAINING])
 		return "ended, but time remaining";
@@ -776,9 +856,11 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
 /*
  * The options of a test of chunks of at most 8 KiB and a total of at
  * least 8 KiB: any allocator, in the work or the timer's callback, any
- * free policy, sometimes a CPU.  @line gets them appended.
+ * free policy, sometimes a CPU.  @line gets them appended.  Return: the
+ * allocator, or NULL for the default.
  */
-static void pick_test_opts(struct worker *w, char *line, size_t len)
+static const char *pick_test_opts(struct worker *w, char *line, size_t len,
+				  bool *timer)
 {
 	/* what ctx=timer takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
@@ -788,12 +870,14 @@ static void pick_test_opts(struct worker *w, char *line, size_t len)
 		"", " free=all", " free=random", " free=fifo", " free=lifo",
 	};
 	size_t n = strlen(line);
-	const char *alloc;
+	const char *alloc = NULL;
 
+	*timer = false;
 	if (chance(w, 30)) {
 		alloc = atomic_ok[rnd(w) % ARRAY_SIZE(atomic_ok)];
 		n += snprintf(line + n, len - n, " alloc=%s ctx=timer%s", alloc,
 			      chance(w, 50) ? " gfp=nowait,nowarn" : "");
+		*timer = true;
 	} else if (chance(w, 80)) {
 		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
 		n += snprintf(line + n, len - n, " alloc=%s", alloc);
@@ -801,6 +885,7 @@ static void pick_test_opts(struct worker *w, char *line, size_t len)
 	n += snprintf(line + n, len - n, "%s", frees[rnd(w) % ARRAY_SIZE(frees)]);
 	if (chance(w, 20))
 		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
+	return alloc;
 }
 
 /* Is @id one of the rmmod thread's tests? */
@@ -836,9 +921,11 @@ static void kill_end(void)
  * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
  * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
  * longer than the unload may take before the workers hold still, which
- * no other thread stops or destroys.
+ * no other thread stops or destroys.  A start may be refused with ENOSPC:
+ * max_bytes is small, and max_tests may exist.  Return: 0 when started,
+ * else the errno of the refusal (-1: no exchange).
  */
-static void start_one(struct worker *w, int slot)
+static int start_one(struct worker *w, int slot)
 {
 	unsigned long long min = rnd_range(w, 1, 512);
 	unsigned long long max = rnd_range(w, min, 8192);
@@ -848,29 +935,42 @@ static void start_one(struct worker *w, int slot)
 				     rnd_range(w, 2, 4);
 	unsigned long long time = slot >= 0 ?
 		(opt_rmmod_timeout + 30) * 1000ULL : rnd_range(w, 20, 2000);
-	char line[128];
+	char line[160], opts[96] = "";
+	const char *alloc;
 	struct xchg x;
+	bool timer;
 	long long id;
 	unsigned int old;
 
-	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu", min, max,
-		 total, max_int, time);
-	pick_test_opts(w, line, sizeof(line));
+	/*
+	 * ctx=timer takes chunks of 32 KiB at most, percpu's on each CPU;
+	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in
+	 */
+	alloc = pick_test_opts(w, opts, sizeof(opts), &timer);
+	if (alloc && !strcmp(alloc, "percpu")) {
+		if (max * ncpus > (timer ? TIMER_MAX : TEST_TOTAL_MAX))
+			max = (timer ? TIMER_MAX : TEST_TOTAL_MAX) / ncpus;
+		min = min < max ? min : max;
+		if (total < max * ncpus)
+			total = max * ncpus;
+	}
+	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu%s", min, max,
+		 total, max_int, time, opts);
 	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
-		return;
+		return -1;
 	if (x.werr) {
-		judge_refusal(w, OP_START, &x, ERRS(ENOMEM), true);
-		return;
+		judge_refusal(w, OP_START, &x, ERRS(ENOMEM, ENOSPC), true);
+		return x.werr;
 	}
 	if (!answer_num(x.ans, &id) || id <= 0 || id > UINT_MAX) {
 		wrong(w, OP_START, 0, "'%s' answered '%s', not an id",
 		      line, x.ans);
-		return;
+		return -1;
 	}
 	if (id < MAX_IDS && atomic_exchange(&seen[id], 1)) {
 		wrong(w, OP_START, 0, "'%s' answered id %lld, given before",
 		      line, id);
-		return;
+		return -1;
 	}
 	count(OP_START, 0, true);
 	if (slot >= 0)
@@ -880,6 +980,7 @@ static void start_one(struct worker *w, int slot)
 	old = atomic_load(&last_id);
 	while (old < id && !atomic_compare_exchange_weak(&last_id, &old, id))
 		;
+	return 0;
 }
 
 /* Starters: dozens of tests at a time, up to --max-tests alive. */
@@ -1171,7 +1272,10 @@ static int read_file(struct worker *w, enum op_kind op, const char *dir,
 	return -err;
 }
 
-/* Read mem_used.  Return: kept_bytes, or -1 when it could not be had. */
+/*
+ * Read mem_used.  Return: kept_charged (the kept chunks' footprint), or
+ * -1 when it could not be had.
+ */
 static long long read_used(struct worker *w)
 {
 	char *text;
@@ -1193,10 +1297,10 @@ static long long read_used(struct worker *w)
 		return -1;
 	}
 	count(OP_USED, 0, true);
-	return r.num[U_KEPT_BYTES];
+	return r.num[U_KEPT_CHARGED];
 }
 
-/* Memory threads: the kept memory, bounded by --kept-limit. */
+/* Memory threads: the kept memory, its footprint bounded by --kept-limit. */
 static void step_mem(struct worker *w)
 {
 	unsigned int r = rnd(w) % 100;
@@ -1273,10 +1377,73 @@ static void read_usage(struct worker *w)
 		count(OP_USAGE, 0, true);
 }
 
+/* /proc/meminfo's counters, kB.  Return: 0, or -1. */
+static int read_meminfo(long long mi[NR_MI])
+{
+	char buf[8192], *p;
+	unsigned int i;
+	ssize_t n;
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (i = 0; i < NR_MI; i++) {
+		p = strstr(buf, mi_keys[i]);
+		if (!p || (p != buf && p[-1] != '\n'))
+			return -1;
+		mi[i] = strtoll(p + strlen(mi_keys[i]), NULL, 10);
+	}
+	return 0;
+}
+
+/*
+ * The kernel's word: VmallocUsed, Slab (not with --kasan) and Percpu
+ * rose since the start, together, by max_bytes and the slack at most.
+ */
+static void check_meminfo(struct worker *w)
+{
+	long long mi[NR_MI], rise, sum = 0;
+	unsigned int i;
+
+	if (read_meminfo(mi)) {
+		wrong(w, OP_MEMINFO, 0, "VmallocUsed, Slab or Percpu cannot be read");
+		return;
+	}
+	for (i = 0; i < NR_MI; i++) {
+		if (i == MI_SLAB && opt_kasan)
+			continue;
+		rise = mi[i] - mi0[i];
+		atomic_max_ll(&mi_rise[i], rise);
+		if (rise > 0)
+			sum += rise;
+	}
+	atomic_max_ll(&mi_rise_sum, sum);
+	if ((unsigned long long)sum * 1024 > opt_max_bytes + mi_slack)
+		wrong(w, OP_MEMINFO, 0,
+		      "the kernel's counters rose by %lld kB (VmallocUsed %+lld, Slab %+lld%s, Percpu %+lld kB): past max_bytes %llu + %llu bytes of slack",
+		      sum, mi[MI_VMALLOC] - mi0[MI_VMALLOC],
+		      mi[MI_SLAB] - mi0[MI_SLAB],
+		      opt_kasan ? " not counted: KASAN" : "",
+		      mi[MI_PERCPU] - mi0[MI_PERCPU], opt_max_bytes, mi_slack);
+	else
+		count(OP_MEMINFO, 0, true);
+}
+
 /* Readers: mem_used, mem_test_list, now and then a usage line. */
 static void step_reader(struct worker *w)
 {
 	unsigned int r = rnd(w) % 100;
+	long long now = now_ms(), next = atomic_load(&mi_next);
+
+	/* the kernel's counters, by one reader, every MI_EVERY_MS */
+	if (now >= next &&
+	    atomic_compare_exchange_strong(&mi_next, &next, now + MI_EVERY_MS))
+		check_meminfo(w);
 
 	if (r < 45)
 		read_used(w);
@@ -1532,6 +1699,9 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 
 	atomic_store(&w->tid, (int)syscall(SYS_gettid));
+	/* every thread made (its kernel stack in VmallocUsed) before any works */
+	while (!atomic_load(&go))
+		sleep_us(1000);
 	while (!atomic_load(&stop)) {
 		w->role->step(w);
 		pace(w);
@@ -1583,8 +1753,10 @@ static void *rmmod_main(void *arg)
 	atomic_store(&anchoring, true);
 	while (atomic_load(&killing))
 		sched_yield();
+	/* at the cap a start is refused: a few tries, as tests come and go */
 	for (i = 0; i < NR_ANCHORS; i++)
-		start_one(w, i);
+		for (n = 0; start_one(w, i) == ENOSPC && n < 100; n++)
+			sleep_us(10000);
 	atomic_store(&anchoring, false);
 	for (;;) {
 		/* once a second, how many tests it would stop */
@@ -1776,11 +1948,22 @@ static void print_usage(FILE *f)
 		"      --after MS        go on MS ms after the unload (1000)\n"
 		"      --rmmod-timeout S give up the unload after S s (60)\n"
 		"      --stuck S         a call lasting S s is stuck (60)\n"
-		"      --kept-limit B    keep about B bytes at most (32 MiB)\n"
+		"      --max-bytes B     max_bytes for the storm (8 MiB); put\n"
+		"                        back after it (unless --rmmod)\n"
+		"      --kept-limit B    keep about B bytes at most (max-bytes / 4)\n"
+		"      --kasan           leave Slab out of the kernel's counters\n"
+		"                        (KASAN's redzones and quarantine)\n"
 		"      --seed N          the random seed (default: the time)\n"
 		"      --debugfs DIR     the module's debugfs directory\n"
 		"  -v, --verbose         say more\n"
 		"  -h, --help            this help\n"
+		"\n"
+		"Every mem_used read must show charged_bytes <= max_bytes,\n"
+		"atomic_bytes <= max_atomic_bytes, tests <= max_tests; /proc/meminfo's\n"
+		"VmallocUsed + Slab + Percpu may rise, since the start, by max_bytes\n"
+		"and a slack for the kernel's other activity of 4 MiB + 1%% of\n"
+		"max_bytes and of those counters at the start (read every 250 ms and\n"
+		"at the end).\n"
 		"\n"
 		"Exit status: 0 all as expected, 1 an unexpected result,\n"
 		"2 usage, 3 a thread stuck.\n");
@@ -1802,7 +1985,7 @@ static int parse_opts(int argc, char **argv)
 {
 	enum {
 		O_AFTER = 256, O_RM_TIMEOUT, O_STUCK, O_KEPT, O_SEED,
-		O_DEBUGFS,
+		O_DEBUGFS, O_MAX_BYTES, O_KASAN,
 	};
 	static const struct option longopts[] = {
 		{ "duration", required_argument, NULL, 'd' },
@@ -1813,6 +1996,8 @@ static int parse_opts(int argc, char **argv)
 		{ "rmmod-timeout", required_argument, NULL, O_RM_TIMEOUT },
 		{ "stuck", required_argument, NULL, O_STUCK },
 		{ "kept-limit", required_argument, NULL, O_KEPT },
+		{ "max-bytes", required_argument, NULL, O_MAX_BYTES },
+		{ "kasan", no_argument, NULL, O_KASAN },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "debugfs", required_argument, NULL, O_DEBUGFS },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -1824,7 +2009,8 @@ static int parse_opts(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "d:j:t:rvh", longopts,
 				NULL)) != -1) {
-		if (c == 'r' || c == 'v' || c == 'h' || c == O_DEBUGFS) {
+		if (c == 'r' || c == 'v' || c == 'h' || c == O_DEBUGFS ||
+		    c == O_KASAN) {
 			v = 0;
 		} else if (c == '?' || !parse_uint(optarg, ULLONG_MAX, &v)) {
 			if (c != '?')
@@ -1858,6 +2044,16 @@ static int parse_opts(int argc, char **argv)
 			break;
 		case O_KEPT:
 			opt_kept_limit = v;
+			break;
+		case O_MAX_BYTES:
+			if (!v || v > LLONG_MAX) {
+				fprintf(stderr, "mtstorm: --max-bytes from 1 to 2^63 - 1\n");
+				return EXIT_USAGE;
+			}
+			opt_max_bytes = v;
+			break;
+		case O_KASAN:
+			opt_kasan = true;
 			break;
 		case O_SEED:
 			opt_seed = v;
@@ -1908,6 +2104,96 @@ static void params_save(bool restore)
 	}
 }
 
+/* Parameter @name: read into @buf (newline kept), or written.  0 or -1. */
+static int param_io(const char *name, char *buf, size_t size, bool write_it)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", params_dir, name);
+	fd = open(path, (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write_it) {
+		n = write(fd, buf, strlen(buf));
+	} else {
+		n = read(fd, buf, size - 1);
+		buf[n > 0 ? n : 0] = '\0';
+	}
+	close(fd);
+	return n > 0 ? 0 : -1;
+}
+
+/* How many CPUs a sysfs list of them names ("0-3,5"); 1 if unknown. */
+static unsigned int count_cpus(void)
+{
+	char buf[256], *p = buf, *end;
+	unsigned long a, b, n = 0;
+	ssize_t len;
+	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[len > 0 ? len : 0] = '\0';
+	while (*p >= '0' && *p <= '9') {
+		a = b = strtoul(p, &end, 10);
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		n += b >= a ? b - a + 1 : 0;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return n ? n : 1;
+}
+
+/*
+ * The kernel's counters as they are, and the slack their rise gets.
+ * Return: 0, or -1.
+ */
+static int mi_baseline(void)
+{
+	unsigned int i;
+
+	if (read_meminfo(mi0)) {
+		fprintf(stderr, "mtstorm: cannot read VmallocUsed, Slab and Percpu in /proc/meminfo\n");
+		return -1;
+	}
+	/* the kernel's other activity: 4 MiB, 1% of max_bytes and the counters */
+	mi_slack = SLACK_FIXED + opt_max_bytes / 100;
+	for (i = 0; i < NR_MI; i++)
+		if (i != MI_SLAB || !opt_kasan)
+			mi_slack += (unsigned long long)mi0[i] * 1024 / 100;
+	return 0;
+}
+
+/*
+ * Before the storm: max_bytes ours (the old value in @saved_max), the
+ * caps and the kernel's counters as they are.  Return: 0, or -1.
+ */
+static int caps_setup(char *saved_max, size_t size)
+{
+	char buf[32];
+
+	ncpus = count_cpus();
+	if (param_io("max_bytes", saved_max, size, false) ||
+	    param_io("max_tests", buf, sizeof(buf), false)) {
+		fprintf(stderr, "mtstorm: cannot read max_bytes and max_tests\n");
+		return -1;
+	}
+	max_tests_param = strtoll(buf, NULL, 10);
+	snprintf(buf, sizeof(buf), "%llu\n", opt_max_bytes);
+	if (param_io("max_bytes", buf, sizeof(buf), true)) {
+		fprintf(stderr, "mtstorm: cannot set max_bytes to %llu: %s\n",
+			opt_max_bytes, strerror(errno));
+		return -1;
+	}
+	if (!opt_kept_limit)
+		opt_kept_limit = opt_max_bytes / 4;
+	return mi_baseline();
+}
+
 static void start_thread(struct worker *w, void *(*fn)(void *))
 {
 	int err = pthread_create(&w->th, NULL, fn, w);
@@ -1922,6 +2208,7 @@ static void start_thread(struct worker *w, void *(*fn)(void *))
 int main(int argc, char **argv)
 {
 	struct worker *rm = NULL;
+	char saved_max[32];
 	pthread_t wd;
 	long long t0, t_end;
 	unsigned int i, j;
@@ -1971,6 +2258,8 @@ int main(int argc, char **argv)
 		}
 	}
 	params_save(false);
+	if (caps_setup(saved_max, sizeof(saved_max)))
+		return EXIT_UNEXPECTED;
 	atomic_store(&shared_open, true);
 
 	say("seed %llu, %u threads, %u s of storm%s, at most about %u tests alive",
@@ -1986,6 +2275,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_workers; i++)
 		if (&workers[i] != rm)
 			start_thread(&workers[i], worker_main);
+	/* the threads are the storm's, not the module's: counted before */
+	sleep_us(20000);
+	if (mi_baseline())
+		return EXIT_UNEXPECTED;
+	atomic_store(&go, true);
+	say("max_bytes %llu (was %.*s), kept memory up to about %llu; VmallocUsed %lld kB, Slab %lld kB%s, Percpu %lld kB: they may rise by max_bytes + %llu bytes",
+	    opt_max_bytes, (int)strcspn(saved_max, "\n"), saved_max,
+	    opt_kept_limit, mi0[MI_VMALLOC], mi0[MI_SLAB],
+	    opt_kasan ? " (not counted: KASAN)" : "", mi0[MI_PERCPU], mi_slack);
 
 	sleep_us(opt_duration * 1000000ULL);
 
@@ -2011,9 +2309,21 @@ int main(int argc, char **argv)
 			pthread_join(workers[i].th, NULL);
 	t_end = now_ms();
 
-	if (!rm)
+	/* the storm is over (tests may still run): the kernel's word */
+	check_meminfo(&workers[0]);
+	if (!rm) {
 		params_save(true);
+		if (param_io("max_bytes", saved_max, sizeof(saved_max), true))
+			say("cannot put max_bytes back to %s", saved_max);
+	}
 	print_summary();
+	say("footprint: charged_bytes %lld at most, max_bytes %llu; atomic_bytes %lld at most; the kernel's counters rose by %lld kB at most (VmallocUsed %lld, Slab %lld, Percpu %lld), %llu kB allowed; %lu reads",
+	    atomic_load(&charged_max), opt_max_bytes, atomic_load(&atomic_max),
+	    atomic_load(&mi_rise_sum), atomic_load(&mi_rise[MI_VMALLOC]),
+	    opt_kasan ? 0LL : atomic_load(&mi_rise[MI_SLAB]),
+	    atomic_load(&mi_rise[MI_PERCPU]),
+	    (opt_max_bytes + mi_slack) / 1024,
+	    atomic_load(&counts[OP_MEMINFO].n));
 	if (rm && atomic_load(&rmmod_state) != RM_GONE)
 		say("rmmod: the module is still loaded after %lld tries",
 		    rmmod_tries);

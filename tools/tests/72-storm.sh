@@ -9,7 +9,11 @@
 # Slab) back.  Then a storm with rmmod in the middle: delete_module() is
 # retried until a moment comes when no file is open, and goes through with
 # tests running and commands in flight; afterwards every open fails with
-# ENOENT, and insmod and rmmod work again.  check.sh scans the kernel log
+# ENOENT, and insmod and rmmod work again.  Both storms run against a
+# small max_bytes (8 MiB), which they hit: every mem_used read shows
+# charged_bytes <= max_bytes, and /proc/meminfo's VmallocUsed, Slab (not on
+# KASAN) and Percpu rise, together, by max_bytes and a documented slack at
+# most (4 MiB + 1%: mtstorm --help).  check.sh scans the kernel log
 # (KASAN, lockdep, DEBUG_OBJECTS, sleeping in atomic) and 99-kmemleak.sh
 # scans for leaks once the suite is done.
 # Expects: module loaded, nothing kept, no test.  Leaves: module loaded
@@ -27,6 +31,10 @@ else
 fi
 ST_SECS2=$((ST_SECS / 3 + 1))
 ST_LOG=$MT_TMP/storm
+# the cap the storms run against: small, so that they hit it
+ST_MAX=8388608
+ST_OPTS="--max-bytes $ST_MAX"
+[ -z "$MT_KASAN" ] || ST_OPTS="$ST_OPTS --kasan"
 # tolerances of the meminfo checks, in words
 ST_TOL="4 MiB and 8 MiB"
 [ -z "$MT_KASAN" ] || ST_TOL="4 MiB"
@@ -51,6 +59,27 @@ st_verdict() {
 	verdict "$1" "$(grep -E '^mtstorm: (UNEXPECTED|STUCK|FAIL)|^  ' "$_sl" | head -n 40)"
 }
 
+# st_footprint LOG: the storm's "footprint:" line, checked: charged_bytes
+# (its highest) within max_bytes, the kernel's counters read and within
+# their bound
+st_footprint() {
+	_fl=$(grep '^mtstorm: footprint: ' "$1")
+	_fl=${_fl#mtstorm: footprint: }
+	diag "footprint: $_fl"
+	_fc=${_fl#charged_bytes }
+	_fc=${_fc%% *}
+	_fr=${_fl#*counters rose by }
+	_fr=${_fr%% kB*}
+	_fb=${_fl#*), }
+	_fb=${_fb%% kB allowed*}
+	_fn=${_fl##*allowed; }
+	_fn=${_fn%% reads}
+	expect_range "the highest charged_bytes mem_used showed" "$_fc" 1 "$ST_MAX"
+	expect_range "the bound on the kernel's counters (kB)" "$_fb" $((ST_MAX / 1024)) $((ST_MAX / 1024 + 4096))
+	expect_range "the kernel's counters' highest rise (kB)" "$_fr" 0 "$_fb"
+	expect_range "reads of the kernel's counters" "$_fn" 2 100000000
+}
+
 # st_near WHAT FIELD BASE_KB TOL_KB: /proc/meminfo FIELD within TOL_KB
 st_near() {
 	mi _nv "$2"
@@ -64,14 +93,17 @@ storm_case() {
 	mi st_slab0 Slab
 
 	# -------------------------------------------- a storm that ends ---
+	param mb0 max_bytes
 	nowv t0
-	$ST_TO "$STORM" --duration "$ST_SECS" >"$ST_LOG.1" 2>&1
+	$ST_TO "$STORM" --duration "$ST_SECS" $ST_OPTS >"$ST_LOG.1" 2>&1
 	rc=$?
 	nowv t1
 	diag "mtstorm --duration $ST_SECS took $((t1 - t0)) ms:"
 	st_show "$ST_LOG.1"
 	st_verdict "storm of $ST_SECS s (starts, stops, destroys, destroy_all, kept memory, every statistics file, parameters): every answer as documented, no thread stuck" \
 		"$ST_LOG.1" "$rc"
+	st_footprint "$ST_LOG.1"
+	verdict "the storm against max_bytes $ST_MAX: charged_bytes within it in every read, the kernel's VmallocUsed$MT_AND_SLAB and Percpu within it and the slack"
 
 	mtw_wo mem_test_destroy_all x
 	expect "mem_test_destroy_all refused: $(mt_evidence)" [ "$MT_RC" = 0 ]
@@ -94,8 +126,9 @@ storm_case() {
 	param cc check_content
 	param rp realloc_p
 	param al alloc
-	check_eq "mtstorm put the parameters back (check_content, realloc_p, alloc)" \
-		"$cc $rp $al" "N 0 kvmalloc"
+	param mb max_bytes
+	check_eq "mtstorm put the parameters back (check_content, realloc_p, alloc, max_bytes)" \
+		"$cc $rp $al $mb" "N 0 kvmalloc $mb0"
 	setparam check_content 0
 	setparam realloc_p 0
 	setparam alloc kvmalloc
@@ -107,13 +140,15 @@ storm_case() {
 
 	# --------------------------------------- rmmod in the middle ---
 	nowv t0
-	$ST_TO "$STORM" --duration "$ST_SECS2" --rmmod >"$ST_LOG.2" 2>&1
+	$ST_TO "$STORM" --duration "$ST_SECS2" --rmmod $ST_OPTS >"$ST_LOG.2" 2>&1
 	rc=$?
 	nowv t1
 	diag "mtstorm --duration $ST_SECS2 --rmmod took $((t1 - t0)) ms:"
 	st_show "$ST_LOG.2"
 	st_verdict "storm of $ST_SECS2 s, then rmmod in the middle of it: every answer as documented, every open after the unload refused with ENOENT, no thread stuck" \
 		"$ST_LOG.2" "$rc"
+	st_footprint "$ST_LOG.2"
+	verdict "the storm with rmmod against max_bytes $ST_MAX: charged_bytes within it in every read, the kernel's counters within it and the slack"
 	# "unloaded after T ms and N tries, R tests running T ms before"
 	l=$(grep '^mtstorm: rmmod: unloaded' "$ST_LOG.2")
 	r=${l#*tries, }

@@ -6,17 +6,28 @@
 # set, no short write, every answer well formed, mem_used consistent after
 # every write.  The commands use every option (alloc= with the six
 # allocators, gfp=, node=, ctx=, cpu=, free=), valid, broken and at odds.
+# The run is against a small max_bytes (8 MiB), max_atomic_bytes (256 KiB)
+# and max_tests (8): what cannot fit must be refused with ENOSPC, and the
+# footprint is checked after every write (charged_bytes <= max_bytes,
+# atomic_bytes <= max_atomic_bytes, the kept chunks' footprint), exactly at
+# quiet points (every test stopped: charged_bytes is the sum of its parts),
+# and against the kernel (VmallocUsed, Slab but on KASAN, Percpu rise by
+# max_bytes + 2 MiB + 1% at most: mtfuzz --help).
 # Then: every test destroyed, mem_used's allocators adding up to its
-# totals, everything freed, mem_used 0 for every allocator, no dedicated
-# cache left, the parameters as they were, the kernel log free of reports
-# and not flooded (refusals are rate-limited), rmmod.
+# totals, everything freed, mem_used 0 for every allocator, nothing charged
+# but the kept pool's spare pages, no dedicated cache left, the parameters
+# as they were, the kernel log free of reports and not flooded (refusals
+# are rate-limited), rmmod.
 # Expects: anything (the module is loaded afresh).  Leaves: module loaded
 # with default parameters, nothing kept, no test.
 
 MTFUZZ=${MTFUZZ:-/mt/bin/mtfuzz}
 FZ_SEED=${MT_FUZZ_SEED:-20251124}
 FZ_COUNT=${MT_FUZZ_COUNT:-100000}
-FZ_PARAMS="check_content realloc_p max_bytes alloc seed"
+FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests"
+FZ_MAX=8388608
+FZ_OPTS="--max-bytes $FZ_MAX"
+[ -z "$MT_KASAN" ] || FZ_OPTS="$FZ_OPTS --kasan"
 
 # fz_params VAR: every parameter, "name=value ..."
 fz_params() {
@@ -53,10 +64,10 @@ fz_run() {
 	loaded || return
 	fz_params FZ_P0
 
-	diag "mtfuzz --seed $FZ_SEED --count $FZ_COUNT (max_bytes 32 MiB for the run)"
+	diag "mtfuzz --seed $FZ_SEED --count $FZ_COUNT $FZ_OPTS"
 	kmark
 	nowv FZ_T0
-	timeout 900 "$MTFUZZ" --seed "$FZ_SEED" --count "$FZ_COUNT" \
+	timeout 900 "$MTFUZZ" --seed "$FZ_SEED" --count "$FZ_COUNT" $FZ_OPTS \
 		>"$MT_TMP/fz-out" 2>&1
 	FZ_RC=$?
 	nowv FZ_T1
@@ -80,7 +91,9 @@ fz_run() {
 	for _k in sent malformed malformed_refused well_formed uncertain \
 		accepted refused empty_writes split unexpected selfcheck \
 		bg_running bg_allocations tests_active params_restored \
-		housekeeping; do
+		housekeeping nospc_certain nospc_refused max_tests_refused \
+		charged_max atomic_max cap_excess quiet_points stats_checked \
+		meminfo_checks rise_kb bound_kb; do
 		fz_key _v "$_k"
 		isnum "$_v" || _v=NaN
 		eval "FZ_$_k=\$_v"
@@ -117,6 +130,22 @@ fz_run() {
 	expect_range "their allocations" "$FZ_bg_allocations" 1 1000000000
 	expect_range "writes after which tests held chunks" "$FZ_tests_active" $((FZ_COUNT / 2)) 1000000000
 	verdict "fuzz: timed tests ran all along ($FZ_bg_allocations allocations by the background tests)"
+
+	# the footprint: mtfuzz counts each failed check as unexpected; these
+	# say the checks ran, and what they saw
+	expect_range "commands that could not fit (ENOSPC certain)" "$FZ_nospc_certain" 1 "$FZ_COUNT"
+	expect_range "of them refused with ENOSPC" "$FZ_nospc_refused" 1 "$FZ_nospc_certain"
+	expect_range "starts refused as max_tests existed" "$FZ_max_tests_refused" 1 "$FZ_COUNT"
+	# past max_bytes only after a fuzzed max_bytes above it let the tests
+	_cmax=$FZ_MAX
+	[ "$FZ_cap_excess" = 0 ] || _cmax=1000000000000
+	expect_range "the highest charged_bytes" "$FZ_charged_max" 1 "$_cmax"
+	expect_range "quiet points" "$FZ_quiet_points" $((FZ_COUNT / 1000)) "$FZ_COUNT"
+	expect_range "tests' stats checked" "$FZ_stats_checked" 1 1000000000
+	expect_range "reads of the kernel's counters" "$FZ_meminfo_checks" "$FZ_COUNT" 1000000000
+	expect_range "the bound on their rise (kB)" "$FZ_bound_kb" $((FZ_MAX / 1024)) $((FZ_MAX / 1024 + 4096))
+	expect_range "their highest rise (kB)" "$FZ_rise_kb" 0 "$FZ_bound_kb"
+	verdict "fuzz: the footprint against max_bytes $FZ_MAX: $FZ_nospc_refused commands that could not fit refused with ENOSPC ($FZ_max_tests_refused past max_tests), charged_bytes $FZ_charged_max at most ($FZ_cap_excess writes past it after a fuzzed cap), $FZ_quiet_points quiet points exact, VmallocUsed$MT_AND_SLAB and Percpu rose by $FZ_rise_kb kB at most ($FZ_bound_kb allowed)"
 
 	# What is left: tests (the background ones and the fuzzed ones), kept
 	# chunks.  With no test left, mem_used is the kept memory alone.
@@ -156,12 +185,23 @@ fz_run() {
 	done
 	skey _v "$_u" caches
 	expect_eq "caches (mem_used)" "$_v" 0
+	# nothing charged but the kept pool's spare pages (3 at most)
+	for _k in kept_charged test_charged overhead_bytes reserved_bytes \
+		atomic_bytes kmalloc_charged vmalloc_charged kvmalloc_charged \
+		pages_charged cache_charged percpu_charged tests; do
+		skey _v "$_u" $_k
+		expect_eq "$_k" "$_v" 0
+	done
+	skey _v "$_u" charged_bytes
+	skey _w "$_u" tracking_bytes
+	expect_eq "charged_bytes = tracking_bytes" "$_v" "$_w"
+	expect_range tracking_bytes "$_w" 0 12288
 	slurp _v "$D/caches"
 	expect_eq "the caches file" "$_v" "# name objects object_size"
 	slurp _l "$D/mem_test_list"
 	expect_eq "mem_test_list" "$_l" ""
 	expect_eq "tests/" "$(ls -A "$D/tests" 2>&1)" ""
-	verdict "fuzz: after destroy_all and mem_free, mem_used is 0 chunks 0 bytes for every allocator, no dedicated cache, no test listed" "$_u"
+	verdict "fuzz: after destroy_all and mem_free, mem_used is 0 chunks 0 bytes for every allocator, nothing charged but the kept pool's spare pages, no dedicated cache, no test listed" "$_u"
 
 	fz_params FZ_P1
 	expect_eq "mtfuzz says" "$FZ_params_restored" 1
