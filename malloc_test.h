@@ -240,6 +240,7 @@ void mt_lat_read(struct mt_lat __percpu *lat, enum mt_lat_op op,
 		 struct mt_hist *h);
 
 struct mt_owner;
+struct mt_reserve;
 
 /**
  * struct mt_how - how an owner allocates
@@ -248,11 +249,14 @@ struct mt_owner;
  * @can_sleep: the caller is in process context: it may reschedule, and
  *	the bookkeeping and the dedicated caches may be allocated with
  *	GFP_KERNEL; false in the hrtimer callback of a ctx=timer test
+ * @res: where what an allocation creates on the way (a dedicated cache)
+ *	is charged from (mt_reserve_take()); NULL: against max_bytes
  */
 struct mt_how {
 	gfp_t gfp;
 	int node;
 	bool can_sleep;
+	struct mt_reserve *res;
 };
 
 /**
@@ -286,6 +290,7 @@ u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
 u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p);
 u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes);
 u64 mt_cache_overhead(unsigned int size);
+u64 mt_caches_bound(u64 max);
 u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);
 struct mt_how;
 void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
@@ -371,7 +376,7 @@ void mt_charge_init(void);
 bool mt_charge(u64 bytes);
 void mt_charge_force(u64 bytes, bool urgent);
 void mt_uncharge(u64 bytes);
-bool mt_overhead_charge(u64 bytes);
+bool mt_overhead_charge(struct mt_reserve *res, u64 bytes);
 void mt_overhead_uncharge(u64 bytes);
 bool mt_gfp_urgent(gfp_t gfp);
 bool mt_reserve_init(struct mt_reserve *res, u64 bytes, bool urgent);
@@ -503,8 +508,6 @@ u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
 u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how);
 u64 mt_owner_free_all(struct mt_owner *o);
 int mt_owner_pin_caches(struct mt_owner *o, u64 max);
-int mt_owner_hold_caches(struct mt_owner *o, u64 max);
-void mt_owner_drop_caches(struct mt_owner *o, u64 max);
 void mt_owner_unpin_caches(struct mt_owner *o);
 void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o);
 

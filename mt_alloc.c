@@ -204,6 +204,24 @@ u64 mt_cache_overhead(unsigned int size)
 				   PAGE_ALLOC_COSTLY_ORDER));
 }
 
+/**
+ * mt_caches_bound() - the most the dedicated caches of chunks up to a
+ * size can be charged
+ * @max: the largest chunk
+ *
+ * Return: mt_cache_overhead() of every class from the smallest up to
+ * @max's, bytes.
+ */
+u64 mt_caches_bound(u64 max)
+{
+	unsigned int cls;
+	u64 sum = 0;
+
+	for (cls = 0; cls <= mt_cache_class(max); cls++)
+		sum += mt_cache_overhead(mt_class_size(cls));
+	return sum;
+}
+
 static struct kmem_cache *mt_cache_create(struct mt_owner *o,
 					  unsigned int cls)
 {
@@ -216,12 +234,12 @@ static struct kmem_cache *mt_cache_create(struct mt_owner *o,
 
 /*
  * Take a reference on the owner's cache of class @cls, creating it if
- * need be and @can_sleep.  Return: the cache; NULL when there is none
- * and it cannot be made; ERR_PTR(-ENOSPC) when its charge would pass
- * max_bytes.
+ * need be and @can_sleep, charged from @res (or against max_bytes).
+ * Return: the cache; NULL when there is none and it cannot be made;
+ * ERR_PTR(-ENOSPC) when its charge would pass max_bytes.
  */
 static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
-				       bool can_sleep)
+				       bool can_sleep, struct mt_reserve *res)
 {
 	struct mt_caches *cs = &o->caches;
 	struct kmem_cache *s;
@@ -235,7 +253,8 @@ static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
 	mutex_lock(&cs->lock);
 	s = cs->cache[cls];
 	if (!s) {
-		if (!mt_overhead_charge(mt_cache_overhead(mt_class_size(cls)))) {
+		if (!mt_overhead_charge(res,
+					mt_cache_overhead(mt_class_size(cls)))) {
 			s = ERR_PTR(-ENOSPC);
 			goto out_unlock;
 		}
@@ -277,7 +296,7 @@ static void *mt_cache_alloc(struct mt_owner *o, u64 bytes,
 			    const struct mt_how *how)
 {
 	unsigned int cls = mt_cache_class(bytes);
-	struct kmem_cache *s = mt_cache_get(o, cls, how->can_sleep);
+	struct kmem_cache *s = mt_cache_get(o, cls, how->can_sleep, how->res);
 	void *p;
 
 	if (IS_ERR_OR_NULL(s))
@@ -318,59 +337,13 @@ int mt_owner_pin_caches(struct mt_owner *o, u64 max)
 	unsigned int cls;
 
 	for (cls = 0; cls <= mt_cache_class(max); cls++) {
-		s = mt_cache_get(o, cls, true);
+		s = mt_cache_get(o, cls, true, NULL);
 		if (IS_ERR_OR_NULL(s))
 			return s ? PTR_ERR(s) : -ENOMEM;
 		/* the pin stays; the reference of the get goes */
 		mt_cache_put(o, cls);
 	}
 	return 0;
-}
-
-/**
- * mt_owner_hold_caches() - take a reference on each cache up to a size
- * @o: the owner
- * @max: the largest chunk a command will ask for
- *
- * Each class from the smallest up to @max's is created if need be, its
- * charge taken now: a command that must be all or nothing can then not
- * be refused a cache midway.  mt_owner_drop_caches() gives them back.
- *
- * Context: process context; takes the owner's caches.lock.
- *
- * Return: 0, -ENOSPC past max_bytes, or -ENOMEM, holding none.
- */
-int mt_owner_hold_caches(struct mt_owner *o, u64 max)
-{
-	struct kmem_cache *s;
-	unsigned int cls;
-
-	for (cls = 0; cls <= mt_cache_class(max); cls++) {
-		s = mt_cache_get(o, cls, true);
-		if (IS_ERR_OR_NULL(s)) {
-			while (cls--)
-				mt_cache_put(o, cls);
-			return s ? PTR_ERR(s) : -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/**
- * mt_owner_drop_caches() - drop what mt_owner_hold_caches() took
- * @o: the owner
- * @max: as given to it
- *
- * Caches left with no chunk are destroyed.
- *
- * Context: process context; may take the owner's caches.lock.
- */
-void mt_owner_drop_caches(struct mt_owner *o, u64 max)
-{
-	unsigned int cls;
-
-	for (cls = 0; cls <= mt_cache_class(max); cls++)
-		mt_cache_put(o, cls);
 }
 
 /**

@@ -166,15 +166,16 @@ static void mt_uncharge_atomic(u64 bytes)
 
 /**
  * mt_overhead_charge() - charge the module's own memory (a test, a cache)
+ * @res: the caller's reserve, or NULL (see mt_reserve_take())
  * @bytes: how many
  *
  * Context: any context.
  *
  * Return: false, charging nothing, past max_bytes.
  */
-bool mt_overhead_charge(u64 bytes)
+bool mt_overhead_charge(struct mt_reserve *res, u64 bytes)
 {
-	if (!mt_charge(bytes))
+	if (!mt_reserve_take(res, bytes, false))
 		return false;
 	atomic64_add(bytes, &mt_overhead);
 	return true;

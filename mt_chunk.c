@@ -363,13 +363,16 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		.urgent = mt_gfp_urgent(how->gfp),
 	};
 	u64 charged = mt_footprint_max(kind, bytes), fp, t0, ns;
+	struct mt_how h = *how;
 	void *p;
 	int ret;
 
 	if (!mt_reserve_take(res, charged, c.urgent))
 		return -ENOSPC;
+	/* what the allocator creates on the way comes from @res too */
+	h.res = res;
 	t0 = mt_lat_start(o);
-	p = al->alloc(o, bytes, how);
+	p = al->alloc(o, bytes, &h);
 	ns = mt_lat_since(o, t0);
 	if (IS_ERR_OR_NULL(p)) {
 		ret = p ? PTR_ERR(p) : -ENOMEM;

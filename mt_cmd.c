@@ -477,24 +477,14 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 			       mt_pool_bound(div64_u64(a.val[2], cb_min) + 64),
 			       &worst))
 		worst = U64_MAX;
-	/* its caches, down to the smallest class a cut piece may need */
-	if (a.o.kind == MT_CACHE) {
-		ret = mt_owner_hold_caches(&mt_kept, cb_max);
-		if (ret == -ENOSPC)
-			return mt_refuse(ctx, ret,
-					 "the slab caches of its sizes would pass max_bytes (%llu; %lld charged)",
-					 READ_ONCE(mt_max_bytes),
-					 atomic64_read(&mt_committed));
-		if (ret)
-			return mt_refuse(ctx, ret, "no memory for its slab caches");
-	}
-	if (!mt_reserve_init(&res, worst, mt_gfp_urgent(how.gfp))) {
-		if (a.o.kind == MT_CACHE)
-			mt_owner_drop_caches(&mt_kept, cb_max);
+	/* and the caches it may create, down to a cut piece's class */
+	if (a.o.kind == MT_CACHE &&
+	    check_add_overflow(worst, mt_caches_bound(cb_max), &worst))
+		worst = U64_MAX;
+	if (!mt_reserve_init(&res, worst, mt_gfp_urgent(how.gfp)))
 		return mt_refuse_charge(ctx,
-					"the total, in pieces of its sizes with their bookkeeping,",
+					"the total, in pieces of its sizes with their bookkeeping and caches,",
 					worst, mt_gfp_urgent(how.gfp));
-	}
 
 	prandom_seed_state(&rnd, mt_seed_for(atomic64_inc_return(&mt_cmd_seq) |
 					     (1ULL << 32)));
@@ -552,8 +542,6 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, char *buf)
 		left -= bytes;
 	}
 	mt_reserve_end(&res);
-	if (a.o.kind == MT_CACHE)
-		mt_owner_drop_caches(&mt_kept, cb_max);
 
 	if (stopped)
 		mt_rnd_alloc_killed(ctx, chunks, got);

@@ -443,7 +443,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	u64 seed;
 	int ret;
 
-	if (!mt_overhead_charge(overhead)) {
+	if (!mt_overhead_charge(NULL, overhead)) {
 		scnprintf(why, whylen,
 			  "a test's own memory (%llu bytes) would pass max_bytes (%llu; %lld charged)",
 			  overhead, READ_ONCE(mt_max_bytes),

@@ -2036,8 +2036,8 @@ static void charge_api_test(struct kunit *test)
 	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "uncharged");
 
 	/* overhead: against max_bytes, counted apart */
-	KUNIT_EXPECT_FALSE(test, mt_overhead_charge(MT_KU_ROOM + 1));
-	KUNIT_EXPECT_TRUE(test, mt_overhead_charge(4000));
+	KUNIT_EXPECT_FALSE(test, mt_overhead_charge(NULL, MT_KU_ROOM + 1));
+	KUNIT_EXPECT_TRUE(test, mt_overhead_charge(NULL, 4000));
 	MT_KU_EXPECT_CHARGES(test, &s, 4000, 0, 4000, 0, "overhead");
 	KUNIT_EXPECT_FALSE(test, mt_charge(MT_KU_ROOM - 4000 + 1));
 	mt_overhead_uncharge(4000);
