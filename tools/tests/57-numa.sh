@@ -75,14 +75,14 @@ else
 	numa_case "1 1 64 m alloc=pages node=1" 64
 	numa_case "1 1 16 m alloc=kmalloc node=1" 16
 	numa_case "1 1 16 m alloc=kvmalloc node=1" 16
-	numa_case "1 1 16 m alloc=vmalloc node=1" 16
+	numa_case "1 1 16 m alloc=vmalloc node=1 gfp=kernel" 16
 	numa_case "1 1 16 m alloc=cache node=1" 16
 	numa_case "1 1 16 m alloc=pages node=1 gfp=kernel,zero,nowarn" 16
 
 	NT=
 	for w in "1 8192 10000000 1 2 60000 alloc=kmalloc node=1" \
 		"1 8192 10000000 1 2 60000 alloc=kvmalloc node=1" \
-		"1 8192 10000000 1 2 60000 alloc=vmalloc node=1" \
+		"1 8192 10000000 1 2 60000 alloc=vmalloc node=1 gfp=kernel" \
 		"1 16384 10000000 1 2 60000 alloc=pages node=1" \
 		"1 8192 10000000 1 2 60000 alloc=cache node=1" \
 		"1 8192 10000000 1 2 60000 alloc=pages ctx=timer node=1" \

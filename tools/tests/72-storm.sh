@@ -75,7 +75,7 @@ st_footprint() {
 	_fn=${_fl##*allowed; }
 	_fn=${_fn%% reads}
 	expect_range "the highest charged_bytes mem_used showed" "$_fc" 1 "$ST_MAX"
-	expect_range "the bound on the kernel's counters (kB)" "$_fb" $((ST_MAX / 1024)) $((ST_MAX / 1024 + 4096))
+	expect_range "the bound on the kernel's counters (kB)" "$_fb" $((ST_MAX / 1024)) $((ST_MAX / 1024 + 8192))
 	expect_range "the kernel's counters' highest rise (kB)" "$_fr" 0 "$_fb"
 	expect_range "reads of the kernel's counters" "$_fn" 2 100000000
 }
