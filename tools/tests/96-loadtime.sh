@@ -219,7 +219,8 @@ rm -f "$MT_TMP/lt-open" "$MT_TMP/lt-done"
 (
 	while [ ! -e "$MT_TMP/lt-done" ]; do
 		for f in "$D/mem_alloc" "$D/tests/1/stats"; do
-			if { exec 3<"$f"; } 2>/dev/null; then
+			# (command: a failed exec must not end this shell)
+			if [ -e "$f" ] && command exec 3<"$f" 2>/dev/null; then
 				echo "$f" >>"$MT_TMP/lt-open"
 				sleep 1
 				exec 3<&-
