@@ -25,7 +25,10 @@
  * cache) would pass max_bytes.
  */
 #include "malloc_test.h"
+#include "mt_alloc.h"
+#include "mt_charge.h"
 #include "mt_compat.h"
+#include "mt_pool.h"
 
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -41,22 +44,53 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
+
+/* Dedicated slab caches alive: owners' (alloc=cache) and the bench's. */
+atomic_t mt_nr_caches;
+
+unsigned int mt_default_alloc = MT_KVMALLOC;
+
+static int mt_alloc_set(const char *val, const struct kernel_param *kp)
+{
+	int kind = mt_kind_from_name(val);
+
+	if (kind < 0)
+		return mt_param_refuse(kp, val,
+				       "kmalloc, vmalloc, kvmalloc, pages, cache or percpu");
+	WRITE_ONCE(mt_default_alloc, kind);
+	return 0;
+}
+
+static int mt_alloc_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mt_alloc_names[READ_ONCE(mt_default_alloc)]);
+}
+
+static const struct kernel_param_ops mt_alloc_ops = {
+	.set = mt_alloc_set,
+	.get = mt_alloc_get,
+};
+module_param_cb(alloc, &mt_alloc_ops, &mt_default_alloc, 0644);
+MODULE_PARM_DESC(alloc,
+		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache or percpu (default kvmalloc)");
 
 /* ---------------------------------------------------------- kmalloc --- */
 
-static void *mt_kmalloc(struct mt_owner *o, u64 bytes, const struct mt_how *how)
+static void *mt_kmalloc(struct mt_caches *cs, u64 bytes, const struct mt_how *how)
 {
 	return kmalloc_node(bytes, how->gfp, how->node);
 }
 
-static void *mt_krealloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_krealloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			 const struct mt_how *how)
 {
 	return krealloc(p, new, how->gfp);
 }
 
-static void mt_kfree(struct mt_owner *o, void *p, u64 bytes)
+static void mt_kfree(struct mt_caches *cs, void *p, u64 bytes)
 {
 	kfree(p);
 }
@@ -69,7 +103,7 @@ static void mt_kfree(struct mt_owner *o, void *p, u64 bytes)
  * may call the OOM killer and warns when it fails.  mt_cmd.c takes node=
  * with alloc=vmalloc only when gfp= says kernel (and zero, at most).
  */
-static void *mt_vmalloc(struct mt_owner *o, u64 bytes, const struct mt_how *how)
+static void *mt_vmalloc(struct mt_caches *cs, u64 bytes, const struct mt_how *how)
 {
 	if (how->node == NUMA_NO_NODE)
 		return __vmalloc(bytes, how->gfp);
@@ -78,7 +112,7 @@ static void *mt_vmalloc(struct mt_owner *o, u64 bytes, const struct mt_how *how)
 	return vmalloc_node(bytes, how->node);
 }
 
-static void mt_vfree(struct mt_owner *o, void *p, u64 bytes)
+static void mt_vfree(struct mt_caches *cs, void *p, u64 bytes)
 {
 	vfree(p);
 }
@@ -115,13 +149,13 @@ static u64 mt_vmalloc_footprint(u64 size, bool huge)
 
 /* ---------------------------------------------------------- kvmalloc -- */
 
-static void *mt_kvmalloc(struct mt_owner *o, u64 bytes,
+static void *mt_kvmalloc(struct mt_caches *cs, u64 bytes,
 			 const struct mt_how *how)
 {
 	return kvmalloc_node(bytes, how->gfp, how->node);
 }
 
-static void *mt_copy_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_copy_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			     const struct mt_how *how,
 			     const struct mt_allocator *al);
 
@@ -132,25 +166,25 @@ static void *mt_copy_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
  * size says (mt_footprint()).  Growth, and every kmalloc-backed chunk,
  * go through kvrealloc().
  */
-static void *mt_kvrealloc_chunk(struct mt_owner *o, void *p, u64 old,
+static void *mt_kvrealloc_chunk(struct mt_caches *cs, void *p, u64 old,
 				u64 new, const struct mt_how *how)
 {
 	if (is_vmalloc_addr(p) &&
 	    mt_vmalloc_footprint(new, MT_HUGE_VMALLOC) <
 	    mt_vmalloc_footprint(old, MT_HUGE_VMALLOC))
-		return mt_copy_realloc(o, p, old, new, how,
+		return mt_copy_realloc(cs, p, old, new, how,
 				       &mt_allocators[MT_KVMALLOC]);
 	return mt_kvrealloc(p, old, new, how->gfp);
 }
 
-static void mt_kvfree(struct mt_owner *o, void *p, u64 bytes)
+static void mt_kvfree(struct mt_caches *cs, void *p, u64 bytes)
 {
 	kvfree(p);
 }
 
 /* ------------------------------------------------------------ pages --- */
 
-static void *mt_pages_alloc(struct mt_owner *o, u64 bytes,
+static void *mt_pages_alloc(struct mt_caches *cs, u64 bytes,
 			    const struct mt_how *how)
 {
 	struct page *page;
@@ -159,7 +193,7 @@ static void *mt_pages_alloc(struct mt_owner *o, u64 bytes,
 	return page ? page_address(page) : NULL;
 }
 
-static void mt_pages_free(struct mt_owner *o, void *p, u64 bytes)
+static void mt_pages_free(struct mt_caches *cs, void *p, u64 bytes)
 {
 	__free_pages(virt_to_page(p), get_order(bytes));
 }
@@ -222,12 +256,12 @@ u64 mt_caches_bound(u64 max)
 	return sum;
 }
 
-static struct kmem_cache *mt_cache_create(struct mt_owner *o,
+static struct kmem_cache *mt_cache_create(struct mt_caches *cs,
 					  unsigned int cls)
 {
 	char name[40];
 
-	snprintf(name, sizeof(name), "malloc_test_%s_%u", o->tag,
+	snprintf(name, sizeof(name), "malloc_test_%s_%u", cs->tag,
 		 mt_class_size(cls));
 	return mt_kmem_cache_create_unmerged(name, mt_class_size(cls));
 }
@@ -238,10 +272,9 @@ static struct kmem_cache *mt_cache_create(struct mt_owner *o,
  * Return: the cache; NULL when there is none and it cannot be made;
  * ERR_PTR(-ENOSPC) when its charge would pass max_bytes.
  */
-static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
+static struct kmem_cache *mt_cache_get(struct mt_caches *cs, unsigned int cls,
 				       bool can_sleep, struct mt_reserve *res)
 {
-	struct mt_caches *cs = &o->caches;
 	struct kmem_cache *s;
 
 	/* a reference held means the cache exists: take another */
@@ -258,7 +291,7 @@ static struct kmem_cache *mt_cache_get(struct mt_owner *o, unsigned int cls,
 			s = ERR_PTR(-ENOSPC);
 			goto out_unlock;
 		}
-		s = mt_cache_create(o, cls);
+		s = mt_cache_create(cs, cls);
 		if (!s) {
 			mt_overhead_uncharge(mt_cache_overhead(mt_class_size(cls)));
 			goto out_unlock;
@@ -279,10 +312,8 @@ out_unlock:
 }
 
 /* Drop a reference; the last one destroys the cache (process context). */
-static void mt_cache_put(struct mt_owner *o, unsigned int cls)
+static void mt_cache_put(struct mt_caches *cs, unsigned int cls)
 {
-	struct mt_caches *cs = &o->caches;
-
 	if (!atomic_dec_and_mutex_lock(&cs->refs[cls], &cs->lock))
 		return;
 	kmem_cache_destroy(cs->cache[cls]);
@@ -292,36 +323,36 @@ static void mt_cache_put(struct mt_owner *o, unsigned int cls)
 	mutex_unlock(&cs->lock);
 }
 
-static void *mt_cache_alloc(struct mt_owner *o, u64 bytes,
+static void *mt_cache_alloc(struct mt_caches *cs, u64 bytes,
 			    const struct mt_how *how)
 {
 	unsigned int cls = mt_cache_class(bytes);
-	struct kmem_cache *s = mt_cache_get(o, cls, how->can_sleep, how->res);
+	struct kmem_cache *s = mt_cache_get(cs, cls, how->can_sleep, how->res);
 	void *p;
 
 	if (IS_ERR_OR_NULL(s))
 		return s;
 	p = kmem_cache_alloc_node(s, how->gfp, how->node);
 	if (!p) {
-		mt_cache_put(o, cls);
+		mt_cache_put(cs, cls);
 		return NULL;
 	}
-	atomic_inc(&o->caches.objects[cls]);
+	atomic_inc(&cs->objects[cls]);
 	return p;
 }
 
-static void mt_cache_free(struct mt_owner *o, void *p, u64 bytes)
+static void mt_cache_free(struct mt_caches *cs, void *p, u64 bytes)
 {
 	unsigned int cls = mt_cache_class(bytes);
 
-	kmem_cache_free(READ_ONCE(o->caches.cache[cls]), p);
-	atomic_dec(&o->caches.objects[cls]);
-	mt_cache_put(o, cls);
+	kmem_cache_free(READ_ONCE(cs->cache[cls]), p);
+	atomic_dec(&cs->objects[cls]);
+	mt_cache_put(cs, cls);
 }
 
 /**
- * mt_owner_pin_caches() - create the owner's caches up to a size, pinned
- * @o: the owner, a ctx=timer test not started yet
+ * mt_caches_pin() - create the owner's caches up to a size, pinned
+ * @cs: the caches of an owner: a ctx=timer test not started yet
  * @max: the largest chunk it will ask for
  *
  * A ctx=timer test allocates in hard interrupt context, where no cache
@@ -331,43 +362,42 @@ static void mt_cache_free(struct mt_owner *o, void *p, u64 bytes)
  *
  * Return: 0, -ENOSPC past max_bytes, or -ENOMEM.
  */
-int mt_owner_pin_caches(struct mt_owner *o, u64 max)
+int mt_caches_pin(struct mt_caches *cs, u64 max)
 {
 	struct kmem_cache *s;
 	unsigned int cls;
 
 	for (cls = 0; cls <= mt_cache_class(max); cls++) {
-		s = mt_cache_get(o, cls, true, NULL);
+		s = mt_cache_get(cs, cls, true, NULL);
 		if (IS_ERR_OR_NULL(s))
 			return s ? PTR_ERR(s) : -ENOMEM;
 		/* the pin stays; the reference of the get goes */
-		mt_cache_put(o, cls);
+		mt_cache_put(cs, cls);
 	}
 	return 0;
 }
 
 /**
- * mt_owner_unpin_caches() - let the owner's caches go with their chunks
- * @o: the owner, allocating no more
+ * mt_caches_unpin() - let the owner's caches go with their chunks
+ * @cs: the caches of an owner allocating no more
  *
  * Empty caches are destroyed at once.  Calling it again does nothing.
  *
  * Context: process context; may take the owner's caches.lock.
  */
-void mt_owner_unpin_caches(struct mt_owner *o)
+void mt_caches_unpin(struct mt_caches *cs)
 {
-	struct mt_caches *cs = &o->caches;
 	unsigned int cls;
 
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++)
 		if (test_and_clear_bit(cls, &cs->pinned))
-			mt_cache_put(o, cls);
+			mt_cache_put(cs, cls);
 }
 
 /**
- * mt_owner_show_caches() - print the owner's caches for the caches file
+ * mt_caches_show() - print the owner's caches for the caches file
  * @m: where
- * @o: the owner
+ * @cs: the caches of an owner
  *
  * A snapshot taken without the owner's caches.lock, which is held
  * while a cache is destroyed (an RCU barrier on recent kernels): a
@@ -375,54 +405,53 @@ void mt_owner_unpin_caches(struct mt_owner *o)
  *
  * Context: any context.
  */
-void mt_owner_show_caches(struct seq_file *m, struct mt_owner *o)
+void mt_caches_show(struct seq_file *m, struct mt_caches *cs)
 {
-	struct mt_caches *cs = &o->caches;
 	unsigned int cls;
 
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++)
 		if (READ_ONCE(cs->cache[cls]))
-			seq_printf(m, "malloc_test_%s_%u %d %u\n", o->tag,
+			seq_printf(m, "malloc_test_%s_%u %d %u\n", cs->tag,
 				   mt_class_size(cls),
 				   atomic_read(&cs->objects[cls]),
 				   mt_class_size(cls));
 }
 
 /* Allocate, copy, free: for allocators with no resize of their own. */
-static void *mt_copy_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_copy_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			     const struct mt_how *how,
 			     const struct mt_allocator *al)
 {
-	void *q = al->alloc(o, new, how);
+	void *q = al->alloc(cs, new, how);
 
 	if (!IS_ERR_OR_NULL(q)) {
 		memcpy(q, p, min(old, new));
-		al->free(o, p, old);
+		al->free(cs, p, old);
 	}
 	return q;
 }
 
-static void *mt_vrealloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_vrealloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			 const struct mt_how *how)
 {
-	return mt_copy_realloc(o, p, old, new, how,
+	return mt_copy_realloc(cs, p, old, new, how,
 			       &mt_allocators[MT_VMALLOC]);
 }
 
-static void *mt_pages_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_pages_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			      const struct mt_how *how)
 {
 	if (get_order(old) == get_order(new))
 		return p;
-	return mt_copy_realloc(o, p, old, new, how, &mt_allocators[MT_PAGES]);
+	return mt_copy_realloc(cs, p, old, new, how, &mt_allocators[MT_PAGES]);
 }
 
-static void *mt_cache_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_cache_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			      const struct mt_how *how)
 {
 	if (mt_cache_class(old) == mt_cache_class(new))
 		return p;
-	return mt_copy_realloc(o, p, old, new, how, &mt_allocators[MT_CACHE]);
+	return mt_copy_realloc(cs, p, old, new, how, &mt_allocators[MT_CACHE]);
 }
 
 /* ----------------------------------------------------------- percpu --- */
@@ -433,23 +462,23 @@ static u64 mt_percpu_size(u64 bytes)
 	return div_u64(bytes, num_possible_cpus());
 }
 
-static void *mt_percpu_alloc(struct mt_owner *o, u64 bytes,
+static void *mt_percpu_alloc(struct mt_caches *cs, u64 bytes,
 			     const struct mt_how *how)
 {
 	return (void __force *)__alloc_percpu_gfp(mt_percpu_size(bytes),
 						  sizeof(u64), how->gfp);
 }
 
-static void mt_percpu_free(struct mt_owner *o, void *p, u64 bytes)
+static void mt_percpu_free(struct mt_caches *cs, void *p, u64 bytes)
 {
 	free_percpu((void __percpu __force *)p);
 }
 
-static void *mt_percpu_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
+static void *mt_percpu_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 			       const struct mt_how *how)
 {
 	u64 len = min(mt_percpu_size(old), mt_percpu_size(new));
-	void *q = mt_percpu_alloc(o, new, how);
+	void *q = mt_percpu_alloc(cs, new, how);
 	int cpu;
 
 	if (!q)
@@ -463,7 +492,6 @@ static void *mt_percpu_realloc(struct mt_owner *o, void *p, u64 old, u64 new,
 
 const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 	[MT_KMALLOC] = {
-		.name = "kmalloc",
 		.max_size = KMALLOC_MAX_SIZE,
 		.nofail = true,
 		.alloc = mt_kmalloc,
@@ -471,7 +499,6 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = mt_kfree,
 	},
 	[MT_VMALLOC] = {
-		.name = "vmalloc",
 		.max_size = MT_CHUNK_SIZE_MAX,
 		.may_sleep = true,
 		.alloc = mt_vmalloc,
@@ -479,7 +506,6 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = mt_vfree,
 	},
 	[MT_KVMALLOC] = {
-		.name = "kvmalloc",
 		/* kvmalloc() refuses, with a warning, anything above INT_MAX */
 		.max_size = INT_MAX,
 		.may_sleep = true,
@@ -488,7 +514,6 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = mt_kvfree,
 	},
 	[MT_PAGES] = {
-		.name = "pages",
 		.max_size = PAGE_SIZE << MT_MAX_PAGE_ORDER,
 		.nofail = true,
 		.alloc = mt_pages_alloc,
@@ -496,7 +521,6 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = mt_pages_free,
 	},
 	[MT_CACHE] = {
-		.name = "cache",
 		.max_size = 1U << MT_CACHE_MAX_SHIFT,
 		.nofail = true,
 		.alloc = mt_cache_alloc,
@@ -504,7 +528,6 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.free = mt_cache_free,
 	},
 	[MT_PERCPU] = {
-		.name = "percpu",
 		/* pcpu_alloc() warns about anything bigger */
 		.max_size = PCPU_MIN_UNIT_SIZE,
 		.alloc = mt_percpu_alloc,
@@ -524,7 +547,7 @@ int mt_kind_from_name(const char *name)
 	unsigned int i;
 
 	for (i = 0; i < MT_NR_KINDS; i++)
-		if (sysfs_streq(name, mt_allocators[i].name))
+		if (sysfs_streq(name, mt_alloc_names[i]))
 			return i;
 	return -EINVAL;
 }

@@ -35,7 +35,13 @@
  * reaper has returned (flush_work()) and its last reference is gone.
  */
 #include "malloc_test.h"
+#include "mt_alloc.h"
+#include "mt_bench.h"
+#include "mt_charge.h"
 #include "mt_compat.h"
+#include "mt_gfp.h"
+#include "mt_lat.h"
+#include "mt_rand.h"
 
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -482,7 +488,7 @@ static int mt_bench_thread_fn(void *arg)
 	mt_bench_phase(th, n, true);
 
 	if (atomic_dec_and_test(&b->left))
-		queue_work(mt_wq, &b->reap);
+		queue_work(system_unbound_wq, &b->reap);
 	/* the reaper stops it */
 	set_current_state(TASK_IDLE);
 	while (!kthread_should_stop()) {
@@ -911,7 +917,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	}
 	seq_printf(m, "state: %s\n", mt_bench_state_names[state]);
 	seq_printf(m, "end: %s\n", final ? mt_bench_end_names[f[1].why] : "-");
-	seq_printf(m, "alloc: %s\n", mt_allocators[b->p.kind].name);
+	seq_printf(m, "alloc: %s\n", mt_alloc_names[b->p.kind]);
 	seq_printf(m, "size: %llu\n", b->p.size);
 	seq_printf(m, "count: %llu\n", b->p.count);
 	seq_printf(m, "threads: %u\n", b->nr);

@@ -19,6 +19,8 @@
  * charged a second time, against max_atomic_bytes.
  */
 #include "malloc_test.h"
+#include "mt_charge.h"
+#include "mt_gfp.h"
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -33,26 +35,6 @@ atomic64_t mt_reserved;
 atomic64_t mt_overhead;
 /* Bytes of chunks allocated with gfp=atomic or nofail. */
 atomic64_t mt_atomic_committed;
-
-/* Refused values are quoted up to this many bytes, escaped (%*pE). */
-#define MT_PARAM_QUOTE_MAX	32
-
-/**
- * mt_param_refuse() - refuse a module parameter's new value, saying why
- * @kp: the parameter
- * @val: the value refused
- * @what: what it takes
- *
- * Return: -EINVAL.
- */
-int mt_param_refuse(const struct kernel_param *kp, const char *val,
-		    const char *what)
-{
-	pr_warn_ratelimited("parameter %s: '%*pE' refused: %s\n", kp->name,
-			    (int)min_t(size_t, strcspn(val, "\n"),
-				       MT_PARAM_QUOTE_MAX), val, what);
-	return -EINVAL;
-}
 
 /* 0 until set: mt_charge_init() then takes half of RAM. */
 u64 mt_max_bytes;
@@ -281,19 +263,4 @@ void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent)
 	mt_uncharge(bytes);
 	if (urgent)
 		mt_uncharge_atomic(bytes);
-}
-
-/**
- * mt_gfp_urgent() - may these flags use the memory the kernel keeps in
- * reserve?
- * @gfp: the flags
- *
- * __GFP_HIGH (gfp=atomic) lets an allocation go below the min watermark;
- * __GFP_NOFAIL may, when it cannot otherwise succeed.
- *
- * Return: true when they may: the chunk counts against max_atomic_bytes.
- */
-bool mt_gfp_urgent(gfp_t gfp)
-{
-	return gfp & (__GFP_HIGH | __GFP_NOFAIL | __GFP_MEMALLOC);
 }

@@ -2,17 +2,29 @@
 /*
  * malloc_test - the files in /sys/kernel/debug/malloc_test/.
  *
- * Command files (mt_cmds[]) take one command per write.  The answer is
+ * Command files (mt_syntax[]) take one command per write.  The answer is
  * kept with the open file and read back from it, so that each writer
  * gets the answer to its own command: before any write, a read gives
  * the command's usage; after a refused write, "error: " and the reason.
  * A new answer is read from its start: the VFS keeps the file position
  * of a failed write as it was, so the read, not the write, rewinds.
  *
- * mem_used, mem_test_list, caches, bench_result, bench_latency and
- * tests/ID/stats and tests/ID/latency are seq_files.
+ * mem_used, mem_test_list, caches, bench_result and bench_latency are
+ * seq_files; tests/ID/stats and tests/ID/latency are the tests' own
+ * (mt_test.c).
+ *
+ * The answer protocol is the module's own, not simple_transaction_*():
+ * an open file takes any number of commands, each answered on it.
  */
 #include "malloc_test.h"
+#include "mt_alloc.h"
+#include "mt_bench.h"
+#include "mt_charge.h"
+#include "mt_cmd.h"
+#include "mt_debugfs.h"
+#include "mt_owner.h"
+#include "mt_pool.h"
+#include "mt_test.h"
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -22,25 +34,21 @@
 #include <linux/uaccess.h>
 
 static struct dentry *mt_dir;
-static struct dentry *mt_tests_dir;
 
-static int mt_cmd_open(struct inode *inode, struct file *file)
+static int mt_cmd_file_open(struct inode *inode, struct file *file)
 {
-	const struct mt_cmd *cmd = inode->i_private;
+	const struct mt_syntax *syn = inode->i_private;
 	struct mt_cmd_ctx *ctx;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->cmd = cmd;
-	mutex_init(&ctx->lock);
-	ctx->len = scnprintf(ctx->res, sizeof(ctx->res), "usage: %s %s\n",
-			     cmd->name, cmd->usage);
+	mt_cmd_open(ctx, syn - mt_syntax);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
 
-static int mt_cmd_release(struct inode *inode, struct file *file)
+static int mt_cmd_file_release(struct inode *inode, struct file *file)
 {
 	struct mt_cmd_ctx *ctx = file->private_data;
 
@@ -53,8 +61,9 @@ static int mt_cmd_release(struct inode *inode, struct file *file)
  * Take one command: bound it, copy it, refuse NUL bytes, strip it, run
  * it.  Return: @count, or the command's negative errno.
  */
-static ssize_t mt_cmd_write(struct file *file, const char __user *ubuf,
-			    size_t count, loff_t *ppos)
+static ssize_t mt_cmd_file_write(struct file *file,
+				 const char __user *ubuf, size_t count,
+				 loff_t *ppos)
 {
 	struct mt_cmd_ctx *ctx = file->private_data;
 	char *buf;
@@ -66,30 +75,30 @@ static ssize_t mt_cmd_write(struct file *file, const char __user *ubuf,
 		return -EINTR;
 	ctx->fresh = true;
 	if (count >= PAGE_SIZE) {
-		ret = mt_refuse(ctx, -EINVAL,
+		ret = mt_answer(ctx, -EINVAL,
 				"command of %zu bytes: at most %lu", count,
 				PAGE_SIZE - 1);
 		goto out_unlock;
 	}
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf)) {
-		ret = mt_refuse(ctx, PTR_ERR(buf), "command of %zu bytes: %s",
+		ret = mt_answer(ctx, PTR_ERR(buf), "command of %zu bytes: %s",
 				count, PTR_ERR(buf) == -EFAULT ?
 				"bad address" : "no memory to copy it");
 		goto out_unlock;
 	}
 	if (strlen(buf) != count)
-		ret = mt_refuse(ctx, -EINVAL, "NUL byte in the command");
+		ret = mt_answer(ctx, -EINVAL, "NUL byte in the command");
 	else
-		ret = ctx->cmd->fn(ctx, strim(buf));
+		ret = mt_cmd_run(ctx, strim(buf));
 	kfree(buf);
 out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret ?: count;
 }
 
-static ssize_t mt_cmd_read(struct file *file, char __user *ubuf,
-			   size_t count, loff_t *ppos)
+static ssize_t mt_cmd_file_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
 {
 	struct mt_cmd_ctx *ctx = file->private_data;
 	ssize_t ret;
@@ -107,10 +116,10 @@ static ssize_t mt_cmd_read(struct file *file, char __user *ubuf,
 
 static const struct file_operations mt_cmd_fops = {
 	.owner = THIS_MODULE,
-	.open = mt_cmd_open,
-	.release = mt_cmd_release,
-	.read = mt_cmd_read,
-	.write = mt_cmd_write,
+	.open = mt_cmd_file_open,
+	.release = mt_cmd_file_release,
+	.read = mt_cmd_file_read,
+	.write = mt_cmd_file_write,
 };
 
 static int mt_used_show(struct seq_file *m, void *v)
@@ -132,9 +141,9 @@ static int mt_used_show(struct seq_file *m, void *v)
 	seq_printf(m, "tracking_bytes: %lld\n",
 		   atomic64_read(&mt_tracking_bytes));
 	for (i = 0; i < MT_NR_KINDS; i++) {
-		seq_printf(m, "%s_chunks: %lld\n", mt_allocators[i].name,
+		seq_printf(m, "%s_chunks: %lld\n", mt_alloc_names[i],
 			   atomic64_read(&mt_kind_totals[i].chunks));
-		seq_printf(m, "%s_bytes: %lld\n", mt_allocators[i].name,
+		seq_printf(m, "%s_bytes: %lld\n", mt_alloc_names[i],
 			   atomic64_read(&mt_kind_totals[i].bytes));
 	}
 	seq_printf(m, "caches: %d\n", atomic_read(&mt_nr_caches));
@@ -155,7 +164,7 @@ static int mt_used_show(struct seq_file *m, void *v)
 	seq_printf(m, "atomic_bytes: %lld\n",
 		   atomic64_read(&mt_atomic_committed));
 	for (i = 0; i < MT_NR_KINDS; i++)
-		seq_printf(m, "%s_charged: %lld\n", mt_allocators[i].name,
+		seq_printf(m, "%s_charged: %lld\n", mt_alloc_names[i],
 			   atomic64_read(&mt_kind_totals[i].charged));
 	seq_printf(m, "tests: %u\n", mt_test_count());
 	seq_printf(m, "killed_rnd_allocs: %lld\n",
@@ -167,14 +176,14 @@ static int mt_used_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(mt_used);
 
 /* The dedicated slab caches: kept memory's, then each test's. */
-static int mt_caches_show(struct seq_file *m, void *v)
+static int mt_caches_file_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, "# name objects object_size\n");
-	mt_owner_show_caches(m, &mt_kept);
+	mt_cmd_show_caches(m);
 	mt_test_show_caches(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(mt_caches);
+DEFINE_SHOW_ATTRIBUTE(mt_caches_file);
 
 static int mt_bench_result_show(struct seq_file *m, void *v)
 {
@@ -194,44 +203,6 @@ static int mt_test_list_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(mt_test_list);
 
-/* A test's stats file knows the test by id: a destroyed test is gone. */
-static int mt_test_stats_show(struct seq_file *m, void *v)
-{
-	return mt_test_show_one(m, (unsigned long)m->private);
-}
-DEFINE_SHOW_ATTRIBUTE(mt_test_stats);
-
-static int mt_test_latency_show(struct seq_file *m, void *v)
-{
-	return mt_test_show_latency(m, (unsigned long)m->private);
-}
-DEFINE_SHOW_ATTRIBUTE(mt_test_latency);
-
-/**
- * mt_debugfs_add_test() - make a test's directory, tests/ID/
- * @id: the test
- *
- * Context: process context.
- *
- * Return: the directory, for debugfs_remove(); NULL before
- * mt_debugfs_init() (mt_test_publish() makes it then).
- */
-struct dentry *mt_debugfs_add_test(u32 id)
-{
-	struct dentry *dir;
-	char name[12];
-
-	if (!mt_tests_dir)
-		return NULL;
-	snprintf(name, sizeof(name), "%u", id);
-	dir = debugfs_create_dir(name, mt_tests_dir);
-	debugfs_create_file("stats", 0400, dir, (void *)(unsigned long)id,
-			    &mt_test_stats_fops);
-	debugfs_create_file("latency", 0400, dir, (void *)(unsigned long)id,
-			    &mt_test_latency_fops);
-	return dir;
-}
-
 /**
  * mt_debugfs_init() - create the module's files
  *
@@ -240,24 +211,26 @@ struct dentry *mt_debugfs_add_test(u32 id)
  * debugfs is there at all was checked first.
  *
  * Context: process context, at load.
+ * Return: the module's directory, for the tests' (mt_test_publish()).
  */
-void mt_debugfs_init(void)
+struct dentry *mt_debugfs_init(void)
 {
 	unsigned int i;
 
 	mt_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	for (i = 0; i < mt_nr_cmds; i++)
-		debugfs_create_file(mt_cmds[i].name, mt_cmds[i].mode, mt_dir,
-				    (void *)&mt_cmds[i], &mt_cmd_fops);
+	for (i = 0; i < MT_NR_CMDS; i++)
+		debugfs_create_file(mt_syntax[i].name, mt_syntax[i].mode,
+				    mt_dir, (void *)&mt_syntax[i],
+				    &mt_cmd_fops);
 	debugfs_create_file("mem_used", 0400, mt_dir, NULL, &mt_used_fops);
 	debugfs_create_file("mem_test_list", 0400, mt_dir, NULL,
 			    &mt_test_list_fops);
-	debugfs_create_file("caches", 0400, mt_dir, NULL, &mt_caches_fops);
+	debugfs_create_file("caches", 0400, mt_dir, NULL, &mt_caches_file_fops);
 	debugfs_create_file("bench_result", 0400, mt_dir, NULL,
 			    &mt_bench_result_fops);
 	debugfs_create_file("bench_latency", 0400, mt_dir, NULL,
 			    &mt_bench_latency_fops);
-	mt_tests_dir = debugfs_create_dir("tests", mt_dir);
+	return mt_dir;
 }
 
 /**

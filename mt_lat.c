@@ -15,6 +15,7 @@
  * recorded minimum and maximum.
  */
 #include "malloc_test.h"
+#include "mt_lat.h"
 
 #include <linux/cpumask.h>
 #include <linux/irqflags.h>

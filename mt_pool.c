@@ -35,6 +35,8 @@
  * so that it does not take the chunks for leaks.
  */
 #include "malloc_test.h"
+#include "mt_charge.h"
+#include "mt_pool.h"
 
 #include <linux/gfp.h>
 #include <linux/hash.h>
@@ -43,6 +45,9 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+
+/* Pages the pools use for their bookkeeping, in bytes. */
+atomic64_t mt_tracking_bytes;
 
 /* Node indices are 26 bits: MT_POOL_MAX_CHUNKS of them, and NIL. */
 #define MT_POOL_INDEX_BITS	26
@@ -387,9 +392,9 @@ void mt_pool_destroy(struct mt_pool *pool)
  * Context: any context, with @gfp that does not sleep there; takes
  * the pool's lock with interrupts off, and drops it to allocate.
  *
- * Return: 0, -ENOSPC when the pool holds as many chunks as it can
- * (MT_POOL_MAX_CHUNKS) or a page for the bookkeeping would pass
- * max_bytes, or -ENOMEM when the kernel refused that page.
+ * Return: 0; -ENOBUFS when the pool holds as many chunks as it can
+ * (MT_POOL_MAX_CHUNKS); -ENOSPC when a page for the bookkeeping would
+ * pass max_bytes; -ENOMEM when the kernel refused that page.
  */
 int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
 		struct mt_reserve *res)
@@ -413,7 +418,7 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
 	}
 	if (pool->nr >= pool->max) {
 		spin_unlock_irqrestore(&pool->lock, flags);
-		return -ENOSPC;
+		return -ENOBUFS;
 	}
 
 	x = pool->nr;

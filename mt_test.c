@@ -21,6 +21,8 @@
  *
  * cpu=N starts the timer on CPU N, pinned, and queues the work there.
  *
+ * Each test has its directory, tests/ID/, with its stats and latency
+ * files, made here under the directory mt_test_publish() is given.
  * A test's own memory (the test, its per-CPU histograms, its debugfs
  * files) is charged against max_bytes while it exists, and at most
  * max_tests tests exist at once.
@@ -37,7 +39,14 @@
  * frees it.
  */
 #include "malloc_test.h"
+#include "mt_alloc.h"
+#include "mt_charge.h"
 #include "mt_compat.h"
+#include "mt_gfp.h"
+#include "mt_lat.h"
+#include "mt_owner.h"
+#include "mt_rand.h"
+#include "mt_test.h"
 
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -119,11 +128,19 @@ struct mt_test {
 
 /* Protects mt_tests, mt_last_id and mt_nr_tests. */
 static DEFINE_MUTEX(mt_tests_lock);
+/* What every test holds. */
+struct mt_totals mt_test_totals;
+/* Runs the tests' allocations in process context. */
+static struct workqueue_struct *mt_test_wq;
+/* tests/, once debugfs has it (mt_test_publish()); NULL before. */
+static struct dentry *mt_tests_dir;
+
+static struct dentry *mt_test_add_dir(u32 id);
 static DEFINE_XARRAY(mt_tests);
 static u32 mt_last_id;
 static unsigned int mt_nr_tests;
 
-unsigned int mt_max_tests = 64;
+static unsigned int mt_max_tests = 64;
 
 static int mt_max_tests_set(const char *val, const struct kernel_param *kp)
 {
@@ -169,9 +186,9 @@ static void mt_test_queue_work(struct mt_test *t)
 	int cpu = mt_opts_cpu(&t->p.o);
 
 	if (cpu >= 0)
-		queue_work_on(cpu, mt_wq, &t->work);
+		queue_work_on(cpu, mt_test_wq, &t->work);
 	else
-		queue_work(mt_wq, &t->work);
+		queue_work(mt_test_wq, &t->work);
 }
 
 /* Is the work freeing?  Then a ctx=timer test allocates nothing. */
@@ -261,7 +278,7 @@ static void mt_test_full(struct mt_test *t)
 static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 {
 	mt_test_free_all(t);
-	mt_owner_unpin_caches(&t->owner);
+	mt_caches_unpin(&t->owner.caches);
 	t->end = ktime_get();
 	/* pairs with the acquires in stop and print: @end is set first */
 	smp_store_release(&t->state, state);
@@ -319,6 +336,7 @@ fail:
 	pr_info_ratelimited("test %u: allocation of %llu bytes failed: %s\n",
 			    t->id, size,
 			    ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
+			    ret == -ENOBUFS ? "it holds as many chunks as it can" :
 			    "the kernel refused");
 }
 
@@ -502,7 +520,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	/* a test's caches stay until it ends; the callback creates none */
 	t->owner.caches.pin = true;
 	if (p->o.kind == MT_CACHE && p->o.ctx == MT_CTX_TIMER) {
-		ret = mt_owner_pin_caches(&t->owner, p->max);
+		ret = mt_caches_pin(&t->owner.caches, p->max);
 		if (ret) {
 			scnprintf(why, whylen,
 				  "the test's slab caches would pass max_bytes (%llu; %lld charged)",
@@ -515,7 +533,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	prandom_seed_state(&t->work_rnd, mt_seed_for(seed ^ 2));
 	mt_last_id = t->id;
 	WRITE_ONCE(mt_nr_tests, mt_nr_tests + 1);
-	t->dir = mt_debugfs_add_test(t->id);
+	t->dir = mt_test_add_dir(t->id);
 
 	t->start = ktime_get();
 	t->deadline = ktime_add_ms(t->start, p->total_time);
@@ -546,23 +564,25 @@ out_free:
 }
 
 /**
- * mt_test_publish() - give every test its directory, once debugfs has
- * the module's
+ * mt_test_publish() - make tests/ in @parent, and every test's directory
+ * @parent: the module's debugfs directory, made once the load can no
+ *	longer fail
  *
- * Tests started at load (the test= parameter) are started before any
- * file exists.
+ * Tests started at load (the test parameter) get theirs now; those
+ * started later, when they start.
  *
- * Context: process context, at load; takes mt_tests_lock.
+ * Context: process context, at load.
  */
-void mt_test_publish(void)
+void mt_test_publish(struct dentry *parent)
 {
 	struct mt_test *t;
 	unsigned long id;
 
 	mutex_lock(&mt_tests_lock);
+	mt_tests_dir = debugfs_create_dir("tests", parent);
 	xa_for_each(&mt_tests, id, t)
 		if (!t->dir)
-			t->dir = mt_debugfs_add_test(t->id);
+			t->dir = mt_test_add_dir(t->id);
 	mutex_unlock(&mt_tests_lock);
 }
 
@@ -654,15 +674,28 @@ void mt_test_destroy_all(void)
 }
 
 /**
- * mt_test_exit() - destroy every test at unload
+ * mt_test_exit() - destroy every test, then their workqueue
  *
- * Context: process context, at unload, when no file is open; takes
- * mt_tests_lock.
+ * Context: process context, at unload (when no file is open) or a failed
+ * load; takes mt_tests_lock.
  */
 void mt_test_exit(void)
 {
 	mt_test_destroy_all();
 	xa_destroy(&mt_tests);
+	destroy_workqueue(mt_test_wq);
+}
+
+/**
+ * mt_test_init() - make the tests' workqueue, before any test starts
+ *
+ * Context: process context, at load.
+ * Return: 0, or -ENOMEM.
+ */
+int mt_test_init(void)
+{
+	mt_test_wq = alloc_workqueue("malloc_test", 0, 0);
+	return mt_test_wq ? 0 : -ENOMEM;
 }
 
 /* Print the median and the 99th percentile of one operation. */
@@ -714,7 +747,7 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "min_int_ms: %llu\n", t->p.min_int);
 	seq_printf(m, "max_int_ms: %llu\n", t->p.max_int);
 	seq_printf(m, "total_time_ms: %llu\n", t->p.total_time);
-	seq_printf(m, "alloc: %s\n", mt_allocators[t->p.o.kind].name);
+	seq_printf(m, "alloc: %s\n", mt_alloc_names[t->p.o.kind]);
 	mt_gfp_print(gfp, sizeof(gfp), t->p.o.gfp);
 	seq_printf(m, "gfp: %s\n", gfp);
 	if (mt_opts_node(&t->p.o) == NUMA_NO_NODE)
@@ -771,32 +804,39 @@ static int mt_test_show(struct seq_file *m, u32 id,
 	return ret;
 }
 
-/**
- * mt_test_show_one() - print one test's statistics
- * @m: where
- * @id: the test
- *
- * Context: process context; takes mt_tests_lock.
- *
- * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
- */
-int mt_test_show_one(struct seq_file *m, u32 id)
+/* A test's files know it by id: a destroyed test is gone. */
+static int mt_test_stats_show(struct seq_file *m, void *v)
 {
-	return mt_test_show(m, id, mt_test_print);
+	return mt_test_show(m, (unsigned long)m->private, mt_test_print);
 }
+DEFINE_SHOW_ATTRIBUTE(mt_test_stats);
 
-/**
- * mt_test_show_latency() - print one test's latency histograms
- * @m: where
- * @id: the test
- *
- * Context: process context; takes mt_tests_lock.
- *
- * Return: 0, -ENOENT when the test is gone, or -ENOMEM.
- */
-int mt_test_show_latency(struct seq_file *m, u32 id)
+static int mt_test_latency_show(struct seq_file *m, void *v)
 {
-	return mt_test_show(m, id, mt_test_print_latency);
+	return mt_test_show(m, (unsigned long)m->private,
+			    mt_test_print_latency);
+}
+DEFINE_SHOW_ATTRIBUTE(mt_test_latency);
+
+/*
+ * Make a test's directory, tests/ID/, with its stats and latency files.
+ * Return: the directory, for debugfs_remove(); NULL before
+ * mt_test_publish().  Called with mt_tests_lock held.
+ */
+static struct dentry *mt_test_add_dir(u32 id)
+{
+	struct dentry *dir;
+	char name[12];
+
+	if (!mt_tests_dir)
+		return NULL;
+	snprintf(name, sizeof(name), "%u", id);
+	dir = debugfs_create_dir(name, mt_tests_dir);
+	debugfs_create_file("stats", 0400, dir, (void *)(unsigned long)id,
+			    &mt_test_stats_fops);
+	debugfs_create_file("latency", 0400, dir, (void *)(unsigned long)id,
+			    &mt_test_latency_fops);
+	return dir;
 }
 
 /**
@@ -842,6 +882,6 @@ void mt_test_show_caches(struct seq_file *m)
 
 	mutex_lock(&mt_tests_lock);
 	xa_for_each(&mt_tests, id, t)
-		mt_owner_show_caches(m, &t->owner);
+		mt_caches_show(m, &t->owner.caches);
 	mutex_unlock(&mt_tests_lock);
 }

@@ -12,12 +12,13 @@
  * histograms' buckets, percentiles and per-CPU merging.
  *
  * The functions under test are mostly static, so this file includes the
- * module's own sources (the in-tree idiom for testing static functions)
- * and defines what they take from mt_main.c, which it does not include:
- * that is the real module's init, exit and parameters.  The result is a
- * module of its own, which neither needs nor touches malloc_test.ko; its
- * copies of the module's globals (the caps and charges of mt_charge.c
- * among them) are set by the tests.
+ * sources of the module's lower layers, from the grammar up to the
+ * owners (the in-tree idiom for testing static functions): each defines
+ * its own globals and parameters, and none needs the layers above it
+ * (commands, tests, the bench, debugfs, load and unload), which are not
+ * included.  The result is a module of its own, which neither needs nor
+ * touches malloc_test.ko; its copies of the caps and charges are set by
+ * the tests.
  *
  * Results: /sys/kernel/debug/kunit/malloc_test/results (KTAP).  Built
  * only against a kernel with KUnit (the debug lane's); the guest case
@@ -25,23 +26,18 @@
  */
 #include "../mt_alloc.c"
 #include "../mt_charge.c"
-#include "../mt_chunk.c"
+#include "../mt_gfp.c"
+#include "../mt_grammar.c"
 #include "../mt_lat.c"
+#include "../mt_owner.c"
 #include "../mt_parse.c"
 #include "../mt_pool.c"
+#include "../mt_rand.c"
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/module.h>
-
-/* What the included sources need of mt_main.c. */
-bool mt_check_content;
-unsigned int mt_default_alloc;
-struct mt_totals mt_kind_totals[MT_NR_KINDS];
-atomic_t mt_nr_caches;
-atomic64_t mt_corruptions;
-atomic64_t mt_tracking_bytes;
 
 /* Every random sequence of the suite starts here: runs are repeatable. */
 #define MT_KUNIT_SEED		0x6d616c6c6f635fULL
@@ -63,26 +59,12 @@ static int mt_kunit_init(struct kunit *test)
 
 /* ------------------------------------------------------------ parser --- */
 
-/* The shapes of the commands' arguments, as mt_cmd.c gives them. */
-static const struct mt_syntax syn_alloc = {	/* mem_alloc */
-	.min_args = 1, .max_args = 1, .size_mask = 0x1, .opts = MT_OPTS_ALLOC,
-};
-
-static const struct mt_syntax syn_free = {	/* mem_free */
-	.min_args = 0, .max_args = 1, .size_mask = 0x1,
-};
-
-static const struct mt_syntax syn_rnd = {	/* mem_rnd_alloc */
-	.min_args = 3, .max_args = 3, .size_mask = 0x7, .opts = MT_OPTS_ALLOC,
-};
-
-static const struct mt_syntax syn_start = {	/* mem_test_start */
-	.min_args = 6, .max_args = 6, .size_mask = 0x7, .opts = MT_OPTS_TEST,
-};
-
-static const struct mt_syntax syn_id = {	/* mem_test_stop, _destroy */
-	.min_args = 1, .max_args = 1,
-};
+/* The shapes of the commands' arguments: the grammar's own table. */
+#define syn_alloc	mt_syntax[MT_CMD_ALLOC]
+#define syn_free	mt_syntax[MT_CMD_FREE]
+#define syn_rnd		mt_syntax[MT_CMD_RND_ALLOC]
+#define syn_start	mt_syntax[MT_CMD_TEST_START]
+#define syn_id		mt_syntax[MT_CMD_TEST_STOP]
 
 /**
  * struct mt_kunit_ok - a command the parser must accept
@@ -472,7 +454,7 @@ static void parse_options_test(struct kunit *test)
  * struct mt_kunit_opt - a command's options, as the parser must give them
  * @cmd: the command
  * @syn: the shape it is parsed against
- * @given: the options given, BIT(MT_OPT_*)
+ * @given: the options given, MT_OPT()
  * @kind: the allocator
  * @gfp: the GFP choices, BIT(MT_GFP_*), defaults filled in
  * @node: the node, -1 for none given
@@ -483,7 +465,7 @@ static void parse_options_test(struct kunit *test)
 struct mt_kunit_opt {
 	const char *cmd;
 	const struct mt_syntax *syn;
-	u8 given;
+	u16 given;
 	enum mt_alloc_kind kind;
 	unsigned int gfp;
 	s64 node, cpu;
@@ -795,6 +777,214 @@ static void parse_place_test(struct kunit *test)
 
 	mt_kunit_expect_opts(test, ok, ARRAY_SIZE(ok));
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
+}
+
+/* A string of at most 255 bytes, freed with the test. */
+static __printf(2, 3) char *mt_kunit_fmt(struct kunit *test,
+					 const char *fmt, ...)
+{
+	char *s = kunit_kzalloc(test, 256, GFP_KERNEL);
+	va_list args;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	va_start(args, fmt);
+	vsnprintf(s, 256, fmt, args);
+	va_end(args);
+	return s;
+}
+
+/*
+ * A value the grammar accepts for option @d, in @buf; @want: what
+ * struct mt_args must then hold.
+ */
+static void mt_kunit_good_value(const struct mt_opt_desc *d, char *buf,
+				size_t len, u64 *want)
+{
+	u64 v = max_t(u64, d->min, 1);
+
+	switch (d->val) {
+	case MT_VAL_NAME:
+		snprintf(buf, len, "%s", d->names[d->nr_names - 1]);
+		*want = d->nr_names - 1;
+		return;
+	case MT_VAL_NAMES:
+		snprintf(buf, len, "%s", d->names[0]);
+		*want = BIT(0);
+		return;
+	case MT_VAL_SIZE:
+		snprintf(buf, len, "%lluk", v);
+		*want = v << 10;
+		return;
+	default:
+		snprintf(buf, len, "%llu", v);
+		*want = v;
+	}
+}
+
+/* The smallest command @syn takes: its numbers, its required options. */
+static char *mt_kunit_least(struct kunit *test, const struct mt_syntax *syn)
+{
+	char *cmd = kunit_kzalloc(test, 256, GFP_KERNEL);
+	char val[32];
+	unsigned int i;
+	size_t n = 0;
+	u64 want;
+
+	KUNIT_ASSERT_NOT_NULL(test, cmd);
+	for (i = 0; i < syn->min_args; i++)
+		n += scnprintf(cmd + n, 256 - n, "%s1", n ? " " : "");
+	for (i = 0; i < MT_NR_OPTS; i++) {
+		if (!(syn->required & BIT(i)))
+			continue;
+		mt_kunit_good_value(&mt_opt_descs[i], val, sizeof(val), &want);
+		n += scnprintf(cmd + n, 256 - n, "%s%s=%s", n ? " " : "",
+			       mt_opt_descs[i].name, val);
+	}
+	return cmd;
+}
+
+/*
+ * Every command of the grammar's table, every option: what the table
+ * says a command takes, the parser takes, and what it does not, the
+ * parser refuses; the usage names every number and option.
+ */
+static void grammar_table_test(struct kunit *test)
+{
+	char why[MT_REASON_MAX], usage[512], val[32], *least, *cmd;
+	unsigned int c, i;
+	struct mt_args a;
+	u64 want;
+
+	for (c = 0; c < MT_NR_CMDS; c++) {
+		const struct mt_syntax *syn = &mt_syntax[c];
+
+		KUNIT_EXPECT_GT_MSG(test, mt_usage(usage, sizeof(usage), syn),
+				    0, "%s: no usage", syn->name);
+		if (syn->anything) {
+			KUNIT_EXPECT_EQ(test, mt_kunit_parse(test, "x y=1 2",
+							     syn, &a, why,
+							     sizeof(why)), 0);
+			continue;
+		}
+		if (syn->word) {
+			KUNIT_EXPECT_EQ(test, mt_kunit_parse(test, syn->word,
+							     syn, &a, why,
+							     sizeof(why)), 0);
+			KUNIT_EXPECT_TRUE(test, a.word);
+		}
+		for (i = 0; i < syn->max_args; i++)
+			KUNIT_EXPECT_NOT_NULL_MSG(test,
+						  strstr(usage, syn->args[i]),
+						  "%s: '%s'", syn->name, usage);
+
+		least = mt_kunit_least(test, syn);
+		KUNIT_EXPECT_EQ_MSG(test, mt_kunit_parse(test, least, syn, &a,
+							 why, sizeof(why)),
+				    0, "%s '%s': %s", syn->name, least, why);
+		KUNIT_EXPECT_FALSE(test, a.word);
+		KUNIT_EXPECT_EQ(test, a.nr, syn->min_args);
+
+		/* one number too many */
+		cmd = mt_kunit_fmt(test, "%s", "1");
+		for (i = 0; i < syn->max_args; i++)
+			cmd = mt_kunit_fmt(test, "%s 1", cmd);
+		KUNIT_EXPECT_EQ_MSG(test, mt_kunit_parse(test, cmd, syn, &a,
+							 why, sizeof(why)),
+				    -EINVAL, "%s '%s'", syn->name, cmd);
+
+		for (i = 0; i < MT_NR_OPTS; i++) {
+			const struct mt_opt_desc *d = &mt_opt_descs[i];
+			bool takes = syn->opts & BIT(i);
+			char key[24];
+
+			snprintf(key, sizeof(key), "%s=", d->name);
+			KUNIT_EXPECT_EQ_MSG(test, !!strstr(usage, key), takes,
+					    "%s: %s in '%s'", syn->name, key,
+					    usage);
+			mt_kunit_good_value(d, val, sizeof(val), &want);
+			cmd = mt_kunit_fmt(test, "%s %s=%s", least, d->name,
+					   val);
+			if (!takes) {
+				KUNIT_EXPECT_EQ_MSG(test,
+						    mt_kunit_parse(test, cmd, syn,
+								   &a, why,
+								   sizeof(why)),
+						    -EINVAL, "%s '%s'",
+						    syn->name, cmd);
+				KUNIT_EXPECT_NOT_NULL(test,
+						      strstr(why, "unknown option"));
+				continue;
+			}
+			if (syn->required & BIT(i))
+				cmd = least;
+			KUNIT_EXPECT_EQ_MSG(test, mt_kunit_parse(test, cmd, syn,
+								 &a, why,
+								 sizeof(why)),
+					    0, "%s '%s': %s", syn->name, cmd,
+					    why);
+			KUNIT_EXPECT_EQ_MSG(test, a.opt[i], want, "%s '%s'",
+					    syn->name, cmd);
+			KUNIT_EXPECT_TRUE(test, a.o.given & BIT(i));
+
+			/* twice */
+			cmd = mt_kunit_fmt(test, "%s %s=%s", cmd, d->name,
+					   val);
+			KUNIT_EXPECT_EQ_MSG(test, mt_kunit_parse(test, cmd, syn,
+								 &a, why,
+								 sizeof(why)),
+					    -EINVAL, "%s '%s'", syn->name, cmd);
+			/* a value it does not take */
+			if (syn->required & BIT(i))
+				continue;
+			cmd = mt_kunit_fmt(test, "%s %s=x%s", least, d->name,
+					   val);
+			KUNIT_EXPECT_EQ_MSG(test, mt_kunit_parse(test, cmd, syn,
+								 &a, why,
+								 sizeof(why)),
+					    -EINVAL, "%s '%s'", syn->name, cmd);
+			/* out of its range */
+			if (d->max) {
+				cmd = mt_kunit_fmt(test, "%s %s=%llu", least,
+						   d->name, d->max + 1);
+				KUNIT_EXPECT_EQ(test,
+						mt_kunit_parse(test, cmd, syn, &a,
+							       why,
+							       sizeof(why)),
+						-EINVAL);
+				KUNIT_EXPECT_NOT_NULL(test,
+						      strstr(why, "at most"));
+			}
+			if (d->min) {
+				cmd = mt_kunit_fmt(test, "%s %s=%llu", least,
+						   d->name, d->min - 1);
+				KUNIT_EXPECT_EQ(test,
+						mt_kunit_parse(test, cmd, syn, &a,
+							       why,
+							       sizeof(why)),
+						-EINVAL);
+				KUNIT_EXPECT_NOT_NULL(test,
+						      strstr(why, "at least"));
+			}
+		}
+		/* a required option left out */
+		for (i = 0; i < MT_NR_OPTS; i++) {
+			if (!(syn->required & BIT(i)))
+				continue;
+			KUNIT_EXPECT_EQ(test, mt_kunit_parse(test, "", syn, &a,
+							     why, sizeof(why)),
+					-EINVAL);
+			KUNIT_EXPECT_NOT_NULL(test, strstr(why, "is required"));
+		}
+	}
+	/* the usage, spelled: the numbers, the unit, the options, the word */
+	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_FREE]);
+	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]]");
+	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
+	KUNIT_EXPECT_STREQ(test, usage,
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]");
+	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
+	KUNIT_EXPECT_STREQ(test, usage,
+			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] | stop");
 }
 
 /*
@@ -1322,7 +1512,7 @@ static void pool_by_age_test(struct kunit *test)
  * of what it is given and touches neither the links nor the chunk's
  * fields, and setting those leaves the priority alone; NIL is the
  * largest index, above every index a pool can use.  A pool holds pool->max chunks at most: the next
- * add is refused with -ENOSPC, changing nothing; a take makes room; a
+ * add is refused with -ENOBUFS, changing nothing; a take makes room; a
  * pool above its max gives chunks out and takes none in.
  */
 static void pool_node_limits_test(struct kunit *test)
@@ -1385,7 +1575,7 @@ static void pool_node_limits_test(struct kunit *test)
 	for (i = 0; i < 5; i++)
 		mt_kunit_add(test, pool, i, 10 * (i + 1));
 	c = mt_kunit_chunk(5, 60);
-	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOBUFS);
 	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 5);
 	KUNIT_EXPECT_EQ(test, pool->bytes, 150);
 	mt_kunit_pool_check(test, pool);
@@ -1393,14 +1583,14 @@ static void pool_node_limits_test(struct kunit *test)
 	mt_kunit_expect_chunk(test, &c, 1, 20);
 	mt_kunit_add(test, pool, 5, 60);
 	c = mt_kunit_chunk(6, 70);
-	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOBUFS);
 	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 5);
 	KUNIT_EXPECT_EQ(test, pool->bytes, 190);
 
 	/* above its max: takes go on, adds are refused */
 	pool->max = 2;
 	KUNIT_ASSERT_TRUE(test, mt_pool_take_random(pool, &c));
-	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, mt_pool_add(pool, &c, GFP_KERNEL, NULL), -ENOBUFS);
 	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 4);
 	KUNIT_EXPECT_EQ(test, pool->bytes, 190 - c.size);
 	mt_kunit_pool_check(test, pool);
@@ -1602,7 +1792,7 @@ static void mt_kunit_expect_exact(struct kunit *test, struct mt_owner *o,
 		f = mt_footprint(n->kind, n->size, n->ptr);
 		KUNIT_EXPECT_GE_MSG(test, f, (u64)n->size,
 				    "%s: %s chunk of %llu bytes", when,
-				    mt_allocators[n->kind].name,
+				    mt_alloc_names[n->kind],
 				    (u64)n->size);
 		bytes += n->size;
 		fp += f;
@@ -1628,7 +1818,7 @@ static void mt_kunit_expect_exact(struct kunit *test, struct mt_owner *o,
 		KUNIT_EXPECT_EQ_MSG(test,
 				    atomic64_read(&mt_kind_totals[k].charged) -
 				    s->charged[k], (s64)kind[k], "%s: %s",
-				    when, mt_allocators[k].name);
+				    when, mt_alloc_names[k]);
 	KUNIT_EXPECT_EQ_MSG(test, committed - s->committed,
 			    (s64)fp +
 			    atomic64_read(&mt_tracking_bytes) - s->tracking +
@@ -1797,7 +1987,7 @@ static void mt_kunit_lost_resize(struct kunit *test, struct mt_owner *o,
 	s64 diff = 1;
 	int ret;
 
-	snprintf(when, sizeof(when), "%s, %s", mt_allocators[kind].name,
+	snprintf(when, sizeof(when), "%s, %s", mt_alloc_names[kind],
 		 what);
 	KUNIT_ASSERT_EQ_MSG(test, mt_owner_alloc(o, kind, old, keep, NULL), 0,
 			    "%s", when);
@@ -1892,7 +2082,7 @@ static void owner_putback_test(struct kunit *test)
 							how, &diff), 0);
 		KUNIT_EXPECT_EQ_MSG(test, diff,
 				    (s64)mt_chunk_bytes(k, grown) - (s64)old,
-				    "%s grown", mt_allocators[k].name);
+				    "%s grown", mt_alloc_names[k]);
 		mt_kunit_expect_held(test, o, 1, mt_chunk_bytes(k, grown));
 		mt_kunit_expect_exact(test, o, &snap, "grown, kept");
 		/* room cuts the growth, in the allocator's granules */
@@ -1904,7 +2094,7 @@ static void owner_putback_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, diff,
 				    (s64)want - (s64)mt_chunk_bytes(k, grown),
 				    "%s grown within its room",
-				    mt_allocators[k].name);
+				    mt_alloc_names[k]);
 		mt_kunit_expect_held(test, o, 1, want);
 		mt_kunit_expect_exact(test, o, &snap, "grown within its room");
 		KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), want);
@@ -1932,14 +2122,14 @@ static void owner_putback_test(struct kunit *test)
 	/* a full pool refuses the add: the charge goes back, to a reserve */
 	o->pool.max = mt_pool_count(&o->pool);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 200, &mt_kunit_how,
-					     NULL), -ENOSPC);
+					     NULL), -ENOBUFS);
 	mt_kunit_expect_exact(test, o, &snap, "the pool full");
 	KUNIT_ASSERT_TRUE(test, mt_reserve_init(&res, 10000, false));
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_PAGES, PAGE_SIZE,
-					     &mt_kunit_how, &res), -ENOSPC);
+					     &mt_kunit_how, &res), -ENOBUFS);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_KMALLOC, 200,
 					     &mt_kunit_urgent_how, &res),
-			-ENOSPC);
+			-ENOBUFS);
 	KUNIT_EXPECT_EQ(test, res.left, 10000);
 	mt_kunit_expect_exact(test, o, &snap, "the pool full, a reserve");
 	mt_reserve_end(&res);
@@ -2222,11 +2412,11 @@ static void alloc_bytes_test(struct kunit *test)
 
 	/* the names alloc= takes */
 	for (i = 0; i < MT_NR_KINDS; i++)
-		KUNIT_EXPECT_EQ(test, mt_kind_from_name(mt_allocators[i].name),
+		KUNIT_EXPECT_EQ(test, mt_kind_from_name(mt_alloc_names[i]),
 				(int)i);
-	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_PAGES].name, "pages");
-	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_CACHE].name, "cache");
-	KUNIT_EXPECT_STREQ(test, mt_allocators[MT_PERCPU].name, "percpu");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PAGES], "pages");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_CACHE], "cache");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PERCPU], "percpu");
 	KUNIT_EXPECT_LT(test, mt_kind_from_name("page"), 0);
 }
 
@@ -2297,7 +2487,7 @@ static void owner_footprint_test(struct kunit *test)
 		kc0[i] = kc[i];
 	}
 	for (i = 0; i < ARRAY_SIZE(k); i++) {
-		name = mt_allocators[k[i]].name;
+		name = mt_alloc_names[k[i]];
 		cb = mt_chunk_bytes(k[i], asked[i]);
 		mt_kunit_keep(test, o, k[i], asked[i]);
 		mt_kunit_newest(test, o, &c);
@@ -2396,7 +2586,7 @@ static void mt_kunit_fpmax_edge(struct kunit *test, enum mt_alloc_kind k,
 	if ((*bad)++ < MT_KU_REPORT)
 		KUNIT_FAIL(test,
 			   "%s footprint_max: %llu bytes: %llu, %llu bytes: %llu, %llu bytes: %llu",
-			   mt_allocators[k].name, pb, pf, b, f, nb, nf);
+			   mt_alloc_names[k], pb, pf, b, f, nb, nf);
 }
 
 /*
@@ -2416,7 +2606,7 @@ static void mt_kunit_fpmax_sweep(struct kunit *test, enum mt_alloc_kind k)
 		if ((f < b || f < pf) && bad++ < MT_KU_REPORT)
 			KUNIT_FAIL(test,
 				   "%s footprint_max(%llu) = %llu, after %llu",
-				   mt_allocators[k].name, b, f, pf);
+				   mt_alloc_names[k], b, f, pf);
 		pf = f;
 	}
 	for (i = 0; i < 63; i++)
@@ -2428,7 +2618,7 @@ static void mt_kunit_fpmax_sweep(struct kunit *test, enum mt_alloc_kind k)
 	for (i = 1; i <= 256; i++)
 		mt_kunit_fpmax_edge(test, k, (u64)i * PMD_SIZE, &bad);
 	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "%s: footprint_max failures",
-			    mt_allocators[k].name);
+			    mt_alloc_names[k]);
 }
 
 /*
@@ -2455,7 +2645,7 @@ static void footprint_real_test(struct kunit *test)
 	mt_kunit_snap_take(&snap);
 	WRITE_ONCE(mt_max_bytes, snap.committed + SZ_256M);
 	for (k = 0; k < MT_NR_KINDS; k++) {
-		name = mt_allocators[k].name;
+		name = mt_alloc_names[k];
 		mt_kunit_fpmax_sweep(test, k);
 		pb = 0;
 		pfm = 0;
@@ -2637,7 +2827,7 @@ static void mt_kunit_bound_check(struct kunit *test, enum mt_alloc_kind k,
 	if (worst > bound && (*bad)++ < MT_KU_REPORT)
 		KUNIT_FAIL(test,
 			   "%s %llu..%llu bytes, total %llu: bound %llu, pieces of %llu (0: random) cost %llu",
-			   mt_allocators[k].name, a0, a1, total, bound, ws,
+			   mt_alloc_names[k], a0, a1, total, bound, ws,
 			   worst);
 	/* percpu's bound is in closed form, above its true peak */
 	if (!narrow || k == MT_PERCPU)
@@ -2655,7 +2845,7 @@ static void mt_kunit_bound_check(struct kunit *test, enum mt_alloc_kind k,
 	if (bound > upper && (*bad)++ < MT_KU_REPORT)
 		KUNIT_FAIL(test,
 			   "%s %llu..%llu bytes, total %llu: bound %llu, above %llu (peak %llu/%llu)",
-			   mt_allocators[k].name, a0, a1, total, bound, upper,
+			   mt_alloc_names[k], a0, a1, total, bound, upper,
 			   rf, rb);
 }
 
@@ -2819,7 +3009,7 @@ static void rnd_alloc_reserve_test(struct kunit *test)
 	mt_kunit_snap_take(&snap);
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
 		r = &runs[i];
-		name = mt_allocators[r->kind].name;
+		name = mt_alloc_names[r->kind];
 		cmin = mt_chunk_bytes(r->kind, r->min);
 		cmax = mt_chunk_bytes(r->kind, r->max);
 		worst = mt_footprint_bound(r->kind, cmin, cmax, r->total) +
@@ -2962,13 +3152,13 @@ static void cache_classes_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 64);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
 	KUNIT_EXPECT_NOT_NULL(test, cs->cache[mt_cache_class(64)]);
-	mt_owner_unpin_caches(o);
+	mt_caches_unpin(&o->caches);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
 	KUNIT_EXPECT_NULL(test, cs->cache[mt_cache_class(64)]);
 
 	/* ctx=timer: every class up to MAX's, made before; none after */
 	cs->pin = true;
-	KUNIT_ASSERT_EQ(test, mt_owner_pin_caches(o, 1000), 0);
+	KUNIT_ASSERT_EQ(test, mt_caches_pin(&o->caches, 1000), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_cache_class(1000) + 1);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 1000, &atomic_how,
@@ -2988,7 +3178,7 @@ static void cache_classes_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 1008);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_cache_class(1000) + 1);
-	mt_owner_unpin_caches(o);
+	mt_caches_unpin(&o->caches);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
 	mt_kunit_expect_exact(test, o, &snap, "all freed, unpinned");
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
@@ -3029,7 +3219,7 @@ static ssize_t mt_kunit_check_flipped(const struct mt_chunk *c, size_t off,
 static void mt_kunit_check_kind(struct kunit *test, enum mt_alloc_kind kind,
 				size_t asked)
 {
-	const char *name = mt_allocators[kind].name;
+	const char *name = mt_alloc_names[kind];
 	struct mt_owner *o = mt_kunit_owner(test);
 	size_t size = mt_chunk_bytes(kind, asked);
 	size_t at[] = { 0, size / 2, size - 1 };
@@ -3334,6 +3524,7 @@ static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(parse_gfp_test),
 	KUNIT_CASE(parse_place_test),
 	KUNIT_CASE(parse_quoting_test),
+	KUNIT_CASE(grammar_table_test),
 	KUNIT_CASE(pool_take_fit_rule_test),
 	KUNIT_CASE(pool_take_fit_random_test),
 	KUNIT_CASE(pool_take_random_test),

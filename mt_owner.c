@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * malloc_test - chunks: the content pattern that catches overwrites, and
- * the owners that hold them.
+ * malloc_test - owners: what holds chunks (the kept memory, each test),
+ * how they allocate, resize and free them, and the content pattern that
+ * catches overwrites (the check_content parameter).
  *
  * A chunk's footprint, the most it can cost, is charged against max_bytes
  * before it is allocated (mt_charge.c), settled to what the kernel really
@@ -11,7 +12,12 @@
  * is what came.
  */
 #include "malloc_test.h"
+#include "mt_alloc.h"
+#include "mt_charge.h"
 #include "mt_compat.h"
+#include "mt_gfp.h"
+#include "mt_owner.h"
+#include "mt_pool.h"
 
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -29,26 +35,53 @@
 #include <linux/vmalloc.h>
 #include <linux/wait_bit.h>
 
-/**
- * mt_rand_range() - a random number in [@lo, @hi]
- * @rnd: the random state to draw from
- * @lo: the smallest value
- * @hi: the largest value, not below @lo
- *
- * Return: the number.
- */
-u64 mt_rand_range(struct rnd_state *rnd, u64 lo, u64 hi)
+/* What each allocator holds, every owner together. */
+struct mt_totals mt_kind_totals[MT_NR_KINDS];
+/* Chunks found corrupted, by every owner since load. */
+atomic64_t mt_corruptions;
+
+bool mt_check_content;
+
+/* param_set_bool()'s spellings, but a refusal says why. */
+static int mt_check_content_set(const char *val,
+				const struct kernel_param *kp)
 {
-	u64 r = (u64)prandom_u32_state(rnd) << 32 | prandom_u32_state(rnd);
-	u64 span = hi - lo + 1;
+	bool on;
 
-	u64 rem;
-
-	if (!span)		/* the whole 64-bit range */
-		return r;
-	div64_u64_rem(r, span, &rem);
-	return lo + rem;
+	if (kstrtobool(val, &on))
+		return mt_param_refuse(kp, val, "0 or 1 (y/n, on/off)");
+	WRITE_ONCE(mt_check_content, on);
+	return 0;
 }
+
+static const struct kernel_param_ops mt_check_content_ops = {
+	.set = mt_check_content_set,
+	.get = param_get_bool,
+};
+module_param_cb(check_content, &mt_check_content_ops, &mt_check_content,
+		0644);
+MODULE_PARM_DESC(check_content,
+		 "Fill chunks with a pattern at allocation, check it at free (default 0)");
+
+unsigned int mt_realloc_p;
+
+static int mt_realloc_p_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int p;
+
+	if (kstrtouint(val, 10, &p) || p > 90)
+		return mt_param_refuse(kp, val, "a percentage from 0 to 90");
+	WRITE_ONCE(mt_realloc_p, p);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_realloc_p_ops = {
+	.set = mt_realloc_p_set,
+	.get = param_get_uint,
+};
+module_param_cb(realloc_p, &mt_realloc_p_ops, &mt_realloc_p, 0644);
+MODULE_PARM_DESC(realloc_p,
+		 "Percentage of mem_rnd_alloc's and tests' allocations that resize a random chunk instead (0-90, default 0)");
 
 /* Scan in steps of this much, rescheduling between them where allowed. */
 #define MT_PATTERN_STEP	SZ_1M
@@ -159,7 +192,7 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 	atomic64_inc(&o->corruptions);
 	atomic64_inc(&mt_corruptions);
 	pr_err_ratelimited("%s: %s chunk of %llu bytes corrupted at offset %zd\n",
-			   o->name, mt_allocators[c->kind].name, c->size, off);
+			   o->name, mt_alloc_names[c->kind], c->size, off);
 	return true;
 }
 
@@ -240,7 +273,7 @@ static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
 	mt_verify(o, c, can_sleep);
 	fp = mt_footprint(c->kind, c->size, c->ptr);
 	t0 = mt_lat_start(o);
-	mt_allocators[c->kind].free(o, c->ptr, c->size);
+	mt_allocators[c->kind].free(&o->caches, c->ptr, c->size);
 	mt_lat_add(o, MT_LAT_FREE, mt_lat_since(o, t0));
 	mt_account(o, c->kind, -(s64)c->size, -(s64)fp, -1, false);
 	mt_uncharge_chunk(c, fp);
@@ -296,7 +329,7 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 		atomic_set(&o->caches.objects[cls], 0);
 	}
 	strscpy(o->name, name, sizeof(o->name));
-	strscpy(o->tag, tag, sizeof(o->tag));
+	strscpy(o->caches.tag, tag, sizeof(o->caches.tag));
 }
 
 /**
@@ -327,7 +360,7 @@ void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st)
 void mt_owner_destroy(struct mt_owner *o)
 {
 	mt_owner_free_all(o);
-	mt_owner_unpin_caches(o);
+	mt_caches_unpin(&o->caches);
 	mt_pool_destroy(&o->pool);
 	mutex_destroy(&o->caches.lock);
 }
@@ -350,8 +383,9 @@ void mt_owner_destroy(struct mt_owner *o)
  * Context: process context when @how->can_sleep, else any context
  * (hard interrupts included); takes the pool's lock with interrupts off.
  *
- * Return: 0; -ENOSPC past max_bytes, max_atomic_bytes or the pool's
- * capacity; -ENOMEM when the kernel refused the chunk or its bookkeeping.
+ * Return: 0; -ENOSPC past max_bytes or max_atomic_bytes; -ENOBUFS when
+ * the owner holds as many chunks as a pool can; -ENOMEM when the kernel
+ * refused the chunk or its bookkeeping.
  */
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		   const struct mt_how *how, struct mt_reserve *res)
@@ -372,7 +406,7 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	/* what the allocator creates on the way comes from @res too */
 	h.res = res;
 	t0 = mt_lat_start(o);
-	p = al->alloc(o, bytes, &h);
+	p = al->alloc(&o->caches, bytes, &h);
 	ns = mt_lat_since(o, t0);
 	if (IS_ERR_OR_NULL(p)) {
 		ret = p ? PTR_ERR(p) : -ENOMEM;
@@ -404,7 +438,7 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 
 out_free:
 	mt_account(o, kind, -(s64)bytes, -(s64)charged, -1, true);
-	al->free(o, p, bytes);
+	al->free(&o->caches, p, bytes);
 out_give:
 	mt_reserve_give(res, charged, c.urgent);
 	return ret;
@@ -491,7 +525,7 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	fp_old = mt_footprint(c.kind, old, c.ptr);
 	mt_verify(o, &c, how->can_sleep);
 	t0 = mt_lat_start(o);
-	p = mt_allocators[c.kind].realloc(o, c.ptr, old, want, &h);
+	p = mt_allocators[c.kind].realloc(&o->caches, c.ptr, old, want, &h);
 	ns = mt_lat_since(o, t0);
 	if (IS_ERR_OR_NULL(p)) {
 		/* the old chunk stands, and so does its pattern */

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * malloc_test - the allocators, what their chunks cost, and the dedicated
+ * slab caches of alloc=cache (mt_alloc.c).
+ */
+#ifndef _MT_ALLOC_H
+#define _MT_ALLOC_H
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+#include "mt_grammar.h"
+
+/* The dedicated caches' size classes: 8 bytes to 1 MiB, powers of two. */
+#define MT_CACHE_MIN_SHIFT	3
+#define MT_CACHE_MAX_SHIFT	20
+#define MT_CACHE_CLASSES	(MT_CACHE_MAX_SHIFT - MT_CACHE_MIN_SHIFT + 1)
+
+struct mt_caches;
+struct mt_reserve;
+
+/**
+ * struct mt_how - how an owner allocates
+ * @gfp: the flags of the chunks themselves
+ * @node: the NUMA node, or NUMA_NO_NODE
+ * @can_sleep: the caller is in process context: it may reschedule, and
+ *	the bookkeeping and the dedicated caches may be allocated with
+ *	GFP_KERNEL; false in the hrtimer callback of a ctx=timer test
+ * @res: where what an allocation creates on the way (a dedicated cache)
+ *	is charged from (mt_reserve_take()); NULL: against max_bytes
+ */
+struct mt_how {
+	gfp_t gfp;
+	int node;
+	bool can_sleep;
+	struct mt_reserve *res;
+};
+
+/**
+ * struct mt_allocator - how to get, resize and release one kind of chunk
+ * @max_size: the largest size a command may ask of it, in bytes
+ * @may_sleep: it may sleep whatever the flags: not for ctx=timer
+ * @nofail: the kernel supports __GFP_NOFAIL through it (small orders)
+ * @alloc: allocate a chunk of @bytes (what the chunk counts, see
+ *	mt_chunk_bytes()); NULL on failure
+ * @realloc: resize @p from @old to @new bytes; NULL on failure, in which
+ *	case @p is untouched
+ * @free: release @p, a chunk of @bytes
+ *
+ * Each takes the owner's dedicated caches, which only alloc=cache uses.
+ * Its name is mt_alloc_names[] of its enum mt_alloc_kind.
+ */
+struct mt_allocator {
+	u64 max_size;
+	bool may_sleep;
+	bool nofail;
+	void *(*alloc)(struct mt_caches *cs, u64 bytes, const struct mt_how *how);
+	void *(*realloc)(struct mt_caches *cs, void *p, u64 old, u64 new,
+			 const struct mt_how *how);
+	void (*free)(struct mt_caches *cs, void *p, u64 bytes);
+};
+
+extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
+/* The alloc parameter: the allocator when a command names none. */
+extern unsigned int mt_default_alloc;
+/* Dedicated slab caches alive, the bench's among them. */
+extern atomic_t mt_nr_caches;
+
+int mt_kind_from_name(const char *name);
+u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size);
+u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
+u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p);
+u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes);
+u64 mt_cache_overhead(unsigned int size);
+u64 mt_caches_bound(u64 max);
+u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);
+void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
+
+/*
+ * The largest chunk a ctx=timer test may ask for, in the bytes it counts:
+ * an order-3 allocation (PAGE_ALLOC_COSTLY_ORDER), whose pattern fill,
+ * check and resize copy a hard interrupt can afford.
+ */
+#define MT_TIMER_MAX_BYTES	(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER)
+
+/**
+ * struct mt_caches - an owner's dedicated slab caches, one per size class
+ * @lock: serialises creating and destroying them
+ * @cache: the caches; NULL where none exists
+ * @refs: per class: its chunks, allocations in flight, and the pin; the
+ *	cache is destroyed when it drops to 0
+ * @objects: per class: its chunks, for the caches file
+ * @pinned: classes whose cache holds a pin (a test's, until it ends)
+ * @pin: caches created from now on are pinned
+ * @tag: tells the owner in the caches' names: "kept", "t7"
+ */
+struct mt_caches {
+	struct mutex lock;	/* protects creation and destruction */
+	struct kmem_cache *cache[MT_CACHE_CLASSES];
+	atomic_t refs[MT_CACHE_CLASSES];
+	atomic_t objects[MT_CACHE_CLASSES];
+	unsigned long pinned;
+	bool pin;
+	char tag[12];
+};
+
+int mt_caches_pin(struct mt_caches *cs, u64 max);
+void mt_caches_unpin(struct mt_caches *cs);
+void mt_caches_show(struct seq_file *m, struct mt_caches *cs);
+
+#endif /* _MT_ALLOC_H */
