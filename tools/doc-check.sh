@@ -5,23 +5,23 @@
 #
 # Documentation/malloc_test.rst against the code: five checks, each listing
 # what the document lacks.
-#   1. every debugfs file: the command files of mt_cmds[] (mt_cmd.c) and
+#   1. every debugfs file: the command files of mt_syntax[] (mt_grammar.c) and
 #      every debugfs_create_*("name", ...) of the sources, a per-test one
 #      as tests/ID/NAME, is named as ``name``;
 #   2. every module parameter (module_param*(name, ...)) is in the
 #      Parameters table as ``name``;
-#   3. every option key of mt_opt_names[] (mt_parse.c) is there as
+#   3. every option key of mt_opt_descs[] (mt_grammar.c) is there as
 #      ``key=...``, and every value of its enumerations (contexts, free
-#      policies, patterns, gfp flags, the allocators of mt_allocators[])
+#      policies, patterns, gfp flags, the allocators of mt_alloc_names[])
 #      as a word of an inline literal;
 #   4. every statistic key: what seq_printf()/seq_puts() print in
 #      mt_debugfs.c, mt_test.c, mt_bench.c and mt_lat.c, and the answers
-#      of mt_result() in mt_cmd.c, as "key: value" ("key:" opening a line
+#      of mt_answer(ctx, 0, ...) in mt_cmd.c, as "key: value" ("key:" opening a line
 #      of a literal block, or ``key``) or as "key value" (a word of a
 #      literal block or of an inline literal).  Keys built from a table
 #      ("%s_chunks") are expanded by the table's names, which EXPAND below
 #      lists; a new one fails the check until it is added there;
-#   5. every errno of the command paths (in mt_refuse() calls and in
+#   5. every errno of the command paths (in mt_answer() calls and in
 #      "return -E..."/"ret = -E..." of mt_cmd.c, mt_debugfs.c, mt_test.c,
 #      mt_bench.c) is in the Errors table as ``EXXX``.
 # Sources are read with their comments removed.  Prints KTAP-style lines
@@ -146,7 +146,7 @@ table() {	# NAME FILE [FIELD]
 formats() {	# FUNC FILE...
 	local func=$1
 	shift
-	stmts "$@" | awk -v func_re="(^|[^A-Za-z0-9_])$func\\\\([a-z]+, *\"" '
+	stmts "$@" | awk -v func_re="(^|[^A-Za-z0-9_])$func\\\\([a-z]+, *(0, *)?\"" '
 	{
 		t = $0
 		sub(/^[^ ]* [^ ]* /, "", t)
@@ -357,7 +357,7 @@ fi
 doc_parts >"$TMP/doc"
 
 # The tables the keys and values come from.
-ALLOCATORS=$(table mt_allocators mt_alloc.c name)
+ALLOCATORS=$(table mt_alloc_names mt_grammar.c)
 LAT_OPS=$(table mt_lat_names mt_lat.c)
 LAT_PCTS=$(table mt_pct_names mt_lat.c)
 BENCH_HISTS=$(table mt_bench_hist_names mt_bench.c)
@@ -387,15 +387,7 @@ TEST_PCT_OPS=$(stmts mt_test.c mt_lat.c | awk '
 
 # 1. The debugfs files.
 {
-	stmts mt_cmd.c | awk '
-		/ const struct mt_cmd mt_cmds\[\] = [{]$/ { on = 1; next }
-		on && $3 == ";" { on = 0 }
-		on && match($0, /^[^ ]* [^ ]* "[^"]+"/) {
-			s = substr($0, 1, RLENGTH)
-			sub(/^[^"]*"/, "", s)
-			sub(/"$/, "", s)
-			print "lit", s, "-", "mt_cmds[]"
-		}'
+	table mt_syntax mt_grammar.c name | sed 's/^/lit /; s/$/ - mt_syntax[]/'
 	stmts "${SOURCES[@]}" | awk '
 		match($0, /debugfs_create_[a-z0-9_]+\( *"[^"]+" *,/) {
 			if ($0 ~ /debugfs_create_dir\(/)
@@ -430,17 +422,18 @@ report "doc: every module parameter is in the Parameters table of $DOC" \
 
 # 3. The options and their values.
 {
-	table mt_opt_names mt_parse.c | sed 's/^/opt /; s/$/ - mt_opt_names[]/'
+	sed -n 's/^\t\[MT_OPT_[A-Z_]*\] = { "\([a-z_]*\)".*/opt \1 - mt_opt_descs[]/p' \
+		mt_grammar.c
 	for t in mt_ctx_names mt_free_names mt_pattern_names mt_gfp_names; do
-		table $t mt_parse.c | sed "s/^/word /; s/\$/ - ${t}[]/"
+		table $t mt_grammar.c | sed "s/^/word /; s/\$/ - ${t}[]/"
 	done
-	for n in $ALLOCATORS; do echo "word $n - mt_allocators[]"; done
+	for n in $ALLOCATORS; do echo "word $n - mt_alloc_names[]"; done
 } >"$TMP/q"
 compare
 report "doc: every option and option value is in $DOC" "$(wc -l <"$TMP/q")" 20
 
 # 4. The statistics.
-{ formats 'seq_(printf|puts)' "${STAT_FILES[@]}"; formats mt_result mt_cmd.c; } |
+{ formats 'seq_(printf|puts)' "${STAT_FILES[@]}"; formats mt_answer mt_cmd.c; } |
 	sort -u | while read -r file kind key; do
 	[[ $kind == lead ]] && k=bword || k=$kind
 	[[ $k == word ]] && k=bword
@@ -462,7 +455,7 @@ report "doc: every statistic key is in $DOC" "$(wc -l <"$TMP/q")" 80
 stmts "${ERRNO_FILES[@]}" | awk '
 	{
 		t = $0
-		if (match(t, /mt_refuse\(/))
+		if (match(t, /mt_answer\(/))
 			t = substr(t, RSTART)
 		else if (match(t, /(return|ret *=) *-E[A-Z0-9]+/))
 			t = substr(t, RSTART, RLENGTH)

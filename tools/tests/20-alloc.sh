@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # 20-alloc.sh - mem_alloc with every unit and allocator, mem_used's figures,
 # mem_free of everything, the results in the kernel log, the g unit against
-# max_bytes and VmallocUsed.
-# Expects: nothing kept.  Leaves: nothing kept, max_bytes at its default.
+# max_bytes and VmallocUsed; the log quiet on success unless verbose is set.
+# Expects: nothing kept.  Leaves: nothing kept, max_bytes at its default,
+# verbose set (the cases after this one look for commands in the log).
 
 # snap_used: remember mem_used's figures as U_<key>
 snap_used() {
@@ -13,6 +14,16 @@ snap_used() {
 	done
 }
 
+# by default, success goes unlogged; verbose logs each command
+check_eq "verbose is 0 by default" "$(cat "$P/verbose")" N
+kmark
+do_ok "mem_alloc '1' is accepted with an empty result" mem_alloc 1
+expect "mem_alloc '1' is in the kernel log, verbose off" eval '! klog_has "malloc_test:.*mem_alloc"'
+verdict "verbose off: a command that succeeds leaves the log alone"
+do_ok "mem_free frees it" mem_free
+setparam verbose 1
+check "verbose can be set to 1 ($(mt_evidence))" [ "$MT_RC" = 0 ]
+
 kmark
 do_ok "mem_alloc '100' is accepted with an empty result" mem_alloc 100
 slurp u "$D/mem_used"
@@ -21,8 +32,8 @@ for kv in chunks:1 bytes:100 kept_chunks:1 kept_bytes:100 test_chunks:0 test_byt
 	expect_eq ${kv%:*} "$v" ${kv#*:}
 done
 verdict "mem_used: chunks 1, bytes 100, kept_chunks 1, kept_bytes 100 after it" "$u"
-check "mem_alloc's result is in the kernel log (malloc_test: mem_alloc...)" \
-	klog_has "malloc_test:.*mem_alloc"
+check "verbose on: mem_alloc is in the kernel log (malloc_test: mem_alloc '100': done)" \
+	klog_has "malloc_test: mem_alloc '100': done"
 EXP=100
 EXPN=1
 
