@@ -23,8 +23,10 @@ SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
+# tools/mtctl/Makefile builds mtctl with these same flags: keep the two
+# in step.  tools/include/ holds the header the tools share (mt_errno.h).
 TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
-		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
+		-Wstrict-prototypes -Wmissing-prototypes -Itools/include $(CFLAGS)
 # What the VM's guests run: the client, the fuzzer, the storm, the
 # bookkeeping's scale bench.
 GUEST_TOOLS := build/bin/mtctl build/bin/mtfuzz build/bin/mtstorm build/bin/mtscale
@@ -34,12 +36,16 @@ all: modules build/mtctl
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-build/mtctl: tools/mtctl.c tools/mt_errno.h
+build/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
 	@mkdir -p build
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Static, for the VM's busybox initramfs.
-build/bin/%: tools/%.c tools/mt_errno.h
+build/bin/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
+	@mkdir -p build/bin
+	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
+
+build/bin/%: tools/%.c tools/include/mt_errno.h
 	@mkdir -p build/bin
 	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
 
