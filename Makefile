@@ -45,7 +45,10 @@ build/bin/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
 	@mkdir -p build/bin
 	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
 
-build/bin/%: tools/%.c tools/include/mt_errno.h
+# The suite's own programs (tools/testing/selftests/malloc_test/, whose
+# Makefile builds them the same way on its own).
+SELFTESTS := tools/testing/selftests/malloc_test
+build/bin/%: $(SELFTESTS)/%.c tools/include/mt_errno.h
 	@mkdir -p build/bin
 	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
 

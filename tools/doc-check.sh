@@ -481,7 +481,7 @@ report "doc: every errno of a command is in the Errors table of $DOC" \
 
 # 6. The worked example the guest suite runs word for word (55-contexts.sh,
 # DOC_PERCPU_EXAMPLE): the documentation shows that very command.
-ex=$(sed -n "s/^DOC_PERCPU_EXAMPLE='\(.*\)'$/\1/p" tools/tests/55-contexts.sh)
+ex=$(sed -n "s/^DOC_PERCPU_EXAMPLE='\(.*\)'$/\1/p" tools/testing/selftests/malloc_test/55-contexts.sh)
 if [[ -n $ex ]] && grep -qF "echo \"$ex\" > mem_test_start" "$DOC"; then
 	echo "ok - doc: the per-CPU example of $DOC is the command 55-contexts.sh runs"
 else

@@ -53,7 +53,8 @@ Commands:
                       timeout, 1 when the guest died before finishing.
 
 Options of boot:
-  --tests DIR         copied to /mt/tests (default: tools/tests if present)
+  --tests DIR         copied to /mt/tests (default: the suite,
+                      tools/testing/selftests/malloc_test, if present)
   --bin DIR           copied to /mt/bin, first in the guest's PATH
   --out DIR           console.log, results.txt, dmesg.txt, qemu.log go here
                       (default: a new directory under \${TMPDIR:-/tmp})
@@ -383,7 +384,8 @@ boot() {
 	[[ -f $script ]] || die "boot: no script $script"
 	[[ -z $tests || -d $tests ]] || die "boot: no directory $tests"
 	[[ -z $bin || -d $bin ]] || die "boot: no directory $bin"
-	[[ -n $tests || ! -d $TOOLS/tests ]] || tests=$TOOLS/tests
+	[[ -n $tests || ! -d $TOOLS/testing/selftests/malloc_test ]] ||
+		tests=$TOOLS/testing/selftests/malloc_test
 	if [[ -z $timeout ]] && (( !interactive )); then
 		timeout=900
 	fi
