@@ -86,23 +86,23 @@ uninstall:
 build/%/malloc_test.ko: $(SOURCES)
 	@mkdir -p build/$*
 	@cp $(SOURCES) build/$*/
-	$(MAKE) -C "$$(tools/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
+	$(MAKE) -C "$$(harness/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
 
 run: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/demo.sh \
+	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/demo.sh \
 		--bin build/bin --out build/run-$(VM_KERNEL) --timeout 300 --follow
 
 shell: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/shell.sh \
+	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/shell.sh \
 		--bin build/bin --interactive --timeout 86400
 
-# One boot runs every bench (tools/bench-guest.sh): about two minutes on
+# One boot runs every bench (harness/bench-guest.sh): about two minutes on
 # a 2-CPU host, ten at most (the benches have time limits).
 bench: build/$(BENCH_KERNEL)/malloc_test.ko build/bin/mtscale
-	tools/bench.sh --kernel $(BENCH_KERNEL)
+	harness/bench.sh --kernel $(BENCH_KERNEL)
 
 check:
-	tools/check.sh
+	harness/check.sh
 
 clean:
 	rm -rf build .tmp_versions
@@ -116,7 +116,7 @@ clean:
 # to DKMS_SRC, dkms adds them once, then builds and installs the module for
 # KDIR's kernel (KREL), again on each call (--force).  dkms-uninstall removes
 # the module from every kernel, and its sources.  DKMS may carry options
-# (tools/dkms-check.sh gives it scratch trees).
+# (harness/dkms-check.sh gives it scratch trees).
 DKMS ?= dkms
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_MODULE := malloc_test/$(DKMS_VERSION)

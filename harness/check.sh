@@ -4,7 +4,7 @@
 # What `make check` runs: setup, checkpatch, the builds (W=1, sparse) and the
 # guest suite on every kernel: Debian's 6.1 and 6.12, and "debug", built
 # from linux-source-6.12 with KASAN, lockdep, kmemleak, debug objects
-# (tools/debug-kernel.sh; a few minutes the first time, then cached).
+# (harness/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
 #
@@ -19,7 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$PWD
 BUILD=$TOP/build
-VM=$TOP/tools/vm.sh
+VM=$TOP/harness/vm.sh
 # The guest suite (run.sh, lib.sh, the cases, the leaker module).
 SELFTESTS=tools/testing/selftests/malloc_test
 # Kernel log lines that fail a run.  The debug kernel's detectors report
@@ -141,12 +141,12 @@ script_results() {
 }
 
 # kernel-doc: clean under -Wall, on every non-static function and every
-# type (tools/kdoc-check.sh).
+# type (harness/kdoc-check.sh).
 progress "kernel-doc"
-script_results "" < <(tools/kdoc-check.sh 2>&1)
+script_results "" < <(harness/kdoc-check.sh 2>&1)
 # The interface's documentation names every file, parameter, option,
-# statistic and errno the code has (tools/doc-check.sh).
-script_results "" < <(tools/doc-check.sh 2>&1)
+# statistic and errno the code has (harness/doc-check.sh).
+script_results "" < <(harness/doc-check.sh 2>&1)
 
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
@@ -297,8 +297,8 @@ for doc in Documentation/malloc_test.rst Documentation/bench.rst \
 	fi
 done
 # make bench's scripts: bash and busybox sh parse them.
-if bash -n tools/bench.sh 2>"$BUILD/bench-sh.log" &&
-		busybox sh -n tools/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
+if bash -n harness/bench.sh 2>"$BUILD/bench-sh.log" &&
+		busybox sh -n harness/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
 	pass "make bench's scripts parse"
 else
 	fail "make bench's scripts parse"
@@ -337,20 +337,20 @@ for v in "${kernels[@]}"; do
 	rm -rf "$dest"
 done
 
-# DKMS (tools/dkms-check.sh): dkms.conf's version is the module's; dkms
+# DKMS (harness/dkms-check.sh): dkms.conf's version is the module's; dkms
 # add, build and install for each stock kernel, in scratch trees; its
 # BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
 # boots the DKMS-built module and runs commands with it; nothing is left.
 progress "dkms"
-script_results "dkms: " < <(tools/dkms-check.sh "$BUILD/dkms" 2>&1)
+script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
 
-# The newest kernel source Debian ships, in any suite (tools/compat.sh):
+# The newest kernel source Debian ships, in any suite (harness/compat.sh):
 # the module and its KUnit suite compile against it with no warning, so
 # an API change is seen before users meet it.  Skipped when the archive
 # cannot be reached.  (A cold run fetches and prepares it: about a
 # minute, 1.8 GB in the cache.)
 progress "compat"
-script_results "" < <(tools/compat.sh "$BUILD/compat" 2>&1)
+script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
 # Lines between results are shown around failing ones.
