@@ -23,8 +23,10 @@ SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
+# tools/mtctl/Makefile builds mtctl with these same flags: keep the two
+# in step.  tools/include/ holds the header the tools share (mt_errno.h).
 TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Wshadow -Wformat=2 \
-		-Wstrict-prototypes -Wmissing-prototypes $(CFLAGS)
+		-Wstrict-prototypes -Wmissing-prototypes -Itools/include $(CFLAGS)
 # What the VM's guests run: the client, the fuzzer, the storm, the
 # bookkeeping's scale bench.
 GUEST_TOOLS := build/bin/mtctl build/bin/mtfuzz build/bin/mtstorm build/bin/mtscale
@@ -34,12 +36,19 @@ all: modules build/mtctl
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-build/mtctl: tools/mtctl.c tools/mt_errno.h
+build/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
 	@mkdir -p build
 	$(CC) $(TOOL_CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Static, for the VM's busybox initramfs.
-build/bin/%: tools/%.c tools/mt_errno.h
+build/bin/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
+	@mkdir -p build/bin
+	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
+
+# The suite's own programs (tools/testing/selftests/malloc_test/, whose
+# Makefile builds them the same way on its own).
+SELFTESTS := tools/testing/selftests/malloc_test
+build/bin/%: $(SELFTESTS)/%.c tools/include/mt_errno.h
 	@mkdir -p build/bin
 	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
 
@@ -77,23 +86,23 @@ uninstall:
 build/%/malloc_test.ko: $(SOURCES)
 	@mkdir -p build/$*
 	@cp $(SOURCES) build/$*/
-	$(MAKE) -C "$$(tools/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
+	$(MAKE) -C "$$(harness/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
 
 run: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/demo.sh \
+	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/demo.sh \
 		--bin build/bin --out build/run-$(VM_KERNEL) --timeout 300 --follow
 
 shell: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	tools/vm.sh boot $(VM_KERNEL) --module $< --script tools/shell.sh \
+	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/shell.sh \
 		--bin build/bin --interactive --timeout 86400
 
-# One boot runs every bench (tools/bench-guest.sh): about two minutes on
+# One boot runs every bench (harness/bench-guest.sh): about two minutes on
 # a 2-CPU host, ten at most (the benches have time limits).
 bench: build/$(BENCH_KERNEL)/malloc_test.ko build/bin/mtscale
-	tools/bench.sh --kernel $(BENCH_KERNEL)
+	harness/bench.sh --kernel $(BENCH_KERNEL)
 
 check:
-	tools/check.sh
+	harness/check.sh
 
 clean:
 	rm -rf build .tmp_versions
@@ -107,7 +116,7 @@ clean:
 # to DKMS_SRC, dkms adds them once, then builds and installs the module for
 # KDIR's kernel (KREL), again on each call (--force).  dkms-uninstall removes
 # the module from every kernel, and its sources.  DKMS may carry options
-# (tools/dkms-check.sh gives it scratch trees).
+# (harness/dkms-check.sh gives it scratch trees).
 DKMS ?= dkms
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_MODULE := malloc_test/$(DKMS_VERSION)

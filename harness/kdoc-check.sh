@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/kdoc-check.sh
+# Usage: harness/kdoc-check.sh
 #
 # The kernel-doc of the module's sources (malloc_test.h, mt_*.h, mt_*.c,
 # kunit/mt_kunit.c), with scripts/kernel-doc of linux-source-6.12 (cached
-# by tools/vm.sh beside checkpatch.pl).  Three checks a file:
+# by harness/vm.sh beside checkpatch.pl).  Three checks a file:
 #   - "kernel-doc -none -Wall" says nothing about it: no malformed comment,
 #     no undescribed parameter or member, no missing "Return:";
 #   - every function with external linkage defined in a .c file has a
@@ -96,11 +96,11 @@ not_ok() { echo "not ok - $1"; failed=1; }
 detail() { sed 's/^/# /'; }
 
 if [[ ! -s $KDOC ]]; then
-	# tools/vm.sh setup extracts it with checkpatch.pl.
-	log=$(tools/vm.sh checkpatch 2>&1 >/dev/null)
+	# harness/vm.sh setup extracts it with checkpatch.pl.
+	log=$(harness/vm.sh checkpatch 2>&1 >/dev/null)
 	if [[ ! -s $KDOC ]]; then
 		not_ok "kernel-doc script: $KDOC"
-		{ echo "tools/vm.sh checkpatch did not extract it:"; tail -n 5 <<<"$log"; } | detail
+		{ echo "harness/vm.sh checkpatch did not extract it:"; tail -n 5 <<<"$log"; } | detail
 		exit 1
 	fi
 fi

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # 57-numa.sh - node= where there are two NUMA nodes (a guest booted with
-# tools/vm.sh boot ... --numa 2): with each allocator that takes node=,
+# harness/vm.sh boot ... --numa 2): with each allocator that takes node=,
 # node=1 chunks come from node 1 (node 1's free pages fall by what was
 # allocated, node 0's do not, and come back after mem_free; node 1's
 # MemFree falls too with alloc=pages); tests with node=1 count off_node 0;
@@ -36,7 +36,7 @@ node_avail() {
 
 if [ ! -d $NODES/node1 ] || [ -d $NODES/node2 ]; then
 	skip "NUMA: node=1 chunks and tests land on node 1, with each allocator" \
-		"the guest does not have two NUMA nodes (boot it with tools/vm.sh boot ... --numa 2)"
+		"the guest does not have two NUMA nodes (boot it with harness/vm.sh boot ... --numa 2)"
 else
 	read -r hm <$NODES/has_memory
 	check_eq "two NUMA nodes, both with memory (has_memory)" "$hm" 0-1

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# 72-storm.sh - a concurrency storm (mtstorm, tools/mtstorm.c): several
+# 72-storm.sh - a concurrency storm (mtstorm, mtstorm.c): several
 # writers at once on every file, dozens of tests allocating every
 # millisecond with every allocator, stop, destroy and destroy_all racing
 # their timers (ids being created and destroyed included), every

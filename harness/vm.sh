@@ -5,11 +5,13 @@
 # malloc_test module and a test script; bring back the script's output and
 # the guest's kernel log.  Installs what it lacks with apt-get.  Besides
 # Debian's stock kernels, "debug" is a kernel built from linux-source-6.12
-# with the kernel's bug detectors (tools/debug-kernel.sh).
+# with the kernel's bug detectors (harness/debug-kernel.sh).
 set -euo pipefail
 
-TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-readonly TOOLS
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HARNESS
+# The guest suite, the default of boot --tests.
+readonly SELFTESTS=${HARNESS%/harness}/tools/testing/selftests/malloc_test
 # The stock kernels, which setup installs; "debug" is built on first use.
 readonly KERNELS=(6.1 6.12)
 readonly ALL_KERNELS=("${KERNELS[@]}" debug)
@@ -21,8 +23,8 @@ readonly BPO=$SUITE-backports
 readonly BASE_PKGS=(qemu-system-x86 busybox-static cpio gzip linux-source-6.12 perl xz-utils sparse
 	libc6-dev python3-docutils)
 readonly LINUX_SOURCE=/usr/src/linux-source-6.12.tar.xz
-# What checkpatch.pl reads beside itself, and kernel-doc (tools/kdoc-check.sh),
-# which needs nothing beside it.
+# What checkpatch.pl reads beside itself, and kernel-doc
+# (harness/kdoc-check.sh), which needs nothing beside it.
 readonly CHECKPATCH_FILES=(scripts/checkpatch.pl scripts/spelling.txt
 	scripts/const_structs.checkpatch Documentation/dev-tools/checkpatch.rst
 	scripts/kernel-doc)
@@ -53,7 +55,8 @@ Commands:
                       timeout, 1 when the guest died before finishing.
 
 Options of boot:
-  --tests DIR         copied to /mt/tests (default: tools/tests if present)
+  --tests DIR         copied to /mt/tests (default: the suite,
+                      tools/testing/selftests/malloc_test, if present)
   --bin DIR           copied to /mt/bin, first in the guest's PATH
   --out DIR           console.log, results.txt, dmesg.txt, qemu.log go here
                       (default: a new directory under \${TMPDIR:-/tmp})
@@ -72,7 +75,7 @@ Options of boot:
 Guest serial ports: ttyS0 console -> console.log, ttyS1 script stdout and
 stderr -> results.txt (last line "MT-GUEST-DONE rc=N"), ttyS2 -> dmesg.txt.
 
-The debug kernel (tools/debug-kernel.sh, config tools/debug.config) has
+The debug kernel (harness/debug-kernel.sh, config harness/debug.config) has
 KASAN, lockdep, kmemleak, debug objects, fault injection and KUnit; its
 first kdir or vmlinuz builds it into the cache (a few minutes).
 
@@ -294,7 +297,7 @@ kernel_abi() {	# VER
 # among it), then its own script builds it unless the cache has it.
 debug_kernel() {	# kdir|image
 	setup
-	"$TOOLS/debug-kernel.sh" "$1"
+	"$HARNESS/debug-kernel.sh" "$1"
 }
 
 kdir() {
@@ -335,8 +338,8 @@ use_kvm() {
 # (local_irq_restore) then loads IOPL, NT, AC... and the guest dies of a
 # double fault in SLUB's per-CPU fast path (kmem_cache_alloc), with an
 # impossible EFLAGS in the oops.  Without CX16 the kernel uses its
-# cmpxchg16b emulation and SLUB's locked slow path; tests/run.sh checks
-# the guest has no cx16.
+# cmpxchg16b emulation and SLUB's locked slow path; the suite's run.sh
+# checks the guest has no cx16.
 accel_opts() {
 	if use_kvm; then
 		echo "-accel kvm -cpu host"
@@ -383,7 +386,7 @@ boot() {
 	[[ -f $script ]] || die "boot: no script $script"
 	[[ -z $tests || -d $tests ]] || die "boot: no directory $tests"
 	[[ -z $bin || -d $bin ]] || die "boot: no directory $bin"
-	[[ -n $tests || ! -d $TOOLS/tests ]] || tests=$TOOLS/tests
+	[[ -n $tests || ! -d $SELFTESTS ]] || tests=$SELFTESTS
 	if [[ -z $timeout ]] && (( !interactive )); then
 		timeout=900
 	fi
@@ -415,7 +418,7 @@ boot() {
 	root=$work/root
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,mt/tests,mt/bin}
 	cp /bin/busybox "$root/bin/busybox"
-	install -m 0755 "$TOOLS/init" "$root/init"
+	install -m 0755 "$HARNESS/init" "$root/init"
 	install -m 0644 "$ko" "$root/mt/malloc_test.ko"
 	install -m 0755 "$script" "$root/mt/run.sh"
 	[[ -z $tests ]] || cp -a "$tests/." "$root/mt/tests/"

@@ -48,7 +48,7 @@
  * It expects the module loaded with nothing kept (mem_realloc's answer is
  * checked against the storm's own chunks, of at most 64 KiB), and leaves
  * the parameters as it found them (max_bytes too); tests and kept memory
- * stay, for the caller to check and free (tools/tests/72-storm.sh).
+ * stay, for the caller to check and free (72-storm.sh, beside it).
  *
  * Exit status: 0 all as expected, 1 an unexpected result, 2 usage error,
  * 3 a thread stuck (or the run overran).

@@ -18,9 +18,9 @@
 # download: the checks skip.
 set -uo pipefail
 
-TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-readonly TOOLS
-readonly TOP=${TOOLS%/tools}
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HARNESS
+readonly TOP=${HARNESS%/harness}
 readonly MIRROR=${MT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Oldest first: on equal versions the more stable suite is named.
 readonly SUITES=(bookworm bookworm-backports trixie trixie-backports forky sid experimental)

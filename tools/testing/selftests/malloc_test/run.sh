@@ -12,7 +12,7 @@ MT_TESTS=${MT_TESTS:-${0%/*}}
 
 ktap_start
 diag "malloc_test guest suite, kernel $(uname -r) (${KVER:-?})"
-# tools/vm.sh boots TCG guests without CX16: QEMU 7.2's TCG can corrupt
+# harness/vm.sh boots TCG guests without CX16: QEMU 7.2's TCG can corrupt
 # EFLAGS after cmpxchg16b, which kills a guest at random in SLUB's fast path.
 if grep -q '^model name.*QEMU TCG' /proc/cpuinfo; then
 	check_eq "TCG guest: the CPU offers no cx16 (QEMU's cmpxchg16b flags bug)" \

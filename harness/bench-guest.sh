@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# bench-guest.sh - the guest side of `make bench` (tools/bench.sh boots it
+# bench-guest.sh - the guest side of `make bench` (harness/bench.sh boots it
 # as /mt/run.sh): loads the module, runs every bench of the table, the
 # recording-overhead runs and mtscale, and prints the raw figures, each
-# line "TAG key: value", for tools/bench.sh to lay out.
+# line "TAG key: value", for harness/bench.sh to lay out.
 #
 # Plain busybox sh.  The benches are driven through the module's files
 # themselves (the bench command file, then bench_result polled until its

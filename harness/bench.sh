@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh - what `make bench` runs: boot one guest (tools/vm.sh) that runs
-# tools/bench-guest.sh, the allocator benches of the module's bench file,
+# bench.sh - what `make bench` runs: boot one guest (harness/vm.sh) that runs
+# harness/bench-guest.sh, the allocator benches of the module's bench file,
 # the latency recording's overhead and mtscale's bookkeeping scale, all in
 # the one boot; then lay its raw "TAG key: value" figures out as one
 # table, on stdout and in build/bench.txt (and OUT/bench.txt).
@@ -10,10 +10,10 @@
 # Documentation/bench.rst says what the figures mean.
 set -euo pipefail
 
-TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$TOOLS/.." && pwd)
-readonly TOOLS TOP
-readonly VM=$TOOLS/vm.sh
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HARNESS/.." && pwd)
+readonly HARNESS TOP
+readonly VM=$HARNESS/vm.sh
 readonly SMP=2
 
 usage() {
@@ -22,7 +22,7 @@ Usage: ${0##*/} [--kernel VER] [--out DIR] [--mem MB] [--timeout SEC]
        ${0##*/} --from DIR
 
 Boot one guest of kernel VER (default 6.12, ${SMP} vCPUs) with
-build/VER/malloc_test.ko and build/bin (mtscale), run tools/bench-guest.sh
+build/VER/malloc_test.ko and build/bin (mtscale), run harness/bench-guest.sh
 and print the table, also written to build/bench.txt and OUT/bench.txt.
 
   --kernel VER    the guest's kernel (default 6.12); its module must be
@@ -35,7 +35,7 @@ and print the table, also written to build/bench.txt and OUT/bench.txt.
   --from DIR      boot nothing: lay out DIR/results.txt of an earlier run
                   (the host lines of the header are this machine's)
 
-Environment MT_BENCH_* (see tools/bench-guest.sh) is passed to the guest,
+Environment MT_BENCH_* (see harness/bench-guest.sh) is passed to the guest,
 e.g. MT_BENCH_TIME=2 MT_BENCH_SCALE=0 for a quick look.
 EOF
 }
@@ -87,7 +87,7 @@ else
 		[[ $value =~ ^[A-Za-z0-9.,_-]*$ ]] || die "$name: only [A-Za-z0-9.,_-] can pass to the guest"
 		append+="${append:+ }$name=$value"
 	done < <(env | grep -E '^MT_BENCH_[A-Z_]+=' || true)
-	args=(boot "$ver" --module "$ko" --script "$TOOLS/bench-guest.sh"
+	args=(boot "$ver" --module "$ko" --script "$HARNESS/bench-guest.sh"
 		--tests "$tests" --bin "$bin" --out "$out" --timeout "$timeout"
 		--mem "$mem" --smp "$SMP")
 	[[ -z $append ]] || args+=(--append "$append")

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * leaker - a deliberate leak, for the malloc_test suite's kmemleak case
- * (tools/tests/99-kmemleak.sh): proof that the suite would see a leak.
+ * (../99-kmemleak.sh): proof that the suite would see a leak.
  *
  * At load it allocates LEAKER_COUNT objects of LEAKER_SIZE bytes, fills
  * them and keeps their pointers only XOR-ed with a constant: kmemleak finds

@@ -6,7 +6,7 @@
 # module's version; `make dkms-install` for each stock kernel's headers
 # (dkms add, build, install); shows that BUILD_EXCLUSIVE_CONFIG makes dkms
 # refuse a kernel without CONFIG_DEBUG_FS; boots each stock kernel with the
-# module DKMS installed and loads it there (tools/dkms-guest.sh); then
+# module DKMS installed and loads it there (harness/dkms-guest.sh); then
 # `make dkms-uninstall` and checks that nothing is left.
 #
 # Everything dkms writes stays in OUTDIR: a DKMS tree, source tree and
@@ -27,7 +27,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 # A calling make's flags (jobserver, variables) must not leak into ours.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$PWD
-VM=$TOP/tools/vm.sh
+VM=$TOP/harness/vm.sh
 export DEBIAN_FRONTEND=noninteractive
 # What fails a guest's kernel log.
 LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|kernel BUG at|UBSAN'
@@ -268,7 +268,7 @@ for kv in "${kernels[@]}"; do
 	*) cp "$ko" "$gko" ;;
 	esac
 	out=$OUT/vm-$kv
-	boot=("$VM" boot "$kv" --module "$gko" --script tools/dkms-guest.sh
+	boot=("$VM" boot "$kv" --module "$gko" --script harness/dkms-guest.sh
 		--tests "$OUT/empty" --out "$out" --timeout 180)
 	if [[ -n ${MT_VM_LOCK:-} ]]; then
 		flock "$MT_VM_LOCK" "${boot[@]}" >"$OUT/boot-$kv.log" 2>&1

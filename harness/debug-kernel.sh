@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the malloc_test VM's debug kernel: Debian's linux-source-6.12,
-# `make tinyconfig` (x86_64) plus tools/debug.config (KASAN, lockdep,
+# `make tinyconfig` (x86_64) plus harness/debug.config (KASAN, lockdep,
 # kmemleak, debug objects, fault injection, KUnit), in a cache outside the
 # repository keyed by the fragment, the source package's version and gcc's.
 # The build tree is also the KDIR that the module is built against.
 set -euo pipefail
 
-TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-readonly TOOLS
-readonly FRAGMENT=$TOOLS/debug.config
+HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HARNESS
+readonly FRAGMENT=$HARNESS/debug.config
 readonly SOURCE_PKG=linux-source-6.12
 readonly LINUX_SOURCE=/usr/src/linux-source-6.12.tar.xz
 readonly BUILD_PKGS=(bc bison flex libelf-dev libssl-dev cpio xz-utils make gcc)
@@ -23,7 +23,7 @@ Usage: ${0##*/} COMMAND
 
 Commands:
   build   build the debug kernel unless the cache has it already; print its
-          directory (\$MT_CACHE/debug-KEY; KEY: a hash of tools/debug.config,
+          directory (\$MT_CACHE/debug-KEY; KEY: a hash of harness/debug.config,
           the $SOURCE_PKG version and gcc's version)
   kdir    print the kernel build tree (a KDIR for make M=), building first
           when needed

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# dkms-guest.sh - the guest half of tools/dkms-check.sh: the module that
+# dkms-guest.sh - the guest half of harness/dkms-check.sh: the module that
 # DKMS built, /mt/malloc_test.ko, loads, reports version 1.0, keeps and
 # frees a MiB, and unloads.
 #
-# Plain busybox sh, run by the VM's /init (tools/vm.sh boot --script).
+# Plain busybox sh, run by the VM's /init (harness/vm.sh boot --script).
 # Prints one "ok - DESC" or "not ok - DESC" line per check, details of a
 # failure as "# " lines; exits 1 when a check failed.
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# 75-fuzz.sh - mtfuzz (tools/mtfuzz.c): 100,000 random, malformed and
+# 75-fuzz.sh - mtfuzz (mtfuzz.c): 100,000 random, malformed and
 # mutated commands into every command file and every parameter, on a
 # freshly loaded module, while timed tests run.  Every malformed command is
 # refused with EINVAL and changes nothing; no errno outside the documented

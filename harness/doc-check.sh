@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/doc-check.sh
+# Usage: harness/doc-check.sh
 #
 # Documentation/malloc_test.rst against the code: five checks, each listing
 # what the document lacks.
@@ -317,7 +317,7 @@ missing() {
 		else
 			ok = 0
 		if (kind == "unknown") {
-			print key " (" from "): built from a table that tools/doc-check.sh does not expand"
+			print key " (" from "): built from a table that harness/doc-check.sh does not expand"
 			next
 		}
 		if (!ok && !((kind, key) in seen)) {
@@ -331,7 +331,7 @@ missing() {
 # $TMP/miss; a comparison that fails is missing something too.
 compare() {
 	missing <"$TMP/q" >"$TMP/miss" ||
-		echo "(tools/doc-check.sh: the comparison failed)" >>"$TMP/miss"
+		echo "(harness/doc-check.sh: the comparison failed)" >>"$TMP/miss"
 }
 
 # ok/not ok DESC, with what is missing (file MISS) as diagnostics; a
@@ -474,7 +474,7 @@ report "doc: every errno of a command is in the Errors table of $DOC" \
 
 # 6. The worked example the guest suite runs word for word (55-contexts.sh,
 # DOC_PERCPU_EXAMPLE): the documentation shows that very command.
-ex=$(sed -n "s/^DOC_PERCPU_EXAMPLE='\(.*\)'$/\1/p" tools/tests/55-contexts.sh)
+ex=$(sed -n "s/^DOC_PERCPU_EXAMPLE='\(.*\)'$/\1/p" tools/testing/selftests/malloc_test/55-contexts.sh)
 if [[ -n $ex ]] && grep -qF "echo \"$ex\" > mem_test_start" "$DOC"; then
 	echo "ok - doc: the per-CPU example of $DOC is the command 55-contexts.sh runs"
 else

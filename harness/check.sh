@@ -4,7 +4,7 @@
 # What `make check` runs: setup, checkpatch, the builds (W=1, sparse) and the
 # guest suite on every kernel: Debian's 6.1 and 6.12, and "debug", built
 # from linux-source-6.12 with KASAN, lockdep, kmemleak, debug objects
-# (tools/debug-kernel.sh; a few minutes the first time, then cached).
+# (harness/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
 #
@@ -19,7 +19,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$PWD
 BUILD=$TOP/build
-VM=$TOP/tools/vm.sh
+VM=$TOP/harness/vm.sh
+# The guest suite (run.sh, lib.sh, the cases, the leaker module).
+SELFTESTS=tools/testing/selftests/malloc_test
 # Kernel log lines that fail a run.  The debug kernel's detectors report
 # under "BUG:" or "WARNING:" headers (KASAN: "BUG: KASAN: ...", lockdep:
 # "WARNING: possible circular locking dependency detected", "BUG: sleeping
@@ -101,7 +103,7 @@ elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
 	fail "checkpatch: cannot get checkpatch.pl"
 else
 	: >"$BUILD/checkpatch.log"
-	for f in "${sources[@]}" kunit/mt_*.c tools/tests/leaker/leaker.c; do
+	for f in "${sources[@]}" kunit/mt_*.c "$SELFTESTS"/leaker/leaker.c; do
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
@@ -139,12 +141,12 @@ script_results() {
 }
 
 # kernel-doc: clean under -Wall, on every non-static function and every
-# type (tools/kdoc-check.sh).
+# type (harness/kdoc-check.sh).
 progress "kernel-doc"
-script_results "" < <(tools/kdoc-check.sh 2>&1)
+script_results "" < <(harness/kdoc-check.sh 2>&1)
 # The interface's documentation names every file, parameter, option,
-# statistic and errno the code has (tools/doc-check.sh).
-script_results "" < <(tools/doc-check.sh 2>&1)
+# statistic and errno the code has (harness/doc-check.sh).
+script_results "" < <(harness/doc-check.sh 2>&1)
 
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
@@ -239,7 +241,7 @@ debug_build() {
 }
 
 # The debug kernel's guest also gets two modules built only against it:
-# tools/tests/leaker, which leaks on purpose, for 99-kmemleak.sh to show
+# $SELFTESTS/leaker, which leaks on purpose, for 99-kmemleak.sh to show
 # that kmemleak would see a leak; and kunit/, the KUnit suite of the
 # module's parser, bookkeeping and content check (97-kunit.sh), which
 # compiles the module's own sources in.
@@ -248,7 +250,7 @@ if [[ " ${kernels[*]} " == *" debug "* ]]; then
 	ldir=$BUILD/debug-leaker
 	rm -rf "$ldir"
 	mkdir -p "$ldir"
-	cp tools/tests/leaker/Kbuild tools/tests/leaker/leaker.c "$ldir/" 2>/dev/null
+	cp "$SELFTESTS"/leaker/Kbuild "$SELFTESTS"/leaker/leaker.c "$ldir/" 2>/dev/null
 	debug_build "debug: leaker module (a deliberate leak) builds with no warning" \
 		"$ldir" leaker.ko
 	kudir=$BUILD/debug-kunit
@@ -295,8 +297,8 @@ for doc in Documentation/malloc_test.rst Documentation/bench.rst \
 	fi
 done
 # make bench's scripts: bash and busybox sh parse them.
-if bash -n tools/bench.sh 2>"$BUILD/bench-sh.log" &&
-		busybox sh -n tools/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
+if bash -n harness/bench.sh 2>"$BUILD/bench-sh.log" &&
+		busybox sh -n harness/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
 	pass "make bench's scripts parse"
 else
 	fail "make bench's scripts parse"
@@ -335,20 +337,20 @@ for v in "${kernels[@]}"; do
 	rm -rf "$dest"
 done
 
-# DKMS (tools/dkms-check.sh): dkms.conf's version is the module's; dkms
+# DKMS (harness/dkms-check.sh): dkms.conf's version is the module's; dkms
 # add, build and install for each stock kernel, in scratch trees; its
 # BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
 # boots the DKMS-built module and runs commands with it; nothing is left.
 progress "dkms"
-script_results "dkms: " < <(tools/dkms-check.sh "$BUILD/dkms" 2>&1)
+script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
 
-# The newest kernel source Debian ships, in any suite (tools/compat.sh):
+# The newest kernel source Debian ships, in any suite (harness/compat.sh):
 # the module and its KUnit suite compile against it with no warning, so
 # an API change is seen before users meet it.  Skipped when the archive
 # cannot be reached.  (A cold run fetches and prepares it: about a
 # minute, 1.8 GB in the cache.)
 progress "compat"
-script_results "" < <(tools/compat.sh "$BUILD/compat" 2>&1)
+script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
 # Lines between results are shown around failing ones.
@@ -447,21 +449,21 @@ for ver in "${kernels[@]}"; do
 	ko=$BUILD/$ver/malloc_test.ko
 	progress "boot $ver"
 	rm -rf "$out"
-	if [[ ! -f $ko || ! -f tools/tests/run.sh ]]; then
+	if [[ ! -f $ko || ! -f $SELFTESTS/run.sh ]]; then
 		fail "$ver: guest completed"
 		[[ -f $ko ]] || echo "no module: $ko" | detail
-		[[ -f tools/tests/run.sh ]] || echo "no tools/tests/run.sh" | detail
+		[[ -f $SELFTESTS/run.sh ]] || echo "no $SELFTESTS/run.sh" | detail
 		skip "$ver: kernel log clean" "nothing booted"
 		continue
 	fi
-	tests=tools/tests timeout=${MT_TIMEOUT:-$STOCK_TIMEOUT}
+	tests=$SELFTESTS timeout=${MT_TIMEOUT:-$STOCK_TIMEOUT}
 	if [[ $ver == debug ]]; then
 		timeout=${MT_TIMEOUT:-$DEBUG_TIMEOUT}
 		# The suite plus the leaker module for 99-kmemleak.sh and the
 		# KUnit module for 97-kunit.sh.
 		tests=$BUILD/tests-debug
 		rm -rf "$tests"
-		cp -a tools/tests "$tests"
+		cp -a "$SELFTESTS" "$tests"
 		[[ ! -f $BUILD/debug-leaker/leaker.ko ]] ||
 			cp "$BUILD/debug-leaker/leaker.ko" "$tests/leaker/"
 		if [[ -f $BUILD/debug-kunit/kunit/malloc_test_kunit.ko ]]; then
@@ -469,7 +471,7 @@ for ver in "${kernels[@]}"; do
 			cp "$BUILD/debug-kunit/kunit/malloc_test_kunit.ko" "$tests/kunit/"
 		fi
 	fi
-	args=(boot "$ver" --module "$ko" --script tools/tests/run.sh --tests "$tests"
+	args=(boot "$ver" --module "$ko" --script "$SELFTESTS/run.sh" --tests "$tests"
 		--out "$out" --timeout "$timeout")
 	# The kmalloc caches may be told to fail (failslab's cache filter):
 	# 77-faults.sh's exact count leaves out kmemleak's own caches.
@@ -492,11 +494,11 @@ if [[ " ${kernels[*]} " == *" 6.12 "* ]]; then
 	progress "boot $ver"
 	rm -rf "$out" "$tests"
 	mkdir -p "$tests"
-	cp tools/tests/lib.sh tools/tests/run.sh tools/tests/10-load.sh \
-		tools/tests/57-numa.sh "$tests/"
+	cp "$SELFTESTS"/lib.sh "$SELFTESTS"/run.sh "$SELFTESTS"/10-load.sh \
+		"$SELFTESTS"/57-numa.sh "$tests/"
 	start=$SECONDS
 	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
-		--script tools/tests/run.sh --tests "$tests" --out "$out" \
+		--script "$SELFTESTS/run.sh" --tests "$tests" --out "$out" \
 		--timeout "${MT_TIMEOUT:-$STOCK_TIMEOUT}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
 	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
