@@ -779,7 +779,13 @@ static void parse_place_test(struct kunit *test)
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
-/* A string of at most 255 bytes, freed with the test. */
+/**
+ * mt_kunit_fmt() - format a string of at most 255 bytes
+ * @test: the test, which frees it
+ * @fmt: printf format
+ *
+ * Return: the string.
+ */
 static __printf(2, 3) char *mt_kunit_fmt(struct kunit *test,
 					 const char *fmt, ...)
 {
