@@ -3,17 +3,24 @@
  * malloc_test - the benchmark: tight allocation loops on bound threads.
  *
  * A write to bench starts a run: one kernel thread per CPU asked, bound
- * there, released together.  Each runs two phases of the same loop, the
- * second released only once every thread is through the first:
+ * there, released together.  Each runs three phases, each released only
+ * once every thread is through the one before:
  *
  *	allocate: the allocator itself, count= iterations, or fewer when
  *		  time= passes first or on stop;
- *	harness:  as many iterations, with a call to a function that
- *		  allocates nothing in place of each allocation and free.
+ *	harness:  as many iterations of the same loop, with a call to a
+ *		  function that allocates nothing in place of each
+ *		  allocation and free;
+ *	bare:     as many iterations of a plain loop of the allocator's own
+ *		  calls: no clock, no sampling, no check but a reschedule
+ *		  between runs of MT_BENCH_CHECK_EVERY.
  *
  * The harness phase costs what the loop, the calls, the timing and the
  * recording cost, so that the allocator's own share can be told from
- * the tool's.
+ * the tool's; the bare phase is what the allocator costs in the
+ * simplest loop a kernel can write, which the bench's own loop is held
+ * to (vs_bare_pct).  The loops are compiled once per allocator, the
+ * allocator's call inlined in each, so that no dispatch is left in them.
  *
  * Timing: one operation (batch) or one pair (pair, random) in sample=, on
  * average, chosen at random, is timed with ktime_get_ns() and recorded in
@@ -102,6 +109,19 @@ enum mt_bench_hist {
 	MT_NR_BH,
 };
 
+/*
+ * The phases of a run.  Each thread runs the allocator in the bench's
+ * loop (@MT_PH_ALLOC), then the same loop with nothing allocated
+ * (@MT_PH_HARNESS), then a bare loop of the allocator's own calls
+ * (@MT_PH_BARE), the reference the bench's loop is held to.
+ */
+enum mt_bench_ph {
+	MT_PH_HARNESS,
+	MT_PH_ALLOC,
+	MT_PH_BARE,
+	MT_NR_PH,
+};
+
 static const char * const mt_bench_state_names[] = {
 	[MT_BENCH_RUNNING] = "running",
 	[MT_BENCH_DONE] = "done",
@@ -151,7 +171,7 @@ struct mt_bench;
  * @cpu: where it is bound
  * @rnd: its random sizes and sampling
  * @slots: a batch's chunks
- * @ph: the figures of the harness phase [0] and the allocate phase [1]
+ * @ph: the figures of each phase, enum mt_bench_ph
  * @hist: its histograms, enum mt_bench_hist
  *
  * The thread alone writes it while the run goes; others read it once
@@ -163,7 +183,7 @@ struct mt_bench_thread {
 	unsigned int cpu;
 	struct rnd_state rnd;
 	void **slots;
-	struct mt_bench_phase ph[2];
+	struct mt_bench_phase ph[MT_NR_PH];
 	struct mt_hist hist[MT_NR_BH];
 };
 
@@ -206,7 +226,7 @@ struct mt_bench {
 	struct kmem_cache *cache;
 	bool stopping;
 	int state;
-	struct mt_bench_gate gate[2];
+	struct mt_bench_gate gate[MT_NR_PH];
 	atomic_t left;
 	struct work_struct reap;
 	struct completion done;
@@ -223,11 +243,31 @@ atomic64_t mt_bench_bytes;
 
 /* ------------------------------------------------------------ loops --- */
 
-static noinline void *mt_bench_alloc(struct mt_bench *b, u64 size)
+/* The "allocator" of the harness phase: calls that allocate nothing. */
+#define MT_BENCH_NOP	MT_NR_KINDS
+
+static noinline void *mt_bench_nop_alloc(struct mt_bench *b)
+{
+	/* not NULL, not optimised away */
+	return READ_ONCE(b->thr);
+}
+
+static noinline void mt_bench_nop_free(struct mt_bench *b, void *p)
+{
+	barrier();
+}
+
+/*
+ * One allocation of @kind, a constant where this is inlined: each loop
+ * below is compiled once per allocator, with the allocator's own call in
+ * it and no dispatch left, as a bare loop of that call would be.
+ */
+static __always_inline void *mt_bench_alloc(struct mt_bench *b,
+					    unsigned int kind, u64 size)
 {
 	struct page *page;
 
-	switch (b->p.kind) {
+	switch (kind) {
 	case MT_KMALLOC:
 		return kmalloc(size, b->gfp);
 	case MT_VMALLOC:
@@ -239,15 +279,18 @@ static noinline void *mt_bench_alloc(struct mt_bench *b, u64 size)
 		return page ? page_address(page) : NULL;
 	case MT_CACHE:
 		return kmem_cache_alloc(b->cache, b->gfp);
-	default:
+	case MT_PERCPU:
 		return (void __force *)__alloc_percpu_gfp(size, sizeof(u64),
 							  b->gfp);
+	default:
+		return mt_bench_nop_alloc(b);
 	}
 }
 
-static noinline void mt_bench_free(struct mt_bench *b, void *p, u64 size)
+static __always_inline void mt_bench_free(struct mt_bench *b,
+					  unsigned int kind, void *p, u64 size)
 {
-	switch (b->p.kind) {
+	switch (kind) {
 	case MT_KMALLOC:
 		kfree(p);
 		break;
@@ -263,22 +306,13 @@ static noinline void mt_bench_free(struct mt_bench *b, void *p, u64 size)
 	case MT_CACHE:
 		kmem_cache_free(b->cache, p);
 		break;
-	default:
+	case MT_PERCPU:
 		free_percpu((void __percpu __force *)p);
 		break;
+	default:
+		mt_bench_nop_free(b, p);
+		break;
 	}
-}
-
-/* The harness: the same calls, with nothing allocated. */
-static noinline void *mt_bench_nop_alloc(struct mt_bench *b, u64 size)
-{
-	/* not NULL, not optimised away */
-	return READ_ONCE(b->thr);
-}
-
-static noinline void mt_bench_nop_free(struct mt_bench *b, void *p, u64 size)
-{
-	barrier();
 }
 
 /*
@@ -296,31 +330,18 @@ static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th,
 	return true;
 }
 
-/* One allocation: the allocator's, or the harness's no-op. */
-static __always_inline void *mt_bench_get(struct mt_bench *b, u64 size,
-					  bool nop)
-{
-	return nop ? mt_bench_nop_alloc(b, size) : mt_bench_alloc(b, size);
-}
-
-static __always_inline void mt_bench_put(struct mt_bench *b, void *p,
-					 u64 size, bool nop)
-{
-	if (nop)
-		mt_bench_nop_free(b, p, size);
-	else
-		mt_bench_free(b, p, size);
-}
-
 /*
- * Every MT_BENCH_CHECK_EVERY operations: reschedule, and end the phase
- * on stop or past @deadline.  Return: true to end it, @ph->why set.
+ * Each MT_BENCH_CHECK_EVERY operations (@left counts down to it):
+ * reschedule, and end the phase on stop or past @deadline.  Return: true
+ * to end it, @ph->why set.
  */
-static bool mt_bench_check(struct mt_bench_thread *th,
-			   struct mt_bench_phase *ph, u64 i, u64 deadline)
+static __always_inline bool mt_bench_check(struct mt_bench_thread *th,
+					   struct mt_bench_phase *ph,
+					   u32 *left, u64 deadline)
 {
-	if (i % MT_BENCH_CHECK_EVERY)
+	if (likely(--*left))
 		return false;
+	*left = MT_BENCH_CHECK_EVERY;
 	cond_resched();
 	if (READ_ONCE(th->b->stopping)) {
 		ph->why = MT_END_STOP;
@@ -333,47 +354,47 @@ static bool mt_bench_check(struct mt_bench_thread *th,
 	return false;
 }
 
-static u64 mt_bench_size(struct mt_bench_thread *th)
+static __always_inline u64 mt_bench_size(struct mt_bench_thread *th,
+					 bool random)
 {
-	struct mt_bench *b = th->b;
-
-	if (b->p.pattern != MT_PATTERN_RANDOM)
-		return b->p.size;
-	return mt_rand_range(&th->rnd, 1, b->p.size);
+	return random ? mt_rand_range(&th->rnd, 1, th->b->p.size) :
+			th->b->p.size;
 }
 
 /*
  * pair and random: allocate, free at once, count times.  An untimed
- * iteration reads no clock and tests nothing but the sampling countdown:
- * that is what keeps recording cheap.
+ * iteration reads no clock and tests nothing but two countdowns: that is
+ * what keeps the loop within a few percent of a bare one.
  */
 static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 					  struct mt_bench_phase *ph, u64 count,
-					  u64 deadline, bool nop)
+					  u64 deadline, unsigned int kind,
+					  bool random)
 {
 	struct mt_bench *b = th->b;
+	bool nop = kind == MT_BENCH_NOP;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample;
+	u32 skip = 1, left = 1;
 	u64 i, n = 0, size, t0, t1, t2;
-	u32 skip = 1;
 	void *p;
 
 	for (i = 0; i < count; i++) {
-		if (mt_bench_check(th, ph, i, deadline))
+		if (mt_bench_check(th, ph, &left, deadline))
 			break;
-		size = mt_bench_size(th);
+		size = mt_bench_size(th, random);
 		if (!mt_bench_sampled(th, k, &skip)) {
-			p = mt_bench_get(b, size, nop);
-			if (p)
-				mt_bench_put(b, p, size, nop);
+			p = mt_bench_alloc(b, kind, size);
+			if (likely(p))
+				mt_bench_free(b, kind, p, size);
 		} else {
 			/* each call timed alone: recording comes after */
 			t0 = ktime_get_ns();
-			p = mt_bench_get(b, size, nop);
+			p = mt_bench_alloc(b, kind, size);
 			t1 = ktime_get_ns();
 			if (p) {
-				mt_bench_put(b, p, size, nop);
+				mt_bench_free(b, kind, p, size);
 				t2 = ktime_get_ns();
 				mt_hist_add(ha, t1 - t0);
 				mt_hist_add(hf, t2 - t1);
@@ -390,24 +411,25 @@ static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 /* batch: count allocations, then free them all, whatever happens. */
 static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 					  struct mt_bench_phase *ph, u64 count,
-					  u64 deadline, bool nop)
+					  u64 deadline, unsigned int kind)
 {
 	struct mt_bench *b = th->b;
+	bool nop = kind == MT_BENCH_NOP;
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample;
 	u64 i, n, size = b->p.size, t0, t1;
-	u32 skip = 1;
+	u32 skip = 1, left = 1;
 	void *p;
 
 	for (i = 0; i < count; i++) {
-		if (mt_bench_check(th, ph, i, deadline))
+		if (mt_bench_check(th, ph, &left, deadline))
 			break;
 		if (!mt_bench_sampled(th, k, &skip)) {
-			p = mt_bench_get(b, size, nop);
+			p = mt_bench_alloc(b, kind, size);
 		} else {
 			t0 = ktime_get_ns();
-			p = mt_bench_get(b, size, nop);
+			p = mt_bench_alloc(b, kind, size);
 			t1 = ktime_get_ns();
 			if (p)
 				mt_hist_add(ha, t1 - t0);
@@ -416,49 +438,150 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		ph->alloc_ops += !!p;
 	}
 	ph->errors = i - ph->alloc_ops;
+	left = MT_BENCH_CHECK_EVERY;
 	for (n = i, i = 0; i < n; i++) {
 		p = th->slots[i];
 		if (!p)
 			continue;
 		if (!mt_bench_sampled(th, k, &skip)) {
-			mt_bench_put(b, p, size, nop);
+			mt_bench_free(b, kind, p, size);
 		} else {
 			t0 = ktime_get_ns();
-			mt_bench_put(b, p, size, nop);
+			mt_bench_free(b, kind, p, size);
 			t1 = ktime_get_ns();
 			mt_hist_add(hf, t1 - t0);
 		}
 		ph->free_ops++;
-		if (!(i % MT_BENCH_CHECK_EVERY))
+		if (!--left) {
+			left = MT_BENCH_CHECK_EVERY;
 			cond_resched();
+		}
 	}
 	return n;
 }
 
 /*
- * One phase of @count iterations at most.  Return: the iterations done,
- * failed allocations included.
+ * The reference: @count pairs, or a batch of @count, of the allocator's
+ * own calls, in a plain loop: no clock, no sampling, no check.  Only
+ * between runs of MT_BENCH_CHECK_EVERY does it reschedule and look at the
+ * stop flag, as any kernel loop of that length must.  The sizes are the
+ * run's size, even for pattern=random.
  */
-static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count, bool nop)
+static __always_inline u64 mt_bench_bare(struct mt_bench_thread *th,
+					 struct mt_bench_phase *ph, u64 count,
+					 unsigned int kind, bool batch)
 {
 	struct mt_bench *b = th->b;
-	struct mt_bench_phase *ph = &th->ph[!nop];
+	u64 size = b->p.size, i = 0, n = 0, end;
+	void *p;
+
+	while (i < count) {
+		end = min(count, i + MT_BENCH_CHECK_EVERY);
+		if (batch) {
+			for (; i < end; i++)
+				th->slots[i] = mt_bench_alloc(b, kind, size);
+		} else {
+			for (; i < end; i++) {
+				p = mt_bench_alloc(b, kind, size);
+				if (likely(p)) {
+					mt_bench_free(b, kind, p, size);
+					n++;
+				}
+			}
+		}
+		cond_resched();
+		if (READ_ONCE(b->stopping)) {
+			ph->why = MT_END_STOP;
+			break;
+		}
+	}
+	if (batch) {
+		for (end = i, i = 0; i < end; i++) {
+			p = th->slots[i];
+			if (!p)
+				continue;
+			mt_bench_free(b, kind, p, size);
+			n++;
+			if (!(i % MT_BENCH_CHECK_EVERY))
+				cond_resched();
+		}
+		i = end;
+	}
+	ph->alloc_ops = n;
+	ph->free_ops = n;
+	ph->errors = i - n;
+	return i;
+}
+
+/* One phase of allocator @kind, a constant where this is inlined. */
+static __always_inline u64 mt_bench_loop(struct mt_bench_thread *th,
+					 struct mt_bench_phase *ph, u64 count,
+					 u64 deadline, unsigned int kind,
+					 bool bare)
+{
+	u8 pattern = th->b->p.pattern;
+
+	if (bare)
+		return mt_bench_bare(th, ph, count, kind,
+				     pattern == MT_PATTERN_BATCH);
+	if (pattern == MT_PATTERN_BATCH)
+		return mt_bench_batch(th, ph, count, deadline, kind);
+	return mt_bench_pairs(th, ph, count, deadline, kind,
+			      pattern == MT_PATTERN_RANDOM);
+}
+
+/*
+ * The loops of one allocator, compiled for it.  noinline: each stays a
+ * function of its own, the size of a loop, rather than six of them
+ * inlined into one.
+ */
+#define MT_BENCH_KIND(kind, name)					\
+static noinline u64 mt_bench_loop_##name(struct mt_bench_thread *th,	\
+					 struct mt_bench_phase *ph,	\
+					 u64 count, u64 deadline,	\
+					 bool bare)			\
+{									\
+	const unsigned int k = (kind);					\
+									\
+	return bare ? mt_bench_loop(th, ph, count, deadline, k, true) :	\
+		      mt_bench_loop(th, ph, count, deadline, k, false);	\
+}
+
+MT_BENCH_KIND(MT_KMALLOC, kmalloc)
+MT_BENCH_KIND(MT_VMALLOC, vmalloc)
+MT_BENCH_KIND(MT_KVMALLOC, kvmalloc)
+MT_BENCH_KIND(MT_PAGES, pages)
+MT_BENCH_KIND(MT_CACHE, cache)
+MT_BENCH_KIND(MT_PERCPU, percpu)
+MT_BENCH_KIND(MT_BENCH_NOP, nop)
+
+/*
+ * One phase, @which, of @count iterations at most.  Return: the
+ * iterations done, failed allocations included.
+ */
+static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
+			  enum mt_bench_ph which)
+{
+	static u64 (* const loops[])(struct mt_bench_thread *th,
+				     struct mt_bench_phase *ph, u64 count,
+				     u64 deadline, bool bare) = {
+		[MT_KMALLOC] = mt_bench_loop_kmalloc,
+		[MT_VMALLOC] = mt_bench_loop_vmalloc,
+		[MT_KVMALLOC] = mt_bench_loop_kvmalloc,
+		[MT_PAGES] = mt_bench_loop_pages,
+		[MT_CACHE] = mt_bench_loop_cache,
+		[MT_PERCPU] = mt_bench_loop_percpu,
+		[MT_BENCH_NOP] = mt_bench_loop_nop,
+	};
+	struct mt_bench *b = th->b;
+	struct mt_bench_phase *ph = &th->ph[which];
+	unsigned int kind = which == MT_PH_HARNESS ? MT_BENCH_NOP : b->p.kind;
 	u64 deadline, n;
 
 	ph->why = MT_END_COUNT;
 	ph->start = ktime_get_ns();
 	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
-	if (b->p.pattern == MT_PATTERN_BATCH) {
-		if (nop)
-			n = mt_bench_batch(th, ph, count, deadline, true);
-		else
-			n = mt_bench_batch(th, ph, count, deadline, false);
-	} else {
-		if (nop)
-			n = mt_bench_pairs(th, ph, count, deadline, true);
-		else
-			n = mt_bench_pairs(th, ph, count, deadline, false);
-	}
+	n = loops[kind](th, ph, count, deadline, which == MT_PH_BARE);
 	ph->end = ktime_get_ns();
 	return n;
 }
@@ -482,10 +605,13 @@ static int mt_bench_thread_fn(void *arg)
 	u64 n;
 
 	mt_bench_gate_pass(b, &b->gate[0]);
-	n = mt_bench_phase(th, b->p.count, false);
+	n = mt_bench_phase(th, b->p.count, MT_PH_ALLOC);
 	/* the harness: as many iterations, once every thread is through */
 	mt_bench_gate_pass(b, &b->gate[1]);
-	mt_bench_phase(th, n, true);
+	mt_bench_phase(th, n, MT_PH_HARNESS);
+	/* and the bare loop of the allocator's calls, as many */
+	mt_bench_gate_pass(b, &b->gate[2]);
+	mt_bench_phase(th, n, MT_PH_BARE);
 
 	if (atomic_dec_and_test(&b->left))
 		queue_work(system_unbound_wq, &b->reap);
@@ -557,8 +683,9 @@ static bool mt_bench_was_stopped(const struct mt_bench *b)
 	unsigned int i;
 
 	for (i = 0; i < b->nr; i++)
-		if (b->thr[i].ph[0].why == MT_END_STOP ||
-		    b->thr[i].ph[1].why == MT_END_STOP)
+		if (b->thr[i].ph[MT_PH_HARNESS].why == MT_END_STOP ||
+		    b->thr[i].ph[MT_PH_ALLOC].why == MT_END_STOP ||
+		    b->thr[i].ph[MT_PH_BARE].why == MT_END_STOP)
 			return true;
 	return false;
 }
@@ -609,7 +736,7 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 	kref_init(&b->ref);
 	b->bytes = mt_chunk_bytes(p->kind, p->size);
 	b->gfp = mt_gfp_flags(p->gfp);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < ARRAY_SIZE(b->gate); i++) {
 		atomic_set(&b->gate[i].arrived, 0);
 		init_completion(&b->gate[i].open);
 	}
@@ -902,21 +1029,22 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	/* pairs with the release in the reaper */
 	int state = smp_load_acquire(&b->state);
 	bool final = state != MT_BENCH_RUNNING;
-	struct mt_bench_fig f[2] = {};
+	struct mt_bench_fig f[MT_NR_PH] = {};
 	const struct mt_bench_phase *ph;
-	u64 elapsed = 0, per_op, harness;
+	u64 elapsed = 0, per_op, harness, bare;
 	unsigned int i;
 	char gfp[96];
 
 	if (final) {
-		mt_bench_sum(b, 0, &f[0]);
-		mt_bench_sum(b, 1, &f[1]);
+		for (i = 0; i < MT_NR_PH; i++)
+			mt_bench_sum(b, i, &f[i]);
 		for (i = 0; i < b->nr; i++)
-			elapsed = max(elapsed, b->thr[i].ph[1].end);
+			elapsed = max(elapsed, b->thr[i].ph[MT_PH_ALLOC].end);
 		elapsed -= min(elapsed, b->gate[0].at);
 	}
 	seq_printf(m, "state: %s\n", mt_bench_state_names[state]);
-	seq_printf(m, "end: %s\n", final ? mt_bench_end_names[f[1].why] : "-");
+	seq_printf(m, "end: %s\n",
+		   final ? mt_bench_end_names[f[MT_PH_ALLOC].why] : "-");
 	seq_printf(m, "alloc: %s\n", mt_alloc_names[b->p.kind]);
 	seq_printf(m, "size: %llu\n", b->p.size);
 	seq_printf(m, "count: %llu\n", b->p.count);
@@ -931,14 +1059,16 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);
 	seq_putc(m, '\n');
 
-	per_op = mt_div(f[1].busy, f[1].ops);
-	harness = mt_div(f[0].busy, f[0].ops);
+	per_op = mt_div(f[MT_PH_ALLOC].busy, f[MT_PH_ALLOC].ops);
+	harness = mt_div(f[MT_PH_HARNESS].busy, f[MT_PH_HARNESS].ops);
+	bare = mt_div(f[MT_PH_BARE].busy, f[MT_PH_BARE].ops);
 	seq_printf(m, "elapsed_ns: %llu\n", elapsed);
-	seq_printf(m, "ops: %llu\n", f[1].ops);
-	seq_printf(m, "alloc_ops: %llu\n", f[1].alloc_ops);
-	seq_printf(m, "free_ops: %llu\n", f[1].free_ops);
-	seq_printf(m, "errors: %llu\n", f[1].errors);
-	seq_printf(m, "ops_per_sec: %llu\n", mt_rate(f[1].ops, elapsed));
+	seq_printf(m, "ops: %llu\n", f[MT_PH_ALLOC].ops);
+	seq_printf(m, "alloc_ops: %llu\n", f[MT_PH_ALLOC].alloc_ops);
+	seq_printf(m, "free_ops: %llu\n", f[MT_PH_ALLOC].free_ops);
+	seq_printf(m, "errors: %llu\n", f[MT_PH_ALLOC].errors);
+	seq_printf(m, "ops_per_sec: %llu\n",
+		   mt_rate(f[MT_PH_ALLOC].ops, elapsed));
 	seq_printf(m, "ns_per_op: %llu\n", per_op);
 	seq_printf(m, "harness_ns_per_op: %llu\n", harness);
 	seq_printf(m, "harness_pct: %llu\n", mt_div(100 * harness, per_op));
@@ -950,7 +1080,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 		mt_bench_show_hist(m, mt_bench_hist_names[i], h);
 	}
 	for (i = 0; i < b->nr; i++) {
-		ph = &b->thr[i].ph[1];
+		ph = &b->thr[i].ph[MT_PH_ALLOC];
 		seq_printf(m, "thread%u_cpu: %u\n", i, b->thr[i].cpu);
 		seq_printf(m, "thread%u_ops: %llu\n", i,
 			   final ? ph->alloc_ops + ph->free_ops : 0);
@@ -960,6 +1090,10 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 			   final ? mt_rate(ph->alloc_ops + ph->free_ops,
 					   ph->end - ph->start) : 0);
 	}
+	/* the bare loop of the same calls, and the bench's loop against it */
+	seq_printf(m, "bare_ops: %llu\n", f[MT_PH_BARE].ops);
+	seq_printf(m, "bare_ns_per_op: %llu\n", bare);
+	seq_printf(m, "vs_bare_pct: %llu\n", mt_div(100 * per_op, bare));
 }
 
 /**

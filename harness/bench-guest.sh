@@ -14,7 +14,7 @@
 #   sys                  the guest: kernel release, CPUs, clocksource, ...
 #   t.ALLOC.SIZE.PATTERN a row of the table: bench_result, plus "sample"
 #                        (what was asked) and "asked_count"
-#   ovh.S.I              kmalloc size=64 pattern=pair with sample=S,
+#   ovh.S.I              kmalloc size=64 pattern=pair gfp=kernel, sample=S,
 #                        round I of the overhead runs
 #   scale                mtscale's figures
 # Refused or stuck runs print "state: refused" / "state: stuck" and a
@@ -174,7 +174,8 @@ overhead() {
 		esac
 		for k in $order; do
 			bench "ovh.$k.$r" alloc=kmalloc size=64 count="$OVH_COUNT" \
-				pattern=pair threads=1 cpu="$CPU" sample="$k" time=60
+				pattern=pair gfp=kernel threads=1 cpu="$CPU" \
+				sample="$k" time=60
 		done
 		r=$((r + 1))
 	done

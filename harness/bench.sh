@@ -217,17 +217,18 @@ main_table() {
 	echo "over its operations, harness included; harness: the share of ns/op the same loop takes"
 	echo "with no-ops in place of the allocator (timing and sampling included); alloc/free"
 	echo "mean and p99: the allocator calls alone, of the sampled ones (sample=K: one in K"
-	echo "timed; 1: every one).  pair: allocate and free at once, COUNT times; batch: COUNT"
-	echo "allocations, then COUNT frees.  Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
+	echo "timed; 1: every one).  bare: ns/op of a plain loop of the same calls, no timing, no"
+	echo "checks; vs bare: ns/op over it.  pair: allocate and free at once, COUNT times; batch:"
+	echo "COUNT allocations, then COUNT frees.  Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
 	echo
 	{
-		printf 'alloc\tsize\tpattern\tcount\tsample\tns/op\talloc mean\talloc p99\tfree mean\tfree p99\tops/s\tharness\tnote\n'
+		printf 'alloc\tsize\tpattern\tcount\tsample\tns/op\talloc mean\talloc p99\tfree mean\tfree p99\tops/s\tharness\tbare\tvs bare\tnote\n'
 		for tag in "${rows[@]}"; do
 			IFS=. read -r _ a s p <<<"$tag"
 			st=$(get "$tag.state")
 			note=""
 			if [[ $st == refused || $st == stuck ]]; then
-				printf '%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t%s\n' "$a" "$(size_label "$s")" \
+				printf '%s\t%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t%s\n' "$a" "$(size_label "$s")" \
 					"$p" "$(get "$tag.asked_count")" "$st: $(r=$(get "$tag.reason"); echo "${r%%; usage:*}")"
 				continue
 			fi
@@ -246,12 +247,13 @@ main_table() {
 				am=$(get "$tag.alloc_mean_ns") ap=$(get "$tag.alloc_p99_ns")
 				fm=$(get "$tag.free_mean_ns") fp=$(get "$tag.free_p99_ns")
 			fi
-			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 				"$a" "$(size_label "$s")" "$p" "${cnt:-?}" "$k" \
 				"$(get "$tag.ns_per_op")" "$am" "$ap" "$fm" "$fp" \
-				"$(get "$tag.ops_per_sec")" "$(get "$tag.harness_pct")%" "$note"
+				"$(get "$tag.ops_per_sec")" "$(get "$tag.harness_pct")%" \
+				"$(get "$tag.bare_ns_per_op")" "$(get "$tag.vs_bare_pct")%" "$note"
 		done
-	} | align lllrrrrrrrrrl
+	} | align lllrrrrrrrrrrrl
 }
 
 scale_table() {
@@ -310,6 +312,7 @@ scale_table() {
 overhead_table() {
 	local k tag med r label
 	local -A med_ops=() med_ns=() runs=() each=() left_out=()
+	local bare_vals=()
 	# the medians first: the table is printed in a pipe, a subshell
 	for k in 0 64 1; do
 		local vals=() ns_vals=() bad=""
@@ -321,6 +324,7 @@ overhead_table() {
 			fi
 			vals+=("$(get "$tag.ops_per_sec")")
 			ns_vals+=("$(get "$tag.ns_per_op")")
+			bare_vals+=("$(get "$tag.bare_ns_per_op")")
 		done
 		runs[$k]=${#vals[@]}
 		each[$k]=""
@@ -332,7 +336,7 @@ overhead_table() {
 		med_ns[$k]=$(median "${ns_vals[@]}")
 	done
 	echo
-	echo "Recording overhead (kmalloc 64 B pairs, threads=1; runs of each sample= interleaved"
+	echo "Recording overhead (kmalloc 64 B pairs, gfp=kernel, threads=1; runs of each sample= interleaved"
 	echo "in one boot, the median ops/s of each compared with sample=0, recording off)."
 	echo
 	{
@@ -354,6 +358,10 @@ overhead_table() {
 			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "${runs[$k]}" "${med:--}" \
 				"${med_ns[$k]:--}" "$r" "${each[$k]}${left_out[$k]:+ (left out:${left_out[$k]})}"
 		done
+		# the reference: each run's bare loop of the same calls
+		med_bare=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "bare loop" "${#bare_vals[@]}" - \
+			"${med_bare:--}" - "kmalloc(64, GFP_KERNEL); kfree(), plain loop, same runs"
 	} | align lrrrrl
 	# Each round's sample=64 over its own sample=0, run side by side.
 	local pairs=() rnd a b
@@ -378,6 +386,16 @@ overhead_table() {
 	fi
 	[[ -z ${med_ops[1]:-} || -z ${med_ops[0]:-} ]] ||
 		echo "Every operation timed, sample=1 over sample=0: $(ratio "${med_ops[1]}" "${med_ops[0]}")"
+	# The bench's loop against a bare loop of the same calls, sample=0.
+	local vb
+	vb=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+	if [[ -n ${med_ns[0]:-} && -n $vb && $vb != 0 ]]; then
+		r=$(ratio "${med_ns[0]}" "$vb")
+		echo "The bench's loop over a bare loop, sample=0, median ns/op: $r" \
+			"($(awk -v r="$r" 'BEGIN { print (r <= 1.05) ? "within 5%" : "NOT within 5%" }'))"
+	else
+		echo "The bench's loop over a bare loop: no figures"
+	fi
 }
 
 report() {

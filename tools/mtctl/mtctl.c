@@ -1443,6 +1443,11 @@ static void bench_show(const struct rec *r)
 	bench_line("ns per op", "%s", V("ns_per_op"));
 	bench_line("harness ns per op", "%s", V("harness_ns_per_op"));
 	bench_line("harness share", "%s%%", V("harness_pct"));
+	/* a module before the bare loop has no such keys: no such lines */
+	if (rec_get(r, "bare_ns_per_op")) {
+		bench_line("bare loop ns per op", "%s", V("bare_ns_per_op"));
+		bench_line("over the bare loop", "%s%%", V("vs_bare_pct"));
+	}
 
 	printf("\n  %-13s%10s", "latency (ns)", "samples");
 	for (i = 0; i < ARRAY_SIZE(lat_keys); i++)
