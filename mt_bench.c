@@ -109,11 +109,13 @@ enum mt_bench_hist {
 	MT_NR_BH,
 };
 
-/*
- * The phases of a run.  Each thread runs the allocator in the bench's
- * loop (@MT_PH_ALLOC), then the same loop with nothing allocated
- * (@MT_PH_HARNESS), then a bare loop of the allocator's own calls
- * (@MT_PH_BARE), the reference the bench's loop is held to.
+/**
+ * enum mt_bench_ph - the phases of a run
+ * @MT_PH_HARNESS: the bench's loop with nothing allocated, run second
+ * @MT_PH_ALLOC: the allocator in the bench's loop, run first
+ * @MT_PH_BARE: a bare loop of the allocator's own calls, run last: the
+ *	reference the bench's loop is held to
+ * @MT_NR_PH: how many there are
  */
 enum mt_bench_ph {
 	MT_PH_HARNESS,
