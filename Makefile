@@ -36,14 +36,19 @@ all: modules build/mtctl
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-build/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
+# mtctl compiles the module's grammar (mt_grammar.c), the one table of
+# what each command takes.
+MTCTL_SRC := tools/mtctl/mtctl.c mt_grammar.c
+MTCTL_DEPS := $(MTCTL_SRC) mt_grammar.h tools/include/mt_errno.h
+
+build/mtctl: $(MTCTL_DEPS)
 	@mkdir -p build
-	$(CC) $(TOOL_CFLAGS) -o $@ $< $(LDFLAGS)
+	$(CC) $(TOOL_CFLAGS) -I. -o $@ $(MTCTL_SRC) $(LDFLAGS)
 
 # Static, for the VM's busybox initramfs.
-build/bin/mtctl: tools/mtctl/mtctl.c tools/include/mt_errno.h
+build/bin/mtctl: $(MTCTL_DEPS)
 	@mkdir -p build/bin
-	$(CC) $(TOOL_CFLAGS) -static -pthread -o $@ $<
+	$(CC) $(TOOL_CFLAGS) -I. -static -pthread -o $@ $(MTCTL_SRC)
 
 # The suite's own programs (tools/testing/selftests/malloc_test/, whose
 # Makefile builds them the same way on its own).

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "mt_errno.h"
+#include "mt_grammar.h"
 
 #define MTCTL_VERSION	"0.1"
 
@@ -85,6 +86,12 @@ struct call {
 	const char *size, *ops, *threads, *pattern, *sample, *time;
 };
 
+/*
+ * A command of mtctl's.  One that is the module's names its entry of the
+ * module's grammar (@grammar: enum mt_cmd_id + 1), and grammar_init()
+ * fills in its numbers, their names, the unit and the usage from there;
+ * the others (mtctl's own: mem_used, watch, ...) say them here.
+ */
 struct cmd {
 	const char *name;
 	int (*fn)(const struct call *c);
@@ -96,7 +103,13 @@ struct cmd {
 	const char *usage;
 	const char *help;		/* one line, for mtctl help */
 	const char *more;		/* a few, for mtctl help COMMAND */
+	unsigned int grammar;		/* enum mt_cmd_id + 1; 0: mtctl's */
 };
+
+/* A module command: its grammar entry fills in the rest. */
+#define MODULE_CMD(id, fl, k, h, m)					\
+	{ .name = NULL, .fn = cmd_module, .flags = (fl), .key = (k),	\
+	  .help = (h), .more = (m), .grammar = (id) + 1 }
 
 /*
  * "key: value" lines: mem_used, a test, mem_rnd_alloc's answer,
@@ -111,6 +124,18 @@ struct rec {
 	unsigned int n;
 };
 
+/*
+ * What each of the module's commands takes, and the values of its
+ * options, are the module's own grammar, mt_grammar.c, compiled in: the
+ * client knows no command's shape of its own.  These lists are written
+ * from it at start-up (grammar_init()), for messages and help.
+ */
+static char alloc_list[96];	/* "kmalloc, vmalloc, ... or percpu" */
+static char gfp_list[256];	/* "bases kernel, ...; modifiers ..." */
+static char gfp_base_list[64];	/* "kernel, atomic or nowait" */
+static char gfp_mod_list[128];	/* "noretry, retry_mayfail, ..." */
+static char ctx_list[48], free_list[64], pattern_list[48];
+
 static const struct param {
 	const char *name;
 	const char *accepts;
@@ -120,30 +145,10 @@ static const struct param {
 	{ "max_bytes", "a byte count from 1 to 2^63 - 1" },
 	{ "max_atomic_bytes", "a byte count from 1 to 2^63 - 1" },
 	{ "max_tests", "a number from 1 to 65536" },
-	{ "alloc", "kmalloc, vmalloc, kvmalloc, pages, cache or percpu" },
+	{ "alloc", alloc_list },
 	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },
 };
 
-static const char *const allocators[] = {
-	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu"
-};
-#define ALLOCATORS	"kmalloc, vmalloc, kvmalloc, pages, cache or percpu"
-
-/*
- * gfp= (--gfp): a comma list of one base at most, the modifiers each once.
- * Without a base the module takes the context's (kernel, or atomic in
- * ctx=timer), and in process context retry_mayfail (noretry for percpu)
- * unless the list names noretry, retry_mayfail or nofail.
- */
-static const char *const gfp_bases[] = { "kernel", "atomic", "nowait" };
-static const char *const gfp_mods[] = {
-	"noretry", "retry_mayfail", "nowarn", "zero", "account", "nofail"
-};
-#define GFP_FLAGS	"bases kernel, atomic, nowait; modifiers noretry, " \
-			"retry_mayfail, nowarn, zero, account, nofail"
-
-static const char *const contexts[] = { "work", "timer" };
-static const char *const free_policies[] = { "all", "random", "fifo", "lifo" };
 
 static bool json;
 static const char *debugfs_dir = "/sys/kernel/debug";
@@ -1276,7 +1281,6 @@ static int cmd_watch(const struct call *c)
 
 /* ---- bench -------------------------------------------------------- */
 
-static const char *const patterns[] = { "pair", "batch", "random", NULL };
 
 #define BENCH_POLL_MS	100
 #define BENCH_STOP_S	30	/* how long a stopped run may take to end */
@@ -1713,27 +1717,20 @@ static int cmd_help(const struct call *c);
 static int cmd_hist(const struct call *c);
 static int cmd_bench(const struct call *c);
 
-static const char *const n_size[] = { "SIZE" };
 static const char *const n_id[] = { "ID" };
-static const char *const n_test[] = {
-	"MIN", "MAX", "TOTAL", "MIN_INT", "MAX_INT", "TOTAL_TIME"
-};
 
-static const struct cmd cmds[] = {
-	{ "mem_alloc", cmd_module, 1, 1, 0x1, CMD_ALLOC, NULL, n_size,
-	  "SIZE [UNIT] [--alloc A] [--gfp F,...] [--node N]",
-	  "allocate one chunk and keep it (a simulated leak)",
-	  "Allocate one chunk of SIZE and keep it.  Prints nothing.\n" },
-	{ "mem_free", cmd_module, 0, 1, 0x1, 0, "freed", n_size,
-	  "[SIZE [UNIT]]",
-	  "free kept chunks, at least SIZE (all without it)",
-	  "Free whole kept chunks, at least SIZE, everything without it.\n"
-	  "Prints the bytes freed.\n" },
-	{ "mem_realloc", cmd_module, 1, 1, 0x1, 0, "bytes", n_size,
-	  "SIZE [UNIT]",
-	  "resize a kept chunk chosen at random",
-	  "Resize a kept chunk chosen at random to SIZE.  Prints the\n"
-	  "difference in bytes, negative when it shrank.\n" },
+static struct cmd cmds[] = {
+	MODULE_CMD(MT_CMD_ALLOC, 0, NULL,
+		   "allocate one chunk and keep it (a simulated leak)",
+		   "Allocate one chunk of SIZE and keep it.  Prints nothing.\n"),
+	MODULE_CMD(MT_CMD_FREE, 0, "freed",
+		   "free kept chunks, at least SIZE (all without it)",
+		   "Free whole kept chunks, at least SIZE, everything without it.\n"
+		   "Prints the bytes freed.\n"),
+	MODULE_CMD(MT_CMD_REALLOC, 0, "bytes",
+		   "resize a kept chunk chosen at random",
+		   "Resize a kept chunk chosen at random to SIZE.  Prints the\n"
+		   "difference in bytes, negative when it shrank.\n"),
 	{ "mem_used", cmd_used, 0, 0, 0, CMD_SHOW_UNIT, NULL, NULL,
 	  "[UNIT]",
 	  "show what the module holds",
@@ -1745,31 +1742,28 @@ static const struct cmd cmds[] = {
 	  "the tests' and caches' own memory, the bench, reserves) and\n"
 	  "max_atomic_bytes, each allocator's footprint (kmalloc_charged...),\n"
 	  "the tests that exist and the mem_rnd_allocs killed midway.  With\n"
-	  "UNIT, sizes (bytes, ..._bytes, ..._charged) are shown in it.\n" },
-	{ "mem_rnd_alloc", cmd_module, 3, 3, 0x7, CMD_ALLOC | CMD_RECORD, NULL,
-	  n_test, "MIN MAX TOTAL [UNIT] [--alloc A] [--gfp F,...] [--node N]",
-	  "allocate TOTAL in pieces of random size and keep them",
-	  "Allocate TOTAL in pieces of random size in MIN..MAX and keep them.\n"
-	  "Prints the chunks allocated, the errors, the resizes and the bytes;\n"
-	  "exits 1 when some pieces could not be allocated.\n" },
-	{ "mem_test_start", cmd_module, 6, 6, 0x7, CMD_ALLOC | CMD_TEST, "id",
-	  n_test,
-	  "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [--alloc A] [--gfp F,...] [--node N] [--ctx work|timer] [--cpu N] [--free all|random|fifo|lifo]",
-	  "start a timed test; prints its id",
-	  "Start a timed test: every MIN_INT..MAX_INT ms a random allocation\n"
-	  "of MIN..MAX; what it holds freed (--free) when it reaches TOTAL;\n"
-	  "over after TOTAL_TIME ms.  UNIT applies to the sizes, never to the\n"
-	  "times.  Prints the new test's id.  At most max_tests tests exist\n"
-	  "at once: destroy one to start another.\n" },
-	{ "mem_test_stop", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
-	  "stop a test, keep its statistics",
-	  "Stop the test now and free what it holds; its statistics stay.\n" },
-	{ "mem_test_destroy", cmd_module, 1, 1, 0, 0, NULL, n_id, "ID",
-	  "stop a test and drop its statistics",
-	  "Stop the test and drop its statistics.\n" },
-	{ "mem_test_destroy_all", cmd_module, 0, 0, 0, CMD_WRONLY, NULL, NULL, "",
-	  "destroy every test",
-	  "Destroy every test.\n" },
+	  "UNIT, sizes (bytes, ..._bytes, ..._charged) are shown in it.\n", 0 },
+	MODULE_CMD(MT_CMD_RND_ALLOC, CMD_RECORD, NULL,
+		   "allocate TOTAL in pieces of random size and keep them",
+		   "Allocate TOTAL in pieces of random size in MIN..MAX and keep them.\n"
+		   "Prints the chunks allocated, the errors, the resizes and the bytes;\n"
+		   "exits 1 when some pieces could not be allocated.\n"),
+	MODULE_CMD(MT_CMD_TEST_START, 0, "id",
+		   "start a timed test; prints its id",
+		   "Start a timed test: every MIN_INT..MAX_INT ms a random allocation\n"
+		   "of MIN..MAX; what it holds freed (--free) when it reaches TOTAL;\n"
+		   "over after TOTAL_TIME ms.  UNIT applies to the sizes, never to the\n"
+		   "times.  Prints the new test's id.  At most max_tests tests exist\n"
+		   "at once: destroy one to start another.\n"),
+	MODULE_CMD(MT_CMD_TEST_STOP, 0, NULL,
+		   "stop a test, keep its statistics",
+		   "Stop the test now and free what it holds; its statistics stay.\n"),
+	MODULE_CMD(MT_CMD_TEST_DESTROY, 0, NULL,
+		   "stop a test and drop its statistics",
+		   "Stop the test and drop its statistics.\n"),
+	MODULE_CMD(MT_CMD_TEST_DESTROY_ALL, CMD_WRONLY, NULL,
+		   "destroy every test",
+		   "Destroy every test.\n"),
 	{ "mem_test_list", cmd_list, 0, 1, 0, CMD_SHOW_UNIT, NULL, n_id,
 	  "[ID] [UNIT]",
 	  "show every test's figures, or one test's",
@@ -1781,21 +1775,22 @@ static const struct cmd cmds[] = {
 	  "node, context, cpu, free policy, corruptions, skipped and backlog\n"
 	  "ticks, steps off its cpu, chunks off its node, the median and 99th\n"
 	  "percentile of its allocations' and frees' latency in ns.  With\n"
-	  "UNIT, sizes are shown in it.\n" },
+	  "UNIT, sizes are shown in it.\n", 0 },
 	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
 	  "show the dedicated slab caches of alloc=cache",
 	  "Print the slab caches alloc=cache made and that are alive: each\n"
-	  "one's name, the module's count of its objects, and their size.\n" },
+	  "one's name, the module's count of its objects, and their size.\n", 0 },
 	{ "hist", cmd_hist, 1, 2, 0, CMD_WORDS, NULL, NULL, "ID|bench [OP]",
 	  "draw a test's, or the last bench's, latency histograms",
 	  "Draw the latency histograms of test ID (its alloc, realloc, free\n"
 	  "and lateness of its timer) or of the last bench run (alloc, free,\n"
 	  "harness_alloc, harness_free), or only OP's: per operation a\n"
 	  "summary (count, min, mean, max, p50, p90, p99, p99.9), then per\n"
-	  "bucket its range, its count and a bar scaled to the largest.\n" },
-	{ "bench", cmd_bench, 0, 1, 0, CMD_WORDS | CMD_BENCH, NULL, NULL,
-	  "--size S --count N [--alloc A] [--threads T] [--pattern P] [--gfp F,...] [--cpu C] [--sample K] [--time SEC] | stop",
-	  "time an allocator in kernel threads; or stop the run",
+	  "bucket its range, its count and a bar scaled to the largest.\n", 0 },
+	{ .name = NULL, .fn = cmd_bench, .flags = CMD_BENCH,
+	  .grammar = MT_CMD_BENCH + 1,
+	  .help = "time an allocator in kernel threads; or stop the run",
+	  .more =
 	  "Run a benchmark of the allocator in T kernel threads (default 1),\n"
 	  "each bound to its CPU, N operations each; wait for it to end\n"
 	  "(Ctrl-C or SIGTERM stops it) and print its results: operations,\n"
@@ -1810,22 +1805,106 @@ static const struct cmd cmds[] = {
 	  "second since the previous frame, what it holds and its errors.\n"
 	  "Ends on Ctrl-C, when no test shown is running, or after N frames.\n"
 	  "On a terminal each frame replaces the last; otherwise frames\n"
-	  "follow one another, a blank line between two.\n" },
+	  "follow one another, a blank line between two.\n", 0 },
 	{ "get", cmd_get, 0, 1, 0, CMD_WORDS, NULL, NULL, "[PARAM]",
 	  "show the module's parameters, or one",
 	  "Print the parameters check_content, realloc_p, max_bytes,\n"
 	  "max_atomic_bytes, max_tests, alloc and seed, or one of them, as\n"
-	  "'name: value' lines.\n" },
+	  "'name: value' lines.\n", 0 },
 	{ "set", cmd_set, 2, 2, 0, CMD_WORDS, NULL, NULL, "PARAM VALUE",
 	  "change a parameter",
 	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
 	  "max_bytes and max_atomic_bytes 1..2^63-1, max_tests 1..65536,\n"
 	  "alloc kmalloc|vmalloc|kvmalloc|pages|cache|percpu, seed any\n"
-	  "unsigned 64-bit number.  A refused value leaves the old one.\n" },
+	  "unsigned 64-bit number.  A refused value leaves the old one.\n", 0 },
 	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
 	  "list the commands, or say what one takes",
-	  "Print the commands, or what COMMAND takes.\n" },
+	  "Print the commands, or what COMMAND takes.\n", 0 },
 };
+
+/* Usage lines of the module's commands, written by grammar_init(). */
+static char usages[MT_NR_CMDS][256];
+
+/*
+ * The module's usage of a command ("SIZE [UNIT] [alloc=A]"), spelt as
+ * mtctl takes it: each KEY= an option, --KEY VALUE.
+ */
+static void client_usage(char *buf, size_t len, const struct mt_syntax *syn)
+{
+	char u[256];
+	const char *s;
+	size_t n = 0, w;
+
+	mt_usage(u, sizeof(u), syn);
+	if (syn->anything)
+		u[0] = '\0';		/* mtctl sends nothing */
+	for (s = u; *s && n + 3 < len; ) {
+		w = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
+		if (w && s[w] == '=' && (s == u || s[-1] == ' ' || s[-1] == '[')) {
+			n += snprintf(buf + n, len - n, "--%.*s ", (int)w, s);
+			s += w + 1;
+			continue;
+		}
+		buf[n++] = *s++;
+	}
+	buf[n < len ? n : len - 1] = '\0';
+}
+
+/*
+ * Fill the module's commands in from its grammar, and the lists of the
+ * options' values that messages and help print.
+ */
+static void grammar_init(void)
+{
+	const struct mt_syntax *syn;
+	unsigned int i, f, nb = 0, nm = 0;
+	struct cmd *cmd;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cmd = &cmds[i];
+		if (!cmd->grammar)
+			continue;
+		syn = &mt_syntax[cmd->grammar - 1];
+		cmd->name = syn->name;
+		cmd->min_args = syn->anything ? 0 : syn->min_args;
+		cmd->max_args = syn->anything ? 0 : syn->max_args;
+		cmd->size_mask = syn->size_mask;
+		cmd->argn = syn->args;
+		if (syn->word) {	/* bench: "stop", or options alone */
+			cmd->max_args = 1;
+			cmd->flags |= CMD_WORDS;
+		}
+		if (syn->opts & MT_OPT(NODE))
+			cmd->flags |= CMD_ALLOC;
+		if (syn->opts & MT_OPT(CTX))
+			cmd->flags |= CMD_TEST;
+		client_usage(usages[cmd->grammar - 1], sizeof(usages[0]), syn);
+		cmd->usage = usages[cmd->grammar - 1];
+	}
+	mt_names_list(alloc_list, sizeof(alloc_list),
+		      &mt_opt_descs[MT_OPT_ALLOC], " or ");
+	mt_names_list(ctx_list, sizeof(ctx_list), &mt_opt_descs[MT_OPT_CTX],
+		      " or ");
+	mt_names_list(free_list, sizeof(free_list), &mt_opt_descs[MT_OPT_FREE],
+		      " or ");
+	mt_names_list(pattern_list, sizeof(pattern_list),
+		      &mt_opt_descs[MT_OPT_PATTERN], " or ");
+	for (f = 0; f < MT_GFP_NR; f++) {
+		if (MT_GFP_BASES & (1U << f))
+			nb += snprintf(gfp_base_list + nb,
+				       sizeof(gfp_base_list) - nb, "%s%s",
+				       nb ? (f + 1 < MT_GFP_NR &&
+					     (MT_GFP_BASES >> (f + 1)) ?
+					     ", " : " or ") : "",
+				       mt_gfp_names[f]);
+		else
+			nm += snprintf(gfp_mod_list + nm,
+				       sizeof(gfp_mod_list) - nm, "%s%s",
+				       nm ? ", " : "", mt_gfp_names[f]);
+	}
+	snprintf(gfp_list, sizeof(gfp_list), "bases %s; modifiers %s",
+		 gfp_base_list, gfp_mod_list);
+}
 
 static const struct cmd *find_cmd(const char *name)
 {
@@ -1853,11 +1932,9 @@ static void help_all(void)
 		printf("  %-21s %s\n", cmds[i].name, cmds[i].help);
 	printf("\nOptions, anywhere on the line ('--' ends them):\n"
 	       "  --json                one JSON document (watch: one per frame)\n"
-	       "  --alloc A             allocator: kmalloc, vmalloc, kvmalloc, pages,\n"
-	       "                        cache or percpu\n"
-	       "  --gfp F,...           gfp flags: a base (kernel, atomic, nowait)\n"
-	       "                        and modifiers (noretry, retry_mayfail,\n"
-	       "                        nowarn, zero, account, nofail)\n"
+	       "  --alloc A             allocator: %s\n"
+	       "  --gfp F,...           gfp flags: a base (%s)\n"
+	       "                        and modifiers (%s)\n"
 	       "  --node N              allocate on NUMA node N\n"
 	       "  --ctx work|timer      mem_test_start: allocate in a work item or\n"
 	       "                        in the timer's callback (hard irq)\n"
@@ -1878,7 +1955,8 @@ static void help_all(void)
 	       "  --version             print mtctl's version\n\n"
 	       "UNIT is b, k, m or g (powers of 1024; bytes without it); times\n"
 	       "are milliseconds.  Exit status: 0 done, 1 refused or module not\n"
-	       "reachable, 2 wrong command line.  'mtctl help COMMAND' says more.\n");
+	       "reachable, 2 wrong command line.  'mtctl help COMMAND' says more.\n",
+	       alloc_list, gfp_base_list, gfp_mod_list);
 }
 
 static int cmd_help(const struct call *c)
@@ -1897,22 +1975,23 @@ static int cmd_help(const struct call *c)
 	if (cmd->size_mask || (cmd->flags & CMD_SHOW_UNIT))
 		printf("UNIT: b, k, m or g, powers of 1024; bytes without it.\n");
 	if (cmd->flags & CMD_ALLOC)
-		printf("--alloc A: kmalloc, vmalloc, kvmalloc, pages, cache or percpu;\n"
+		printf("--alloc A: %s;\n"
 		       "without it, the module's alloc parameter decides.\n"
-		       "--gfp F,...: a base, kernel, atomic or nowait, and modifiers\n"
-		       "noretry, retry_mayfail, nowarn, zero, account, nofail.  A list\n"
+		       "--gfp F,...: a base, %s, and modifiers\n"
+		       "%s.  A list\n"
 		       "with no base gets kernel, and retry_mayfail (noretry for\n"
 		       "percpu) unless it names noretry, retry_mayfail or nofail;\n"
 		       "without --gfp, kernel,retry_mayfail,nowarn (percpu:\n"
 		       "kernel,noretry,nowarn): a failed allocation fails, and calls\n"
 		       "no OOM killer.  --gfp kernel is plain GFP_KERNEL.\n"
-		       "--node N: allocate on NUMA node N.\n");
+		       "--node N: allocate on NUMA node N.\n",
+		       alloc_list, gfp_base_list, gfp_mod_list);
 	if (cmd->flags & CMD_BENCH)
 		printf("--size S: a decimal, its unit letter attached if need be: b,\n"
 		       "k, m or g (64, 4k, 1m); from 1 to the allocator's largest.\n"
 		       "--count N: per thread, allocate+free pairs (pair, random) or\n"
 		       "allocations then frees (batch).\n"
-		       "--alloc A: kmalloc, vmalloc, kvmalloc, pages, cache or percpu;\n"
+		       "--alloc A: %s;\n"
 		       "without it, the module's alloc parameter decides.\n"
 		       "--threads T: 1 to the online CPUs, each bound to its own CPU.\n"
 		       "--pattern pair|batch|random: allocate and free at once (pair),\n"
@@ -1920,11 +1999,11 @@ static int cmd_help(const struct call *c)
 		       "1..S (random).\n"
 		       "--gfp F,...: as for mem_alloc; without it,\n"
 		       "kernel,retry_mayfail,nowarn (percpu: kernel,noretry,nowarn).\n"
-		       "--cpu C: the first thread's CPU; the others follow on the\n"
+		       "--cpu N: the first thread's CPU; the others follow on the\n"
 		       "next online CPUs.\n"
 		       "--sample K: time one operation in K (0: none, 1: all; 64).\n"
-		       "--time SEC: seconds each phase (harness, then the real run)\n"
-		       "may take at most (10).\n");
+		       "--time SEC: seconds each phase of the run may take at most\n"
+		       "(10).\n", alloc_list);
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer: allocate in a work item (default) or in the\n"
 		       "timer's callback, in hard irq context: there the base is\n"
@@ -1963,17 +2042,17 @@ static const struct opt {
 	const char *what;
 } opts[] = {
 	{ "--json", &json, NULL, NULL },
-	{ "--alloc", NULL, &cl.alloc, ALLOCATORS },
-	{ "--gfp", NULL, &cl.gfp, "a comma list of gfp flags (" GFP_FLAGS ")" },
+	{ "--alloc", NULL, &cl.alloc, alloc_list },
+	{ "--gfp", NULL, &cl.gfp, gfp_list },
 	{ "--node", NULL, &cl.node, "a NUMA node number" },
-	{ "--ctx", NULL, &cl.ctx, "work or timer" },
+	{ "--ctx", NULL, &cl.ctx, ctx_list },
 	{ "--cpu", NULL, &cl.cpu, "a CPU number" },
-	{ "--free", NULL, &cl.free, "all, random, fifo or lifo" },
+	{ "--free", NULL, &cl.free, free_list },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
 	{ "--count", NULL, &cl.count, "a number of frames, or of operations" },
 	{ "--size", NULL, &cl.size, "a size (64, 4k, 1m)" },
 	{ "--threads", NULL, &cl.threads, "a number of threads" },
-	{ "--pattern", NULL, &cl.pattern, "pair, batch or random" },
+	{ "--pattern", NULL, &cl.pattern, pattern_list },
 	{ "--sample", NULL, &cl.sample, "one operation in how many to time" },
 	{ "--time", NULL, &cl.time, "seconds" },
 	{ "--help", &cl.help, NULL, NULL },
@@ -2044,58 +2123,35 @@ static int parse_interval(const char *s, unsigned long *ms)
 	return 0;
 }
 
-/* @word's index in @list (@n long), or -1. */
-static int word_index(const char *word, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(word, list[i]))
-			return (int)i;
-	return -1;
-}
-
-/* @word's entry in @list (@n long), or NULL. */
-static const char *find_word(const char *word, const char *const *list,
-			     size_t n)
-{
-	int i = word_index(word, list, n);
-
-	return i < 0 ? NULL : list[i];
-}
-
 /*
- * --gfp F,...: the module's own rules (one base at most, each modifier
- * once, no empty or unknown flag).  Return: 0, or the exit status, said.
+ * --gfp F,...: the module's own rules (one base at most, each flag once,
+ * no empty or unknown flag).  Return: 0, or the exit status, said.
  */
 static int check_gfp(const char *name, const char *gfp)
 {
-	bool mods[ARRAY_SIZE(gfp_mods)] = { false }, base = false;
+	unsigned int seen = 0;
 	const char *p = gfp;
 	char tok[32];
 	size_t len;
-	int b, m;
+	int f;
 
 	for (;; p += len + 1) {
 		len = strcspn(p, ",");
-		b = m = -1;
+		f = -1;
 		if (len < sizeof(tok)) {
 			snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
-			b = word_index(tok, gfp_bases, ARRAY_SIZE(gfp_bases));
-			m = word_index(tok, gfp_mods, ARRAY_SIZE(gfp_mods));
+			f = mt_name_index(mt_gfp_names, MT_GFP_NR, tok);
 		}
-		if (b < 0 && m < 0)
+		if (f < 0)
 			return usage_fail("%s: --gfp '%s': unknown gfp flag '%.*s' (%s)",
-					  name, gfp, (int)len, p, GFP_FLAGS);
-		if (b >= 0 && base)
-			return usage_fail("%s: --gfp '%s' takes one base: kernel, atomic or nowait",
-					  name, gfp);
-		if (m >= 0 && mods[m])
+					  name, gfp, (int)len, p, gfp_list);
+		if ((MT_GFP_BASES & (1U << f)) && (seen & MT_GFP_BASES))
+			return usage_fail("%s: --gfp '%s' takes one base: %s",
+					  name, gfp, gfp_base_list);
+		if (seen & (1U << f))
 			return usage_fail("%s: --gfp '%s': gfp flag '%s' given twice",
-					  name, gfp, gfp_mods[m]);
-		base |= b >= 0;
-		if (m >= 0)
-			mods[m] = true;
+					  name, gfp, mt_gfp_names[f]);
+		seen |= 1U << f;
 		if (!p[len])
 			return 0;
 	}
@@ -2160,14 +2216,72 @@ static int check_bench(struct call *c)
 		return usage_fail("bench: --size '%s' is not a size (an unsigned decimal, its unit attached if need be: 64, 4k, 1m)",
 				  cl.size);
 	c->size = cl.size;
-	if (cl.pattern && !in_list(cl.pattern, patterns))
-		return usage_fail("bench: --pattern '%s' is not a pattern (pair, batch or random)",
-				  cl.pattern);
+	if (cl.pattern && mt_name_index(mt_pattern_names, MT_NR_PATTERNS,
+					cl.pattern) < 0)
+		return usage_fail("bench: --pattern '%s' is not a pattern (%s)",
+				  cl.pattern, pattern_list);
 	c->pattern = cl.pattern;
 	return 0;
 }
 
 /* Check the options against the command.  Return: 0 or the exit status. */
+/*
+ * The options that are the module's (--alloc is alloc=, ...), and
+ * whether the command takes each: what the grammar says.  --count is
+ * also watch's, and --interval watch's alone.
+ */
+static int check_module_options(const struct cmd *cmd)
+{
+	static const struct {
+		const char *const *val;
+		enum mt_opt opt;
+	} mod[] = {
+		{ &cl.alloc, MT_OPT_ALLOC }, { &cl.gfp, MT_OPT_GFP },
+		{ &cl.node, MT_OPT_NODE }, { &cl.ctx, MT_OPT_CTX },
+		{ &cl.cpu, MT_OPT_CPU }, { &cl.free, MT_OPT_FREE },
+		{ &cl.size, MT_OPT_SIZE }, { &cl.threads, MT_OPT_THREADS },
+		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
+		{ &cl.time, MT_OPT_TIME },
+	};
+	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
+	char who[160];
+	size_t i, k, n;
+
+	for (i = 0; i < ARRAY_SIZE(mod); i++) {
+		if (!*mod[i].val || (takes & (1U << mod[i].opt)))
+			continue;
+		/* say which commands do take it */
+		for (k = 0, n = 0, who[0] = '\0'; k < MT_NR_CMDS; k++)
+			if (mt_syntax[k].opts & (1U << mod[i].opt))
+				n += snprintf(who + n, sizeof(who) - n, "%s%s",
+					      n ? ", " : "", mt_syntax[k].name);
+		return usage_fail("%s: takes no --%s (%s take%s it)", cmd->name,
+				  mt_opt_descs[mod[i].opt].name, who,
+				  strchr(who, ',') ? "" : "s");
+	}
+	if (cl.count && !(cmd->flags & CMD_WATCH) && !(takes & MT_OPT(COUNT)))
+		return usage_fail("%s: takes no --count", cmd->name);
+	if (cl.interval && !(cmd->flags & CMD_WATCH))
+		return usage_fail("%s: takes no --interval", cmd->name);
+	return 0;
+}
+
+/* --alloc, --ctx, --free: one of the grammar's names, or NULL said. */
+static const char *check_name(const char *name, enum mt_opt opt,
+			      const char *val)
+{
+	const struct mt_opt_desc *d = &mt_opt_descs[opt];
+	char list[128];
+	int i = mt_name_index(d->names, d->nr_names, val);
+
+	if (i >= 0)
+		return d->names[i];
+	mt_names_list(list, sizeof(list), d, " or ");
+	usage_fail("%s: --%s '%s' is not %s %s (%s)", name, d->name, val,
+		   strchr("aeiou", d->what[0]) ? "an" : "a", d->what, list);
+	return NULL;
+}
+
 static int check_options(struct call *c)
 {
 	unsigned int flags = c->cmd->flags;
@@ -2175,32 +2289,14 @@ static int check_options(struct call *c)
 	unsigned long long n = 0;
 	int ret;
 
-	if (((cl.alloc || cl.gfp) && !(flags & (CMD_ALLOC | CMD_BENCH))) ||
-	    (cl.node && !(flags & CMD_ALLOC)))
-		return usage_fail("%s: takes no --%s", name,
-				  cl.alloc ? "alloc" : cl.gfp ? "gfp" : "node");
-	if ((cl.ctx || cl.free) && !(flags & CMD_TEST))
-		return usage_fail("%s: takes no --%s (only mem_test_start does)",
-				  name, cl.ctx ? "ctx" : "free");
-	if (cl.cpu && !(flags & (CMD_TEST | CMD_BENCH)))
-		return usage_fail("%s: takes no --cpu (only mem_test_start and bench do)",
-				  name);
-	if ((cl.interval || cl.count) && !(flags & (CMD_WATCH | CMD_BENCH)))
-		return usage_fail("%s: takes no --%s", name,
-				  cl.interval ? "interval" : "count");
-	if (cl.interval && !(flags & CMD_WATCH))
-		return usage_fail("%s: takes no --interval", name);
-	if ((cl.size || cl.threads || cl.pattern || cl.sample || cl.time) &&
-	    !(flags & CMD_BENCH))
-		return usage_fail("%s: takes no --%s (only bench does)", name,
-				  cl.size ? "size" : cl.threads ? "threads" :
-				  cl.pattern ? "pattern" : cl.sample ? "sample" :
-				  "time");
-	c->alloc = cl.alloc ? find_word(cl.alloc, allocators,
-					ARRAY_SIZE(allocators)) : NULL;
-	if (cl.alloc && !c->alloc)
-		return usage_fail("%s: '%s' is not an allocator (" ALLOCATORS ")",
-				  name, cl.alloc);
+	ret = check_module_options(c->cmd);
+	if (ret)
+		return ret;
+	if (cl.alloc) {
+		c->alloc = check_name(name, MT_OPT_ALLOC, cl.alloc);
+		if (!c->alloc)
+			return EXIT_USAGE;
+	}
 	if (cl.gfp) {
 		ret = check_gfp(name, cl.gfp);
 		if (ret)
@@ -2215,16 +2311,16 @@ static int check_options(struct call *c)
 	if (cl.cpu && parse_u32(cl.cpu, &c->cpu))
 		return usage_fail("%s: --cpu '%s' is not a CPU number (an unsigned decimal, 0 to 4294967295)",
 				  name, cl.cpu);
-	c->ctx = cl.ctx ? find_word(cl.ctx, contexts, ARRAY_SIZE(contexts)) :
-		 NULL;
-	if (cl.ctx && !c->ctx)
-		return usage_fail("%s: --ctx '%s' is not a context (work or timer)",
-				  name, cl.ctx);
-	c->free = cl.free ? find_word(cl.free, free_policies,
-				      ARRAY_SIZE(free_policies)) : NULL;
-	if (cl.free && !c->free)
-		return usage_fail("%s: --free '%s' is not a free policy (all, random, fifo or lifo)",
-				  name, cl.free);
+	if (cl.ctx) {
+		c->ctx = check_name(name, MT_OPT_CTX, cl.ctx);
+		if (!c->ctx)
+			return EXIT_USAGE;
+	}
+	if (cl.free) {
+		c->free = check_name(name, MT_OPT_FREE, cl.free);
+		if (!c->free)
+			return EXIT_USAGE;
+	}
 	c->interval_ms = 1000;
 	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
 		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",
@@ -2338,6 +2434,7 @@ int main(int argc, char **argv)
 	const char *env = getenv("MTCTL_DEBUGFS");
 	int status;
 
+	grammar_init();
 	if (env && *env)
 		debugfs_dir = env;
 	env = getenv("MTCTL_SYSFS");
