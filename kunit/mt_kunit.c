@@ -22,7 +22,8 @@
  *
  * Results: /sys/kernel/debug/kunit/malloc_test/results (KTAP).  Built
  * only against a kernel with KUnit (the debug lane's); the guest case
- * tools/tests/97-kunit.sh loads it and turns each case into a check.
+ * 97-kunit.sh (tools/testing/selftests/malloc_test/) loads it and turns
+ * each case into a check.
  */
 #include "../mt_alloc.c"
 #include "../mt_charge.c"
