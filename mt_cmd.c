@@ -70,7 +70,6 @@ static atomic64_t mt_cmd_seq;
 
 /* What mem_alloc and mem_rnd_alloc keep. */
 static struct mt_owner mt_kept;
-struct mt_totals mt_kept_totals;
 
 atomic64_t mt_killed_rnd_allocs;
 atomic64_t mt_killed_rnd_bytes;
@@ -866,14 +865,24 @@ void mt_cmd_show_caches(struct seq_file *m)
 }
 
 /**
+ * mt_cmd_counts() - add what the kept memory holds to a sum
+ * @sum: the sum, per allocator
+ *
+ * Context: any context.
+ */
+void mt_cmd_counts(struct mt_counts *sum)
+{
+	mt_owner_add_counts(&mt_kept, sum);
+}
+
+/**
  * mt_cmd_init() - set up the kept memory, before any command runs
  *
  * Context: process context, at load.
  */
 void mt_cmd_init(void)
 {
-	mt_owner_init(&mt_kept, &mt_kept_totals, "kept", "kept",
-		      mt_seed_for(0));
+	mt_owner_init(&mt_kept, "kept", "kept", mt_seed_for(0));
 }
 
 /**

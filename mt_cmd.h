@@ -36,8 +36,6 @@ struct mt_cmd_ctx {
 	char res[MT_RESULT_MAX];
 };
 
-/* What the kept memory holds (mem_alloc, mem_rnd_alloc). */
-extern struct mt_totals mt_kept_totals;
 /* mem_rnd_alloc commands killed midway, and what they kept. */
 extern atomic64_t mt_killed_rnd_allocs;
 extern atomic64_t mt_killed_rnd_bytes;
@@ -49,6 +47,7 @@ __printf(3, 4) int mt_answer(struct mt_cmd_ctx *ctx, int err,
 int mt_cmd_load(const char *param, enum mt_cmd_id id, const char *val,
 		bool unit_suffix);
 void mt_cmd_show_caches(struct seq_file *m);
+void mt_cmd_counts(struct mt_counts *sum);
 void mt_cmd_init(void);
 void mt_cmd_exit(void);
 

@@ -122,29 +122,50 @@ static const struct file_operations mt_cmd_fops = {
 	.write = mt_cmd_file_write,
 };
 
+/* The sums of a struct mt_counts over the allocators. */
+static void mt_counts_sum(const struct mt_counts *n, u64 *bytes, u64 *charged,
+			  u64 *chunks)
+{
+	unsigned int k;
+
+	*bytes = *charged = *chunks = 0;
+	for (k = 0; k < MT_NR_KINDS; k++) {
+		*bytes += n->bytes[k];
+		*charged += n->charged[k];
+		*chunks += n->chunks[k];
+	}
+}
+
+/*
+ * What the module holds: each owner's own figures, summed here (the
+ * kept memory's, every test's), beside the charges against the caps.
+ */
 static int mt_used_show(struct seq_file *m, void *v)
 {
-	s64 kept_bytes = atomic64_read(&mt_kept_totals.bytes);
-	s64 kept_chunks = atomic64_read(&mt_kept_totals.chunks);
-	s64 test_bytes = atomic64_read(&mt_test_totals.bytes);
-	s64 test_chunks = atomic64_read(&mt_test_totals.chunks);
+	struct mt_counts kept = {}, test = {};
+	u64 kb, kc, kn, tb, tc, tn;
 	unsigned int i;
 
-	seq_printf(m, "chunks: %lld\n", kept_chunks + test_chunks);
-	seq_printf(m, "bytes: %lld\n", kept_bytes + test_bytes);
-	seq_printf(m, "kept_chunks: %lld\n", kept_chunks);
-	seq_printf(m, "kept_bytes: %lld\n", kept_bytes);
-	seq_printf(m, "test_chunks: %lld\n", test_chunks);
-	seq_printf(m, "test_bytes: %lld\n", test_bytes);
+	mt_cmd_counts(&kept);
+	mt_test_counts(&test);
+	mt_counts_sum(&kept, &kb, &kc, &kn);
+	mt_counts_sum(&test, &tb, &tc, &tn);
+
+	seq_printf(m, "chunks: %llu\n", kn + tn);
+	seq_printf(m, "bytes: %llu\n", kb + tb);
+	seq_printf(m, "kept_chunks: %llu\n", kn);
+	seq_printf(m, "kept_bytes: %llu\n", kb);
+	seq_printf(m, "test_chunks: %llu\n", tn);
+	seq_printf(m, "test_bytes: %llu\n", tb);
 	seq_printf(m, "corruptions: %lld\n", atomic64_read(&mt_corruptions));
 	seq_printf(m, "max_bytes: %llu\n", READ_ONCE(mt_max_bytes));
 	seq_printf(m, "tracking_bytes: %lld\n",
 		   atomic64_read(&mt_tracking_bytes));
 	for (i = 0; i < MT_NR_KINDS; i++) {
-		seq_printf(m, "%s_chunks: %lld\n", mt_alloc_names[i],
-			   atomic64_read(&mt_kind_totals[i].chunks));
-		seq_printf(m, "%s_bytes: %lld\n", mt_alloc_names[i],
-			   atomic64_read(&mt_kind_totals[i].bytes));
+		seq_printf(m, "%s_chunks: %llu\n", mt_alloc_names[i],
+			   kept.chunks[i] + test.chunks[i]);
+		seq_printf(m, "%s_bytes: %llu\n", mt_alloc_names[i],
+			   kept.bytes[i] + test.bytes[i]);
 	}
 	seq_printf(m, "caches: %d\n", atomic_read(&mt_nr_caches));
 	seq_printf(m, "bench_bytes: %lld\n", atomic64_read(&mt_bench_bytes));
@@ -153,10 +174,8 @@ static int mt_used_show(struct seq_file *m, void *v)
 	 * + reserved_bytes, and tracking_bytes and bench_bytes above.
 	 */
 	seq_printf(m, "charged_bytes: %lld\n", atomic64_read(&mt_committed));
-	seq_printf(m, "kept_charged: %lld\n",
-		   atomic64_read(&mt_kept_totals.charged));
-	seq_printf(m, "test_charged: %lld\n",
-		   atomic64_read(&mt_test_totals.charged));
+	seq_printf(m, "kept_charged: %llu\n", kc);
+	seq_printf(m, "test_charged: %llu\n", tc);
 	seq_printf(m, "overhead_bytes: %lld\n", atomic64_read(&mt_overhead));
 	seq_printf(m, "reserved_bytes: %lld\n", atomic64_read(&mt_reserved));
 	seq_printf(m, "max_atomic_bytes: %llu\n",
@@ -164,8 +183,8 @@ static int mt_used_show(struct seq_file *m, void *v)
 	seq_printf(m, "atomic_bytes: %lld\n",
 		   atomic64_read(&mt_atomic_committed));
 	for (i = 0; i < MT_NR_KINDS; i++)
-		seq_printf(m, "%s_charged: %lld\n", mt_alloc_names[i],
-			   atomic64_read(&mt_kind_totals[i].charged));
+		seq_printf(m, "%s_charged: %llu\n", mt_alloc_names[i],
+			   kept.charged[i] + test.charged[i]);
 	seq_printf(m, "tests: %u\n", mt_test_count());
 	seq_printf(m, "killed_rnd_allocs: %lld\n",
 		   atomic64_read(&mt_killed_rnd_allocs));

@@ -40,6 +40,19 @@ module_param_named(test, mt_test, charp, 0444);
 MODULE_PARM_DESC(test,
 		 "Start tests at load: MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [options], several separated by ';' (mem_test_start's grammar)");
 
+/* What the kept memory holds, as its chunks count it. */
+static u64 mt_kept_bytes(void)
+{
+	struct mt_counts n = {};
+	u64 bytes = 0;
+	unsigned int k;
+
+	mt_cmd_counts(&n);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		bytes += n.bytes[k];
+	return bytes;
+}
+
 /*
  * Everything init set up, undone: tests first, their debugfs directories
  * with them, then the bench, the files and what is kept.
@@ -84,16 +97,16 @@ static int __init malloc_test_init(void)
 	/* From here on, nothing fails the load. */
 	mt_test_publish(mt_debugfs_init());
 
-	pr_info("loaded: max_bytes %llu, max_atomic_bytes %llu, alloc %s, check_content %d, realloc_p %u, %lld bytes kept\n",
+	pr_info("loaded: max_bytes %llu, max_atomic_bytes %llu, alloc %s, check_content %d, realloc_p %u, %llu bytes kept\n",
 		mt_max_bytes, mt_max_atomic_bytes,
 		mt_alloc_names[mt_default_alloc], mt_check_content,
-		mt_realloc_p, atomic64_read(&mt_kept_totals.bytes));
+		mt_realloc_p, mt_kept_bytes());
 	return 0;
 }
 
 static void __exit malloc_test_exit(void)
 {
-	u64 freed = atomic64_read(&mt_kept_totals.bytes);
+	u64 freed = mt_kept_bytes();
 
 	/*
 	 * No file is open: an open file holds a reference on the module,

@@ -35,8 +35,6 @@
 #include <linux/vmalloc.h>
 #include <linux/wait_bit.h>
 
-/* What each allocator holds, every owner together. */
-struct mt_totals mt_kind_totals[MT_NR_KINDS];
 /* Chunks found corrupted, by every owner since load. */
 atomic64_t mt_corruptions;
 
@@ -205,23 +203,18 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 static void mt_account(struct mt_owner *o, enum mt_alloc_kind kind,
 		       s64 bytes, s64 charged, s64 chunks, bool undo)
 {
+	struct mt_counts *n = &o->counts;
 	unsigned long flags;
 
 	write_seqlock_irqsave(&o->stat_lock, flags);
-	atomic64_add(bytes, &o->bytes);
-	atomic64_add(charged, &o->charged);
-	atomic64_add(chunks, &o->chunks);
+	n->bytes[kind] += bytes;
+	n->charged[kind] += charged;
+	n->chunks[kind] += chunks;
 	if (undo || charged > 0)
 		o->allocated += charged;
 	else
 		o->freed -= charged;
 	write_sequnlock_irqrestore(&o->stat_lock, flags);
-	atomic64_add(bytes, &o->totals->bytes);
-	atomic64_add(charged, &o->totals->charged);
-	atomic64_add(chunks, &o->totals->chunks);
-	atomic64_add(bytes, &mt_kind_totals[kind].bytes);
-	atomic64_add(charged, &mt_kind_totals[kind].charged);
-	atomic64_add(chunks, &mt_kind_totals[kind].chunks);
 }
 
 /*
@@ -299,20 +292,17 @@ static bool mt_off_node(const void *p, enum mt_alloc_kind kind, int node)
 /**
  * mt_owner_init() - prepare an owner that holds nothing
  * @o: the owner
- * @totals: the module-wide class it belongs to
  * @name: how the log names it
  * @tag: how its dedicated caches' names tell it, a few letters and digits
  * @seed: seed of its pool's random state
  */
-void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
-		   const char *name, const char *tag, u64 seed)
+void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
+		   u64 seed)
 {
 	unsigned int cls;
 
 	mt_pool_init(&o->pool, seed);
-	atomic64_set(&o->bytes, 0);
-	atomic64_set(&o->charged, 0);
-	atomic64_set(&o->chunks, 0);
+	memset(&o->counts, 0, sizeof(o->counts));
 	atomic64_set(&o->corruptions, 0);
 	atomic64_set(&o->off_node, 0);
 	atomic_set(&o->resizing, 0);
@@ -320,7 +310,6 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
 	seqlock_init(&o->stat_lock);
 	o->allocated = 0;
 	o->freed = 0;
-	o->totals = totals;
 	o->lat = NULL;
 	memset(&o->caches, 0, sizeof(o->caches));
 	mutex_init(&o->caches.lock);
@@ -336,19 +325,90 @@ void mt_owner_init(struct mt_owner *o, struct mt_totals *totals,
  * mt_owner_stats() - read an owner's figures, consistent with each other
  * @o: the owner
  * @st: where
+ *
+ * Context: any context.
  */
 void mt_owner_stats(struct mt_owner *o, struct mt_owner_stats *st)
 {
-	unsigned int seq;
+	unsigned int seq, k;
 
 	do {
 		seq = read_seqbegin(&o->stat_lock);
-		st->bytes = atomic64_read(&o->bytes);
-		st->charged = atomic64_read(&o->charged);
-		st->chunks = atomic64_read(&o->chunks);
+		memset(st, 0, sizeof(*st));
+		for (k = 0; k < MT_NR_KINDS; k++) {
+			st->bytes += o->counts.bytes[k];
+			st->charged += o->counts.charged[k];
+			st->chunks += o->counts.chunks[k];
+		}
 		st->allocated = o->allocated;
 		st->freed = o->freed;
 	} while (read_seqretry(&o->stat_lock, seq));
+}
+
+/**
+ * mt_owner_add_counts() - add what an owner holds to a sum
+ * @o: the owner
+ * @sum: the sum, per allocator
+ *
+ * The owner's figures are read consistent with each other; the sum of
+ * several owners is as consistent as the moments they were read at.
+ *
+ * Context: any context.
+ */
+void mt_owner_add_counts(struct mt_owner *o, struct mt_counts *sum)
+{
+	struct mt_counts n;
+	unsigned int seq, k;
+
+	do {
+		seq = read_seqbegin(&o->stat_lock);
+		n = o->counts;
+	} while (read_seqretry(&o->stat_lock, seq));
+	for (k = 0; k < MT_NR_KINDS; k++) {
+		sum->bytes[k] += n.bytes[k];
+		sum->charged[k] += n.charged[k];
+		sum->chunks[k] += n.chunks[k];
+	}
+}
+
+/**
+ * mt_owner_bytes() - the bytes an owner holds, as its chunks count them
+ * @o: the owner
+ *
+ * Context: any context.
+ * Return: the bytes.
+ */
+u64 mt_owner_bytes(struct mt_owner *o)
+{
+	unsigned int seq, k;
+	u64 bytes;
+
+	do {
+		seq = read_seqbegin(&o->stat_lock);
+		for (bytes = 0, k = 0; k < MT_NR_KINDS; k++)
+			bytes += o->counts.bytes[k];
+	} while (read_seqretry(&o->stat_lock, seq));
+	return bytes;
+}
+
+/**
+ * mt_owner_chunks() - the chunks an owner holds
+ * @o: the owner
+ *
+ * Context: any context.
+ * Return: the chunks.
+ */
+u64 mt_owner_chunks(struct mt_owner *o)
+{
+	unsigned int seq, k;
+	u64 chunks;
+
+	do {
+		seq = read_seqbegin(&o->stat_lock);
+		for (chunks = 0, k = 0; k < MT_NR_KINDS; k++)
+			chunks += o->counts.chunks[k];
+	} while (read_seqretry(&o->stat_lock, seq));
+	return chunks;
 }
 
 /**

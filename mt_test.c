@@ -87,6 +87,7 @@
  * @releasing: it holds its total and its work frees; a ctx=timer test
  *	allocates nothing meanwhile
  * @dir: its debugfs directory
+ * @gone: on mt_tests_gone once out of mt_tests, until its chunks are freed
  * @allocations: chunks allocated
  * @reallocs: chunks resized
  * @errors: allocations and resizes that failed
@@ -118,6 +119,7 @@ struct mt_test {
 	bool stopping;
 	bool releasing;
 	struct dentry *dir;
+	struct list_head gone;
 	atomic64_t allocations;
 	atomic64_t reallocs;
 	atomic64_t errors;
@@ -128,8 +130,12 @@ struct mt_test {
 
 /* Protects mt_tests, mt_last_id and mt_nr_tests. */
 static DEFINE_MUTEX(mt_tests_lock);
-/* What every test holds. */
-struct mt_totals mt_test_totals;
+/*
+ * Tests out of mt_tests that may still hold chunks, until they are
+ * freed: what they hold is still the module's (mt_test_counts()).
+ * Under mt_tests_lock.
+ */
+static LIST_HEAD(mt_tests_gone);
 /* Runs the tests' allocations in process context. */
 static struct workqueue_struct *mt_test_wq;
 /* tests/, once debugfs has it (mt_test_publish()); NULL before. */
@@ -238,7 +244,7 @@ static void mt_test_free_all(struct mt_test *t)
  */
 static bool mt_test_has_room(struct mt_test *t)
 {
-	u64 held = atomic64_read(&t->owner.bytes);
+	u64 held = mt_owner_bytes(&t->owner);
 	u64 room = held < t->p.total ? t->p.total - held : 0;
 
 	if (t->p.o.free == MT_FREE_ALL)
@@ -290,7 +296,7 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
  */
 static void mt_test_step(struct mt_test *t)
 {
-	u64 held = atomic64_read(&t->owner.bytes);
+	u64 held = mt_owner_bytes(&t->owner);
 	u64 room = held < t->p.total ? t->p.total - held : 0;
 	u64 size = mt_rand_range(&t->work_rnd, t->p.min, t->p.max);
 	unsigned int p = READ_ONCE(mt_realloc_p);
@@ -302,7 +308,7 @@ static void mt_test_step(struct mt_test *t)
 	if (cpu >= 0 && raw_smp_processor_id() != cpu)
 		atomic64_inc(&t->off_cpu);
 
-	if (p && atomic64_read(&t->owner.chunks) &&
+	if (p && mt_owner_chunks(&t->owner) &&
 	    prandom_u32_state(&t->work_rnd) % 100 < p) {
 		ret = mt_owner_realloc_random(&t->owner, size, room, true,
 					      &t->how, &diff);
@@ -402,6 +408,9 @@ static void mt_test_free(struct mt_test *t)
 {
 	mt_test_stop_sync(t);
 	mt_owner_destroy(&t->owner);
+	mutex_lock(&mt_tests_lock);
+	list_del(&t->gone);
+	mutex_unlock(&mt_tests_lock);
 	mt_lat_free(t->owner.lat);
 	mem_cgroup_put(t->memcg);
 	mutex_destroy(&t->stop_lock);
@@ -513,7 +522,8 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	snprintf(name, sizeof(name), "test %u", t->id);
 	snprintf(tag, sizeof(tag), "t%u", t->id);
 	seed = mt_seed_for(t->id);
-	mt_owner_init(&t->owner, &mt_test_totals, name, tag, seed);
+	mt_owner_init(&t->owner, name, tag, seed);
+	INIT_LIST_HEAD(&t->gone);
 	t->owner.lat = lat;
 	t->owner.pool.by_age = p->o.free == MT_FREE_FIFO ||
 			       p->o.free == MT_FREE_LIFO;
@@ -623,6 +633,14 @@ int mt_test_stop(u32 id)
 	return 0;
 }
 
+/* @t was taken out of mt_tests: it is gone, but may hold chunks still. */
+static void mt_test_took_out(struct mt_test *t)
+{
+	lockdep_assert_held(&mt_tests_lock);
+	WRITE_ONCE(mt_nr_tests, mt_nr_tests - 1);
+	list_add(&t->gone, &mt_tests_gone);
+}
+
 /**
  * mt_test_destroy() - stop a test and drop it, statistics and all
  * @id: the test
@@ -640,7 +658,7 @@ int mt_test_destroy(u32 id)
 	mutex_lock(&mt_tests_lock);
 	t = xa_erase(&mt_tests, id);
 	if (t)
-		WRITE_ONCE(mt_nr_tests, mt_nr_tests - 1);
+		mt_test_took_out(t);
 	mutex_unlock(&mt_tests_lock);
 	if (!t)
 		return -ENOENT;
@@ -664,13 +682,34 @@ void mt_test_destroy_all(void)
 		t = xa_find(&mt_tests, &id, ULONG_MAX, XA_PRESENT);
 		if (t) {
 			xa_erase(&mt_tests, id);
-			WRITE_ONCE(mt_nr_tests, mt_nr_tests - 1);
+			mt_test_took_out(t);
 		}
 		mutex_unlock(&mt_tests_lock);
 		if (!t)
 			break;
 		mt_test_unpublish(t);
 	}
+}
+
+/**
+ * mt_test_counts() - add what every test holds to a sum
+ * @sum: the sum, per allocator
+ *
+ * Tests destroyed whose chunks are not freed yet count too.
+ *
+ * Context: process context; takes mt_tests_lock.
+ */
+void mt_test_counts(struct mt_counts *sum)
+{
+	struct mt_test *t;
+	unsigned long id;
+
+	mutex_lock(&mt_tests_lock);
+	xa_for_each(&mt_tests, id, t)
+		mt_owner_add_counts(&t->owner, sum);
+	list_for_each_entry(t, &mt_tests_gone, gone)
+		mt_owner_add_counts(&t->owner, sum);
+	mutex_unlock(&mt_tests_lock);
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+#include "mt_owner.h"
 #include "mt_parse.h"
 
 struct dentry;
@@ -50,9 +51,7 @@ int mt_test_destroy(u32 id);
 void mt_test_destroy_all(void);
 int mt_test_show_all(struct seq_file *m);
 void mt_test_show_caches(struct seq_file *m);
+void mt_test_counts(struct mt_counts *sum);
 void mt_test_exit(void);
-
-/* What every test holds. */
-extern struct mt_totals mt_test_totals;
 
 #endif /* _MT_TEST_H */

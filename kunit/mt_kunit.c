@@ -1693,31 +1693,20 @@ static void pool_by_age_wide_test(struct kunit *test)
 
 /* ------------------------------------------- owners: mem_free's choice --- */
 
-/**
- * struct mt_kunit_owner - an owner for a test case, with its own totals
- * @o: the owner
- * @totals: what @o holds, counted apart from the module's totals
- */
-struct mt_kunit_owner {
-	struct mt_owner o;
-	struct mt_totals totals;
-};
-
 KUNIT_DEFINE_ACTION_WRAPPER(mt_kunit_owner_destroy, mt_owner_destroy,
 			    struct mt_owner *);
 
 /* An owner that holds nothing, destroyed (all freed) when the test ends. */
 static struct mt_owner *mt_kunit_owner(struct kunit *test)
 {
-	struct mt_kunit_owner *ko = kunit_kzalloc(test, sizeof(*ko),
-						  GFP_KERNEL);
+	struct mt_owner *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
 
-	KUNIT_ASSERT_NOT_NULL(test, ko);
-	mt_owner_init(&ko->o, &ko->totals, "kunit", "kunit", MT_KUNIT_SEED);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	mt_owner_init(o, "kunit", "kunit", MT_KUNIT_SEED);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							mt_kunit_owner_destroy,
-							&ko->o), 0);
-	return &ko->o;
+							o), 0);
+	return o;
 }
 
 /* How a command allocates: process context, kernel,nowarn, any node. */
@@ -1736,14 +1725,43 @@ static void mt_kunit_keep(struct kunit *test, struct mt_owner *o,
 					     &mt_kunit_how, NULL), 0);
 }
 
-/* What @o holds, by its own counters, its class's and the pool's. */
+/*
+ * Field @off of struct mt_counts (bytes, charged, chunks) of @o's own
+ * record: allocator @k's, or every allocator's summed when @k is
+ * MT_NR_KINDS.  noinline: the record is read on this frame alone.
+ */
+static noinline s64 mt_kunit_read(struct mt_owner *o, unsigned int k,
+				  size_t off)
+{
+	struct mt_counts n = {};
+	const u64 *f = (const u64 *)((const char *)&n + off);
+	unsigned int i;
+	s64 sum = 0;
+
+	mt_owner_add_counts(o, &n);
+	if (k < MT_NR_KINDS)
+		return f[k];
+	for (i = 0; i < MT_NR_KINDS; i++)
+		sum += f[i];
+	return sum;
+}
+
+/* Field @f of allocator @k in @o's record. */
+#define mt_kunit_kind(o, k, f)	\
+	mt_kunit_read(o, k, offsetof(struct mt_counts, f))
+
+/* Field @f in @o's record, every allocator summed. */
+#define mt_kunit_total(o, f)	\
+	mt_kunit_read(o, MT_NR_KINDS, offsetof(struct mt_counts, f))
+
+/* What @o holds, by its own counters, its record's sums and the pool's. */
 static void mt_kunit_expect_held(struct kunit *test, struct mt_owner *o,
 				 s64 chunks, s64 bytes)
 {
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->chunks), chunks);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->bytes), bytes);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->totals->chunks), chunks);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->totals->bytes), bytes);
+	KUNIT_EXPECT_EQ(test, (s64)mt_owner_chunks(o), chunks);
+	KUNIT_EXPECT_EQ(test, (s64)mt_owner_bytes(o), bytes);
+	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, chunks), chunks);
+	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, bytes), bytes);
 	KUNIT_EXPECT_EQ(test, mt_pool_count(&o->pool), chunks);
 	KUNIT_EXPECT_EQ(test, o->pool.bytes, bytes);
 }
@@ -1755,24 +1773,18 @@ static void mt_kunit_expect_held(struct kunit *test, struct mt_owner *o,
  * @overhead: mt_overhead, of which the dedicated caches
  * @atomic: mt_atomic_committed, charged against max_atomic_bytes
  * @tracking: mt_tracking_bytes, the pools' pages
- * @charged: per allocator, the footprint of its chunks
  */
 struct mt_kunit_snap {
 	s64 committed, reserved, overhead, atomic, tracking;
-	s64 charged[MT_NR_KINDS];
 };
 
 static void mt_kunit_snap_take(struct mt_kunit_snap *s)
 {
-	unsigned int k;
-
 	s->committed = atomic64_read(&mt_committed);
 	s->reserved = atomic64_read(&mt_reserved);
 	s->overhead = atomic64_read(&mt_overhead);
 	s->atomic = atomic64_read(&mt_atomic_committed);
 	s->tracking = atomic64_read(&mt_tracking_bytes);
-	for (k = 0; k < MT_NR_KINDS; k++)
-		s->charged[k] = atomic64_read(&mt_kind_totals[k].charged);
 }
 
 /*
@@ -1815,16 +1827,16 @@ static void mt_kunit_expect_exact(struct kunit *test, struct mt_owner *o,
 	KUNIT_EXPECT_EQ_MSG(test, st.allocated - st.freed, st.charged,
 			    "%s: allocated %llu, freed %llu", when,
 			    st.allocated, st.freed);
-	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->chunks),
+	KUNIT_EXPECT_EQ_MSG(test, mt_kunit_total(o, chunks),
 			    (s64)o->pool.nr, "%s", when);
-	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->bytes),
+	KUNIT_EXPECT_EQ_MSG(test, mt_kunit_total(o, bytes),
 			    (s64)bytes, "%s", when);
-	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&o->totals->charged),
+	KUNIT_EXPECT_EQ_MSG(test, mt_kunit_total(o, charged),
 			    (s64)fp, "%s", when);
 	for (k = 0; k < MT_NR_KINDS; k++)
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k].charged) -
-				    s->charged[k], (s64)kind[k], "%s: %s",
+				    mt_kunit_kind(o, k, charged),
+				    (s64)kind[k], "%s: %s",
 				    when, mt_alloc_names[k]);
 	KUNIT_EXPECT_EQ_MSG(test, committed - s->committed,
 			    (s64)fp +
@@ -1871,14 +1883,14 @@ static void owner_free_fit_test(struct kunit *test)
 	mt_kunit_keep(test, o, MT_KMALLOC, 300);
 	mt_kunit_expect_held(test, o, 3, 600);
 	/* charged their footprints: kmalloc's size classes, and the pool */
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged),
+	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, charged),
 			(s64)(kmalloc_size_roundup(100) +
 			      kmalloc_size_roundup(200) +
 			      kmalloc_size_roundup(300)));
 	mt_kunit_expect_exact(test, o, &snap, "100, 200, 300 kept");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 250), 300);
 	mt_kunit_expect_held(test, o, 1, 300);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged),
+	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, charged),
 			(s64)kmalloc_size_roundup(300));
 	mt_kunit_expect_exact(test, o, &snap, "200, 100 freed");
 	/* less held than asked: all of it */
@@ -2487,9 +2499,9 @@ static void owner_footprint_test(struct kunit *test)
 
 	mt_kunit_snap_take(&snap);
 	for (i = 0; i < MT_NR_KINDS; i++) {
-		kb[i] = atomic64_read(&mt_kind_totals[i].bytes);
-		kc[i] = atomic64_read(&mt_kind_totals[i].chunks);
-		kf[i] = atomic64_read(&mt_kind_totals[i].charged);
+		kb[i] = mt_kunit_kind(o, i, bytes);
+		kc[i] = mt_kunit_kind(o, i, chunks);
+		kf[i] = mt_kunit_kind(o, i, charged);
 		kb0[i] = kb[i];
 		kc0[i] = kc[i];
 	}
@@ -2518,39 +2530,39 @@ static void owner_footprint_test(struct kunit *test)
 		kc[k[i]]++;
 		kf[k[i]] += fp;
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k[i]].bytes),
+				    mt_kunit_kind(o, k[i], bytes),
 				    kb[k[i]], "%s bytes", name);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k[i]].chunks),
+				    mt_kunit_kind(o, k[i], chunks),
 				    kc[k[i]], "%s chunks", name);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic64_read(&mt_kind_totals[k[i]].charged),
+				    mt_kunit_kind(o, k[i], charged),
 				    kf[k[i]], "%s charged", name);
 	}
 	KUNIT_EXPECT_EQ(test, pages, PAGE_SIZE << get_order(5000));
 	mt_kunit_expect_held(test, o, ARRAY_SIZE(k), bytes);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&o->charged), (s64)fps);
+	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, charged), (s64)fps);
 	KUNIT_EXPECT_GE(test, fps, bytes);
 	mt_kunit_expect_exact(test, o, &snap, "one of each kept");
 
 	/* mem_free 'pages' bytes: the pages chunk, whole, fits exactly */
 	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, pages), pages);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].bytes),
+	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_PAGES, bytes),
 			kb[MT_PAGES] - (s64)pages);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].chunks),
+	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_PAGES, chunks),
 			kc[MT_PAGES] - 1);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[MT_PAGES].charged),
-			snap.charged[MT_PAGES]);
+	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_PAGES, charged),
+			0);
 	mt_kunit_expect_exact(test, o, &snap, "the pages freed");
 	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), bytes - pages);
 	mt_kunit_expect_held(test, o, 0, 0);
 	for (i = 0; i < MT_NR_KINDS; i++) {
-		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].bytes),
+		KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, i, bytes),
 				kb0[i]);
-		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].chunks),
+		KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, i, chunks),
 				kc0[i]);
-		KUNIT_EXPECT_EQ(test, atomic64_read(&mt_kind_totals[i].charged),
-				snap.charged[i]);
+		KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, i, charged),
+				0);
 	}
 	mt_kunit_expect_exact(test, o, &snap, "all freed");
 }
@@ -2670,7 +2682,7 @@ static void footprint_real_test(struct kunit *test)
 						    name, b, pb);
 			pb = b;
 			pfm = fm;
-			charged = atomic64_read(&o->charged);
+			charged = mt_kunit_total(o, charged);
 			ret = mt_owner_alloc(o, k, b, &mt_kunit_how, NULL);
 			if (ret == -ENOMEM && b > MT_TIMER_MAX_BYTES) {
 				kunit_info(test,
@@ -2694,7 +2706,7 @@ static void footprint_real_test(struct kunit *test)
 				KUNIT_EXPECT_GE_MSG(test, f, want,
 						    "%s, %llu bytes", name, b);
 			KUNIT_EXPECT_EQ_MSG(test,
-					    atomic64_read(&o->charged) - charged,
+					    mt_kunit_total(o, charged) - charged,
 					    (s64)f, "%s, %llu bytes", name, b);
 			bytes += b;
 		}
