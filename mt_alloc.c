@@ -41,6 +41,7 @@
 #include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/refcount.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -278,8 +279,11 @@ static struct kmem_cache *mt_cache_get(struct mt_caches *cs, unsigned int cls,
 	struct kmem_cache *s;
 
 	/* a reference held means the cache exists: take another */
-	if (atomic_inc_not_zero(&cs->refs[cls]))
+	if (refcount_inc_not_zero(&cs->refs[cls])) {
+		/* and read the pointer published before the count */
+		smp_acquire__after_ctrl_dep();
 		return READ_ONCE(cs->cache[cls]);
+	}
 	if (!can_sleep)
 		return NULL;
 
@@ -298,14 +302,16 @@ static struct kmem_cache *mt_cache_get(struct mt_caches *cs, unsigned int cls,
 		}
 		WRITE_ONCE(cs->cache[cls], s);
 		atomic_inc(&mt_nr_caches);
-		if (cs->pin) {
+		if (cs->pin)
 			set_bit(cls, &cs->pinned);
-			atomic_inc(&cs->refs[cls]);
-		}
+		/* the pointer is published before the count says it exists */
+		smp_wmb();
+		/* this get's reference, and the pin's */
+		refcount_set(&cs->refs[cls], cs->pin ? 2 : 1);
+	} else {
+		/* under the lock, a cache that exists has a reference */
+		refcount_inc(&cs->refs[cls]);
 	}
-	/* the pointer is published before the count says it exists */
-	smp_mb__before_atomic();
-	atomic_inc(&cs->refs[cls]);
 out_unlock:
 	mutex_unlock(&cs->lock);
 	return s;
@@ -314,7 +320,7 @@ out_unlock:
 /* Drop a reference; the last one destroys the cache (process context). */
 static void mt_cache_put(struct mt_caches *cs, unsigned int cls)
 {
-	if (!atomic_dec_and_mutex_lock(&cs->refs[cls], &cs->lock))
+	if (!refcount_dec_and_mutex_lock(&cs->refs[cls], &cs->lock))
 		return;
 	kmem_cache_destroy(cs->cache[cls]);
 	WRITE_ONCE(cs->cache[cls], NULL);
@@ -544,12 +550,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
  */
 int mt_kind_from_name(const char *name)
 {
-	unsigned int i;
-
-	for (i = 0; i < MT_NR_KINDS; i++)
-		if (sysfs_streq(name, mt_alloc_names[i]))
-			return i;
-	return -EINVAL;
+	return sysfs_match_string(mt_alloc_names, name);
 }
 
 /**

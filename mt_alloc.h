@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -101,7 +102,7 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
 struct mt_caches {
 	struct mutex lock;	/* protects creation and destruction */
 	struct kmem_cache *cache[MT_CACHE_CLASSES];
-	atomic_t refs[MT_CACHE_CLASSES];
+	refcount_t refs[MT_CACHE_CLASSES];
 	atomic_t objects[MT_CACHE_CLASSES];
 	unsigned long pinned;
 	bool pin;

@@ -786,11 +786,11 @@ static int mt_bench_spawn(struct mt_bench *b)
 	for (i = 0; i < b->p.threads; i++) {
 		th = &b->thr[i];
 		th->cpu = cpu;
-		th->task = kthread_create(mt_bench_thread_fn, th,
-					  "mt_bench/%u", cpu);
+		/* not kthread_run_on_cpu(): woken together, once all exist */
+		th->task = kthread_create_on_cpu(mt_bench_thread_fn, th, cpu,
+						 "mt_bench/%u");
 		if (IS_ERR(th->task))
 			goto out_stop;
-		kthread_bind(th->task, cpu);
 		b->nr++;
 		cpu = cpumask_next(cpu, cpu_online_mask);
 		if (cpu >= nr_cpu_ids)

@@ -314,7 +314,7 @@ void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
 	memset(&o->caches, 0, sizeof(o->caches));
 	mutex_init(&o->caches.lock);
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
-		atomic_set(&o->caches.refs[cls], 0);
+		refcount_set(&o->caches.refs[cls], 0);
 		atomic_set(&o->caches.objects[cls], 0);
 	}
 	strscpy(o->name, name, sizeof(o->name));

@@ -142,7 +142,7 @@ static struct workqueue_struct *mt_test_wq;
 static struct dentry *mt_tests_dir;
 
 static struct dentry *mt_test_add_dir(u32 id);
-static DEFINE_XARRAY(mt_tests);
+static DEFINE_XARRAY_ALLOC1(mt_tests);
 static u32 mt_last_id;
 static unsigned int mt_nr_tests;
 
@@ -514,8 +514,9 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	t->id = mt_last_id + 1;
-	ret = xa_insert(&mt_tests, t->id, t, GFP_KERNEL);
+	/* ids are never reused while the module is loaded: above the last */
+	ret = xa_alloc(&mt_tests, &t->id, t,
+		       XA_LIMIT(mt_last_id + 1, U32_MAX), GFP_KERNEL);
 	if (ret)
 		goto out_unlock;
 
