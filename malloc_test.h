@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * malloc_test - what every file of the module shares: its log prefix,
- * and the refusal of a module parameter's value.
+ * and the refusal of a module parameter's value (mt_param.c).
  *
  * The module keeps memory on behalf of "owners": one owner holds what
  * mem_alloc and mem_rnd_alloc keep (mt_cmd.c), and every timed test is an
@@ -17,36 +17,18 @@
  *	mt_alloc.c	the allocator table, footprints, dedicated caches
  *	mt_pool.c	the pools that hold an owner's chunks
  *	mt_charge.c	the caps and the charges against them
- *	mt_gfp.c, mt_rand.c, mt_lat.c, mt_grammar.c	leaves
+ *	mt_gfp.c, mt_rand.c, mt_lat.c, mt_grammar.c, mt_param.c	leaves
  */
 #ifndef _MALLOC_TEST_H
 #define _MALLOC_TEST_H
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/printk.h>
-#include <linux/string.h>
 
-/* A refused parameter's value is quoted up to this many bytes. */
-#define MT_PARAM_QUOTE_MAX	32
+struct kernel_param;
 
-/**
- * mt_param_refuse() - refuse a module parameter's new value, saying why
- * @kp: the parameter
- * @val: the value refused
- * @what: what it takes
- *
- * Return: -EINVAL.
- */
-static inline int mt_param_refuse(const struct kernel_param *kp,
-				  const char *val, const char *what)
-{
-	pr_warn_ratelimited("parameter %s: '%*pE' refused: %s\n", kp->name,
-			    (int)min_t(size_t, strcspn(val, "\n"),
-				       MT_PARAM_QUOTE_MAX), val, what);
-	return -EINVAL;
-}
+int mt_param_refuse(const struct kernel_param *kp, const char *val,
+		    const char *what);
 
 #endif /* _MALLOC_TEST_H */

@@ -31,6 +31,7 @@
 #include "../mt_grammar.c"
 #include "../mt_lat.c"
 #include "../mt_owner.c"
+#include "../mt_param.c"
 #include "../mt_parse.c"
 #include "../mt_pool.c"
 #include "../mt_rand.c"
