@@ -259,6 +259,8 @@ refusal_case() {
 	mtw $_rcmd
 	_rmrc=$MT_RC
 	_rreason=${MT_OUT#error: }
+	# mtctl drops the module's usage, which spells the module's options
+	_rreason=${_rreason%%; usage: *}
 	state _rs0
 	mc "$@"
 	state _rs1
