@@ -317,6 +317,14 @@ static __always_inline void mt_bench_free(struct mt_bench *b,
 	}
 }
 
+/* The gap to the next timed operation: 1 to 2k - 1, k on average. */
+static u32 mt_bench_gap(struct mt_bench_thread *th, unsigned int k)
+{
+	/* random, so no stride aliases; scaled by a multiply, not a division */
+	return k == 1 ? 1 :
+		1 + reciprocal_scale(prandom_u32_state(&th->rnd), 2 * k - 1);
+}
+
 /*
  * Is this operation (or pair) to be timed?  @k: the run's sample=;
  * @skip: the loop's countdown to the next timed one, a local, so that it
@@ -327,8 +335,7 @@ static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th,
 {
 	if (likely(!k || --*skip))
 		return false;
-	/* a gap of 1 to 2k - 1, k on average, so no stride aliases */
-	*skip = k == 1 ? 1 : 1 + prandom_u32_state(&th->rnd) % (2 * k - 1);
+	*skip = mt_bench_gap(th, k);
 	return true;
 }
 
@@ -356,53 +363,67 @@ static __always_inline bool mt_bench_check(struct mt_bench_thread *th,
 	return false;
 }
 
-static __always_inline u64 mt_bench_size(struct mt_bench_thread *th,
-					 bool random)
+/*
+ * One pair of allocator @kind, each call timed alone, recorded after: the
+ * sampled iteration of mt_bench_pairs(), compiled once per allocator out
+ * of the loop (the loop keeps few values alive, and none of these).
+ * Return: the allocation succeeded.
+ */
+static __always_inline bool mt_bench_timed_pair(struct mt_bench_thread *th,
+						unsigned int kind, u64 size)
 {
-	return random ? mt_rand_range(&th->rnd, 1, th->b->p.size) :
-			th->b->p.size;
+	bool nop = kind == MT_BENCH_NOP;
+	struct mt_bench *b = th->b;
+	u64 t0, t1, t2;
+	void *p;
+
+	t0 = ktime_get_ns();
+	p = mt_bench_alloc(b, kind, size);
+	t1 = ktime_get_ns();
+	if (!p)
+		return false;
+	mt_bench_free(b, kind, p, size);
+	t2 = ktime_get_ns();
+	mt_hist_add(&th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC], t1 - t0);
+	mt_hist_add(&th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE], t2 - t1);
+	return true;
 }
 
 /*
  * pair and random: allocate, free at once, count times.  An untimed
- * iteration reads no clock and tests nothing but two countdowns: that is
- * what keeps the loop within a few percent of a bare one.
+ * iteration reads no clock and tests nothing but two countdowns (one
+ * with sample=0): that is what keeps the loop within a few percent of a
+ * bare one.  @timed: the allocator's mt_bench_timed_pair().
  */
 static __always_inline u64 mt_bench_pairs(struct mt_bench_thread *th,
 					  struct mt_bench_phase *ph, u64 count,
 					  u64 deadline, unsigned int kind,
-					  bool random)
+					  bool random, bool sampling,
+					  bool (*timed)(struct mt_bench_thread *th,
+							u64 size))
 {
 	struct mt_bench *b = th->b;
-	bool nop = kind == MT_BENCH_NOP;
-	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
-	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
-	unsigned int k = b->p.sample;
+	const unsigned int k = b->p.sample;
+	const u64 fixed = b->p.size;
+	u64 i, n = 0, size = fixed;
 	u32 skip = 1, left = 1;
-	u64 i, n = 0, size, t0, t1, t2;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, &left, deadline))
 			break;
-		size = mt_bench_size(th, random);
-		if (!mt_bench_sampled(th, k, &skip)) {
+		if (random)
+			size = mt_rand_range(&th->rnd, 1, fixed);
+		if (!sampling || likely(--skip)) {
 			p = mt_bench_alloc(b, kind, size);
-			if (likely(p))
+			if (likely(p)) {
 				mt_bench_free(b, kind, p, size);
-		} else {
-			/* each call timed alone: recording comes after */
-			t0 = ktime_get_ns();
-			p = mt_bench_alloc(b, kind, size);
-			t1 = ktime_get_ns();
-			if (p) {
-				mt_bench_free(b, kind, p, size);
-				t2 = ktime_get_ns();
-				mt_hist_add(ha, t1 - t0);
-				mt_hist_add(hf, t2 - t1);
+				n++;
 			}
+			continue;
 		}
-		n += !!p;
+		skip = mt_bench_gap(th, k);
+		n += timed(th, size);
 	}
 	ph->alloc_ops = n;
 	ph->free_ops = n;
@@ -519,7 +540,9 @@ static __always_inline u64 mt_bench_bare(struct mt_bench_thread *th,
 static __always_inline u64 mt_bench_loop(struct mt_bench_thread *th,
 					 struct mt_bench_phase *ph, u64 count,
 					 u64 deadline, unsigned int kind,
-					 bool bare)
+					 bool bare,
+					 bool (*timed)(struct mt_bench_thread *th,
+						       u64 size))
 {
 	u8 pattern = th->b->p.pattern;
 
@@ -528,8 +551,18 @@ static __always_inline u64 mt_bench_loop(struct mt_bench_thread *th,
 				     pattern == MT_PATTERN_BATCH);
 	if (pattern == MT_PATTERN_BATCH)
 		return mt_bench_batch(th, ph, count, deadline, kind);
-	return mt_bench_pairs(th, ph, count, deadline, kind,
-			      pattern == MT_PATTERN_RANDOM);
+	/*
+	 * Each its own loop, with nothing decided in it: a random size or
+	 * not, sampling or not (sample=0).
+	 */
+	if (pattern == MT_PATTERN_RANDOM)
+		return mt_bench_pairs(th, ph, count, deadline, kind, true,
+				      th->b->p.sample, timed);
+	if (th->b->p.sample)
+		return mt_bench_pairs(th, ph, count, deadline, kind, false,
+				      true, timed);
+	return mt_bench_pairs(th, ph, count, deadline, kind, false, false,
+			      timed);
 }
 
 /*
@@ -538,15 +571,26 @@ static __always_inline u64 mt_bench_loop(struct mt_bench_thread *th,
  * inlined into one.
  */
 #define MT_BENCH_KIND(kind, name)					\
+static const unsigned int mt_bench_kind_##name = (kind);		\
+									\
+static noinline bool mt_bench_timed_##name(struct mt_bench_thread *th,	\
+					   u64 size)			\
+{									\
+	return mt_bench_timed_pair(th, mt_bench_kind_##name, size);	\
+}									\
+									\
 static noinline u64 mt_bench_loop_##name(struct mt_bench_thread *th,	\
 					 struct mt_bench_phase *ph,	\
 					 u64 count, u64 deadline,	\
 					 bool bare)			\
 {									\
-	const unsigned int k = (kind);					\
+	const unsigned int k = mt_bench_kind_##name;			\
 									\
-	return bare ? mt_bench_loop(th, ph, count, deadline, k, true) :	\
-		      mt_bench_loop(th, ph, count, deadline, k, false);	\
+	return bare ?							\
+		mt_bench_loop(th, ph, count, deadline, k, true,		\
+			      mt_bench_timed_##name) :			\
+		mt_bench_loop(th, ph, count, deadline, k, false,	\
+			      mt_bench_timed_##name);			\
 }
 
 MT_BENCH_KIND(MT_KMALLOC, kmalloc)
