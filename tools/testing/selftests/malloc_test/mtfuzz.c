@@ -62,6 +62,37 @@
  *    the fuzzer started.  A fuzzed max_bytes above ours may let the
  *    tests charge past ours for a moment: from then on the excess may
  *    only shrink.
+ *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
+ *    count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=N]
+ *    [sample=K] [time=SEC]", or the word "stop" alone.  Malformed: a
+ *    number or a unit token, size= or count= missing, an option it does
+ *    not take (node=, ctx=, free=) or given twice, a value that is not
+ *    its kind (size: digits and one unit letter attached; count, sample,
+ *    time: unsigned 64-bit decimal; threads, cpu: 32-bit), out of its
+ *    range (size 1 to the allocator's largest, count 1 to 4294967295 and
+ *    1048576 with pattern=batch, threads 1 to the CPUs online, cpu an
+ *    online CPU, sample 0 to 1000000, time 1 to 3600), gfp= as mem_alloc
+ *    refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
+ *    footprint, one per thread or the batch, and each thread's 16 KiB
+ *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB)
+ *    beside the kept chunks' footprint passes max_bytes, or its chunks
+ *    pass max_atomic_bytes with gfp=atomic or nofail.  EBUSY only while a
+ *    run may go, and certain within the first 0.9 s of a run that cannot
+ *    end sooner (count=4294967295, time=1: the fuzzer starts one now and
+ *    then, then sends the fuzzed command); EAGAIN never (no CPU goes
+ *    offline).  The answer: "bench started: ..." with every setting as
+ *    the model has it (the defaults, the gfp flags, the CPUs); "stop":
+ *    "stopped" or "no bench running", which of them when the model knows.
+ *    Each accepted run is ended before the next write (stop, or waited
+ *    for when it is short), and bench_result read: its state (done,
+ *    stopped only after a stop that cut it), end, settings, every key in
+ *    its documented place (bare_ops, bare_ns_per_op and vs_bare_pct
+ *    included), ops = alloc_ops + free_ops, free_ops = alloc_ops, alloc_ops
+ *    + errors the iterations (all of count per thread when the phase ended
+ *    by count), the threads' ops adding up to ops, the samples as sample=
+ *    says, the percentiles in order, the bare loop as many iterations;
+ *    all figures 0 while it runs.  mem_used's bench_bytes must be 0
+ *    whenever no run can be going.
  *  - Every --quiet-every writes (default 1000), a quiet point: every test
  *    stopped (they free what they hold), then mem_used must add up
  *    exactly: charged_bytes = kept_charged + test_charged +
@@ -142,6 +173,20 @@
 #define TEST_DEBUGFS	3072		/* a test's own memory: at least this */
 #define SLACK_FIXED	((uint64_t)2 << 20)	/* the kernel's own activity */
 #define MAX_CUTS	4		/* a split command: up to 5 writes */
+/* bench: its ranges (SPEC: "bench") */
+#define BENCH_COUNT_MAX	4294967295ULL
+#define BENCH_BATCH_MAX	1048576ULL
+#define BENCH_SAMPLE_MAX	1000000ULL
+#define BENCH_TIME_MAX	3600ULL
+/* what a bench run costs at least beside its chunks (SPEC: max_bytes) */
+#define BENCH_THREAD	(16384 + 16384)	/* a thread's stack and task */
+#define BENCH_SLOT	8		/* a batch's slot, per chunk */
+#define BENCH_CACHE	(1024 + 32768)	/* a cache: descriptors, a slab */
+/* a run that cannot end in 1 s: EBUSY is certain this long after it */
+#define BENCH_SURE_S	0.9
+#define BENCH_WAIT_S	30.0		/* the longest a short run may take */
+#define BENCH_CHEAP	((uint64_t)256 << 10)	/* the largest chunk sent */
+#define MAX_ONLINE	256		/* CPUs online the model follows */
 
 enum cls { BAD, OK, MAYBE };
 static const char *const cls_name[] = {
@@ -157,12 +202,19 @@ static const uint64_t kind_max[NR_KINDS] = {
 };
 
 /* The options, as bits of struct target's opts and struct verdict's. */
-enum { O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE, NR_OPTS };
+enum {
+	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
+	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, NR_OPTS
+};
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
+	"size", "count", "threads", "pattern", "sample", "time",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE)
+#define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
+			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
+			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME)
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -176,6 +228,8 @@ static const char *const gfp_mods[NR_MODS] = {
 
 static const char *const contexts[] = { "work", "timer" };
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
+enum { PAT_PAIR, PAT_BATCH, PAT_RANDOM, NR_PATTERNS };
+static const char *const patterns[NR_PATTERNS] = { "pair", "batch", "random" };
 
 /* The errnos the documentation gives, as bits. */
 #define B_EINVAL	0x01
@@ -183,15 +237,16 @@ static const char *const policies[] = { "all", "random", "fifo", "lifo" };
 #define B_ENOSPC	0x04
 #define B_ENOMEM	0x08
 #define B_EINTR		0x10
-static const int errnos[] = { EINVAL, ENOENT, ENOSPC, ENOMEM, EINTR };
+#define B_EBUSY		0x20
+static const int errnos[] = { EINVAL, ENOENT, ENOSPC, ENOMEM, EINTR, EBUSY };
 static const char *const errno_names[] = {
-	"EINVAL", "ENOENT", "ENOSPC", "ENOMEM", "EINTR",
+	"EINVAL", "ENOENT", "ENOSPC", "ENOMEM", "EINTR", "EBUSY",
 };
 
 enum {
 	MEM_ALLOC, MEM_FREE, MEM_REALLOC, MEM_RND, TEST_START, TEST_STOP,
-	TEST_DESTROY, DESTROY_ALL, P_CHECK, P_REALLOC_P, P_MAX_BYTES, P_ALLOC,
-	P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, NR_TARGETS
+	TEST_DESTROY, DESTROY_ALL, BENCH, P_CHECK, P_REALLOC_P, P_MAX_BYTES,
+	P_ALLOC, P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, NR_TARGETS
 };
 
 struct counts {
@@ -239,6 +294,9 @@ static struct target targets[NR_TARGETS] = {
 	/* takes anything; write-only: no answer to read */
 	[DESTROY_ALL] = { .name = "mem_test_destroy_all", .wronly = true,
 			  .errs = B_EINVAL, .weight = 2 },
+	/* options only, or "stop"; EAGAIN only when CPUs go offline */
+	[BENCH] = CMD("bench", 0, 0, 0, OPTS_BENCH,
+		      B_EINVAL | B_ENOSPC | B_ENOMEM | B_EBUSY, 3),
 	[P_CHECK] = PARAM("check_content", 5),
 	[P_REALLOC_P] = PARAM("realloc_p", 5),
 	[P_MAX_BYTES] = PARAM("max_bytes", 5),
@@ -301,6 +359,27 @@ struct verdict {
 	bool urgent;		/* gfp=atomic or nofail: max_atomic_bytes */
 	const char *nospc;	/* it must be refused with ENOSPC: why */
 	bool nospc_tests;	/* because max_tests exist */
+	/* bench: "stop", or a run's settings (the defaults filled in) */
+	bool stop;
+	uint64_t size, count, threads, sample, time;
+	int pattern;
+};
+
+/* A bench run's settings, as bench_result must show them. */
+struct bench_run {
+	bool known;		/* the model parsed what started it */
+	int kind, pattern;
+	uint64_t size, count, threads, sample, time;
+	char gfp[96];
+	unsigned int cpu[MAX_ONLINE];	/* each thread's, in order */
+	bool cpus_known;
+};
+
+/* Where the bench stands, as far as the fuzzer can know. */
+enum {
+	B_IDLE,		/* no run can be going */
+	B_MAYBE,	/* a run may go, or may have ended */
+	B_SURE,		/* a run that cannot end before bench_t0 + 1 s */
 };
 
 /* A command as generated: its bytes, cut into writes. */
@@ -318,7 +397,7 @@ struct base {
 	char num[6][24];
 	char unit[4];
 	unsigned int nopt;
-	char opt[8][72];
+	char opt[12][72];
 };
 
 struct toks {
@@ -335,6 +414,8 @@ static struct {
 	uint64_t max_tests;		/* max_tests, ours */
 	int default_kind;
 	unsigned int ncpus;		/* possible CPUs; 0: not known */
+	/* the CPUs online, ascending; 0 of them: not known */
+	unsigned int online[MAX_ONLINE], nonline;
 	unsigned int kept_kinds;	/* allocators kept chunks may be of */
 	int used_fd, mi_fd;
 	struct used prev;		/* mem_used after the last write */
@@ -360,6 +441,19 @@ static struct {
 	unsigned int bg[NR_BG];
 	unsigned int ring[NR_RING], nr_ring;
 	unsigned int last_id;
+	/* the bench: where it stands, the run started last, counts */
+	int bres_fd;
+	int bench_st;
+	double bench_t0;		/* before the long run's start */
+	bool bench_ever;		/* a run was started since the load */
+	bool bench_probe;		/* the next start is the long run */
+	struct bench_run brun;
+	int bench_last;			/* the state the last run ended in */
+	unsigned int bench_last_ends;	/* and why its phase may have ended */
+	unsigned long bench_started, bench_probes, bench_busy;
+	unsigned long bench_busy_sure, bench_stop_sure, bench_stops;
+	unsigned long bench_waited, bench_results, bench_done, bench_cut;
+	double bench_secs;		/* in bench's writes and waits, all */
 	unsigned long bg_restarts, tests_seen, hk;
 	/* accepted commands that gave each option; of each allocator */
 	unsigned long with_opt[NR_OPTS], with_kind[NR_KINDS];
@@ -384,6 +478,7 @@ static struct {
 	.details = 10,
 	.used_fd = -1,
 	.mi_fd = -1,
+	.bres_fd = -1,
 	.meminfo_every = 1,
 	.quiet_every = 1000,
 };
@@ -827,19 +922,72 @@ static uint64_t fp_hi(int kind, uint64_t b)
 }
 
 /*
- * node=, cpu=: kstrtouint(), decimal.  Return: false when it is not one
- * (malformed); a '+' sign leaves it uncertain.
+ * node=, cpu=, threads=: kstrtouint(), decimal.  Return: false when it is
+ * not one (malformed); a '+' sign leaves it uncertain.
  */
 static bool model_uint(const char *s, struct verdict *v, uint64_t *out)
 {
 	if (*s == '+') {
-		set_maybe(v, "a '+' sign in node= or cpu=");
+		set_maybe(v, "a '+' sign in node=, cpu= or threads=");
 		s++;
 	}
 	if (!all_digits(s) || !dec_u64(s, out) || *out > UINT32_MAX) {
-		set_bad(v, "node= or cpu= not an unsigned 32-bit decimal");
+		set_bad(v, "node=, cpu= or threads= not an unsigned 32-bit decimal");
 		return false;
 	}
+	return true;
+}
+
+/*
+ * bench's count=, sample=, time=: an unsigned decimal of 64 bits, held
+ * to its range afterwards.  Return: false when it is not one.
+ */
+static bool model_u64(const char *s, struct verdict *v, uint64_t *out)
+{
+	if (*s == '+') {
+		set_maybe(v, "a '+' sign in count=, sample= or time=");
+		s++;
+	}
+	if (!all_digits(s) || !dec_u64(s, out)) {
+		set_bad(v, "count=, sample= or time= not an unsigned 64-bit decimal");
+		return false;
+	}
+	return true;
+}
+
+static int unit_shift(const char *tok);
+
+/*
+ * bench's size=: an unsigned decimal, then maybe one unit letter attached
+ * ("64", "4k", "1M"), in bytes.  Return: false when it is not one, or
+ * passes 64 bits in its unit.
+ */
+static bool model_size(const char *s, struct verdict *v, uint64_t *out)
+{
+	char num[PAGE_LEN];
+	size_t n;
+	int shift = 0;
+
+	if (*s == '+') {
+		set_maybe(v, "a '+' sign in size=");
+		s++;
+	}
+	n = strlen(s);
+	if (n > 1 && unit_shift(s + n - 1) >= 0)
+		shift = unit_shift(s + --n);
+	if (n >= sizeof(num))
+		n = sizeof(num) - 1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!all_digits(num) || !dec_u64(num, out)) {
+		set_bad(v, "size= not an unsigned decimal with a unit letter");
+		return false;
+	}
+	if (*out > (UINT64_MAX >> shift)) {
+		set_bad(v, "size= past 64 bits in its unit");
+		return false;
+	}
+	*out <<= shift;
 	return true;
 }
 
@@ -922,10 +1070,27 @@ static bool model_option(const struct target *t, const char *tok,
 		}
 		v->timer = !strcmp(val, "timer");
 		return true;
-	default:
+	case O_FREE:
 		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
 		if (v->free_pol < 0) {
 			set_bad(v, "an unknown free policy");
+			return false;
+		}
+		return true;
+	case O_SIZE:
+		return model_size(val, v, &v->size);
+	case O_COUNT:
+		return model_u64(val, v, &v->count);
+	case O_THREADS:
+		return model_uint(val, v, &v->threads);
+	case O_SAMPLE:
+		return model_u64(val, v, &v->sample);
+	case O_TIME:
+		return model_u64(val, v, &v->time);
+	default:
+		v->pattern = index_of(val, patterns, NR_PATTERNS);
+		if (v->pattern < 0) {
+			set_bad(v, "an unknown pattern");
 			return false;
 		}
 		return true;
@@ -1157,6 +1322,81 @@ static uint64_t kept_max(void)
 	return m;
 }
 
+/* @cpu's place among the CPUs online, or -1 when it is not online. */
+static int online_index(uint64_t cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < g.nonline; i++)
+		if (g.online[i] == cpu)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A bench run (SPEC: "bench"): its defaults filled in (threads=1,
+ * pattern=pair, sample=64, time=10), each value held to its range, the
+ * gfp flags as mem_alloc's, and what it must cost at least (SPEC: "What
+ * max_bytes counts", a running bench): its chunks' least footprint, one
+ * per thread (pair, random) or count per thread (batch), against both
+ * caps; beside the kept chunks' footprint, each thread's stack and task,
+ * a batch's slots and a cache against max_bytes.
+ */
+static void model_bench(const struct target *t, struct verdict *v)
+{
+	uint64_t kept = g.prev.v[U_KCH] > 0 ? (uint64_t)g.prev.v[U_KCH] : 0;
+	uint64_t per, hold, own;
+
+	if (!(v->opts & 1U << O_THREADS))
+		v->threads = 1;
+	if (!(v->opts & 1U << O_SAMPLE))
+		v->sample = 64;
+	if (!(v->opts & 1U << O_TIME))
+		v->time = 10;
+	if (!v->size)
+		set_bad(v, "size=0");
+	else if (v->size > kind_max[v->kind])
+		set_bad(v, "a size= larger than its allocator gives");
+	if (!v->count || v->count > BENCH_COUNT_MAX)
+		set_bad(v, "count= out of 1..4294967295");
+	else if (v->pattern == PAT_BATCH && v->count > BENCH_BATCH_MAX)
+		set_bad(v, "a batch of more than 1048576 chunks");
+	if (!v->threads)
+		set_bad(v, "threads=0");
+	else if (g.nonline && v->threads > g.nonline)
+		set_bad(v, "more threads than CPUs online");
+	else if (!g.nonline && v->threads > 1)
+		set_maybe(v, "threads= above 1, the CPUs online unknown");
+	if (v->sample > BENCH_SAMPLE_MAX)
+		set_bad(v, "sample= above 1000000");
+	if (!v->time || v->time > BENCH_TIME_MAX)
+		set_bad(v, "time= out of 1..3600");
+	if (v->opts & 1U << O_CPU) {
+		if (v->cpu >= CPUS_MAX)
+			set_bad(v, "a CPU past any kernel's NR_CPUS");
+		else if (g.nonline && online_index(v->cpu) < 0)
+			set_bad(v, "cpu= a CPU that is not online");
+		else if (!g.nonline && v->cpu)
+			set_maybe(v, "a CPU other than 0, the CPUs online unknown");
+	}
+	if (v->size)
+		model_semantic(t, v, v->size, 0);
+	if (v->cls == BAD || !v->size || (v->kind == K_PERCPU && !g.ncpus))
+		return;
+	per = v->pattern == PAT_BATCH ? v->count : 1;
+	hold = sat_mul(sat_mul(fp_lo(v->kind, counted(v->kind, v->size)), per),
+		       v->threads);
+	own = sat_mul(v->threads,
+		      sat_add(BENCH_THREAD, v->pattern == PAT_BATCH ?
+			      sat_mul(v->count, BENCH_SLOT) : 0));
+	if (v->kind == K_CACHE)
+		own = sat_add(own, BENCH_CACHE);
+	if (sat_add(sat_add(hold, own), kept) > g.max_bytes)
+		v->nospc = "the run's least cost, beside the kept chunks', passes max_bytes";
+	else if (v->urgent && hold > g.max_atomic)
+		v->nospc = "the run's chunks pass max_atomic_bytes, with gfp=atomic or nofail";
+}
+
 /* What the documentation says of the numbers of a parsed command. */
 static void model_values(const struct target *t, struct verdict *v)
 {
@@ -1205,6 +1445,9 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_maybe(v, "a vmalloc chunk past the bookkeeping");
 		model_semantic(t, v, a[1], a[2] ? a[2] : 1);
 		break;
+	case BENCH:
+		model_bench(t, v);
+		return;
 	}
 	model_nospc(t, v);
 }
@@ -1244,6 +1487,11 @@ static void classify_cmd(const struct target *t, const unsigned char *b,
 			set_maybe(v, "a \\r, \\v, \\f or \\xa0 stripped at an end");
 	if (t - targets == DESTROY_ALL)
 		return;
+	/* bench's word, alone once the ends are stripped */
+	if (t - targets == BENCH && e - s == 4 && !memcmp(b + s, "stop", 4)) {
+		v->stop = true;
+		return;
+	}
 	if (memchr(b + s, '\n', e - s))
 		set_maybe(v, "a newline inside");
 	for (i = s; i < e; i += n) {
@@ -1261,6 +1509,11 @@ static void classify_cmd(const struct target *t, const unsigned char *b,
 	}
 	if (v->nr < t->min) {
 		set_bad(v, "too few numbers");
+		return;
+	}
+	if (t - targets == BENCH &&
+	    (~v->opts & (1U << O_SIZE | 1U << O_COUNT))) {
+		set_bad(v, "bench without size= or count=");
 		return;
 	}
 	for (j = 0; j < v->nr; j++) {
@@ -1437,6 +1690,9 @@ static const char *answer_problem(const struct target *t, bool accepted,
 	case TEST_START:
 		return num_line(a, false, num) && *num > 0 ? NULL :
 			"not a test id";
+	case BENCH:
+		/* what it says: bench_judge() */
+		return n ? NULL : "empty";
 	default:
 		return n ? "not empty" : NULL;
 	}
@@ -1625,7 +1881,8 @@ static void check_cap(const struct target *t, const unsigned char *b,
  * mem_used after any write: its own sums, the corruption count, our
  * caps, and what holds at every instant: the charges under the caps, the
  * kept chunks' footprint (only we change them) at least their bytes,
- * nothing reserved once the command returned, no bench, nothing killed.
+ * nothing reserved once the command returned, no bench charge when no
+ * run can be going, nothing killed.
  * @moved: bits of the caps this write moved (P_MAX_BYTES, ...).
  */
 static void check_used(const struct target *t, const unsigned char *b,
@@ -1671,12 +1928,17 @@ static void check_used(const struct target *t, const unsigned char *b,
 	if (x[U_RESV])
 		unexpected(t, b, len, "reserved_bytes is %lld with no command running",
 			   x[U_RESV]);
-	if (x[U_BENCH] != g.first.v[U_BENCH] ||
-	    x[U_KILLED] != g.first.v[U_KILLED] ||
+	/* a run's charge, for the whole run: none when none can go */
+	if (g.bench_st == B_IDLE && x[U_BENCH])
+		unexpected(t, b, len, "bench_bytes is %lld, and no bench run can be going",
+			   x[U_BENCH]);
+	if (x[U_BENCH] > x[U_CHARGED])
+		unexpected(t, b, len, "bench_bytes %lld, more than charged_bytes %lld",
+			   x[U_BENCH], x[U_CHARGED]);
+	if (x[U_KILLED] != g.first.v[U_KILLED] ||
 	    x[U_KILLED_B] != g.first.v[U_KILLED_B])
-		unexpected(t, b, len, "bench_bytes, killed_rnd_allocs or killed_rnd_bytes moved: %lld %lld %lld, were %lld %lld %lld",
-			   x[U_BENCH], x[U_KILLED], x[U_KILLED_B],
-			   g.first.v[U_BENCH], g.first.v[U_KILLED],
+		unexpected(t, b, len, "killed_rnd_allocs or killed_rnd_bytes moved: %lld %lld, were %lld %lld",
+			   x[U_KILLED], x[U_KILLED_B], g.first.v[U_KILLED],
 			   g.first.v[U_KILLED_B]);
 	if (x[U_TC] && !g.hk_mode)
 		g.tests_seen++;
@@ -1817,6 +2079,565 @@ static void ring_evict(void)
 	hk_cmd(TEST_DESTROY, "%u\n", id);
 }
 
+/* ---- the bench ------------------------------------------------------ */
+
+/*
+ * The run a start the model parsed asks for: its settings, and its
+ * threads' CPUs (SPEC: "cpu="): the first at cpu= (default: the first
+ * online), thread i on the i-th online CPU from there, wrapping around.
+ */
+static void bench_from_verdict(const struct verdict *v, struct bench_run *r)
+{
+	unsigned int i;
+	int first = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->known = v->parsed && v->cls != BAD;
+	if (!r->known)
+		return;
+	r->kind = v->kind;
+	r->pattern = v->pattern;
+	r->size = v->size;
+	r->count = v->count;
+	r->threads = v->threads;
+	r->sample = v->sample;
+	r->time = v->time;
+	gfp_string(v, r->gfp, sizeof(r->gfp));
+	if (v->opts & 1U << O_CPU)
+		first = online_index(v->cpu);
+	r->cpus_known = g.nonline && first >= 0 && v->threads <= MAX_ONLINE;
+	for (i = 0; r->cpus_known && i < v->threads; i++)
+		r->cpu[i] = g.online[(first + i) % g.nonline];
+}
+
+/* The CPUs of @r's threads as a list of ranges, "0-1,3": ascending. */
+static void bench_cpu_ranges(const struct bench_run *r, char *buf,
+			     size_t size)
+{
+	bool on[MAX_ONLINE] = { false };
+	unsigned int i, j, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->threads; i++)
+		if (r->cpu[i] < MAX_ONLINE)
+			on[r->cpu[i]] = true;
+	for (i = 0; i < MAX_ONLINE; i = j) {
+		for (; i < MAX_ONLINE && !on[i]; i++)
+			;
+		if (i == MAX_ONLINE)
+			break;
+		for (j = i; j < MAX_ONLINE && on[j]; j++)
+			;
+		n += snprintf(buf + n, n < size ? size - n : 0, "%s%u", n ? "," : "", i);
+		if (j - 1 > i)
+			n += snprintf(buf + n, n < size ? size - n : 0, "-%u", j - 1);
+	}
+}
+
+/* What a start answers (SPEC: "bench"): the run's settings, its CPUs. */
+static void bench_answer(const struct bench_run *r, char *buf, size_t size)
+{
+	char cpus[256];
+
+	bench_cpu_ranges(r, cpus, sizeof(cpus));
+	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 " cpus=%s\n",
+		 kinds[r->kind], r->size, r->count, r->threads,
+		 patterns[r->pattern], r->sample, r->time, cpus);
+}
+
+/* bench_result: its "key: value" lines, in order. */
+#define BRES_LINES	(64 + 4 * MAX_ONLINE)
+struct bres {
+	unsigned int n;
+	char key[BRES_LINES][32];
+	char val[BRES_LINES][96];
+};
+
+/* Read bench_result.  Return: NULL, or what is wrong with its shape. */
+static const char *read_bres(struct bres *r)
+{
+	static char buf[BRES_LINES * 64];
+	char *line, *next, *colon;
+
+	r->n = 0;
+	if (pread_str(g.bres_fd, buf, sizeof(buf)) <= 0)
+		return "it cannot be read";
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		if (!next)
+			return "a line without its newline";
+		*next++ = '\0';
+		colon = strstr(line, ": ");
+		if (!colon)
+			return "a line that is not 'key: value'";
+		if (r->n == BRES_LINES)
+			return "too many lines";
+		*colon = '\0';
+		snprintf(r->key[r->n], sizeof(r->key[0]), "%.31s", line);
+		snprintf(r->val[r->n], sizeof(r->val[0]), "%.95s", colon + 2);
+		r->n++;
+	}
+	return NULL;
+}
+
+/* The value of @key, or NULL. */
+static const char *bres_val(const struct bres *r, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->key[i], key))
+			return r->val[i];
+	return NULL;
+}
+
+/* The figure of @key (0 when it is none: its shape is checked apart). */
+static uint64_t bres_num(const struct bres *r, const char *key)
+{
+	const char *s = bres_val(r, key);
+	uint64_t v = 0;
+
+	if (!s || !all_digits(s) || !dec_u64(s, &v))
+		return 0;
+	return v;
+}
+
+/* The keys of bench_result, in the documented order (SPEC). */
+static const char *const bres_head[] = {
+	"state", "end", "alloc", "size", "count", "threads", "pattern", "gfp",
+	"sample", "time_s", "cpus", "elapsed_ns", "ops", "alloc_ops",
+	"free_ops", "errors", "ops_per_sec", "ns_per_op", "harness_ns_per_op",
+	"harness_pct",
+};
+#define BRES_SETTINGS	11	/* state .. cpus: words and settings */
+static const char *const bres_hists[] = {
+	"alloc", "free", "harness_alloc", "harness_free",
+};
+static const char *const bres_hist_keys[] = {
+	"samples", "mean_ns", "min_ns", "p50_ns", "p90_ns", "p99_ns",
+	"p999_ns", "max_ns",
+};
+static const char *const bres_thread_keys[] = {
+	"cpu", "ops", "elapsed_ns", "ops_per_sec",
+};
+static const char *const bres_tail[] = {
+	"bare_ops", "bare_ns_per_op", "vs_bare_pct",
+};
+
+/* The key bench_result prints at line @i, for a run of @threads. */
+static void bres_key(unsigned int i, uint64_t threads, char *key, size_t size)
+{
+	const unsigned int nh = ARRAY_SIZE(bres_head);
+	const unsigned int nk = ARRAY_SIZE(bres_hist_keys);
+	const unsigned int nt = ARRAY_SIZE(bres_thread_keys);
+
+	if (i < nh) {
+		snprintf(key, size, "%s", bres_head[i]);
+		return;
+	}
+	i -= nh;
+	if (i < ARRAY_SIZE(bres_hists) * nk) {
+		snprintf(key, size, "%s_%s", bres_hists[i / nk],
+			 bres_hist_keys[i % nk]);
+		return;
+	}
+	i -= ARRAY_SIZE(bres_hists) * nk;
+	if (i < threads * nt) {
+		snprintf(key, size, "thread%u_%s", i / nt,
+			 bres_thread_keys[i % nt]);
+		return;
+	}
+	i -= (unsigned int)threads * nt;
+	snprintf(key, size, "%s", i < ARRAY_SIZE(bres_tail) ? bres_tail[i] :
+		 "(none)");
+}
+
+enum { W_IDLE, W_RUNNING, W_DONE, W_STOPPED };
+static const char *const w_names[] = { "idle", "running", "done", "stopped" };
+/* the reasons the allocation phase may have ended, as bits */
+#define E_COUNT		0x1
+#define E_TIME		0x2
+#define E_STOP		0x4
+
+/* Is @a within 1 of @num * 100 / @den (0 when @den is)? */
+static bool pct_ok(uint64_t a, uint64_t num, uint64_t den)
+{
+	uint64_t p = den ? sat_mul(num, 100) / den : 0;
+
+	return a == p || a + 1 == p || a == p + 1;
+}
+
+/*
+ * bench_result, read into @r (SPEC: "bench_result and bench_latency"),
+ * must show the run we know of in state @want (W_DONE or W_STOPPED, or
+ * W_RUNNING; or W_IDLE before any run), its phase ended by one of @ends.
+ * Return: NULL, or what is wrong, in a static buffer.
+ */
+static const char *bres_problem(const struct bres *r, int want,
+				unsigned int ends)
+{
+	static char why[400];
+	const struct bench_run *br = &g.brun;
+	const char *st, *end;
+	uint64_t thr, ops, aops, fops, errs, iters, v, sum = 0, h[8];
+	unsigned int i, k, nlines;
+	char key[48], want_v[128];
+	bool base_kernel;
+
+	st = bres_val(r, "state");
+	if (want == W_IDLE) {
+		if (r->n != 1 || !st || strcmp(st, "idle"))
+			return "not 'state: idle' before any run";
+		return NULL;
+	}
+	if (r->n < ARRAY_SIZE(bres_head) || !st)
+		return "too few lines";
+	thr = bres_num(r, "threads");
+	if (thr > MAX_ONLINE)
+		return "more threads than CPUs can be";
+	nlines = ARRAY_SIZE(bres_head) + ARRAY_SIZE(bres_hists) *
+		 ARRAY_SIZE(bres_hist_keys) + (unsigned int)thr *
+		 ARRAY_SIZE(bres_thread_keys) + ARRAY_SIZE(bres_tail);
+	for (i = 0; i < r->n && i < nlines; i++) {
+		bres_key(i, thr, key, sizeof(key));
+		if (strcmp(r->key[i], key)) {
+			snprintf(why, sizeof(why), "line %u is '%s', not '%s' (bare_ops, bare_ns_per_op and vs_bare_pct are documented)",
+				 i + 1, r->key[i], key);
+			return why;
+		}
+		/* every figure, and the settings that are numbers */
+		if ((i >= BRES_SETTINGS || (i >= 3 && i <= 5) || i == 8 ||
+		     i == 9) && (!all_digits(r->val[i]) ||
+				 !dec_u64(r->val[i], &v))) {
+			snprintf(why, sizeof(why), "%s is '%s', not a number",
+				 key, r->val[i]);
+			return why;
+		}
+	}
+	if (r->n != nlines) {
+		snprintf(why, sizeof(why), "%u lines, not %u for %" PRIu64 " threads",
+			 r->n, nlines, thr);
+		return why;
+	}
+	if (strcmp(st, w_names[want])) {
+		snprintf(why, sizeof(why), "state '%s', not '%s'", st,
+			 w_names[want]);
+		return why;
+	}
+	/* the settings, as the model has them */
+	if (br->known) {
+		struct { const char *key; char val[128]; } set[9];
+		unsigned int n = 0;
+		size_t o = 0;
+
+		snprintf(set[n].val, sizeof(set[0].val), "%s", kinds[br->kind]);
+		set[n++].key = "alloc";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->size);
+		set[n++].key = "size";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->count);
+		set[n++].key = "count";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->threads);
+		set[n++].key = "threads";
+		snprintf(set[n].val, sizeof(set[0].val), "%s",
+			 patterns[br->pattern]);
+		set[n++].key = "pattern";
+		snprintf(set[n].val, sizeof(set[0].val), "%s", br->gfp);
+		set[n++].key = "gfp";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->sample);
+		set[n++].key = "sample";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->time);
+		set[n++].key = "time_s";
+		want_v[0] = '\0';
+		for (i = 0; br->cpus_known && i < br->threads; i++)
+			o += snprintf(want_v + o, o < sizeof(want_v) ?
+				      sizeof(want_v) - o : 0, "%s%u",
+				      i ? "," : "", br->cpu[i]);
+		snprintf(set[n].val, sizeof(set[0].val), "%s", want_v);
+		set[n++].key = br->cpus_known ? "cpus" : NULL;
+		for (i = 0; i < n; i++) {
+			if (!set[i].key ||
+			    !strcmp(bres_val(r, set[i].key), set[i].val))
+				continue;
+			snprintf(why, sizeof(why), "%s is '%s', the run asked '%s'",
+				 set[i].key, bres_val(r, set[i].key),
+				 set[i].val);
+			return why;
+		}
+		for (i = 0; br->cpus_known && i < br->threads; i++) {
+			snprintf(key, sizeof(key), "thread%u_cpu", i);
+			if (bres_num(r, key) != br->cpu[i]) {
+				snprintf(why, sizeof(why), "%s is %" PRIu64 ", not %u",
+					 key, bres_num(r, key), br->cpu[i]);
+				return why;
+			}
+		}
+	}
+	end = bres_val(r, "end");
+	if (want == W_RUNNING) {
+		/* every figure 0 but each thread's CPU */
+		if (strcmp(end, "-"))
+			return "running, but end is not '-'";
+		for (i = BRES_SETTINGS; i < r->n; i++)
+			if (!strstr(r->key[i], "_cpu") && bres_num(r, r->key[i])) {
+				snprintf(why, sizeof(why), "running, yet %s is %s, not 0",
+					 r->key[i], r->val[i]);
+				return why;
+			}
+		return NULL;
+	}
+	if (!(!strcmp(end, "count") && (ends & E_COUNT)) &&
+	    !(!strcmp(end, "time") && (ends & E_TIME)) &&
+	    !(!strcmp(end, "stop") && (ends & E_STOP))) {
+		snprintf(why, sizeof(why), "%s, but end is '%s'", st, end);
+		return why;
+	}
+	ops = bres_num(r, "ops");
+	aops = bres_num(r, "alloc_ops");
+	fops = bres_num(r, "free_ops");
+	errs = bres_num(r, "errors");
+	iters = aops + errs;
+	if (ops != aops + fops || fops != aops) {
+		snprintf(why, sizeof(why), "ops %" PRIu64 ", alloc_ops %" PRIu64 ", free_ops %" PRIu64 ": not ops = alloc_ops + free_ops, free_ops = alloc_ops",
+			 ops, aops, fops);
+		return why;
+	}
+	if (br->known && (iters > sat_mul(br->count, br->threads) ||
+			  (!strcmp(end, "count") &&
+			   iters != sat_mul(br->count, br->threads)))) {
+		snprintf(why, sizeof(why), "end %s, alloc_ops %" PRIu64 " + errors %" PRIu64 " of count %" PRIu64 " x %" PRIu64 " threads",
+			 end, aops, errs, br->count, br->threads);
+		return why;
+	}
+	for (i = 0; i < thr; i++) {
+		snprintf(key, sizeof(key), "thread%u_ops", i);
+		sum += bres_num(r, key);
+	}
+	if (sum != ops) {
+		snprintf(why, sizeof(why), "the threads' ops add up to %" PRIu64 ", ops is %" PRIu64,
+			 sum, ops);
+		return why;
+	}
+	/* each histogram: empty, or its figures in order */
+	for (i = 0; i < ARRAY_SIZE(bres_hists); i++) {
+		for (k = 0; k < ARRAY_SIZE(bres_hist_keys); k++) {
+			snprintf(key, sizeof(key), "%s_%s", bres_hists[i],
+				 bres_hist_keys[k]);
+			h[k] = bres_num(r, key);
+		}
+		if (!h[0] ? h[1] || h[2] || h[3] || h[4] || h[5] || h[6] || h[7] :
+		    h[2] > h[3] || h[3] > h[4] || h[4] > h[5] || h[5] > h[6] ||
+		    h[6] > h[7] || h[1] < h[2] || h[1] > h[7]) {
+			snprintf(why, sizeof(why), "%s: samples %" PRIu64 " mean %" PRIu64 " min %" PRIu64 " p50 %" PRIu64 " p90 %" PRIu64 " p99 %" PRIu64 " p999 %" PRIu64 " max %" PRIu64 " out of order",
+				 bres_hists[i], h[0], h[1], h[2], h[3], h[4],
+				 h[5], h[6], h[7]);
+			return why;
+		}
+	}
+	h[0] = bres_num(r, "alloc_samples");
+	h[1] = bres_num(r, "free_samples");
+	if (h[0] > aops || h[1] > fops) {
+		snprintf(why, sizeof(why), "alloc_samples %" PRIu64 ", free_samples %" PRIu64 ": more than alloc_ops %" PRIu64 ", free_ops %" PRIu64,
+			 h[0], h[1], aops, fops);
+		return why;
+	}
+	if (br->known && !br->sample &&
+	    (h[0] || h[1] || bres_num(r, "harness_alloc_samples") ||
+	     bres_num(r, "harness_free_samples")))
+		return "sample=0, yet operations were timed";
+	/* the harness phase: as many iterations, when nothing cut it */
+	if (br->known && br->sample == 1 && !errs &&
+	    (h[0] != aops || h[1] != fops ||
+	     (want == W_DONE && !strcmp(end, "count") &&
+	      bres_num(r, "harness_alloc_samples") != iters)))
+		return "sample=1, yet not every operation was timed";
+	if (!pct_ok(bres_num(r, "harness_pct"),
+		    bres_num(r, "harness_ns_per_op"), bres_num(r, "ns_per_op")))
+		return "harness_pct is not harness_ns_per_op over ns_per_op";
+	if (!pct_ok(bres_num(r, "vs_bare_pct"), bres_num(r, "ns_per_op"),
+		    bres_num(r, "bare_ns_per_op")))
+		return "vs_bare_pct is not ns_per_op over bare_ns_per_op";
+	/* the bare loop: as many iterations, an allocation and a free each */
+	v = bres_num(r, "bare_ops");
+	base_kernel = br->known && !strncmp(br->gfp, "kernel,", 7) &&
+		      !strstr(br->gfp, "noretry");
+	if (v % 2 || v > 2 * iters ||
+	    (want == W_DONE && base_kernel && !errs && v != ops)) {
+		snprintf(why, sizeof(why), "bare_ops %" PRIu64 ", the allocation phase's ops %" PRIu64 " in %" PRIu64 " iterations",
+			 v, ops, iters);
+		return why;
+	}
+	return NULL;
+}
+
+/* Check bench_result as @r has it (NULL: read it now) after @when. */
+static void bench_check(const char *when, const struct bres *r, int want,
+			unsigned int ends)
+{
+	static struct bres now;
+	const char *why = NULL;
+
+	if (!r) {
+		why = read_bres(&now);
+		r = &now;
+	}
+	if (!why)
+		why = bres_problem(r, want, ends);
+	g.bench_results++;
+	if (why)
+		problem("bench_result after %s: %s", when, why);
+}
+
+/*
+ * A run ended, in @state, its allocation phase by one of @ends: no run
+ * can be going; bench_result shows it so until the next starts.
+ */
+static void bench_ended(int state, unsigned int ends)
+{
+	g.bench_st = B_IDLE;
+	g.bench_last = state;
+	g.bench_last_ends = ends;
+	g.bench_done += state == W_DONE;
+	g.bench_cut += state == W_STOPPED;
+}
+
+/*
+ * Wait for the run we started to end by itself, reading bench_result
+ * (all 0 while it runs), then check its figures: done, not stopped.
+ */
+static void bench_wait(void)
+{
+	const struct timespec pause = { .tv_nsec = 200000 };
+	double t0 = now_s();
+	unsigned long reads = 0;
+	static struct bres r;
+	const char *st;
+
+	g.bench_waited++;
+	for (;;) {
+		if (read_bres(&r) || !(st = bres_val(&r, "state"))) {
+			problem("bench_result cannot be read while a run goes");
+			hk_cmd(BENCH, "stop\n");
+			return;
+		}
+		if (strcmp(st, "running"))
+			break;
+		/* the figures while it runs (the same read): now and then */
+		if (!(reads++ % 16))
+			bench_check("a start, while it runs", &r, W_RUNNING, 0);
+		if (now_s() - t0 > BENCH_WAIT_S) {
+			problem("a bench of count %" PRIu64 " x %" PRIu64 " threads still runs after %.0f s",
+				g.brun.count, g.brun.threads, BENCH_WAIT_S);
+			hk_cmd(BENCH, "stop\n");
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
+	bench_check("a run that ended by itself", &r, W_DONE, E_COUNT | E_TIME);
+	bench_ended(W_DONE, E_COUNT | E_TIME);
+	g.bench_secs += now_s() - t0;
+}
+
+/*
+ * Judge a write of bench beyond the errno and the class: EBUSY only while
+ * a run may go, and certain in the first BENCH_SURE_S of the long one
+ * (its write returned by then: its check came before); a stop's answer; a
+ * start's answer, its settings.  Then follow where the bench stands.
+ * @t_call, @t_ret: when the write was made, and when it returned.
+ */
+static void bench_judge(const struct target *t, const unsigned char *b,
+			size_t len, const struct verdict *v, bool accepted,
+			int err, const char *ans, double t_call, double t_ret)
+{
+	bool sure = g.bench_st == B_SURE && t_ret - g.bench_t0 < BENCH_SURE_S;
+	struct bench_run run;
+	unsigned int ends;
+	char want[256];
+
+	if (!accepted && err == EBUSY) {
+		g.bench_busy++;
+		if (v->stop || g.bench_st == B_IDLE)
+			unexpected(t, b, len, "refused with EBUSY, but %s",
+				   v->stop ? "stop is never refused" :
+				   "no run can be going");
+	}
+	if (v->cls == OK && !v->stop && sure && !accepted && err == EBUSY)
+		g.bench_busy_sure++;
+	if (v->cls != BAD && !v->stop && sure && accepted)
+		unexpected(t, b, len, "accepted %.3f s into a run that cannot end in 1 s: EBUSY is certain (answer '%.80s')",
+			   t_ret - g.bench_t0, ans);
+	if (v->stop && !accepted)
+		unexpected(t, b, len, "stop refused with %s", err_name(err));
+	if (!accepted)
+		return;
+	if (v->stop) {
+		bool cut = !strcmp(ans, "stopped\n");
+
+		if (!cut && strcmp(ans, "no bench running\n"))
+			unexpected(t, b, len, "stop answered '%.80s', not 'stopped' or 'no bench running'",
+				   ans);
+		else if (sure && !cut)
+			unexpected(t, b, len, "stop answered 'no bench running' %.3f s into a run that cannot end in 1 s",
+				   t_ret - g.bench_t0);
+		else if (g.bench_st == B_IDLE && cut)
+			unexpected(t, b, len, "stop answered 'stopped', but no run can be going");
+		g.bench_stops++;
+		g.bench_stop_sure += sure;
+		/* no run: the last one's figures stay as they were */
+		if (g.bench_st == B_IDLE) {
+			if (g.bench_ever)
+				bench_check("a stop with no run going", NULL,
+					    g.bench_last, g.bench_last_ends);
+			else
+				bench_check("a stop before any run", NULL,
+					    W_IDLE, 0);
+			return;
+		}
+		/* what the run shows, once stop returned: it has ended */
+		ends = !cut ? E_COUNT | E_TIME :
+		       sure ? E_STOP : E_COUNT | E_TIME | E_STOP;
+		bench_check(sure ? "a stop within the run's first second" :
+			    cut ? "a stop that cut a run" :
+			    "a stop after the run ended by itself", NULL,
+			    cut ? W_STOPPED : W_DONE, ends);
+		bench_ended(cut ? W_STOPPED : W_DONE, ends);
+		return;
+	}
+	bench_from_verdict(v, &run);
+	if (run.known && run.cpus_known) {
+		bench_answer(&run, want, sizeof(want));
+		if (strcmp(ans, want))
+			unexpected(t, b, len, "answered '%.160s', the model says '%.160s'",
+				   ans, want);
+	} else if (strncmp(ans, "bench started: ", 15)) {
+		unexpected(t, b, len, "answered '%.80s', not 'bench started: ...'",
+			   ans);
+	}
+	g.brun = run;
+	g.bench_ever = true;
+	g.bench_started++;
+	g.bench_st = g.bench_probe ? B_SURE : B_MAYBE;
+	if (g.bench_probe)
+		g.bench_t0 = t_call;
+}
+
+/*
+ * A run we started, not the long one: ended before the next write.  A
+ * short one (a few thousand iterations of small chunks) is waited for,
+ * half the time; the others are stopped.
+ */
+static void bench_end_run(void)
+{
+	const struct bench_run *r = &g.brun;
+
+	if (g.bench_st != B_MAYBE)
+		return;
+	if (r->known && sat_mul(r->count, r->threads) <= 1024 &&
+	    counted(r->kind, r->size) <= 16384 && rndn(2))
+		bench_wait();
+	else
+		hk_cmd(BENCH, "stop\n");
+}
+
 /* After an accepted write: follow ids, parameters, the tests we need. */
 static void after_accepted(struct target *t, const struct verdict *v,
 			   long long num)
@@ -1870,6 +2691,10 @@ static void after_accepted(struct target *t, const struct verdict *v,
 				restart_bg(i);
 		}
 		break;
+	case BENCH:
+		if (!v->stop)
+			bench_end_run();
+		break;
 	case P_ALLOC:
 		if (!read_param(t, val, sizeof(val)) && kind_of(val) >= 0)
 			g.default_kind = kind_of(val);
@@ -1904,7 +2729,7 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 	const char *why;
 	long long num = 0, rec[4] = { 0 };
 	ssize_t ret, n = 0;
-	double t0;
+	double t0, t_call, t_ret;
 	int err = 0;
 	bool accepted;
 	size_t i, k;
@@ -1937,13 +2762,14 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		fflush(stdout);
 	}
 
-	t0 = now_s();
+	t0 = t_call = now_s();
 	if (t->param)
 		ret = pwrite(t->fd, b, len, 0);
 	else
 		ret = write(t->fd, b, len);
 	if (ret < 0)
 		err = errno;
+	t_ret = now_s();
 	accepted = ret >= 0;
 	ans[0] = '\0';
 	if (!t->param && !t->wronly) {
@@ -1956,6 +2782,8 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		ans[n] = '\0';
 	}
 	t0 = now_s() - t0;
+	if (t - targets == BENCH)
+		g.bench_secs += t0;
 	why = read_used(&now);
 	if (why) {
 		unexpected(t, b, len, "mem_used cannot be read or parsed: %s",
@@ -2029,8 +2857,10 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		g.nospc_ok += !accepted && err == ENOSPC;
 		g.nospc_tests += v.nospc_tests && !accepted && err == ENOSPC;
 	}
+	/* bench: EBUSY or ENOSPC first while a run goes (SPEC: no order) */
 	if (v.nospc && v.cls != BAD &&
-	    (accepted || (err != ENOSPC && (v.cls != MAYBE || err != EINVAL))))
+	    (accepted || (err != ENOSPC && (v.cls != MAYBE || err != EINVAL) &&
+			  (err != EBUSY || g.bench_st == B_IDLE))))
 		unexpected(t, b, len, "%s (%s), but %s%s (answer '%s')",
 			   v.nospc, "ENOSPC is certain",
 			   accepted ? "accepted" : "refused with ",
@@ -2042,6 +2872,8 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		if (why)
 			unexpected(t, b, len, "the answer is %s: '%s'", why, msg);
 	}
+	if (t - targets == BENCH)
+		bench_judge(t, b, len, &v, accepted, err, ans, t_call, t_ret);
 	if (!t->param) {
 		why = kept_problem(t, &v, accepted, err, num, rec, &now,
 				   msg, sizeof(msg));
@@ -2370,6 +3202,68 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 		base_opt(bs, "free=%s", PICK(policies));
 }
 
+/* A CPU online (0 when they are not known). */
+static unsigned int pick_online(void)
+{
+	return g.nonline ? g.online[rndn(g.nonline)] : 0;
+}
+
+/*
+ * A bench the module takes, mostly: size= and count= (it needs both),
+ * small chunks and short runs (count of 256 at most, time=1 mostly; a
+ * run without time= has 64 iterations at most), the other options now
+ * and then, in any order.
+ */
+static void bench_opts(struct base *bs)
+{
+	static const char *const samples[] = { "0", "1", "64", "1000", "1000000" };
+	static const unsigned int pat_w[] = { PAT_PAIR, PAT_PAIR, PAT_BATCH,
+					      PAT_BATCH, PAT_RANDOM };
+	int kind = g.default_kind, pat = (int)PICK(pat_w);
+	bool timed = rndn(4);
+	uint64_t size;
+	unsigned int i, j, s;
+	char tmp[72];
+
+	bs->nr = 0;
+	bs->nopt = 0;
+	bs->unit[0] = '\0';
+	if (rndn(3)) {
+		kind = pick_kind();
+		base_opt(bs, "alloc=%s", kinds[kind]);
+	}
+	s = rndn(10) < 7 ? 0 : 10;
+	size = kind == K_PERCPU ? rndr(1, s ? 1 : 1024) :
+	       s ? rndr(1, 16) : rndr(1, 4096);
+	if (s)
+		base_opt(bs, "size=%" PRIu64 "%c", size, "kK"[rndn(2)]);
+	else
+		base_opt(bs, "size=%" PRIu64 "%s", size,
+			 rndn(8) ? "" : rndn(2) ? "b" : "B");
+	base_opt(bs, "count=%" PRIu64,
+		 !timed ? rndr(1, 64) : pat == PAT_BATCH ? rndr(1, 64) :
+		 rndr(1, 256));
+	if (pat != PAT_PAIR || !rndn(4))
+		base_opt(bs, "pattern=%s", patterns[pat]);
+	if (!rndn(3))
+		base_opt(bs, "threads=%u", g.nonline > 1 ? (unsigned int)rndr(1, 2) : 1);
+	if (!rndn(4))
+		base_gfp(bs, kind, false, size << s);
+	if (!rndn(5))
+		base_opt(bs, "cpu=%u", pick_online());
+	if (!rndn(4))
+		base_opt(bs, "sample=%s", PICK(samples));
+	if (timed)
+		base_opt(bs, "time=1");
+	/* in any order */
+	for (i = bs->nopt; i > 1; i--) {
+		j = rndn(i);
+		memcpy(tmp, bs->opt[i - 1], sizeof(tmp));
+		memcpy(bs->opt[i - 1], bs->opt[j], sizeof(tmp));
+		memcpy(bs->opt[j], tmp, sizeof(tmp));
+	}
+}
+
 /* A valid command for @t, or a valid value for a parameter. */
 static void make_base(const struct target *t, struct base *bs)
 {
@@ -2421,6 +3315,13 @@ static void make_base(const struct target *t, struct base *bs)
 		if (rndn(2))
 			snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
 				 PICK(words));
+		break;
+	case BENCH:
+		/* the word, often: a stop of no run, mostly */
+		if (!rndn(3))
+			snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "stop");
+		else
+			bench_opts(bs);
 		break;
 	case P_CHECK:
 		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
@@ -2612,6 +3513,117 @@ static void mutate_toks(struct toks *tk, unsigned int ops)
 				snprintf(tk->t[a], TOK_LEN, "%s", dict_token());
 			break;
 		}
+	}
+}
+
+/*
+ * A value of bench's option @o, right or wrong, at the edges of its
+ * range (SPEC: "bench"): the model says which.  In a static buffer.
+ */
+static const char *bench_value(unsigned int o)
+{
+	static const char *const sizes[] = {
+		"1", "64", "4096", "4k", "4K", "64b", "32k", "33k", "32768",
+		"32769", "1m", "4194304", "4194305", "4096k", "4097k",
+		"1048576", "1048577", "2147483647", "2147483648", "0", "0k",
+		"+64", "k", "64kb", "0x40", "-1", "", "1.5k", "18446744073709551615",
+		"18446744073709551616", "17179869183g", "17179869184g",
+		"72057594037927935", "72057594037927936", "00064", "64 k",
+	};
+	static const char *const counts[] = {
+		"1", "2", "64", "0", "1048576", "1048577", "4294967295",
+		"4294967296", "+1", "", "1k", "-1", "18446744073709551616",
+		"007",
+	};
+	static const char *const samples[] = {
+		"0", "1", "2", "1000000", "1000001", "+1", "", "-0",
+		"18446744073709551615", "18446744073709551616",
+	};
+	static const char *const times[] = {
+		"0", "1", "2", "3600", "3601", "+1", "", "1s",
+		"99999999999999999999",
+	};
+	static const char *const pats[] = {
+		"pair", "batch", "random", "Pair", "", "pairs", "pair,batch",
+	};
+	static char buf[32];
+	unsigned int n = g.nonline ? g.nonline : 1;
+
+	switch (o) {
+	case O_SIZE:
+		return PICK(sizes);
+	case O_COUNT:
+		return PICK(counts);
+	case O_SAMPLE:
+		return PICK(samples);
+	case O_TIME:
+		return PICK(times);
+	case O_PATTERN:
+		return PICK(pats);
+	case O_THREADS:
+		switch (rndn(6)) {
+		case 0:
+			return "0";
+		case 1:
+			return "4294967296";
+		case 2:
+			snprintf(buf, sizeof(buf), "%u", n + (unsigned int)rndn(3));
+			return buf;
+		default:
+			snprintf(buf, sizeof(buf), "%u", 1 + (unsigned int)rndn(n));
+			return buf;
+		}
+	default:	/* cpu= */
+		switch (rndn(6)) {
+		case 0:
+			return rndn(2) ? "8192" : "4294967296";
+		case 1:
+			snprintf(buf, sizeof(buf), "%u",
+				 g.nonline ? g.online[g.nonline - 1] + 1 : 1);
+			return buf;
+		default:
+			snprintf(buf, sizeof(buf), "%u", pick_online());
+			return buf;
+		}
+	}
+}
+
+/* Set option @key of @bs to a value: the one given, or a new one. */
+__printf(3, 4)
+static void bs_set_opt(struct base *bs, const char *key, const char *fmt, ...)
+{
+	char val[64];
+	unsigned int i;
+	size_t k = strlen(key);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < bs->nopt; i++)
+		if (!strncmp(bs->opt[i], key, k) && bs->opt[i][k] == '=')
+			break;
+	if (i == bs->nopt) {
+		if (bs->nopt == ARRAY_SIZE(bs->opt))
+			return;
+		bs->nopt++;
+	}
+	snprintf(bs->opt[i], sizeof(bs->opt[0]), "%s=%s", key, val);
+}
+
+/* Drop option @key of @bs. */
+static void bs_drop_opt(struct base *bs, const char *key)
+{
+	size_t k = strlen(key);
+	unsigned int i;
+
+	for (i = 0; i < bs->nopt; i++) {
+		if (strncmp(bs->opt[i], key, k) || bs->opt[i][k] != '=')
+			continue;
+		memmove(bs->opt[i], bs->opt[i + 1],
+			(bs->nopt - i - 1) * sizeof(bs->opt[0]));
+		bs->nopt--;
+		return;
 	}
 }
 
@@ -2916,12 +3928,58 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 	static const char *const test_only[] = {
 		"ctx=work", "ctx=timer", "cpu=0", "free=all", "free=fifo",
 	};
+	static const char *const not_bench[] = {
+		"node=0", "node=1", "ctx=work", "ctx=timer", "free=all",
+		"free=random",
+	};
+	static const char *const strays[] = { "1", "64", "k", "4096", "stop" };
 	struct toks tk;
 	char opt[2][TOK_LEN];
 	unsigned int o, i;
 
 	if (t - targets == DESTROY_ALL)
 		return false;
+	if (t - targets == BENCH) {
+		/* options only, size= and count= required, each once */
+		if (bs->nr)
+			bench_opts(bs);
+		switch (rndn(5)) {
+		case 0:		/* one of its options twice, good values */
+			do
+				o = (unsigned int)rndn(NR_OPTS);
+			while (!(t->opts & (1U << o)));
+			for (i = 0; i < 2; i++)
+				base_opt(bs, "%s=%s", opt_keys[o],
+					 o == O_ALLOC ? PICK(kinds) :
+					 o == O_GFP ? "nowarn" :
+					 o == O_PATTERN ? PICK(patterns) :
+					 o == O_SAMPLE ? "0" :
+					 o == O_SIZE ? "64" :
+					 o == O_CPU ? "0" : "1");
+			break;
+		case 1:		/* an option it does not take */
+			base_opt(bs, "%s", PICK(not_bench));
+			break;
+		case 2:		/* a required one missing */
+			bs_drop_opt(bs, rndn(2) ? "size" : "count");
+			break;
+		case 3:		/* a number, a unit, a word among them */
+			to_toks(bs, &tk);
+			i = rndn(tk.n + 1);
+			memmove(tk.t[i + 1], tk.t[i], (tk.n - i) * TOK_LEN);
+			tk.n++;
+			snprintf(tk.t[i], TOK_LEN, "%s", PICK(strays));
+			render_plain(c, &tk);
+			c->want_bad = true;
+			return true;
+		default:
+			base_opt(bs, "%s", PICK(opts_bad));
+			break;
+		}
+		gen_valid(t, bs, c);
+		c->want_bad = true;
+		return true;
+	}
 	if (!t->opts) {
 		snprintf(bs->opt[0], sizeof(bs->opt[0]), "%s",
 			 rndn(2) ? PICK(opts_any) : "alloc=kmalloc");
@@ -2993,7 +4051,7 @@ static bool gen_bad_sep(const struct target *t __maybe_unused,
 	char tmp[TOK_LEN * 2 + 8];
 	unsigned int at;
 
-	if (t - targets == DESTROY_ALL || !bs->nr)
+	if (t - targets == DESTROY_ALL || (!bs->nr && !bs->nopt))
 		return false;
 	to_toks(bs, &tk);
 	if (tk.n >= 2) {
@@ -3013,6 +4071,106 @@ static bool gen_bad_sep(const struct target *t __maybe_unused,
 	render_plain(c, &tk);
 	c->want_bad = true;
 	return true;
+}
+
+/*
+ * A bench value out of its range, or flags mem_alloc refuses (SPEC:
+ * "bench"), set in @bs: malformed whatever the machine.
+ */
+static void gen_bench_bad(struct base *bs)
+{
+	static const int k[] = { K_KMALLOC, K_KVMALLOC, K_PAGES, K_CACHE,
+				 K_PERCPU, K_VMALLOC };
+	static const char *const gfp_bad[] = {
+		"atomic,noretry,nowarn", "nowait,retry_mayfail,nowarn",
+		"kernel,noretry,retry_mayfail,nowarn", "atomic,nofail,nowarn",
+		"kernel,nofail,noretry,nowarn", "kernel,atomic,nowarn",
+	};
+	unsigned int s;
+	int kind;
+
+	switch (rndn(12)) {
+	case 0:
+		bs_set_opt(bs, "size", "%s", rndn(2) ? "0" : "0k");
+		break;
+	case 1:		/* past its allocator's largest */
+		kind = PICK(k);
+		bs_set_opt(bs, "alloc", "%s", kinds[kind]);
+		bs_set_opt(bs, "size", "%" PRIu64,
+			   kind_max[kind] + 1 + rndn(kind_max[kind]));
+		break;
+	case 2:		/* past 64 bits in its unit */
+		s = 10 * (unsigned int)rndr(1, 3);
+		bs_set_opt(bs, "size", "%" PRIu64 "%c",
+			   (UINT64_MAX >> s) + 1 + rndn(1000), "kmg"[s / 10 - 1]);
+		break;
+	case 3:
+		bs_set_opt(bs, "count", "%s", rndn(2) ? "0" : "4294967296");
+		break;
+	case 4:		/* a batch past 1048576 */
+		bs_set_opt(bs, "pattern", "batch");
+		bs_set_opt(bs, "count", "%" PRIu64,
+			   rndr(BENCH_BATCH_MAX + 1, BENCH_COUNT_MAX));
+		break;
+	case 5:
+		if (g.nonline)
+			bs_set_opt(bs, "threads", "%u",
+				   rndn(2) ? 0 : g.nonline + (unsigned int)rndr(1, 64));
+		else
+			bs_set_opt(bs, "threads", "0");
+		break;
+	case 6:		/* a CPU not online, or none a kernel has */
+		if (g.nonline && rndn(2))
+			bs_set_opt(bs, "cpu", "%u", g.online[g.nonline - 1] + 1 +
+				   (unsigned int)rndn(CPUS_MAX -
+						     g.online[g.nonline - 1] - 1));
+		else
+			bs_set_opt(bs, "cpu", "%" PRIu64,
+				   rndr(CPUS_MAX, UINT32_MAX));
+		break;
+	case 7:
+		bs_set_opt(bs, "sample", "%" PRIu64,
+			   rndr(BENCH_SAMPLE_MAX + 1, UINT32_MAX));
+		break;
+	case 8:
+		bs_set_opt(bs, "time", "%" PRIu64,
+			   rndn(2) ? 0 : rndr(BENCH_TIME_MAX + 1, 100000));
+		break;
+	case 9:		/* nofail where the kernel does not support it */
+		bs_set_opt(bs, "alloc", "%s", rndn(2) ? "vmalloc" : "percpu");
+		bs_set_opt(bs, "gfp", "kernel,nofail,nowarn");
+		break;
+	case 10:	/* the per-CPU allocator drops retry_mayfail */
+		bs_set_opt(bs, "alloc", "percpu");
+		bs_set_opt(bs, "size", "%u", (unsigned int)rndr(1, 512));
+		bs_set_opt(bs, "gfp", "%sretry_mayfail,nowarn",
+			   rndn(2) ? "kernel," : "");
+		break;
+	default:
+		bs_set_opt(bs, "gfp", "%s", PICK(gfp_bad));
+		break;
+	}
+}
+
+/* bench: one option set to a value at the edge of its range, or past. */
+static bool gen_bench_values(const struct target *t __maybe_unused,
+			     struct base *bs __maybe_unused, struct cmd *c)
+{
+	static const unsigned int keys[] = {
+		O_SIZE, O_SIZE, O_SIZE, O_COUNT, O_COUNT, O_THREADS, O_CPU,
+		O_SAMPLE, O_TIME, O_PATTERN,
+	};
+	unsigned int o, n = (unsigned int)rndr(1, 2);
+
+	if (t - targets != BENCH)
+		return false;
+	if (bs->nr)
+		bench_opts(bs);
+	while (n--) {
+		o = PICK(keys);
+		bs_set_opt(bs, opt_keys[o], "%s", bench_value(o));
+	}
+	return gen_valid(t, bs, c);
 }
 
 static bool gen_semantic(const struct target *t __maybe_unused,
@@ -3084,6 +4242,11 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 				 strtoull(bs->num[5], NULL, 10) + 1 + rndn(9));
 			break;
 		}
+		break;
+	case BENCH:
+		if (bs->nr)
+			bench_opts(bs);
+		gen_bench_bad(bs);
 		break;
 	default:
 		return false;
@@ -3281,8 +4444,11 @@ static bool gen_opt_mix(const struct target *t __maybe_unused,
 		case O_CTX:
 			base_opt(bs, "ctx=%s", PICK(contexts));
 			break;
-		default:
+		case O_FREE:
 			base_opt(bs, "free=%s", PICK(policies));
+			break;
+		default:	/* bench's own */
+			base_opt(bs, "%s=%s", opt_keys[o], bench_value(o));
 			break;
 		}
 	}
@@ -3363,6 +4529,7 @@ static const struct gen cmd_gens[] = {
 	{ "semantic", gen_semantic, 3 },
 	{ "bad-combination", gen_bad_combo, 4 },
 	{ "option-mix", gen_opt_mix, 6 },
+	{ "bench-values", gen_bench_values, 8 },
 };
 
 static const struct gen param_gens[] = {
@@ -3398,6 +4565,10 @@ static bool too_costly(const struct target *t, const struct cmd *c)
 		       a[2] / (a[0] / 2 + a[1] / 2 + 1) > 512;
 	case TEST_START:
 		return a[1] > (1ULL << 20) && a[2] <= g.max_bytes;
+	case BENCH:
+		/* a run that may be taken: of small chunks only */
+		return !v.stop && !v.nospc &&
+		       counted(v.kind, v.size) > BENCH_CHEAP;
 	}
 	return false;
 }
@@ -3421,7 +4592,8 @@ static bool too_risky(const struct target *t, const unsigned char *b,
 	classify_cmd(t, b, len, &v);
 	if (!v.parsed)
 		return false;
-	size = t - targets == MEM_ALLOC ? v.val[0] : v.val[1];
+	size = t - targets == MEM_ALLOC ? v.val[0] :
+	       t - targets == BENCH ? v.size : v.val[1];
 	if ((v.opts & (1U << O_GFP)) && !(v.mods & M(G_NOWARN)) &&
 	    !(v.kind == K_VMALLOC && (v.opts & (1U << O_NODE)) &&
 	      size <= VM_NODE_SEND))
@@ -3504,18 +4676,34 @@ static void fuzz_one(void)
 	if (t->param && c.len > PAGE_LEN)
 		g.buf[0] = 'x';
 	g.gen = gn->name;
+	/*
+	 * Now and then the command goes to bench while a run goes that
+	 * cannot end within a second: a start is then refused with EBUSY,
+	 * a stop cuts it.  Ours: 64-byte pairs, count=4294967295, time=1.
+	 */
+	if (t - targets == BENCH && g.bench_st == B_IDLE && !rndn(16)) {
+		g.bench_probes++;
+		g.bench_probe = true;
+		hk_cmd(BENCH, "alloc=%s size=64 count=4294967295 time=1 sample=0%s\n",
+		       rndn(2) ? "kmalloc" : "kvmalloc",
+		       rndn(2) ? "" : " pattern=random");
+		g.bench_probe = false;
+	}
 	if (!c.ncut) {
 		send_one(t, g.buf, c.len, c.want_bad);
-		return;
-	}
-	g.splits++;
-	/* each write is a command of its own: stop at --count all the same */
-	for (from = 0, i = 0; i <= c.ncut && g.c.sent < g.count; i++) {
-		size_t to = i < c.ncut ? c.cut[i] : c.len;
+	} else {
+		g.splits++;
+		/* each write is a command of its own: stop at --count */
+		for (from = 0, i = 0; i <= c.ncut && g.c.sent < g.count; i++) {
+			size_t to = i < c.ncut ? c.cut[i] : c.len;
 
-		send_one(t, g.buf + from, to - from, false);
-		from = to;
+			send_one(t, g.buf + from, to - from, false);
+			from = to;
+		}
 	}
+	/* no run goes on past the command: the next write finds none */
+	if (g.bench_st != B_IDLE)
+		hk_cmd(BENCH, "stop\n");
 }
 
 /* ---- the footprint, against the kernel's counters ------------------- */
@@ -3538,6 +4726,8 @@ static void quiet_point(void)
 	DIR *dir;
 
 	g.quiet++;
+	if (g.bench_st != B_IDLE)
+		hk_cmd(BENCH, "stop\n");
 	snprintf(path, sizeof(path), "%s/tests", g.dir);
 	dir = opendir(path);
 	if (!dir) {
@@ -3620,10 +4810,11 @@ static int check_usage(const struct target *t)
 }
 
 /*
- * How many CPUs a cpu list of sysfs names ("0-3,5\n").  Return: 0 when
- * it cannot be read.
+ * How many CPUs a cpu list of sysfs names ("0-3,5\n"), the first @max of
+ * them into @list.  Return: 0 when it cannot be read.
  */
-static unsigned int count_cpus(const char *path)
+static unsigned int cpu_list(const char *path, unsigned int *list,
+			     unsigned int max)
 {
 	char buf[512], *p = buf, *end;
 	unsigned long a, b;
@@ -3649,7 +4840,9 @@ static unsigned int count_cpus(const char *path)
 				return 0;
 			p = end;
 		}
-		n += b - a + 1;
+		for (; a <= b; a++, n++)
+			if (n < max)
+				list[n] = (unsigned int)a;
 		if (*p == ',')
 			p++;
 		else if (*p && *p != '\n')
@@ -3719,7 +4912,23 @@ static int setup(void)
 	}
 	g.corr0 = g.prev.v[U_CORR];
 	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
-	g.ncpus = count_cpus("/sys/devices/system/cpu/possible");
+	g.ncpus = cpu_list("/sys/devices/system/cpu/possible", NULL, 0);
+	g.nonline = cpu_list("/sys/devices/system/cpu/online", g.online,
+			     MAX_ONLINE);
+	if (g.nonline > MAX_ONLINE)
+		g.nonline = 0;	/* more than the model follows: not known */
+	/* no run from before: stopped, and whether there was one */
+	g.bres_fd = open_in(g.dir, "bench_result", O_RDONLY);
+	if (g.bres_fd < 0 || pread_str(g.bres_fd, val, sizeof(val)) <= 0) {
+		fprintf(stderr, "mtfuzz: cannot read %s/bench_result\n", g.dir);
+		return -1;
+	}
+	g.bench_ever = strcmp(val, "state: idle\n");
+	if (!strncmp(val, "state: running\n", 15) &&
+	    write(targets[BENCH].fd, "stop\n", 5) != 5) {
+		fprintf(stderr, "mtfuzz: cannot stop the bench running\n");
+		return -1;
+	}
 	g.max_bytes = g.max_bytes ? g.max_bytes : 1;
 	if (!g.max_atomic)
 		g.max_atomic = g.max_bytes / 32 ? g.max_bytes / 32 : 1;
@@ -3973,6 +5182,11 @@ int main(int argc, char **argv)
 	printf(" charged_max=%lld atomic_max=%lld cap_excess=%lu quiet_points=%lu stats_checked=%lu",
 	       g.charged_max, g.atomic_max, g.cap_excess, g.quiet,
 	       g.stats_checked);
+	printf(" bench_started=%lu bench_probes=%lu bench_busy=%lu bench_busy_certain=%lu bench_stops=%lu bench_stop_certain=%lu bench_waited=%lu bench_done=%lu bench_cut=%lu bench_results=%lu",
+	       g.bench_started, g.bench_probes, g.bench_busy,
+	       g.bench_busy_sure, g.bench_stops, g.bench_stop_sure,
+	       g.bench_waited, g.bench_done, g.bench_cut, g.bench_results);
+	printf(" bench_ms=%.0f", g.bench_secs * 1000);
 	printf(" meminfo_checks=%lu rise_kb=%lld vmalloc_rise_kb=%lld slab_rise_kb=%lld percpu_rise_kb=%lld bound_kb=%" PRIu64,
 	       g.mi_checks, g.mi_rise_sum, g.mi_rise[MI_VMALLOC],
 	       g.kasan ? 0 : g.mi_rise[MI_SLAB], g.mi_rise[MI_PERCPU],

@@ -11,7 +11,16 @@
  * on fds shared between them; readers read mem_used, mem_test_list and
  * the usage lines; stats threads read tests/ID/stats of tests that vanish
  * under them, holding the file open across a destroy; a parameter thread
- * toggles check_content, realloc_p and alloc.
+ * toggles check_content, realloc_p and alloc; a bench thread starts short
+ * benches one after the other (any allocator, pattern pair or batch, a
+ * small count, time=1, one or two threads), stops a third of them midway,
+ * starts another at once now and then (EBUSY, while the first goes), and
+ * reads bench_result until the others end.  A start may be refused with
+ * EBUSY (a run goes), ENOSPC (max_bytes is small) or ENOMEM; an ended
+ * run's bench_result shows its settings, ops = alloc_ops + free_ops,
+ * free_ops = alloc_ops, and the bare loop's figures; mem_used's
+ * bench_bytes is 0 once the last run has ended (or the unload stopped
+ * it).
  *
  * With --rmmod, a last phase follows: one more thread starts four tests of
  * its own, which no other thread stops or destroys, so that the unload
@@ -112,6 +121,9 @@ enum op_kind {
 	OP_PARAM_GET,
 	OP_RMMOD,
 	OP_MEMINFO,
+	OP_BENCH,
+	OP_BENCH_STOP,
+	OP_BENCH_RESULT,
 	NR_OPS
 };
 
@@ -133,6 +145,9 @@ static const char *const op_names[NR_OPS] = {
 	[OP_PARAM_GET] = "read parameter",
 	[OP_RMMOD] = "delete_module",
 	[OP_MEMINFO] = "read /proc/meminfo",
+	[OP_BENCH] = "bench (start)",
+	[OP_BENCH_STOP] = "bench stop",
+	[OP_BENCH_RESULT] = "read bench_result",
 };
 
 /*
@@ -150,6 +165,10 @@ struct op_count {
 static struct op_count counts[NR_OPS];
 static atomic_ulong nr_unexpected;
 static atomic_ulong gone_ops;		/* operations begun after unload */
+/* The benches: started, cut by stop, ended by themselves, refused. */
+static atomic_ulong bench_started, bench_cut, bench_ended, bench_busy;
+static atomic_ulong bench_nospc, bench_nomem;
+static atomic_ulong bench_rm;		/* started while rmmod was tried */
 
 /* ---- the run's state ---------------------------------------------- */
 
@@ -202,6 +221,7 @@ static bool opt_kasan;
 /* What mem_used must keep under, read at the start. */
 static long long max_tests_param;
 static unsigned int ncpus = 1;		/* possible CPUs */
+static unsigned int ncpus_online = 1;	/* CPUs online */
 /* The highest charged_bytes and atomic_bytes mem_used showed. */
 static atomic_llong charged_max, atomic_max;
 
@@ -571,7 +591,7 @@ static bool answer_num(const char *ans, long long *v)
 	return parse_ll(buf, v);
 }
 
-#define MAX_KV	64
+#define MAX_KV	128
 
 /* "key: value" lines of one record. */
 struct rec {
@@ -629,6 +649,7 @@ static const char *const used_keys[] = {
 enum {
 	U_CHUNKS, U_BYTES, U_KEPT_CHUNKS, U_KEPT_BYTES, U_TEST_CHUNKS,
 	U_TEST_BYTES, U_CORRUPTIONS, U_MAX_BYTES, U_TRACKING_BYTES,
+	U_BENCH = 22,
 	U_CHARGED = 23, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
 	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 36,
 };
@@ -677,6 +698,8 @@ static const char *check_used(const struct rec *r)
 		return "charged_bytes is past max_bytes";
 	if (v[U_ATOMIC] > v[U_MAX_ATOMIC])
 		return "atomic_bytes is past max_atomic_bytes";
+	if (v[U_BENCH] > v[U_CHARGED])
+		return "bench_bytes is more than charged_bytes";
 	if (max_tests_param && v[U_TESTS] > max_tests_param)
 		return "tests is past max_tests";
 	return NULL;
@@ -1657,6 +1680,305 @@ static void step_params(struct worker *w)
 		count(OP_PARAM_GET, 0, true);
 }
 
+/* ---- the bench ---------------------------------------------------- */
+
+/* The run the bench thread started last, as bench_result must show it. */
+struct bench_want {
+	const char *alloc, *pattern;
+	unsigned long long size, count;
+	unsigned int threads, sample;
+};
+
+/* The value of @key in @r, or NULL. */
+static const char *rec_val(const struct rec *r, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->key[i], key))
+			return r->val[i];
+	return NULL;
+}
+
+/* The figure of @key in @r, or -1 when it is none. */
+static long long rec_num(const struct rec *r, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->key[i], key))
+			return r->isnum[i] ? r->num[i] : -1;
+	return -1;
+}
+
+/*
+ * bench_result of @b: its state and settings, and once the run has ended
+ * its figures: ops = alloc_ops + free_ops, free_ops = alloc_ops, no more
+ * iterations than count per thread, the bare loop's figures
+ * (bare_ops, bare_ns_per_op, vs_bare_pct).  *@state: "running", "done",
+ * "stopped", or "" when it could not be read.  NULL when fine.
+ */
+static const char *check_bench(struct worker *w, const struct bench_want *b,
+			       char *state, size_t size)
+{
+	char want[32], *text;
+	const char *why, *v;
+	long long ops, aops, fops, errs;
+	struct rec r;
+	int rerr;
+
+	*state = '\0';
+	if (read_file(w, OP_BENCH_RESULT, debugfs_dir, "bench_result", false,
+		      &rerr)) {
+		if (rerr)
+			wrong(w, OP_BENCH_RESULT, rerr, "read");
+		return NULL;
+	}
+	text = w->buf;
+	why = parse_rec(&text, &r);
+	if (why)
+		return why;
+	v = rec_val(&r, "state");
+	if (!v || (strcmp(v, "running") && strcmp(v, "done") &&
+		   strcmp(v, "stopped")))
+		return "a state that is not running, done or stopped";
+	snprintf(state, size, "%s", v);
+	v = rec_val(&r, "alloc");
+	if (!v || strcmp(v, b->alloc))
+		return "not the allocator of the run started";
+	v = rec_val(&r, "pattern");
+	if (!v || strcmp(v, b->pattern))
+		return "not the pattern of the run started";
+	if (rec_num(&r, "size") != (long long)b->size ||
+	    rec_num(&r, "count") != (long long)b->count ||
+	    rec_num(&r, "threads") != b->threads ||
+	    rec_num(&r, "sample") != b->sample ||
+	    rec_num(&r, "time_s") != 1)
+		return "not the size, count, threads, sample or time of the run started";
+	snprintf(want, sizeof(want), "thread%u_cpu", b->threads - 1);
+	if (!rec_val(&r, want) || rec_val(&r, "thread2_cpu"))
+		return "not one threadN_cpu line per thread";
+	if (rec_num(&r, "bare_ops") < 0 || rec_num(&r, "bare_ns_per_op") < 0 ||
+	    rec_num(&r, "vs_bare_pct") < 0)
+		return "no bare_ops, bare_ns_per_op or vs_bare_pct";
+	ops = rec_num(&r, "ops");
+	aops = rec_num(&r, "alloc_ops");
+	fops = rec_num(&r, "free_ops");
+	errs = rec_num(&r, "errors");
+	if (ops < 0 || aops < 0 || fops < 0 || errs < 0)
+		return "ops, alloc_ops, free_ops or errors is not a number";
+	if (!strcmp(state, "running"))
+		return ops || aops || fops || errs ||
+		       rec_num(&r, "bare_ops") ? "running, yet figures not 0" :
+		       NULL;
+	if (ops != aops + fops || fops != aops)
+		return "not ops = alloc_ops + free_ops, free_ops = alloc_ops";
+	if (aops + errs > (long long)(b->count * b->threads))
+		return "more iterations than count per thread";
+	if (rec_num(&r, "bare_ops") > 2 * (aops + errs))
+		return "the bare loop did more iterations";
+	return NULL;
+}
+
+/* mem_used's bench_bytes, or -1 when it could not be read. */
+static long long read_bench_bytes(struct worker *w)
+{
+	const char *why;
+	struct rec r;
+	char *text;
+	int rerr;
+
+	if (read_file(w, OP_USED, debugfs_dir, "mem_used", false, &rerr)) {
+		if (rerr)
+			wrong(w, OP_USED, rerr, "read");
+		return -1;
+	}
+	text = w->buf;
+	why = parse_rec(&text, &r);
+	if (!why)
+		why = check_used(&r);
+	if (why) {
+		wrong(w, OP_USED, 0, "%s: '%s'", why, w->buf);
+		return -1;
+	}
+	count(OP_USED, 0, true);
+	return r.num[U_BENCH];
+}
+
+/*
+ * Write "stop": it returns once the run has ended, "stopped" when it cut
+ * one, "no bench running" when none went.  Return: 1 stopped, 0 none,
+ * -1 no exchange (the module is going) or a wrong answer.
+ */
+static int bench_stop(struct worker *w)
+{
+	struct xchg x;
+
+	if (!command(w, OP_BENCH_STOP, "bench", "stop", false, -1, &x))
+		return -1;
+	if (x.werr) {
+		wrong(w, OP_BENCH_STOP, x.werr, "stop refused; read back '%s'",
+		      x.ans);
+		return -1;
+	}
+	if (!strcmp(x.ans, "stopped\n")) {
+		count(OP_BENCH_STOP, 0, true);
+		return 1;
+	}
+	if (!strcmp(x.ans, "no bench running\n")) {
+		count(OP_BENCH_STOP, 0, true);
+		return 0;
+	}
+	wrong(w, OP_BENCH_STOP, 0, "stop answered '%s'", x.ans);
+	return -1;
+}
+
+/* Read bench_result; judged against @b, counted.  *@state as there. */
+static void bench_result(struct worker *w, const struct bench_want *b,
+			 char *state, size_t size)
+{
+	const char *why = check_bench(w, b, state, size);
+
+	if (why)
+		wrong(w, OP_BENCH_RESULT, 0, "%s: '%.600s'", why, w->buf);
+	else if (*state)
+		count(OP_BENCH_RESULT, 0, true);
+}
+
+/*
+ * Start a bench: @b filled in with a short run (small chunks, a few
+ * thousand pairs or a batch of 256 at most, time=1, one or two threads).
+ * Return: 0 started, or the errno of the refusal (-1: no exchange or a
+ * wrong answer).
+ */
+static int bench_start(struct worker *w, struct bench_want *b)
+{
+	static const unsigned int samples[] = { 0, 1, 64 };
+	char line[192], want[192];
+	bool cheap;
+	struct xchg x;
+	size_t n;
+
+	b->alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
+	b->pattern = chance(w, 50) ? "batch" : "pair";
+	cheap = !strcmp(b->alloc, "kmalloc") || !strcmp(b->alloc, "cache");
+	b->size = !strcmp(b->alloc, "percpu") ? rnd_range(w, 1, 256) :
+		  rnd_range(w, 1, 4096);
+	b->count = !strcmp(b->pattern, "batch") ? rnd_range(w, 1, 256) :
+		   rnd_range(w, 1, cheap ? 20000 : 2000);
+	b->threads = ncpus_online >= 2 ? rnd_range(w, 1, 2) : 1;
+	b->sample = samples[rnd(w) % ARRAY_SIZE(samples)];
+	snprintf(line, sizeof(line),
+		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u",
+		 b->alloc, b->size, b->count, b->threads, b->pattern,
+		 b->sample);
+	if (!command(w, OP_BENCH, "bench", line, false, -1, &x))
+		return -1;
+	if (x.werr) {
+		judge_refusal(w, OP_BENCH, &x, ERRS(EBUSY, ENOSPC, ENOMEM),
+			      true);
+		atomic_fetch_add(x.werr == EBUSY ? &bench_busy :
+				 x.werr == ENOSPC ? &bench_nospc : &bench_nomem,
+				 1);
+		return x.werr;
+	}
+	n = snprintf(want, sizeof(want),
+		     "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=1 cpus=",
+		     b->alloc, b->size, b->count, b->threads, b->pattern,
+		     b->sample);
+	if (strncmp(x.ans, want, n) || !x.ans[n] ||
+	    x.ans[strlen(x.ans) - 1] != '\n') {
+		wrong(w, OP_BENCH, 0, "'%s' answered '%s'", line, x.ans);
+		return -1;
+	}
+	count(OP_BENCH, 0, true);
+	atomic_fetch_add(&bench_started, 1);
+	return 0;
+}
+
+/*
+ * The bench thread: a short bench, then a third of the time a stop
+ * midway, now and then a second start at once (EBUSY while the first
+ * goes), else bench_result read until the run has ended; its figures
+ * checked.  Then a pause, so that the benches share the CPUs with the
+ * storm.  While rmmod is tried it only starts runs, and neither stops nor
+ * waits for one: the unload must stop it.
+ */
+static void step_bench(struct worker *w)
+{
+	struct bench_want b, b2;
+	unsigned int r = rnd(w) % 100;
+	long long t0;
+	char state[16];
+	int ret;
+
+	ret = bench_start(w, &b);
+	if (atomic_load(&rmmod_state) != RM_NONE) {
+		/* the unload must stop it: no stop, no file held open */
+		if (!ret)
+			atomic_fetch_add(&bench_rm, 1);
+		goto out;
+	}
+	if (ret == EBUSY) {
+		/* a run of ours goes on from a step cut short: end it */
+		bench_stop(w);
+		return;
+	}
+	if (ret)
+		goto out;
+	if (r < 30) {
+		sleep_us(rnd_range(w, 0, 20000));
+		ret = bench_stop(w);
+		if (ret < 0)
+			goto out;
+		bench_result(w, &b, state, sizeof(state));
+		if (*state && strcmp(state, ret ? "stopped" : "done"))
+			wrong(w, OP_BENCH_RESULT, 0, "stop answered %s, yet the state is %s",
+			      ret ? "'stopped'" : "'no bench running'", state);
+		atomic_fetch_add(ret ? &bench_cut : &bench_ended, 1);
+		goto out;
+	}
+	if (r < 45 && !bench_start(w, &b2))
+		b = b2;		/* the first had ended: this one is ours */
+	/* until it ends: a few seconds at most (time=1, three phases) */
+	state[0] = '\0';
+	for (t0 = now_ms(); atomic_load(&rmmod_state) == RM_NONE;) {
+		bench_result(w, &b, state, sizeof(state));
+		if (strcmp(state, "running"))
+			break;
+		if (now_ms() - t0 > 30000) {
+			wrong(w, OP_BENCH_RESULT, 0, "a bench of time=1 still runs after 30 s");
+			bench_stop(w);
+			break;
+		}
+		sleep_us(rnd_range(w, 2000, 10000));
+	}
+	if (!strcmp(state, "done"))
+		atomic_fetch_add(&bench_ended, 1);
+	else if (*state && strcmp(state, "running"))
+		wrong(w, OP_BENCH_RESULT, 0, "no stop, yet the state is %s",
+		      state);
+out:
+	if (!atomic_load(&stop))
+		sleep_us(rnd_range(w, 0, 50000));
+}
+
+/*
+ * Once the storm is over (not unloaded): no run left going, and mem_used's
+ * bench_bytes 0 (SPEC: 0 when nothing runs).
+ */
+static void bench_final(struct worker *w)
+{
+	long long v;
+
+	if (bench_stop(w) < 0)
+		return;
+	v = read_bench_bytes(w);
+	if (v > 0)
+		wrong(w, OP_USED, 0, "bench_bytes is %lld once the last run ended",
+		      v);
+}
+
 /* ---- threads ------------------------------------------------------ */
 
 static const struct role roles[] = {
@@ -1668,6 +1990,7 @@ static const struct role roles[] = {
 };
 
 static const struct role role_params = { "params", step_params };
+static const struct role role_bench = { "bench", step_bench };
 static const struct role role_rmmod = { "rmmod", NULL };
 
 /* The longest pause between two operations @t s into the tries, in us. */
@@ -1856,6 +2179,13 @@ static void print_summary(void)
 	printf("mtstorm: %lu operations; %lu tests started (last id %u), %d alive at most\n",
 	       total, atomic_load(&counts[OP_START].ok),
 	       atomic_load(&last_id), atomic_load(&reg_max));
+	printf("mtstorm: benches: %lu started, %lu stopped midway, %lu ran to their end; refused: %lu EBUSY, %lu ENOSPC, %lu ENOMEM\n",
+	       atomic_load(&bench_started), atomic_load(&bench_cut),
+	       atomic_load(&bench_ended), atomic_load(&bench_busy),
+	       atomic_load(&bench_nospc), atomic_load(&bench_nomem));
+	if (opt_rmmod)
+		printf("mtstorm: benches: %lu started while rmmod was tried, left for the unload to stop\n",
+		       atomic_load(&bench_rm));
 	if (opt_rmmod)
 		printf("mtstorm: after unload: %lu operations, every one refused at open\n",
 		       atomic_load(&gone_ops));
@@ -1957,6 +2287,9 @@ static void print_usage(FILE *f)
 		"      --debugfs DIR     the module's debugfs directory\n"
 		"  -v, --verbose         say more\n"
 		"  -h, --help            this help\n"
+		"\n"
+		"A bench thread runs short benches all along (time=1), stops\n"
+		"some midway, and checks bench_result; bench_bytes is 0 at the end.\n"
 		"\n"
 		"Every mem_used read must show charged_bytes <= max_bytes,\n"
 		"atomic_bytes <= max_atomic_bytes, tests <= max_tests; /proc/meminfo's\n"
@@ -2126,12 +2459,12 @@ static int param_io(const char *name, char *buf, size_t size, bool write_it)
 }
 
 /* How many CPUs a sysfs list of them names ("0-3,5"); 1 if unknown. */
-static unsigned int count_cpus(void)
+static unsigned int count_cpus(const char *path)
 {
 	char buf[256], *p = buf, *end;
 	unsigned long a, b, n = 0;
 	ssize_t len;
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return 1;
@@ -2176,7 +2509,8 @@ static int caps_setup(char *saved_max, size_t size)
 {
 	char buf[32];
 
-	ncpus = count_cpus();
+	ncpus = count_cpus("/sys/devices/system/cpu/possible");
+	ncpus_online = count_cpus("/sys/devices/system/cpu/online");
 	if (param_io("max_bytes", saved_max, size, false) ||
 	    param_io("max_tests", buf, sizeof(buf), false)) {
 		fprintf(stderr, "mtstorm: cannot read max_bytes and max_tests\n");
@@ -2207,7 +2541,7 @@ static void start_thread(struct worker *w, void *(*fn)(void *))
 
 int main(int argc, char **argv)
 {
-	struct worker *rm = NULL;
+	struct worker *rm = NULL, *bw;
 	char saved_max[32];
 	pthread_t wd;
 	long long t0, t_end;
@@ -2227,13 +2561,15 @@ int main(int argc, char **argv)
 		return EXIT_UNEXPECTED;
 	}
 
-	nr_workers = opt_jobs * ARRAY_SIZE(roles) + 1 + opt_rmmod;
+	nr_workers = opt_jobs * ARRAY_SIZE(roles) + 2 + opt_rmmod;
 	workers = calloc(nr_workers, sizeof(*workers));
 	if (!workers)
 		return EXIT_STUCK;
 	for (i = 0, j = 0; i < ARRAY_SIZE(roles) * opt_jobs; i++, j++)
 		workers[j].role = &roles[i % ARRAY_SIZE(roles)];
 	workers[j++].role = &role_params;
+	bw = &workers[j++];
+	bw->role = &role_bench;
 	if (opt_rmmod) {
 		rm = &workers[j++];
 		rm->role = &role_rmmod;
@@ -2311,6 +2647,8 @@ int main(int argc, char **argv)
 
 	/* the storm is over (tests may still run): the kernel's word */
 	check_meminfo(&workers[0]);
+	if (!rm)
+		bench_final(bw);
 	if (!rm) {
 		params_save(true);
 		if (param_io("max_bytes", saved_max, sizeof(saved_max), true))
