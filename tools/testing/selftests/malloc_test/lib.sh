@@ -1,23 +1,40 @@
 # SPDX-License-Identifier: GPL-2.0
 # lib.sh - KTAP helpers shared by the malloc_test guest suite.
 #
-# Sourced by run.sh; plain busybox ash, no bash-isms.  The helpers avoid
-# forks where they are called often (TCG makes every fork expensive): keys
-# are read with the read builtin, never with awk.
+# Sourced by every case program (NN-*.sh) and by run.sh, their runner;
+# plain busybox ash, no bash-isms.  The helpers avoid forks where they are
+# called often (TCG makes every fork expensive): keys are read with the
+# read builtin, never with awk.
 #
 # Conventions:
+#   - a case is a program (kselftest's convention): it sources this file,
+#     prints KTAP (ktap_start, one result line per check), brings the
+#     module into the state it needs (mt_setup), and ends with mt_exit
+#     (mt_teardown, the plan, exit 0 when every check passed, else 1) or
+#     mt_exit_skip REASON (exit 4: what it needs is missing);
 #   - one KTAP result line per check: pass/fail/skip or one of the check_*
 #     helpers; a failing check prints its evidence as "# " lines;
 #   - mtw FILE WORDS... writes one command on a fresh fd of FILE and reads
 #     the result back on the same fd: MT_RC (0 when the write was
 #     accepted), MT_ERR (the shell's "write error: ..." text), MT_OUT;
 #   - expect/verdict gather several conditions into one check.
+#
+# Environment: MT_MODULE (the module mt_setup loads, default
+# /mt/malloc_test.ko, where harness/vm.sh puts it), MT_TESTS (this
+# directory, default the case's own), MT_TMP (the case's scratch files,
+# emptied here), MT_STATE (what the cases of one boot share, default
+# /tmp/mt-state: see mt_setup).
 
 D=${MT_DEBUGFS:-/sys/kernel/debug/malloc_test}
 P=${MT_PARAMS:-/sys/module/malloc_test/parameters}
 KO=${MT_MODULE:-/mt/malloc_test.ko}
 KVER=$(cat /mt/kver 2>/dev/null)
+case $0 in
+*/*) MT_TESTS=${MT_TESTS:-${0%/*}} ;;
+*) MT_TESTS=${MT_TESTS:-.} ;;
+esac
 MT_TMP=${MT_TMP:-/tmp/mt-suite}
+MT_STATE=${MT_STATE:-/tmp/mt-state}
 NL='
 '
 rm -rf "$MT_TMP"
@@ -74,8 +91,19 @@ fail() {
 # redzones and holds freed ones in quarantine, so there Slab (and with it
 # MemFree) does not follow the module's figures: the debug lane proves the
 # absence of reports, the stock kernels' lanes the figures.
+# Looked for once a boot (the ring buffer forgets the boot's lines in a
+# long run) and kept in $MT_STATE/kasan with the boot's id.
 MT_KASAN=
-dmesg 2>/dev/null | grep -q 'KernelAddressSanitizer initialized' && MT_KASAN=1
+MT_BOOT=
+[ ! -r /proc/sys/kernel/random/boot_id ] || read -r MT_BOOT </proc/sys/kernel/random/boot_id
+_kb=
+[ ! -r "$MT_STATE/kasan" ] || read -r _kb MT_KASAN <"$MT_STATE/kasan"
+if [ -z "$MT_BOOT" ] || [ "x$_kb" != "x$MT_BOOT" ]; then
+	MT_KASAN=
+	dmesg 2>/dev/null | grep -q 'KernelAddressSanitizer initialized' && MT_KASAN=1
+	mkdir -p "$MT_STATE"
+	echo "$MT_BOOT $MT_KASAN" >"$MT_STATE/kasan"
+fi
 MT_KASAN_WHY="KASAN's redzones and quarantine decouple Slab from the module's figures"
 # " and Slab" where Slab is checked alongside VmallocUsed, else empty
 MT_AND_SLAB=" and Slab"
@@ -1005,4 +1033,273 @@ charges_add_up() {
 	esac
 	eval "$1=\${_cp#\"\$NL\"}"
 	[ -z "$_cp" ]
+}
+
+# ===================================================== a case's life ===
+# Each case is a program of its own: kselftest's exit codes, the module
+# brought into the state the case needs at its start (mt_setup) and put
+# back at its end (mt_teardown, from mt_exit).  The cases of one boot
+# share $MT_STATE: "module" (the instance mt_insmod loaded, its load-time
+# arguments and every run-time parameter's value just after the load),
+# "first-load" (/proc/meminfo before the boot's first mt_insmod),
+# "kmemleak-cleared" (05-kmemleak-clear.sh ran).
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+# The run-time parameters: mt_setup sets those a case asks for and every
+# other to its default; mt_teardown puts them all back to their defaults.
+MT_RT_PARAMS="max_bytes max_atomic_bytes max_tests alloc seed check_content realloc_p verbose"
+MT_SETUP=
+
+# mt_instance VAR: the loaded module's instance: the boot's id and the
+# inode of /sys/module/malloc_test, which each load makes anew ('' when
+# malloc_test is not loaded)
+mt_instance() {
+	_mi=
+	if loaded; then
+		_mi="$MT_BOOT/$(stat -c %i /sys/module/malloc_test 2>/dev/null)"
+	fi
+	eval "$1=\$_mi"
+}
+
+# mt_insmod [ARG...]: insmod $KO ARG... (its stderr in $MT_TMP/insmod);
+# once it succeeds, $MT_STATE/module records the instance, the ARGs and
+# the value of each run-time parameter (its default, unless an ARG set
+# it).  The boot's first call records /proc/meminfo's VmallocUsed, Slab
+# and MemFree before it (mt_first_load).  Returns insmod's status.
+mt_insmod() {
+	mkdir -p "$MT_STATE"
+	if [ ! -f "$MT_STATE/first-load" ]; then
+		mi _fv VmallocUsed
+		mi _fs Slab
+		mi _ff MemFree
+		echo "$_fv $_fs $_ff" >"$MT_STATE/first-load"
+	fi
+	insmod "$KO" "$@" 2>"$MT_TMP/insmod" || return
+	mt_instance _in
+	{
+		echo "instance $_in"
+		echo "args $*"
+		for _p in $MT_RT_PARAMS; do
+			param _v "$_p"
+			echo "param $_p $_v"
+		done
+	} >"$MT_STATE/module"
+	return 0
+}
+
+# mt_first_load VM_VAR SLAB_VAR: VmallocUsed and Slab (kB) before the
+# boot's first mt_insmod ('' when none recorded)
+mt_first_load() {
+	_fv=
+	_fs=
+	[ ! -r "$MT_STATE/first-load" ] || read -r _fv _fs _ <"$MT_STATE/first-load"
+	eval "$1=\$_fv $2=\$_fs"
+}
+
+# mt_recorded: what $MT_STATE/module says: MT_REC_INSTANCE, MT_REC_ARGS,
+# and MT_DEF_<param> for each run-time parameter (all '' when nothing is
+# recorded)
+mt_recorded() {
+	MT_REC_INSTANCE=
+	MT_REC_ARGS=
+	for _p in $MT_RT_PARAMS; do
+		eval "MT_DEF_$_p="
+	done
+	[ -r "$MT_STATE/module" ] || return 1
+	while read -r _k _r; do
+		case $_k in
+		instance) MT_REC_INSTANCE=$_r ;;
+		args) MT_REC_ARGS=$_r ;;
+		param)
+			_p=${_r%% *}
+			_v=${_r#"$_p"}
+			_v=${_v# }
+			case " $MT_RT_PARAMS " in
+			*" $_p "*) eval "MT_DEF_$_p=\$_v" ;;
+			esac
+			;;
+		esac
+	done <"$MT_STATE/module"
+	return 0
+}
+
+# mt_cpus_online: every CPU that can go offline, online (55-contexts.sh
+# and 63-bench.sh take CPU 1 offline and back)
+mt_cpus_online() {
+	for _co in /sys/devices/system/cpu/cpu[0-9]*/online; do
+		[ -w "$_co" ] || continue
+		read -r _cv <"$_co"
+		[ "$_cv" != 0 ] || echo 1 >"$_co" 2>/dev/null
+	done
+}
+
+# mt_clean: with malloc_test loaded: no bench running, no test, nothing
+# kept, and each run-time parameter whose default is known (MT_DEF_*) at
+# its default
+mt_clean() {
+	fkey _bs "$D/bench_result" state
+	if [ "$_bs" = running ]; then
+		mtw bench stop
+		wait_until 30000 eval 'fkey _bs "$D/bench_result" state; [ "$_bs" != running ]'
+	fi
+	mtw_wo mem_test_destroy_all x
+	mtw mem_free
+	for _p in $MT_RT_PARAMS; do
+		eval "_w=\$MT_DEF_$_p"
+		param _v "$_p"
+		[ -z "$_w" ] || [ "x$_v" = "x$_w" ] || setparam "$_p" "$_w"
+	done
+}
+
+# mt_is_clean: mt_clean's work is done: no chunk, no test, no bench
+# memory, nothing reserved, every parameter at its default
+mt_is_clean() {
+	slurp _cu "$D/mem_used"
+	for _k in chunks tests bench_bytes reserved_bytes; do
+		skey _v "$_cu" $_k
+		[ "$_v" = 0 ] || return 1
+	done
+	fkey _bs "$D/bench_result" state
+	[ "$_bs" != running ] || return 1
+	for _p in $MT_RT_PARAMS; do
+		eval "_w=\$MT_DEF_$_p"
+		param _v "$_p"
+		[ "x$_v" = "x$_w" ] || return 1
+	done
+	return 0
+}
+
+# mt_setup_fail WHY: a failed check "setup: WHY", and the case ends
+mt_setup_fail() {
+	fail "setup: $1"
+	ktap_finish
+	exit $KSFT_FAIL
+}
+
+# mt_setup [--fresh | --unloaded] [PARAM=VALUE...]: the state a case
+# starts from, whatever the cases before it left.
+#   --unloaded  malloc_test is not loaded (rmmod'ed if it was).
+#   otherwise   malloc_test is loaded, by mt_insmod with the load-time
+#               PARAMs given (leak=, test=: one word each, as insmod
+#               takes them); it is reloaded when it was loaded otherwise
+#               (other load-time parameters, or not by mt_insmod: then
+#               its defaults are unknown), or cannot be brought clean.
+#               No bench runs, no test exists, nothing is kept; every
+#               run-time parameter is at its default but the PARAMs
+#               given (max_bytes, max_atomic_bytes, max_tests, alloc,
+#               seed, check_content, realloc_p, verbose), which are set.
+#   --fresh     reloaded in any case: test ids count from 1, no bench
+#               has run since the load.
+# Every CPU is online.  DEF_MAX_BYTES := max_bytes' default.  What fails
+# is a failed check "setup: ...", and the case ends (exit 1).
+mt_setup() {
+	_sfresh=
+	_sunl=
+	_sload=
+	_sset=
+	for _sa in "$@"; do
+		case $_sa in
+		--fresh) _sfresh=1 ;;
+		--unloaded) _sunl=1 ;;
+		leak=* | test=*) _sload="$_sload${_sload:+ }$_sa" ;;
+		?*=*) _sset="$_sset${_sset:+ }$_sa" ;;
+		*) mt_setup_fail "mt_setup: unknown argument '$_sa'" ;;
+		esac
+	done
+	MT_SETUP=1
+	mkdir -p "$MT_STATE"
+	mt_cpus_online
+	mt_recorded
+	if loaded; then
+		mt_instance _sin
+		if [ -n "$_sunl$_sfresh" ] || [ "x$_sin" != "x$MT_REC_INSTANCE" ] ||
+				[ "x$_sload" != "x$MT_REC_ARGS" ]; then
+			unload || mt_setup_fail "rmmod malloc_test: $(cat "$MT_TMP/rmmod")"
+		fi
+	fi
+	if [ -n "$_sunl" ]; then
+		DEF_MAX_BYTES=
+		return 0
+	fi
+	if loaded; then
+		mt_clean
+		if ! mt_is_clean; then
+			diag "setup: malloc_test does not come clean: reloading it" \
+				"$(cat "$D/mem_used" 2>&1)"
+			unload || mt_setup_fail "rmmod malloc_test: $(cat "$MT_TMP/rmmod")"
+		fi
+	fi
+	if ! loaded; then
+		# shellcheck disable=SC2086 # one word per parameter
+		mt_insmod $_sload ||
+			mt_setup_fail "insmod $KO${_sload:+ $_sload}: $(cat "$MT_TMP/insmod")"
+		mt_recorded
+	fi
+	for _sa in $_sset; do
+		setparam "${_sa%%=*}" "${_sa#*=}" ||
+			mt_setup_fail "parameter ${_sa%%=*} = '${_sa#*=}': $MT_ERR"
+	done
+	DEF_MAX_BYTES=$MT_DEF_max_bytes
+	return 0
+}
+
+# mt_teardown: what a case may leave, undone: the shell back in the root
+# cgroup (cg_teardown), every CPU online; if malloc_test is loaded: no
+# bench running, no test, nothing kept, and, when it is the instance
+# mt_insmod recorded, every run-time parameter back at its default.
+mt_teardown() {
+	[ -n "$MT_SETUP" ] || return 0
+	[ -z "$CG_DIR" ] || cg_teardown
+	mt_cpus_online
+	loaded || return 0
+	mt_recorded
+	mt_instance _tin
+	if [ "x$_tin" != "x$MT_REC_INSTANCE" ]; then
+		for _p in $MT_RT_PARAMS; do
+			eval "MT_DEF_$_p="
+		done
+	fi
+	mt_clean
+}
+
+# mt_exit: the case's end: mt_teardown, the plan and the totals; exit 0
+# when every check passed (or skipped), 1 when one failed
+mt_exit() {
+	mt_teardown
+	ktap_finish
+	[ "$KTAP_FAIL" = 0 ] || exit $KSFT_FAIL
+	exit $KSFT_PASS
+}
+
+# mt_exit_skip REASON: the case cannot run here (a kernel option, a tool,
+# a second NUMA node is missing): mt_teardown, "1..N # SKIP REASON", exit 4
+mt_exit_skip() {
+	mt_teardown
+	echo "1..$KTAP_N # SKIP $1"
+	exit $KSFT_SKIP
+}
+
+# ------------------------------------------------------------ kmemleak ---
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kml_forget: kmemleak forgets what it suspects so far.  "clear" forgets
+# only what a scan has reported, and a scan reports an object only when it
+# was already there, unchanged, at the scan before: two scans, then
+# clear.  What it forgot is shown as diagnostics.  1 when kmemleak
+# refused a write (it turned itself off).
+kml_forget() {
+	_kf=0
+	nowv _k0
+	echo scan >"$KMEMLEAK" 2>/dev/null || _kf=1
+	sleep 1
+	echo scan >"$KMEMLEAK" 2>/dev/null || _kf=1
+	nowv _k1
+	slurp _kboot "$KMEMLEAK"
+	_kn=$(printf '%s\n' "$_kboot" | grep -c '^unreferenced object')
+	diag "kmemleak: two scans took $((_k1 - _k0)) ms; $_kn suspected leak(s), cleared"
+	[ "$_kn" = 0 ] || diag "$(printf '%s\n' "$_kboot" | head -n 40)"
+	echo clear >"$KMEMLEAK" 2>/dev/null || _kf=1
+	return $_kf
 }
