@@ -7,6 +7,10 @@
 # (harness/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
+# Each guest runs the suite in one boot: run.sh runs every case program,
+# nesting its checks under one line per case; every nested check counts,
+# and a case that skips (exit 4) or fails (exit 1) with no failed check
+# of its own counts as one skip or one failure.
 #
 # Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels,
 # MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT bounds each guest run in
@@ -353,14 +357,35 @@ progress "compat"
 script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
-# Lines between results are shown around failing ones.
+# run.sh nests each case's results (indented by four spaces, under a
+# "# Subtest: CASE" line) before the case's own line: each nested result
+# is a check, named "VER: CASE: ...".  A top-level result is a case's
+# (counted only when it says more than its checks: a skip, or a failure
+# none of its checks shows) or a check of run.sh's own.  Lines between
+# results are shown around failing ones.
 guest_results() {	# VER RESULTS
-	local ver=$1 line neg desc pending="" show=0
+	local ver=$1 line nested neg desc pending="" show=0 case="" nres=0 nfail=0
 	while IFS= read -r line || [[ -n $line ]]; do
 		line=${line%$'\r'}
+		nested=0
+		if [[ $line == "    "* ]]; then
+			nested=1 line=${line#    }
+		fi
 		if [[ $line =~ ^(not\ )?ok\ [0-9]+(\ -)?\ *(.*)$ ]]; then
 			neg=${BASH_REMATCH[1]:-} desc=${BASH_REMATCH[3]}
 			show=0
+			if (( nested )); then
+				nres=$((nres + 1))
+				desc="${case:+$case: }$desc"
+				[[ -z $neg ]] || nfail=$((nfail + 1))
+			elif (( nres )) && [[ -z $neg && ! $desc =~ \#\ *[Ss][Kk][Ii][Pp]([[:space:]]|$) ]] ||
+					(( nfail )); then
+				# a case whose checks said it all
+				nres=0 nfail=0 case="" pending=""
+				continue
+			else
+				nres=0 nfail=0 case=""
+			fi
 			if [[ $desc =~ \#\ *[Ss][Kk][Ii][Pp]([[:space:]]|$) ]]; then
 				count=$((count + 1)) skipped=$((skipped + 1))
 				echo "ok $count - $ver: $desc"
@@ -372,7 +397,9 @@ guest_results() {	# VER RESULTS
 				show=1
 			fi
 			pending=""
-		elif [[ $line == MT-GUEST-DONE* || $line =~ ^1\.\.[0-9]+$ ]]; then
+		elif (( nested )) && [[ $line == "# Subtest: "* ]]; then
+			case=${line#\# Subtest: } case=${case%.sh} show=0
+		elif [[ $line == MT-GUEST-DONE* || $line =~ ^1\.\.[0-9]+ || $line == "KTAP version"* ]]; then
 			show=0
 		elif (( show )); then
 			printf '%s\n' "${line#\# }" | detail
