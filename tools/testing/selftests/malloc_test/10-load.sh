@@ -1,18 +1,17 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 10-load.sh - insmod, the debugfs tree, file modes, parameter defaults, the
 # initial state, the usage lines.
-# Leaves: module loaded with default parameters, nothing allocated, no test.
+# Needs: the module (MT_MODULE).  Sets up: malloc_test not loaded (mt_setup
+# --unloaded).  Leaves: malloc_test loaded with default parameters, nothing
+# allocated, no test.
 
-if loaded; then
-	diag "malloc_test was already loaded: unloading it first"
-	unload
-fi
-mi LOAD_MEMFREE MemFree
-mi LOAD_VMALLOC VmallocUsed
-mi LOAD_SLAB Slab
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup --unloaded
 
 kmark
-insmod "$KO" 2>"$MT_TMP/insmod"
+mt_insmod
 rc=$?
 check_eq "insmod $KO succeeds" "$rc" 0 "$(cat "$MT_TMP/insmod")" "$(ksince | tail -5)"
 check "malloc_test is listed in /proc/modules" loaded
@@ -116,3 +115,4 @@ for f in mem_used mem_test_list; do
 		fail "$f refuses a write" "write status $rc"
 	fi
 done
+mt_exit

@@ -1,9 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 20-alloc.sh - mem_alloc with every unit and allocator, mem_used's figures,
 # mem_free of everything, the results in the kernel log, the g unit against
 # max_bytes and VmallocUsed; the log quiet on success unless verbose is set.
-# Expects: nothing kept.  Leaves: nothing kept, max_bytes at its default,
-# verbose set (the cases after this one look for commands in the log).
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same (verbose back to
+# 0, max_bytes to its default).
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 # snap_used: remember mem_used's figures as U_<key>
 snap_used() {
@@ -204,3 +210,4 @@ check_range "VmallocUsed falls back after it (within 4 MiB)" $(((vm2 - vm0) / 10
 mtw mem_free
 check_eq "mem_free frees the remaining 1000 bytes" "$MT_OUT" 1000 "$(mt_evidence)"
 setparam max_bytes "$DEF_MAX_BYTES"
+mt_exit

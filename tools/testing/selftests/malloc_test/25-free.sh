@@ -1,8 +1,14 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 25-free.sh - which chunks mem_free SIZE takes: repeatedly the largest kept
 # chunk that fits in what is still to be freed; when every chunk is bigger,
 # the smallest one.  Exact results in several scenarios.
-# Expects: nothing kept.  Leaves: nothing kept.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 # keep SIZE...: one mem_alloc per SIZE (bytes)
 keep() {
@@ -65,3 +71,4 @@ run_ok mem_rnd_alloc 10 10 100
 free_case "keep 500 and mem_rnd_alloc '10 10 100'" 505 510 90 9
 free_case "then" 30 30 60 6
 free_all
+mt_exit

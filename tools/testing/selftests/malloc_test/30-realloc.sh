@@ -1,8 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 30-realloc.sh - mem_realloc: nothing kept, grow and shrink with their
 # signs, units, mem_used moving by exactly the result, the random choice of
 # the chunk, the max_bytes cap on growth.
-# Expects: nothing kept.  Leaves: nothing kept, max_bytes at its default.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults but verbose 1 (the result is looked for in
+# the log).  Leaves (mt_exit): the same, verbose 0.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup verbose=1
 
 refuse ENOENT mem_realloc 100
 
@@ -88,3 +95,4 @@ check_eq "krealloc() shrinks 1100 to 900 in place: charged_bytes does not move, 
 	"$((c2 - c1)) $kc" "0 2048"
 setparam max_bytes "$DEF_MAX_BYTES"
 mtw mem_free
+mt_exit

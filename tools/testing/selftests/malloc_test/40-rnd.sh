@@ -1,9 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 40-rnd.sh - mem_rnd_alloc: its result, the exact byte total, the piece
 # sizes (read back one by one with mem_free 1, which takes the smallest),
 # units and allocators, realloc_p, the all-or-nothing ENOSPC, ENOMEM.
-# Expects: nothing kept.  Leaves: nothing kept, realloc_p 0, max_bytes at
-# its default.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults but verbose 1 (the result is looked for in
+# the log).  Leaves (mt_exit): the same, verbose 0.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup verbose=1
 
 # rnd_case "MIN MAX TOTAL [UNIT] [alloc=A]" TOTAL_BYTES MIN_BYTES MAX_BYTES:
 # the result's keys, errors 0, bytes TOTAL, chunks in
@@ -165,3 +171,4 @@ case $MT_OUT in
 esac
 verdict "mem_rnd_alloc '3 3 3 g alloc=vmalloc' (more than RAM) fails with ENOMEM, keeps nothing, says why" "read back: $MT_OUT"
 setparam max_bytes "$DEF_MAX_BYTES"
+mt_exit

@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 45-allocators.sh - the six allocators (kmalloc, vmalloc, kvmalloc, pages,
 # cache, percpu) through mem_alloc and mem_rnd_alloc, with gfp= and node=:
@@ -8,10 +9,14 @@
 # memory cgroup's memory.current with gfp=account), mem_realloc and
 # check_content with each allocator, the alloc parameter, and every refusal
 # of the new options with its errno and reason.
-# Expects: nothing kept, no test ever started (50-tests.sh counts ids from
-# 1: nothing here starts a test).  Leaves: nothing kept, parameters at
-# their defaults, the shell in the root memory cgroup, cgroup2 unmounted
-# if it was mounted here.
+# Needs: memory cgroups for gfp=account (else those checks skip).  Sets up
+# (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same, the shell in the
+# root memory cgroup, cgroup2 unmounted if it was mounted here.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 MiB=1048576
 AL_KINDS="kmalloc vmalloc kvmalloc pages cache percpu"
@@ -737,3 +742,4 @@ esac
 check_eq "the shell is back in the root cgroup (or cgroups are absent)" \
 	"$l$([ -d $CG/mt45 ] && echo " $CG/mt45 left")" ok
 al_free_all
+mt_exit

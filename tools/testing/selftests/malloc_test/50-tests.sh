@@ -1,11 +1,18 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 50-tests.sh - timed tests with real timing: start and its id, the
 # statistics and their invariants, growth over time, overflows, the end
 # after TOTAL_TIME, stop, destroy, many tests at once, destroy_all, ids never
 # reused, tests and kept chunks kept apart, realloc_p and failed
 # allocations in tests.
-# Expects: nothing kept, no test ever started.  Leaves: nothing kept, no
-# test, parameters at their defaults.
+# Sets up (mt_setup --fresh): malloc_test loaded afresh (test ids count from
+# 1), nothing kept, parameters at their defaults but verbose 1 (the commands
+# are looked for in the log).  Leaves (mt_exit): nothing kept, no test,
+# parameters at their defaults.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup --fresh verbose=1
 
 STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc corruptions"
 
@@ -376,3 +383,4 @@ verdict "a test whose 3 GiB pieces the kernel refuses counts errors, holds nothi
 mtw mem_test_destroy "$G"
 setparam max_bytes "$DEF_MAX_BYTES"
 mtw mem_free
+mt_exit

@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 52-lifetime.sh - what bounds tests and commands: max_tests and each
 # test's own memory, charged while it exists (mem_used's tests and
@@ -5,8 +6,13 @@
 # lock its neighbours need; a test ends at its TOTAL_TIME even when its
 # work is behind; mem_free frees a chunk out for a resize; success lines
 # are rate-limited in the log.
-# Expects: nothing kept, no test.  Leaves: nothing kept, no test,
-# parameters at their defaults.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults but verbose 1 (success lines are counted in
+# the log).  Leaves (mt_exit): the same, verbose 0.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup verbose=1
 
 nr_possible NCPU
 
@@ -175,3 +181,4 @@ else
 	skip "1100 mem_alloc commands at once: at most 1000 success lines in the log" \
 		"they took $((t1 - t0)) ms, past the 5 s of the rate limit"
 fi
+mt_exit

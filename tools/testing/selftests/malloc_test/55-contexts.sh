@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 55-contexts.sh - tests (mem_test_start) with the new options: the stats
 # lines gfp, node, ctx, cpu, free, skipped, off_cpu, off_node; ctx=timer
@@ -10,9 +11,14 @@
 # The kernel log must stay clean: the suite's log scan fails on any BUG or
 # WARNING, and the debug kernel (DEBUG_ATOMIC_SLEEP, lockdep) reports any
 # sleeping call from the timer's hard-irq context.
-# Expects: nothing kept, no test.  Leaves: nothing kept, no test,
-# parameters at their defaults, every CPU online, the shell in the root
-# memory cgroup.
+# Needs: a second CPU, /proc/timer_list, memory cgroups (else those checks
+# skip).  Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no
+# bench, parameters at their defaults.  Leaves (mt_exit): the same, every CPU
+# online, the shell in the root memory cgroup.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 nr_possible NCPU
 NNODES=1
@@ -554,3 +560,4 @@ used tc test_chunks
 used kc kept_chunks
 used v caches
 check_eq "at the end: no test chunk, no kept chunk, no dedicated cache" "$tc $kc $v" "0 0 0"
+mt_exit

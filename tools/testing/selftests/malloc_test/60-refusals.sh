@@ -1,10 +1,16 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 60-refusals.sh - every malformed command of every command file: -EINVAL
 # (or -ENOENT for an unknown id), "error: <reason>" read back on the same
 # fd, nothing changed, the reason in the kernel log.  (The ENOSPC and ENOMEM
 # refusals are in 20-alloc, 30-realloc and 40-rnd, ENOENT of mem_realloc in
 # 30-realloc, those of a destroyed test in 50-tests.)
-# Expects: nothing kept, no test.  Leaves: nothing kept, no test.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 # The state the refusals must leave alone: a kept chunk (so that
 # mem_realloc's validation is what refuses), a stopped test.
@@ -80,3 +86,4 @@ check "an unknown test has no statistics file (tests/999999/stats)" eval '[ -d "
 
 mtw mem_test_destroy "$RT"
 mtw mem_free
+mt_exit

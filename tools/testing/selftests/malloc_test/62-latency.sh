@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 62-latency.sh - per-test latency histograms (tests/ID/latency) and the
 # four stats lines drawn from them.  A test of each allocator (kmalloc,
@@ -13,8 +14,12 @@
 # free_p99_ns = the file's.  realloc_p (set through the parameter,
 # restored), a ctx=timer test, tests that finish by themselves; a test with
 # no operation yet (all zeros, no bucket); a destroyed test's file.
-# Expects: module loaded, nothing kept, no test.  Leaves: module loaded,
-# nothing kept, no test, parameters at their defaults.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 LAT_OPS="alloc realloc free lateness"
 
@@ -242,3 +247,4 @@ list_ids ids
 used tc test_chunks
 used kc kept_chunks
 check_eq "at the end: no test, nothing held, nothing kept" "$ids|$tc|$kc" "|0|0"
+mt_exit

@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 63-bench.sh - the benchmark: the bench command file, bench_result and
 # bench_latency, mem_used's bench_bytes.  The modes, state idle before the
@@ -15,10 +16,15 @@
 # in /proc/slabinfo while a cache run goes, VmallocUsed back after each
 # run); bench_bytes (exact while a run goes, 0 after); stop in each phase
 # and when idle; time= ending a run; rmmod during a run, then a reload.
-# Expects: module loaded with default parameters (10-load.sh), no bench run
-# since it was loaded, nothing kept, no test.  Leaves: module loaded again
-# (reloaded here) with default parameters, nothing kept, no test, every
-# CPU online.
+# Needs: a second CPU for the runs on two threads (else they run on
+# one).  Sets up (mt_setup --fresh): malloc_test loaded afresh (no bench run
+# since), nothing kept, no test, parameters at their defaults.  Leaves
+# (mt_exit): malloc_test loaded again (reloaded here), nothing kept, no
+# test, parameters at their defaults, every CPU online.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup --fresh
 
 BN_OPS="alloc free harness_alloc harness_free"
 PAGE=4096
@@ -762,7 +768,7 @@ check_range "after rmmod, VmallocUsed is back within 4 MiB of the case's start (
 	$((vm - BN_VM0)) -4096 4096
 slab_names sl malloc_test_
 check_eq "after rmmod, no malloc_test_ cache in /proc/slabinfo" "$sl" ""
-insmod "$KO" 2>"$MT_TMP/insmod"
+mt_insmod
 check_eq "insmod again succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
 slurp BR "$D/bench_result"
 used v bench_bytes
@@ -770,3 +776,4 @@ param mb max_bytes
 check_eq "after the reload: bench_result just 'state: idle', bench_bytes 0, max_bytes at its default" \
 	"$BR|$v|$mb" "state: idle|0|$BN_MB0"
 bn_run alloc=kmalloc size=64 count=100 sample=1
+mt_exit

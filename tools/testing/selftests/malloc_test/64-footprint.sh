@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 64-footprint.sh - max_bytes caps what the kernel really spends: for each
 # allocator, at small and large sizes, a command past the cap is refused
@@ -5,8 +6,12 @@
 # the kernel's own counters (Slab, VmallocUsed, Percpu, free memory) move
 # by no more than the cap plus the documented slack.  Then a test at the cap, max_atomic_bytes, and a mem_rnd_alloc
 # killed midway.  (63-bench.sh has the bench at the cap.)
-# Expects: nothing kept, no test.  Leaves: nothing kept, no test,
-# parameters at their defaults.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 FP_CAP=4194304
 # What the kernel may show beyond the cap (Documentation: "What max_bytes
@@ -211,3 +216,4 @@ expect "no 'mem_rnd_alloc: killed after ...: they stay kept' line in the log" \
 	klog_has "malloc_test: mem_rnd_alloc: killed after [0-9]+ chunks of [0-9]+ bytes in all: they stay kept"
 verdict "a mem_rnd_alloc killed after 1 s keeps what it got ($((kb1 - kb0)) bytes): mem_used's killed_rnd_allocs and killed_rnd_bytes say so, the log too, nothing stays reserved"
 mtw mem_free
+mt_exit

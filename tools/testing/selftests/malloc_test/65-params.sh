@@ -1,10 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 65-params.sh - the module parameters changed at run time: valid values
 # are taken, invalid ones refused with the old value kept and the reason
 # logged, and they act
 # (max_bytes in mem_used, alloc as the default allocator).
-# Expects: nothing kept, no test.  Leaves: the same, parameters at their
-# defaults.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 # param_case NAME VALUE SHOWN: writing VALUE is accepted and reads SHOWN
 param_case() {
@@ -93,3 +98,4 @@ expect_range "VmallocUsed rise (bytes)" $(((vm1 - vm0) * 1024)) $((5242880 - 262
 verdict "with alloc = vmalloc, mem_alloc '5 m' is accepted and VmallocUsed rises by 5 MiB"
 mtw mem_free
 param_case alloc kvmalloc kvmalloc
+mt_exit

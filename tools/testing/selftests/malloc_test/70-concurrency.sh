@@ -1,7 +1,13 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 70-concurrency.sh - several writers on several files at once: each gets
 # its own results on its own fd, and the totals are exactly the sum.
-# Expects: nothing kept, no test.  Leaves: the same.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 N=50
 
@@ -153,3 +159,4 @@ check_eq "kept_bytes fell by exactly the sum of their results ($fsum)" "$kb2" $(
 check_range "each mem_free '1000' freed at least 1000: the sum is >= 60000" "$fsum" 60000 "$kb"
 mtw mem_free
 check_eq "mem_free frees the rest: its result is what was left" "$MT_OUT" "${kb2:-(no kept_bytes)}"
+mt_exit

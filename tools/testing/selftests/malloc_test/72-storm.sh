@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 72-storm.sh - a concurrency storm (mtstorm, mtstorm.c): several
 # writers at once on every file, dozens of tests allocating every
@@ -16,10 +17,17 @@
 # most (4 MiB + 1%: mtstorm --help).  check.sh scans the kernel log
 # (KASAN, lockdep, DEBUG_OBJECTS, sleeping in atomic) and 99-kmemleak.sh
 # scans for leaks once the suite is done.
-# Expects: module loaded, nothing kept, no test.  Leaves: module loaded
-# with default parameters, nothing kept, no test.
+# Needs: mtstorm in PATH (else it skips).  Sets up (mt_setup): malloc_test
+# loaded, nothing kept, no test, no bench, parameters at their
+# defaults.  Leaves (mt_exit): malloc_test loaded again (reloaded here),
+# nothing kept, no test, parameters at their defaults.
 
+. "$(dirname "$0")/lib.sh"
+ktap_start
 STORM=$(command -v mtstorm 2>/dev/null)
+[ -n "$STORM" ] ||
+	mt_exit_skip "no mtstorm in PATH (make build/bin/mtstorm; boot with --bin build/bin)"
+mt_setup
 
 # The debug kernel (KASAN, lockdep) runs it 5-10 times slower: shorter
 # storms there keep the case within two minutes.  MT_STORM_SECS sets the
@@ -181,7 +189,7 @@ storm_case() {
 		"$bad" "" "$(ksince | grep -E -B 2 -A 20 'BUG:|WARNING:|KASAN|ODEBUG:|INFO: possible' | head -n 60)"
 
 	# ------------------------------------------------ load again ---
-	insmod "$KO" 2>"$MT_TMP/insmod"
+	mt_insmod
 	rc=$?
 	slurp u "$D/mem_used"
 	skey c "$u" chunks
@@ -198,18 +206,16 @@ storm_case() {
 	rmmod malloc_test 2>"$MT_TMP/rmmod"
 	rc=$?
 	expect_eq "rmmod status ($(cat "$MT_TMP/rmmod"))" "$rc" 0
-	insmod "$KO" 2>"$MT_TMP/insmod"
+	mt_insmod
 	rc=$?
 	expect_eq "second insmod status ($(cat "$MT_TMP/insmod"))" "$rc" 0
 	verdict "after the storm, insmod (empty, ids from 1), a test, rmmod and insmod again work"
 }
 
-if [ -z "$STORM" ]; then
-	skip "concurrency storm with rmmod in the middle" \
-		"no mtstorm in PATH (make build/bin/mtstorm; boot with --bin build/bin)"
-elif ! loaded; then
+if ! loaded; then
 	fail "concurrency storm with rmmod in the middle" "malloc_test is not loaded"
 else
 	diag "mtstorm is $STORM"
 	storm_case
 fi
+mt_exit

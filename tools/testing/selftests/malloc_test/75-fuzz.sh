@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 75-fuzz.sh - mtfuzz (mtfuzz.c): 100,000 random, malformed and
 # mutated commands into every command file and every parameter, on a
@@ -18,10 +19,16 @@
 # but the kept pool's spare pages, no dedicated cache left, the parameters
 # as they were, the kernel log free of reports and not flooded (refusals
 # are rate-limited), rmmod.
-# Expects: anything (the module is loaded afresh).  Leaves: module loaded
-# with default parameters, nothing kept, no test.
+# Needs: mtfuzz (else it skips).  Sets up (mt_setup --unloaded): malloc_test
+# not loaded: the run loads it afresh.  Leaves (mt_exit): malloc_test loaded
+# again, nothing kept, no test, parameters at their defaults.
 
+. "$(dirname "$0")/lib.sh"
+ktap_start
 MTFUZZ=${MTFUZZ:-/mt/bin/mtfuzz}
+[ -x "$MTFUZZ" ] || mt_exit_skip "no $MTFUZZ (make build/bin/mtfuzz)"
+mt_setup --unloaded
+
 FZ_SEED=${MT_FUZZ_SEED:-20251124}
 FZ_COUNT=${MT_FUZZ_COUNT:-100000}
 FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests"
@@ -59,7 +66,7 @@ fz_run() {
 		return
 	fi
 	kmark
-	insmod "$KO" 2>"$MT_TMP/insmod"
+	mt_insmod
 	check_eq "fuzz: insmod $KO succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
 	loaded || return
 	fz_params FZ_P0
@@ -230,14 +237,11 @@ fz_run() {
 	verdict "fuzz: rmmod succeeds after the run, nothing left charged" "$(ksince | tail -3)"
 }
 
-if [ -x "$MTFUZZ" ]; then
-	fz_run
-else
-	skip "fuzz: mtfuzz, 100,000 malformed and mutated commands" "no $MTFUZZ (make build/bin/mtfuzz)"
-fi
+fz_run
 
-# For the cases after this one: loaded, defaults, nothing kept.
+# The module loads again after the run's rmmod.
 if ! loaded; then
-	insmod "$KO" 2>"$MT_TMP/insmod"
-	check_eq "fuzz: insmod again for the cases that follow" "$?" 0 "$(cat "$MT_TMP/insmod")"
+	mt_insmod
+	check_eq "fuzz: insmod again after the run" "$?" 0 "$(cat "$MT_TMP/insmod")"
 fi
+mt_exit

@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 77-faults.sh - fault injection (failslab, fail_page_alloc), filtered to
 # the module: only allocations with one of malloc_test's own functions on
@@ -18,12 +19,21 @@
 #    counts was injected, and mem_used stays exact.
 # 99-kmemleak.sh then proves that no failure path leaked.
 # Kernels without fault injection (the stock ones) skip the case.
-# Expects: module loaded, nothing kept, no test.  Leaves: the same, the
-# fault attributes as they were, realloc_p 0.
+# Needs: failslab, fail_page_alloc, fail-nth and the stack-trace filter (the
+# debug kernel; else it skips).  Sets up (mt_setup): malloc_test loaded,
+# nothing kept, no test, no bench, parameters at their defaults.  Leaves
+# (mt_exit): the same, the fault attributes as they were.
 
+. "$(dirname "$0")/lib.sh"
+ktap_start
 FS=/sys/kernel/debug/failslab
 FP=/sys/kernel/debug/fail_page_alloc
 FNTH=/proc/self/fail-nth
+if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -e "$FNTH" ] || [ ! -e "$FS/require-start" ]; then
+	mt_exit_skip "this kernel has no failslab, fail_page_alloc, fail-nth or stack-trace filter"
+fi
+mt_setup
+
 FA_KEYS="probability interval times space verbose task-filter stacktrace-depth require-start require-end reject-start reject-end"
 
 # fa_save DIR VAR: the attributes of DIR, as "KEY=VALUE " words
@@ -210,10 +220,7 @@ fa_test() {
 	return 0
 }
 
-if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -e "$FNTH" ] || [ ! -e "$FS/require-start" ]; then
-	skip "fault injection: failslab and fail_page_alloc fail the module's allocations cleanly" \
-		"this kernel has no failslab, fail_page_alloc, fail-nth or stack-trace filter"
-elif ! mod_range; then
+if ! mod_range; then
 	fail "fault injection: malloc_test's address range is known" "$(cat /proc/modules)"
 else
 	diag "malloc_test lies at $MOD_START..$MOD_END: only allocations with it on the stack can fail"
@@ -336,3 +343,4 @@ else
 	list_ids ids
 	check_eq "fault injection: afterwards nothing is kept, no test, mem_used 0" "$uc $ub '$ids'" "0 0 ''"
 fi
+mt_exit

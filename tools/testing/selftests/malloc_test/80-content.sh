@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 80-content.sh - check_content: with the pattern written at allocation and
 # checked at free, nothing userspace can do corrupts a chunk, so every path
@@ -5,8 +6,12 @@
 # shrinking, tests with and without realloc_p, chunks allocated while it
 # was off) must report 0 corruptions and cost no error.  (Detection itself
 # is for KUnit: userspace cannot write into the chunks.)
-# Expects: nothing kept, no test.  Leaves: the same, check_content 0,
-# realloc_p 0.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 setparam check_content 1
 bad=
@@ -88,3 +93,4 @@ used c corruptions
 check_eq "mem_used corruptions is still 0" "$c" 0
 mtw_wo mem_test_destroy_all
 setparam check_content 0
+mt_exit

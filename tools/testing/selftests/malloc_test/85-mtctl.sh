@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 85-mtctl.sh - mtctl, the command-line client, against its contract
 # (Documentation/mtctl.rst): every subcommand in text and in --json, checked
@@ -10,14 +11,18 @@
 # caps max_atomic_bytes and max_tests among them; help and --version; every error sentence and exit status (2: the
 # command line is wrong; 1: the module refused, or cannot be reached: not
 # loaded, debugfs not mounted, not root); watch on real tests.
-# Expects: module loaded, nothing kept, no test.  Leaves: the same,
-# parameters at their defaults, debugfs mounted.
+# Needs: mtctl (MTCTL, default /mt/bin/mtctl; a missing one fails).  Sets up
+# (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same, debugfs mounted.
 
+. "$(dirname "$0")/lib.sh"
+ktap_start
 MTCTL=${MTCTL:-/mt/bin/mtctl}
 if [ ! -x "$MTCTL" ]; then
 	fail "mtctl is in the image" "no executable $MTCTL: nothing of mtctl tested"
-	return 0
+	mt_exit
 fi
+mt_setup
 pass "mtctl is in the image ($MTCTL)"
 
 # A wedged mtctl must not hang the suite: every run is bounded.
@@ -2005,7 +2010,7 @@ if ! loaded; then
 	mc --json mem_test_list
 	json_err 1 "" "malloc_test is not loaded"
 	verdict "module unloaded: 'mtctl --json mem_test_list': exit 1, the error object" "$(cev)"
-	insmod "$KO" 2>"$MT_TMP/insmod"
+	mt_insmod
 	check_eq "insmod again succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
 else
 	fail "module unloaded: mtctl says 'malloc_test is not loaded'" "rmmod failed: $(cat "$MT_TMP/rmmod" 2>&1)"
@@ -2031,3 +2036,4 @@ for p in $MT_PARAMS; do
 done
 expect "debugfs is not mounted at /sys/kernel/debug" [ -d "$D" ]
 verdict "leaves: module loaded, nothing kept, no test, parameters as on entry, debugfs mounted"
+mt_exit

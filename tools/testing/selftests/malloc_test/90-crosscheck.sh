@@ -1,9 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 90-crosscheck.sh - the module's figures against the kernel's own:
 # VmallocUsed, Slab and MemFree in /proc/meminfo move by what mem_used says
 # was allocated, and back when it is freed; the bookkeeping's cost per
 # chunk; single commands stay cheap with many chunks kept.
-# Expects: nothing kept, no test.  Leaves: the same.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): the same.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 MiB=1048576
 
@@ -118,3 +124,4 @@ mtw mem_free
 nowv t1
 used kc2 kept_chunks
 check_eq "mem_free frees all $kc chunks (took $((t1 - t0)) ms)" "$kc2" 0 "$(mt_evidence)"
+mt_exit

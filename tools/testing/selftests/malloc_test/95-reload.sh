@@ -1,9 +1,15 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 95-reload.sh - rmmod refused while a file is open; rmmod with tests
 # running and chunks kept frees everything (meminfo back); rmmod with
 # commands in flight; insmod again (ids restart at 1); parameters at
 # insmod, valid and invalid; the seed makes mem_rnd_alloc reproducible.
-# Expects: module loaded, nothing kept, no test.  Leaves: module unloaded.
+# Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
+# parameters at their defaults.  Leaves (mt_exit): malloc_test not loaded.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup
 
 MiB=1048576
 
@@ -88,7 +94,7 @@ near "VmallocUsed back" VmallocUsed "$base_vm" 4096
 free_back "$base_free" 65536
 verdict "after rmmod, VmallocUsed$MT_AND_SLAB back within 4 MiB, MemFree no more than 64 MiB below"
 
-insmod "$KO" 2>"$MT_TMP/insmod"
+mt_insmod
 check_eq "insmod again succeeds" "$?" 0 "$(cat "$MT_TMP/insmod")"
 slurp u "$D/mem_used"
 skey c "$u" chunks
@@ -133,7 +139,7 @@ free_back "$base_free" 65536
 verdict "after it, VmallocUsed$MT_AND_SLAB back within 4 MiB, MemFree no more than 64 MiB below"
 
 # Parameters at insmod.
-insmod "$KO" max_bytes=123456789 check_content=1 realloc_p=10 alloc=vmalloc seed=4242 2>"$MT_TMP/insmod"
+mt_insmod max_bytes=123456789 check_content=1 realloc_p=10 alloc=vmalloc seed=4242
 check_eq "insmod with max_bytes=123456789 check_content=1 realloc_p=10 alloc=vmalloc seed=4242" "$?" 0 "$(cat "$MT_TMP/insmod")"
 for kv in max_bytes:123456789 check_content:Y realloc_p:10 alloc:vmalloc seed:4242; do
 	param v ${kv%%:*}
@@ -158,7 +164,7 @@ seed_run() {
 }
 seed_run r1
 unload
-insmod "$KO" max_bytes=123456789 check_content=1 realloc_p=10 alloc=vmalloc seed=4242 2>"$MT_TMP/insmod"
+mt_insmod max_bytes=123456789 check_content=1 realloc_p=10 alloc=vmalloc seed=4242
 seed_run r2
 skey ch "$r1" chunks
 if isnum "$ch" && [ "$ch" -gt 0 ]; then
@@ -170,7 +176,7 @@ unload
 
 for bad in realloc_p=91 alloc=slab max_bytes=0 check_content=maybe; do
 	kmark
-	insmod "$KO" $bad 2>"$MT_TMP/insmod"
+	mt_insmod $bad
 	rc=$?
 	if [ "$rc" != 0 ] && ! loaded && klog_has "invalid for parameter .${bad%%=*}"; then
 		pass "insmod with $bad is refused, the kernel log names the parameter"
@@ -180,11 +186,15 @@ for bad in realloc_p=91 alloc=slab max_bytes=0 check_content=maybe; do
 	fi
 done
 
-insmod "$KO" 2>"$MT_TMP/insmod"
+mt_insmod
 rmmod malloc_test 2>"$MT_TMP/rmmod"
 check_eq "a last plain insmod and rmmod succeed" "$?" 0 "$(cat "$MT_TMP/rmmod")"
+# (the boot's first mt_insmod: 10-load.sh's in a whole run, this case's
+# own when it runs alone)
+mt_first_load LOAD_VMALLOC LOAD_SLAB
 mi vm VmallocUsed
 mi sl Slab
-expect_range "VmallocUsed vs before the first insmod (KiB)" $((vm - LOAD_VMALLOC)) -4096 4096
-[ -n "$MT_KASAN" ] || expect_range "Slab vs before the first insmod (KiB)" $((sl - LOAD_SLAB)) -8192 8192
-verdict "at the end of the suite VmallocUsed is back within 4 MiB${MT_AND_SLAB:+ and Slab within 8 MiB} of before the first insmod"
+expect_range "VmallocUsed vs before the first insmod (KiB)" $((vm - ${LOAD_VMALLOC:-0})) -4096 4096
+[ -n "$MT_KASAN" ] || expect_range "Slab vs before the first insmod (KiB)" $((sl - ${LOAD_SLAB:-0})) -8192 8192
+verdict "at the end VmallocUsed is back within 4 MiB${MT_AND_SLAB:+ and Slab within 8 MiB} of before the boot's first insmod"
+mt_exit

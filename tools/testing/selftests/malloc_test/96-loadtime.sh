@@ -1,10 +1,16 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 96-loadtime.sh - the load-time actions: leak= keeps memory and test=
 # starts tests at insmod (and through modprobe and /etc/modprobe.d), each
 # cross-checked against /proc/meminfo; a refused value fails the load with
 # its reason in the log and leaves nothing behind, even when earlier
 # commands of the same load had run.
-# Expects: module unloaded.  Leaves: module unloaded, no modprobe.d file.
+# Sets up (mt_setup --unloaded): malloc_test not loaded.  Leaves (mt_exit):
+# malloc_test not loaded, no modprobe.d file.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
+mt_setup --unloaded
 
 MiB=1048576
 
@@ -13,7 +19,7 @@ lt_load() {
 	_ld=$1
 	shift
 	kmark
-	insmod "$KO" "$@" 2>"$MT_TMP/insmod"
+	mt_insmod "$@"
 	_lrc=$?
 	if [ "$_lrc" = 0 ] && loaded; then
 		pass "$_ld"
@@ -171,7 +177,7 @@ lt_bad() {
 	_bw=$3
 	shift 3
 	kmark
-	insmod "$KO" "$@" 2>"$MT_TMP/insmod"
+	mt_insmod "$@"
 	_brc=$?
 	_E=
 	expect "insmod succeeded" [ "$_brc" != 0 ]
@@ -231,8 +237,7 @@ rm -f "$MT_TMP/lt-open" "$MT_TMP/lt-done"
 ) &
 LT_PID=$!
 kmark
-insmod "$KO" 'leak="256M alloc=vmalloc"' 'test="1 2 100 10 20 60000;1 2 3"' \
-	2>"$MT_TMP/insmod"
+mt_insmod 'leak="256M alloc=vmalloc"' 'test="1 2 100 10 20 60000;1 2 3"'
 rc=$?
 : >"$MT_TMP/lt-done"
 wait "$LT_PID"
@@ -245,3 +250,4 @@ check "the kernel log has no Oops, BUG or KASAN report since" \
 	eval '! klog_has "Oops|BUG:|KASAN|general protection|Call Trace"'
 unload
 rm -f "$MT_TMP/lt-open" "$MT_TMP/lt-done"
+mt_exit

@@ -1,3 +1,4 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # 97-kunit.sh - the module's KUnit suite (kunit/mt_kunit.c): the parser and
 # its units, the pool's choice of the chunks mem_free frees, chunks'
@@ -8,8 +9,13 @@
 # only and which runs its suite at insmod; reads the KTAP results from
 # debugfs, one check per KUnit case (a failing one with its diagnostics),
 # one that every case reported; unloads it.  Other kernels skip.
-# Expects: anything; malloc_test itself is not used, loaded or not.
-# Leaves: malloc_test as it was, malloc_test_kunit unloaded.
+# Needs: kunit/malloc_test_kunit.ko (check.sh builds it against the debug
+# kernel) and KUnit's results in debugfs (else it skips).  Sets up: nothing;
+# malloc_test itself is not used, loaded or not.  Leaves: malloc_test as it
+# was, malloc_test_kunit unloaded.
+
+. "$(dirname "$0")/lib.sh"
+ktap_start
 
 KU_KO=$MT_TESTS/kunit/malloc_test_kunit.ko
 KU_SUITE=malloc_test
@@ -76,46 +82,45 @@ ku_results() {
 }
 
 KU_DESC="KUnit $KU_SUITE: the suite ran and all its $KU_CASES cases reported"
-if [ ! -f "$KU_KO" ]; then
-	skip "$KU_DESC" "no $KU_KO (check.sh builds it against the debug kernel only)"
-elif [ ! -d "$KU_DIR" ]; then
-	skip "$KU_DESC" "this kernel has no KUnit results in debugfs ($KU_DIR: CONFIG_KUNIT_DEBUGFS)"
-else
-	if loaded malloc_test_kunit; then
-		diag "malloc_test_kunit was already loaded: unloading it first"
-		rmmod malloc_test_kunit
-	fi
-	kmark
-	nowv _k0
-	insmod "$KU_KO" 2>"$MT_TMP/insmod"
-	rc=$?
-	nowv _k1
-	diag "insmod (which runs the suite) took $((_k1 - _k0)) ms"
-	check_eq "KUnit $KU_SUITE: insmod malloc_test_kunit.ko succeeds" "$rc" 0 \
-		"$(cat "$MT_TMP/insmod")" "$(ksince | tail -5)"
-
-	KU_N=0
-	KU_PLAN=
-	KU_END=
-	if [ -r "$KU_RES" ]; then
-		ku_results
-	fi
-	_E=
-	expect_eq "$KU_RES exists" "$([ -r "$KU_RES" ] && echo yes)" yes
-	expect_eq "its plan (1..N)" "$KU_PLAN" "$KU_CASES"
-	expect_eq "case results" "$KU_N" "$KU_CASES"
-	case $KU_END in
-	"ok 1 $KU_SUITE" | "not ok 1 $KU_SUITE"*) ;;
-	*) _E="${_E}no result line of the suite itself: '$KU_END'$NL" ;;
-	esac
-	verdict "$KU_DESC" "the kernel log since insmod:" "$(ksince | tail -n 20)"
-
-	_E=
-	if loaded malloc_test_kunit; then
-		rmmod malloc_test_kunit 2>"$MT_TMP/rmmod" ||
-			_E="${_E}rmmod malloc_test_kunit: $(cat "$MT_TMP/rmmod")$NL"
-	fi
-	expect "malloc_test_kunit still in /proc/modules" eval '! loaded malloc_test_kunit'
-	expect "$KU_DIR/$KU_SUITE still there" [ ! -e "$KU_DIR/$KU_SUITE" ]
-	verdict "KUnit $KU_SUITE: rmmod malloc_test_kunit, its results go with it"
+[ -f "$KU_KO" ] ||
+	mt_exit_skip "no $KU_KO (check.sh builds it against the debug kernel only)"
+[ -d "$KU_DIR" ] ||
+	mt_exit_skip "this kernel has no KUnit results in debugfs ($KU_DIR: CONFIG_KUNIT_DEBUGFS)"
+if loaded malloc_test_kunit; then
+	diag "malloc_test_kunit was already loaded: unloading it first"
+	rmmod malloc_test_kunit
 fi
+kmark
+nowv _k0
+insmod "$KU_KO" 2>"$MT_TMP/insmod"
+rc=$?
+nowv _k1
+diag "insmod (which runs the suite) took $((_k1 - _k0)) ms"
+check_eq "KUnit $KU_SUITE: insmod malloc_test_kunit.ko succeeds" "$rc" 0 \
+	"$(cat "$MT_TMP/insmod")" "$(ksince | tail -5)"
+
+KU_N=0
+KU_PLAN=
+KU_END=
+if [ -r "$KU_RES" ]; then
+	ku_results
+fi
+_E=
+expect_eq "$KU_RES exists" "$([ -r "$KU_RES" ] && echo yes)" yes
+expect_eq "its plan (1..N)" "$KU_PLAN" "$KU_CASES"
+expect_eq "case results" "$KU_N" "$KU_CASES"
+case $KU_END in
+"ok 1 $KU_SUITE" | "not ok 1 $KU_SUITE"*) ;;
+*) _E="${_E}no result line of the suite itself: '$KU_END'$NL" ;;
+esac
+verdict "$KU_DESC" "the kernel log since insmod:" "$(ksince | tail -n 20)"
+
+_E=
+if loaded malloc_test_kunit; then
+	rmmod malloc_test_kunit 2>"$MT_TMP/rmmod" ||
+		_E="${_E}rmmod malloc_test_kunit: $(cat "$MT_TMP/rmmod")$NL"
+fi
+expect "malloc_test_kunit still in /proc/modules" eval '! loaded malloc_test_kunit'
+expect "$KU_DIR/$KU_SUITE still there" [ ! -e "$KU_DIR/$KU_SUITE" ]
+verdict "KUnit $KU_SUITE: rmmod malloc_test_kunit, its results go with it"
+mt_exit
