@@ -9,7 +9,12 @@
 # make shell      the same VM, left at its shell with the module loaded
 # make bench      build, boot one VM, print the allocators' benchmark table
 #                 (also in build/bench.txt; see Documentation/bench.rst)
-# make check      checkpatch, builds and the whole suite on every kernel
+# make check      checkpatch, builds and the whole suite on every kernel,
+#                 one guest boot per kernel.  KERNELS="6.1 6.12 debug"
+#                 restricts the kernels; TESTS="realloc contexts" the guest
+#                 cases, to those whose file name contains one of its words
+#                 (the install, DKMS, compat and documentation checks are
+#                 then skipped): make check TESTS=realloc KERNELS=6.12
 # make clean      remove what the builds made
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -17,6 +22,11 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 VM_KERNEL ?= 6.12
 # The kernel `make bench` boots.
 BENCH_KERNEL ?= 6.12
+# What `make check` runs (empty: everything): kernels, and guest cases by
+# a word of their name.  The environment's MT_KERNELS and MT_TESTS_SELECT,
+# which harness/check.sh reads, do the same.
+KERNELS ?= $(MT_KERNELS)
+TESTS ?= $(MT_TESTS_SELECT)
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
 
@@ -107,7 +117,7 @@ bench: build/$(BENCH_KERNEL)/malloc_test.ko build/bin/mtscale
 	harness/bench.sh --kernel $(BENCH_KERNEL)
 
 check:
-	harness/check.sh
+	MT_KERNELS="$(KERNELS)" MT_TESTS_SELECT="$(TESTS)" harness/check.sh
 
 clean:
 	rm -rf build .tmp_versions

@@ -13,9 +13,14 @@
 # of its own counts as one skip or one failure.
 #
 # Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels,
-# MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT bounds each guest run in
-# seconds (default STOCK_TIMEOUT below, and DEBUG_TIMEOUT for the debug
-# kernel, which runs several times slower).  Logs stay in build/.
+# MT_TESTS_SELECT="realloc contexts" the guest cases (those whose file
+# name contains one of the words; then the install, DKMS, compat and
+# documentation checks are skipped: setup, checkpatch, the builds and the
+# selected cases run), MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT
+# bounds each guest run in seconds (default STOCK_TIMEOUT below, and
+# DEBUG_TIMEOUT for the debug kernel, which runs several times slower).
+# make check passes KERNELS and TESTS as MT_KERNELS and MT_TESTS_SELECT.
+# Logs stay in build/.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -91,6 +96,34 @@ for ver in "${kernels[@]}"; do
 	exit 2
 done
 
+# The guest cases MT_TESTS_SELECT names, as run.sh matches them (a word
+# within the file name): one at least.  quick: a selection, for which the
+# checks of the code's surroundings (install, DKMS, compat, documentation)
+# are skipped.
+read -ra select_words <<<"${MT_TESTS_SELECT//,/ }"
+selected=() quick=0
+if (( ${#select_words[@]} )); then
+	quick=1
+	for f in "$SELFTESTS"/[0-9][0-9]-*.sh; do
+		for w in "${select_words[@]}"; do
+			if [[ ${f##*/} == *"$w"* ]]; then
+				selected+=("${f##*/}")
+				break
+			fi
+		done
+	done
+	if (( ${#selected[@]} == 0 )); then
+		echo "MT_TESTS_SELECT: no case's name contains any of '${select_words[*]}' (cases: $(
+			cd "$SELFTESTS" && echo [0-9][0-9]-*.sh))" >&2
+		exit 2
+	fi
+	progress "cases: ${selected[*]}; install, DKMS, compat and documentation checks skipped"
+fi
+# selected CASE: CASE runs in this check's guests
+selected() {
+	(( ! quick )) || [[ " ${selected[*]} " == *" $1 "* ]]
+}
+
 # The module's sources: what kbuild generates (*.mod.c) is not ours.
 shopt -s nullglob extglob
 sources=(!(*.mod).c *.h)
@@ -146,11 +179,13 @@ script_results() {
 
 # kernel-doc: clean under -Wall, on every non-static function and every
 # type (harness/kdoc-check.sh).
-progress "kernel-doc"
-script_results "" < <(harness/kdoc-check.sh 2>&1)
-# The interface's documentation names every file, parameter, option,
-# statistic and errno the code has (harness/doc-check.sh).
-script_results "" < <(harness/doc-check.sh 2>&1)
+if (( ! quick )); then
+	progress "kernel-doc"
+	script_results "" < <(harness/kdoc-check.sh 2>&1)
+	# The interface's documentation names every file, parameter, option,
+	# statistic and errno the code has (harness/doc-check.sh).
+	script_results "" < <(harness/doc-check.sh 2>&1)
+fi
 
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
@@ -280,81 +315,83 @@ for t in mtctl mtfuzz mtstorm mtscale; do
 		tail -n 30 "$BUILD/$t.log" | detail
 	fi
 done
-rm -f "$BUILD/mtctl.8"
-if make --no-print-directory build/mtctl.8 >"$BUILD/man.log" 2>&1 &&
-		[[ -s $BUILD/mtctl.8 ]]; then
-	pass "mtctl: man page renders with no warning"
-else
-	fail "mtctl: man page renders with no warning"
-	tail -n 20 "$BUILD/man.log" | detail
+if (( ! quick )); then
+	rm -f "$BUILD/mtctl.8"
+	if make --no-print-directory build/mtctl.8 >"$BUILD/man.log" 2>&1 &&
+			[[ -s $BUILD/mtctl.8 ]]; then
+		pass "mtctl: man page renders with no warning"
+	else
+		fail "mtctl: man page renders with no warning"
+		tail -n 20 "$BUILD/man.log" | detail
+	fi
+
+	# The interface's documentation: the reStructuredText parses with no
+	# warning (a malformed table renders as an error block, silently).
+	for doc in Documentation/malloc_test.rst Documentation/bench.rst \
+			Documentation/install.rst; do
+		if rst2pseudoxml --halt=warning "$doc" >/dev/null 2>"$BUILD/rst.log"; then
+			pass "$doc renders with no warning"
+		else
+			fail "$doc renders with no warning"
+			detail <"$BUILD/rst.log"
+		fi
+	done
+	# make bench's scripts: bash and busybox sh parse them.
+	if bash -n harness/bench.sh 2>"$BUILD/bench-sh.log" &&
+			busybox sh -n harness/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
+		pass "make bench's scripts parse"
+	else
+		fail "make bench's scripts parse"
+		detail <"$BUILD/bench-sh.log"
+	fi
+
+	progress "install"
+	# Against each kernel's headers, into a scratch DESTDIR: Debian's (whose
+	# 6.1 headers name their release otherwise than the modules' vermagic
+	# does) and the debug kernel's full build tree (with a System.map, where
+	# kbuild's modules_install would run depmod into DESTDIR).
+	for v in "${kernels[@]}"; do
+		dest=$BUILD/destdir-$v
+		rm -rf "$dest"
+		if kdir=$("$VM" kdir "$v" 2>/dev/null) &&
+				krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+					"$kdir/include/generated/utsrelease.h") &&
+				make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
+					>"$BUILD/install-$v.log" 2>&1 &&
+				[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
+				compgen -G "$dest/lib/modules/$krel/*/malloc_test.ko*" >/dev/null; then
+			pass "$v: make install puts the module (in lib/modules/$krel), mtctl and mtctl.8 in DESTDIR"
+		else
+			fail "$v: make install puts the module, mtctl and mtctl.8 in DESTDIR"
+			{ tail -n 20 "$BUILD/install-$v.log"; find "$dest" -type f 2>/dev/null; } | detail
+		fi
+		if [[ -n ${kdir:-} ]] &&
+				make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
+					>>"$BUILD/install-$v.log" 2>&1 &&
+				[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
+			pass "$v: make uninstall leaves no file in DESTDIR"
+		else
+			fail "$v: make uninstall leaves no file in DESTDIR"
+			find "$dest" -type f 2>/dev/null | detail
+		fi
+		rm -rf "$dest"
+	done
+
+	# DKMS (harness/dkms-check.sh): dkms.conf's version is the module's; dkms
+	# add, build and install for each stock kernel, in scratch trees; its
+	# BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
+	# boots the DKMS-built module and runs commands with it; nothing is left.
+	progress "dkms"
+	script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
+
+	# The newest kernel source Debian ships, in any suite (harness/compat.sh):
+	# the module and its KUnit suite compile against it with no warning, so
+	# an API change is seen before users meet it.  Skipped when the archive
+	# cannot be reached.  (A cold run fetches and prepares it: about a
+	# minute, 1.8 GB in the cache.)
+	progress "compat"
+	script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 fi
-
-# The interface's documentation: the reStructuredText parses with no
-# warning (a malformed table renders as an error block, silently).
-for doc in Documentation/malloc_test.rst Documentation/bench.rst \
-		Documentation/install.rst; do
-	if rst2pseudoxml --halt=warning "$doc" >/dev/null 2>"$BUILD/rst.log"; then
-		pass "$doc renders with no warning"
-	else
-		fail "$doc renders with no warning"
-		detail <"$BUILD/rst.log"
-	fi
-done
-# make bench's scripts: bash and busybox sh parse them.
-if bash -n harness/bench.sh 2>"$BUILD/bench-sh.log" &&
-		busybox sh -n harness/bench-guest.sh 2>>"$BUILD/bench-sh.log"; then
-	pass "make bench's scripts parse"
-else
-	fail "make bench's scripts parse"
-	detail <"$BUILD/bench-sh.log"
-fi
-
-progress "install"
-# Against each kernel's headers, into a scratch DESTDIR: Debian's (whose
-# 6.1 headers name their release otherwise than the modules' vermagic
-# does) and the debug kernel's full build tree (with a System.map, where
-# kbuild's modules_install would run depmod into DESTDIR).
-for v in "${kernels[@]}"; do
-	dest=$BUILD/destdir-$v
-	rm -rf "$dest"
-	if kdir=$("$VM" kdir "$v" 2>/dev/null) &&
-			krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
-				"$kdir/include/generated/utsrelease.h") &&
-			make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
-				>"$BUILD/install-$v.log" 2>&1 &&
-			[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
-			compgen -G "$dest/lib/modules/$krel/*/malloc_test.ko*" >/dev/null; then
-		pass "$v: make install puts the module (in lib/modules/$krel), mtctl and mtctl.8 in DESTDIR"
-	else
-		fail "$v: make install puts the module, mtctl and mtctl.8 in DESTDIR"
-		{ tail -n 20 "$BUILD/install-$v.log"; find "$dest" -type f 2>/dev/null; } | detail
-	fi
-	if [[ -n ${kdir:-} ]] &&
-			make --no-print-directory uninstall DESTDIR="$dest" KDIR="$kdir" \
-				>>"$BUILD/install-$v.log" 2>&1 &&
-			[[ -z $(find "$dest" -type f 2>/dev/null) ]]; then
-		pass "$v: make uninstall leaves no file in DESTDIR"
-	else
-		fail "$v: make uninstall leaves no file in DESTDIR"
-		find "$dest" -type f 2>/dev/null | detail
-	fi
-	rm -rf "$dest"
-done
-
-# DKMS (harness/dkms-check.sh): dkms.conf's version is the module's; dkms
-# add, build and install for each stock kernel, in scratch trees; its
-# BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
-# boots the DKMS-built module and runs commands with it; nothing is left.
-progress "dkms"
-script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
-
-# The newest kernel source Debian ships, in any suite (harness/compat.sh):
-# the module and its KUnit suite compile against it with no warning, so
-# an API change is seen before users meet it.  Skipped when the archive
-# cannot be reached.  (A cold run fetches and prepares it: about a
-# minute, 1.8 GB in the cache.)
-progress "compat"
-script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 
 # Renumber the guest's KTAP results into ours, prefixed with the kernel.
 # run.sh nests each case's results (indented by four spaces, under a
@@ -500,9 +537,14 @@ for ver in "${kernels[@]}"; do
 	fi
 	args=(boot "$ver" --module "$ko" --script "$SELFTESTS/run.sh" --tests "$tests"
 		--out "$out" --timeout "$timeout")
+	append=()
 	# The kmalloc caches may be told to fail (failslab's cache filter):
 	# 77-faults.sh's exact count leaves out kmemleak's own caches.
-	[[ $ver != debug ]] || args+=(--append "slub_debug=A,kmalloc-*")
+	[[ $ver != debug ]] || append+=("slub_debug=A,kmalloc-*")
+	# The selection: the kernel passes NAME=VALUE words it does not know
+	# on to init's environment, and so to run.sh.
+	(( ! quick )) || append+=("MT_TESTS_SELECT=$(IFS=,; echo "${selected[*]}")")
+	(( ${#append[@]} == 0 )) || args+=(--append "${append[*]}")
 	[[ ! -d $BUILD/bin ]] || args+=(--bin "$BUILD/bin")
 	start=$SECONDS
 	"$VM" "${args[@]}" 2>&1 | detail
@@ -513,19 +555,17 @@ for ver in "${kernels[@]}"; do
 	log_clean "$ver" "$out"
 done
 
-# NUMA: a 6.12 guest of two nodes runs 57-numa.sh (node= lands on its
-# node, by the kernel's own per-node counters); every other case has run
-# on one node above.  The debug kernel has no NUMA.
-if [[ " ${kernels[*]} " == *" 6.12 "* ]]; then
-	ver=6.12-numa out=$BUILD/out-$ver tests=$BUILD/tests-numa
+# NUMA: a 6.12 guest of two nodes runs 57-numa.sh alone (node= lands on
+# its node, by the kernel's own per-node counters); every other case has
+# run on one node above.  The debug kernel has no NUMA.
+if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
+	ver=6.12-numa out=$BUILD/out-$ver
 	progress "boot $ver"
-	rm -rf "$out" "$tests"
-	mkdir -p "$tests"
-	cp "$SELFTESTS"/lib.sh "$SELFTESTS"/run.sh "$SELFTESTS"/10-load.sh \
-		"$SELFTESTS"/57-numa.sh "$tests/"
+	rm -rf "$out" "$BUILD/tests-numa"
 	start=$SECONDS
 	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
-		--script "$SELFTESTS/run.sh" --tests "$tests" --out "$out" \
+		--script "$SELFTESTS/run.sh" --tests "$SELFTESTS" --out "$out" \
+		--append "MT_TESTS_SELECT=57-numa.sh" \
 		--timeout "${MT_TIMEOUT:-$STOCK_TIMEOUT}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
 	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
