@@ -7,12 +7,12 @@
 # work is behind; mem_free frees a chunk out for a resize; success lines
 # are rate-limited in the log.
 # Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
-# parameters at their defaults but verbose 1 (success lines are counted in
-# the log).  Leaves (mt_exit): the same, verbose 0.
+# parameters at their defaults.  Leaves (mt_exit): the same (verbose, set
+# for the success lines counted in the log, back to 0).
 
 . "$(dirname "$0")/lib.sh"
 ktap_start
-mt_setup verbose=1
+mt_setup
 
 nr_possible NCPU
 
