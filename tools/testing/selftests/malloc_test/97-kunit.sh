@@ -20,7 +20,7 @@ ktap_start
 KU_KO=$MT_TESTS/kunit/malloc_test_kunit.ko
 KU_SUITE=malloc_test
 # The cases of kunit/mt_kunit.c's suite: one gone missing fails the count.
-KU_CASES=35
+KU_CASES=36
 KU_DIR=/sys/kernel/debug/kunit
 KU_RES=$KU_DIR/$KU_SUITE/results
 # Diagnostics shown under a failing case, at most.
