@@ -100,7 +100,8 @@ done
 # within the file name): one at least.  quick: a selection, for which the
 # checks of the code's surroundings (install, DKMS, compat, documentation)
 # are skipped.
-read -ra select_words <<<"${MT_TESTS_SELECT//,/ }"
+select_words=${MT_TESTS_SELECT:-}
+read -ra select_words <<<"${select_words//,/ }"
 selected=() quick=0
 if (( ${#select_words[@]} )); then
 	quick=1
