@@ -882,7 +882,7 @@ void mt_cmd_counts(struct mt_counts *sum)
  */
 void mt_cmd_init(void)
 {
-	mt_owner_init(&mt_kept, "kept", "kept", mt_seed_for(0));
+	mt_owner_init(&mt_kept, "kept", "kept", MT_POOL_BY_SIZE, mt_seed_for(0));
 }
 
 /**

@@ -294,14 +294,16 @@ static bool mt_off_node(const void *p, enum mt_alloc_kind kind, int node)
  * @o: the owner
  * @name: how the log names it
  * @tag: how its dedicated caches' names tell it, a few letters and digits
+ * @order: the order its pool keeps: by size for mem_free SIZE, by age
+ *	for free=fifo and lifo
  * @seed: seed of its pool's random state
  */
 void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
-		   u64 seed)
+		   enum mt_pool_order order, u64 seed)
 {
 	unsigned int cls;
 
-	mt_pool_init(&o->pool, seed);
+	mt_pool_init(&o->pool, order, seed);
 	memset(&o->counts, 0, sizeof(o->counts));
 	atomic64_set(&o->corruptions, 0);
 	atomic64_set(&o->off_node, 0);

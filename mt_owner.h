@@ -87,7 +87,7 @@ void mt_owner_add_counts(struct mt_owner *o, struct mt_counts *sum);
 u64 mt_owner_bytes(struct mt_owner *o);
 u64 mt_owner_chunks(struct mt_owner *o);
 void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
-		   u64 seed);
+		   enum mt_pool_order order, u64 seed);
 void mt_owner_destroy(struct mt_owner *o);
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		   const struct mt_how *how, struct mt_reserve *res);

@@ -2,44 +2,49 @@
 /*
  * malloc_test - the bookkeeping of the chunks an owner holds.
  *
- * What the commands need of it: add a chunk; take out the largest chunk
- * no bigger than a size, or else the smallest (mem_free); take out a
- * chunk chosen uniformly at random (mem_realloc, realloc_p); take out
- * everything (free all, rmmod).  A million chunks must not slow any of
- * them, and tracking must cost at most 32 bytes a chunk, none of it from
- * the kmalloc caches the module stresses.
+ * What its users need of it: every owner adds chunks, takes one chosen
+ * uniformly at random (mem_realloc, realloc_p, free=random) and takes
+ * out everything (free all, rmmod).  Kept memory also gives up the chunk
+ * mem_free SIZE frees next, which needs the chunks ordered by size; a
+ * test also gives up its oldest or newest chunk (free=fifo, lifo), which
+ * needs them ordered by age.  No user needs both orders, so a pool keeps
+ * one, chosen when it is made (enum mt_pool_order).  A million chunks
+ * must not slow any operation, and tracking must cost at most 32 bytes a
+ * chunk, none of it from the kmalloc caches the module stresses.
  *
- * An rbtree node alone is 24 bytes, and the chunk's address and size
- * take 16 more, so the pool is a treap whose 32-byte nodes link by u32
- * index instead of by pointer.  The nodes are dense: indices 0..nr-1 are
- * all in use, and a removed node's slot is filled by the last node.  A
- * random chunk is then a random index, O(1); the size order is the
- * treap's, O(log n) expected for insertion, removal and the best-fit
- * search; removing all walks the array, not the tree.
+ * The nodes are dense: indices 0..nr-1 are all in use, and a removed
+ * node's slot is filled by the last node, whose links are fixed up.  A
+ * random chunk is then a random index, O(1), and removing all walks the
+ * array, not the order.  The order links nodes by u32 index instead of
+ * by pointer (an rbtree node alone is 24 bytes, and the chunk's address
+ * and size take 16 more), so that a node is 32 bytes:
  *
- * A test that frees its oldest or newest chunks first (free=fifo, lifo)
- * has its pool ordered by age instead: the node's prio field then holds
- * the chunk's age, a sequence number, and its heap priority is a hash of
- * that number, as random as the treap needs.  Ages are 50 bits, compared
- * modulo 2^50: the order holds while the oldest and the newest chunk held
- * are fewer than 2^49 allocations apart (at ten million a second, for
- * almost two years).
+ * - by size (kept memory): a treap ordered by (size, address) and
+ *   heap-ordered by a random priority; insertion, removal and the
+ *   best-fit search are O(log n) expected;
+ * - by age (tests): a doubly linked list, oldest first; adding at its
+ *   tail and taking its head, its tail or any node are O(1), so a test's
+ *   allocation and free cost the bookkeeping the same at any size.
  *
  * The nodes live in whole pages taken from the page allocator, reached
- * through a three-level radix of pages (top -> mid -> node block).  Pages
- * are allocated outside the pool's lock: when an insertion needs pages
- * the spare list lacks, the lock is dropped, a page is charged against
- * max_bytes and allocated with the caller's GFP flags, and the insertion
- * retries.  The pages hold the only pointers to the chunks: they are
- * made known to kmemleak, which does not scan the page allocator's pages,
- * so that it does not take the chunks for leaks.
+ * through a three-level radix of pages (top -> mid -> node block): three
+ * loads reach any node, growth never moves a node (a flat array would be
+ * copied on growth, with the lock held), and a pool of a few chunks costs
+ * three pages.  An xarray would do the same walk but takes its nodes from
+ * a slab cache and allocates them on insertion, under a lock taken in
+ * hard-irq context here.  Pages are allocated outside the pool's lock:
+ * when an insertion needs pages the spare list lacks, the lock is
+ * dropped, a page is charged against max_bytes and allocated with the
+ * caller's GFP flags, and the insertion retries.  The pages hold the only
+ * pointers to the chunks: they are made known to kmemleak, which does not
+ * scan the page allocator's pages, so that it does not take the chunks
+ * for leaks.
  */
 #include "malloc_test.h"
 #include "mt_charge.h"
 #include "mt_pool.h"
 
 #include <linux/gfp.h>
-#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/kmemleak.h>
 #include <linux/math64.h>
@@ -52,32 +57,25 @@ atomic64_t mt_tracking_bytes;
 /* Node indices are 26 bits: MT_POOL_MAX_CHUNKS of them, and NIL. */
 #define MT_POOL_INDEX_BITS	26
 #define MT_POOL_NIL		((1U << MT_POOL_INDEX_BITS) - 1)
-/* Priorities and ages: the node's 50 bits left. */
-#define MT_POOL_PRIO_BITS	50
-#define MT_POOL_PRIO_LO_BITS	12
-#define MT_POOL_PRIO_HI_BITS	(MT_POOL_PRIO_BITS - MT_POOL_PRIO_LO_BITS)
 
 #define MT_NODES_PER_PAGE	(PAGE_SIZE / sizeof(struct mt_node))
 #define MT_PTRS_PER_PAGE	(PAGE_SIZE / sizeof(void *))
 #define MT_NODES_PER_MID	(MT_NODES_PER_PAGE * MT_PTRS_PER_PAGE)
 
 /**
- * struct mt_node - one chunk in the pool's treap
+ * struct mt_node - one chunk in a pool
  * @ptr: the chunk's memory (&struct mt_chunk)
  * @size: the bytes it counts
  * @kind: its allocator, enum mt_alloc_kind
  * @patterned: filled with the check_content pattern
  * @urgent: allocated with flags that may use the kernel's reserves
- * @left: the node below, to the left
- * @right: the node below, to the right
- * @prio_lo: the low bits of its priority (mt_node_prio())
- * @parent: the node above
- * @prio_hi: the high bits of its priority
+ * @left: by size, the node below to the left; by age, the next older
+ * @right: by size, the node below to the right; by age, the next newer
+ * @parent: by size, the node above; unused by age
+ * @prio: by size, its heap priority, random; unused by age
  *
- * @left, @right and @parent are node indices, MT_POOL_NIL for none; the
- * treap is ordered by (size, ptr) and heap-ordered by the priority, or,
- * in a pool ordered by age, ordered by the priority, which is the age,
- * and heap-ordered by its hash (mt_prio()).  The pool's lock protects it.
+ * @left, @right and @parent are node indices, MT_POOL_NIL for none.  The
+ * pool's lock protects it.
  */
 struct mt_node {
 	void *ptr;
@@ -85,36 +83,21 @@ struct mt_node {
 	u64 kind:6;
 	u64 patterned:1;
 	u64 urgent:1;
-	/* MT_POOL_INDEX_BITS, MT_POOL_PRIO_LO_BITS, MT_POOL_PRIO_HI_BITS */
+	/* MT_POOL_INDEX_BITS each */
 	u64 left:26;
 	u64 right:26;
-	u64 prio_lo:12;
 	u64 parent:26;
-	u64 prio_hi:38;
+	u64 prio:32;
 };
 
 static_assert(sizeof(struct mt_node) == 32);
 static_assert(MT_NR_KINDS <= 64);
 static_assert(MT_POOL_MAX_CHUNKS < MT_POOL_NIL);
-static_assert(MT_POOL_INDEX_BITS == 26 && MT_POOL_PRIO_LO_BITS == 12 &&
-	      MT_POOL_PRIO_HI_BITS == 38);
-static_assert(2 * MT_POOL_INDEX_BITS + MT_POOL_PRIO_LO_BITS == 64);
-static_assert(MT_POOL_INDEX_BITS + MT_POOL_PRIO_HI_BITS == 64);
+static_assert(MT_POOL_INDEX_BITS == 26);
 
 /* The pool's capacity must fit the three levels of one page each. */
 static_assert(MT_POOL_MAX_CHUNKS <=
 	      (u64)MT_NODES_PER_MID * (PAGE_SIZE / sizeof(void *)));
-
-static u64 mt_node_prio(const struct mt_node *n)
-{
-	return (u64)n->prio_hi << MT_POOL_PRIO_LO_BITS | n->prio_lo;
-}
-
-static void mt_node_set_prio(struct mt_node *n, u64 prio)
-{
-	n->prio_lo = prio;
-	n->prio_hi = prio >> MT_POOL_PRIO_LO_BITS;
-}
 
 static struct mt_node *mt_node(struct mt_pool *pool, u32 i)
 {
@@ -211,26 +194,8 @@ static void mt_shrink(struct mt_pool *pool)
 	}
 }
 
-/* A node's heap priority. */
-static u32 mt_prio(const struct mt_pool *pool, const struct mt_node *n)
+static bool mt_less(const struct mt_node *a, const struct mt_node *b)
 {
-	/* consecutive ages get unrelated priorities */
-	if (pool->by_age)
-		return hash_64(mt_node_prio(n), 32);
-	return mt_node_prio(n);
-}
-
-/* Is age @a older than @b?  Modulo 2^MT_POOL_PRIO_BITS. */
-static bool mt_age_before(u64 a, u64 b)
-{
-	return (s64)((a - b) << (64 - MT_POOL_PRIO_BITS)) < 0;
-}
-
-static bool mt_less(const struct mt_pool *pool, const struct mt_node *a,
-		    const struct mt_node *b)
-{
-	if (pool->by_age)
-		return mt_age_before(mt_node_prio(a), mt_node_prio(b));
 	if (a->size != b->size)
 		return a->size < b->size;
 	return (unsigned long)a->ptr < (unsigned long)b->ptr;
@@ -286,7 +251,7 @@ static void mt_treap_insert(struct mt_pool *pool, u32 x)
 		struct mt_node *c = mt_node(pool, cur);
 
 		parent = cur;
-		left = mt_less(pool, n, c);
+		left = mt_less(n, c);
 		cur = left ? c->left : c->right;
 	}
 	n->left = MT_POOL_NIL;
@@ -300,7 +265,7 @@ static void mt_treap_insert(struct mt_pool *pool, u32 x)
 		mt_node(pool, parent)->right = x;
 
 	while (n->parent != MT_POOL_NIL &&
-	       mt_prio(pool, mt_node(pool, n->parent)) < mt_prio(pool, n))
+	       mt_node(pool, n->parent)->prio < n->prio)
 		mt_rotate_up(pool, x);
 }
 
@@ -313,13 +278,46 @@ static void mt_treap_remove(struct mt_pool *pool, u32 x)
 	while (n->left != MT_POOL_NIL && n->right != MT_POOL_NIL) {
 		u32 l = n->left, r = n->right;
 
-		mt_rotate_up(pool, mt_prio(pool, mt_node(pool, l)) >
-				   mt_prio(pool, mt_node(pool, r)) ? l : r);
+		mt_rotate_up(pool, mt_node(pool, l)->prio >
+				   mt_node(pool, r)->prio ? l : r);
 	}
 	child = n->left != MT_POOL_NIL ? n->left : n->right;
 	if (child != MT_POOL_NIL)
 		mt_node(pool, child)->parent = n->parent;
 	mt_relink(pool, n->parent, x, child);
+}
+
+/* Append node @x to the list, as the newest.  Lock held. */
+static void mt_list_add(struct mt_pool *pool, u32 x)
+{
+	struct mt_node *n = mt_node(pool, x);
+
+	n->left = pool->tail;
+	n->right = MT_POOL_NIL;
+	if (pool->tail == MT_POOL_NIL)
+		pool->root = x;
+	else
+		mt_node(pool, pool->tail)->right = x;
+	pool->tail = x;
+}
+
+/*
+ * Make the list's links to node @n point elsewhere: its older neighbour
+ * (or the head) at @to_newer, its newer neighbour (or the tail) at
+ * @to_older.  Unlinks @n with its own neighbours; points them at its new
+ * slot after a move.  Lock held.
+ */
+static void mt_list_relink(struct mt_pool *pool, const struct mt_node *n,
+			   u32 to_older, u32 to_newer)
+{
+	if (n->left == MT_POOL_NIL)
+		pool->root = to_newer;
+	else
+		mt_node(pool, n->left)->right = to_newer;
+	if (n->right == MT_POOL_NIL)
+		pool->tail = to_older;
+	else
+		mt_node(pool, n->right)->left = to_older;
 }
 
 static void mt_node_chunk(const struct mt_node *n, struct mt_chunk *c)
@@ -341,17 +339,22 @@ static void mt_remove(struct mt_pool *pool, u32 x, struct mt_chunk *c)
 	u32 last = pool->nr - 1;
 
 	mt_node_chunk(n, c);
-	mt_treap_remove(pool, x);
+	if (pool->order == MT_POOL_BY_AGE)
+		mt_list_relink(pool, n, n->left, n->right);
+	else
+		mt_treap_remove(pool, x);
 
 	if (x != last) {
-		struct mt_node *l = mt_node(pool, last);
-
-		*n = *l;
-		mt_relink(pool, n->parent, last, x);
-		if (n->left != MT_POOL_NIL)
-			mt_node(pool, n->left)->parent = x;
-		if (n->right != MT_POOL_NIL)
-			mt_node(pool, n->right)->parent = x;
+		*n = *mt_node(pool, last);
+		if (pool->order == MT_POOL_BY_AGE) {
+			mt_list_relink(pool, n, x, x);
+		} else {
+			mt_relink(pool, n->parent, last, x);
+			if (n->left != MT_POOL_NIL)
+				mt_node(pool, n->left)->parent = x;
+			if (n->right != MT_POOL_NIL)
+				mt_node(pool, n->right)->parent = x;
+		}
 	}
 	pool->bytes -= c->size;
 	mt_shrink(pool);
@@ -360,13 +363,17 @@ static void mt_remove(struct mt_pool *pool, u32 x, struct mt_chunk *c)
 /**
  * mt_pool_init() - prepare an empty pool
  * @pool: the pool
+ * @order: the order it keeps: by size for mem_free SIZE, by age for
+ *	free=fifo and lifo
  * @seed: seed of its random state
  */
-void mt_pool_init(struct mt_pool *pool, u64 seed)
+void mt_pool_init(struct mt_pool *pool, enum mt_pool_order order, u64 seed)
 {
 	memset(pool, 0, sizeof(*pool));
 	spin_lock_init(&pool->lock);
+	pool->order = order;
 	pool->root = MT_POOL_NIL;
+	pool->tail = MT_POOL_NIL;
 	pool->max = MT_POOL_MAX_CHUNKS;
 	prandom_seed_state(&pool->rnd, seed);
 }
@@ -429,9 +436,12 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
 	n->kind = c->kind;
 	n->patterned = c->patterned;
 	n->urgent = c->urgent;
-	mt_node_set_prio(n, pool->by_age ? pool->seq++ :
-			 prandom_u32_state(&pool->rnd));
-	mt_treap_insert(pool, x);
+	if (pool->order == MT_POOL_BY_AGE) {
+		mt_list_add(pool, x);
+	} else {
+		n->prio = prandom_u32_state(&pool->rnd);
+		mt_treap_insert(pool, x);
+	}
 	pool->bytes += c->size;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
@@ -439,7 +449,7 @@ int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
 
 /**
  * mt_pool_take_fit() - take out the chunk mem_free frees next
- * @pool: the pool
+ * @pool: the pool, ordered by size
  * @want: bytes still to free
  * @c: where the chunk is returned
  *
@@ -514,23 +524,14 @@ bool mt_pool_take_oldest(struct mt_pool *pool, bool newest,
 			 struct mt_chunk *c)
 {
 	unsigned long flags;
-	u32 cur, next;
+	u32 x;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	cur = pool->root;
-	if (cur != MT_POOL_NIL) {
-		for (;;) {
-			struct mt_node *n = mt_node(pool, cur);
-
-			next = newest ? n->right : n->left;
-			if (next == MT_POOL_NIL)
-				break;
-			cur = next;
-		}
-		mt_remove(pool, cur, c);
-	}
+	x = newest ? pool->tail : pool->root;
+	if (x != MT_POOL_NIL)
+		mt_remove(pool, x, c);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	return cur != MT_POOL_NIL;
+	return x != MT_POOL_NIL;
 }
 
 /**
@@ -589,6 +590,7 @@ void mt_pool_drain(struct mt_pool *pool,
 	pool->top = NULL;
 	pool->nr = 0;
 	pool->root = MT_POOL_NIL;
+	pool->tail = MT_POOL_NIL;
 	pool->bytes = 0;
 	spin_unlock_irqrestore(&pool->lock, flags);
 

@@ -46,38 +46,48 @@ struct mt_chunk {
 #define MT_POOL_MAX_CHUNKS	(512U * 512 * 128)
 
 /**
- * struct mt_pool - the chunks of one owner, ordered by size
+ * enum mt_pool_order - the order a pool keeps its chunks in
+ * @MT_POOL_BY_SIZE: by size, for mem_free SIZE (kept memory)
+ * @MT_POOL_BY_AGE: by age, for free=fifo and lifo (tests)
+ */
+enum mt_pool_order {
+	MT_POOL_BY_SIZE,
+	MT_POOL_BY_AGE,
+};
+
+/**
+ * struct mt_pool - the chunks of one owner
  * @lock: protects every field below; taken with interrupts off, never
  *	held across an allocation that can sleep
+ * @order: the order it keeps, set when it is made
  * @top: three-level radix of pages holding the nodes (see mt_pool.c)
  * @nr: nodes in use, at indices 0..@nr - 1
- * @root: index of the treap's root, or MT_POOL_NIL
+ * @root: by size, the index of the treap's root; by age, of the oldest
+ *	node; MT_POOL_NIL when empty
+ * @tail: by age, the index of the newest node; MT_POOL_NIL when empty
  * @bytes: sum of the sizes of the chunks in the pool
  * @rnd: random state for treap priorities and random picks
  * @spare: pages kept for the next growth, so that adding a chunk rarely
  *	has to drop the lock to allocate
  * @nr_spare: pages in @spare
- * @by_age: the treap is ordered by age, not size (free=fifo and lifo);
- *	set once, before the first chunk is added
- * @seq: the age the next chunk gets, when @by_age
  * @max: the most chunks it holds: MT_POOL_MAX_CHUNKS (the KUnit suite
  *	lowers it)
  */
 struct mt_pool {
 	spinlock_t lock;	/* protects the fields below */
+	enum mt_pool_order order;
 	void **top;
 	u32 nr;
 	u32 root;
+	u32 tail;
 	u64 bytes;
 	struct rnd_state rnd;
 	void *spare[MT_POOL_SPARES];
 	unsigned int nr_spare;
-	bool by_age;
-	u64 seq;
 	u32 max;
 };
 
-void mt_pool_init(struct mt_pool *pool, u64 seed);
+void mt_pool_init(struct mt_pool *pool, enum mt_pool_order order, u64 seed);
 void mt_pool_destroy(struct mt_pool *pool);
 int mt_pool_add(struct mt_pool *pool, const struct mt_chunk *c, gfp_t gfp,
 		struct mt_reserve *res);

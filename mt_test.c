@@ -523,11 +523,10 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	snprintf(name, sizeof(name), "test %u", t->id);
 	snprintf(tag, sizeof(tag), "t%u", t->id);
 	seed = mt_seed_for(t->id);
-	mt_owner_init(&t->owner, name, tag, seed);
+	/* a test never frees by size: its pool's order costs O(1) a chunk */
+	mt_owner_init(&t->owner, name, tag, MT_POOL_BY_AGE, seed);
 	INIT_LIST_HEAD(&t->gone);
 	t->owner.lat = lat;
-	t->owner.pool.by_age = p->o.free == MT_FREE_FIFO ||
-			       p->o.free == MT_FREE_LIFO;
 	/* a test's caches stay until it ends; the callback creates none */
 	t->owner.caches.pin = true;
 	if (p->o.kind == MT_CACHE && p->o.ctx == MT_CTX_TIMER) {

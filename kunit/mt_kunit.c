@@ -1071,16 +1071,23 @@ static void mt_kunit_pool_release(void *arg)
 }
 
 /* An empty pool, emptied and destroyed when the test ends. */
-static struct mt_pool *mt_kunit_pool(struct kunit *test)
+static struct mt_pool *mt_kunit_pool_by(struct kunit *test,
+					enum mt_pool_order order)
 {
 	struct mt_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, pool);
-	mt_pool_init(pool, MT_KUNIT_SEED);
+	mt_pool_init(pool, order, MT_KUNIT_SEED);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							mt_kunit_pool_release,
 							pool), 0);
 	return pool;
+}
+
+/* An empty pool ordered by size, as kept memory's. */
+static struct mt_pool *mt_kunit_pool(struct kunit *test)
+{
+	return mt_kunit_pool_by(test, MT_POOL_BY_SIZE);
 }
 
 /* Chunk @id of @size: its kind, pattern and urgent flags follow from @id. */
@@ -1119,10 +1126,34 @@ static void mt_kunit_expect_chunk(struct kunit *test,
 }
 
 /*
- * The pool's structure: nodes 0..nr-1 form one treap rooted at ->root,
- * with consistent parent links, ordered by (size, ptr) in order (by age
- * in a pool ordered by age), each parent's priority at least its
- * children's; ->bytes is their sum.
+ * A pool ordered by age: walked from ->root, oldest first, through the
+ * newer links, its nodes 0..nr-1 each come once, each newer node's older
+ * link points back, the last is ->tail; ->bytes is their sum.
+ */
+static void mt_kunit_list_check(struct kunit *test, struct mt_pool *pool)
+{
+	u32 cur, prev = MT_POOL_NIL, seen = 0;
+	u64 bytes = 0;
+
+	for (cur = pool->root; cur != MT_POOL_NIL;
+	     prev = cur, cur = mt_node(pool, cur)->right) {
+		KUNIT_ASSERT_LT_MSG(test, seen++, pool->nr, "a loop at %u",
+				    cur);
+		KUNIT_ASSERT_LT(test, cur, pool->nr);
+		KUNIT_ASSERT_EQ_MSG(test, (u32)mt_node(pool, cur)->left, prev,
+				    "node %u", cur);
+		bytes += mt_node(pool, cur)->size;
+	}
+	KUNIT_ASSERT_EQ(test, seen, pool->nr);
+	KUNIT_ASSERT_EQ(test, pool->tail, prev);
+	KUNIT_ASSERT_EQ(test, bytes, pool->bytes);
+}
+
+/*
+ * The pool's structure.  By size: nodes 0..nr-1 form one treap rooted at
+ * ->root, with consistent parent links, ordered by (size, ptr) in order,
+ * each parent's priority at least its children's; ->bytes is their sum.
+ * By age: mt_kunit_list_check().
  */
 static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 {
@@ -1132,7 +1163,12 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 
 	if (!pool->nr) {
 		KUNIT_ASSERT_EQ(test, pool->root, MT_POOL_NIL);
+		KUNIT_ASSERT_EQ(test, pool->tail, MT_POOL_NIL);
 		KUNIT_ASSERT_EQ(test, pool->bytes, 0);
+		return;
+	}
+	if (pool->order == MT_POOL_BY_AGE) {
+		mt_kunit_list_check(test, pool);
 		return;
 	}
 	KUNIT_ASSERT_LT(test, pool->root, pool->nr);
@@ -1154,8 +1190,8 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 					    (u32)mt_node(pool, kid[k])->parent,
 					    i, "node %u", i);
 			KUNIT_ASSERT_LE_MSG(test,
-					    mt_prio(pool, mt_node(pool, kid[k])),
-					    mt_prio(pool, n), "node %u", i);
+					    (u32)mt_node(pool, kid[k])->prio,
+					    (u32)n->prio, "node %u", i);
 		}
 	}
 	KUNIT_ASSERT_EQ(test, bytes, pool->bytes);
@@ -1168,7 +1204,7 @@ static void mt_kunit_pool_check(struct kunit *test, struct mt_pool *pool)
 
 		KUNIT_ASSERT_LT(test, seen++, pool->nr);
 		if (prev)
-			KUNIT_ASSERT_TRUE_MSG(test, mt_less(pool, prev, n),
+			KUNIT_ASSERT_TRUE_MSG(test, mt_less(prev, n),
 					      "in-order node %u", seen);
 		prev = n;
 		if (n->right != MT_POOL_NIL) {
@@ -1460,19 +1496,15 @@ static void pool_count_drain_test(struct kunit *test)
 /*
  * A pool ordered by age (free=fifo, lifo): mt_pool_take_oldest() takes
  * the oldest chunk, or the newest, whatever their sizes, chunks added
- * between the takes included; ages compare right across 2^32, where a
- * 32-bit counter would wrap.
+ * between the takes included.
  */
 static void pool_by_age_test(struct kunit *test)
 {
-	struct mt_pool *pool = mt_kunit_pool(test);
+	struct mt_pool *pool = mt_kunit_pool_by(test, MT_POOL_BY_AGE);
 	unsigned long oldest = 0, newest = MT_KUNIT_NR - 1, id;
 	struct mt_chunk c;
 	u32 i;
 
-	pool->by_age = true;
-	/* the ages cross 2^32 among these chunks */
-	pool->seq = U32_MAX - MT_KUNIT_NR / 2;
 	for (i = 0; i < MT_KUNIT_NR; i++)
 		mt_kunit_add(test, pool, i, 1 + (i * 7919) % 300);
 	mt_kunit_pool_check(test, pool);
@@ -1510,32 +1542,25 @@ static void pool_by_age_test(struct kunit *test)
 	mt_kunit_pool_check(test, pool);
 }
 
-/* Ages and priorities: the node's 50 bits, compared modulo 2^50. */
-#define MT_KU_AGE_WRAP		BIT_ULL(MT_POOL_PRIO_BITS)
-#define MT_KU_AGE_MASK		(MT_KU_AGE_WRAP - 1)
-
 /*
- * A node packs its three links in 26 bits each and its priority (a
- * pool's age) in the 50 left: mt_node_set_prio() keeps the low 50 bits
- * of what it is given and touches neither the links nor the chunk's
- * fields, and setting those leaves the priority alone; NIL is the
- * largest index, above every index a pool can use.  A pool holds pool->max chunks at most: the next
- * add is refused with -ENOBUFS, changing nothing; a take makes room; a
- * pool above its max gives chunks out and takes none in.
+ * A node packs its three links in 26 bits each and the treap's priority
+ * in 32 bits: setting one field leaves the others alone; NIL is the
+ * largest index, above every index a pool can use.  A pool holds
+ * pool->max chunks at most: the next add is refused with -ENOBUFS,
+ * changing nothing; a take makes room; a pool above its max gives chunks
+ * out and takes none in.
  */
 static void pool_node_limits_test(struct kunit *test)
 {
-	static const u64 prios[] = {
-		0, 1, 0xfff, 0x1000, 0x1001, U32_MAX, 1ULL << 32,
-		(1ULL << 49) + 3, MT_KU_AGE_MASK, MT_KU_AGE_WRAP,
-		MT_KU_AGE_WRAP + 5, U64_MAX, 0x0123456789abcdefULL,
+	static const u32 prios[] = {
+		0, 1, 0xfff, 0x1000, 0x2aaaaaa, U32_MAX - 1, U32_MAX,
+		0x89abcdef,
 	};
 	struct mt_pool *pool = mt_kunit_pool(test);
 	struct mt_chunk c;
 	struct mt_node n;
 	unsigned int i;
 
-	static_assert(MT_POOL_PRIO_BITS == 50);
 	KUNIT_EXPECT_EQ(test, MT_POOL_NIL, (1U << 26) - 1);
 	KUNIT_EXPECT_LT(test, MT_POOL_MAX_CHUNKS, MT_POOL_NIL);
 	KUNIT_EXPECT_EQ(test, pool->max, MT_POOL_MAX_CHUNKS);
@@ -1550,9 +1575,8 @@ static void pool_node_limits_test(struct kunit *test)
 		n.left = MT_POOL_NIL;
 		n.right = MT_POOL_NIL - 1;
 		n.parent = 0x2aaaaaa;
-		mt_node_set_prio(&n, prios[i]);
-		KUNIT_EXPECT_EQ_MSG(test, mt_node_prio(&n),
-				    prios[i] & MT_KU_AGE_MASK, "prio %#llx",
+		n.prio = prios[i];
+		KUNIT_EXPECT_EQ_MSG(test, (u32)n.prio, prios[i], "prio %#x",
 				    prios[i]);
 		KUNIT_EXPECT_PTR_EQ(test, n.ptr, mt_kunit_ptr(i));
 		KUNIT_EXPECT_EQ(test, (u64)n.size, MT_CHUNK_SIZE_MAX);
@@ -1560,23 +1584,23 @@ static void pool_node_limits_test(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, (u32)n.patterned, 1);
 		KUNIT_EXPECT_EQ(test, (u32)n.urgent, 1);
 		KUNIT_EXPECT_EQ_MSG(test, (u32)n.left, MT_POOL_NIL,
-				    "prio %#llx", prios[i]);
+				    "prio %#x", prios[i]);
 		KUNIT_EXPECT_EQ_MSG(test, (u32)n.right, MT_POOL_NIL - 1,
-				    "prio %#llx", prios[i]);
+				    "prio %#x", prios[i]);
 		KUNIT_EXPECT_EQ_MSG(test, (u32)n.parent, 0x2aaaaaa,
-				    "prio %#llx", prios[i]);
+				    "prio %#x", prios[i]);
 	}
 	/* the links at their extremes leave the priority alone */
-	mt_node_set_prio(&n, MT_KU_AGE_MASK);
+	n.prio = U32_MAX;
 	n.left = 0;
 	n.right = 0;
 	n.parent = 0;
-	KUNIT_EXPECT_EQ(test, mt_node_prio(&n), MT_KU_AGE_MASK);
-	mt_node_set_prio(&n, 0);
+	KUNIT_EXPECT_EQ(test, (u32)n.prio, U32_MAX);
+	n.prio = 0;
 	n.left = MT_POOL_NIL;
 	n.right = MT_POOL_NIL;
 	n.parent = MT_POOL_NIL;
-	KUNIT_EXPECT_EQ(test, mt_node_prio(&n), 0);
+	KUNIT_EXPECT_EQ(test, (u32)n.prio, 0);
 
 	/* the capacity */
 	pool->max = 5;
@@ -1609,87 +1633,72 @@ static void pool_node_limits_test(struct kunit *test)
 	mt_kunit_pool_check(test, pool);
 }
 
-#define MT_KU_AGES	600
+#define MT_KU_AGE_OPS	20000
 
 /*
- * Issue 13, item 9: an age-ordered pool's order broke after 2^31
- * allocations, its ages being u32 compared modulo 2^32.  Ages are now 50
- * bits, compared modulo 2^50: fifo and lifo order hold wherever the ages
- * start (below, across and far beyond 2^31 and 2^32, across 2^50 itself),
- * with consecutive chunks' ages 1 apart or 2^31, 2^32 and more apart (a
- * 32-bit comparison inverts those), as long as the oldest and the newest
- * chunk are less than 2^49 apart.
+ * A pool ordered by age against a model (the ids in age order, oldest
+ * first): additions, and takes of the oldest, the newest and a random
+ * chunk mixed at random, as a test's frees and resizes mix them (a
+ * resize takes a random chunk and adds it back as the newest).  Each
+ * take returns what the model says (a random one: a chunk the model
+ * holds, which leaves it, the others keeping their order); the list stays
+ * sound across node pages; at the end the chunks come out oldest first,
+ * exactly the model's.
  */
-static void pool_by_age_wide_test(struct kunit *test)
+static void pool_by_age_model_test(struct kunit *test)
 {
-	static const u64 starts[] = {
-		0, (1ULL << 31) - 300, (1ULL << 32) - 300,
-		(1ULL << 33) + 12345, (1ULL << 40) - 1,
-		MT_KU_AGE_WRAP - 300, 3 * MT_KU_AGE_WRAP - 7,
-	};
-	static const u64 steps[] = {
-		1, 1ULL << 31, (1ULL << 32) + 1, (1ULL << 31) + 7, 1ULL << 33,
-	};
-	struct mt_pool *pool = mt_kunit_pool(test);
-	unsigned long oldest, newest, id;
+	struct mt_pool *pool = mt_kunit_pool_by(test, MT_POOL_BY_AGE);
+	unsigned long next = 0, *ids, id;
 	struct rnd_state rnd;
-	unsigned int s, far;
 	struct mt_chunk c;
-	bool lifo;
-	u32 i;
+	u32 nr = 0, op, j;
 
+	ids = kunit_kcalloc(test, MT_KUNIT_NR, sizeof(*ids), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ids);
 	prandom_seed_state(&rnd, MT_KUNIT_SEED);
-	pool->by_age = true;
-	for (s = 0; s < ARRAY_SIZE(starts); s++) {
-		for (far = 0; far < 2; far++) {
-			pool->seq = starts[s];
-			for (i = 0; i < MT_KU_AGES; i++) {
-				mt_kunit_add(test, pool, i,
-					     1 + (i * 7919) % 300);
-				if (far)
-					pool->seq += steps[i % ARRAY_SIZE(steps)] - 1;
-			}
-			KUNIT_ASSERT_LT(test, pool->seq - starts[s],
-					1ULL << 49);
-			mt_kunit_pool_check(test, pool);
-			oldest = 0;
-			newest = MT_KU_AGES - 1;
-			while (oldest <= newest) {
-				lifo = prandom_u32_state(&rnd) & 1;
-				KUNIT_ASSERT_TRUE(test,
-						  mt_pool_take_oldest(pool, lifo,
-								      &c));
-				id = mt_kunit_id(c.ptr);
-				KUNIT_ASSERT_EQ_MSG(test, id,
-						    lifo ? newest : oldest,
-						    "ages from %#llx%s: the %s",
-						    starts[s],
-						    far ? ", far apart" : "",
-						    lifo ? "newest" : "oldest");
-				mt_kunit_expect_chunk(test, &c, id,
-						      1 + (id * 7919) % 300);
-				if (lifo)
-					newest--;
-				else
-					oldest++;
-			}
-			KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
-		}
-	}
+	for (op = 0; op < MT_KU_AGE_OPS; op++) {
+		u32 r = prandom_u32_state(&rnd) % 100;
 
-	/* the oldest and the newest 2^49 - 1 apart, across 2^50: in order */
-	for (i = 0; i < 2; i++) {
-		pool->seq = MT_KU_AGE_WRAP - 5;
-		mt_kunit_add(test, pool, 0, 100);
-		pool->seq += (1ULL << 49) - 2;
-		mt_kunit_add(test, pool, 1, 50);
-		mt_kunit_pool_check(test, pool);
-		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, i, &c));
-		mt_kunit_expect_chunk(test, &c, i, i ? 50 : 100);
-		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, i, &c));
-		mt_kunit_expect_chunk(test, &c, !i, i ? 100 : 50);
+		if (nr < MT_KUNIT_NR && (!nr || r < 55)) {
+			mt_kunit_add(test, pool, next, 1 + (next * 7919) % 300);
+			ids[nr++] = next++;
+		} else if (r < 70 || r >= 85) {
+			bool newest = r >= 85;
+
+			KUNIT_ASSERT_TRUE(test,
+					  mt_pool_take_oldest(pool, newest, &c));
+			id = mt_kunit_id(c.ptr);
+			KUNIT_ASSERT_EQ_MSG(test, id, newest ? ids[nr - 1] : ids[0],
+					    "op %u, the %s", op,
+					    newest ? "newest" : "oldest");
+			if (!newest)
+				memmove(ids, ids + 1, --nr * sizeof(*ids));
+			else
+				nr--;
+			mt_kunit_expect_chunk(test, &c, id, 1 + (id * 7919) % 300);
+		} else {
+			KUNIT_ASSERT_TRUE(test, mt_pool_take_random(pool, &c));
+			id = mt_kunit_id(c.ptr);
+			for (j = 0; j < nr && ids[j] != id; j++)
+				;
+			KUNIT_ASSERT_LT_MSG(test, j, nr, "op %u: chunk %lu", op,
+					    id);
+			memmove(ids + j, ids + j + 1, (--nr - j) * sizeof(*ids));
+			mt_kunit_expect_chunk(test, &c, id, 1 + (id * 7919) % 300);
+		}
+		KUNIT_ASSERT_EQ(test, mt_pool_count(pool), nr);
+		if (op % 500 == 0)
+			mt_kunit_pool_check(test, pool);
 	}
-	KUNIT_EXPECT_EQ(test, mt_pool_count(pool), 0);
+	mt_kunit_pool_check(test, pool);
+	KUNIT_EXPECT_GT(test, next, MT_NODES_PER_PAGE);
+	for (j = 0; j < nr; j++) {
+		KUNIT_ASSERT_TRUE(test, mt_pool_take_oldest(pool, false, &c));
+		KUNIT_ASSERT_EQ_MSG(test, mt_kunit_id(c.ptr), ids[j],
+				    "the oldest, %u left", nr - j);
+	}
+	KUNIT_EXPECT_FALSE(test, mt_pool_take_random(pool, &c));
+	mt_kunit_pool_check(test, pool);
 }
 
 /* ------------------------------------------- owners: mem_free's choice --- */
@@ -1697,17 +1706,27 @@ static void pool_by_age_wide_test(struct kunit *test)
 KUNIT_DEFINE_ACTION_WRAPPER(mt_kunit_owner_destroy, mt_owner_destroy,
 			    struct mt_owner *);
 
-/* An owner that holds nothing, destroyed (all freed) when the test ends. */
-static struct mt_owner *mt_kunit_owner(struct kunit *test)
+/*
+ * An owner that holds nothing, its pool in @order, destroyed (all freed)
+ * when the test ends.
+ */
+static struct mt_owner *mt_kunit_owner_by(struct kunit *test,
+					  enum mt_pool_order order)
 {
 	struct mt_owner *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, o);
-	mt_owner_init(o, "kunit", "kunit", MT_KUNIT_SEED);
+	mt_owner_init(o, "kunit", "kunit", order, MT_KUNIT_SEED);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
 							mt_kunit_owner_destroy,
 							o), 0);
 	return o;
+}
+
+/* An owner that holds nothing, its pool by size, as kept memory's. */
+static struct mt_owner *mt_kunit_owner(struct kunit *test)
+{
+	return mt_kunit_owner_by(test, MT_POOL_BY_SIZE);
 }
 
 /* How a command allocates: process context, kernel,nowarn, any node. */
@@ -1943,13 +1962,12 @@ static void owner_free_fit_test(struct kunit *test)
  */
 static void owner_free_one_test(struct kunit *test)
 {
-	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_owner *o = mt_kunit_owner_by(test, MT_POOL_BY_AGE);
 	struct mt_kunit_snap snap;
 	u64 sum = 0, freed;
 	unsigned int i;
 
 	mt_kunit_snap_take(&snap);
-	o->pool.by_age = true;
 	mt_kunit_keep(test, o, MT_KMALLOC, 300);
 	mt_kunit_keep(test, o, MT_VMALLOC, 100);
 	mt_kunit_keep(test, o, MT_KMALLOC, 200);
@@ -3550,7 +3568,7 @@ static struct kunit_case mt_kunit_cases[] = {
 	KUNIT_CASE(pool_take_random_test),
 	KUNIT_CASE(pool_count_drain_test),
 	KUNIT_CASE(pool_by_age_test),
-	KUNIT_CASE(pool_by_age_wide_test),
+	KUNIT_CASE(pool_by_age_model_test),
 	KUNIT_CASE(pool_node_limits_test),
 	KUNIT_CASE(owner_free_fit_test),
 	KUNIT_CASE(owner_free_one_test),
