@@ -21,6 +21,7 @@
 #include "malloc_test.h"
 #include "mt_charge.h"
 #include "mt_gfp.h"
+#include "mt_grammar.h"
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -39,13 +40,25 @@ atomic64_t mt_atomic_committed;
 /* 0 until set: mt_charge_init() then takes half of RAM. */
 u64 mt_max_bytes;
 
+/* A cap: a size as the commands write one (1048576, 1024k, 1G). */
 static int mt_bytes_set(const char *val, const struct kernel_param *kp)
 {
-	u64 v;
+	/* a size's longest spelling: 20 digits and a unit */
+	char word[22];
+	unsigned long long v;
+	size_t len = strlen(val);
 
-	if (kstrtou64(val, 10, &v) || !v || v > S64_MAX)
+	/* sysfs hands over what echo wrote, its newline included */
+	if (len && val[len - 1] == '\n')
+		len--;
+	if (len < sizeof(word)) {
+		memcpy(word, val, len);
+		word[len] = '\0';
+	}
+	if (len >= sizeof(word) || mt_size_parse(word, &v) || !v ||
+	    v > S64_MAX)
 		return mt_param_refuse(kp, val,
-				       "a byte count from 1 to 2^63 - 1");
+				       "a size from 1 byte to 2^63 - 1, its unit attached if need be (1048576, 1024k, 1G)");
 	WRITE_ONCE(*(u64 *)kp->arg, v);
 	return 0;
 }

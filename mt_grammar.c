@@ -8,9 +8,11 @@
  * and mtctl follow from here.
  */
 #ifdef __KERNEL__
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #else
+#include <errno.h>
 #include <string.h>
 #endif
 
@@ -152,6 +154,62 @@ int mt_unit_shift(const char *tok)
 	c = tok[0] >= 'A' && tok[0] <= 'Z' ? tok[0] - 'A' + 'a' : tok[0];
 	u = strchr(MT_UNITS, c);
 	return u ? (u - MT_UNITS) * 10 : -1;
+}
+
+/**
+ * mt_size_shift() - a number of units, in bytes
+ * @v: the number
+ * @shift: the unit's shift, from mt_unit_shift(): 0 to 30
+ * @out: the bytes
+ *
+ * Return: 0, or -ERANGE when they pass 64 bits (@out then untouched).
+ */
+int mt_size_shift(unsigned long long v, unsigned int shift,
+		  unsigned long long *out)
+{
+	if (v > ~0ULL >> shift)
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+/**
+ * mt_size_parse() - a size written as one word
+ * @s: the word: decimal digits, then a unit letter of MT_UNITS attached
+ *	if need be ("64", "4k", "1M"); nothing else, not even a newline
+ * @out: the bytes
+ *
+ * The one place a size with its unit is read, in the module (option
+ * values, parameters) and in mtctl alike: memparse()'s job, but strict
+ * (no sign, no base prefix, no trailing text) and with overflow refused
+ * rather than wrapped.  A command's numbers, whose unit is a word of its
+ * own ("64 k"), go through mt_size_shift() alone.
+ *
+ * Return: 0; -EINVAL when @s is not such a word; -ERANGE when the size
+ * passes 64 bits (@out then untouched).
+ */
+int mt_size_parse(const char *s, unsigned long long *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	unsigned long long v = 0;
+	int shift = 0;
+	size_t i;
+
+	if (!digits)
+		return -EINVAL;
+	if (s[digits]) {
+		shift = mt_unit_shift(s + digits);
+		if (shift < 0)
+			return -EINVAL;
+	}
+	for (i = 0; i < digits; i++) {
+		unsigned int d = s[i] - '0';
+
+		if (v > (~0ULL - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	return mt_size_shift(v, shift, out);
 }
 
 /**

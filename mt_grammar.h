@@ -260,6 +260,9 @@ struct mt_syntax {
 extern const struct mt_syntax mt_syntax[MT_NR_CMDS];
 
 int mt_unit_shift(const char *tok);
+int mt_size_shift(unsigned long long v, unsigned int shift,
+		  unsigned long long *out);
+int mt_size_parse(const char *s, unsigned long long *out);
 int mt_name_index(const char * const *names, unsigned int nr,
 		  const char *name);
 int mt_usage(char *buf, size_t len, const struct mt_syntax *syn);

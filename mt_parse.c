@@ -25,7 +25,6 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/numa.h>
-#include <linux/overflow.h>
 #include <linux/string.h>
 
 /* Tokens are quoted in reasons up to this many bytes. */
@@ -64,28 +63,22 @@ static int mt_parse_gfp(char *val, u64 *set, char *why, size_t whylen)
 }
 
 /* A size: a number, then optionally a unit letter: 64, 4k, 1M. */
-static int mt_parse_size(const char *key, char *val, u64 *out, char *why,
-			 size_t whylen)
+static int mt_parse_size(const char *key, const char *val, u64 *out,
+			 char *why, size_t whylen)
 {
-	size_t len = strlen(val);
-	int shift = len > 1 ? mt_unit_shift(val + len - 1) : -1;
-	char unit[2] = "";
-	u64 v;
+	unsigned long long v;
 
-	if (shift >= 0) {
-		unit[0] = val[len - 1];
-		val[len - 1] = '\0';
-	}
-	if (kstrtou64(val, 10, &v)) {
-		mt_why("%s '%*pE%s' is not a size", key, mt_qlen(val), val,
-		       unit);
+	switch (mt_size_parse(val, &v)) {
+	case 0:
+		*out = v;
+		return 0;
+	case -ERANGE:
+		mt_why("%s %*pE overflows 64 bits", key, mt_qlen(val), val);
+		return -EINVAL;
+	default:
+		mt_why("%s '%*pE' is not a size", key, mt_qlen(val), val);
 		return -EINVAL;
 	}
-	if (check_shl_overflow(v, max(shift, 0), out)) {
-		mt_why("%s %llu%s overflows 64 bits", key, v, unit);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /*
@@ -242,9 +235,9 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 {
 	bool seen_unit = false, seen_opt = false;
 	unsigned int i, shift = 0;
+	unsigned long long bytes;
 	const char *unit = "";
 	char *tok;
-	u64 bytes;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
@@ -305,7 +298,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 	for (i = 0; i < a->nr; i++) {
 		if (!(syn->size_mask & BIT(i)))
 			continue;
-		if (check_shl_overflow(a->val[i], shift, &bytes)) {
+		if (mt_size_shift(a->val[i], shift, &bytes)) {
 			mt_why("%llu %s overflows 64 bits", a->val[i], unit);
 			return -EINVAL;
 		}

@@ -406,15 +406,6 @@ static long long rec_num(const struct rec *r, const char *key)
 
 /* ---- numbers and units -------------------------------------------- */
 
-static int unit_shift(const char *w)
-{
-	const char *p = strchr("bkmg", tolower((unsigned char)w[0]));
-
-	if (!w[0] || w[1] || !p)
-		return -1;
-	return 10 * (p - "bkmg");
-}
-
 /* Unsigned decimal, 64 bits, digits only.  Return: 0 or -1. */
 static int parse_u64(const char *s, unsigned long long *v)
 {
@@ -1553,7 +1544,7 @@ static int cmd_bench(const struct call *c)
 
 	if (c->nr_args && strcmp(c->arg[0], "stop"))
 		return usage_fail("bench: '%s' is not stop, the one argument it takes%s",
-				  c->arg[0], unit_shift(c->arg[0]) < 0 ? "" :
+				  c->arg[0], mt_unit_shift(c->arg[0]) < 0 ? "" :
 				  " (--size takes its unit attached: --size 4k)");
 	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
 			   c->ops || c->threads || c->pattern || c->sample ||
@@ -2169,23 +2160,6 @@ static int parse_u32(const char *s, unsigned int *v)
 }
 
 /*
- * bench --size S: an unsigned decimal, a unit letter attached if need be
- * (64, 4k, 1M), as the module takes it.  Return: 0 or -1.
- */
-static int check_size_word(const char *s)
-{
-	size_t digits = strspn(s, "0123456789");
-	char num[24];
-	unsigned long long v;
-
-	if (!digits || digits >= sizeof(num) ||
-	    (s[digits] && unit_shift(s + digits) < 0))
-		return -1;
-	snprintf(num, sizeof(num), "%.*s", (int)digits, s);
-	return parse_u64(num, &v);
-}
-
-/*
  * bench's options: their syntax here; their ranges (size 0, more threads
  * than CPUs...), the module's.  Return: 0 or the exit status.
  */
@@ -2212,7 +2186,9 @@ static int check_bench(struct call *c)
 					  nums[i].opt, nums[i].val, nums[i].what);
 		*nums[i].to = nums[i].val;
 	}
-	if (cl.size && check_size_word(cl.size))
+	if (cl.size && mt_size_parse(cl.size, &v) == -ERANGE)
+		return usage_fail("bench: --size '%s' passes 64 bits", cl.size);
+	if (cl.size && mt_size_parse(cl.size, &v))
 		return usage_fail("bench: --size '%s' is not a size (an unsigned decimal, its unit attached if need be: 64, 4k, 1m)",
 				  cl.size);
 	c->size = cl.size;
@@ -2360,7 +2336,7 @@ static int check_args(struct call *c)
 	int shift;
 
 	if (!(cmd->flags & CMD_WORDS) && unit_ok && !strchr("0123456789+-", *last) &&
-	    (unit_shift(last) >= 0 || nr > cmd->min_args))
+	    (mt_unit_shift(last) >= 0 || nr > cmd->min_args))
 		c->unit_word = c->arg[--nr];
 	if (nr < cmd->min_args || nr > cmd->max_args)
 		return count_fail(cmd, nr);
@@ -2371,13 +2347,13 @@ static int check_args(struct call *c)
 		digits = strspn(a, "0123456789");
 		return usage_fail("%s: %s '%s' is not an unsigned 64-bit decimal number%s",
 				  cmd->name, cmd->argn[i], a,
-				  digits && unit_shift(a + digits) >= 0 ?
+				  digits && mt_unit_shift(a + digits) >= 0 ?
 				  " (the unit is a word of its own: 10 k)" : "");
 	}
 	c->nr_num = nr;
 	if (!c->unit_word)
 		return 0;
-	shift = unit_shift(c->unit_word);
+	shift = mt_unit_shift(c->unit_word);
 	if (shift < 0)
 		return usage_fail("%s: '%s' is not a unit (b, k, m or g)",
 				  cmd->name, c->unit_word);

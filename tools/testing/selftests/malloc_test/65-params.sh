@@ -64,6 +64,13 @@ param_bad max_bytes 0
 param_bad max_bytes abc
 param_bad max_bytes -1
 param_case max_bytes 1048576 1048576
+# a size as the commands write one, its unit attached
+param_case max_bytes 3M 3145728
+param_case max_bytes 64k 65536
+param_bad max_bytes 1x
+param_bad max_bytes 17179869184g
+param_bad max_bytes 8589934592g
+param_case max_bytes 1048576 1048576
 used v max_bytes
 check_eq "mem_used's max_bytes follows the parameter" "$v" 1048576
 param_case max_bytes "$DEF_MAX_BYTES" "$DEF_MAX_BYTES"
