@@ -8,7 +8,10 @@
  * mt_footprint()), the pools' bookkeeping pages, each test's own memory,
  * each dedicated slab cache, a running bench.  A charge is one atomic
  * compare-and-exchange on the total, so commands running at once can
- * never pass the cap together.
+ * never pass the cap together.  That is why the total is one atomic64_t
+ * and not a percpu_counter: a cap checked on every charge must compare
+ * against the exact sum, which a percpu_counter gives only by summing
+ * every CPU's share under its lock, and it could not refuse atomically.
  *
  * A command that must be all or nothing (mem_rnd_alloc) charges its worst
  * case up front as a reserve (&struct mt_reserve), then draws on it as it

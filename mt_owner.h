@@ -53,6 +53,10 @@ struct mt_counts {
  *
  * One seqlock write per chunk updates the owner's own figures, on its own
  * cache lines: no module-wide counter but the charge against max_bytes.
+ * A seqlock_t rather than u64_stats_sync, which assumes one writer (per
+ * CPU): an owner's writers are many (commands from several processes, a
+ * test's work and its timer), so they need its spinlock, and its readers
+ * (stats, the tests' room checks, in any context) a consistent record.
  * @corruptions and @off_node, rare events, are atomics.
  */
 struct mt_owner {

@@ -339,8 +339,9 @@ check_total:
 
 fail:
 	atomic64_inc(&t->errors);
-	pr_info_ratelimited("test %u: allocation of %llu bytes failed: %s\n",
-			    t->id, size,
+	/* the flags as the kernel's own allocation-failure reports spell them */
+	pr_info_ratelimited("test %u: allocation of %llu bytes (%s, %pGg) failed: %s\n",
+			    t->id, size, mt_alloc_names[t->p.o.kind], &t->how.gfp,
 			    ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
 			    ret == -ENOBUFS ? "it holds as many chunks as it can" :
 			    "the kernel refused");
