@@ -82,7 +82,7 @@ MODULE_PARM_DESC(alloc,
 
 static void *mt_kmalloc(struct mt_caches *cs, u64 bytes, const struct mt_how *how)
 {
-	return kmalloc_node(bytes, how->gfp, how->node);
+	return mt_alloc_call(MT_KMALLOC, bytes, how->gfp, how->node, NULL);
 }
 
 static void *mt_krealloc(struct mt_caches *cs, void *p, u64 old, u64 new,
@@ -93,7 +93,7 @@ static void *mt_krealloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 
 static void mt_kfree(struct mt_caches *cs, void *p, u64 bytes)
 {
-	kfree(p);
+	mt_free_call(MT_KMALLOC, p, bytes, NULL);
 }
 
 /* ---------------------------------------------------------- vmalloc --- */
@@ -106,16 +106,12 @@ static void mt_kfree(struct mt_caches *cs, void *p, u64 bytes)
  */
 static void *mt_vmalloc(struct mt_caches *cs, u64 bytes, const struct mt_how *how)
 {
-	if (how->node == NUMA_NO_NODE)
-		return __vmalloc(bytes, how->gfp);
-	if (how->gfp & __GFP_ZERO)
-		return vzalloc_node(bytes, how->node);
-	return vmalloc_node(bytes, how->node);
+	return mt_alloc_call(MT_VMALLOC, bytes, how->gfp, how->node, NULL);
 }
 
 static void mt_vfree(struct mt_caches *cs, void *p, u64 bytes)
 {
-	vfree(p);
+	mt_free_call(MT_VMALLOC, p, bytes, NULL);
 }
 
 /* kvmalloc()'s vmalloc fallback may map PMD-size pages (VM_ALLOW_HUGE_VMAP). */
@@ -153,7 +149,7 @@ static u64 mt_vmalloc_footprint(u64 size, bool huge)
 static void *mt_kvmalloc(struct mt_caches *cs, u64 bytes,
 			 const struct mt_how *how)
 {
-	return kvmalloc_node(bytes, how->gfp, how->node);
+	return mt_alloc_call(MT_KVMALLOC, bytes, how->gfp, how->node, NULL);
 }
 
 static void *mt_copy_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
@@ -180,7 +176,7 @@ static void *mt_kvrealloc_chunk(struct mt_caches *cs, void *p, u64 old,
 
 static void mt_kvfree(struct mt_caches *cs, void *p, u64 bytes)
 {
-	kvfree(p);
+	mt_free_call(MT_KVMALLOC, p, bytes, NULL);
 }
 
 /* ------------------------------------------------------------ pages --- */
@@ -188,15 +184,12 @@ static void mt_kvfree(struct mt_caches *cs, void *p, u64 bytes)
 static void *mt_pages_alloc(struct mt_caches *cs, u64 bytes,
 			    const struct mt_how *how)
 {
-	struct page *page;
-
-	page = alloc_pages_node(how->node, how->gfp, get_order(bytes));
-	return page ? page_address(page) : NULL;
+	return mt_alloc_call(MT_PAGES, bytes, how->gfp, how->node, NULL);
 }
 
 static void mt_pages_free(struct mt_caches *cs, void *p, u64 bytes)
 {
-	__free_pages(virt_to_page(p), get_order(bytes));
+	mt_free_call(MT_PAGES, p, bytes, NULL);
 }
 
 /* ------------------------------------------------------------ cache --- */
@@ -338,7 +331,7 @@ static void *mt_cache_alloc(struct mt_caches *cs, u64 bytes,
 
 	if (IS_ERR_OR_NULL(s))
 		return s;
-	p = kmem_cache_alloc_node(s, how->gfp, how->node);
+	p = mt_alloc_call(MT_CACHE, bytes, how->gfp, how->node, s);
 	if (!p) {
 		mt_cache_put(cs, cls);
 		return NULL;
@@ -351,7 +344,7 @@ static void mt_cache_free(struct mt_caches *cs, void *p, u64 bytes)
 {
 	unsigned int cls = mt_cache_class(bytes);
 
-	kmem_cache_free(READ_ONCE(cs->cache[cls]), p);
+	mt_free_call(MT_CACHE, p, bytes, READ_ONCE(cs->cache[cls]));
 	atomic_dec(&cs->objects[cls]);
 	mt_cache_put(cs, cls);
 }
@@ -471,13 +464,13 @@ static u64 mt_percpu_size(u64 bytes)
 static void *mt_percpu_alloc(struct mt_caches *cs, u64 bytes,
 			     const struct mt_how *how)
 {
-	return (void __force *)__alloc_percpu_gfp(mt_percpu_size(bytes),
-						  sizeof(u64), how->gfp);
+	return mt_alloc_call(MT_PERCPU, mt_percpu_size(bytes), how->gfp,
+			     how->node, NULL);
 }
 
 static void mt_percpu_free(struct mt_caches *cs, void *p, u64 bytes)
 {
-	free_percpu((void __percpu __force *)p);
+	mt_free_call(MT_PERCPU, p, bytes, NULL);
 }
 
 static void *mt_percpu_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,

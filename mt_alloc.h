@@ -10,9 +10,13 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/types.h>
+#include <linux/vmalloc.h>
 
 #include "mt_grammar.h"
 
@@ -108,6 +112,91 @@ struct mt_caches {
 	bool pin;
 	char tag[12];
 };
+
+/**
+ * mt_alloc_call() - the allocator's own call, and nothing else
+ * @kind: the allocator (enum mt_alloc_kind), a constant where this is
+ *	inlined, so that no dispatch is left
+ * @size: bytes to ask it (for alloc=percpu: on each CPU)
+ * @gfp: the flags
+ * @node: the NUMA node, or NUMA_NO_NODE for the plain call (kmalloc(),
+ *	alloc_pages()...), as a caller without a node would write it
+ * @s: the slab cache, for alloc=cache
+ *
+ * The one place the allocators are called: the owners' allocator table
+ * (mt_alloc.c) and the bench's loops (mt_bench.c) both come here, so a
+ * bench measures exactly the calls the commands and tests make.  The
+ * kernel exports no vmalloc that takes both flags and a node: on a node
+ * it is vmalloc_node() or vzalloc_node(), plain GFP_KERNEL (the grammar
+ * takes node= with alloc=vmalloc only then).
+ *
+ * Return: the memory, or NULL.
+ */
+static __always_inline void *mt_alloc_call(unsigned int kind, size_t size,
+					   gfp_t gfp, int node,
+					   struct kmem_cache *s)
+{
+	struct page *page;
+
+	switch (kind) {
+	case MT_KMALLOC:
+		return node == NUMA_NO_NODE ? kmalloc(size, gfp) :
+					      kmalloc_node(size, gfp, node);
+	case MT_VMALLOC:
+		if (node == NUMA_NO_NODE)
+			return __vmalloc(size, gfp);
+		return gfp & __GFP_ZERO ? vzalloc_node(size, node) :
+					  vmalloc_node(size, node);
+	case MT_KVMALLOC:
+		return node == NUMA_NO_NODE ? kvmalloc(size, gfp) :
+					      kvmalloc_node(size, gfp, node);
+	case MT_PAGES:
+		page = node == NUMA_NO_NODE ?
+		       alloc_pages(gfp, get_order(size)) :
+		       alloc_pages_node(node, gfp, get_order(size));
+		return page ? page_address(page) : NULL;
+	case MT_CACHE:
+		return node == NUMA_NO_NODE ? kmem_cache_alloc(s, gfp) :
+					      kmem_cache_alloc_node(s, gfp, node);
+	case MT_PERCPU:
+		return (void __force *)__alloc_percpu_gfp(size, sizeof(u64),
+							  gfp);
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * mt_free_call() - give back what mt_alloc_call() gave
+ * @kind: the allocator, as given to mt_alloc_call()
+ * @p: the memory
+ * @size: the size asked (alloc=pages: its order follows from it)
+ * @s: the slab cache, for alloc=cache
+ */
+static __always_inline void mt_free_call(unsigned int kind, void *p,
+					 size_t size, struct kmem_cache *s)
+{
+	switch (kind) {
+	case MT_KMALLOC:
+		kfree(p);
+		break;
+	case MT_VMALLOC:
+		vfree(p);
+		break;
+	case MT_KVMALLOC:
+		kvfree(p);
+		break;
+	case MT_PAGES:
+		__free_pages(virt_to_page(p), get_order(size));
+		break;
+	case MT_CACHE:
+		kmem_cache_free(s, p);
+		break;
+	case MT_PERCPU:
+		free_percpu((void __percpu __force *)p);
+		break;
+	}
+}
 
 int mt_caches_pin(struct mt_caches *cs, u64 max);
 void mt_caches_unpin(struct mt_caches *cs);

@@ -262,59 +262,24 @@ static noinline void mt_bench_nop_free(struct mt_bench *b, void *p)
 /*
  * One allocation of @kind, a constant where this is inlined: each loop
  * below is compiled once per allocator, with the allocator's own call in
- * it and no dispatch left, as a bare loop of that call would be.
+ * it (mt_alloc_call(), the owners' too) and no dispatch left, as a bare
+ * loop of that call would be.
  */
 static __always_inline void *mt_bench_alloc(struct mt_bench *b,
 					    unsigned int kind, u64 size)
 {
-	struct page *page;
-
-	switch (kind) {
-	case MT_KMALLOC:
-		return kmalloc(size, b->gfp);
-	case MT_VMALLOC:
-		return __vmalloc(size, b->gfp);
-	case MT_KVMALLOC:
-		return kvmalloc(size, b->gfp);
-	case MT_PAGES:
-		page = alloc_pages(b->gfp, get_order(size));
-		return page ? page_address(page) : NULL;
-	case MT_CACHE:
-		return kmem_cache_alloc(b->cache, b->gfp);
-	case MT_PERCPU:
-		return (void __force *)__alloc_percpu_gfp(size, sizeof(u64),
-							  b->gfp);
-	default:
+	if (kind == MT_BENCH_NOP)
 		return mt_bench_nop_alloc(b);
-	}
+	return mt_alloc_call(kind, size, b->gfp, NUMA_NO_NODE, b->cache);
 }
 
 static __always_inline void mt_bench_free(struct mt_bench *b,
 					  unsigned int kind, void *p, u64 size)
 {
-	switch (kind) {
-	case MT_KMALLOC:
-		kfree(p);
-		break;
-	case MT_VMALLOC:
-		vfree(p);
-		break;
-	case MT_KVMALLOC:
-		kvfree(p);
-		break;
-	case MT_PAGES:
-		__free_pages(virt_to_page(p), get_order(size));
-		break;
-	case MT_CACHE:
-		kmem_cache_free(b->cache, p);
-		break;
-	case MT_PERCPU:
-		free_percpu((void __percpu __force *)p);
-		break;
-	default:
+	if (kind == MT_BENCH_NOP)
 		mt_bench_nop_free(b, p);
-		break;
-	}
+	else
+		mt_free_call(kind, p, size, b->cache);
 }
 
 /* The gap to the next timed operation: 1 to 2k - 1, k on average. */
