@@ -15,6 +15,8 @@
 #                 cases, to those whose file name contains one of its words
 #                 (the install, DKMS, compat and documentation checks are
 #                 then skipped): make check TESTS=realloc KERNELS=6.12
+# make kunit      malloc_test.ko with its KUnit suites inside, against the
+#                 debug kernel (KUNIT_KERNEL): build/debug-kunit/malloc_test.ko
 # make clean      remove what the builds made
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -22,6 +24,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 VM_KERNEL ?= 6.12
 # The kernel `make bench` boots.
 BENCH_KERNEL ?= 6.12
+# The kernel `make kunit` builds against: one with CONFIG_KUNIT.
+KUNIT_KERNEL ?= debug
 # What `make check` runs (empty: everything): kernels, and guest cases by
 # a word of their name.  The environment's MT_KERNELS and MT_TESTS_SELECT,
 # which harness/check.sh reads, do the same.
@@ -29,6 +33,10 @@ KERNELS ?= $(MT_KERNELS)
 TESTS ?= $(MT_TESTS_SELECT)
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
+# Each unit's KUnit tests, which it includes under Kbuild's MT_KUNIT=y:
+# not sources of the module users build, so neither make install nor
+# DKMS takes them.
+KUNIT_SOURCES := $(wildcard kunit/*-kunit.h)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -103,6 +111,23 @@ build/%/malloc_test.ko: $(SOURCES)
 	@cp $(SOURCES) build/$*/
 	$(MAKE) -C "$$(harness/vm.sh kdir $*)" M=$(CURDIR)/build/$* W=1 modules
 
+# The same module with its KUnit suites inside (Kbuild's MT_KUNIT=y), in
+# a tree of its own: it never mixes with build/debug/'s plain module.  A
+# kernel without KUnit is refused before kbuild starts.
+build/%-kunit/malloc_test.ko: $(SOURCES) $(KUNIT_SOURCES)
+	@kdir=$$(harness/vm.sh kdir $*) || exit 1; \
+	grep -qsE '^CONFIG_KUNIT=(y|m)$$' "$$kdir/include/config/auto.conf" || { \
+		echo "malloc_test's KUnit tests need a kernel with CONFIG_KUNIT, and $*'s ($$kdir) has none: build them against debug" >&2; \
+		exit 1; }
+	@rm -rf build/$*-kunit
+	@mkdir -p build/$*-kunit/kunit
+	@cp $(SOURCES) build/$*-kunit/
+	@cp $(KUNIT_SOURCES) build/$*-kunit/kunit/
+	$(MAKE) -C "$$(harness/vm.sh kdir $*)" M=$(CURDIR)/build/$*-kunit W=1 \
+		MT_KUNIT=y modules
+
+kunit: build/$(KUNIT_KERNEL)-kunit/malloc_test.ko
+
 run: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
 	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/demo.sh \
 		--bin build/bin --out build/run-$(VM_KERNEL) --timeout 300 --follow
@@ -121,10 +146,7 @@ check:
 
 clean:
 	rm -rf build .tmp_versions
-	for d in . kunit; do \
-		(cd $$d && rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers \
-			modules.order); \
-	done
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order
 
 # ------------------------------------------------------------------ DKMS
 # As root, with dkms (Documentation/install.rst): the module's sources go
@@ -151,5 +173,5 @@ dkms-uninstall:
 		$(DKMS) remove $(DKMS_MODULE) --all
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all guest-tools modules install uninstall run shell bench check clean \
-	dkms-install dkms-uninstall
+.PHONY: all guest-tools modules install uninstall kunit run shell bench check \
+	clean dkms-install dkms-uninstall
