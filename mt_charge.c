@@ -280,3 +280,7 @@ void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent)
 	if (urgent)
 		mt_uncharge_atomic(bytes);
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/charge-kunit.h"
+#endif

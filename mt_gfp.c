@@ -70,3 +70,7 @@ bool mt_gfp_urgent(gfp_t gfp)
 {
 	return gfp & (__GFP_HIGH | __GFP_NOFAIL | __GFP_MEMALLOC);
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/gfp-kunit.h"
+#endif

@@ -263,3 +263,7 @@ void mt_lat_read(struct mt_lat __percpu *lat, enum mt_lat_op op,
 	for_each_possible_cpu(cpu)
 		mt_hist_merge(h, &per_cpu_ptr(lat, cpu)->op[op]);
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/lat-kunit.h"
+#endif
