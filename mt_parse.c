@@ -307,3 +307,7 @@ int mt_parse(char *buf, const struct mt_syntax *syn, struct mt_args *a,
 	mt_opts_fill(a);
 	return 0;
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/parse-kunit.h"
+#endif
