@@ -806,3 +806,7 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
 	if (kind == MT_VMALLOC && (how->gfp & ~__GFP_ZERO) != GFP_KERNEL)
 		how->node = NUMA_NO_NODE;
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/alloc-kunit.h"
+#endif
