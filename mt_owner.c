@@ -724,3 +724,7 @@ u64 mt_owner_free_all(struct mt_owner *o)
 		 atomic_read(&o->put_back) != seq);
 	return d.freed;
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/owner-kunit.h"
+#endif

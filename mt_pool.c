@@ -608,3 +608,7 @@ void mt_pool_drain(struct mt_pool *pool,
 	while (old.nr_spare)
 		mt_page_free(old.spare[--old.nr_spare]);
 }
+
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+#include "kunit/pool-kunit.h"
+#endif

@@ -103,4 +103,9 @@ extern atomic64_t mt_tracking_bytes;
 void mt_pool_drain(struct mt_pool *pool,
 		   void (*fn)(const struct mt_chunk *c, void *arg), void *arg);
 
+#ifdef CONFIG_MALLOC_TEST_KUNIT_TEST
+/* For the KUnit tests of the layers above (kunit/pool-kunit.h). */
+bool mt_pool_peek(struct mt_pool *pool, u32 i, struct mt_chunk *c);
+#endif
+
 #endif /* _MT_POOL_H */
