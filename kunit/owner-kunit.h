@@ -783,11 +783,11 @@ static void footprint_real_test(struct kunit *test)
 /* ---------------------------------------------- rnd_alloc, caches --- */
 
 /*
- * alloc=cache's size classes as mt_alloc.h describes them, worked out
- * here apart from mt_alloc.c (whose own malloc_test_alloc's
- * cache_class_test holds to the same): class @cls holds objects of
- * 2^(MT_CACHE_MIN_SHIFT + @cls) bytes, and a size goes to the smallest
- * class that holds it.
+ * alloc=cache's size classes as mt_alloc.h describes them: class @cls
+ * holds objects of 2^(MT_CACHE_MIN_SHIFT + @cls) bytes, and a size goes
+ * to the smallest class that holds it.  Worked out here, apart from
+ * mt_alloc.c's own mt_cache_class(), which malloc_test_alloc's
+ * cache_class_test holds to the same.
  */
 static u64 mt_kunit_class_size(unsigned int cls)
 {
