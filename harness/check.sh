@@ -130,8 +130,8 @@ shopt -s nullglob extglob
 sources=(!(*.mod).c *.h)
 shopt -u nullglob extglob
 
-# checkpatch --strict over every kernel source file: the module's, the
-# KUnit suite's, the deliberate leak's.  One check per file.
+# checkpatch --strict over every kernel source file: the module's, its
+# units' KUnit tests, the deliberate leak's.  One check per file.
 progress "checkpatch"
 if [[ ${MT_SKIP_CHECKPATCH:-0} == 1 ]]; then
 	skip "checkpatch" "MT_SKIP_CHECKPATCH=1"
@@ -141,7 +141,7 @@ elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
 	fail "checkpatch: cannot get checkpatch.pl"
 else
 	: >"$BUILD/checkpatch.log"
-	for f in "${sources[@]}" kunit/mt_*.c "$SELFTESTS"/leaker/leaker.c; do
+	for f in "${sources[@]}" kunit/*-kunit.h "$SELFTESTS"/leaker/leaker.c; do
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
@@ -256,16 +256,18 @@ for ver in "${kernels[@]}"; do
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
 
-# debug_build DESC DIR KO: builds the module whose Kbuild is in DIR against
-# the debug kernel, W=1 then sparse, with no warning: one check
+# debug_build DESC DIR KO [MAKE_ARG...]: builds the module whose Kbuild is
+# in DIR against the debug kernel, W=1 then sparse, with no warning: one
+# check
 debug_build() {
 	local desc=$1 dir=$2 ko=$3 kdir ours
+	shift 3
 	if kdir=$("$VM" kdir debug 2>/dev/null) &&
-			make -C "$kdir" M="$dir" W=1 modules >"$dir/build.log" 2>&1 &&
+			make -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 &&
 			[[ -f $dir/$ko ]] && ! grep -qi 'warning:' "$dir/build.log"; then
 		if command -v sparse >/dev/null; then
-			make -C "$kdir" M="$dir" W=1 C=2 modules >"$dir/sparse.log" 2>&1
-			ours=$(grep -E '(warning|error):' "$dir/sparse.log" | grep -F "${dir%/kunit}/")
+			make -C "$kdir" M="$dir" W=1 C=2 "$@" modules >"$dir/sparse.log" 2>&1
+			ours=$(grep -E '(warning|error):' "$dir/sparse.log" | grep -F "$dir/")
 			if [[ -n $ours ]]; then
 				fail "$desc"
 				printf '%s\n' "$ours" | head -n 40 | detail
@@ -282,11 +284,11 @@ debug_build() {
 
 # The debug kernel's guest also gets two modules built only against it:
 # $SELFTESTS/leaker, which leaks on purpose, for 99-kmemleak.sh to show
-# that kmemleak would see a leak; and kunit/, the KUnit suite of the
-# module's parser, bookkeeping and content check (97-kunit.sh), which
-# compiles the module's own sources in.
+# that kmemleak would see a leak; and malloc_test itself with its units'
+# KUnit suites inside (Kbuild's MT_KUNIT=y, as make kunit builds it), for
+# 97-kunit.sh, in a tree of its own.
 if [[ " ${kernels[*]} " == *" debug "* ]]; then
-	progress "debug-only modules: leaker, KUnit"
+	progress "debug-only modules: leaker, malloc_test with its KUnit suites"
 	ldir=$BUILD/debug-leaker
 	rm -rf "$ldir"
 	mkdir -p "$ldir"
@@ -296,10 +298,10 @@ if [[ " ${kernels[*]} " == *" debug "* ]]; then
 	kudir=$BUILD/debug-kunit
 	rm -rf "$kudir"
 	mkdir -p "$kudir/kunit"
-	cp "${sources[@]}" "$kudir/"
-	cp kunit/Kbuild kunit/mt_kunit.c "$kudir/kunit/" 2>/dev/null
-	debug_build "debug: KUnit module malloc_test_kunit builds with no warning" \
-		"$kudir/kunit" malloc_test_kunit.ko
+	cp Kbuild "${sources[@]}" "$kudir/" 2>/dev/null
+	cp kunit/*-kunit.h "$kudir/kunit/" 2>/dev/null
+	debug_build "debug: malloc_test with its KUnit suites (MT_KUNIT=y) builds with no warning" \
+		"$kudir" malloc_test.ko MT_KUNIT=y
 fi
 
 # The guests' tools: mtctl, mtfuzz, mtstorm, mtscale (make bench's),
@@ -386,10 +388,10 @@ if (( ! quick )); then
 	script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
 
 	# The newest kernel source Debian ships, in any suite (harness/compat.sh):
-	# the module and its KUnit suite compile against it with no warning, so
-	# an API change is seen before users meet it.  Skipped when the archive
-	# cannot be reached.  (A cold run fetches and prepares it: about a
-	# minute, 1.8 GB in the cache.)
+	# the module, alone and with its KUnit suites, compiles against it
+	# with no warning, so an API change is seen before users meet it.
+	# Skipped when the archive cannot be reached.  (A cold run fetches and
+	# prepares it: about a minute, 1.8 GB in the cache.)
 	progress "compat"
 	script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 fi
@@ -524,16 +526,16 @@ for ver in "${kernels[@]}"; do
 	tests=$SELFTESTS timeout=${MT_TIMEOUT:-$STOCK_TIMEOUT}
 	if [[ $ver == debug ]]; then
 		timeout=${MT_TIMEOUT:-$DEBUG_TIMEOUT}
-		# The suite plus the leaker module for 99-kmemleak.sh and the
-		# KUnit module for 97-kunit.sh.
+		# The suite plus the leaker module for 99-kmemleak.sh and
+		# malloc_test with its KUnit suites for 97-kunit.sh.
 		tests=$BUILD/tests-debug
 		rm -rf "$tests"
 		cp -a "$SELFTESTS" "$tests"
 		[[ ! -f $BUILD/debug-leaker/leaker.ko ]] ||
 			cp "$BUILD/debug-leaker/leaker.ko" "$tests/leaker/"
-		if [[ -f $BUILD/debug-kunit/kunit/malloc_test_kunit.ko ]]; then
+		if [[ -f $BUILD/debug-kunit/malloc_test.ko ]]; then
 			mkdir -p "$tests/kunit"
-			cp "$BUILD/debug-kunit/kunit/malloc_test_kunit.ko" "$tests/kunit/"
+			cp "$BUILD/debug-kunit/malloc_test.ko" "$tests/kunit/"
 		fi
 	fi
 	args=(boot "$ver" --module "$ko" --script "$SELFTESTS/run.sh" --tests "$tests"

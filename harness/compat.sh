@@ -10,7 +10,7 @@
 # keyring, the Packages index against InRelease's SHA256, the .deb against
 # the index's SHA256.  The linux-source-X.Y with the highest version wins;
 # its tree is configured (x86_64 defconfig, plus what the module and its
-# KUnit suite need), prepared for external modules and cached in
+# KUnit suites need), prepared for external modules and cached in
 # $MT_CACHE/compat-VERSION, so a second run takes seconds.
 #
 # Prints KTAP-style lines ("ok - ...", "not ok - ...", "ok - ... # SKIP
@@ -30,7 +30,7 @@ readonly INDEX=$CACHE/compat-index
 readonly PKGS=(curl gpgv debian-archive-keyring xz-utils bc bison flex libelf-dev libssl-dev
 	make gcc)
 # What the configuration must have on top of defconfig: KUnit as a module
-# costs nothing to prepare and lets the KUnit suite be compiled too; with
+# costs nothing to prepare and lets the KUnit suites be compiled too; with
 # no WERROR, a warning does not stop the build, so all of them are listed.
 readonly CONFIG=(CONFIG_MODULES=y CONFIG_DEBUG_FS=y CONFIG_HIGH_RES_TIMERS=y CONFIG_SMP=y
 	CONFIG_KUNIT=m CONFIG_WERROR=n)
@@ -52,9 +52,9 @@ Checks the suites ${SUITES[*]}
 of $MIRROR (MT_DEBIAN_MIRROR), picks the linux-source-X.Y with the
 highest version, prepares it in \$MT_CACHE/compat-VERSION (default
 MT_CACHE: /var/cache/malloc_test) and builds malloc_test (W=1, sparse
-when it can) and its KUnit module against it.  Installs what it lacks
-with apt-get (${PKGS[*]}); MT_APT_UPDATED=1 when apt-get update has
-been run already.
+when it can), and malloc_test with its KUnit suites, against it.
+Installs what it lacks with apt-get (${PKGS[*]}); MT_APT_UPDATED=1 when
+apt-get update has been run already.
 EOF
 }
 
@@ -321,10 +321,11 @@ problems() {	# LOG
 }
 
 # Build the module in DIR (sources already there) against KDIR.
-build() {	# WHAT DIR KDIR RELEASE
+build() {	# WHAT DIR KDIR RELEASE [MAKE_ARG...]
 	local what=$1 dir=$2 kdir=$3 rel=$4 log=$2/build.log rc ko
+	shift 4
 	ko=$(sed -n 's/^obj-m *:= *\(.*\)\.o$/\1.ko/p' "$dir/Kbuild")
-	make -C "$kdir" M="$dir" W=1 KBUILD_MODPOST_WARN=1 -j"$(nproc)" modules >"$log" 2>&1
+	make -C "$kdir" M="$dir" W=1 KBUILD_MODPOST_WARN=1 -j"$(nproc)" "$@" modules >"$log" 2>&1
 	rc=$?
 	if (( rc == 0 )) && [[ -n $ko && -f $dir/$ko ]] && ! problems "$log" >/dev/null; then
 		pass "$what builds W=1 with no warning against $rel"
@@ -367,18 +368,19 @@ sparse_check() {	# DIR KDIR RELEASE
 	fi
 }
 
-# Copy the module's sources (and the KUnit suite's) into OUT/src.
+# Copy the module's sources into OUT/src, and with its units' KUnit tests
+# (kunit/*-kunit.h) into OUT/src-kunit, for the build with them inside.
 copy_sources() {	# OUT
 	local src=$1/src f
-	rm -rf "$src"
-	mkdir -p "$src/kunit"
+	rm -rf "$src" "$src-kunit"
+	mkdir -p "$src" "$src-kunit/kunit"
 	[[ -f $TOP/Kbuild ]] || return 1
 	for f in "$TOP"/Kbuild "$TOP"/mt_*.[ch] "$TOP"/malloc_test.h; do
-		[[ $f == *.mod.c ]] || cp "$f" "$src/" || return 1
+		[[ $f == *.mod.c ]] || cp "$f" "$src/" "$src-kunit/" || return 1
 	done
-	if [[ -f $TOP/kunit/Kbuild ]]; then
-		cp "$TOP"/kunit/Kbuild "$TOP"/kunit/*.c "$src/kunit/" || return 1
-	fi
+	for f in "$TOP"/kunit/*-kunit.h; do
+		[[ ! -f $f ]] || cp "$f" "$src-kunit/kunit/" || return 1
+	done
 }
 
 main() {
@@ -473,10 +475,11 @@ main() {
 	fi
 	build "module" "$out/src" "$PREPARED" "$rel"
 	sparse_check "$out/src" "$PREPARED" "$rel"
-	if [[ -f $out/src/kunit/Kbuild ]]; then
-		build "KUnit module" "$out/src/kunit" "$PREPARED" "$rel"
+	if compgen -G "$out/src-kunit/kunit/*-kunit.h" >/dev/null; then
+		build "module with its KUnit suites (MT_KUNIT=y)" "$out/src-kunit" \
+			"$PREPARED" "$rel" MT_KUNIT=y
 	else
-		skip "KUnit module builds against $rel" "no kunit/Kbuild"
+		skip "module with its KUnit suites builds against $rel" "no kunit/*-kunit.h"
 	fi
 	note "done in $((SECONDS - t0)) s; logs in $out/src"
 	exit "$failed"

@@ -4,12 +4,14 @@
 # Usage: harness/kdoc-check.sh
 #
 # The kernel-doc of the module's sources (malloc_test.h, mt_*.h, mt_*.c,
-# kunit/mt_kunit.c), with scripts/kernel-doc of linux-source-6.12 (cached
-# by harness/vm.sh beside checkpatch.pl).  Three checks a file:
+# and the units' KUnit tests, kunit/*-kunit.h), with scripts/kernel-doc of
+# linux-source-6.12 (cached by harness/vm.sh beside checkpatch.pl).  Three
+# checks a file:
 #   - "kernel-doc -none -Wall" says nothing about it: no malformed comment,
 #     no undescribed parameter or member, no missing "Return:";
-#   - every function with external linkage defined in a .c file has a
-#     kernel-doc comment (what "kernel-doc -man" documents);
+#   - every function with external linkage defined in a .c file, or in a
+#     unit's tests (part of the .c that includes them), has a kernel-doc
+#     comment (what "kernel-doc -man" documents);
 #   - so has every struct, union and enum defined in it.
 # Prints KTAP-style lines ("ok - ...", "not ok - ...", "# ..." under a
 # failure); exits 0 when all passed, 1 otherwise.
@@ -105,7 +107,7 @@ if [[ ! -s $KDOC ]]; then
 	fi
 fi
 
-files=(malloc_test.h mt_*.h mt_*.c kunit/mt_kunit.c)
+files=(malloc_test.h mt_*.h mt_*.c kunit/*-kunit.h)
 if (( ${#files[@]} < 3 )) || [[ ! -f mt_main.c ]]; then
 	not_ok "kernel-doc: module sources found"
 	echo "no mt_main.c in $PWD" | detail
@@ -139,7 +141,7 @@ for f in "${files[@]}"; do
 			missing_type+=("$f:$line: $kind $name")
 		fi
 	done <<<"$defs"
-	if [[ $f == *.c ]]; then
+	if [[ $f == *.c || $f == kunit/*-kunit.h ]]; then
 		if (( ${#missing_fn[@]} )); then
 			not_ok "kernel-doc on every non-static function: $f"
 			printf '%s has no kernel-doc comment\n' "${missing_fn[@]}" | detail
