@@ -142,8 +142,8 @@ static const struct param {
 } params[] = {
 	{ "check_content", "0 or 1" },
 	{ "realloc_p", "a percentage from 0 to 90" },
-	{ "max_bytes", "a byte count from 1 to 2^63 - 1" },
-	{ "max_atomic_bytes", "a byte count from 1 to 2^63 - 1" },
+	{ "max_bytes", "a size from 1 byte to 2^63 - 1, its unit attached if need be (1048576, 64k, 1G)" },
+	{ "max_atomic_bytes", "a size as max_bytes takes" },
 	{ "max_tests", "a number from 1 to 65536" },
 	{ "alloc", alloc_list },
 	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },

@@ -1771,7 +1771,7 @@ set_case alloc vmalloc vmalloc
 start_alloc vmalloc mem_test_start 1 2 10 1000 2000 60000
 mtw_wo mem_test_destroy_all
 set_case alloc kvmalloc kvmalloc
-set_case max_bytes 1048576 1048576
+set_case max_bytes 1m 1048576
 refusal_case ENOSPC "mem_alloc 2 m" mem_alloc 2 m
 # the reserve of all-or-nothing pieces: 1-byte vmalloc pieces cost a page each
 refusal_case ENOSPC "mem_rnd_alloc 1 1 40000 b alloc=vmalloc" mem_rnd_alloc 1 1 40000 b --alloc vmalloc

@@ -1550,6 +1550,30 @@ static bool num_in(const char *s, int base, uint64_t *v)
 }
 
 /*
+ * max_bytes and max_atomic_bytes: an unsigned decimal, then maybe one
+ * unit letter attached ("1048576", "64k", "1G"), in bytes, as the docs
+ * say.  Return: false when it is not one, or passes 64 bits in its unit.
+ */
+static bool param_size(const char *s, uint64_t *out)
+{
+	char num[PAGE_LEN];
+	size_t n = strlen(s);
+	int shift = 0;
+
+	if (n > 1 && unit_shift(s + n - 1) >= 0)
+		shift = unit_shift(s + --n);
+	if (n >= sizeof(num))
+		return false;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!all_digits(num) || !dec_u64(num, out) ||
+	    *out > (UINT64_MAX >> shift))
+		return false;
+	*out <<= shift;
+	return true;
+}
+
+/*
  * A parameter's write.  The kernel takes at most a page of it and its
  * parsers stop at a NUL: malformed is judged on that, spaces at the ends
  * stripped; well-formed is the plain value and one newline.
@@ -1597,8 +1621,8 @@ static void classify_param(const struct target *t, const unsigned char *b,
 		break;
 	case P_MAX_BYTES:
 	case P_MAX_ATOMIC:
-		if (!num_in(s, 10, &x) || !x || x > INT64_MAX)
-			set_bad(v, "not a byte count from 1 to 2^63 - 1");
+		if (!param_size(s, &x) || !x || x > INT64_MAX)
+			set_bad(v, "not a size from 1 byte to 2^63 - 1, its unit attached if need be");
 		break;
 	case P_MAX_TESTS:
 		if (!num_in(s, 10, &x) || !x || x > 65536)
