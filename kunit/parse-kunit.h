@@ -327,6 +327,68 @@ static void parse_unit_overflow_test(struct kunit *test)
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
+/*
+ * mt_size_parse(), the one reader of a size written as one word (option
+ * values, max_bytes, mtctl's --size): digits and one unit letter of
+ * either case attached; nothing else; overflow refused as -ERANGE, never
+ * wrapped, @out untouched.  mt_size_shift() at the edge of each unit.
+ */
+static void size_parse_test(struct kunit *test)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		u64 v;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "64", 0, 64 },
+		{ "64b", 0, 64 },
+		{ "4k", 0, 4096 },
+		{ "4K", 0, 4096 },
+		{ "1m", 0, 1ULL << 20 },
+		{ "1G", 0, 1ULL << 30 },
+		{ "007k", 0, 7 << 10 },
+		{ "18446744073709551615", 0, U64_MAX },
+		{ "18446744073709551615b", 0, U64_MAX },
+		{ "18014398509481983k", 0, (U64_MAX >> 10) << 10 },
+		{ "17179869183g", 0, (U64_MAX >> 30) << 30 },
+		{ "18446744073709551616", -ERANGE },
+		{ "99999999999999999999999", -ERANGE },
+		{ "18014398509481984k", -ERANGE },
+		{ "17179869184g", -ERANGE },
+		{ "", -EINVAL },
+		{ "k", -EINVAL },
+		{ "4x", -EINVAL },
+		{ "4kb", -EINVAL },
+		{ "4 k", -EINVAL },
+		{ " 4", -EINVAL },
+		{ "4\n", -EINVAL },
+		{ "+4", -EINVAL },
+		{ "-4", -EINVAL },
+		{ "0x10", -EINVAL },
+		{ "1.5k", -EINVAL },
+		{ "4t", -EINVAL },
+	};
+	unsigned long long v;
+	unsigned int i;
+	u64 want;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		/* a refusal leaves @v as it was */
+		want = cases[i].ret ? 0xabcdef : cases[i].v;
+		v = 0xabcdef;
+		KUNIT_EXPECT_EQ_MSG(test, mt_size_parse(cases[i].s, &v),
+				    cases[i].ret, "'%s'", cases[i].s);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)v, want, "'%s'", cases[i].s);
+	}
+	KUNIT_EXPECT_EQ(test, mt_size_shift(U64_MAX >> 20, 20, &v), 0);
+	KUNIT_EXPECT_EQ(test, (u64)v, (U64_MAX >> 20) << 20);
+	KUNIT_EXPECT_EQ(test, mt_size_shift((U64_MAX >> 20) + 1, 20, &v),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, mt_size_shift(U64_MAX, 0, &v), 0);
+	KUNIT_EXPECT_EQ(test, (u64)v, U64_MAX);
+}
+
 /* Reasons of the options' refusals: what each command takes. */
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
 #define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free)"
@@ -989,6 +1051,7 @@ static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_whitespace_test),
 	KUNIT_CASE(parse_units_test),
 	KUNIT_CASE(parse_unit_overflow_test),
+	KUNIT_CASE(size_parse_test),
 	KUNIT_CASE(parse_options_test),
 	KUNIT_CASE(parse_gfp_test),
 	KUNIT_CASE(parse_place_test),
