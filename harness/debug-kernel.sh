@@ -23,8 +23,8 @@ Usage: ${0##*/} COMMAND
 
 Commands:
   build   build the debug kernel unless the cache has it already; print its
-          directory (\$MT_CACHE/debug-KEY; KEY: a hash of harness/debug.config,
-          the $SOURCE_PKG version and gcc's version)
+          directory (\$MT_CACHE/debug-KEY; KEY: a hash of harness/debug.config's
+          option lines, the $SOURCE_PKG version and gcc's version)
   kdir    print the kernel build tree (a KDIR for make M=), building first
           when needed
   image   print the path of its bzImage, building first when needed
@@ -68,13 +68,16 @@ ensure_packages() {
 	fi
 }
 
-# The cache key: what decides the kernel that comes out.
+# The cache key: what decides the kernel that comes out.  Of the fragment,
+# its option lines alone ("CONFIG_X=v", "# CONFIG_X is not set"): a comment
+# changed is no reason to build the kernel again.
 key() {
 	local ver gccv
 	ver=$(dpkg-query -W -f='${Version}' "$SOURCE_PKG" 2>/dev/null) ||
 		die "$SOURCE_PKG is not installed"
 	gccv=$(gcc --version 2>/dev/null | head -n 1) || die "no gcc"
-	{ cat "$FRAGMENT"; echo "$SOURCE_PKG $ver"; echo "$gccv"; } |
+	{ grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set)' "$FRAGMENT"
+	  echo "$SOURCE_PKG $ver"; echo "$gccv"; } |
 		sha256sum | cut -c1-12
 }
 
