@@ -7,6 +7,9 @@
 # (harness/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
+# Where the time goes is said as it goes: each guest's seconds (its suite's,
+# and boot and power off), each case's, the slowest first; and before the
+# summary, each step's seconds and the whole run's, with the host's load.
 # Each guest runs the suite in one boot: run.sh runs every case program,
 # nesting its checks under one line per case; every nested check counts,
 # and a case that skips (exit 4) or fails (exit 1) with no failed check
@@ -80,11 +83,24 @@ detail() {
 	fi
 }
 progress() { last_failed=0; echo "# $*"; }
+# phase NAME: a step of the run begins (and the one before ends); each
+# step's seconds are said again at the end, with the whole run's.
+phase_names=() phase_secs=() phase_t0=$SECONDS
+phase_end() {
+	(( ${#phase_names[@]} == 0 )) ||
+		phase_secs+=($((SECONDS - phase_t0)))
+	phase_t0=$SECONDS
+}
+phase() {
+	phase_end
+	phase_names+=("$1")
+	progress "$1"
+}
 
 mkdir -p "$BUILD"
 : >"$FAILED_LOG"
 
-progress "setup"
+phase "setup"
 "$VM" setup 2>&1 | detail
 if (( PIPESTATUS[0] == 0 )); then pass "setup"; else fail "setup"; fi
 
@@ -132,7 +148,7 @@ shopt -u nullglob extglob
 
 # checkpatch --strict over every kernel source file: the module's, the
 # KUnit suite's, the deliberate leak's.  One check per file.
-progress "checkpatch"
+phase "checkpatch"
 if [[ ${MT_SKIP_CHECKPATCH:-0} == 1 ]]; then
 	skip "checkpatch" "MT_SKIP_CHECKPATCH=1"
 elif (( ${#sources[@]} == 0 )); then
@@ -181,7 +197,7 @@ script_results() {
 # kernel-doc: clean under -Wall, on every non-static function and every
 # type (harness/kdoc-check.sh).
 if (( ! quick )); then
-	progress "kernel-doc"
+	phase "kernel-doc"
 	script_results "" < <(harness/kdoc-check.sh 2>&1)
 	# The interface's documentation names every file, parameter, option,
 	# statistic and errno the code has (harness/doc-check.sh).
@@ -191,7 +207,7 @@ fi
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
 	bdir=$BUILD/$ver
-	progress "build $ver"
+	phase "build $ver"
 	# (debug's first kdir builds the kernel: its progress as diagnostics)
 	kdir=$("$VM" kdir "$ver" 2>"$BUILD/kdir-$ver.log")
 	rc=$?
@@ -286,7 +302,7 @@ debug_build() {
 # module's parser, bookkeeping and content check (97-kunit.sh), which
 # compiles the module's own sources in.
 if [[ " ${kernels[*]} " == *" debug "* ]]; then
-	progress "debug-only modules: leaker, KUnit"
+	phase "debug-only modules: leaker, KUnit"
 	ldir=$BUILD/debug-leaker
 	rm -rf "$ldir"
 	mkdir -p "$ldir"
@@ -305,7 +321,7 @@ fi
 # The guests' tools: mtctl, mtfuzz, mtstorm, mtscale (make bench's),
 # static builds with no warning; mtctl's man page; make install and
 # uninstall into a scratch DESTDIR.
-progress "guest tools"
+phase "guest tools"
 for t in mtctl mtfuzz mtstorm mtscale; do
 	rm -f "$BUILD/bin/$t"
 	if make --no-print-directory "build/bin/$t" >"$BUILD/$t.log" 2>&1 &&
@@ -346,7 +362,7 @@ if (( ! quick )); then
 		detail <"$BUILD/bench-sh.log"
 	fi
 
-	progress "install"
+	phase "install"
 	# Against each kernel's headers, into a scratch DESTDIR: Debian's (whose
 	# 6.1 headers name their release otherwise than the modules' vermagic
 	# does) and the debug kernel's full build tree (with a System.map, where
@@ -382,7 +398,7 @@ if (( ! quick )); then
 	# add, build and install for each stock kernel, in scratch trees; its
 	# BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
 	# boots the DKMS-built module and runs commands with it; nothing is left.
-	progress "dkms"
+	phase "dkms"
 	script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
 
 	# The newest kernel source Debian ships, in any suite (harness/compat.sh):
@@ -390,7 +406,7 @@ if (( ! quick )); then
 	# an API change is seen before users meet it.  Skipped when the archive
 	# cannot be reached.  (A cold run fetches and prepares it: about a
 	# minute, 1.8 GB in the cache.)
-	progress "compat"
+	phase "compat"
 	script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 fi
 
@@ -508,11 +524,25 @@ log_clean() {	# VER OUT
 	fi
 }
 
+# guest_times VER OUT SECS: how long the guest ran, how much of it the
+# suite (the rest: boot and power off), and each case's seconds, the
+# slowest first (run.sh's "--- CASE took N ms" lines)
+guest_times() {
+	local ver=$1 out=$2 secs=$3 suite cases
+	suite=$(tr -d '\r' 2>/dev/null <"$out/results.txt" |
+		sed -n 's/^# suite took \([0-9]*\) ms$/\1/p' | tail -n 1)
+	progress "$ver: guest ran $secs s${suite:+ (the suite $((suite / 1000)) s, boot and power off $((secs - suite / 1000)) s)}; logs in ${out#"$TOP"/}"
+	cases=$(tr -d '\r' 2>/dev/null <"$out/results.txt" |
+		sed -n 's/^# --- \([0-9][0-9]-[^ ]*\)\.sh took \([0-9]*\) ms$/\2 \1/p' |
+		sort -rn | awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / 1000 }')
+	[[ -z $cases ]] || progress "$ver: seconds per case: $cases"
+}
+
 # The suite on every kernel, one after the other: the tests are timed.
 for ver in "${kernels[@]}"; do
 	out=$BUILD/out-$ver
 	ko=$BUILD/$ver/malloc_test.ko
-	progress "boot $ver"
+	phase "boot $ver"
 	rm -rf "$out"
 	if [[ ! -f $ko || ! -f $SELFTESTS/run.sh ]]; then
 		fail "$ver: guest completed"
@@ -550,7 +580,7 @@ for ver in "${kernels[@]}"; do
 	start=$SECONDS
 	"$VM" "${args[@]}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
-	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	guest_times "$ver" "$out" $((SECONDS - start))
 	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
 	guest_completed "$ver" "$out" "$rc"
 	log_clean "$ver" "$out"
@@ -561,7 +591,7 @@ done
 # run on one node above.  The debug kernel has no NUMA.
 if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
 	ver=6.12-numa out=$BUILD/out-$ver
-	progress "boot $ver"
+	phase "boot $ver"
 	rm -rf "$out" "$BUILD/tests-numa"
 	start=$SECONDS
 	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
@@ -569,11 +599,19 @@ if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
 		--append "MT_TESTS_SELECT=57-numa.sh" \
 		--timeout "${MT_TIMEOUT:-$STOCK_TIMEOUT}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
-	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	guest_times "$ver" "$out" $((SECONDS - start))
 	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
 	guest_completed "$ver" "$out" "$rc"
 	log_clean "$ver" "$out"
 fi
+
+# Where the time went: each step, and the whole run.
+phase_end
+times=""
+for i in "${!phase_names[@]}"; do
+	times+="${times:+, }${phase_names[i]} ${phase_secs[i]} s"
+done
+progress "time: $times; in all $((SECONDS / 60)) min $((SECONDS % 60)) s, on $(nproc) CPUs (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # The failures again, their details cut short: 100 lines in all.
 if (( failed )); then
