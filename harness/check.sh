@@ -538,6 +538,29 @@ guest_times() {
 	[[ -z $cases ]] || progress "$ver: seconds per case: $cases"
 }
 
+# What each lane's guest is told beyond the suite's defaults (NAME=VALUE
+# words on its kernel command line, which init passes on to run.sh and
+# the cases).  Every case runs on every lane but one, which runs on one
+# lane of the run:
+#  - full_lane, the first of 6.12, 6.1 and debug in the run, runs
+#    85-mtctl.sh: mtctl is a static program, reaching the module through
+#    its files alone, the same on every kernel; the others skip it
+#    (MT_MTCTL_LANE: the case says where it ran).
+full_lane=
+for v in 6.12 6.1 debug; do
+	if [[ " ${kernels[*]} " == *" $v "* ]]; then
+		full_lane=$v
+		break
+	fi
+done
+lane_env() {	# VER: the words for VER's guest
+	local ver=$1 env=()
+	if [[ $ver != "$full_lane" ]]; then
+		env+=("MT_MTCTL_LANE=$full_lane")
+	fi
+	echo "${env[*]}"
+}
+
 # The suite on every kernel, one after the other: the tests are timed.
 for ver in "${kernels[@]}"; do
 	out=$BUILD/out-$ver
@@ -575,6 +598,11 @@ for ver in "${kernels[@]}"; do
 	# The selection: the kernel passes NAME=VALUE words it does not know
 	# on to init's environment, and so to run.sh.
 	(( ! quick )) || append+=("MT_TESTS_SELECT=$(IFS=,; echo "${selected[*]}")")
+	read -ra words <<<"$(lane_env "$ver")"
+	if (( ${#words[@]} )); then
+		append+=("${words[@]}")
+		progress "$ver: ${words[*]}"
+	fi
 	(( ${#append[@]} == 0 )) || args+=(--append "${append[*]}")
 	[[ ! -d $BUILD/bin ]] || args+=(--bin "$BUILD/bin")
 	start=$SECONDS
