@@ -541,11 +541,19 @@ guest_times() {
 # What each lane's guest is told beyond the suite's defaults (NAME=VALUE
 # words on its kernel command line, which init passes on to run.sh and
 # the cases).  Every case runs on every lane but one, which runs on one
-# lane of the run:
+# lane of the run; what is made smaller is a count that buys that lane
+# nothing another lane of the run does not prove:
 #  - full_lane, the first of 6.12, 6.1 and debug in the run, runs
 #    85-mtctl.sh: mtctl is a static program, reaching the module through
 #    its files alone, the same on every kernel; the others skip it
-#    (MT_MTCTL_LANE: the case says where it ran).
+#    (MT_MTCTL_LANE: the case says where it ran).  It also sends
+#    75-fuzz.sh's 100,000 commands (on 6.12: 30 s, every figure checked,
+#    Slab too, as there is no KASAN).  The others send fewer, each lane
+#    with a seed of its own (MT_FUZZ_COUNT, MT_FUZZ_SEED), so that a run
+#    tries more distinct commands than the same 100,000 thrice did, each
+#    lane still every command file, option and allocator (the case checks
+#    the mix): 6.1 30,000, debug 25,000 (KASAN and lockdep watch every path
+#    the fuzzer drives, in a quarter of the 150 to 400 s of 100,000).
 full_lane=
 for v in 6.12 6.1 debug; do
 	if [[ " ${kernels[*]} " == *" $v "* ]]; then
@@ -557,6 +565,10 @@ lane_env() {	# VER: the words for VER's guest
 	local ver=$1 env=()
 	if [[ $ver != "$full_lane" ]]; then
 		env+=("MT_MTCTL_LANE=$full_lane")
+		case $ver in
+		6.1) env+=(MT_FUZZ_COUNT=30000 MT_FUZZ_SEED=20251161) ;;
+		debug) env+=(MT_FUZZ_COUNT=25000 MT_FUZZ_SEED=20251199) ;;
+		esac
 	fi
 	echo "${env[*]}"
 }
