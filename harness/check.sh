@@ -163,15 +163,33 @@ elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
 	fail "checkpatch: cannot get checkpatch.pl"
 else
 	: >"$BUILD/checkpatch.log"
-	for f in "${sources[@]}" kunit/mt_*.c "$SELFTESTS"/leaker/leaker.c; do
+	files=("${sources[@]}" kunit/mt_*.c "$SELFTESTS"/leaker/leaker.c)
+	# One perl per file, as many at once as there are CPUs (perl's
+	# start-up is most of each); the results in the files' order.
+	cpdir=$BUILD/checkpatch.d
+	rm -rf "$cpdir"
+	mkdir -p "$cpdir"
+	for i in "${!files[@]}"; do
+		f=${files[i]}
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
-		out=$(perl "$checkpatch" --strict --no-tree --terse --no-summary \
-			--show-types "${ignore[@]}" --file "$f" 2>&1)
-		rc=$?
+		while (( $(jobs -pr | wc -l) >= $(nproc) )); do
+			wait -n
+		done
+		{
+			perl "$checkpatch" --strict --no-tree --terse --no-summary \
+				--show-types "${ignore[@]}" --file "$f" >"$cpdir/$i" 2>&1
+			echo $? >"$cpdir/$i.rc"
+		} &
+	done
+	wait
+	for i in "${!files[@]}"; do
+		f=${files[i]}
+		out=$(cat "$cpdir/$i" 2>/dev/null)
+		rc=$(cat "$cpdir/$i.rc" 2>/dev/null)
 		printf '%s\n' "$out" >>"$BUILD/checkpatch.log"
-		if (( rc == 0 )) && [[ -z $out ]]; then
+		if [[ $rc == 0 && -z $out ]]; then
 			pass "checkpatch: $f"
 		else
 			fail "checkpatch: $f"
@@ -379,7 +397,7 @@ if (( ! quick )); then
 		if kdir=$("$VM" kdir "$v" 2>/dev/null) &&
 				krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
 					"$kdir/include/generated/utsrelease.h") &&
-				make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
+				make -j"$(nproc)" --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
 					>"$BUILD/install-$v.log" 2>&1 &&
 				[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
 				compgen -G "$dest/lib/modules/$krel/*/malloc_test.ko*" >/dev/null; then
