@@ -7,6 +7,9 @@
 # (harness/debug-kernel.sh; a few minutes the first time, then cached).
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
+# Where the time goes is said as it goes: each guest's seconds (its suite's,
+# and boot and power off), each case's, the slowest first; and before the
+# summary, each step's seconds and the whole run's, with the host's load.
 # Each guest runs the suite in one boot: run.sh runs every case program,
 # nesting its checks under one line per case; every nested check counts,
 # and a case that skips (exit 4) or fails (exit 1) with no failed check
@@ -18,7 +21,8 @@
 # documentation checks are skipped: setup, checkpatch, the builds and the
 # selected cases run), MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT
 # bounds each guest run in seconds (default STOCK_TIMEOUT below, and
-# DEBUG_TIMEOUT for the debug kernel, which runs several times slower).
+# DEBUG_TIMEOUT for the debug kernel, which runs several times slower,
+# NUMA_TIMEOUT for the NUMA guest's one case).
 # make check passes KERNELS and TESTS as MT_KERNELS and MT_TESTS_SELECT.
 # Logs stay in build/.
 set -uo pipefail
@@ -46,12 +50,17 @@ LOG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic|ker
 LOG_BAD+='|DEBUG_LOCKS_WARN_ON|INFO: possible|turning off the locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak:|unreferenced object 0x'
 LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread (started|ended))'
 # Each guest's default bound in seconds.  The bounds catch a hang, not a
-# slow host, and leave a whole run within CI's 90 minutes.  On 2-CPU
-# hosts on different days a stock guest took 185 to 381 s, the debug
-# kernel's (TCG, KASAN, lockdep: several times slower) 640 to 1583 s; the
-# slowest host was twice as slow as the fastest, case by case.
+# slow host, and leave a whole run within CI's 90 minutes even if every
+# guest ran to its bound (900 + 900 + 1800 + 300 s, the DKMS guests' 2 x
+# 180 s and the host's steps: under 80 minutes on a fresh machine).  On
+# 2-CPU hosts a stock guest took 205 to 250 s, the debug kernel's (TCG,
+# KASAN, lockdep: several times slower) 530 s, since lane_env below
+# balanced the lanes (before: 185 to 381 s, and 640 to 1583 s); the
+# slowest host was twice as slow as the fastest, case by case.  The
+# NUMA guest runs one case, in 5 s.
 STOCK_TIMEOUT=900
-DEBUG_TIMEOUT=2700
+DEBUG_TIMEOUT=1800
+NUMA_TIMEOUT=300
 
 count=0 passed=0 failed=0 skipped=0
 # Each failed check and its details, said again at the end: a reader of
@@ -80,11 +89,24 @@ detail() {
 	fi
 }
 progress() { last_failed=0; echo "# $*"; }
+# phase NAME: a step of the run begins (and the one before ends); each
+# step's seconds are said again at the end, with the whole run's.
+phase_names=() phase_secs=() phase_t0=$SECONDS
+phase_end() {
+	(( ${#phase_names[@]} == 0 )) ||
+		phase_secs+=($((SECONDS - phase_t0)))
+	phase_t0=$SECONDS
+}
+phase() {
+	phase_end
+	phase_names+=("$1")
+	progress "$1"
+}
 
 mkdir -p "$BUILD"
 : >"$FAILED_LOG"
 
-progress "setup"
+phase "setup"
 "$VM" setup 2>&1 | detail
 if (( PIPESTATUS[0] == 0 )); then pass "setup"; else fail "setup"; fi
 
@@ -132,7 +154,7 @@ shopt -u nullglob extglob
 
 # checkpatch --strict over every kernel source file: the module's, its
 # units' KUnit tests, the deliberate leak's.  One check per file.
-progress "checkpatch"
+phase "checkpatch"
 if [[ ${MT_SKIP_CHECKPATCH:-0} == 1 ]]; then
 	skip "checkpatch" "MT_SKIP_CHECKPATCH=1"
 elif (( ${#sources[@]} == 0 )); then
@@ -141,15 +163,33 @@ elif ! checkpatch=$("$VM" checkpatch 2>/dev/null); then
 	fail "checkpatch: cannot get checkpatch.pl"
 else
 	: >"$BUILD/checkpatch.log"
-	for f in "${sources[@]}" kunit/*-kunit.h "$SELFTESTS"/leaker/leaker.c; do
+	files=("${sources[@]}" kunit/*-kunit.h "$SELFTESTS"/leaker/leaker.c)
+	# One perl per file, as many at once as there are CPUs (perl's
+	# start-up is most of each); the results in the files' order.
+	cpdir=$BUILD/checkpatch.d
+	rm -rf "$cpdir"
+	mkdir -p "$cpdir"
+	for i in "${!files[@]}"; do
+		f=${files[i]}
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
-		out=$(perl "$checkpatch" --strict --no-tree --terse --no-summary \
-			--show-types "${ignore[@]}" --file "$f" 2>&1)
-		rc=$?
+		while (( $(jobs -pr | wc -l) >= $(nproc) )); do
+			wait -n
+		done
+		{
+			perl "$checkpatch" --strict --no-tree --terse --no-summary \
+				--show-types "${ignore[@]}" --file "$f" >"$cpdir/$i" 2>&1
+			echo $? >"$cpdir/$i.rc"
+		} &
+	done
+	wait
+	for i in "${!files[@]}"; do
+		f=${files[i]}
+		out=$(cat "$cpdir/$i" 2>/dev/null)
+		rc=$(cat "$cpdir/$i.rc" 2>/dev/null)
 		printf '%s\n' "$out" >>"$BUILD/checkpatch.log"
-		if (( rc == 0 )) && [[ -z $out ]]; then
+		if [[ $rc == 0 && -z $out ]]; then
 			pass "checkpatch: $f"
 		else
 			fail "checkpatch: $f"
@@ -181,7 +221,7 @@ script_results() {
 # kernel-doc: clean under -Wall, on every non-static function and every
 # type (harness/kdoc-check.sh).
 if (( ! quick )); then
-	progress "kernel-doc"
+	phase "kernel-doc"
 	script_results "" < <(harness/kdoc-check.sh 2>&1)
 	# The interface's documentation names every file, parameter, option,
 	# statistic and errno the code has (harness/doc-check.sh).
@@ -191,7 +231,7 @@ fi
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
 for ver in "${kernels[@]}"; do
 	bdir=$BUILD/$ver
-	progress "build $ver"
+	phase "build $ver"
 	# (debug's first kdir builds the kernel: its progress as diagnostics)
 	kdir=$("$VM" kdir "$ver" 2>"$BUILD/kdir-$ver.log")
 	rc=$?
@@ -288,7 +328,7 @@ debug_build() {
 # KUnit suites inside (Kbuild's MT_KUNIT=y, as make kunit builds it), for
 # 97-kunit.sh, in a tree of its own.
 if [[ " ${kernels[*]} " == *" debug "* ]]; then
-	progress "debug-only modules: leaker, malloc_test with its KUnit suites"
+	phase "debug-only modules: leaker, malloc_test with its KUnit suites"
 	ldir=$BUILD/debug-leaker
 	rm -rf "$ldir"
 	mkdir -p "$ldir"
@@ -307,7 +347,7 @@ fi
 # The guests' tools: mtctl, mtfuzz, mtstorm, mtscale (make bench's),
 # static builds with no warning; mtctl's man page; make install and
 # uninstall into a scratch DESTDIR.
-progress "guest tools"
+phase "guest tools"
 for t in mtctl mtfuzz mtstorm mtscale; do
 	rm -f "$BUILD/bin/$t"
 	if make --no-print-directory "build/bin/$t" >"$BUILD/$t.log" 2>&1 &&
@@ -348,7 +388,7 @@ if (( ! quick )); then
 		detail <"$BUILD/bench-sh.log"
 	fi
 
-	progress "install"
+	phase "install"
 	# Against each kernel's headers, into a scratch DESTDIR: Debian's (whose
 	# 6.1 headers name their release otherwise than the modules' vermagic
 	# does) and the debug kernel's full build tree (with a System.map, where
@@ -359,7 +399,7 @@ if (( ! quick )); then
 		if kdir=$("$VM" kdir "$v" 2>/dev/null) &&
 				krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
 					"$kdir/include/generated/utsrelease.h") &&
-				make --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
+				make -j"$(nproc)" --no-print-directory install DESTDIR="$dest" KDIR="$kdir" \
 					>"$BUILD/install-$v.log" 2>&1 &&
 				[[ -x $dest/usr/local/sbin/mtctl && -s $dest/usr/local/share/man/man8/mtctl.8 ]] &&
 				compgen -G "$dest/lib/modules/$krel/*/malloc_test.ko*" >/dev/null; then
@@ -384,7 +424,7 @@ if (( ! quick )); then
 	# add, build and install for each stock kernel, in scratch trees; its
 	# BUILD_EXCLUSIVE_CONFIG refuses a kernel without debugfs; each kernel
 	# boots the DKMS-built module and runs commands with it; nothing is left.
-	progress "dkms"
+	phase "dkms"
 	script_results "dkms: " < <(harness/dkms-check.sh "$BUILD/dkms" 2>&1)
 
 	# The newest kernel source Debian ships, in any suite (harness/compat.sh):
@@ -392,7 +432,7 @@ if (( ! quick )); then
 	# with no warning, so an API change is seen before users meet it.
 	# Skipped when the archive cannot be reached.  (A cold run fetches and
 	# prepares it: about a minute, 1.8 GB in the cache.)
-	progress "compat"
+	phase "compat"
 	script_results "" < <(harness/compat.sh "$BUILD/compat" 2>&1)
 fi
 
@@ -510,11 +550,66 @@ log_clean() {	# VER OUT
 	fi
 }
 
+# guest_times VER OUT SECS: how long the guest ran, how much of it the
+# suite (the rest: boot and power off), and each case's seconds, the
+# slowest first (run.sh's "--- CASE took N ms" lines)
+guest_times() {
+	local ver=$1 out=$2 secs=$3 suite cases
+	suite=$(tr -d '\r' 2>/dev/null <"$out/results.txt" |
+		sed -n 's/^# suite took \([0-9]*\) ms$/\1/p' | tail -n 1)
+	progress "$ver: guest ran $secs s${suite:+ (the suite $((suite / 1000)) s, boot and power off $((secs - suite / 1000)) s)}; logs in ${out#"$TOP"/}"
+	cases=$(tr -d '\r' 2>/dev/null <"$out/results.txt" |
+		sed -n 's/^# --- \([0-9][0-9]-[^ ]*\)\.sh took \([0-9]*\) ms$/\2 \1/p' |
+		sort -rn | awk '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / 1000 }')
+	[[ -z $cases ]] || progress "$ver: seconds per case: $cases"
+}
+
+# What each lane's guest is told beyond the suite's defaults (NAME=VALUE
+# words on its kernel command line, which init passes on to run.sh and
+# the cases).  Every case runs on every lane but one, which runs on one
+# lane of the run; what is made smaller is a count that buys that lane
+# nothing another lane of the run does not prove:
+#  - full_lane, the first of 6.12, 6.1 and debug in the run, runs
+#    85-mtctl.sh: mtctl is a static program, reaching the module through
+#    its files alone, the same on every kernel; the others skip it
+#    (MT_MTCTL_LANE: the case says where it ran).  It also sends
+#    75-fuzz.sh's 100,000 commands (on 6.12: 30 s, every figure checked,
+#    Slab too, as there is no KASAN).  The others send fewer, each lane
+#    with a seed of its own (MT_FUZZ_COUNT, MT_FUZZ_SEED), so that a run
+#    tries more distinct commands than the same 100,000 thrice did, each
+#    lane still every command file, option and allocator (the case checks
+#    the mix): 6.1 30,000, debug 25,000 (KASAN and lockdep watch every path
+#    the fuzzer drives, in a quarter of the 150 to 400 s of 100,000).
+#  - 90-crosscheck.sh keeps a million chunks on the stock lanes, where
+#    "single commands stay cheap" is a figure; the debug lane, when the
+#    run has a stock lane, keeps 150,000 (MT_SCALE_BYTES), which cross the
+#    pool's mid-level pages (65,536 chunks each) twice under KASAN, in
+#    25 s rather than 160.
+full_lane=
+for v in 6.12 6.1 debug; do
+	if [[ " ${kernels[*]} " == *" $v "* ]]; then
+		full_lane=$v
+		break
+	fi
+done
+lane_env() {	# VER: the words for VER's guest
+	local ver=$1 env=()
+	if [[ $ver != "$full_lane" ]]; then
+		env+=("MT_MTCTL_LANE=$full_lane")
+		case $ver in
+		6.1) env+=(MT_FUZZ_COUNT=30000 MT_FUZZ_SEED=20251161) ;;
+		debug) env+=(MT_FUZZ_COUNT=25000 MT_FUZZ_SEED=20251199
+			MT_SCALE_BYTES=1200000) ;;
+		esac
+	fi
+	echo "${env[*]}"
+}
+
 # The suite on every kernel, one after the other: the tests are timed.
 for ver in "${kernels[@]}"; do
 	out=$BUILD/out-$ver
 	ko=$BUILD/$ver/malloc_test.ko
-	progress "boot $ver"
+	phase "boot $ver"
 	rm -rf "$out"
 	if [[ ! -f $ko || ! -f $SELFTESTS/run.sh ]]; then
 		fail "$ver: guest completed"
@@ -547,12 +642,17 @@ for ver in "${kernels[@]}"; do
 	# The selection: the kernel passes NAME=VALUE words it does not know
 	# on to init's environment, and so to run.sh.
 	(( ! quick )) || append+=("MT_TESTS_SELECT=$(IFS=,; echo "${selected[*]}")")
+	read -ra words <<<"$(lane_env "$ver")"
+	if (( ${#words[@]} )); then
+		append+=("${words[@]}")
+		progress "$ver: ${words[*]}"
+	fi
 	(( ${#append[@]} == 0 )) || args+=(--append "${append[*]}")
 	[[ ! -d $BUILD/bin ]] || args+=(--bin "$BUILD/bin")
 	start=$SECONDS
 	"$VM" "${args[@]}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
-	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	guest_times "$ver" "$out" $((SECONDS - start))
 	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
 	guest_completed "$ver" "$out" "$rc"
 	log_clean "$ver" "$out"
@@ -563,19 +663,27 @@ done
 # run on one node above.  The debug kernel has no NUMA.
 if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
 	ver=6.12-numa out=$BUILD/out-$ver
-	progress "boot $ver"
+	phase "boot $ver"
 	rm -rf "$out" "$BUILD/tests-numa"
 	start=$SECONDS
 	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
 		--script "$SELFTESTS/run.sh" --tests "$SELFTESTS" --out "$out" \
 		--append "MT_TESTS_SELECT=57-numa.sh" \
-		--timeout "${MT_TIMEOUT:-$STOCK_TIMEOUT}" 2>&1 | detail
+		--timeout "${MT_TIMEOUT:-$NUMA_TIMEOUT}" 2>&1 | detail
 	rc=${PIPESTATUS[0]}
-	progress "$ver: guest ran $((SECONDS - start)) s; logs in ${out#"$TOP"/}"
+	guest_times "$ver" "$out" $((SECONDS - start))
 	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
 	guest_completed "$ver" "$out" "$rc"
 	log_clean "$ver" "$out"
 fi
+
+# Where the time went: each step, and the whole run.
+phase_end
+times=""
+for i in "${!phase_names[@]}"; do
+	times+="${times:+, }${phase_names[i]} ${phase_secs[i]} s"
+done
+progress "time: $times; in all $((SECONDS / 60)) min $((SECONDS % 60)) s, on $(nproc) CPUs (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # The failures again, their details cut short: 100 lines in all.
 if (( failed )); then

@@ -19,6 +19,9 @@
 # but the kept pool's spare pages, no dedicated cache left, the parameters
 # as they were, the kernel log free of reports and not flooded (refusals
 # are rate-limited), rmmod.
+# MT_FUZZ_COUNT and MT_FUZZ_SEED change the count and the seed: make check
+# sends the 100,000 on one lane of its run, fewer on the others, each with
+# a seed of its own (harness/check.sh's lane_env).
 # Needs: mtfuzz (else it skips).  Sets up (mt_setup --unloaded): malloc_test
 # not loaded: the run loads it afresh.  Leaves (mt_exit): malloc_test loaded
 # again, nothing kept, no test, parameters at their defaults.
