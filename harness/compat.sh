@@ -376,7 +376,7 @@ copy_sources() {	# OUT
 	mkdir -p "$src" "$src-kunit/kunit"
 	[[ -f $TOP/Kbuild ]] || return 1
 	for f in "$TOP"/Kbuild "$TOP"/mt_*.[ch] "$TOP"/malloc_test.h; do
-		[[ $f == *.mod.c ]] || cp "$f" "$src/" "$src-kunit/" || return 1
+		[[ $f == *.mod.c ]] || { cp "$f" "$src/" && cp "$f" "$src-kunit/"; } || return 1
 	done
 	for f in "$TOP"/kunit/*-kunit.h; do
 		[[ ! -f $f ]] || cp "$f" "$src-kunit/kunit/" || return 1
