@@ -53,10 +53,10 @@ LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory 
 # slow host, and leave a whole run within CI's 90 minutes even if every
 # guest ran to its bound (900 + 900 + 1800 + 300 s, the DKMS guests' 2 x
 # 180 s and the host's steps: under 80 minutes on a fresh machine).  On
-# 2-CPU hosts a stock guest took 205 to 250 s, the debug kernel's (TCG,
-# KASAN, lockdep: several times slower) 530 s, since lane_env below
-# balanced the lanes (before: 185 to 381 s, and 640 to 1583 s); the
-# slowest host was twice as slow as the fastest, case by case.  The
+# 2-CPU hosts a stock guest took 205 to 260 s, the debug kernel's (TCG,
+# KASAN, lockdep: several times slower) 530 to 560 s, since lane_env
+# below balanced the lanes (before: 185 to 381 s, and 640 to 1583 s);
+# the slowest host was twice as slow as the fastest, case by case.  The
 # NUMA guest runs one case, in 5 s.
 STOCK_TIMEOUT=900
 DEBUG_TIMEOUT=1800
