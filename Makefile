@@ -18,18 +18,27 @@
 # make kunit      malloc_test.ko with its KUnit suites inside, against the
 #                 debug kernel (KUNIT_KERNEL): build/debug-kunit/malloc_test.ko
 # make clean      remove what the builds made
+#
+# KERNEL=K on run, shell, bench, check and kunit picks the kernel: a lane,
+# a Debian release of one, or your own built tree (make run KERNEL=~/linux)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# The kernel `make run` and `make shell` boot: 6.1, 6.12 or debug.
-VM_KERNEL ?= 6.12
+# KERNEL=K: the one kernel that run, shell, bench, check and kunit use.  K
+# is a lane (6.1, 6.12, debug), the release of a lane's Debian kernel, or
+# the path of a kernel tree built for x86_64 (.config, bzImage,
+# Module.symvers): make check KERNEL=~/linux.  harness/vm.sh checks a
+# tree's .config and refuses what the harness cannot boot, saying why.
+KERNEL ?=
+# The kernel `make run` and `make shell` boot.
+VM_KERNEL ?= $(or $(KERNEL),6.12)
 # The kernel `make bench` boots.
-BENCH_KERNEL ?= 6.12
+BENCH_KERNEL ?= $(or $(KERNEL),6.12)
 # The kernel `make kunit` builds against: one with CONFIG_KUNIT.
-KUNIT_KERNEL ?= debug
+KUNIT_KERNEL ?= $(or $(KERNEL),debug)
 # What `make check` runs (empty: everything): kernels, and guest cases by
 # a word of their name.  The environment's MT_KERNELS and MT_TESTS_SELECT,
 # which harness/check.sh reads, do the same.
-KERNELS ?= $(MT_KERNELS)
+KERNELS ?= $(or $(KERNEL),$(MT_KERNELS))
 TESTS ?= $(MT_TESTS_SELECT)
 
 SOURCES := Kbuild $(wildcard mt_*.c mt_*.h malloc_test.h)
@@ -126,20 +135,36 @@ build/%-kunit/malloc_test.ko: $(SOURCES) $(KUNIT_SOURCES)
 	$(MAKE) -C "$$(harness/vm.sh kdir $*)" M=$(CURDIR)/build/$*-kunit W=1 \
 		MT_KUNIT=y modules
 
-kunit: build/$(KUNIT_KERNEL)-kunit/malloc_test.ko
+# A shell fragment: NAME is what vm.sh calls kernel $(1), which it checks
+# first (a tree it cannot boot is refused before anything is built); then
+# build/NAME/malloc_test.ko is built for it, again when the kernel was
+# built after the module, and the targets $(2).
+kmodule = name=$$(harness/vm.sh name "$(1)") && \
+	kdir=$$(harness/vm.sh kdir "$$name") && \
+	{ [ ! "$$kdir/Module.symvers" -nt "build/$$name/malloc_test.ko" ] || \
+		rm -f "build/$$name/malloc_test.ko"; } && \
+	$(MAKE) --no-print-directory "build/$$name/malloc_test.ko" $(2)
 
-run: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/demo.sh \
-		--bin build/bin --out build/run-$(VM_KERNEL) --timeout 300 --follow
+kunit:
+	@name=$$(harness/vm.sh name "$(KUNIT_KERNEL)") && \
+		$(MAKE) --no-print-directory "build/$$name-kunit/malloc_test.ko"
 
-shell: build/$(VM_KERNEL)/malloc_test.ko build/bin/mtctl
-	harness/vm.sh boot $(VM_KERNEL) --module $< --script harness/shell.sh \
-		--bin build/bin --interactive --timeout 86400
+run:
+	@$(call kmodule,$(VM_KERNEL),build/bin/mtctl) && \
+	harness/vm.sh boot "$$name" --module "build/$$name/malloc_test.ko" \
+		--script harness/demo.sh --bin build/bin --out "build/run-$$name" \
+		--timeout 300 --follow
+
+shell:
+	@$(call kmodule,$(VM_KERNEL),build/bin/mtctl) && \
+	harness/vm.sh boot "$$name" --module "build/$$name/malloc_test.ko" \
+		--script harness/shell.sh --bin build/bin --interactive --timeout 86400
 
 # One boot runs every bench (harness/bench-guest.sh): about two minutes on
 # a 2-CPU host, ten at most (the benches have time limits).
-bench: build/$(BENCH_KERNEL)/malloc_test.ko build/bin/mtscale
-	harness/bench.sh --kernel $(BENCH_KERNEL)
+bench:
+	@$(call kmodule,$(BENCH_KERNEL),build/bin/mtscale) && \
+	harness/bench.sh --kernel "$$name"
 
 check:
 	MT_KERNELS="$(KERNELS)" MT_TESTS_SELECT="$(TESTS)" harness/check.sh

@@ -110,12 +110,41 @@ phase "setup"
 "$VM" setup 2>&1 | detail
 if (( PIPESTATUS[0] == 0 )); then pass "setup"; else fail "setup"; fi
 
+# The kernels: lanes, releases of theirs, or kernel trees (make check
+# KERNEL=DIR), each by the name vm.sh gives it (a tree's is checked and
+# refused there, with why, before anything is built).
 read -ra all_kernels <<<"$("$VM" kernels)"
-read -ra kernels <<<"${MT_KERNELS:-${all_kernels[*]}}"
+read -ra specs <<<"${MT_KERNELS:-${all_kernels[*]}}"
+kernels=()
+for spec in "${specs[@]}"; do
+	if ! ver=$("$VM" name "$spec"); then
+		echo "MT_KERNELS: cannot use '$spec' (lanes: ${all_kernels[*]}; or a kernel tree)" >&2
+		exit 2
+	fi
+	[[ " ${kernels[*]} " == *" $ver "* ]] || kernels+=("$ver")
+done
+
+# has VER OPTION: VER's kernel was built with OPTION=y
+has() {
+	local c
+	c=$("$VM" config "$1" 2>/dev/null) && grep -qx "$2=y" "$c"
+}
+
+# The lanes, as the run's header: what each kernel is and what it proves.
+proves() {	# VER
+	case $1 in
+	6.1) echo "the oldest kernel supported, Debian 12's own: the suite on stock options" ;;
+	6.12) echo "Debian 12's backports kernel: the suite, the full fuzz and mtctl's checks; NUMA in a second boot" ;;
+	debug) echo "the suite under KASAN, lockdep, kmemleak, debug objects, fault injection; KUnit" ;;
+	*) echo "your kernel: every case its .config allows; the others skip, naming the option" ;;
+	esac
+}
+# (The debug kernel's first build happens here: its progress is shown.)
+phase "kernels"
+progress "kernels: ${kernels[*]}"
 for ver in "${kernels[@]}"; do
-	[[ " ${all_kernels[*]} " == *" $ver "* ]] && continue
-	echo "MT_KERNELS: unknown kernel '$ver' (supported: ${all_kernels[*]})" >&2
-	exit 2
+	"$VM" describe "$ver" 2>&1 | sed 's/^/#   /'
+	progress "    proves: $(proves "$ver")"
 done
 
 # The guest cases MT_TESTS_SELECT names, as run.sh matches them (a word
@@ -226,6 +255,10 @@ if (( ! quick )); then
 	# The interface's documentation names every file, parameter, option,
 	# statistic and errno the code has (harness/doc-check.sh).
 	script_results "" < <(harness/doc-check.sh 2>&1)
+	# KERNEL=DIR: what the harness refuses, and how it names a tree
+	# (harness/tree-check.sh, host only).
+	phase "kernel trees"
+	script_results "" < <(harness/tree-check.sh 2>&1)
 fi
 
 # Builds: W=1 with no warning, then sparse (C=2 checks every file again).
@@ -296,13 +329,13 @@ for ver in "${kernels[@]}"; do
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
 
-# debug_build DESC DIR KO [MAKE_ARG...]: builds the module whose Kbuild is
-# in DIR against the debug kernel, W=1 then sparse, with no warning: one
-# check
-debug_build() {
-	local desc=$1 dir=$2 ko=$3 kdir ours
-	shift 3
-	if kdir=$("$VM" kdir debug 2>/dev/null) &&
+# kernel_build VER DESC DIR KO [MAKE_ARG...]: builds the module whose
+# Kbuild is in DIR against VER's kernel, W=1 then sparse, with no warning:
+# one check
+kernel_build() {
+	local ver=$1 desc=$2 dir=$3 ko=$4 kdir ours
+	shift 4
+	if kdir=$("$VM" kdir "$ver" 2>/dev/null) &&
 			make -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 &&
 			[[ -f $dir/$ko ]] && ! grep -qi 'warning:' "$dir/build.log"; then
 		if command -v sparse >/dev/null; then
@@ -322,27 +355,33 @@ debug_build() {
 	fi
 }
 
-# The debug kernel's guest also gets two modules built only against it:
-# $SELFTESTS/leaker, which leaks on purpose, for 99-kmemleak.sh to show
-# that kmemleak would see a leak; and malloc_test itself with its units'
-# KUnit suites inside (Kbuild's MT_KUNIT=y, as make kunit builds it), for
-# 97-kunit.sh, in a tree of its own.
-if [[ " ${kernels[*]} " == *" debug "* ]]; then
-	phase "debug-only modules: leaker, malloc_test with its KUnit suites"
-	ldir=$BUILD/debug-leaker
+# A kernel with the detectors' options also gets two modules built
+# against it: $SELFTESTS/leaker, which leaks on purpose, for 99-kmemleak.sh
+# to show that kmemleak would see a leak (CONFIG_DEBUG_KMEMLEAK); and
+# malloc_test itself with its units' KUnit suites inside (Kbuild's
+# MT_KUNIT=y, as make kunit builds it; CONFIG_KUNIT), for 97-kunit.sh, in
+# a tree of its own.  The debug lane has both; a user's tree may.
+for ver in "${kernels[@]}"; do
+	has "$ver" CONFIG_DEBUG_KMEMLEAK || has "$ver" CONFIG_KUNIT || continue
+	phase "$ver: leaker, malloc_test with its KUnit suites"
+	ldir=$BUILD/$ver-leaker
 	rm -rf "$ldir"
-	mkdir -p "$ldir"
-	cp "$SELFTESTS"/leaker/Kbuild "$SELFTESTS"/leaker/leaker.c "$ldir/" 2>/dev/null
-	debug_build "debug: leaker module (a deliberate leak) builds with no warning" \
-		"$ldir" leaker.ko
-	kudir=$BUILD/debug-kunit
+	if has "$ver" CONFIG_DEBUG_KMEMLEAK; then
+		mkdir -p "$ldir"
+		cp "$SELFTESTS"/leaker/Kbuild "$SELFTESTS"/leaker/leaker.c "$ldir/" 2>/dev/null
+		kernel_build "$ver" "$ver: leaker module (a deliberate leak) builds with no warning" \
+			"$ldir" leaker.ko
+	fi
+	kudir=$BUILD/$ver-kunit
 	rm -rf "$kudir"
-	mkdir -p "$kudir/kunit"
-	cp Kbuild "${sources[@]}" "$kudir/" 2>/dev/null
-	cp kunit/*-kunit.h "$kudir/kunit/" 2>/dev/null
-	debug_build "debug: malloc_test with its KUnit suites (MT_KUNIT=y) builds with no warning" \
-		"$kudir" malloc_test.ko MT_KUNIT=y
-fi
+	if has "$ver" CONFIG_KUNIT; then
+		mkdir -p "$kudir/kunit"
+		cp Kbuild "${sources[@]}" "$kudir/" 2>/dev/null
+		cp kunit/*-kunit.h "$kudir/kunit/" 2>/dev/null
+		kernel_build "$ver" "$ver: malloc_test with its KUnit suites (MT_KUNIT=y) builds with no warning" \
+			"$kudir" malloc_test.ko MT_KUNIT=y
+	fi
+done
 
 # The guests' tools: mtctl, mtfuzz, mtstorm, mtscale (make bench's),
 # static builds with no warning; mtctl's man page; make install and
@@ -585,12 +624,9 @@ guest_times() {
 #    run has a stock lane, keeps 150,000 (MT_SCALE_BYTES), which cross the
 #    pool's mid-level pages (65,536 chunks each) twice under KASAN, in
 #    25 s rather than 160.
-full_lane=
-for v in 6.12 6.1 debug; do
-	if [[ " ${kernels[*]} " == *" $v "* ]]; then
-		full_lane=$v
-		break
-	fi
+full_lane=${kernels[0]}
+for v in debug 6.1 6.12; do
+	[[ " ${kernels[*]} " != *" $v "* ]] || full_lane=$v
 done
 lane_env() {	# VER: the words for VER's guest
 	local ver=$1 env=()
@@ -619,18 +655,21 @@ for ver in "${kernels[@]}"; do
 		continue
 	fi
 	tests=$SELFTESTS timeout=${MT_TIMEOUT:-$STOCK_TIMEOUT}
-	if [[ $ver == debug ]]; then
+	# KASAN and lockdep make a guest several times slower.
+	if has "$ver" CONFIG_KASAN || has "$ver" CONFIG_PROVE_LOCKING; then
 		timeout=${MT_TIMEOUT:-$DEBUG_TIMEOUT}
-		# The suite plus the leaker module for 99-kmemleak.sh and
-		# malloc_test with its KUnit suites for 97-kunit.sh.
-		tests=$BUILD/tests-debug
+	fi
+	# The suite plus the leaker module for 99-kmemleak.sh and malloc_test
+	# with its KUnit suites for 97-kunit.sh, where they were built.
+	if [[ -f $BUILD/$ver-leaker/leaker.ko || -f $BUILD/$ver-kunit/malloc_test.ko ]]; then
+		tests=$BUILD/tests-$ver
 		rm -rf "$tests"
 		cp -a "$SELFTESTS" "$tests"
-		[[ ! -f $BUILD/debug-leaker/leaker.ko ]] ||
-			cp "$BUILD/debug-leaker/leaker.ko" "$tests/leaker/"
-		if [[ -f $BUILD/debug-kunit/malloc_test.ko ]]; then
+		[[ ! -f $BUILD/$ver-leaker/leaker.ko ]] ||
+			cp "$BUILD/$ver-leaker/leaker.ko" "$tests/leaker/"
+		if [[ -f $BUILD/$ver-kunit/malloc_test.ko ]]; then
 			mkdir -p "$tests/kunit"
-			cp "$BUILD/debug-kunit/malloc_test.ko" "$tests/kunit/"
+			cp "$BUILD/$ver-kunit/malloc_test.ko" "$tests/kunit/"
 		fi
 	fi
 	args=(boot "$ver" --module "$ko" --script "$SELFTESTS/run.sh" --tests "$tests"
@@ -638,7 +677,7 @@ for ver in "${kernels[@]}"; do
 	append=()
 	# The kmalloc caches may be told to fail (failslab's cache filter):
 	# 77-faults.sh's exact count leaves out kmemleak's own caches.
-	[[ $ver != debug ]] || append+=("slub_debug=A,kmalloc-*")
+	! has "$ver" CONFIG_FAILSLAB || append+=("slub_debug=A,kmalloc-*")
 	# The selection: the kernel passes NAME=VALUE words it does not know
 	# on to init's environment, and so to run.sh.
 	(( ! quick )) || append+=("MT_TESTS_SELECT=$(IFS=,; echo "${selected[*]}")")

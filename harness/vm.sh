@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot a Debian kernel under QEMU with a busybox initramfs holding the
-# malloc_test module and a test script; bring back the script's output and
-# the guest's kernel log.  Installs what it lacks with apt-get.  Besides
-# Debian's stock kernels, "debug" is a kernel built from linux-source-6.12
-# with the kernel's bug detectors (harness/debug-kernel.sh).
+# Boot a kernel under QEMU with a busybox initramfs holding the malloc_test
+# module and a test script; bring back the script's output and the guest's
+# kernel log.  Installs what it lacks with apt-get.  A kernel is named by
+# a lane (Debian's stock 6.1 and 6.12, and "debug", built with the
+# kernel's bug detectors by harness/debug-kernel.sh), by the release of a
+# lane's Debian kernel, or by the path of the user's own built kernel tree.
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +31,10 @@ readonly CHECKPATCH_FILES=(scripts/checkpatch.pl scripts/spelling.txt
 	scripts/kernel-doc)
 
 readonly CACHE=${MT_CACHE:-/var/cache/malloc_test}
+# What every kernel booted needs (a tree lacking one is refused), and
+# where a tree's path is kept under its name.
+readonly HARNESS_CONFIG=$HARNESS/harness.config
+readonly TREES=$CACHE/trees
 export DEBIAN_FRONTEND=noninteractive
 
 usage() {
@@ -42,14 +47,22 @@ Commands:
                       each kernel's vmlinuz (extracted into the cache, never
                       installed into /boot).  --refresh resolves the kernel
                       packages again (to pick up a newer ABI).
-  kernels             print the supported kernels: ${ALL_KERNELS[*]}
-  kdir VER            print the kernel headers build directory of VER
-                      (debug: its build tree, built first when needed)
-  vmlinuz VER         print the path of VER's kernel image
+  kernels             print the lanes: ${ALL_KERNELS[*]}
+  name KERNEL         check KERNEL and print its name: a lane's, or
+                      tree-BASE-HASH for a kernel tree (the module is built
+                      in build/NAME/); every command below takes either
+  kdir KERNEL         print the directory to build modules against: the
+                      headers of a stock lane, the tree of debug or DIR
+                      (debug: built first when needed)
+  vmlinuz KERNEL      print the path of KERNEL's kernel image
+  config KERNEL       print the path of KERNEL's .config
+  describe KERNEL [ARGS]  what was booted, for a run's header: release,
+                      compiler, the options that change the allocators
+                      (ARGS: the boot's extra command line)
   checkpatch          print the path of checkpatch.pl (from linux-source-6.12)
   accel               print the QEMU accelerator and CPU options a boot uses
-  boot VER --module KO --script FILE [options]
-                      boot VER with KO as /mt/malloc_test.ko and FILE as
+  boot KERNEL --module KO --script FILE [options]
+                      boot KERNEL with KO as /mt/malloc_test.ko and FILE as
                       /mt/run.sh; exit 0 when the guest finished the script
                       (whatever its exit status: see results.txt), 124 on
                       timeout, 1 when the guest died before finishing.
@@ -63,7 +76,7 @@ Options of boot:
   --timeout SEC       kill QEMU after SEC seconds (default 900; none when
                       --interactive is given without --timeout)
   --append "ARGS"     more kernel command line
-  --mem MB            guest memory (default 2048; debug: 3072, for KASAN)
+  --mem MB            guest memory (default 2048; 3072 with KASAN)
   --smp N             guest CPUs (default 2)
   --numa N            N NUMA nodes (2 or more; --smp a multiple of N):
                       one socket of smp/N CPUs each, the memory split
@@ -71,6 +84,13 @@ Options of boot:
   --follow            copy the script's output to stdout while it runs
   --interactive       console on this terminal; a shell after the script
                       (exit it, or press Ctrl-A X, to power off)
+
+KERNEL: a lane (${ALL_KERNELS[*]}), the release of a lane's Debian kernel
+(what uname -r says in its guest), or DIR, a built x86_64 kernel tree:
+what "make bzImage modules" (or plain "make") left, with .config,
+arch/x86/boot/bzImage and Module.symvers, built in place or with O=.  Its
+.config must have every option of harness/harness.config: a tree lacking
+one is refused with the lines to add.
 
 Guest serial ports: ttyS0 console -> console.log, ttyS1 script stdout and
 stderr -> results.txt (last line "MT-GUEST-DONE rc=N"), ttyS2 -> dmesg.txt.
@@ -87,14 +107,6 @@ EOF
 
 say() { echo "vm.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
-
-known_kernel() {
-	local v
-	for v in "${ALL_KERNELS[@]}"; do
-		[[ $1 == "$v" ]] && return 0
-	done
-	die "unknown kernel '$1' (supported: ${ALL_KERNELS[*]})"
-}
 
 installed() {
 	[[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]
@@ -287,8 +299,7 @@ setup() {	# [--refresh]
 	exec 9>&-
 }
 
-kernel_abi() {	# VER
-	known_kernel "$1"
+kernel_abi() {	# LANE (a stock one)
 	setup
 	cat "$(abi_file "$1")"
 }
@@ -300,26 +311,242 @@ debug_kernel() {	# kdir|image
 	"$HARNESS/debug-kernel.sh" "$1"
 }
 
-kdir() {
-	local abi
-	known_kernel "$1"
-	if [[ $1 == debug ]]; then
-		debug_kernel kdir
-		return
-	fi
-	abi=$(kernel_abi "$1")
-	echo "/usr/src/linux-headers-$abi"
+# ------------------------------------------------------------- kernels ---
+#
+# A kernel is a lane's name, the release of a lane's Debian kernel, a
+# tree's path, or the name `name` gave a tree (tree-BASE-HASH), which
+# $TREES maps back to its path.  resolve sets K_NAME, K_TREE (the tree's
+# path; empty for a lane) and K_LANE (the lane; empty for a tree).
+
+# The value OPTION has in a .config ("" when unset).
+config_value() {	# DOTCONFIG OPTION
+	sed -n "s/^$2=//p" "$1" | tail -n 1
 }
 
-vmlinuz() {
-	local abi
-	known_kernel "$1"
-	if [[ $1 == debug ]]; then
-		debug_kernel image
-		return
+# The lines of FRAGMENT that DOTCONFIG does not satisfy: a value must be
+# there as it is, a number at least as large.
+config_missing() {	# DOTCONFIG FRAGMENT
+	local line name want have
+	while IFS= read -r line || [[ -n $line ]]; do
+		[[ $line == CONFIG_*=* ]] || continue
+		name=${line%%=*} want=${line#*=}
+		have=$(config_value "$1" "$name")
+		if [[ $want =~ ^[0-9]+$ && $have =~ ^[0-9]+$ ]]; then
+			(( have >= want )) && continue
+		elif [[ $have == "$want" ]]; then
+			continue
+		fi
+		echo "$line"
+	done <"$2"
+}
+
+# The architecture a .config is for, in words, when it is not x86_64.
+config_arch() {	# DOTCONFIG
+	local a
+	for a in ARM64 ARM RISCV PPC64 PPC S390 MIPS LOONGARCH SPARC X86_32; do
+		if grep -q "^CONFIG_$a=y" "$1"; then
+			a=${a,,}
+			echo "${a/x86_32/32-bit x86}"
+			return
+		fi
+	done
+	echo "an architecture other than x86_64"
+}
+
+# Refuse DIR, in plain sentences, unless it is a built x86_64 kernel tree
+# with every option the harness needs.
+check_tree() {	# DIR
+	local dir=$1 missing
+	[[ -d $dir ]] || die "KERNEL=$dir: there is no such directory"
+	[[ -f $dir/.config ]] ||
+		die "$dir is not a configured kernel tree: it has no .config (KERNEL= takes the directory where the kernel was built: .config, arch/x86/boot/bzImage, Module.symvers)"
+	grep -q '^CONFIG_X86_64=y' "$dir/.config" ||
+		die "$dir is configured for $(config_arch "$dir/.config"): the harness boots x86_64 kernels only (qemu-system-x86_64)"
+	[[ -f $dir/include/generated/autoconf.h && -x $dir/scripts/mod/modpost ]] ||
+		die "$dir is configured but not built: run 'make -C $dir bzImage modules' (or 'make -C $dir') first"
+	[[ -s $dir/arch/x86/boot/bzImage ]] ||
+		die "$dir has no arch/x86/boot/bzImage to boot: run 'make -C $dir bzImage'"
+	[[ -f $dir/Module.symvers ]] ||
+		die "$dir has no Module.symvers, which modules are built against: run 'make -C $dir modules' (it writes it; seconds when nothing is a module)"
+	missing=$(config_missing "$dir/.config" "$HARNESS_CONFIG")
+	if [[ -n $missing ]]; then
+		say "$dir cannot run under the harness: its .config lacks $(grep -c . <<<"$missing") option(s) the harness needs (harness/harness.config says why). Add these lines to a config fragment, merge it (scripts/kconfig/merge_config.sh), run 'make olddefconfig' and build again:"
+		echo "$missing" >&2
+		exit 1
 	fi
-	abi=$(kernel_abi "$1")
-	echo "$CACHE/kernel-$1/vmlinuz-$abi"
+	[[ ! $dir/.config -nt $dir/arch/x86/boot/bzImage ]] ||
+		say "warning: $dir/.config is newer than its bzImage: the kernel booted may not be the one configured"
+}
+
+# tree-BASE-HASH: the directory's last component and a hash of its path.
+tree_name() {	# ABSOLUTE_DIR
+	local base=${1##*/}
+	base=${base//[^A-Za-z0-9._-]/_}
+	echo "tree-${base:0:24}-$(printf '%s' "$1" | sha256sum | cut -c1-8)"
+}
+
+resolve() {	# KERNEL
+	local spec=$1 v abi dir
+	K_NAME="" K_TREE="" K_LANE=""
+	[[ -n $spec ]] || die "which kernel? (${ALL_KERNELS[*]}, a Debian release of theirs, or a kernel tree)"
+	for v in "${ALL_KERNELS[@]}"; do
+		if [[ $spec == "$v" ]]; then
+			K_NAME=$v K_LANE=$v
+			return
+		fi
+	done
+	if [[ $spec == tree-* && $spec != */* ]]; then
+		dir=$(cat "$TREES/$spec" 2>/dev/null) ||
+			die "unknown kernel '$spec': no tree was given that name here (use the tree's path)"
+	elif [[ $spec == */* || -d $spec ]]; then
+		dir=$spec
+	else
+		# A release: a stock lane's Debian kernel.
+		for v in "${KERNELS[@]}"; do
+			abi=$(cat "$(abi_file "$v")" 2>/dev/null) || continue
+			if [[ $spec == "$abi" ]]; then
+				K_NAME=$v K_LANE=$v
+				return
+			fi
+		done
+		die "unknown kernel '$spec': give a lane (${ALL_KERNELS[*]}), the release of a lane's Debian kernel ($(
+			for v in "${KERNELS[@]}"; do cat "$(abi_file "$v")" 2>/dev/null; done | paste -sd' '
+			)), or the path of a built kernel tree"
+	fi
+	check_tree "$dir"
+	K_TREE=$(cd "$dir" && pwd -P)
+	K_NAME=$(tree_name "$K_TREE")
+	if [[ $(cat "$TREES/$K_NAME" 2>/dev/null) != "$K_TREE" ]]; then
+		if ! { mkdir -p "$TREES" && echo "$K_TREE" >"$TREES/$K_NAME"; }; then
+			die "cannot record $K_TREE's name in $TREES"
+		fi
+	fi
+}
+
+name() {	# KERNEL
+	resolve "$1"
+	echo "$K_NAME"
+}
+
+kdir() {	# KERNEL
+	resolve "$1"
+	if [[ -n $K_TREE ]]; then
+		echo "$K_TREE"
+	elif [[ $K_LANE == debug ]]; then
+		debug_kernel kdir
+	else
+		echo "/usr/src/linux-headers-$(kernel_abi "$K_LANE")"
+	fi
+}
+
+vmlinuz() {	# KERNEL
+	resolve "$1"
+	if [[ -n $K_TREE ]]; then
+		echo "$K_TREE/arch/x86/boot/bzImage"
+	elif [[ $K_LANE == debug ]]; then
+		debug_kernel image
+	else
+		echo "$CACHE/kernel-$K_LANE/vmlinuz-$(kernel_abi "$K_LANE")"
+	fi
+}
+
+config() {	# KERNEL
+	local d
+	d=$(kdir "$1") || exit 1
+	[[ -f $d/.config ]] || die "$1: no .config in $d"
+	echo "$d/.config"
+}
+
+# The options that change what an allocation costs or does, as words
+# (NAME=VALUE): what `describe` prints and a compared run shows.
+alloc_options() {	# DOTCONFIG [CMDLINE]
+	local c=$1 cmd=" ${2:-} " w=() v p
+	on() { [[ $(config_value "$c" "$1") == y ]]; }
+	# the boot's own word wins over the default
+	arg() { local a=${cmd##* "$1"=}; [[ $cmd == *" $1="* ]] && echo "${a%% *}"; }
+	for p in NONE VOLUNTARY PREEMPT LAZY RT; do
+		v=CONFIG_PREEMPT_$p
+		[[ $p != PREEMPT ]] || v=CONFIG_PREEMPT
+		on "$v" && break
+		p=""
+	done
+	p=${p,,}
+	[[ $p != preempt ]] || p=full
+	if on CONFIG_PREEMPT_DYNAMIC; then
+		v=$(arg preempt) || true
+		w+=("preempt=${v:-${p:-?}}(dynamic)")
+	else
+		w+=("preempt=${p:-none}")
+	fi
+	if ! on CONFIG_SLUB_DEBUG; then
+		w+=("slub_debug=n/a")
+	else
+		v=$(arg slub_debug) || true
+		if [[ -n $v ]]; then
+			w+=("slub_debug=$v")
+		elif on CONFIG_SLUB_DEBUG_ON; then
+			w+=("slub_debug=on")
+		else
+			w+=("slub_debug=off")
+		fi
+	fi
+	if on CONFIG_KASAN; then
+		v=generic
+		on CONFIG_KASAN_SW_TAGS && v=sw_tags
+		on CONFIG_KASAN_HW_TAGS && v=hw_tags
+		on CONFIG_KASAN_VMALLOC && v+=+vmalloc
+		w+=("kasan=$v")
+	else
+		w+=("kasan=n")
+	fi
+	for p in alloc free; do
+		v=$(arg "init_on_$p") || true
+		if [[ -z $v ]]; then
+			v=0
+			on "CONFIG_INIT_ON_${p^^}_DEFAULT_ON" && v=1
+		fi
+		w+=("init_on_$p=$v")
+	done
+	v=n; on CONFIG_MEMCG && v=y; w+=("memcg=$v")
+	v=n; on CONFIG_NUMA && v=y; w+=("numa=$v")
+	for p in SLAB_FREELIST_RANDOM:freelist_random SLAB_FREELIST_HARDENED:freelist_hardened \
+			SLUB_CPU_PARTIAL:cpu_partial RANDOM_KMALLOC_CACHES:random_kmalloc \
+			SLAB_BUCKETS:slab_buckets KFENCE:kfence PROVE_LOCKING:lockdep \
+			DEBUG_KMEMLEAK:kmemleak DEBUG_PAGEALLOC:debug_pagealloc FAILSLAB:failslab; do
+		v=n; on "CONFIG_${p%%:*}" && v=y
+		w+=("${p#*:}=$v")
+	done
+	echo "${w[*]}"
+}
+
+# What KERNEL is, for a run's header: two or three lines of at most 100
+# columns.  ARGS: what the boot adds to the command line.
+describe() {	# KERNEL [ARGS]
+	local c kd rel cc where line="" word
+	resolve "$1"
+	c=$(config "$1") || exit 1
+	kd=${c%/.config}
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$kd/include/generated/utsrelease.h" 2>/dev/null)
+	cc=$(config_value "$c" CONFIG_CC_VERSION_TEXT)
+	cc=${cc#\"} cc=${cc%\"}
+	if [[ -n $K_TREE ]]; then
+		where="tree $K_TREE"
+	elif [[ $K_LANE == debug ]]; then
+		where="debug lane: built with the detectors"
+	else
+		where="$K_LANE lane: Debian's linux-image"
+	fi
+	echo "$K_NAME: Linux ${rel:-?} ($where)"
+	echo "  built by ${cc:-an unknown compiler}"
+	for word in $(alloc_options "$c" "${2:-}"); do
+		if (( ${#line} + ${#word} + 1 > 96 )); then
+			echo "  $line"
+			line=""
+		fi
+		line+="${line:+ }$word"
+	done
+	[[ -z $line ]] || echo "  $line"
 }
 
 # A QEMU option value: commas are doubled.
@@ -351,12 +578,13 @@ accel_opts() {
 boot() {
 	local ver="" ko="" script="" tests="" bin="" out="" timeout="" append=""
 	local mem="" smp=2 numa="" interactive=0 follow=0 image work root rc=0 line
-	local i node_mem
+	local i node_mem dotconfig
 	local qemu_pid="" start
 	ver=${1:-}
-	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${ALL_KERNELS[*]})"
+	[[ -n $ver && $ver != -* ]] || die "boot: which kernel? (${ALL_KERNELS[*]}, or a kernel tree)"
 	shift
-	known_kernel "$ver"
+	resolve "$ver"
+	ver=$K_NAME
 	while (( $# )); do
 		case $1 in
 		--module|--script|--tests|--bin|--out|--timeout|--append|--mem|--smp|--numa)
@@ -391,17 +619,18 @@ boot() {
 		timeout=900
 	fi
 	[[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "boot: bad --timeout '$timeout'"
+	image=$(vmlinuz "$ver")
+	dotconfig=$(config "$ver")
 	# KASAN takes an eighth of the memory for its shadow, kmemleak and the
 	# quarantine more: the suite's 1 GiB allocations need the room.
 	if [[ -z $mem ]]; then
 		mem=2048
-		[[ $ver != debug ]] || mem=3072
+		[[ $(config_value "$dotconfig" CONFIG_KASAN) != y ]] || mem=3072
 	fi
 	[[ $mem =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] || die "boot: bad --mem or --smp"
 	[[ -z $numa ]] || { [[ $numa =~ ^[1-9][0-9]*$ ]] && (( numa >= 2 && smp % numa == 0 &&
 		mem / numa >= 128 )); } ||
 		die "boot: bad --numa '$numa' (2 or more nodes, --smp a multiple of it, 128 MB each at least)"
-	image=$(vmlinuz "$ver")
 
 	if [[ -z $out ]]; then
 		out=$(mktemp -d "${TMPDIR:-/tmp}/mt-vm-$ver.XXXXXX")
@@ -424,6 +653,8 @@ boot() {
 	[[ -z $tests ]] || cp -a "$tests/." "$root/mt/tests/"
 	[[ -z $bin ]] || cp -a "$bin/." "$root/mt/bin/"
 	echo "$ver" >"$root/mt/kver"
+	# The kernel's options, which the cases read to skip what it lacks.
+	cp "$dotconfig" "$root/mt/config"
 	# The kernel opens /dev/console for /init before devtmpfs is mounted.
 	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 	(cd "$root" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
@@ -512,9 +743,12 @@ main() {
 	case $cmd in
 	setup) setup "$@" ;;
 	kernels) echo "${ALL_KERNELS[*]}" ;;
-	kdir|vmlinuz)
-		(( $# == 1 )) || die "usage: ${0##*/} $cmd VER"
+	name|kdir|vmlinuz|config)
+		(( $# == 1 )) || die "usage: ${0##*/} $cmd KERNEL"
 		"$cmd" "$1" ;;
+	describe)
+		(( $# == 1 || $# == 2 )) || die "usage: ${0##*/} describe KERNEL [ARGS]"
+		describe "$@" ;;
 	checkpatch) checkpatch ;;
 	accel) accel_opts ;;
 	boot) boot "$@" ;;

@@ -29,6 +29,9 @@ D=${MT_DEBUGFS:-/sys/kernel/debug/malloc_test}
 P=${MT_PARAMS:-/sys/module/malloc_test/parameters}
 KO=${MT_MODULE:-/mt/malloc_test.ko}
 KVER=$(cat /mt/kver 2>/dev/null)
+# The kernel's .config, which the harness puts beside the suite: a case
+# skips what the kernel was built without (mt_need_config).
+MT_CONFIG=${MT_CONFIG:-/mt/config}
 case $0 in
 */*) MT_TESTS=${MT_TESTS:-${0%/*}} ;;
 *) MT_TESTS=${MT_TESTS:-.} ;;
@@ -1279,6 +1282,23 @@ mt_exit_skip() {
 	mt_teardown
 	echo "1..$KTAP_N # SKIP $1"
 	exit $KSFT_SKIP
+}
+
+# mt_config OPTION: the kernel was built with OPTION (=y or =m).  Without
+# a .config to read, true: the case finds out by itself.
+mt_config() {
+	[ -r "$MT_CONFIG" ] || return 0
+	grep -qE "^$1=(y|m)\$" "$MT_CONFIG"
+}
+
+# mt_need_config OPTION...: the case cannot run on a kernel built without
+# one of them; it skips, naming the first missing (config, beside the
+# suite, says what each case needs)
+mt_need_config() {
+	for _opt in "$@"; do
+		mt_config "$_opt" ||
+			mt_exit_skip "this kernel was built without $_opt=y"
+	done
 }
 
 # ------------------------------------------------------------ kmemleak ---
