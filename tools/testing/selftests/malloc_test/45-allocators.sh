@@ -239,7 +239,7 @@ al_free_all
 slurp cf "$D/caches"
 check_eq "caches is back to its header: every kept cache destroyed with its last chunk" "$cf" "# name objects object_size"
 slab_names sl malloc_test_
-check_eq "/proc/slabinfo has no malloc_test_ cache left" "$sl" ""
+slab_check "/proc/slabinfo has no malloc_test_ cache left" "$sl" ""
 
 # ---------------------------------------- mem_rnd_alloc, each allocator ---
 # al_rnd KIND "WORDS" BYTES CHLO CHHI: mem_rnd_alloc WORDS answers bytes
@@ -309,6 +309,11 @@ shrink() {
 # shrink its active_objs is the caches file's objects, exactly
 al_cache_exact() {
 	_sn=$1
+	if [ -n "$SLABINFO_WHY" ]; then
+		skip "$3: $1 in /proc/slabinfo, not merged, object size $2; after a shrink active_objs = caches' objects" \
+			"$SLABINFO_WHY"
+		return
+	fi
 	cache_objects _o "$1"
 	shrink "$1"
 	_sh=$?
@@ -355,13 +360,13 @@ mtw mem_free 1 m
 check_eq "mem_free '1 m' frees the 1 MiB cache chunk" "$MT_OUT" $MiB "$(mt_evidence)"
 cache_names cl malloc_test_kept_1048576
 slab_names sl malloc_test_kept_1048576
-check_eq "its cache is destroyed with it: gone from caches and /proc/slabinfo" "$cl|$sl" "|"
+slab_check "its cache is destroyed with it: gone from caches and /proc/slabinfo" "$cl|$sl" "|"
 mtw mem_free 5000
 check_eq "mem_free '5000' frees the 5000-byte cache chunk" "$MT_OUT" 5000 "$(mt_evidence)"
 cache_names cl
 slab_names sl malloc_test_kept_8192
 used v caches
-check_eq "malloc_test_kept_8192 is destroyed with it; kept_8, kept_16, kept_128 stay; caches 3" \
+slab_check "malloc_test_kept_8192 is destroyed with it; kept_8, kept_16, kept_128 stay; caches 3" \
 	"$cl|$sl|$v" "malloc_test_kept_8 malloc_test_kept_16 malloc_test_kept_128||3"
 mtw mem_free 2000
 if [ -z "$MT_KASAN" ]; then
@@ -389,7 +394,7 @@ check_eq "after the frees: the caches' objects sum to cache_chunks; cache_bytes 
 al_free_all
 cache_names cl
 slab_names sl malloc_test_
-check_eq "every kept cache is destroyed: caches and /proc/slabinfo list none" "$cl|$sl" "|"
+slab_check "every kept cache is destroyed: caches and /proc/slabinfo list none" "$cl|$sl" "|"
 
 # ------------------------------------------- the kernel's own figures ---
 mi vm0 VmallocUsed
@@ -434,7 +439,7 @@ al_cache_exact malloc_test_kept_1024 1024 "8192 objects of 1 KiB"
 mtw mem_free
 mi sl2 Slab
 slab_names sl malloc_test_
-check_eq "the cache is destroyed after mem_free" "$sl" ""
+slab_check "the cache is destroyed after mem_free" "$sl" ""
 if [ -z "$MT_KASAN" ]; then
 	check_range "Slab falls back after mem_free and the cache's destruction (within 2 MiB, in KiB)" $((sl2 - sl0)) -2048 2048
 else
