@@ -410,7 +410,7 @@ if (( ! quick )); then
 	# The interface's documentation: the reStructuredText parses with no
 	# warning (a malformed table renders as an error block, silently).
 	for doc in Documentation/malloc_test.rst Documentation/bench.rst \
-			Documentation/install.rst; do
+			Documentation/install.rst Documentation/kernels.rst; do
 		if rst2pseudoxml --halt=warning "$doc" >/dev/null 2>"$BUILD/rst.log"; then
 			pass "$doc renders with no warning"
 		else
