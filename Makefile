@@ -151,12 +151,14 @@ kunit:
 
 run:
 	@$(call kmodule,$(VM_KERNEL),build/bin/mtctl) && \
+	harness/vm.sh describe "$$name" && \
 	harness/vm.sh boot "$$name" --module "build/$$name/malloc_test.ko" \
 		--script harness/demo.sh --bin build/bin --out "build/run-$$name" \
 		--timeout 300 --follow
 
 shell:
 	@$(call kmodule,$(VM_KERNEL),build/bin/mtctl) && \
+	harness/vm.sh describe "$$name" && \
 	harness/vm.sh boot "$$name" --module "build/$$name/malloc_test.ko" \
 		--script harness/shell.sh --bin build/bin --interactive --timeout 86400
 
