@@ -19,6 +19,7 @@ readonly SMP=2
 usage() {
 	cat <<EOF
 Usage: ${0##*/} [--kernel VER] [--out DIR] [--mem MB] [--timeout SEC]
+                [--append ARGS] [--raw]
        ${0##*/} --from DIR
 
 Boot one guest of kernel VER (default 6.12, ${SMP} vCPUs) with
@@ -32,6 +33,10 @@ and print the table, also written to build/bench.txt and OUT/bench.txt.
   --mem MB        guest memory (default 2048: a million chunks kept and the
                   batches fit)
   --timeout SEC   give the guest up after SEC seconds (default 1500)
+  --append ARGS   more kernel command line (slub_debug=FZPU, ...)
+  --raw           boot and keep the raw figures (OUT/results.txt) only: no
+                  table, build/bench.txt left alone (harness/compare.sh's
+                  boots)
   --from DIR      boot nothing: lay out DIR/results.txt of an earlier run
                   (the host lines of the header are this machine's)
 
@@ -43,10 +48,10 @@ EOF
 say() { echo "bench.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-ver=6.12 out="" mem=2048 timeout=1500 from="" failed=0
+ver=6.12 out="" mem=2048 timeout=1500 from="" failed=0 extra="" raw=0
 while (( $# )); do
 	case $1 in
-	--kernel|--out|--mem|--timeout|--from)
+	--kernel|--out|--mem|--timeout|--from|--append)
 		(( $# >= 2 )) || die "$1 needs a value"
 		case $1 in
 		--kernel) ver=$2 ;;
@@ -54,8 +59,10 @@ while (( $# )); do
 		--mem) mem=$2 ;;
 		--timeout) timeout=$2 ;;
 		--from) from=$2 ;;
+		--append) extra=$2 ;;
 		esac
 		shift 2 ;;
+	--raw) raw=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -87,6 +94,7 @@ else
 		[[ $value =~ ^[A-Za-z0-9.,_-]*$ ]] || die "$name: only [A-Za-z0-9.,_-] can pass to the guest"
 		append+="${append:+ }$name=$value"
 	done < <(env | grep -E '^MT_BENCH_[A-Z_]+=' || true)
+	append+="${extra:+${append:+ }$extra}"
 	args=(boot "$ver" --module "$ko" --script "$HARNESS/bench-guest.sh"
 		--tests "$tests" --bin "$bin" --out "$out" --timeout "$timeout"
 		--mem "$mem" --smp "$SMP")
@@ -112,6 +120,10 @@ else
 	fi
 	grep -aq '^MT-GUEST-DONE rc=0' "$out/results.txt" ||
 		say "the guest script failed: $(grep -a 'sys error:' "$out/results.txt" | tr -d '\r' | head -n 3)"
+	if (( raw )); then
+		(( !failed )) || exit 1
+		exit 0
+	fi
 fi
 
 # ------------------------------------------------------------- figures ---
