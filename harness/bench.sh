@@ -5,7 +5,8 @@
 # harness/bench-guest.sh, the allocator benches of the module's bench file,
 # the latency recording's overhead and mtscale's bookkeeping scale, all in
 # the one boot; then lay its raw "TAG key: value" figures out as one
-# table, on stdout and in build/bench.txt (and OUT/bench.txt).
+# table, on stdout and in build/bench.txt (and OUT/bench.txt), and draw
+# each row's latency CDF in build/bench-plots/ (harness/plots.sh).
 #
 # Documentation/bench.rst says what the figures mean.
 set -euo pipefail
@@ -371,7 +372,7 @@ overhead_table() {
 				"${med_ns[$k]:--}" "$r" "${each[$k]}${left_out[$k]:+ (left out:${left_out[$k]})}"
 		done
 		# the reference: each run's bare loop of the same calls
-		med_bare=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+		med_bare=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}" || true)
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "bare loop" "${#bare_vals[@]}" - \
 			"${med_bare:--}" - "kmalloc(64, GFP_KERNEL); kfree(), plain loop, same runs"
 	} | align lrrrrl
@@ -400,7 +401,7 @@ overhead_table() {
 		echo "Every operation timed, sample=1 over sample=0: $(ratio "${med_ops[1]}" "${med_ops[0]}")"
 	# The bench's loop against a bare loop of the same calls, sample=0.
 	local vb
-	vb=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+	vb=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}" || true)
 	if [[ -n ${med_ns[0]:-} && -n $vb && $vb != 0 ]]; then
 		r=$(ratio "${med_ns[0]}" "$vb")
 		echo "The bench's loop over a bare loop, sample=0, median ns/op: $r" \
@@ -435,4 +436,7 @@ mkdir -p "$TOP/build"
 report >"$TOP/build/bench.txt"
 [[ $TOP/build/bench.txt -ef $out/bench.txt ]] || cp "$TOP/build/bench.txt" "$out/bench.txt"
 cat "$TOP/build/bench.txt"
+# each row's latency CDF (harness/latplot.py), in build/bench-plots/
+echo
+"$HARNESS/plots.sh" "$TOP/build/bench-plots" "$out" || say "the pictures failed"
 (( !failed )) || die "INCOMPLETE: the guest did not finish; the table holds what it measured"
