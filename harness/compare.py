@@ -219,13 +219,14 @@ def table(data, comps):
             L += wrap("   ", g, 5)
     first = next(iter(sysf.values()), {})
     L.append("")
-    L.append("Benches: one thread on CPU %s, time limit %s s a phase; "
-             "ns/op: the median of each" % (first.get("bench_cpu", "?"),
-                                            first.get("time_limit_s", "?")))
-    L.append("kernel's rounds.  change: the Hodges-Lehmann shift of "
-             "log(ns/op), B's rounds against")
-    L.append("A's, as a ratio; CI: its distribution-free interval "
-             "(Mann-Whitney), coverage below.")
+    L += textwrap.wrap(
+        "Benches: one thread on CPU %s, time limit %s s a phase.  ns/op: "
+        "the median of each kernel's rounds; change: the Hodges-Lehmann "
+        "shift of log(ns/op) from A's rounds to the other kernel's, as a "
+        "ratio; 95%% CI: its distribution-free (Mann-Whitney) interval, "
+        "coverage below; ~: the interval holds 0, no change shown." % (
+            first.get("bench_cpu", "?"), first.get("time_limit_s", "?")),
+        WIDTH - 8)
     for base, other, rows in comps:
         L.append("")
         L.append("%s against %s" % (other, base))
@@ -257,8 +258,7 @@ def table(data, comps):
                  "in the m*n differences" % (
                      ", ".join("%.1f %%" % c for c in sorted(covs)) or "-",
                      len(sides[base]["boots"]), len(sides[other]["boots"])))
-        L.append("from the exact Mann-Whitney U distribution, at least 95 %)."
-                 "  ~: the interval holds 0.")
+        L.append("from the exact Mann-Whitney U distribution, at least 95 %).")
     L.append("flags (then the sides): t cut by its time limit in a round, "
              "ns/op of fewer ops;")
     L.append("  e failed allocations; v coefficient of variation over the "

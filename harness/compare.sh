@@ -122,9 +122,9 @@ describe_config() {
 	cfg=$kdir/include/config/auto.conf
 	[[ -f $cfg ]] || cfg=$kdir/.config
 	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
-	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$cfg")
-	echo "release ${rel:-?}, built by ${cc:-?}"
 	cfgval() { sed -n "s/^CONFIG_$1=\\(.*\\)$/\\1/p" "$cfg" | tr -d '"'; }
+	cc=$(cfgval CC_VERSION_TEXT)
+	echo "release ${rel:-?}, built by ${cc:-?}"
 	preempt=none
 	for opt in PREEMPT_RT PREEMPT PREEMPT_VOLUNTARY; do
 		if [[ $(cfgval "$opt") == y ]]; then
@@ -133,8 +133,12 @@ describe_config() {
 			break
 		fi
 	done
+	preempt=${preempt,,}
 	[[ $(cfgval PREEMPT_DYNAMIC) != y ]] || preempt+=" (dynamic)"
 	line="preempt $preempt"
+	for opt in SLUB SLAB SLOB; do
+		[[ $(cfgval "$opt") != y ]] || line+=", $opt"
+	done
 	for opt in SLUB_DEBUG SLUB_DEBUG_ON KASAN INIT_ON_ALLOC_DEFAULT_ON \
 			INIT_ON_FREE_DEFAULT_ON MEMCG NUMA SLAB_FREELIST_RANDOM \
 			SLAB_FREELIST_HARDENED RANDOM_KMALLOC_CACHES SLAB_BUCKETS; do
