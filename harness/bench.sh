@@ -372,7 +372,8 @@ overhead_table() {
 				"${med_ns[$k]:--}" "$r" "${each[$k]}${left_out[$k]:+ (left out:${left_out[$k]})}"
 		done
 		# the reference: each run's bare loop of the same calls
-		med_bare=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}" || true)
+		med_bare=""
+		(( ${#bare_vals[@]} == 0 )) || med_bare=$(median "${bare_vals[@]}")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "bare loop" "${#bare_vals[@]}" - \
 			"${med_bare:--}" - "kmalloc(64, GFP_KERNEL); kfree(), plain loop, same runs"
 	} | align lrrrrl
@@ -401,7 +402,8 @@ overhead_table() {
 		echo "Every operation timed, sample=1 over sample=0: $(ratio "${med_ops[1]}" "${med_ops[0]}")"
 	# The bench's loop against a bare loop of the same calls, sample=0.
 	local vb
-	vb=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}" || true)
+	vb=""
+	(( ${#bare_vals[@]} == 0 )) || vb=$(median "${bare_vals[@]}")
 	if [[ -n ${med_ns[0]:-} && -n $vb && $vb != 0 ]]; then
 		r=$(ratio "${med_ns[0]}" "$vb")
 		echo "The bench's loop over a bare loop, sample=0, median ns/op: $r" \
