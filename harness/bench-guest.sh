@@ -60,7 +60,9 @@ sysinfo() {
 	kv sys mem_kb "$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 	# Debian's kernels zero every allocation (init_on_alloc): part of
 	# what an allocation costs, most of it for big ones
-	kv sys mem_auto_init "$(dmesg | sed -n 's/.*mem auto-init: //p' | head -n 1)"
+	# (every such line: slub_debug=P adds one before the usual one)
+	kv sys mem_auto_init "$(dmesg | sed -n 's/.*mem auto-init: //p' | head -n 3 |
+		tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 	kv sys bench_cpu "$CPU"
 	kv sys time_limit_s "$TIME"
 	# what make compare's header shows of a kernel when the harness

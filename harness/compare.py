@@ -162,7 +162,10 @@ def size_label(s):
 
 
 def fmt_pct(x):
-    return "%+.1f%%" % x if abs(x) < 9999.5 else "%+.0e%%" % x
+    """A change in percent, in 8 columns at most: +4.2%, +123%, +4679%."""
+    if abs(x) < 99.95:
+        return "%+.1f%%" % x
+    return "%+.0f%%" % x if abs(x) < 99999.5 else "%+.0e%%" % x
 
 
 def wrap(prefix, text, indent):
