@@ -680,7 +680,7 @@ fi
 # make compare: its statistics against hand-computed answers
 # (harness/test-mtstats.py), its scripts and document, then one kernel
 # against itself, with slub_debug=FZPU and without, in 15 short boots
-# (harness/compare-check.sh: about 4 minutes), on 6.12 or else 6.1.
+# (harness/compare-check.sh: about 3 minutes), on 6.12 or else 6.1.
 if (( ! quick )); then
 	phase "compare"
 	script_results "" < <(python3 harness/test-mtstats.py 2>&1)

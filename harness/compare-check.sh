@@ -18,7 +18,8 @@
 # made of boots that alternate with its own, under the same host, so the
 # intervals stay honest, and the run costs 15 boots instead of 20.
 # The bench set is tiny (four pair rows, a time limit of 1 s a phase):
-# 15 boots of some 15 s each, about 4 minutes on a 2-CPU host.
+# 15 boots of 9 to 15 s each, about 3 minutes on a 2-CPU host (176 and
+# 183 s, with another engineer's guests and builds beside it).
 # Then compare.sh --from must print the same table again, and the
 # pictures must be there (unless gnuplot could not be had).
 #
