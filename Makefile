@@ -9,6 +9,14 @@
 # make shell      the same VM, left at its shell with the module loaded
 # make bench      build, boot one VM, print the allocators' benchmark table
 #                 (also in build/bench.txt; see Documentation/bench.rst)
+# make compare A=6.1 B=6.12  the same benches on two kernels in
+#                 alternating boots (ROUNDS=5 of each), one table of B's
+#                 ns/op against A's with the change's 95% confidence
+#                 interval, and the latency CDFs overlaid, in build/compare/
+#                 (see Documentation/compare.rst).  APPEND_A=, APPEND_B=
+#                 add kernel command line to one side (B=6.12
+#                 APPEND_B=slub_debug=FZPU); C= a third kernel; FROM=DIR
+#                 the table again from an earlier run, without booting
 # make check      checkpatch, builds and the whole suite on every kernel,
 #                 one guest boot per kernel.  KERNELS="6.1 6.12 debug"
 #                 restricts the kernels; TESTS="realloc contexts" the guest
@@ -168,6 +176,12 @@ bench:
 	@$(call kmodule,$(BENCH_KERNEL),build/bin/mtscale) && \
 	harness/bench.sh --kernel "$$name"
 
+# Each side's module is built by harness/compare.sh, which knows its name.
+compare:
+	harness/compare.sh $(if $(FROM),--from "$(FROM)",A="$(A)" B="$(B)" \
+		$(if $(C),C="$(C)") $(if $(ROUNDS),ROUNDS="$(ROUNDS)") \
+		APPEND_A="$(APPEND_A)" APPEND_B="$(APPEND_B)" APPEND_C="$(APPEND_C)")
+
 check:
 	MT_KERNELS="$(KERNELS)" MT_TESTS_SELECT="$(TESTS)" harness/check.sh
 
@@ -200,5 +214,5 @@ dkms-uninstall:
 		$(DKMS) remove $(DKMS_MODULE) --all
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all guest-tools modules install uninstall kunit run shell bench check \
+.PHONY: all guest-tools modules install uninstall kunit run shell bench compare check \
 	clean dkms-install dkms-uninstall

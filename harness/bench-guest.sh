@@ -13,7 +13,11 @@
 # Tags:
 #   sys                  the guest: kernel release, CPUs, clocksource, ...
 #   t.ALLOC.SIZE.PATTERN a row of the table: bench_result, plus "sample"
-#                        (what was asked) and "asked_count"
+#                        (what was asked) and "asked_count"; then its
+#                        latency histograms' buckets from bench_latency,
+#                        "TAG alloc bucket LO HI N" and "TAG free bucket
+#                        ..." (no colon: not a "key: value" line), which
+#                        harness/latplot.py draws as CDFs
 #   ovh.S.I              kmalloc size=64 pattern=pair gfp=kernel, sample=S,
 #                        round I of the overhead runs
 #   scale                mtscale's figures
@@ -29,6 +33,10 @@
 #   MT_BENCH_SCALE_REPS mtscale's -k (default 20000)
 #   MT_BENCH_ONLY     a comma-separated list of allocators for the table
 #                     (default: all six)
+#   MT_BENCH_ROWS     a comma-separated list of rows, ALLOC.SIZE.PATTERN
+#                     (kmalloc.64.pair,cache.4k.batch): the table has
+#                     those alone, in that order (MT_BENCH_ONLY is then
+#                     ignored); make compare's default set is one
 
 KO=${MT_MODULE:-/mt/malloc_test.ko}
 D=/sys/kernel/debug/malloc_test
@@ -52,9 +60,15 @@ sysinfo() {
 	kv sys mem_kb "$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 	# Debian's kernels zero every allocation (init_on_alloc): part of
 	# what an allocation costs, most of it for big ones
-	kv sys mem_auto_init "$(dmesg | sed -n 's/.*mem auto-init: //p' | head -n 1)"
+	# (every such line: slub_debug=P adds one before the usual one)
+	kv sys mem_auto_init "$(dmesg | sed -n 's/.*mem auto-init: //p' | head -n 3 |
+		tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 	kv sys bench_cpu "$CPU"
 	kv sys time_limit_s "$TIME"
+	# what make compare's header shows of a kernel when the harness
+	# cannot describe it: its build (compiler) and its command line
+	kv sys version "$(cat /proc/version)"
+	kv sys cmdline "$(cat /proc/cmdline)"
 }
 
 # wait_done LIMIT: wait while the bench runs, at most LIMIT seconds, then
@@ -106,6 +120,9 @@ bench() {
 		return 1
 	fi
 	sed "s/^/$tag /" "$D/bench_result"
+	# the allocator's own histograms, bucket by bucket (not the harness
+	# phase's): what the latency pictures are drawn from
+	grep -E '^(alloc|free) bucket ' "$D/bench_latency" | sed "s/^/$tag /"
 }
 
 # The count of a table row: what a fast allocator does in a second or
@@ -145,16 +162,33 @@ sizes_of() {	# ALLOC
 	esac
 }
 
+# row ALLOC SIZE PATTERN: one row of the table
+row() {
+	c=$(count_of "$3" "$2")
+	k=$(sample_of "$3" "$2")
+	tag=t.$1.$2.$3
+	if [ -z "$c" ] || [ -z "$k" ]; then
+		kv "$tag" state refused
+		kv "$tag" reason "not a row of the table (ALLOC.SIZE.PATTERN, SIZE one of 64 4k 64k 1m)"
+		return 1
+	fi
+	kv "$tag" asked_count "$c"
+	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$3" \
+		threads=1 cpu="$CPU" sample="$k" time="$TIME"
+}
+
 table() {
+	if [ -n "${MT_BENCH_ROWS:-}" ]; then
+		for r in $(echo "$MT_BENCH_ROWS" | tr ',' ' '); do
+			# shellcheck disable=SC2046 # the row's three words
+			row $(echo "$r" | tr '.' ' ')
+		done
+		return
+	fi
 	for a in $ALLOCS; do
 		for s in $(sizes_of "$a"); do
 			for p in pair batch; do
-				c=$(count_of "$p" "$s")
-				k=$(sample_of "$p" "$s")
-				tag=t.$a.$s.$p
-				kv "$tag" asked_count "$c"
-				bench "$tag" alloc="$a" size="$s" count="$c" pattern="$p" \
-					threads=1 cpu="$CPU" sample="$k" time="$TIME"
+				row "$a" "$s" "$p"
 			done
 		done
 	done

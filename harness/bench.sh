@@ -5,7 +5,8 @@
 # harness/bench-guest.sh, the allocator benches of the module's bench file,
 # the latency recording's overhead and mtscale's bookkeeping scale, all in
 # the one boot; then lay its raw "TAG key: value" figures out as one
-# table, on stdout and in build/bench.txt (and OUT/bench.txt).
+# table, on stdout and in build/bench.txt (and OUT/bench.txt), and draw
+# each row's latency CDF in build/bench-plots/ (harness/plots.sh).
 #
 # Documentation/bench.rst says what the figures mean.
 set -euo pipefail
@@ -19,6 +20,7 @@ readonly SMP=2
 usage() {
 	cat <<EOF
 Usage: ${0##*/} [--kernel VER] [--out DIR] [--mem MB] [--timeout SEC]
+                [--append ARGS] [--raw]
        ${0##*/} --from DIR
 
 Boot one guest of kernel VER (default 6.12, ${SMP} vCPUs) with
@@ -32,6 +34,10 @@ and print the table, also written to build/bench.txt and OUT/bench.txt.
   --mem MB        guest memory (default 2048: a million chunks kept and the
                   batches fit)
   --timeout SEC   give the guest up after SEC seconds (default 1500)
+  --append ARGS   more kernel command line (slub_debug=FZPU, ...)
+  --raw           boot and keep the raw figures (OUT/results.txt) only: no
+                  table, build/bench.txt left alone (harness/compare.sh's
+                  boots)
   --from DIR      boot nothing: lay out DIR/results.txt of an earlier run
                   (the host lines of the header are this machine's)
 
@@ -43,10 +49,10 @@ EOF
 say() { echo "bench.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-ver=6.12 out="" mem=2048 timeout=1500 from="" failed=0
+ver=6.12 out="" mem=2048 timeout=1500 from="" failed=0 extra="" raw=0
 while (( $# )); do
 	case $1 in
-	--kernel|--out|--mem|--timeout|--from)
+	--kernel|--out|--mem|--timeout|--from|--append)
 		(( $# >= 2 )) || die "$1 needs a value"
 		case $1 in
 		--kernel) ver=$2 ;;
@@ -54,8 +60,10 @@ while (( $# )); do
 		--mem) mem=$2 ;;
 		--timeout) timeout=$2 ;;
 		--from) from=$2 ;;
+		--append) extra=$2 ;;
 		esac
 		shift 2 ;;
+	--raw) raw=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -87,6 +95,7 @@ else
 		[[ $value =~ ^[A-Za-z0-9.,_-]*$ ]] || die "$name: only [A-Za-z0-9.,_-] can pass to the guest"
 		append+="${append:+ }$name=$value"
 	done < <(env | grep -E '^MT_BENCH_[A-Z_]+=' || true)
+	append+="${extra:+${append:+ }$extra}"
 	args=(boot "$ver" --module "$ko" --script "$HARNESS/bench-guest.sh"
 		--tests "$tests" --bin "$bin" --out "$out" --timeout "$timeout"
 		--mem "$mem" --smp "$SMP")
@@ -112,6 +121,10 @@ else
 	fi
 	grep -aq '^MT-GUEST-DONE rc=0' "$out/results.txt" ||
 		say "the guest script failed: $(grep -a 'sys error:' "$out/results.txt" | tr -d '\r' | head -n 3)"
+	if (( raw )); then
+		(( !failed )) || exit 1
+		exit 0
+	fi
 fi
 
 # ------------------------------------------------------------- figures ---
@@ -359,7 +372,8 @@ overhead_table() {
 				"${med_ns[$k]:--}" "$r" "${each[$k]}${left_out[$k]:+ (left out:${left_out[$k]})}"
 		done
 		# the reference: each run's bare loop of the same calls
-		med_bare=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+		med_bare=""
+		(( ${#bare_vals[@]} == 0 )) || med_bare=$(median "${bare_vals[@]}")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "bare loop" "${#bare_vals[@]}" - \
 			"${med_bare:--}" - "kmalloc(64, GFP_KERNEL); kfree(), plain loop, same runs"
 	} | align lrrrrl
@@ -388,7 +402,8 @@ overhead_table() {
 		echo "Every operation timed, sample=1 over sample=0: $(ratio "${med_ops[1]}" "${med_ops[0]}")"
 	# The bench's loop against a bare loop of the same calls, sample=0.
 	local vb
-	vb=$( (( ${#bare_vals[@]} )) && median "${bare_vals[@]}")
+	vb=""
+	(( ${#bare_vals[@]} == 0 )) || vb=$(median "${bare_vals[@]}")
 	if [[ -n ${med_ns[0]:-} && -n $vb && $vb != 0 ]]; then
 		r=$(ratio "${med_ns[0]}" "$vb")
 		echo "The bench's loop over a bare loop, sample=0, median ns/op: $r" \
@@ -423,4 +438,7 @@ mkdir -p "$TOP/build"
 report >"$TOP/build/bench.txt"
 [[ $TOP/build/bench.txt -ef $out/bench.txt ]] || cp "$TOP/build/bench.txt" "$out/bench.txt"
 cat "$TOP/build/bench.txt"
+# each row's latency CDF (harness/latplot.py), in build/bench-plots/
+echo
+"$HARNESS/plots.sh" "$TOP/build/bench-plots" "$out" || say "the pictures failed"
 (( !failed )) || die "INCOMPLETE: the guest did not finish; the table holds what it measured"

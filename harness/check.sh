@@ -716,6 +716,31 @@ if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
 	log_clean "$ver" "$out"
 fi
 
+# make compare: its statistics against hand-computed answers
+# (harness/test-mtstats.py), its scripts and document, then one kernel
+# against itself, with slub_debug=FZPU and without, in 15 short boots
+# (harness/compare-check.sh: about 3 minutes), on 6.12 or else 6.1.
+if (( ! quick )); then
+	phase "compare"
+	script_results "" < <(python3 harness/test-mtstats.py 2>&1)
+	if bash -n harness/compare.sh 2>"$BUILD/rst.log" &&
+			rst2pseudoxml --halt=warning Documentation/compare.rst >/dev/null 2>>"$BUILD/rst.log"; then
+		pass "compare.sh parses, Documentation/compare.rst renders with no warning"
+	else
+		fail "compare.sh parses, Documentation/compare.rst renders with no warning"
+		detail <"$BUILD/rst.log"
+	fi
+	cmp_ver=""
+	for v in 6.12 6.1; do
+		[[ " ${kernels[*]} " != *" $v "* ]] || { cmp_ver=$v; break; }
+	done
+	if [[ -n $cmp_ver ]]; then
+		script_results "$cmp_ver: " < <(harness/compare-check.sh "$cmp_ver" 2>&1)
+	else
+		skip "compare: a kernel against itself with slub_debug=FZPU" "no stock kernel in the run"
+	fi
+fi
+
 # Where the time went: each step, and the whole run.
 phase_end
 times=""
