@@ -180,6 +180,7 @@ bench:
 compare:
 	harness/compare.sh $(if $(FROM),--from "$(FROM)",A="$(A)" B="$(B)" \
 		$(if $(C),C="$(C)") $(if $(ROUNDS),ROUNDS="$(ROUNDS)") \
+		$(if $(OUT),OUT="$(OUT)") $(if $(TIMEOUT),TIMEOUT="$(TIMEOUT)") \
 		APPEND_A="$(APPEND_A)" APPEND_B="$(APPEND_B)" APPEND_C="$(APPEND_C)")
 
 check:

@@ -41,8 +41,10 @@ against A's (and C's against A's), with the change and its confidence
 interval, written with the raw figures to OUT (default build/compare):
 compare.txt, compare.json, A-1/results.txt ..., plots/*.svg, *.png.
 
-  A=, B=, C=      a kernel: 6.1, 6.12, debug (or what harness/vm.sh name
-                  takes); the same kernel on both sides is fine
+  A=, B=, C=      a kernel: a lane (6.1, 6.12, debug), a Debian release
+                  of one, or the path of a built kernel tree (as KERNEL=
+                  of make run; Documentation/kernels.rst); the same
+                  kernel on both sides is fine
   APPEND_A= ...   more kernel command line for that side alone, e.g.
                   APPEND_B=slub_debug=FZPU to weigh a debug option
   ROUNDS=N        boots of each kernel (default 5; 4 at least)
@@ -107,75 +109,30 @@ fi
 sides=(A B)
 [[ -z ${SPEC[C]:-} ]] || sides+=(C)
 
-# vm_has CMD: harness/vm.sh knows CMD (its "name" and "describe" come
-# with kernel trees, KERNEL=DIR; before them, a name is a lane's)
-vm_has() {
-	local err rc=0
-	err=$("$VM" "$1" "${@:2}" 2>&1 >/dev/null) || rc=$?
-	! { (( rc == 2 )) && [[ $err == *"unknown command"* ]]; }
-}
-
-# describe_config NAME: the allocator-relevant lines of NAME's kernel,
-# from its build tree's configuration (when vm.sh has no describe)
-describe_config() {
-	local kdir cfg rel cc preempt opt v line=""
-	kdir=$("$VM" kdir "$1") || return 1
-	cfg=$kdir/include/config/auto.conf
-	[[ -f $cfg ]] || cfg=$kdir/.config
-	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
-	cfgval() { sed -n "s/^CONFIG_$1=\\(.*\\)$/\\1/p" "$cfg" | tr -d '"'; }
-	cc=$(cfgval CC_VERSION_TEXT)
-	echo "release ${rel:-?}, built by ${cc:-?}"
-	preempt=none
-	for opt in PREEMPT_RT PREEMPT PREEMPT_VOLUNTARY; do
-		if [[ $(cfgval "$opt") == y ]]; then
-			preempt=${opt#PREEMPT_}
-			[[ $opt != PREEMPT ]] || preempt=full
-			break
-		fi
-	done
-	preempt=${preempt,,}
-	[[ $(cfgval PREEMPT_DYNAMIC) != y ]] || preempt+=" (dynamic)"
-	line="preempt $preempt"
-	for opt in SLUB SLAB SLOB; do
-		[[ $(cfgval "$opt") != y ]] || line+=", $opt"
-	done
-	for opt in SLUB_DEBUG SLUB_DEBUG_ON KASAN INIT_ON_ALLOC_DEFAULT_ON \
-			INIT_ON_FREE_DEFAULT_ON MEMCG NUMA SLAB_FREELIST_RANDOM \
-			SLAB_FREELIST_HARDENED RANDOM_KMALLOC_CACHES SLAB_BUCKETS; do
-		v=$(cfgval "$opt")
-		line+=", $opt=${v:-n}"
-	done
-	echo "config: $line"
-}
-
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -rf "$out"/[ABC]-[0-9]* "$out/plots"
 rm -f "$out"/side-?.txt "$out/boots.txt" "$out/host.txt" "$out/compare.txt" "$out/compare.json"
 declare -A NAME=()
-have_name=1 have_describe=1
-vm_has name "${SPEC[A]}" || have_name=0
+# Each side checked (a tree vm.sh cannot boot is refused before anything
+# is built), then its module built, again when its kernel is newer.
 for s in "${sides[@]}"; do
 	spec=${SPEC[$s]}
-	if (( have_name )); then
-		NAME[$s]=$("$VM" name "$spec") || die "$s=$spec: harness/vm.sh name refused it"
-	else
-		NAME[$s]=$spec
-	fi
-	say "$s: building build/${NAME[$s]}/malloc_test.ko"
-	make -s -C "$TOP" "build/${NAME[$s]}/malloc_test.ko" >"$out/build-$s.log" 2>&1 ||
-		{ tail -n 20 "$out/build-$s.log" >&2; die "$s=$spec: the module did not build"; }
+	NAME[$s]=$("$VM" name "$spec") || die "$s=$spec: harness/vm.sh refused it (above)"
+done
+for s in "${sides[@]}"; do
+	name=${NAME[$s]}
+	ko=$TOP/build/$name/malloc_test.ko
+	kdir=$("$VM" kdir "$name") || die "$s=${SPEC[$s]}: no kernel to build against"
+	[[ ! $kdir/Module.symvers -nt $ko ]] || rm -f "$ko"
+	say "$s: building build/$name/malloc_test.ko"
+	make -s -C "$TOP" "build/$name/malloc_test.ko" >"$out/build-$s.log" 2>&1 ||
+		{ tail -n 20 "$out/build-$s.log" >&2; die "$s=${SPEC[$s]}: the module did not build"; }
 	{
-		echo "spec: $spec"
-		echo "name: ${NAME[$s]}"
+		echo "spec: ${SPEC[$s]}"
+		echo "name: $name"
 		echo "append: ${APPEND[$s]:-}"
-		if (( have_describe )) && vm_has describe "${NAME[$s]}"; then
-			"$VM" describe "${NAME[$s]}" | sed 's/^/describe: /'
-		else
-			have_describe=0
-			describe_config "${NAME[$s]}" | sed 's/^/describe: /' || true
-		fi
+		"$VM" describe "$name" "${APPEND[$s]:-}" | sed 's/^/describe: /'
 	} >"$out/side-$s.txt"
 done
 

@@ -510,7 +510,8 @@ alloc_options() {	# DOTCONFIG [CMDLINE]
 	v=n; on CONFIG_MEMCG && v=y; w+=("memcg=$v")
 	v=n; on CONFIG_NUMA && v=y; w+=("numa=$v")
 	for p in SLAB_FREELIST_RANDOM:freelist_random SLAB_FREELIST_HARDENED:freelist_hardened \
-			SLUB_CPU_PARTIAL:cpu_partial RANDOM_KMALLOC_CACHES:random_kmalloc \
+			SLUB_TINY:slub_tiny SLUB_CPU_PARTIAL:cpu_partial \
+			RANDOM_KMALLOC_CACHES:random_kmalloc \
 			SLAB_BUCKETS:slab_buckets KFENCE:kfence PROVE_LOCKING:lockdep \
 			DEBUG_KMEMLEAK:kmemleak DEBUG_PAGEALLOC:debug_pagealloc FAILSLAB:failslab; do
 		v=n; on "CONFIG_${p%%:*}" && v=y
