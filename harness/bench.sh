@@ -100,6 +100,8 @@ else
 		--tests "$tests" --bin "$bin" --out "$out" --timeout "$timeout"
 		--mem "$mem" --smp "$SMP")
 	[[ -z $append ]] || args+=(--append "$append")
+	# What is booted, for the header (and a later --from).
+	"$VM" describe "$ver" "$extra" >"$out/kernel.txt" || die "$ver: no kernel to describe"
 	say "booting $ver (${SMP} vCPUs, $mem MiB); the benches take several minutes"
 	start=$SECONDS
 	rc=0
@@ -212,8 +214,10 @@ header() {
 		"clocksource $(get sys.clocksource); bench threads: 1, on CPU $(get sys.bench_cpu)"
 	[[ -z $(get sys.mem_auto_init) ]] ||
 		echo "       mem auto-init: $(get sys.mem_auto_init)"
+	# harness/vm.sh describe's lines: release, compiler, allocator options
+	[[ ! -s $out/kernel.txt ]] || sed 's/^/kernel: /' "$out/kernel.txt"
 	echo
-	if [[ $accel == KVM ]]; then
+	if [[ $accel == KVM* ]]; then
 		echo "Under KVM the guest runs on the host's CPU, but beside whatever else the host"
 		echo "runs: compare the figures within this table, which one boot measured."
 	else

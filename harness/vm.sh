@@ -520,7 +520,7 @@ alloc_options() {	# DOTCONFIG [CMDLINE]
 	echo "${w[*]}"
 }
 
-# What KERNEL is, for a run's header: two or three lines of at most 100
+# What KERNEL is, for a run's header: lines of at most 90
 # columns.  ARGS: what the boot adds to the command line.
 describe() {	# KERNEL [ARGS]
 	local c kd rel cc where line="" word
@@ -541,7 +541,7 @@ describe() {	# KERNEL [ARGS]
 	echo "$K_NAME: Linux ${rel:-?} ($where)"
 	echo "  built by ${cc:-an unknown compiler}"
 	for word in $(alloc_options "$c" "${2:-}"); do
-		if (( ${#line} + ${#word} + 1 > 96 )); then
+		if (( ${#line} + ${#word} + 1 > 88 )); then
 			echo "  $line"
 			line=""
 		fi
