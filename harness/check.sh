@@ -3,8 +3,10 @@
 #
 # What `make check` runs: setup, checkpatch, the builds (W=1, sparse) and the
 # guest suite on every kernel: Debian's 6.1 and 6.12, and "debug", built
-# from linux-source-6.12 with KASAN, lockdep, kmemleak, debug objects
-# (harness/debug-kernel.sh; a few minutes the first time, then cached).
+# from the newest kernel source Debian ships (6.12's where it cannot be
+# had) with KASAN, lockdep, kmemleak, debug objects, fault injection and
+# KUnit (harness/debug-kernel.sh; a few minutes the first time, then
+# cached); or the kernels MT_KERNELS names, a user's own tree among them.
 # Prints one KTAP-style line per check, numbered across the whole run, and
 # ends with "N passed, N failed", the failed checks said again just before.
 # Where the time goes is said as it goes: each guest's seconds (its suite's,
@@ -15,7 +17,8 @@
 # and a case that skips (exit 4) or fails (exit 1) with no failed check
 # of its own counts as one skip or one failure.
 #
-# Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels,
+# Environment: MT_KERNELS="6.1 6.12 debug" restricts the kernels (each
+# a lane, a Debian release of one, or a kernel tree: harness/vm.sh name),
 # MT_TESTS_SELECT="realloc contexts" the guest cases (those whose file
 # name contains one of the words; then the install, DKMS, compat and
 # documentation checks are skipped: setup, checkpatch, the builds and the
