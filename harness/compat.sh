@@ -3,15 +3,14 @@
 #
 # Compile malloc_test against the newest kernel source Debian ships in any
 # suite that deb.debian.org serves, so that the kernel's API changes show
-# before users meet them.  Compile only: nothing is booted.
+# before users meet them.  Compile only: nothing is booted (the debug
+# lane boots a kernel of the same source, harness/debug-kernel.sh).
 #
-# The suites' indexes are read directly (the host's apt sources are never
-# touched): each InRelease is checked with gpgv against Debian's archive
-# keyring, the Packages index against InRelease's SHA256, the .deb against
-# the index's SHA256.  The linux-source-X.Y with the highest version wins;
-# its tree is configured (x86_64 defconfig, plus what the module and its
-# KUnit suites need), prepared for external modules and cached in
-# $MT_CACHE/compat-VERSION, so a second run takes seconds.
+# harness/kernel-source.sh finds the newest linux-source-X.Y, verifies it
+# (gpgv, SHA256) and downloads its tarball.  The tree is configured (x86_64
+# defconfig, plus what the module and its KUnit suites need), prepared for
+# external modules and cached in $MT_CACHE/compat-VERSION, so a second run
+# takes seconds.
 #
 # Prints KTAP-style lines ("ok - ...", "not ok - ...", "ok - ... # SKIP
 # ...", diagnostics "# ..."); exit 0 when nothing failed.  No archive, no
@@ -21,14 +20,9 @@ set -uo pipefail
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HARNESS
 readonly TOP=${HARNESS%/harness}
-readonly MIRROR=${MT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# Oldest first: on equal versions the more stable suite is named.
-readonly SUITES=(bookworm bookworm-backports trixie trixie-backports forky sid experimental)
-readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+readonly KERNEL_SOURCE=$HARNESS/kernel-source.sh
 readonly CACHE=${MT_CACHE:-/var/cache/malloc_test}
-readonly INDEX=$CACHE/compat-index
-readonly PKGS=(curl gpgv debian-archive-keyring xz-utils bc bison flex libelf-dev libssl-dev
-	make gcc)
+readonly PKGS=(xz-utils bc bison flex libelf-dev libssl-dev make gcc)
 # What the configuration must have on top of defconfig: KUnit as a module
 # costs nothing to prepare and lets the KUnit suites be compiled too; with
 # no WERROR, a warning does not stop the build, so all of them are listed.
@@ -48,13 +42,12 @@ Usage: ${0##*/} OUTDIR
 OUTDIR: where the module is copied, built and logged (made if missing).
 --print-newest: print the suite, package and version that would be used.
 
-Checks the suites ${SUITES[*]}
-of $MIRROR (MT_DEBIAN_MIRROR), picks the linux-source-X.Y with the
-highest version, prepares it in \$MT_CACHE/compat-VERSION (default
-MT_CACHE: /var/cache/malloc_test) and builds malloc_test (W=1, sparse
-when it can), and malloc_test with its KUnit suites, against it.
-Installs what it lacks with apt-get (${PKGS[*]}); MT_APT_UPDATED=1 when
-apt-get update has been run already.
+Picks the linux-source-X.Y with the highest version of Debian's suites
+(harness/kernel-source.sh; MT_DEBIAN_MIRROR), prepares it in
+\$MT_CACHE/compat-VERSION (default MT_CACHE: /var/cache/malloc_test) and
+builds malloc_test (W=1, sparse when it can), and malloc_test with its
+KUnit suites, against it.  Installs what it lacks with apt-get
+(${PKGS[*]}); MT_APT_UPDATED=1 when apt-get update has been run already.
 EOF
 }
 
@@ -93,147 +86,14 @@ ensure_packages() {
 	fi
 }
 
-# Download URL into FILE, whole or not at all (another run may read it).
-fetch() {	# URL FILE
-	if curl -fsS --retry 2 --connect-timeout 20 --max-time 900 -o "$2.$$.tmp" "$1"; then
-		mv "$2.$$.tmp" "$2"
-	else
-		rm -f "$2.$$.tmp"
-		return 1
-	fi
-}
-
-# The SHA256 and size that InRelease gives for PATH: "HASH SIZE".
-release_sum() {	# INRELEASE PATH
-	awk -v p="$2" '/^SHA256:/ { f = 1; next } /^[^ ]/ { f = 0 }
-		f && $3 == p { print $1, $2; exit }' "$1"
-}
-
-# Check InRelease's signature.  Prints what was checked; fails on a bad
-# signature.  A key the keyring lacks leaves only the checksums.
-check_signature() {	# INRELEASE
-	local st
-	st=$(gpgv --status-fd 1 --keyring "$KEYRING" --output /dev/null "$1" 2>/dev/null)
-	if grep -q '^\[GNUPG:\] VALIDSIG' <<<"$st" && ! grep -q '^\[GNUPG:\] BADSIG' <<<"$st"; then
-		echo "signature good"
-	elif grep -q '^\[GNUPG:\] BADSIG' <<<"$st"; then
-		echo "BAD signature"
-		return 1
-	elif [[ -r $KEYRING ]] && grep -qE '^\[GNUPG:\] (NO_PUBKEY|ERRSIG)' <<<"$st"; then
-		echo "signing key not in $KEYRING: checksums only"
-	else
-		echo "signature not verifiable"
-		return 1
-	fi
-}
-
-# ", expired DATE" when InRelease is past its Valid-Until: a mirror behind
-# (or a frozen one).  Only said: the checksums still hold, and the highest
-# version across all suites wins anyway.
-expiry() {	# INRELEASE
-	local until
-	until=$(sed -n 's/^Valid-Until: //p' "$1")
-	[[ -n $until ]] || return 0
-	(( $(date -d "$until" +%s 2>/dev/null || echo 0) < $(date +%s) )) &&
-		echo ", expired $until"
-}
-
-# Print the path of SUITE's verified Packages index (xz).  Tries
-# binary-all, then binary-amd64 (which also lists Architecture: all
-# packages), by hash first: a mirror can be caught mid-sync.  Cached by
-# hash.
-suite_packages() {	# SUITE INRELEASE
-	local s=$1 rel=$2 arch sum hash size file url
-	for arch in all amd64; do
-		sum=$(release_sum "$rel" "main/binary-$arch/Packages.xz")
-		[[ -n $sum ]] || continue
-		hash=${sum% *} size=${sum#* }
-		file=$INDEX/$hash.xz
-		if [[ ! -f $file ]]; then
-			for url in "$MIRROR/dists/$s/main/binary-$arch/by-hash/SHA256/$hash" \
-					"$MIRROR/dists/$s/main/binary-$arch/Packages.xz"; do
-				fetch "$url" "$file.$$" 2>/dev/null || continue
-				if [[ $(stat -c %s "$file.$$") == "$size" ]] &&
-						sha256sum -c --status <<<"$hash  $file.$$"; then
-					mv "$file.$$" "$file"
-					break
-				fi
-			done
-			rm -f "$file.$$"
-		fi
-		if [[ -f $file ]]; then
-			touch "$file"
-			echo "$file"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# One line per linux-source package of the index on stdin:
-# "PACKAGE VERSION FILENAME SHA256 SIZE".
-source_stanzas() {
-	awk '/^Package: / { p = ($2 ~ /^linux-source-[0-9]+\.[0-9]+$/) ? $2 : ""; v = f = h = z = "" }
-		p && /^Version: / { v = $2 } p && /^Filename: / { f = $2 }
-		p && /^SHA256: / { h = $2 } p && /^Size: / { z = $2 }
-		p && /^$/ { if (v && f && h) print p, v, f, h, z; p = "" }
-		END { if (p && v && f && h) print p, v, f, h, z }'
-}
-
-# Read every suite; fills CANDIDATES ("SUITE PACKAGE VERSION FILENAME
-# SHA256 SIZE", newest first) and NOTES.  Fails when no suite could be
-# read at all.
-find_sources() {
-	local s rel sig idx lines=() line reached=0 v
-	NOTES=() CANDIDATES=() BADSIG=0
-	mkdir -p "$INDEX"
-	for s in "${SUITES[@]}"; do
-		rel=$INDEX/$s.InRelease
-		if ! fetch "$MIRROR/dists/$s/InRelease" "$rel" 2>/dev/null; then
-			NOTES+=("$s: no InRelease")
-			continue
-		fi
-		reached=1
-		if ! sig=$(check_signature "$rel"); then
-			NOTES+=("$s: $sig, suite ignored")
-			[[ $sig == BAD* ]] && BADSIG=1
-			continue
-		fi
-		if ! idx=$(suite_packages "$s" "$rel"); then
-			NOTES+=("$s: $sig; no Packages index matching InRelease, suite ignored")
-			continue
-		fi
-		mapfile -t lines < <(xz -dc "$idx" | source_stanzas)
-		NOTES+=("$s: $sig, Packages verified, ${#lines[@]} linux-source package(s)$(
-			expiry "$rel")")
-		for line in "${lines[@]}"; do
-			CANDIDATES+=("$s $line")
-		done
-	done
-	# Index files of earlier runs that no suite names any more.
-	find "$INDEX" -name '*.xz' -mtime +7 -delete 2>/dev/null
-	(( reached )) || return 1
-	# Newest first (dpkg's order), a stable insertion sort: few entries.
-	local sorted=() i j
-	for line in "${CANDIDATES[@]}"; do
-		read -r _ _ v _ <<<"$line"
-		for ((i = 0; i < ${#sorted[@]}; i++)); do
-			read -r _ _ j _ <<<"${sorted[i]}"
-			dpkg --compare-versions "$v" gt "$j" && break
-		done
-		sorted=("${sorted[@]:0:i}" "$line" "${sorted[@]:i}")
-	done
-	CANDIDATES=("${sorted[@]}")
-}
-
-# Download, verify and prepare one candidate into $CACHE/compat-VERSION
-# (PREP_DIR); PREPARED is set to its kernel tree.  Prints why on failure
-# (stdout); rc 2 when the download itself failed, 3 when what came is not
-# what the index lists.  A tree that cannot be
-# prepared is remembered, with why, so that later runs go straight to
-# the fallback.
+# Prepare one candidate into $CACHE/compat-VERSION (PREP_DIR) from its
+# tarball (harness/kernel-source.sh downloads and verifies it); PREPARED
+# is set to its kernel tree.  Prints why on failure (stdout); rc 2 when
+# the download itself failed, 3 when what came is not what the index
+# lists.  A tree that cannot be prepared is remembered, with why, so that
+# later runs go straight to the fallback.
 prepare() {	# SUITE PACKAGE VERSION FILENAME SHA256 SIZE
-	local pkg=$2 ver=$3 path=$4 sha=$5 dir key src deb c log t0=$SECONDS why
+	local pkg=$2 ver=$3 sha=$5 dir key src tarball c log t0=$SECONDS why rc
 	dir=$CACHE/compat-${ver//[^A-Za-z0-9.+-]/_}
 	src=$dir/linux
 	log=$dir/prepare.log
@@ -250,22 +110,17 @@ prepare() {	# SUITE PACKAGE VERSION FILENAME SHA256 SIZE
 	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	deb=$dir/${path##*/}
-	if ! fetch "$MIRROR/$path" "$deb" 2>&1; then
-		echo "download of $MIRROR/$path failed"
+	tarball=$("$KERNEL_SOURCE" tarball "$pkg" "$ver" 2>"$dir/source.err")
+	rc=$?
+	if (( rc == 2 || rc == 3 )); then
+		sed 's/^kernel-source.sh: //' "$dir/source.err"
 		rm -rf "$dir"
-		return 2
+		return "$rc"
 	fi
-	if ! sha256sum -c --status <<<"$sha  $deb"; then
-		echo "$deb: SHA256 $(sha256sum <"$deb" | cut -c1-64), the index says $sha"
-		rm -rf "$dir"
-		return 3
-	fi
+	(( rc == 0 )) || why="$(cat "$dir/source.err")"$'\n'"no tarball of $pkg $ver"
 	mkdir -p "$src"
-	if ! {
-		dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
-			tar -xJ -C "$src" --strip-components=1 &&
-		rm -f "$deb" &&
+	if [[ -z ${why:-} ]] && ! {
+		tar -xJf "$tarball" -C "$src" --strip-components=1 &&
 		make -C "$src" ARCH=x86_64 defconfig &&
 		for c in "${CONFIG[@]}"; do
 			case ${c#*=} in
@@ -298,7 +153,7 @@ prepare() {	# SUITE PACKAGE VERSION FILENAME SHA256 SIZE
 	printf '%s\n' "$key" >"$dir/key"
 	if [[ -n ${why:-} ]]; then
 		# Keep the log, drop the tree: it is of no use.
-		rm -rf "$src" "$deb"
+		rm -rf "$src"
 		printf '%s\n' "$why" "(log: $log)" | tee "$dir/failed"
 		return 1
 	fi
@@ -385,50 +240,60 @@ copy_sources() {	# OUT
 
 main() {
 	local out s pkg ver why rc rel dir t0=$SECONDS line chosen="" fields tried=() keep=()
+	local lines=() notes=() candidates=() badsig=0
 	case ${1:-} in
 	-h|--help) usage; exit 0 ;;
+	--print-newest) exec "$KERNEL_SOURCE" newest ;;
 	"") usage >&2; exit 2 ;;
 	esac
 
 	if ! why=$(ensure_packages); then
-		[[ $1 == --print-newest ]] && { echo "$why" >&2; exit 1; }
 		fail "tools to fetch and prepare a kernel source"
 		echo "$why" | detail
 		exit 1
 	fi
-	if ! find_sources; then
-		[[ $1 == --print-newest ]] && { echo "$MIRROR cannot be reached" >&2; exit 1; }
-		skip "newest Debian kernel source" "$MIRROR cannot be reached"
-		exit 0
-	fi
-	if [[ $1 == --print-newest ]]; then
-		(( ${#CANDIDATES[@]} )) || { printf '%s\n' "${NOTES[@]}" >&2; exit 1; }
-		read -r s pkg ver _ <<<"${CANDIDATES[0]}"
-		echo "$s $pkg $ver"
-		exit 0
-	fi
-
 	out=$1
 	mkdir -p "$out" || exit 1
 	out=$(cd "$out" && pwd)
-	if (( ${#CANDIDATES[@]} == 0 )); then
+	mapfile -t lines < <("$KERNEL_SOURCE" list 2>"$out/source.err"; echo "rc $?")
+	rc=${lines[-1]#rc }
+	unset 'lines[-1]'
+	why=$(sed 's/^kernel-source.sh: //' "$out/source.err")
+	case $rc in
+	0) ;;
+	2) skip "newest Debian kernel source" "${why:-the mirror cannot be reached}"; exit 0 ;;
+	3) badsig=1 ;;
+	*)
+		fail "tools to fetch and prepare a kernel source"
+		echo "$why" | detail
+		exit 1
+		;;
+	esac
+	for line in "${lines[@]}"; do
+		if [[ $line == "# "* ]]; then
+			notes+=("${line#\# }")
+		else
+			candidates+=("$line")
+		fi
+	done
+	if (( ${#candidates[@]} == 0 )); then
 		skip "newest Debian kernel source" "no suite lists a verifiable linux-source package"
-		printf '%s\n' "${NOTES[@]}" | detail
-		exit 0
+		printf '%s\n' "${notes[@]}" | detail
+		exit "$badsig"
 	fi
-	read -r s pkg ver _ <<<"${CANDIDATES[0]}"
+	read -r s pkg ver _ <<<"${candidates[0]}"
 	# A bad signature is no missing source: someone served a forged index.
-	if (( BADSIG )); then
+	if (( badsig )); then
 		fail "newest Debian kernel source is $pkg $ver ($s)"
 	else
 		pass "newest Debian kernel source is $pkg $ver ($s)"
 	fi
-	printf '%s\n' "${NOTES[@]}" | detail
+	printf '%s\n' "${notes[@]}" | detail
 
 	# Prepare the newest; when that fails, the newest that can be.
 	exec 9>"$CACHE/compat.lock"
 	flock 9
-	for line in "${CANDIDATES[@]}"; do
+	for line in "${candidates[@]}"; do
 		read -ra fields <<<"$line"
 		pkg=${fields[1]} ver=${fields[2]}
 		# The same version in another suite would fail the same way.

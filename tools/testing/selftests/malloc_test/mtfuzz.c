@@ -1608,9 +1608,18 @@ static void classify_param(const struct target *t, const unsigned char *b,
 
 	switch (t - targets) {
 	case P_CHECK:
-		if (!strchr("yYtT1nNfF0oO", s[0]) || !s[0] ||
-		    ((s[0] == 'o' || s[0] == 'O') && (!s[1] ||
-		     !strchr("nNfF", s[1]))))
+		/*
+		 * kstrtobool()'s first characters.  Upstream commit
+		 * ae5b3500856f ("kstrtox: add support for enabled and
+		 * disabled in kstrtobool()", after 6.12; 6.19 and 7.3 have
+		 * it) added e/E and d/D: 6.1 and 6.12 refuse them, later
+		 * kernels take them, so either answer is right.
+		 */
+		if (s[0] && strchr("eEdD", s[0]))
+			set_maybe(v, "a boolean since kstrtobool() took enabled/disabled");
+		else if (!strchr("yYtT1nNfF0oO", s[0]) || !s[0] ||
+			 ((s[0] == 'o' || s[0] == 'O') && (!s[1] ||
+			  !strchr("nNfF", s[1]))))
 			set_bad(v, "not a boolean");
 		else if (strcmp(s, "0") && strcmp(s, "1"))
 			set_maybe(v, "a boolean other than 0 or 1");
