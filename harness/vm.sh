@@ -4,9 +4,10 @@
 # Boot a kernel under QEMU with a busybox initramfs holding the malloc_test
 # module and a test script; bring back the script's output and the guest's
 # kernel log.  Installs what it lacks with apt-get.  A kernel is named by
-# a lane (Debian's stock 6.1 and 6.12, and "debug", built with the
-# kernel's bug detectors by harness/debug-kernel.sh), by the release of a
-# lane's Debian kernel, or by the path of the user's own built kernel tree.
+# a lane (Debian's stock 6.1 and 6.12, and "debug", built from the newest
+# Debian kernel source, 6.12's as its fallback, with the kernel's bug
+# detectors by harness/debug-kernel.sh), by the release of a lane's Debian
+# kernel, or by the path of the user's own built kernel tree.
 set -euo pipefail
 
 HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -304,8 +305,9 @@ kernel_abi() {	# LANE (a stock one)
 	cat "$(abi_file "$1")"
 }
 
-# The debug kernel: setup for what every kernel needs (linux-source-6.12
-# among it), then its own script builds it unless the cache has it.
+# The debug kernel: setup for what every kernel needs (linux-source-6.12,
+# the fallback's source, among it), then its own script builds it from
+# the newest Debian source unless the cache has it.
 debug_kernel() {	# kdir|image
 	setup
 	"$HARNESS/debug-kernel.sh" "$1"
