@@ -133,6 +133,17 @@ has() {
 	c=$("$VM" config "$1" 2>/dev/null) && grep -qx "$2=y" "$c"
 }
 
+# sparse_refused LOG: make C=2 ran no check (no "  CHECK" line: the
+# kernel's checker-valid.sh refused this sparse as too old); says why
+sparse_refused() {
+	grep -q '^  CHECK ' "$1" && return 1
+	if grep -q 'C=2 specified, but .* not available or not up to date' "$1"; then
+		echo "$(sparse --version 2>&1 | head -n 1 | sed 's/^/sparse /') is too old for this kernel (its checker-valid.sh refuses it)"
+	else
+		echo "make C=2 checked no file (see $1)"
+	fi
+}
+
 # The lanes, as the run's header: what each kernel is and what it proves.
 proves() {	# VER
 	case $1 in
@@ -339,17 +350,6 @@ for ver in "${kernels[@]}"; do
 	(( theirs == 0 )) ||
 		echo "($theirs sparse warnings in kernel headers ignored; see $bdir/sparse.log)" | detail
 done
-
-# sparse_refused LOG: make C=2 ran no check (no "  CHECK" line: the
-# kernel's checker-valid.sh refused this sparse as too old); says why
-sparse_refused() {
-	grep -q '^  CHECK ' "$1" && return 1
-	if grep -q 'C=2 specified, but .* not available or not up to date' "$1"; then
-		echo "$(sparse --version 2>&1 | head -n 1 | sed 's/^/sparse /') is too old for this kernel (its checker-valid.sh refuses it)"
-	else
-		echo "make C=2 checked no file (see $1)"
-	fi
-}
 
 # kernel_build VER DESC DIR KO [MAKE_ARG...]: builds the module whose
 # Kbuild is in DIR against VER's kernel, W=1 then sparse, with no warning:
