@@ -1283,7 +1283,11 @@ static int read_file(struct worker *w, enum op_kind op, const char *dir,
 	fd = open_in(dir, rel, O_RDONLY);
 	if (fd < 0) {
 		idle(w);
-		open_failed(w, op, st, -fd, rel, enoent_ok);
+		/* a parameter's sysfs file: ENODEV once the unload began */
+		if (-fd == ENODEV && st != RM_NONE && dir == params_dir)
+			count(op, ENODEV, true);
+		else
+			open_failed(w, op, st, -fd, rel, enoent_ok);
 		return fd;
 	}
 	err = -read_all(w, fd);
@@ -1639,7 +1643,15 @@ static void step_params(struct worker *w)
 	fd = open_in(params_dir, p->name, O_WRONLY);
 	if (fd < 0) {
 		idle(w);
-		open_failed(w, OP_PARAM_SET, st, -fd, p->name, false);
+		/*
+		 * A parameter is a sysfs file: once the unload has begun,
+		 * kernfs refuses an open of its deactivated node with
+		 * ENODEV before the file is gone (seen on 6.1).
+		 */
+		if (-fd == ENODEV && st != RM_NONE)
+			count(OP_PARAM_SET, ENODEV, true);
+		else
+			open_failed(w, OP_PARAM_SET, st, -fd, p->name, false);
 		return;
 	}
 	n = write(fd, line, len);
