@@ -305,7 +305,8 @@ for kv in "${kernels[@]}"; do
 	if [[ ! -s $out/dmesg.txt && ! -s $out/console.log ]]; then
 		fail "$kv: DKMS-built module: kernel log clean"
 		echo "no kernel log in $out" | detail
-	elif cat "$out/dmesg.txt" "$out/console.log" | tr -d '\r' | grep -aqE "$LOG_BAD"; then
+	elif (( $(cat "$out/dmesg.txt" "$out/console.log" | tr -d '\r' |
+		grep -acE "$LOG_BAD") > 0 )); then
 		fail "$kv: DKMS-built module: kernel log clean"
 		cat "$out/dmesg.txt" "$out/console.log" | tr -d '\r' |
 			grep -aE -B3 -A15 "$LOG_BAD" | head -n 60 | detail
