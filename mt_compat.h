@@ -9,6 +9,7 @@
 #include <linux/mmzone.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 /*
  * The largest order the page allocator hands out: 6.4 made MAX_ORDER
@@ -62,5 +63,16 @@ static inline void *mt_kvrealloc(void *p, size_t old, size_t new, gfp_t gfp)
 	return kvrealloc(p, old, new, gfp);
 #endif
 }
+
+/*
+ * A workqueue whose work runs on the CPU it was queued on (the tests'
+ * cpu= option): what a workqueue without WQ_UNBOUND always was.  6.17
+ * named it WQ_PERCPU, and 7.x warns at a workqueue that names neither.
+ */
+#if KERNEL_VERSION(6, 17, 0) <= LINUX_VERSION_CODE
+#define MT_WQ_PERCPU	WQ_PERCPU
+#else
+#define MT_WQ_PERCPU	0
+#endif
 
 #endif /* _MT_COMPAT_H */

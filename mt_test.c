@@ -734,7 +734,7 @@ void mt_test_exit(void)
  */
 int mt_test_init(void)
 {
-	mt_test_wq = alloc_workqueue("malloc_test", 0, 0);
+	mt_test_wq = alloc_workqueue("malloc_test", MT_WQ_PERCPU, 0);
 	return mt_test_wq ? 0 : -ENOMEM;
 }
 
