@@ -351,11 +351,12 @@ static void mt_cache_free(struct mt_caches *cs, void *p, u64 bytes)
 
 /**
  * mt_caches_pin() - create the owner's caches up to a size, pinned
- * @cs: the caches of an owner: a ctx=timer test not started yet
+ * @cs: the caches of an owner: a test in an atomic context (ctx=timer,
+ *	softirq, irqoff) not started yet
  * @max: the largest chunk it will ask for
  *
- * A ctx=timer test allocates in hard interrupt context, where no cache
- * can be created: every class it may need is created beforehand.
+ * Such a test allocates where no cache can be created (creating one
+ * sleeps): every class it may need is created beforehand.
  *
  * Context: process context; takes the owner's caches.lock.
  *

@@ -34,7 +34,8 @@ struct mt_reserve;
  * @node: the NUMA node, or NUMA_NO_NODE
  * @can_sleep: the caller is in process context: it may reschedule, and
  *	the bookkeeping and the dedicated caches may be allocated with
- *	GFP_KERNEL; false in the hrtimer callback of a ctx=timer test
+ *	GFP_KERNEL; false in a test's atomic context (ctx=timer,
+ *	softirq, irqoff)
  * @res: where what an allocation creates on the way (a dedicated cache)
  *	is charged from (mt_reserve_take()); NULL: against max_bytes
  */
@@ -48,7 +49,7 @@ struct mt_how {
 /**
  * struct mt_allocator - how to get, resize and release one kind of chunk
  * @max_size: the largest size a command may ask of it, in bytes
- * @may_sleep: it may sleep whatever the flags: not for ctx=timer
+ * @may_sleep: it may sleep whatever the flags: not in an atomic ctx=
  * @nofail: the kernel supports __GFP_NOFAIL through it (small orders)
  * @alloc: allocate a chunk of @bytes (what the chunk counts, see
  *	mt_chunk_bytes()); NULL on failure
@@ -86,9 +87,10 @@ u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);
 void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
 
 /*
- * The largest chunk a ctx=timer test may ask for, in the bytes it counts:
- * an order-3 allocation (PAGE_ALLOC_COSTLY_ORDER), whose pattern fill,
- * check and resize copy a hard interrupt can afford.
+ * The largest chunk a test in an atomic context (ctx=timer, softirq,
+ * irqoff) may ask for, in the bytes it counts: an order-3 allocation
+ * (PAGE_ALLOC_COSTLY_ORDER), whose pattern fill, check and resize copy a
+ * hard interrupt can afford.
  */
 #define MT_TIMER_MAX_BYTES	(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER)
 

@@ -166,33 +166,42 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 }
 
 /*
- * Refuse what cannot run in the hrtimer callback of a ctx=timer test,
- * or would cost a hard interrupt too much: a chunk above
+ * Refuse what cannot run in a test's atomic context (the hrtimer
+ * callback of ctx=timer, the soft one of ctx=softirq, ctx=irqoff's steps
+ * with interrupts disabled), or would cost it too much: a chunk above
  * MT_TIMER_MAX_BYTES.  @what and @size name the largest chunk.
  */
 static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 			const char *what, u64 size)
 {
+	static const char * const where[MT_NR_CTX] = {
+		[MT_CTX_TIMER] = "a hard interrupt",
+		[MT_CTX_SOFTIRQ] = "a softirq",
+		[MT_CTX_IRQOFF] = "a section with interrupts disabled",
+	};
+	const char *name = mt_ctx_names[o->ctx];
 	u64 bytes;
 
-	if (o->ctx != MT_CTX_TIMER)
+	if (!mt_ctx_atomic(o->ctx))
 		return 0;
 	if (mt_allocators[o->kind].may_sleep)
 		return mt_answer(ctx, -EINVAL,
-				 "alloc=%s may sleep: ctx=timer takes kmalloc, pages, cache or percpu",
-				 mt_alloc_names[o->kind]);
+				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache or percpu",
+				 mt_alloc_names[o->kind], name);
 	if (o->gfp & BIT(MT_GFP_KERNEL))
 		return mt_answer(ctx, -EINVAL,
-				 "gfp=kernel may sleep: ctx=timer takes atomic or nowait");
+				 "gfp=kernel may sleep: ctx=%s takes atomic or nowait",
+				 name);
 	if (o->gfp & BIT(MT_GFP_ACCOUNT))
 		return mt_answer(ctx, -EINVAL,
-				 "gfp=account charges the writer's memory cgroup: not in ctx=timer");
+				 "gfp=account charges the writer's memory cgroup: not in ctx=%s",
+				 name);
 	bytes = mt_chunk_bytes(o->kind, size);
 	if (bytes > MT_TIMER_MAX_BYTES)
 		return mt_answer(ctx, -EINVAL,
-				 "ctx=timer takes chunks of %lu bytes at most (order %d), which a hard interrupt can allocate, fill and copy: %s is %llu",
-				 MT_TIMER_MAX_BYTES, PAGE_ALLOC_COSTLY_ORDER, what,
-				 bytes);
+				 "ctx=%s takes chunks of %lu bytes at most (order %d), which %s can allocate, fill and copy: %s is %llu",
+				 name, MT_TIMER_MAX_BYTES, PAGE_ALLOC_COSTLY_ORDER,
+				 where[o->ctx], what, bytes);
 	return 0;
 }
 

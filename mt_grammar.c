@@ -42,6 +42,8 @@ const char * const mt_gfp_names[MT_GFP_NR] = {
 const char * const mt_ctx_names[MT_NR_CTX] = {
 	[MT_CTX_WORK] = "work",
 	[MT_CTX_TIMER] = "timer",
+	[MT_CTX_SOFTIRQ] = "softirq",
+	[MT_CTX_IRQOFF] = "irqoff",
 };
 
 const char * const mt_free_names[MT_NR_FREE] = {

@@ -80,13 +80,23 @@ enum mt_gfp_bit {
  * enum mt_ctx - where a test allocates (``ctx=``)
  * @MT_CTX_WORK: in its work item, in process context
  * @MT_CTX_TIMER: in its hrtimer callback, in hard interrupt context
+ * @MT_CTX_SOFTIRQ: in the callback of a soft hrtimer, in softirq context
+ * @MT_CTX_IRQOFF: in its work item, interrupts disabled around each step
  * @MT_NR_CTX: how many there are
  */
 enum mt_ctx {
 	MT_CTX_WORK,
 	MT_CTX_TIMER,
+	MT_CTX_SOFTIRQ,
+	MT_CTX_IRQOFF,
 	MT_NR_CTX,
 };
+
+/* Is @ctx atomic: no sleeping allocator, no sleeping flag, small chunks? */
+static inline bool mt_ctx_atomic(unsigned int ctx)
+{
+	return ctx != MT_CTX_WORK;
+}
 
 /**
  * enum mt_free_policy - what a test frees when it holds its total (``free=``)

@@ -233,8 +233,8 @@ void mt_lat_free(struct mt_lat __percpu *lat)
  * @ns: how long it took
  *
  * Context: any context.  Interrupts are off for the few additions, so
- * that the hrtimer callback of a ctx=timer test and its work, on one
- * CPU, never write a histogram at once.
+ * that the hrtimer callback of a ctx=timer or softirq test and its
+ * work, on one CPU, never write a histogram at once.
  */
 void mt_lat_record(struct mt_lat __percpu *lat, enum mt_lat_op op, u64 ns)
 {

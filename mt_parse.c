@@ -188,7 +188,8 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
  * flags that fail rather than kill: in process context
  * kernel,retry_mayfail (the kernel reclaims and compacts, then fails; it
  * never calls the OOM killer for it), or kernel,noretry for
- * alloc=percpu, whose allocator drops retry_mayfail; in a ctx=timer test
+ * alloc=percpu, whose allocator drops retry_mayfail; in a test of an
+ * atomic context (ctx=timer, softirq, irqoff)
  * atomic; and nowarn, as failures are the module's to report.  A gfp=
  * list that names no base gets the context's, and in process context its
  * retry modifier unless it names one, or nofail: only gfp=kernel itself
@@ -199,7 +200,7 @@ static void mt_opts_fill(struct mt_args *a)
 	unsigned int retry = BIT(MT_GFP_NORETRY) | BIT(MT_GFP_RETRY_MAYFAIL) |
 			     BIT(MT_GFP_NOFAIL);
 	struct mt_opts *o = &a->o;
-	bool timer;
+	bool atomic;
 
 	o->kind = mt_given(a, ALLOC) ? a->opt[MT_OPT_ALLOC] :
 				       READ_ONCE(mt_default_alloc);
@@ -209,13 +210,13 @@ static void mt_opts_fill(struct mt_args *a)
 	o->ctx = a->opt[MT_OPT_CTX];
 	o->free = a->opt[MT_OPT_FREE];
 
-	timer = o->ctx == MT_CTX_TIMER;
+	atomic = mt_ctx_atomic(o->ctx);
 	if (!mt_given(a, GFP))
 		o->gfp = BIT(MT_GFP_NOWARN);
 	else if (o->gfp & MT_GFP_BASES)
 		return;
-	o->gfp |= timer ? BIT(MT_GFP_ATOMIC) : BIT(MT_GFP_KERNEL);
-	if (!timer && !(o->gfp & retry))
+	o->gfp |= atomic ? BIT(MT_GFP_ATOMIC) : BIT(MT_GFP_KERNEL);
+	if (!atomic && !(o->gfp & retry))
 		o->gfp |= o->kind == MT_PERCPU ? BIT(MT_GFP_NORETRY) :
 						 BIT(MT_GFP_RETRY_MAYFAIL);
 }

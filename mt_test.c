@@ -8,11 +8,15 @@
  * the work, in process context, makes one allocation per tick (or,
  * realloc_p percent of the time, resizes one of the test's chunks).  In
  * a ctx=timer test the callback makes the allocation itself, with flags
- * that cannot sleep, of MT_TIMER_MAX_BYTES at most.  When the test holds
- * its total it frees by its policy (free=): everything, or chosen chunks
- * until a piece of MAX fits again.  That is the work's job in either
- * context: a callback never frees in bulk, and while the work frees, a
- * ctx=timer test's ticks allocate nothing (they are counted as skipped).
+ * that cannot sleep, of MT_TIMER_MAX_BYTES at most; in a ctx=softirq
+ * test likewise, the timer a soft one, its callback run in softirq
+ * context; a ctx=irqoff test's work makes each step with interrupts
+ * disabled (local_irq_save()), with the same limits.  When the test
+ * holds its total it frees by its policy (free=): everything, or chosen
+ * chunks until a piece of MAX fits again.  That is the work's job in
+ * every context, with interrupts enabled: a callback never frees in
+ * bulk, and while the work frees, a ctx=timer or softirq test's ticks
+ * allocate nothing (they are counted as skipped).
  * The work ends the test once total_time has passed, and serves no tick
  * past it.  A ctx=work test's ticks wait in ->ticks until the work serves
  * them; when the allocator is slower than the timer they pile up, and
@@ -74,6 +78,7 @@
  * @stop_lock: serialises stopping it
  * @overhead: what its own memory is charged
  * @timer: fires at each allocation time
+ * @hmode: HRTIMER_MODE_SOFT for ctx=softirq, else 0
  * @work: makes the allocations
  * @ticks: ctx=work timer expirations the work has not served yet; once
  *	the test has ended, those it never served (its backlog)
@@ -84,15 +89,16 @@
  * @end: when it stopped or finished; valid once @state is not running
  * @state: enum mt_test_state; written with release semantics after @end
  * @stopping: set when it must stop; the timer and the work obey it
- * @releasing: it holds its total and its work frees; a ctx=timer test
- *	allocates nothing meanwhile
+ * @releasing: it holds its total and its work frees; a ctx=timer or
+ *	softirq test allocates nothing meanwhile
  * @dir: its debugfs directory
  * @gone: on mt_tests_gone once out of mt_tests, until its chunks are freed
  * @allocations: chunks allocated
  * @reallocs: chunks resized
  * @errors: allocations and resizes that failed
  * @overflows: times it reached its total and freed everything
- * @skipped: ctx=timer ticks that allocated nothing, as the work freed
+ * @skipped: ctx=timer or softirq ticks that allocated nothing, as the
+ *	work freed
  * @off_cpu: steps that ran on a CPU other than the one asked
  *
  * The counters are written by the work or the timer, and by stop once
@@ -108,6 +114,7 @@ struct mt_test {
 	struct mutex stop_lock;	/* serialises stopping */
 	u64 overhead;
 	struct hrtimer timer;
+	enum hrtimer_mode hmode;
 	struct work_struct work;
 	atomic64_t ticks;
 	struct rnd_state timer_rnd;
@@ -197,7 +204,7 @@ static void mt_test_queue_work(struct mt_test *t)
 		queue_work(mt_test_wq, &t->work);
 }
 
-/* Is the work freeing?  Then a ctx=timer test allocates nothing. */
+/* Is the work freeing?  Then a ctx=timer or softirq tick allocates nothing. */
 static bool mt_test_releasing(struct mt_test *t)
 {
 	/* pairs with the work's release: its frees are done */
@@ -218,7 +225,7 @@ static enum hrtimer_restart mt_test_timer(struct hrtimer *timer)
 		mt_test_queue_work(t);		/* the work finishes the test */
 		return HRTIMER_NORESTART;
 	}
-	if (t->p.o.ctx == MT_CTX_WORK) {
+	if (t->p.o.ctx == MT_CTX_WORK || t->p.o.ctx == MT_CTX_IRQOFF) {
 		atomic64_inc(&t->ticks);
 		mt_test_queue_work(t);
 	} else if (mt_test_releasing(t)) {
@@ -291,8 +298,8 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 }
 
 /*
- * One allocation, or one resize, in the work (ctx=work) or the timer's
- * callback (ctx=timer).
+ * One allocation, or one resize, in the work (ctx=work; irqoff, with
+ * interrupts disabled) or the timer's callback (ctx=timer; softirq).
  */
 static void mt_test_step(struct mt_test *t)
 {
@@ -347,6 +354,24 @@ fail:
 			    "the kernel refused");
 }
 
+/*
+ * A ctx=irqoff step: what a full test must free first, with interrupts
+ * enabled, then the step with them disabled.  The work's alone.
+ */
+static void mt_test_step_irqoff(struct mt_test *t)
+{
+	unsigned long flags;
+
+	/* set by a step of this work: no other reader to order against */
+	if (READ_ONCE(t->releasing)) {
+		mt_test_release(t);
+		WRITE_ONCE(t->releasing, false);
+	}
+	local_irq_save(flags);
+	mt_test_step(t);
+	local_irq_restore(flags);
+}
+
 static bool mt_test_past_deadline(struct mt_test *t)
 {
 	return ktime_compare(ktime_get(), t->deadline) >= 0;
@@ -375,7 +400,10 @@ static void mt_test_work(struct work_struct *work)
 			atomic64_add(n, &t->ticks);
 			break;
 		}
-		mt_test_step(t);
+		if (t->p.o.ctx == MT_CTX_IRQOFF)
+			mt_test_step_irqoff(t);
+		else
+			mt_test_step(t);
 		cond_resched();
 	}
 	set_active_memcg(old);
@@ -442,7 +470,7 @@ static void mt_test_arm(void *arg)
 	struct mt_test *t = arg;
 
 	hrtimer_start(&t->timer, mt_next_interval(t, t->start),
-		      HRTIMER_MODE_REL_PINNED);
+		      HRTIMER_MODE_REL_PINNED | t->hmode);
 }
 
 /**
@@ -498,8 +526,10 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	if (p->o.gfp & BIT(MT_GFP_ACCOUNT))
 		t->memcg = get_mem_cgroup_from_mm(current->mm);
 	INIT_WORK(&t->work, mt_test_work);
+	/* ctx=softirq: a soft timer, every start of it soft too */
+	t->hmode = p->o.ctx == MT_CTX_SOFTIRQ ? HRTIMER_MODE_SOFT : 0;
 	mt_hrtimer_setup(&t->timer, mt_test_timer, CLOCK_MONOTONIC,
-			 HRTIMER_MODE_REL);
+			 HRTIMER_MODE_REL | t->hmode);
 
 	mutex_lock(&mt_tests_lock);
 	if (mt_nr_tests >= READ_ONCE(mt_max_tests)) {
@@ -528,9 +558,9 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	mt_owner_init(&t->owner, name, tag, MT_POOL_BY_AGE, seed);
 	INIT_LIST_HEAD(&t->gone);
 	t->owner.lat = lat;
-	/* a test's caches stay until it ends; the callback creates none */
+	/* a test's caches stay until it ends; an atomic step creates none */
 	t->owner.caches.pin = true;
-	if (p->o.kind == MT_CACHE && p->o.ctx == MT_CTX_TIMER) {
+	if (p->o.kind == MT_CACHE && !t->how.can_sleep) {
 		ret = mt_caches_pin(&t->owner.caches, p->max);
 		if (ret) {
 			scnprintf(why, whylen,
@@ -552,7 +582,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	if (mt_opts_cpu(&p->o) < 0 ||
 	    smp_call_function_single(mt_opts_cpu(&p->o), mt_test_arm, t, 1))
 		hrtimer_start(&t->timer, mt_next_interval(t, t->start),
-			      HRTIMER_MODE_REL);
+			      HRTIMER_MODE_REL | t->hmode);
 	*id = t->id;
 	mutex_unlock(&mt_tests_lock);
 	return 0;

@@ -600,6 +600,16 @@ static void parse_gfp_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=percpu ctx=timer", &syn_start,
 		  O(ALLOC) | O(CTX), MT_PERCPU, G(ATOMIC) | G(NOWARN),
 		  MT_KU_NONODE, -1, MT_CTX_TIMER },
+		/* softirq and irqoff: atomic likewise */
+		{ "1 2 3 4 5 6 alloc=kmalloc ctx=softirq", &syn_start,
+		  O(ALLOC) | O(CTX), MT_KMALLOC, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_SOFTIRQ },
+		{ "1 2 3 4 5 6 alloc=pages ctx=irqoff gfp=zero", &syn_start,
+		  O(ALLOC) | O(CTX) | O(GFP), MT_PAGES, G(ATOMIC) | G(ZERO),
+		  MT_KU_NONODE, -1, MT_CTX_IRQOFF },
+		{ "1 2 3 4 5 6 alloc=cache gfp=nowait ctx=irqoff", &syn_start,
+		  O(ALLOC) | O(CTX) | O(GFP), MT_CACHE, G(NOWAIT),
+		  MT_KU_NONODE, -1, MT_CTX_IRQOFF },
 		/* percpu: noretry, as its allocator drops retry_mayfail */
 		{ "10 alloc=percpu", &syn_alloc, O(ALLOC), MT_PERCPU,
 		  G(KERNEL) | G(NORETRY) | G(NOWARN), MT_KU_NONODE, -1 },
@@ -714,7 +724,8 @@ static void parse_gfp_test(struct kunit *test)
 }
 
 /*
- * node=, cpu=: unsigned decimal; ctx= work or timer; free= all, random,
+ * node=, cpu=: unsigned decimal; ctx= work, timer, softirq or irqoff;
+ * free= all, random,
  * fifo or lifo; case-sensitive.  Their defaults: any node, any CPU,
  * work, all.
  */
@@ -735,6 +746,13 @@ static void parse_place_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=kmalloc free=random", &syn_start,
 		  O(ALLOC) | O(FREE), MT_KMALLOC, MT_KU_GFP_DEF,
 		  MT_KU_NONODE, -1, MT_CTX_WORK, MT_FREE_RANDOM },
+		{ "1 2 3 4 5 6 alloc=pages ctx=softirq free=lifo cpu=0",
+		  &syn_start, O(ALLOC) | O(CPU) | O(CTX) | O(FREE),
+		  MT_PAGES, G(ATOMIC) | G(NOWARN), MT_KU_NONODE, 0,
+		  MT_CTX_SOFTIRQ, MT_FREE_LIFO },
+		{ "1 2 3 4 5 6 alloc=percpu ctx=irqoff", &syn_start,
+		  O(ALLOC) | O(CTX), MT_PERCPU, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_IRQOFF, MT_FREE_ALL },
 		{ "1 2 3 4 5 6 alloc=kmalloc free=all ctx=work", &syn_start,
 		  O(ALLOC) | O(FREE) | O(CTX), MT_KMALLOC,
 		  MT_KU_GFP_DEF, MT_KU_NONODE, -1, MT_CTX_WORK,
@@ -770,13 +788,17 @@ static void parse_place_test(struct kunit *test)
 		{ "1 2 3 4 5 6 cpu=99999999999", &syn_start,
 		  "cpu '99999999999' is not a number" },
 		{ "1 2 3 4 5 6 ctx=", &syn_start,
-		  "unknown context '' (work or timer)" },
+		  "unknown context '' (work, timer, softirq or irqoff)" },
 		{ "1 2 3 4 5 6 ctx=irq", &syn_start,
-		  "unknown context 'irq' (work or timer)" },
+		  "unknown context 'irq' (work, timer, softirq or irqoff)" },
 		{ "1 2 3 4 5 6 ctx=Timer", &syn_start,
-		  "unknown context 'Timer' (work or timer)" },
+		  "unknown context 'Timer' (work, timer, softirq or irqoff)" },
+		{ "1 2 3 4 5 6 ctx=SoftIRQ", &syn_start,
+		  "unknown context 'SoftIRQ' (work, timer, softirq or irqoff)" },
+		{ "1 2 3 4 5 6 ctx=nmi", &syn_start,
+		  "unknown context 'nmi' (work, timer, softirq or irqoff)" },
 		{ "1 2 3 4 5 6 ctx=work,timer", &syn_start,
-		  "unknown context 'work,timer' (work or timer)" },
+		  "unknown context 'work,timer' (work, timer, softirq or irqoff)" },
 		{ "1 2 3 4 5 6 free=", &syn_start,
 		  "unknown free policy '' (all, random, fifo or lifo)" },
 		{ "1 2 3 4 5 6 free=none", &syn_start,
@@ -997,7 +1019,7 @@ static void grammar_table_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
 			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] | stop");

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # 55-contexts.sh - tests (mem_test_start) with the new options: the stats
 # lines gfp, node, ctx, cpu, free, skipped, off_cpu, off_node; ctx=timer
-# (allocating in the hrtimer callback) with kmalloc, pages, cache and percpu
-# and what it refuses; cpu= (the timer pinned, seen in /proc/timer_list);
+# (allocating in the hrtimer callback), softirq (in a soft hrtimer's) and
+# irqoff (in the work, interrupts disabled) with kmalloc, pages, cache and
+# percpu and what each refuses; cpu= (the timer pinned, seen in /proc/timer_list);
 # the free policies random, fifo and lifo (total reached, never everything
 # freed at once); a test's dedicated caches, alive while it runs; node=;
 # gfp=account charged to the writer's memory cgroup; every refusal of the
@@ -30,7 +31,7 @@ fi
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
 CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
-USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer] [cpu=N] [free=all|random|fifo|lifo]"
+USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free)"
 
 
@@ -115,6 +116,9 @@ cx_opts "alloc=kmalloc gfp=nofail,kernel" "kernel,nofail any work any all"
 cx_opts "alloc=cache gfp=nowait,zero" "nowait,zero any work any all"
 cx_opts "alloc=kmalloc ctx=timer gfp=zero" "atomic,zero any timer any all"
 cx_opts "alloc=cache ctx=timer gfp=atomic" "atomic any timer any all"
+cx_opts "alloc=kmalloc ctx=softirq" "atomic,nowarn any softirq any all"
+cx_opts "alloc=pages ctx=irqoff gfp=nowait" "nowait any irqoff any all"
+cx_opts "alloc=percpu ctx=irqoff gfp=zero" "atomic,zero any irqoff any all"
 cx_opts "alloc=kvmalloc free=fifo gfp=account,zero,nowarn,retry_mayfail,kernel" "kernel,retry_mayfail,nowarn,zero,account any work any fifo"
 cx_opts "alloc=pages node=0 cpu=0 free=random" "kernel,retry_mayfail,nowarn 0 work 0 random"
 cx_opts "alloc=vmalloc node=0 gfp=kernel" "kernel 0 work any all"
@@ -131,16 +135,18 @@ else
 	skip "a test on cpu=1 shows cpu: 1" "one possible CPU"
 fi
 
-# ------------------------------------------------------ ctx=timer ---
-# Four tests at once, allocating in the hrtimer callback every 1-2 ms,
-# with check_content on; sampled while they run.
+# ------------------------------------- ctx=timer, softirq, irqoff ---
+# In each atomic context, four tests at once, allocating every 1-2 ms
+# (in the hrtimer callback, in a soft one's, in the work with interrupts
+# disabled), with check_content on; sampled while they run.
 setparam check_content 1
+for CTX in timer softirq irqoff; do
 kmark
 TIMER_TESTS=
-for w in "16 1024 65536 1 2 2000 alloc=kmalloc ctx=timer" \
-	"1 16384 262144 1 2 2000 alloc=pages ctx=timer" \
-	"8 2000 65536 1 2 2000 alloc=cache ctx=timer" \
-	"8 256 8192 1 2 2000 alloc=percpu ctx=timer"; do
+for w in "16 1024 65536 1 2 2000 alloc=kmalloc ctx=$CTX" \
+	"1 16384 262144 1 2 2000 alloc=pages ctx=$CTX" \
+	"8 2000 65536 1 2 2000 alloc=cache ctx=$CTX" \
+	"8 256 8192 1 2 2000 alloc=percpu ctx=$CTX"; do
 	start_test T $w
 	TIMER_TESTS="$TIMER_TESTS${TIMER_TESTS:+ }$T"
 	eval "TW_$T=\$w"
@@ -164,73 +170,91 @@ while :; do
 	[ $running = 1 ] && [ $n -lt 300 ] || break
 	sleep 0.1
 done
-check_eq "4 ctx=timer tests (kmalloc, pages, cache, percpu) at once: held <= total, held <= charged and total_alloc = charged + freed in all $n samples" \
+check_eq "4 ctx=$CTX tests (kmalloc, pages, cache, percpu) at once: held <= total, held <= charged and total_alloc = charged + freed in all $n samples" \
 	"$bad" ""
 [ -n "$TIMER_TESTS" ] || bad="no test started"
+# the callback's ticks may find the work freeing (skipped); ctx=irqoff's
+# work frees first, then allocates: it skips none, and may have a backlog
 for T in $TIMER_TESTS; do
 	wait_until 20000 state_is "$T" finished
 	slurp s "$D/tests/$T/stats"
-	cx_vals v "$s" state errors corruptions held chunks off_cpu backlog ctx
+	cx_vals v "$s" state errors corruptions held chunks off_cpu ctx
 	skey al "$s" allocations
 	skey ov "$s" overflows
 	skey ta "$s" total_alloc
 	skey fr "$s" freed
 	skey sk "$s" skipped
-	expect_eq "state errors corruptions held chunks off_cpu backlog ctx" "$v" "finished 0 0 0 0 0 0 timer"
+	skey bl "$s" backlog
+	expect_eq "state errors corruptions held chunks off_cpu ctx" "$v" "finished 0 0 0 0 0 $CTX"
 	expect_range allocations "$al" 10 100000000
 	expect_range overflows "$ov" 1 100000000
 	expect_eq "freed vs total_alloc" "$fr" "$ta"
-	expect_range skipped "$sk" 0 100000000
+	if [ "$CTX" = irqoff ]; then
+		expect_eq skipped "$sk" 0
+		expect_range backlog "$bl" 0 100000000
+	else
+		expect_range skipped "$sk" 0 100000000
+		expect_eq backlog "$bl" 0
+	fi
 	eval "w=\$TW_$T"
-	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, backlog 0, nothing held" "$s"
+	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, nothing held; $([ "$CTX" = irqoff ] && echo "skipped 0" || echo "backlog 0")" "$s"
 done
-setparam check_content 0
-check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=timer tests started" \
+check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=$CTX tests started" \
 	eval '! klog_has "BUG:|WARNING:|sleeping function called|Call Trace|inconsistent lock state|lock held when returning"'
 bad=
 for T in $TIMER_TESTS; do
 	[ -d "$D/tests/$T" ] || bad="$bad $T"
 	cx_destroy "$T"
 done
-check_eq "the finished ctx=timer tests kept their statistics until destroyed" "$bad" ""
-
-# ctx=timer refusals, one by one
-TW="1 64 100000 1 2 1000"
-for k in vmalloc kvmalloc; do
-	refuse_why "alloc=$k may sleep: ctx=timer takes kmalloc, pages, cache or percpu" \
-		EINVAL mem_test_start $TW alloc=$k ctx=timer
+check_eq "the finished ctx=$CTX tests kept their statistics until destroyed" "$bad" ""
 done
-refuse_why "alloc=kvmalloc may sleep: ctx=timer takes kmalloc, pages, cache or percpu" \
-	EINVAL mem_test_start $TW ctx=timer
+setparam check_content 0
+
+# The refusals of each atomic context, one by one, each naming it
+TW="1 64 100000 1 2 1000"
+for CTX in timer softirq irqoff; do
+for k in vmalloc kvmalloc; do
+	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache or percpu" \
+		EINVAL mem_test_start $TW alloc=$k ctx=$CTX
+done
+refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache or percpu" \
+	EINVAL mem_test_start $TW ctx=$CTX
 for g in kernel kernel,nowarn kernel,zero; do
-	refuse_why "gfp=kernel may sleep: ctx=timer takes atomic or nowait" \
-		EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=$g
+	refuse_why "gfp=kernel may sleep: ctx=$CTX takes atomic or nowait" \
+		EINVAL mem_test_start $TW alloc=kmalloc ctx=$CTX gfp=$g
 done
 for g in account nowait,account atomic,nowarn,account; do
-	refuse_why "gfp=account charges the writer's memory cgroup: not in ctx=timer" \
-		EINVAL mem_test_start $TW alloc=pages ctx=timer gfp=$g
+	refuse_why "gfp=account charges the writer's memory cgroup: not in ctx=$CTX" \
+		EINVAL mem_test_start $TW alloc=pages ctx=$CTX gfp=$g
 done
 refuse_why "nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail" \
-	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=nofail
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=$CTX gfp=nofail
 refuse_why "nofail needs gfp=kernel: only an allocation that can sleep can be made never to fail" \
-	EINVAL mem_test_start $TW alloc=cache ctx=timer gfp=atomic,nofail
-refuse_why "gfp=kernel may sleep: ctx=timer takes atomic or nowait" \
-	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=kernel,nofail
+	EINVAL mem_test_start $TW alloc=cache ctx=$CTX gfp=atomic,nofail
+refuse_why "gfp=kernel may sleep: ctx=$CTX takes atomic or nowait" \
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=$CTX gfp=kernel,nofail
 refuse_why "retry modifiers change how a sleeping allocation retries: noretry and retry_mayfail need gfp=kernel" \
-	EINVAL mem_test_start $TW alloc=kmalloc ctx=timer gfp=noretry
-# A hard interrupt allocates, fills and copies chunks of 32 KiB (order 3)
-# at most, in the bytes they count: whole pages, or SIZE x possible CPUs.
-RT="ctx=timer takes chunks of 32768 bytes at most (order 3), which a hard interrupt can allocate, fill and copy"
-refuse_why "$RT: max is 32769" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=kmalloc ctx=timer
-refuse_why "$RT: max is 65536" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=pages ctx=timer
-refuse_why "$RT: max is 4194304" EINVAL mem_test_start 1 4 8 1 2 1000 m alloc=pages ctx=timer
-refuse_why "$RT: max is 1048576" EINVAL mem_test_start 1 1 1 1 2 1000 m alloc=cache ctx=timer
+	EINVAL mem_test_start $TW alloc=kmalloc ctx=$CTX gfp=noretry
+# An atomic context allocates, fills and copies chunks of 32 KiB (order
+# 3) at most, in the bytes they count: whole pages, or SIZE x possible
+# CPUs.
+case $CTX in
+timer) WHERE="a hard interrupt" ;;
+softirq) WHERE="a softirq" ;;
+irqoff) WHERE="a section with interrupts disabled" ;;
+esac
+RT="ctx=$CTX takes chunks of 32768 bytes at most (order 3), which $WHERE can allocate, fill and copy"
+refuse_why "$RT: max is 32769" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=kmalloc ctx=$CTX
+refuse_why "$RT: max is 65536" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=pages ctx=$CTX
+refuse_why "$RT: max is 4194304" EINVAL mem_test_start 1 4 8 1 2 1000 m alloc=pages ctx=$CTX
+refuse_why "$RT: max is 1048576" EINVAL mem_test_start 1 1 1 1 2 1000 m alloc=cache ctx=$CTX
 refuse_why "$RT: max is $(( (32768 / NCPU + 1) * NCPU ))" EINVAL \
-	mem_test_start 1 $((32768 / NCPU + 1)) 1000000 1 2 1000 alloc=percpu ctx=timer
+	mem_test_start 1 $((32768 / NCPU + 1)) 1000000 1 2 1000 alloc=percpu ctx=$CTX
 for k in kmalloc pages cache; do
-	start_test T 1 32768 100000 1 2 1000 alloc=$k ctx=timer
-	check "ctx=timer takes alloc=$k chunks up to 32768 bytes" isnum "$T"
+	start_test T 1 32768 100000 1 2 1000 alloc=$k ctx=$CTX
+	check "ctx=$CTX takes alloc=$k chunks up to 32768 bytes" isnum "$T"
 	cx_destroy "$T"
+done
 done
 # gfp=atomic and nofail count against max_atomic_bytes: a test whose
 # TOTAL alone is above it is refused
@@ -414,9 +438,10 @@ tstat st "$T" state
 check_eq "its statistics stay (state stopped)" "$st" stopped
 cx_destroy "$T"
 
-# ctx=timer: every class from 8 up to MAX's created at the start
+# ctx=timer (and irqoff, which cannot create one in its steps either):
+# every class from 8 up to MAX's created at the start
 start_test T1 8 1000 100000 1 2 60000 alloc=cache ctx=timer
-start_test T2 8 64 100000 5 10 60000 alloc=cache ctx=timer
+start_test T2 8 64 100000 5 10 60000 alloc=cache ctx=irqoff
 cache_names cl
 want="malloc_test_kept_128"
 for c in 8 16 32 64 128 256 512 1024; do
@@ -425,7 +450,7 @@ done
 for c in 8 16 32 64; do
 	want="$want malloc_test_t${T2}_$c"
 done
-check_eq "ctx=timer alloc=cache: every class up to MAX's made at the start; caches lists the kept one, then tests by id, classes ascending" \
+check_eq "ctx=timer and ctx=irqoff alloc=cache: every class up to MAX's made at the start; caches lists the kept one, then tests by id, classes ascending" \
 	"$cl" "$want"
 slab_names sl malloc_test_t
 slab_check "/proc/slabinfo has the same test caches" "$(echo $sl | tr ' ' '\n' | sort | tr '\n' ' ')" \
@@ -514,7 +539,7 @@ refuse_parse "cpu= given twice" mem_test_start $TW cpu=0 cpu=1
 refuse_parse "free= given twice" mem_test_start $TW free=all free=lifo
 refuse_parse "node= given twice" mem_test_start $TW node=0 node=0
 for c in irq Timer work, ''; do
-	refuse_parse "unknown context '$c' (work or timer)" mem_test_start $TW ctx=$c
+	refuse_parse "unknown context '$c' (work, timer, softirq or irqoff)" mem_test_start $TW ctx=$c
 done
 for f in none LIFO random, first ''; do
 	refuse_parse "unknown free policy '$f' (all, random, fifo or lifo)" mem_test_start $TW free=$f

@@ -1860,8 +1860,8 @@ usage_case "--node 'x';node number" mem_alloc 1 k --node x
 usage_case "--node '-1';node number" mem_alloc 1 k --node -1
 usage_case "--node '4294967296'" mem_rnd_alloc 1 2 3 --node 4294967296
 usage_case "--cpu 'one';cpu number" mem_test_start 1 2 3 4 5 6 --cpu one
-usage_case "--ctx 'irq';work or timer" mem_test_start 1 2 3 4 5 6 --ctx irq
-usage_case "--ctx 'Timer';work or timer" mem_test_start 1 2 3 4 5 6 --ctx=Timer
+usage_case "--ctx 'irq';work, timer, softirq or irqoff" mem_test_start 1 2 3 4 5 6 --ctx irq
+usage_case "--ctx 'Timer';work, timer, softirq or irqoff" mem_test_start 1 2 3 4 5 6 --ctx=Timer
 usage_case "--free 'none';all, random, fifo or lifo" mem_test_start 1 2 3 4 5 6 --free none
 usage_case "mem_alloc;takes no --ctx" mem_alloc 1 k --ctx timer
 usage_case "mem_rnd_alloc;takes no --cpu" mem_rnd_alloc 1 2 3 --cpu 0

@@ -15,8 +15,8 @@
  *    decimal, too few or too many numbers, a size that overflows 64 bits
  *    in its unit, a zero size, MIN > MAX, and the refusals that follow
  *    from the command alone: gfp flags that do not go together, nofail
- *    with an allocator that cannot honour it, ctx=timer with what may
- *    sleep, node= with percpu...): the write must fail with EINVAL and
+ *    with an allocator that cannot honour it, an atomic ctx= (timer,
+ *    softirq, irqoff) with what may sleep, node= with percpu...): the write must fail with EINVAL and
  *    change nothing.  "Well-formed": it must not be refused with EINVAL.
  *    "Uncertain": the documentation leaves room (a '+' sign, a \r or \v
  *    stripped at an end, a newline inside, a limit it does not state) or
@@ -31,18 +31,18 @@
  *    the kernel gives decides: either outcome goes, but a refusal is
  *    ENOSPC (or ENOMEM) and changes nothing.
  *  - Default gfp flags: without gfp=, kernel,retry_mayfail,nowarn
- *    (alloc=percpu: kernel,noretry,nowarn; ctx=timer: atomic,nowarn); a
+ *    (alloc=percpu: kernel,noretry,nowarn; an atomic ctx=: atomic,nowarn); a
  *    list that names no base gets the context's, and in process context
  *    retry_mayfail (percpu: noretry) unless it names noretry,
  *    retry_mayfail or nofail.  A started test's stats must show them.
- *    Refused too: alloc=percpu with retry_mayfail, a ctx=timer chunk
+ *    Refused too: alloc=percpu with retry_mayfail, an atomic ctx='s chunk
  *    above 32768 bytes counted, alloc=vmalloc with node= unless gfp=
  *    names kernel and at most zero, free=random|fifo|lifo with a piece
  *    of MAX that counts more than TOTAL.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
  *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
  *    for the run), no nofail allocation is bigger than 8192 bytes, a
- *    ctx=timer test asks 256 KiB at most (32 KiB is the most taken), and
+ *    test in an atomic ctx= asks 256 KiB at most (32 KiB is the most taken), and
  *    every gfp= that may be accepted has nowarn (but vmalloc on a node,
  *    which takes no flags: 64 KiB at most), so that no failed allocation
  *    prints the kernel's report.
@@ -226,7 +226,9 @@ static const char *const gfp_mods[NR_MODS] = {
 #define M(x)		(1U << (x))
 #define M_RETRY		(M(G_NORETRY) | M(G_MAYFAIL))
 
-static const char *const contexts[] = { "work", "timer" };
+static const char *const contexts[] = { "work", "timer", "softirq", "irqoff" };
+/* The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx=") */
+static const char *const atomic_contexts[] = { "timer", "softirq", "irqoff" };
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
 enum { PAT_PAIR, PAT_BATCH, PAT_RANDOM, NR_PATTERNS };
 static const char *const patterns[NR_PATTERNS] = { "pair", "batch", "random" };
@@ -352,7 +354,7 @@ struct verdict {
 	int base;		/* gfp='s base, -1: none given */
 	unsigned int mods;	/* gfp='s modifiers, bits of M() */
 	uint64_t node, cpu;
-	bool timer;		/* ctx=timer */
+	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
 	int eff_base;		/* the gfp flags it allocates with */
 	unsigned int eff_mods;
@@ -1068,7 +1070,7 @@ static bool model_option(const struct target *t, const char *tok,
 			set_bad(v, "an unknown context");
 			return false;
 		}
-		v->timer = !strcmp(val, "timer");
+		v->timer = strcmp(val, "work") != 0;
 		return true;
 	case O_FREE:
 		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
@@ -3032,7 +3034,8 @@ static const char *const opts_any[] = {
 	"node=0", "node=00", "node=+0", "node=1", "node=", "node=x",
 	"node=-1", "node=4294967296", "node=0x0", "node=1e3", "NODE=0",
 	"nodes=0", "node=4294967295",
-	"ctx=work", "ctx=timer", "ctx=", "ctx=irq", "ctx=Timer",
+	"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "ctx=",
+	"ctx=irq", "ctx=Timer", "ctx=soft", "ctx=irq_off", "ctx=hardirq",
 	"cpu=0", "cpu=1", "cpu=+1", "cpu=", "cpu=-0", "cpu=99999999999",
 	"cpu=one", "cpu=100000",
 	"free=all", "free=random", "free=fifo", "free=lifo", "free=",
@@ -3053,7 +3056,8 @@ static const char *const opts_bad[] = {
 	"gfp=__GFP_NOWARN", "gfp=retry-mayfail",
 	"node=", "node=x", "node=-1", "node=4294967296", "node=0x0",
 	"node=1e3", "NODE=0", "nodes=0", "node=0,1", "node= 0",
-	"ctx=", "ctx=irq", "ctx=Timer", "ctx=work,timer",
+	"ctx=", "ctx=irq", "ctx=Timer", "ctx=work,timer", "ctx=SOFTIRQ",
+	"ctx=irqoff,softirq", "ctx=nmi",
 	"cpu=", "cpu=-0", "cpu=99999999999", "cpu=one", "cpu=0x1",
 	"free=", "free=none", "free=FIFO", "free=lifo,fifo",
 };
@@ -3197,8 +3201,9 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 /*
  * The options of a command that takes them, now and then, mostly a set
  * the module takes: alloc=, gfp=, node=0 (with vmalloc, gfp=kernel or
- * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=.  A ctx=timer
- * test mostly with chunks of at most 32 KiB counted, now and then up to
+ * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=.  A test in
+ * an atomic context (ctx=timer, softirq, irqoff) mostly with chunks of at
+ * most 32 KiB counted, now and then up to
  * 256 KiB (refused).  @big: the largest chunk, in bytes.
  */
 static void base_opts(const struct target *t, struct base *bs, uint64_t big)
@@ -3226,7 +3231,7 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 	if (!test)
 		return;
 	if (timer)
-		base_opt(bs, "ctx=timer");
+		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 	else if (!rndn(10))
 		base_opt(bs, "ctx=work");
 	if (!rndn(5))
@@ -3959,11 +3964,12 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 			struct base *bs __maybe_unused, struct cmd *c)
 {
 	static const char *const test_only[] = {
-		"ctx=work", "ctx=timer", "cpu=0", "free=all", "free=fifo",
+		"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "cpu=0",
+		"free=all", "free=fifo",
 	};
 	static const char *const not_bench[] = {
-		"node=0", "node=1", "ctx=work", "ctx=timer", "free=all",
-		"free=random",
+		"node=0", "node=1", "ctx=work", "ctx=timer", "ctx=irqoff",
+		"free=all", "free=random",
 	};
 	static const char *const strays[] = { "1", "64", "k", "4096", "stop" };
 	struct toks tk;
@@ -4373,20 +4379,20 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		mx = rndr(mn, 512);
 		tot = rndr(mx, PAGE_SZ - 1);
 		break;
-	case C_TIMER_SLEEP:	/* what may sleep, in a timer's callback */
-		base_opt(bs, "ctx=timer");
+	case C_TIMER_SLEEP:	/* what may sleep, in an atomic context */
+		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 		base_opt(bs, "alloc=%s", rndn(2) ? "vmalloc" : "kvmalloc");
 		break;
 	case C_TIMER_KERNEL:
-		base_opt(bs, "ctx=timer");
+		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 		base_opt(bs, "gfp=kernel,nowarn%s", rndn(2) ? ",zero" : "");
 		break;
 	case C_TIMER_ACCOUNT:
-		base_opt(bs, "ctx=timer");
+		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 		base_opt(bs, "gfp=%saccount,nowarn", rndn(2) ? "atomic," : "");
 		break;
-	case C_TIMER_BIG:	/* more than a hard interrupt may take */
-		base_opt(bs, "ctx=timer");
+	case C_TIMER_BIG:	/* more than an atomic context may take */
+		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 		if (g.ncpus >= 2 && !rndn(4)) {
 			base_opt(bs, "alloc=percpu");
 			k = K_PERCPU;

@@ -96,7 +96,7 @@ enum { EXIT_PASS = 0, EXIT_UNEXPECTED = 1, EXIT_USAGE = 2, EXIT_STUCK = 3 };
 #define REG_SLOTS	512	/* test ids the killers pick from */
 #define MAX_REPORTS	40	/* unexpected results printed in full */
 #define NR_PARAMS	3
-#define TIMER_MAX	32768	/* ctx=timer: the most a chunk may count */
+#define TIMER_MAX	32768	/* an atomic ctx=: the most a chunk may count */
 #define TEST_DEBUGFS	3072	/* a test's own memory: at least this */
 #define SLACK_FIXED	(4ULL << 20)	/* the kernel's other activity */
 #define MI_EVERY_MS	250	/* the kernel's counters, read so often */
@@ -775,10 +775,13 @@ static const char *check_test(const struct rec *r, long long id)
 		return "corruptions";
 	if (v[T_OFF_CPU])
 		return "steps on a CPU other than the one asked";
-	if (v[T_SKIPPED] && strcmp(r->val[T_CTX], "timer"))
-		return "skipped ticks, but not ctx=timer";
-	if (v[T_BACKLOG] && strcmp(r->val[T_CTX], "work"))
-		return "a backlog, but not ctx=work";
+	/* the callback allocates in ctx=timer and softirq, the work else */
+	if (v[T_SKIPPED] && strcmp(r->val[T_CTX], "timer") &&
+	    strcmp(r->val[T_CTX], "softirq"))
+		return "skipped ticks, but not ctx=timer or softirq";
+	if (v[T_BACKLOG] && strcmp(r->val[T_CTX], "work") &&
+	    strcmp(r->val[T_CTX], "irqoff"))
+		return "a backlog, but not ctx=work or irqoff";
 	if (v[T_MIN] > v[T_MAX] || v[T_MAX] > v[T_TOTAL] || !v[T_MIN])
 		return "min, max, total out of order";
 	if (!v[T_MIN_INT] || v[T_MIN_INT] > v[T_MAX_INT] ||
@@ -878,17 +881,19 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
 
 /*
  * The options of a test of chunks of at most 8 KiB and a total of at
- * least 8 KiB: any allocator, in the work or the timer's callback, any
+ * least 8 KiB: any allocator, in the work or (30 %) in an atomic
+ * context (ctx=timer, softirq, irqoff) with one that cannot sleep, any
  * free policy, sometimes a CPU.  @line gets them appended.  Return: the
  * allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 				  bool *timer)
 {
-	/* what ctx=timer takes: an allocator that cannot sleep */
+	/* what an atomic context takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
 		"kmalloc", "pages", "cache", "percpu",
 	};
+	static const char *const atomic_ctx[] = { "timer", "softirq", "irqoff" };
 	static const char *const frees[] = {
 		"", " free=all", " free=random", " free=fifo", " free=lifo",
 	};
@@ -898,7 +903,8 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	*timer = false;
 	if (chance(w, 30)) {
 		alloc = atomic_ok[rnd(w) % ARRAY_SIZE(atomic_ok)];
-		n += snprintf(line + n, len - n, " alloc=%s ctx=timer%s", alloc,
+		n += snprintf(line + n, len - n, " alloc=%s ctx=%s%s", alloc,
+			      atomic_ctx[rnd(w) % ARRAY_SIZE(atomic_ctx)],
 			      chance(w, 50) ? " gfp=nowait,nowarn" : "");
 		*timer = true;
 	} else if (chance(w, 80)) {
@@ -966,7 +972,7 @@ static int start_one(struct worker *w, int slot)
 	unsigned int old;
 
 	/*
-	 * ctx=timer takes chunks of 32 KiB at most, percpu's on each CPU;
+	 * an atomic ctx= takes chunks of 32 KiB at most, percpu's on each CPU;
 	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in
 	 */
 	alloc = pick_test_opts(w, opts, sizeof(opts), &timer);
