@@ -49,6 +49,7 @@
 #include "mt_gfp.h"
 #include "mt_lat.h"
 #include "mt_rand.h"
+#include "mt_trace.h"
 
 #include <linux/completion.h>
 #include <linux/cpu.h>
@@ -122,6 +123,12 @@ enum mt_bench_ph {
 	MT_PH_ALLOC,
 	MT_PH_BARE,
 	MT_NR_PH,
+};
+
+static const char * const mt_bench_ph_names[MT_NR_PH] = {
+	[MT_PH_HARNESS] = "harness",
+	[MT_PH_ALLOC] = "alloc",
+	[MT_PH_BARE] = "bare",
 };
 
 static const char * const mt_bench_state_names[] = {
@@ -589,11 +596,17 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 	unsigned int kind = which == MT_PH_HARNESS ? MT_BENCH_NOP : b->p.kind;
 	u64 deadline, n;
 
+	trace_bench_phase_start(mt_bench_ph_names[which],
+				mt_alloc_names[b->p.kind],
+				mt_pattern_names[b->p.pattern], b->p.size, count);
 	ph->why = MT_END_COUNT;
 	ph->start = ktime_get_ns();
 	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
 	n = loops[kind](th, ph, count, deadline, which == MT_PH_BARE);
 	ph->end = ktime_get_ns();
+	trace_bench_phase_end(mt_bench_ph_names[which], ph->alloc_ops,
+			      ph->free_ops, ph->errors, ph->end - ph->start,
+			      mt_bench_end_names[ph->why]);
 	return n;
 }
 

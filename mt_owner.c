@@ -18,6 +18,7 @@
 #include "mt_gfp.h"
 #include "mt_owner.h"
 #include "mt_pool.h"
+#include "mt_trace.h"
 
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -189,6 +190,8 @@ static bool mt_verify(struct mt_owner *o, const struct mt_chunk *c,
 		return false;
 	atomic64_inc(&o->corruptions);
 	atomic64_inc(&mt_corruptions);
+	trace_corruption(o->name, mt_alloc_names[c->kind], c->ptr, c->size,
+			 off);
 	pr_err_ratelimited("%s: %s chunk of %llu bytes corrupted at offset %zd\n",
 			   o->name, mt_alloc_names[c->kind], c->size, off);
 	return true;

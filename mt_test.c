@@ -51,6 +51,7 @@
 #include "mt_owner.h"
 #include "mt_rand.h"
 #include "mt_test.h"
+#include "mt_trace.h"
 
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -277,7 +278,10 @@ static void mt_test_release(struct mt_test *t)
 /* The test is full: count it and free, or have the work free. */
 static void mt_test_full(struct mt_test *t)
 {
-	atomic64_inc(&t->overflows);
+	u64 n = atomic64_inc_return(&t->overflows);
+
+	if (trace_test_overflow_enabled())
+		trace_test_overflow(t->id, mt_owner_bytes(&t->owner), n);
 	if (t->how.can_sleep) {
 		mt_test_release(t);
 		return;
@@ -293,6 +297,11 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 	mt_test_free_all(t);
 	mt_caches_unpin(&t->owner.caches);
 	t->end = ktime_get();
+	trace_test_end(t->id, mt_state_names[state],
+		       atomic64_read(&t->allocations),
+		       atomic64_read(&t->reallocs), atomic64_read(&t->errors),
+		       atomic64_read(&t->overflows),
+		       ktime_to_ns(ktime_sub(t->end, t->start)));
 	/* pairs with the acquires in stop and print: @end is set first */
 	smp_store_release(&t->state, state);
 }
@@ -308,6 +317,7 @@ static void mt_test_step(struct mt_test *t)
 	u64 size = mt_rand_range(&t->work_rnd, t->p.min, t->p.max);
 	unsigned int p = READ_ONCE(mt_realloc_p);
 	int cpu = mt_opts_cpu(&t->p.o);
+	const char *op = "alloc";
 	u64 bytes;
 	s64 diff;
 	int ret;
@@ -321,10 +331,13 @@ static void mt_test_step(struct mt_test *t)
 					      &t->how, &diff);
 		if (!ret) {
 			atomic64_inc(&t->reallocs);
+			op = "realloc";
 			goto check_total;
 		}
-		if (ret != -E2BIG)
+		if (ret != -E2BIG) {
+			op = "realloc";
 			goto fail;
+		}
 		/* that chunk's allocator cannot grow so far: allocate */
 	}
 
@@ -340,12 +353,18 @@ static void mt_test_step(struct mt_test *t)
 	atomic64_inc(&t->allocations);
 
 check_total:
+	if (trace_test_tick_enabled())
+		trace_test_tick(t->id, op, size, mt_owner_bytes(&t->owner), 0);
 	if (!mt_test_has_room(t))
 		mt_test_full(t);
 	return;
 
 fail:
 	atomic64_inc(&t->errors);
+	trace_alloc_failed(t->id, mt_alloc_names[t->p.o.kind], size,
+			   t->how.gfp, ret);
+	if (trace_test_tick_enabled())
+		trace_test_tick(t->id, op, size, mt_owner_bytes(&t->owner), ret);
 	/* the flags as the kernel's own allocation-failure reports spell them */
 	pr_info_ratelimited("test %u: allocation of %llu bytes (%s, %pGg) failed: %s\n",
 			    t->id, size, mt_alloc_names[t->p.o.kind], &t->how.gfp,
@@ -576,6 +595,10 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	WRITE_ONCE(mt_nr_tests, mt_nr_tests + 1);
 	t->dir = mt_test_add_dir(t->id);
 
+	trace_test_start(t->id, mt_alloc_names[p->o.kind],
+			 mt_ctx_names[p->o.ctx], p->min, p->max, p->total,
+			 p->min_int, p->max_int, p->total_time,
+			 mt_opts_cpu(&p->o), t->how.node, t->how.gfp);
 	t->start = ktime_get();
 	t->deadline = ktime_add_ms(t->start, p->total_time);
 	/* on a CPU gone offline since the command was checked: anywhere */

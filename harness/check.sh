@@ -219,6 +219,9 @@ else
 		# The compat header is where version checks belong.
 		ignore=()
 		[[ $f == mt_compat.h ]] && ignore=(--ignore LINUX_VERSION_CODE)
+		# TRACE_EVENT()'s own layout, as in include/trace/events/
+		[[ $f == mt_trace.h ]] &&
+			ignore=(--ignore OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT)
 		while (( $(jobs -pr | wc -l) >= $(nproc) )); do
 			wait -n
 		done
