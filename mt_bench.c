@@ -22,11 +22,16 @@
  * to (vs_bare_pct).  The loops are compiled once per allocator, the
  * allocator's call inlined in each, so that no dispatch is left in them.
  *
- * Timing: one operation (batch) or one pair (pair, random) in sample=, on
- * average, chosen at random, is timed with ktime_get_ns() and recorded in
- * the thread's own histograms; the rest run untimed, so that recording
- * costs a few percent of a cheap allocation at most (Documentation has
- * the figures).  sample=1 times every operation.
+ * pattern=remote pairs the threads: the first of each pair allocates and
+ * passes each chunk through a ring (one writer at each end, no lock) to
+ * the second, on another CPU, which frees it: every free is a remote
+ * one, its latency the free histogram's.  Each phase has its own ring.
+ *
+ * Timing: one operation (batch, remote) or one pair (pair, random) in
+ * sample=, on average, chosen at random, is timed with ktime_get_ns()
+ * and recorded in the thread's own histograms; the rest run untimed, so
+ * that recording costs a few percent of a cheap allocation at most
+ * (Documentation has the figures).  sample=1 times every operation.
  *
  * A run is charged against max_bytes, before it starts, for all it may
  * hold at once: its chunks (a chunk per thread, or a batch), their slot
@@ -174,12 +179,31 @@ struct mt_bench_phase {
 struct mt_bench;
 
 /**
+ * struct mt_bench_ring - pattern=remote: one pair's chunks in flight
+ * @head: chunks pushed; the allocating thread's alone to write
+ * @tail: chunks popped; the freeing thread's alone to write
+ * @done: the allocating thread pushed its last; written with release
+ * @slot: the chunks, at index (count % MT_BENCH_RING)
+ *
+ * Each end publishes its count with release and reads the other's with
+ * acquire: a slot is written before @head passes it, read before @tail
+ * does.
+ */
+struct mt_bench_ring {
+	unsigned long head ____cacheline_aligned_in_smp;
+	unsigned long tail ____cacheline_aligned_in_smp;
+	bool done;
+	void *slot[MT_BENCH_RING];
+};
+
+/**
  * struct mt_bench_thread - one thread of a run
  * @b: the run
  * @task: the thread
  * @cpu: where it is bound
  * @rnd: its random sizes and sampling
  * @slots: a batch's chunks
+ * @ring: pattern=remote: its pair's ring in the current phase
  * @ph: the figures of each phase, enum mt_bench_ph
  * @hist: its histograms, enum mt_bench_hist
  *
@@ -192,6 +216,7 @@ struct mt_bench_thread {
 	unsigned int cpu;
 	struct rnd_state rnd;
 	void **slots;
+	struct mt_bench_ring *ring;
 	struct mt_bench_phase ph[MT_NR_PH];
 	struct mt_hist hist[MT_NR_BH];
 };
@@ -216,6 +241,7 @@ struct mt_bench_gate {
  * @bytes: what one chunk of the asked size counts
  * @gfp: the flags
  * @cache: the run's slab cache (alloc=cache)
+ * @rings: pattern=remote: each pair's ring in each phase
  * @stopping: stop was asked, or the module is going
  * @state: enum mt_bench_state; written with release once the figures
  *	are final
@@ -233,6 +259,7 @@ struct mt_bench {
 	u64 bytes;
 	gfp_t gfp;
 	struct kmem_cache *cache;
+	struct mt_bench_ring (*rings)[MT_NR_PH];
 	bool stopping;
 	int state;
 	struct mt_bench_gate gate[MT_NR_PH];
@@ -455,6 +482,103 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	return n;
 }
 
+/* Wait a little for the other end of a ring; reschedule now and then. */
+static __always_inline void mt_bench_ring_wait(u32 *spins)
+{
+	if (!(++*spins % 1024))
+		cond_resched();
+	else
+		cpu_relax();
+}
+
+/*
+ * remote: the pair's first thread allocates @count chunks and pushes each
+ * into the ring; the second pops each and frees it, until the first is
+ * done and the ring empty.  Timed (but @bare): one allocation in sample=
+ * on the first, one free on the second, the remote free.
+ */
+static __always_inline u64 mt_bench_remote(struct mt_bench_thread *th,
+					   struct mt_bench_phase *ph,
+					   u64 count, u64 deadline,
+					   unsigned int kind, bool bare)
+{
+	struct mt_bench *b = th->b;
+	struct mt_bench_ring *r = th->ring;
+	bool nop = kind == MT_BENCH_NOP;
+	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
+	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
+	unsigned int k = bare ? 0 : b->p.sample;
+	u64 i, n = 0, size = b->p.size, t0, t1;
+	unsigned long head = 0, tail = 0;
+	u32 skip = 1, left = 1, spins = 0;
+	void *p;
+
+	if (!((th - b->thr) & 1)) {
+		for (i = 0; i < count; i++) {
+			if (mt_bench_check(th, ph, &left, deadline))
+				break;
+			if (!mt_bench_sampled(th, k, &skip)) {
+				p = mt_bench_alloc(b, kind, size);
+			} else {
+				t0 = ktime_get_ns();
+				p = mt_bench_alloc(b, kind, size);
+				t1 = ktime_get_ns();
+				if (p)
+					mt_hist_add(ha, t1 - t0);
+			}
+			if (!p)
+				continue;
+			n++;
+			/* room: the freeing thread has popped that slot */
+			while (head - smp_load_acquire(&r->tail) >= MT_BENCH_RING)
+				mt_bench_ring_wait(&spins);
+			r->slot[head % MT_BENCH_RING] = p;
+			/* the slot is written before head passes it */
+			smp_store_release(&r->head, ++head);
+		}
+		ph->alloc_ops = n;
+		ph->errors = i - n;
+		/* after the last push: the freeing thread may end */
+		smp_store_release(&r->done, true);
+		return i;
+	}
+	for (;;) {
+		/* pairs with the release of head: the slots up to it are set */
+		head = smp_load_acquire(&r->head);
+		if (head == tail) {
+			/*
+			 * pairs with the release of done, after the last
+			 * push: one more look at head (the loop's next
+			 * acquire reads what it passed), then none will come
+			 */
+			if (smp_load_acquire(&r->done) &&
+			    READ_ONCE(r->head) == tail)
+				break;
+			mt_bench_ring_wait(&spins);
+			continue;
+		}
+		for (; tail != head; n++) {
+			p = r->slot[tail % MT_BENCH_RING];
+			/* the slot is read: the allocating thread may reuse it */
+			smp_store_release(&r->tail, ++tail);
+			if (!mt_bench_sampled(th, k, &skip)) {
+				mt_bench_free(b, kind, p, size);
+			} else {
+				t0 = ktime_get_ns();
+				mt_bench_free(b, kind, p, size);
+				t1 = ktime_get_ns();
+				mt_hist_add(hf, t1 - t0);
+			}
+			if (!--left) {
+				left = MT_BENCH_CHECK_EVERY;
+				cond_resched();
+			}
+		}
+	}
+	ph->free_ops = n;
+	return n;
+}
+
 /*
  * The reference: @count pairs, or a batch of @count, of the allocator's
  * own calls, in a plain loop: no clock, no sampling, no check.  Only
@@ -518,6 +642,10 @@ static __always_inline u64 mt_bench_loop(struct mt_bench_thread *th,
 {
 	u8 pattern = th->b->p.pattern;
 
+	/* the bare loop of remote: no sampling, no clock but the deadline */
+	if (pattern == MT_PATTERN_REMOTE)
+		return mt_bench_remote(th, ph, count, bare ? U64_MAX : deadline,
+				       kind, bare);
 	if (bare)
 		return mt_bench_bare(th, ph, count, kind,
 				     pattern == MT_PATTERN_BATCH);
@@ -599,6 +727,8 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 	trace_bench_phase_start(mt_bench_ph_names[which],
 				mt_alloc_names[b->p.kind],
 				mt_pattern_names[b->p.pattern], b->p.size, count);
+	if (b->rings)
+		th->ring = &b->rings[(th - b->thr) / 2][which];
 	ph->why = MT_END_COUNT;
 	ph->start = ktime_get_ns();
 	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
@@ -658,8 +788,8 @@ static int mt_bench_thread_fn(void *arg)
  * mt_bench_cost() - what a run is charged, beside its chunks
  * @p: the run, checked; @p->hold is what its chunks may cost at once
  *
- * Its slot arrays (batch), the run and its threads' figures, each
- * thread's stack and task, its slab cache.
+ * Its slot arrays (batch) or rings (remote), the run and its threads'
+ * figures, each thread's stack and task, its slab cache.
  *
  * Return: bytes; U64_MAX when that overflows.
  */
@@ -672,6 +802,9 @@ u64 mt_bench_cost(const struct mt_bench_params *p)
 						p->count * sizeof(void *)),
 			       (u64)p->threads, &slots))
 		return U64_MAX;
+	if (p->pattern == MT_PATTERN_REMOTE)
+		slots = mt_footprint_max(MT_KVMALLOC, p->threads / 2 *
+					 sizeof(struct mt_bench_ring[MT_NR_PH]));
 	thr = mt_footprint_max(MT_KVMALLOC, (u64)p->threads *
 			       sizeof(struct mt_bench_thread));
 	cost = slots + thr + kmalloc_size_roundup(sizeof(struct mt_bench)) +
@@ -690,6 +823,8 @@ static void mt_bench_release(struct mt_bench *b)
 		kvfree(b->thr[i].slots);
 		b->thr[i].slots = NULL;
 	}
+	kvfree(b->rings);
+	b->rings = NULL;
 	if (b->cache)
 		atomic_dec(&mt_nr_caches);
 	kmem_cache_destroy(b->cache);
@@ -767,6 +902,12 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 	INIT_WORK(&b->reap, mt_bench_reap);
 	init_completion(&b->done);
 
+	if (p->pattern == MT_PATTERN_REMOTE) {
+		b->rings = kvcalloc(p->threads / 2, sizeof(*b->rings),
+				    GFP_KERNEL);
+		if (!b->rings)
+			goto out_release;
+	}
 	if (p->kind == MT_CACHE) {
 		snprintf(name, sizeof(name), "malloc_test_bench_%llu", p->size);
 		b->cache = mt_kmem_cache_create_unmerged(name, p->size);

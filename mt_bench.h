@@ -14,6 +14,11 @@
  * ranges are mt_grammar.c's; what a run takes when they are not given:
  */
 #define MT_BENCH_BATCH_MAX	1048576U
+/*
+ * pattern=remote: the chunks a pair's ring holds at most on their way
+ * from the allocating thread to the freeing one (a power of two)
+ */
+#define MT_BENCH_RING		256U
 #define MT_BENCH_SAMPLE_DEFAULT	64U
 #define MT_BENCH_TIME_DEFAULT	10U
 

@@ -618,6 +618,10 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: from 1 to the %u CPUs online",
 				 p->threads, online);
+	if (p->pattern == MT_PATTERN_REMOTE && p->threads % 2)
+		return mt_answer(ctx, -EINVAL,
+				 "threads=%u: pattern=remote pairs its threads, one allocating, one freeing on another CPU: an even number",
+				 p->threads);
 	return mt_check_opts(ctx, &a->o, "size", p->size);
 }
 
@@ -640,8 +644,12 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	if (ret)
 		return ret;
 
-	/* what the run's chunks cost at once: one per thread, or a batch */
-	per = p.pattern == MT_PATTERN_BATCH ? p.count : 1;
+	/*
+	 * what the run's chunks cost at once: one per thread, a batch, or
+	 * for each pair of remote threads a full ring and one at each end
+	 */
+	per = p.pattern == MT_PATTERN_BATCH ? p.count :
+	      p.pattern == MT_PATTERN_REMOTE ? (MT_BENCH_RING + 2) / 2 : 1;
 	if (check_mul_overflow(mt_footprint_max(p.kind,
 						mt_chunk_bytes(p.kind, p.size)),
 			       per, &p.hold) ||

@@ -57,6 +57,7 @@ const char * const mt_pattern_names[MT_NR_PATTERNS] = {
 	[MT_PATTERN_PAIR] = "pair",
 	[MT_PATTERN_BATCH] = "batch",
 	[MT_PATTERN_RANDOM] = "random",
+	[MT_PATTERN_REMOTE] = "remote",
 };
 
 #define MT_NAMES(a)	.names = (a), .nr_names = sizeof(a) / sizeof((a)[0])

@@ -119,12 +119,15 @@ enum mt_free_policy {
  * @MT_PATTERN_PAIR: allocate, then free at once
  * @MT_PATTERN_BATCH: count allocations, then as many frees, in order
  * @MT_PATTERN_RANDOM: like @MT_PATTERN_PAIR, each size drawn at random
+ * @MT_PATTERN_REMOTE: threads in pairs: the first allocates, the second
+ *	frees on its own CPU what the first passed it
  * @MT_NR_PATTERNS: how many there are
  */
 enum mt_pattern {
 	MT_PATTERN_PAIR,
 	MT_PATTERN_BATCH,
 	MT_PATTERN_RANDOM,
+	MT_PATTERN_REMOTE,
 	MT_NR_PATTERNS,
 };
 

@@ -139,6 +139,10 @@ count_of() {	# PATTERN SIZE
 	batch.4k) echo 50000 ;;
 	batch.64k) echo 4000 ;;
 	batch.1m) echo 256 ;;
+	remote.64) echo 1000000 ;;
+	remote.4k) echo 500000 ;;
+	remote.64k) echo 50000 ;;
+	remote.1m) echo 5000 ;;
 	esac
 }
 
@@ -151,7 +155,7 @@ sample_of() {	# PATTERN SIZE
 	case $1.$2 in
 	*.64k|*.1m) echo 1 ;;
 	pair.*) echo 64 ;;
-	batch.*) echo 8 ;;
+	batch.*|remote.*) echo 8 ;;
 	esac
 }
 
@@ -173,8 +177,11 @@ row() {
 		return 1
 	fi
 	kv "$tag" asked_count "$c"
+	# remote: a pair of threads, the allocating one on CPU, the other next
+	th=1
+	[ "$3" != remote ] || th=2
 	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$3" \
-		threads=1 cpu="$CPU" sample="$k" time="$TIME"
+		threads="$th" cpu="$CPU" sample="$k" time="$TIME"
 }
 
 table() {
@@ -187,7 +194,12 @@ table() {
 	fi
 	for a in $ALLOCS; do
 		for s in $(sizes_of "$a"); do
-			for p in pair batch; do
+			for p in pair batch remote; do
+				# remote: freed on the next CPU, at 64 B and 4 KiB
+				if [ "$p" = remote ]; then
+					[ "$(nproc)" -ge 2 ] || continue
+					case $s in 64|4k) ;; *) continue ;; esac
+				fi
 				row "$a" "$s" "$p"
 			done
 		done

@@ -236,7 +236,9 @@ main_table() {
 	echo "mean and p99: the allocator calls alone, of the sampled ones (sample=K: one in K"
 	echo "timed; 1: every one).  bare: ns/op of a plain loop of the same calls, no timing, no"
 	echo "checks; vs bare: ns/op over it.  pair: allocate and free at once, COUNT times; batch:"
-	echo "COUNT allocations, then COUNT frees.  Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
+	echo "COUNT allocations, then COUNT frees; remote: two threads on two CPUs, one allocating"
+	echo "COUNT, the other freeing each (its free mean and p99: a free from another CPU)."
+	echo "Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
 	echo
 	{
 		printf 'alloc\tsize\tpattern\tcount\tsample\tns/op\talloc mean\talloc p99\tfree mean\tfree p99\tops/s\tharness\tbare\tvs bare\tnote\n'
@@ -271,6 +273,33 @@ main_table() {
 				"$(get "$tag.bare_ns_per_op")" "$(get "$tag.vs_bare_pct")%" "$note"
 		done
 	} | align lllrrrrrrrrrrrl
+}
+
+# Remote against local free: each remote row beside the pair row of the
+# same allocator and size, in the same boot.
+remote_table() {
+	local tag a s p pair lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $p == remote && $(get "$tag.state") == done ]] || continue
+		pair=t.$a.$s.pair
+		[[ $(get "$pair.state") == done ]] || continue
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$(size_label "$s")" \
+			"$(get "$pair.ns_per_op")" "$(get "$tag.ns_per_op")" \
+			"$(ratio "$(get "$tag.ns_per_op")" "$(get "$pair.ns_per_op")")" \
+			"$(get "$pair.free_mean_ns")" "$(get "$tag.free_mean_ns")" \
+			"$(ratio "$(get "$tag.free_mean_ns")" "$(get "$pair.free_mean_ns")")")")
+	done
+	(( ${#lines[@]} )) || return 0
+	echo
+	echo "Free from another CPU (remote) against the same CPU (pair), same allocator and size,"
+	echo "this boot; ratio: remote over pair.  ns/op counts both remote threads' time, waits"
+	echo "on the ring included; free mean is the free call alone."
+	echo
+	{
+		printf 'alloc\tsize\tpair ns/op\tremote ns/op\tratio\tpair free mean\tremote free mean\tratio\n'
+		printf '%s\n' "${lines[@]}"
+	} | align llrrrrrr
 }
 
 scale_table() {
@@ -424,6 +453,7 @@ report() {
 		echo "INCOMPLETE RUN: the guest died or timed out; what follows is what it measured."
 	fi
 	main_table
+	remote_table
 	scale_table
 	overhead_table
 	local times=""

@@ -534,6 +534,9 @@ b_refuse EINVAL '*4294967295*' alloc=kmalloc size=64 count=10 cpu=4294967295
 b_refuse EINVAL '*foo*' alloc=kmalloc size=64 count=10 foo=1
 b_refuse EINVAL '*count*' alloc=kmalloc size=64 count=10 count=20
 b_refuse EINVAL '*zigzag*' alloc=kmalloc size=64 count=10 pattern=zigzag
+b_refuse EINVAL '*pattern=remote*even*' alloc=kmalloc size=64 count=10 pattern=remote
+[ "$NON" -lt 3 ] ||
+	b_refuse EINVAL '*threads=3*pattern=remote*even*' alloc=kmalloc size=64 count=10 pattern=remote threads=3
 b_refuse EINVAL '*slab*' alloc=slab size=64 count=10
 b_refuse EINVAL '*noretry*' alloc=kmalloc size=64 count=10 gfp=atomic,noretry
 b_refuse EINVAL '*nofail*' alloc=vmalloc size=64 count=10 gfp=kernel,nofail
@@ -584,6 +587,53 @@ bn_run alloc=percpu size=64 count=2000 pattern=batch sample=1 threads=$T2
 bn_run alloc=percpu size=32k count=10 pattern=batch sample=1
 bn_run alloc=cache size=1m count=4 pattern=batch sample=1
 bn_run alloc=pages size=4m count=2 pattern=pair sample=1
+
+# ------------------------------------------------- pattern=remote ---
+# A pair of threads on two CPUs: the first allocates COUNT chunks and
+# passes them through the pair's ring, the second frees them, every free
+# a remote one.  alloc_ops = free_ops = COUNT, each thread's ops COUNT
+# (the first's allocations, the second's frees), sample=1: every one
+# timed; nothing charged once it is over.
+if [ "$NON" -ge 2 ]; then
+	for rw in "alloc=kmalloc size=64 count=20000 sample=1" \
+		"alloc=cache size=256 count=5000 sample=64" \
+		"alloc=pages size=4096 count=3000 sample=1" \
+		"alloc=percpu size=64 count=2000 sample=0" \
+		"alloc=vmalloc size=8192 count=500 sample=1"; do
+		set -- $rw
+		rc=${3#count=}
+		bn_go $rw threads=2 pattern=remote time=120
+		bn_wait 240000
+		_E=
+		expect "the write was accepted: $BN_EV" [ "$BN_RC" = 0 ]
+		for kv in state:done end:count pattern:remote threads:2 alloc_ops:$rc \
+			free_ops:$rc errors:0 ops:$((2 * rc)) thread0_ops:$rc \
+			thread1_ops:$rc; do
+			bkey v "${kv%%:*}"
+			expect_eq "${kv%%:*}" "$v" "${kv#*:}"
+		done
+		bkey c0 thread0_cpu
+		bkey c1 thread1_cpu
+		expect "the pair's threads on two CPUs ($c0, $c1)" [ "$c0" != "$c1" ]
+		bkey sa alloc_samples
+		bkey sf free_samples
+		case $4 in
+		sample=1)
+			expect_eq alloc_samples "$sa" "$rc"
+			expect_eq "free_samples (each remote free)" "$sf" "$rc" ;;
+		sample=0)
+			expect_eq "alloc_samples free_samples" "$sa $sf" "0 0" ;;
+		*)
+			expect_range alloc_samples "$sa" 1 "$rc"
+			expect_range "free_samples (timed on their own)" "$sf" 1 "$rc" ;;
+		esac
+		used bb bench_bytes
+		expect_eq "bench_bytes once over" "$bb" 0
+		verdict "bench '$rw pattern=remote threads=2': one thread allocates $rc, the other frees them on another CPU; every figure counts them once" "$BR"
+	done
+else
+	skip "bench pattern=remote: a pair of threads on two CPUs" "one CPU online"
+fi
 
 # ---------------------- the bench's cache while a batch run goes ---
 # (batch count at its largest, 1/8 of it on KASAN, where it takes 80 s;

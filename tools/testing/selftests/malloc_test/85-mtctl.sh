@@ -1881,7 +1881,7 @@ usage_case "--size '4x';64, 4k, 1m" bench --size 4x --count 1
 usage_case "--size '-1'" bench --size -1 --count 1
 usage_case "--count 'x';unsigned decimal" bench --size 64 --count x
 usage_case "--threads 'two'" bench --size 64 --count 1 --threads two
-usage_case "--pattern 'zig';pair, batch or random" bench --size 64 --count 1 --pattern zig
+usage_case "--pattern 'zig';pair, batch, random or remote" bench --size 64 --count 1 --pattern zig
 usage_case "--sample '-1'" bench --size 64 --count 1 --sample -1
 usage_case "--time '1.5'" bench --size 64 --count 1 --time 1.5
 usage_case "--alloc|'slab';kmalloc" bench --size 64 --count 1 --alloc slab

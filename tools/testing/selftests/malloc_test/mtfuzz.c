@@ -63,14 +63,15 @@
  *    tests charge past ours for a moment: from then on the excess may
  *    only shrink.
  *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
- *    count=N [threads=T] [pattern=pair|batch|random] [gfp=F,...] [cpu=N]
+ *    count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N]
  *    [sample=K] [time=SEC]", or the word "stop" alone.  Malformed: a
  *    number or a unit token, size= or count= missing, an option it does
  *    not take (node=, ctx=, free=) or given twice, a value that is not
  *    its kind (size: digits and one unit letter attached; count, sample,
  *    time: unsigned 64-bit decimal; threads, cpu: 32-bit), out of its
  *    range (size 1 to the allocator's largest, count 1 to 4294967295 and
- *    1048576 with pattern=batch, threads 1 to the CPUs online, cpu an
+ *    1048576 with pattern=batch, threads 1 to the CPUs online (an even
+ *    number with pattern=remote), cpu an
  *    online CPU, sample 0 to 1000000, time 1 to 3600), gfp= as mem_alloc
  *    refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
  *    footprint, one per thread or the batch, and each thread's 16 KiB
@@ -88,8 +89,9 @@
  *    stopped only after a stop that cut it), end, settings, every key in
  *    its documented place (bare_ops, bare_ns_per_op and vs_bare_pct
  *    included), ops = alloc_ops + free_ops, free_ops = alloc_ops, alloc_ops
- *    + errors the iterations (all of count per thread when the phase ended
- *    by count), the threads' ops adding up to ops, the samples as sample=
+ *    + errors the iterations (all of count per allocating thread, half
+ *    of them with pattern=remote, when the phase ended by count), the
+ *    threads' ops adding up to ops, the samples as sample=
  *    says, the percentiles in order, the bare loop as many iterations;
  *    all figures 0 while it runs.  mem_used's bench_bytes must be 0
  *    whenever no run can be going.
@@ -230,8 +232,12 @@ static const char *const contexts[] = { "work", "timer", "softirq", "irqoff" };
 /* The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx=") */
 static const char *const atomic_contexts[] = { "timer", "softirq", "irqoff" };
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
-enum { PAT_PAIR, PAT_BATCH, PAT_RANDOM, NR_PATTERNS };
-static const char *const patterns[NR_PATTERNS] = { "pair", "batch", "random" };
+enum { PAT_PAIR, PAT_BATCH, PAT_RANDOM, PAT_REMOTE, NR_PATTERNS };
+static const char *const patterns[NR_PATTERNS] = {
+	"pair", "batch", "random", "remote",
+};
+/* pattern=remote: what a pair of threads holds at most, its ring's 256 and one at each end */
+#define REMOTE_PAIR_CHUNKS	258
 
 /* The errnos the documentation gives, as bits. */
 #define B_EINVAL	0x01
@@ -1369,6 +1375,8 @@ static void model_bench(const struct target *t, struct verdict *v)
 		set_bad(v, "more threads than CPUs online");
 	else if (!g.nonline && v->threads > 1)
 		set_maybe(v, "threads= above 1, the CPUs online unknown");
+	if (v->pattern == PAT_REMOTE && v->threads % 2)
+		set_bad(v, "pattern=remote with an odd number of threads");
 	if (v->sample > BENCH_SAMPLE_MAX)
 		set_bad(v, "sample= above 1000000");
 	if (!v->time || v->time > BENCH_TIME_MAX)
@@ -1385,7 +1393,9 @@ static void model_bench(const struct target *t, struct verdict *v)
 		model_semantic(t, v, v->size, 0);
 	if (v->cls == BAD || !v->size || (v->kind == K_PERCPU && !g.ncpus))
 		return;
-	per = v->pattern == PAT_BATCH ? v->count : 1;
+	/* a remote pair holds REMOTE_PAIR_CHUNKS: half of it a thread */
+	per = v->pattern == PAT_BATCH ? v->count :
+	      v->pattern == PAT_REMOTE ? REMOTE_PAIR_CHUNKS / 2 : 1;
 	hold = sat_mul(sat_mul(fp_lo(v->kind, counted(v->kind, v->size)), per),
 		       v->threads);
 	own = sat_mul(v->threads,
@@ -2314,7 +2324,7 @@ static const char *bres_problem(const struct bres *r, int want,
 	static char why[400];
 	const struct bench_run *br = &g.brun;
 	const char *st, *end;
-	uint64_t thr, ops, aops, fops, errs, iters, v, sum = 0, h[8];
+	uint64_t thr, ops, aops, fops, errs, iters, makers, v, sum = 0, h[8];
 	unsigned int i, k, nlines;
 	char key[48], want_v[128];
 	bool base_kernel;
@@ -2436,11 +2446,13 @@ static const char *bres_problem(const struct bres *r, int want,
 			 ops, aops, fops);
 		return why;
 	}
-	if (br->known && (iters > sat_mul(br->count, br->threads) ||
+	/* with pattern=remote, half the threads allocate */
+	makers = br->pattern == PAT_REMOTE ? br->threads / 2 : br->threads;
+	if (br->known && (iters > sat_mul(br->count, makers) ||
 			  (!strcmp(end, "count") &&
-			   iters != sat_mul(br->count, br->threads)))) {
-		snprintf(why, sizeof(why), "end %s, alloc_ops %" PRIu64 " + errors %" PRIu64 " of count %" PRIu64 " x %" PRIu64 " threads",
-			 end, aops, errs, br->count, br->threads);
+			   iters != sat_mul(br->count, makers)))) {
+		snprintf(why, sizeof(why), "end %s, alloc_ops %" PRIu64 " + errors %" PRIu64 " of count %" PRIu64 " x %" PRIu64 " allocating threads",
+			 end, aops, errs, br->count, makers);
 		return why;
 	}
 	for (i = 0; i < thr; i++) {
@@ -3256,7 +3268,8 @@ static void bench_opts(struct base *bs)
 {
 	static const char *const samples[] = { "0", "1", "64", "1000", "1000000" };
 	static const unsigned int pat_w[] = { PAT_PAIR, PAT_PAIR, PAT_BATCH,
-					      PAT_BATCH, PAT_RANDOM };
+					      PAT_BATCH, PAT_RANDOM,
+					      PAT_REMOTE };
 	int kind = g.default_kind, pat = (int)PICK(pat_w);
 	bool timed = rndn(4);
 	uint64_t size;
@@ -3283,7 +3296,10 @@ static void bench_opts(struct base *bs)
 		 rndr(1, 256));
 	if (pat != PAT_PAIR || !rndn(4))
 		base_opt(bs, "pattern=%s", patterns[pat]);
-	if (!rndn(3))
+	/* remote: two threads, mostly; one (refused) now and then */
+	if (pat == PAT_REMOTE && g.nonline > 1 && rndn(6))
+		base_opt(bs, "threads=2");
+	else if (!rndn(3))
 		base_opt(bs, "threads=%u", g.nonline > 1 ? (unsigned int)rndr(1, 2) : 1);
 	if (!rndn(4))
 		base_gfp(bs, kind, false, size << s);

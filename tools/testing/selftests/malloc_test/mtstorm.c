@@ -12,8 +12,8 @@
  * the usage lines; stats threads read tests/ID/stats of tests that vanish
  * under them, holding the file open across a destroy; a parameter thread
  * toggles check_content, realloc_p and alloc; a bench thread starts short
- * benches one after the other (any allocator, pattern pair or batch, a
- * small count, time=1, one or two threads), stops a third of them midway,
+ * benches one after the other (any allocator, pattern pair, batch or,
+ * with two CPUs, remote; a small count, time=1, one or two threads), stops a third of them midway,
  * starts another at once now and then (EBUSY, while the first goes), and
  * reads bench_result until the others end.  A start may be refused with
  * EBUSY (a run goes), ENOSPC (max_bytes is small) or ENOMEM; an ended
@@ -1791,8 +1791,10 @@ static const char *check_bench(struct worker *w, const struct bench_want *b,
 		       NULL;
 	if (ops != aops + fops || fops != aops)
 		return "not ops = alloc_ops + free_ops, free_ops = alloc_ops";
-	if (aops + errs > (long long)(b->count * b->threads))
-		return "more iterations than count per thread";
+	/* remote: only the first of each pair of threads allocates */
+	if (aops + errs > (long long)(b->count * b->threads /
+				      (!strcmp(b->pattern, "remote") ? 2 : 1)))
+		return "more iterations than count per allocating thread";
 	if (rec_num(&r, "bare_ops") > 2 * (aops + errs))
 		return "the bare loop did more iterations";
 	return NULL;
@@ -1878,13 +1880,16 @@ static int bench_start(struct worker *w, struct bench_want *b)
 	size_t n;
 
 	b->alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
-	b->pattern = chance(w, 50) ? "batch" : "pair";
+	b->pattern = chance(w, 40) ? "batch" :
+		     ncpus_online >= 2 && chance(w, 30) ? "remote" : "pair";
 	cheap = !strcmp(b->alloc, "kmalloc") || !strcmp(b->alloc, "cache");
 	b->size = !strcmp(b->alloc, "percpu") ? rnd_range(w, 1, 256) :
 		  rnd_range(w, 1, 4096);
 	b->count = !strcmp(b->pattern, "batch") ? rnd_range(w, 1, 256) :
 		   rnd_range(w, 1, cheap ? 20000 : 2000);
-	b->threads = ncpus_online >= 2 ? rnd_range(w, 1, 2) : 1;
+	/* remote pairs its threads: two */
+	b->threads = !strcmp(b->pattern, "remote") ? 2 :
+		     ncpus_online >= 2 ? rnd_range(w, 1, 2) : 1;
 	b->sample = samples[rnd(w) % ARRAY_SIZE(samples)];
 	snprintf(line, sizeof(line),
 		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u",
