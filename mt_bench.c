@@ -22,6 +22,12 @@
  * to (vs_bare_pct).  The loops are compiled once per allocator, the
  * allocator's call inlined in each, so that no dispatch is left in them.
  *
+ * bulk=N (alloc=cache, pages) has the allocation and harness phases ask
+ * N objects a call, kmem_cache_alloc_bulk() or alloc_pages_bulk(), and
+ * give them back N a call (kmem_cache_free_bulk()) or one by one (pages:
+ * a module has no bulk free of pages); the bare phase then makes the same
+ * objects one call each, so that vs_bare_pct is bulk against single.
+ *
  * pattern=remote pairs the threads: the first of each pair allocates and
  * passes each chunk through a ring (one writer at each end, no lock) to
  * the second, on another CPU, which frees it: every free is a remote
@@ -202,7 +208,7 @@ struct mt_bench_ring {
  * @task: the thread
  * @cpu: where it is bound
  * @rnd: its random sizes and sampling
- * @slots: a batch's chunks
+ * @slots: a batch's chunks, or a bulk call's
  * @ring: pattern=remote: its pair's ring in the current phase
  * @ph: the figures of each phase, enum mt_bench_ph
  * @hist: its histograms, enum mt_bench_hist
@@ -482,6 +488,153 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	return n;
 }
 
+/*
+ * bulk=: @n objects of @kind (alloc=cache, pages, the harness's no-op) in
+ * one call into @p, which for pages is struct page pointers, NULL on
+ * entry.  kmem_cache_alloc_bulk() gives all or none, alloc_pages_bulk()
+ * the first so many; the slots past them are NULL.  Return: how many.
+ */
+static __always_inline unsigned int mt_bench_bulk_alloc(struct mt_bench *b,
+							unsigned int kind,
+							unsigned int n,
+							void **p)
+{
+	unsigned int i;
+
+	switch (kind) {
+	case MT_CACHE:
+		if (kmem_cache_alloc_bulk(b->cache, b->gfp, n, p))
+			return n;
+		/* what it had put there on the way is freed: forget it */
+		memset(p, 0, n * sizeof(*p));
+		return 0;
+	case MT_PAGES:
+		return mt_alloc_pages_bulk(b->gfp, n, (struct page **)p);
+	default:
+		p[0] = mt_bench_nop_alloc(b);
+		for (i = 1; i < n; i++)
+			p[i] = p[0];
+		return n;
+	}
+}
+
+/* Give back @n objects from mt_bench_bulk_alloc(); the slots go NULL. */
+static __always_inline void mt_bench_bulk_free(struct mt_bench *b,
+					       unsigned int kind,
+					       unsigned int n, void **p)
+{
+	unsigned int i;
+
+	switch (kind) {
+	case MT_CACHE:
+		kmem_cache_free_bulk(b->cache, n, p);
+		break;
+	case MT_PAGES:
+		for (i = 0; i < n; i++)
+			__free_page((struct page *)p[i]);
+		break;
+	default:
+		mt_bench_nop_free(b, p[0]);
+	}
+	memset(p, 0, n * sizeof(*p));
+}
+
+/*
+ * bulk=: @count objects, bulk= a call; pair: each call's objects freed
+ * at once, in one call; batch: all of them, then all the frees.  One
+ * call in sample= timed, its histograms the calls'.  Return: the
+ * objects asked.
+ */
+static __always_inline u64 mt_bench_bulks(struct mt_bench_thread *th,
+					  struct mt_bench_phase *ph, u64 count,
+					  u64 deadline, unsigned int kind,
+					  bool batch)
+{
+	struct mt_bench *b = th->b;
+	bool nop = kind == MT_BENCH_NOP;
+	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
+	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
+	unsigned int k = b->p.sample, n, got;
+	u32 skip = 1, left = 1;
+	u64 i, j, t0, t1;
+	void **p = th->slots;
+
+	for (i = 0; i < count; i += n) {
+		if (mt_bench_check(th, ph, &left, deadline))
+			break;
+		n = min_t(u64, b->p.bulk, count - i);
+		if (batch)
+			p = th->slots + i;
+		if (!mt_bench_sampled(th, k, &skip)) {
+			got = mt_bench_bulk_alloc(b, kind, n, p);
+		} else {
+			t0 = ktime_get_ns();
+			got = mt_bench_bulk_alloc(b, kind, n, p);
+			t1 = ktime_get_ns();
+			if (got)
+				mt_hist_add(ha, t1 - t0);
+		}
+		ph->alloc_ops += got;
+		if (batch || !got)
+			continue;
+		if (!mt_bench_sampled(th, k, &skip)) {
+			mt_bench_bulk_free(b, kind, got, p);
+		} else {
+			t0 = ktime_get_ns();
+			mt_bench_bulk_free(b, kind, got, p);
+			t1 = ktime_get_ns();
+			mt_hist_add(hf, t1 - t0);
+		}
+		ph->free_ops += got;
+	}
+	ph->errors = i - ph->alloc_ops;
+	/* a batch's calls, as they were made: each one's got first */
+	for (j = 0; batch && j < i; j += n) {
+		n = min_t(u64, b->p.bulk, i - j);
+		p = th->slots + j;
+		for (got = 0; got < n && p[got]; got++)
+			;
+		if (!got)
+			continue;
+		if (!mt_bench_sampled(th, k, &skip)) {
+			mt_bench_bulk_free(b, kind, got, p);
+		} else {
+			t0 = ktime_get_ns();
+			mt_bench_bulk_free(b, kind, got, p);
+			t1 = ktime_get_ns();
+			mt_hist_add(hf, t1 - t0);
+		}
+		ph->free_ops += got;
+		cond_resched();
+	}
+	return i;
+}
+
+/* The bulk loops, one per kind and pattern, each compiled alone. */
+static noinline u64 mt_bench_loop_bulk(struct mt_bench_thread *th,
+				       struct mt_bench_phase *ph, u64 count,
+				       u64 deadline, unsigned int kind)
+{
+	bool batch = th->b->p.pattern == MT_PATTERN_BATCH;
+
+	switch (kind) {
+	case MT_CACHE:
+		return batch ?
+			mt_bench_bulks(th, ph, count, deadline, MT_CACHE, true) :
+			mt_bench_bulks(th, ph, count, deadline, MT_CACHE, false);
+	case MT_PAGES:
+		return batch ?
+			mt_bench_bulks(th, ph, count, deadline, MT_PAGES, true) :
+			mt_bench_bulks(th, ph, count, deadline, MT_PAGES, false);
+	default:
+		return batch ?
+			mt_bench_bulks(th, ph, count, deadline, MT_BENCH_NOP,
+				       true) :
+			mt_bench_bulks(th, ph, count, deadline, MT_BENCH_NOP,
+				       false);
+	}
+}
+
 /* Wait a little for the other end of a ring; reschedule now and then. */
 static __always_inline void mt_bench_ring_wait(u32 *spins)
 {
@@ -732,7 +885,11 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 	ph->why = MT_END_COUNT;
 	ph->start = ktime_get_ns();
 	deadline = ph->start + (u64)b->p.time * NSEC_PER_SEC;
-	n = loops[kind](th, ph, count, deadline, which == MT_PH_BARE);
+	/* bulk=: the bare loop makes the same objects one call each */
+	if (b->p.bulk > 1 && which != MT_PH_BARE)
+		n = mt_bench_loop_bulk(th, ph, count, deadline, kind);
+	else
+		n = loops[kind](th, ph, count, deadline, which == MT_PH_BARE);
 	ph->end = ktime_get_ns();
 	trace_bench_phase_end(mt_bench_ph_names[which], ph->alloc_ops,
 			      ph->free_ops, ph->errors, ph->end - ph->start,
@@ -805,6 +962,9 @@ u64 mt_bench_cost(const struct mt_bench_params *p)
 	if (p->pattern == MT_PATTERN_REMOTE)
 		slots = mt_footprint_max(MT_KVMALLOC, p->threads / 2 *
 					 sizeof(struct mt_bench_ring[MT_NR_PH]));
+	if (p->pattern != MT_PATTERN_BATCH && p->bulk > 1)
+		slots = p->threads * mt_footprint_max(MT_KVMALLOC, p->bulk *
+						      sizeof(void *));
 	thr = mt_footprint_max(MT_KVMALLOC, (u64)p->threads *
 			       sizeof(struct mt_bench_thread));
 	cost = slots + thr + kmalloc_size_roundup(sizeof(struct mt_bench)) +
@@ -921,9 +1081,10 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 		prandom_seed_state(&th->rnd, mt_seed_for(U32_MAX + (u64)i));
 		for (h = 0; h < MT_NR_BH; h++)
 			mt_hist_init(&th->hist[h]);
-		if (p->pattern != MT_PATTERN_BATCH)
+		if (p->pattern != MT_PATTERN_BATCH && p->bulk <= 1)
 			continue;
-		th->slots = kvcalloc(p->count, sizeof(void *), GFP_KERNEL);
+		th->slots = kvcalloc(p->pattern == MT_PATTERN_BATCH ? p->count :
+				     p->bulk, sizeof(void *), GFP_KERNEL);
 		if (!th->slots)
 			goto out_release;
 	}
@@ -1219,6 +1380,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	seq_printf(m, "gfp: %s\n", gfp);
 	seq_printf(m, "sample: %u\n", b->p.sample);
 	seq_printf(m, "time_s: %u\n", b->p.time);
+	seq_printf(m, "bulk: %u\n", b->p.bulk);
 	seq_puts(m, "cpus: ");
 	for (i = 0; i < b->nr; i++)
 		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);

@@ -35,6 +35,7 @@
  * @time: each phase ends after this many seconds at most
  * @hold: what the run's chunks may cost at once (their footprint),
  *	charged for the whole run
+ * @bulk: objects per bulk call (alloc=cache, pages); 1: single calls
  */
 struct mt_bench_params {
 	u8 kind;
@@ -47,6 +48,7 @@ struct mt_bench_params {
 	unsigned int sample;
 	unsigned int time;
 	u64 hold;
+	unsigned int bulk;
 };
 
 /* What mt_bench_stop() did. */

@@ -607,6 +607,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 			MT_BENCH_SAMPLE_DEFAULT,
 		.time = mt_given(a, TIME) ? a->opt[MT_OPT_TIME] :
 			MT_BENCH_TIME_DEFAULT,
+		.bulk = mt_given(a, BULK) ? a->opt[MT_OPT_BULK] : 1,
 	};
 	if (mt_check_size(ctx, "size", p->size, p->kind))
 		return -EINVAL;
@@ -618,6 +619,19 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: from 1 to the %u CPUs online",
 				 p->threads, online);
+	if (p->bulk > 1 && p->kind != MT_CACHE && p->kind != MT_PAGES)
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: the bulk calls are kmem_cache_alloc_bulk() (alloc=cache) and alloc_pages_bulk() (alloc=pages), not alloc=%s",
+				 p->bulk, mt_alloc_names[p->kind]);
+	if (p->bulk > 1 && p->pattern != MT_PATTERN_PAIR &&
+	    p->pattern != MT_PATTERN_BATCH)
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: with pattern=pair or batch, not %s",
+				 p->bulk, mt_pattern_names[p->pattern]);
+	if (p->bulk > 1 && p->kind == MT_PAGES && p->size > PAGE_SIZE)
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: alloc_pages_bulk() hands out single pages: size=%llu is more than one (%lu)",
+				 p->bulk, p->size, PAGE_SIZE);
 	if (p->pattern == MT_PATTERN_REMOTE && p->threads % 2)
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: pattern=remote pairs its threads, one allocating, one freeing on another CPU: an even number",
@@ -628,7 +642,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_bench_params p;
-	char cpus[MT_RESULT_MAX / 2];
+	char cpus[MT_RESULT_MAX / 2], bulk[16] = "";
 	u64 per, cost;
 	int ret;
 
@@ -645,11 +659,13 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		return ret;
 
 	/*
-	 * what the run's chunks cost at once: one per thread, a batch, or
-	 * for each pair of remote threads a full ring and one at each end
+	 * what the run's chunks cost at once: one per thread (a bulk call's
+	 * with bulk=), a batch, or for each pair of remote threads a full
+	 * ring and one at each end
 	 */
 	per = p.pattern == MT_PATTERN_BATCH ? p.count :
-	      p.pattern == MT_PATTERN_REMOTE ? (MT_BENCH_RING + 2) / 2 : 1;
+	      p.pattern == MT_PATTERN_REMOTE ? (MT_BENCH_RING + 2) / 2 :
+	      p.bulk;
 	if (check_mul_overflow(mt_footprint_max(p.kind,
 						mt_chunk_bytes(p.kind, p.size)),
 			       per, &p.hold) ||
@@ -676,10 +692,13 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		return mt_answer(ctx, ret,
 				 "no memory for the run's threads and bookkeeping");
 	}
+	if (p.bulk > 1)
+		scnprintf(bulk, sizeof(bulk), " bulk=%u", p.bulk);
 	return mt_answer(ctx, 0,
-			 "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u cpus=%s\n",
+			 "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u%s cpus=%s\n",
 			 mt_alloc_names[p.kind], p.size, p.count, p.threads,
-			 mt_pattern_names[p.pattern], p.sample, p.time, cpus);
+			 mt_pattern_names[p.pattern], p.sample, p.time, bulk,
+			 cpus);
 }
 
 /* The handlers, by enum mt_cmd_id; what each takes is mt_syntax[]'s. */

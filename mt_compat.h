@@ -5,6 +5,7 @@
 #ifndef _MT_COMPAT_H
 #define _MT_COMPAT_H
 
+#include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
@@ -63,6 +64,18 @@ static inline void *mt_kvrealloc(void *p, size_t old, size_t new, gfp_t gfp)
 	return kvrealloc(p, old, new, gfp);
 #endif
 }
+
+/*
+ * Order-0 pages into the NULL slots of @pages, from slot 0 on: 6.14
+ * dropped the bulk page allocator's list variant and gave the array one
+ * its name.  Return: the slots filled.
+ */
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
+#define mt_alloc_pages_bulk(gfp, nr, pages)	alloc_pages_bulk(gfp, nr, pages)
+#else
+#define mt_alloc_pages_bulk(gfp, nr, pages)	\
+	alloc_pages_bulk_array(gfp, nr, pages)
+#endif
 
 /*
  * A workqueue whose work runs on the CPU it was queued on (the tests'

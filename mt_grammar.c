@@ -84,6 +84,8 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			    .max = 1000000 },
 	[MT_OPT_TIME] = { "time", "SEC", MT_VAL_NUMBER, "time limit",
 			  .min = 1, .max = 3600, .unit = " seconds" },
+	[MT_OPT_BULK] = { "bulk", "N", MT_VAL_NUMBER, "bulk count",
+			  .min = 1, .max = MT_BULK_MAX },
 };
 
 #define MT_OPTS_ALLOC	(MT_OPT(ALLOC) | MT_OPT(GFP) | MT_OPT(NODE))
@@ -91,7 +93,8 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			 MT_OPT(FREE))
 #define MT_OPTS_BENCH	(MT_OPT(ALLOC) | MT_OPT(SIZE) | MT_OPT(COUNT) | \
 			 MT_OPT(THREADS) | MT_OPT(PATTERN) | MT_OPT(GFP) | \
-			 MT_OPT(CPU) | MT_OPT(SAMPLE) | MT_OPT(TIME))
+			 MT_OPT(CPU) | MT_OPT(SAMPLE) | MT_OPT(TIME) | \
+			 MT_OPT(BULK))
 
 const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_ALLOC] = {

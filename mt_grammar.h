@@ -151,6 +151,7 @@ extern const char * const mt_pattern_names[MT_NR_PATTERNS];
  * @MT_OPT_FREE: ``free=``, a test's free policy
  * @MT_OPT_SAMPLE: ``sample=``, the bench's sampling
  * @MT_OPT_TIME: ``time=``, the bench's time limit
+ * @MT_OPT_BULK: ``bulk=``, the bench's objects per bulk call
  * @MT_NR_OPTS: how many there are
  */
 enum mt_opt {
@@ -166,8 +167,12 @@ enum mt_opt {
 	MT_OPT_FREE,
 	MT_OPT_SAMPLE,
 	MT_OPT_TIME,
+	MT_OPT_BULK,
 	MT_NR_OPTS,
 };
+
+/* bulk=: the most objects one bulk call of the bench asks for */
+#define MT_BULK_MAX	512
 
 /* A mask of options, as struct mt_syntax and struct mt_args keep them. */
 #define MT_OPT(name)	(1U << MT_OPT_##name)

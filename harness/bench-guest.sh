@@ -34,6 +34,7 @@
 #   MT_BENCH_ONLY     a comma-separated list of allocators for the table
 #                     (default: all six)
 #   MT_BENCH_ROWS     a comma-separated list of rows, ALLOC.SIZE.PATTERN
+#                     (PATTERN bulk: pair with bulk=16)
 #                     (kmalloc.64.pair,cache.4k.batch): the table has
 #                     those alone, in that order (MT_BENCH_ONLY is then
 #                     ignored); make compare's default set is one
@@ -139,6 +140,10 @@ count_of() {	# PATTERN SIZE
 	batch.4k) echo 50000 ;;
 	batch.64k) echo 4000 ;;
 	batch.1m) echo 256 ;;
+	bulk.64) echo 2000000 ;;
+	bulk.4k) echo 1000000 ;;
+	bulk.64k) echo 100000 ;;
+	bulk.1m) echo 10000 ;;
 	remote.64) echo 1000000 ;;
 	remote.4k) echo 500000 ;;
 	remote.64k) echo 50000 ;;
@@ -155,7 +160,7 @@ sample_of() {	# PATTERN SIZE
 	case $1.$2 in
 	*.64k|*.1m) echo 1 ;;
 	pair.*) echo 64 ;;
-	batch.*|remote.*) echo 8 ;;
+	batch.*|remote.*|bulk.*) echo 8 ;;
 	esac
 }
 
@@ -177,11 +182,14 @@ row() {
 		return 1
 	fi
 	kv "$tag" asked_count "$c"
-	# remote: a pair of threads, the allocating one on CPU, the other next
-	th=1
+	# remote: a pair of threads, the allocating one on CPU, the other
+	# next; bulk: pairs of bulk calls of 16 objects (cache, pages)
+	th=1 pat=$3 more=
 	[ "$3" != remote ] || th=2
-	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$3" \
-		threads="$th" cpu="$CPU" sample="$k" time="$TIME"
+	[ "$3" != bulk ] || pat=pair more=bulk=16
+	# shellcheck disable=SC2086 # more: one word or none
+	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$pat" \
+		threads="$th" cpu="$CPU" sample="$k" time="$TIME" $more
 }
 
 table() {
@@ -194,11 +202,18 @@ table() {
 	fi
 	for a in $ALLOCS; do
 		for s in $(sizes_of "$a"); do
-			for p in pair batch remote; do
+			for p in pair batch bulk remote; do
 				# remote: freed on the next CPU, at 64 B and 4 KiB
 				if [ "$p" = remote ]; then
 					[ "$(nproc)" -ge 2 ] || continue
 					case $s in 64|4k) ;; *) continue ;; esac
+				fi
+				# bulk calls: cache at 64 B and 4 KiB, pages
+				if [ "$p" = bulk ]; then
+					case $a.$s in
+					cache.64|cache.4k|pages.4k) ;;
+					*) continue ;;
+					esac
 				fi
 				row "$a" "$s" "$p"
 			done

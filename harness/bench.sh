@@ -236,7 +236,8 @@ main_table() {
 	echo "mean and p99: the allocator calls alone, of the sampled ones (sample=K: one in K"
 	echo "timed; 1: every one).  bare: ns/op of a plain loop of the same calls, no timing, no"
 	echo "checks; vs bare: ns/op over it.  pair: allocate and free at once, COUNT times; batch:"
-	echo "COUNT allocations, then COUNT frees; remote: two threads on two CPUs, one allocating"
+	echo "COUNT allocations, then COUNT frees; bulk: pairs of bulk calls of 16 objects, COUNT"
+	echo "objects (its bare: one object a call); remote: two threads on two CPUs, one allocating"
 	echo "COUNT, the other freeing each (its free mean and p99: a free from another CPU)."
 	echo "Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
 	echo
@@ -273,6 +274,32 @@ main_table() {
 				"$(get "$tag.bare_ns_per_op")" "$(get "$tag.vs_bare_pct")%" "$note"
 		done
 	} | align lllrrrrrrrrrrrl
+}
+
+# Bulk against single: each bulk row's ns/op beside its own bare loop's
+# (the same objects one call each, same run) and the pair row's.
+bulk_table() {
+	local tag a s p pair lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $p == bulk && $(get "$tag.state") == done ]] || continue
+		pair=t.$a.$s.pair
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$(size_label "$s")" \
+			"$(get "$tag.ns_per_op")" "$(get "$tag.bare_ns_per_op")" \
+			"$(ratio "$(get "$tag.ns_per_op")" "$(get "$tag.bare_ns_per_op")")" \
+			"$(get "$pair.ns_per_op")" \
+			"$(ratio "$(get "$tag.ns_per_op")" "$(get "$pair.ns_per_op")")")")
+	done
+	(( ${#lines[@]} )) || return 0
+	echo
+	echo "Bulk calls (16 objects a call) against single ones, per object: the bulk row's ns/op"
+	echo "beside its own bare loop (the same objects one call each, plain loop, same run) and"
+	echo "beside the pair row (one call each, the bench's loop); ratio: bulk over single."
+	echo
+	{
+		printf 'alloc\tsize\tbulk ns/op\tsingle (bare) ns/op\tratio\tpair ns/op\tratio\n'
+		printf '%s\n' "${lines[@]}"
+	} | align llrrrrr
 }
 
 # Remote against local free: each remote row beside the pair row of the
@@ -453,6 +480,7 @@ report() {
 		echo "INCOMPLETE RUN: the guest died or timed out; what follows is what it measured."
 	fi
 	main_table
+	bulk_table
 	remote_table
 	scale_table
 	overhead_table

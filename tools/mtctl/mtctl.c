@@ -83,7 +83,7 @@ struct call {
 	unsigned long interval_ms;
 	unsigned long count;		/* watch frames; 0: no limit */
 	/* bench: as given, checked; NULL when not given */
-	const char *size, *ops, *threads, *pattern, *sample, *time;
+	const char *size, *ops, *threads, *pattern, *sample, *time, *bulk;
 };
 
 /*
@@ -1428,6 +1428,7 @@ static void bench_show(const struct rec *r)
 	else
 		bench_line("sample", "%s (no latency recorded)", V("sample"));
 	bench_line("time limit (s)", "%s", V("time_s"));
+	bench_line("bulk", "%s object(s) a call", V("bulk"));
 	fmt_ns(v, sizeof(v), rec_num(r, "elapsed_ns"));
 	bench_line("elapsed", "%s", v);
 	bench_line("ops", "%s", V("ops"));
@@ -1538,6 +1539,7 @@ static int cmd_bench(const struct call *c)
 		{ "threads", c->threads }, { "pattern", c->pattern },
 		{ "gfp", c->gfp }, { "cpu", c->has_cpu ? cpu : NULL },
 		{ "sample", c->sample }, { "time", c->time },
+		{ "bulk", c->bulk },
 	};
 	size_t len = 0, i;
 	int werr, ret;
@@ -1548,7 +1550,7 @@ static int cmd_bench(const struct call *c)
 				  " (--size takes its unit attached: --size 4k)");
 	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
 			   c->ops || c->threads || c->pattern || c->sample ||
-			   c->time))
+			   c->time || c->bulk))
 		return usage_fail("bench stop: takes no option but --json");
 	if (c->nr_args)
 		return bench_stop();
@@ -1945,6 +1947,8 @@ static void help_all(void)
 	       "                        remote\n"
 	       "  --sample K            bench: time one operation in K (default 64)\n"
 	       "  --time SEC            bench: seconds each phase may take\n"
+	       "  --bulk N              bench: cache or pages objects per bulk\n"
+	       "                        call (default 1: single calls)\n"
 	       "  -h, --help            this help, or a command's\n"
 	       "  --version             print mtctl's version\n\n"
 	       "UNIT is b, k, m or g (powers of 1024; bytes without it); times\n"
@@ -1998,7 +2002,10 @@ static int cmd_help(const struct call *c)
 		       "next online CPUs.\n"
 		       "--sample K: time one operation in K (0: none, 1: all; 64).\n"
 		       "--time SEC: seconds each phase of the run may take at most\n"
-		       "(10).\n", alloc_list);
+		       "(10).\n"
+		       "--bulk N: --alloc cache or pages, --pattern pair or batch:\n"
+		       "N objects a call (kmem_cache_alloc_bulk, alloc_pages_bulk),\n"
+		       "the bare loop one a call (1..512; 1).\n", alloc_list);
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer|softirq|irqoff: allocate in a work item\n"
 		       "(default), in the timer's callback (hard irq), in a soft\n"
@@ -2023,7 +2030,7 @@ static struct cmdline {
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
 	const char *gfp, *node, *ctx, *cpu, *free;
-	const char *size, *threads, *pattern, *sample, *time;
+	const char *size, *threads, *pattern, *sample, *time, *bulk;
 	bool help, version;
 	const char *bad;		/* an unknown option */
 	const char *flagval;		/* a flag given a value */
@@ -2051,6 +2058,7 @@ static const struct opt {
 	{ "--pattern", NULL, &cl.pattern, pattern_list },
 	{ "--sample", NULL, &cl.sample, "one operation in how many to time" },
 	{ "--time", NULL, &cl.time, "seconds" },
+	{ "--bulk", NULL, &cl.bulk, "a number of objects per bulk call" },
 	{ "--help", &cl.help, NULL, NULL },
 	{ "-h", &cl.help, NULL, NULL },
 	{ "--version", &cl.version, NULL, NULL },
@@ -2179,6 +2187,8 @@ static int check_bench(struct call *c)
 		{ "sample", cl.sample, "one operation in how many to time",
 		  &c->sample },
 		{ "time", cl.time, "a number of seconds", &c->time },
+		{ "bulk", cl.bulk, "a number of objects per bulk call",
+		  &c->bulk },
 	};
 	unsigned long long v;
 	size_t i;
@@ -2222,7 +2232,7 @@ static int check_module_options(const struct cmd *cmd)
 		{ &cl.cpu, MT_OPT_CPU }, { &cl.free, MT_OPT_FREE },
 		{ &cl.size, MT_OPT_SIZE }, { &cl.threads, MT_OPT_THREADS },
 		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
-		{ &cl.time, MT_OPT_TIME },
+		{ &cl.time, MT_OPT_TIME }, { &cl.bulk, MT_OPT_BULK },
 	};
 	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
 	char who[160];

@@ -534,6 +534,11 @@ b_refuse EINVAL '*4294967295*' alloc=kmalloc size=64 count=10 cpu=4294967295
 b_refuse EINVAL '*foo*' alloc=kmalloc size=64 count=10 foo=1
 b_refuse EINVAL '*count*' alloc=kmalloc size=64 count=10 count=20
 b_refuse EINVAL '*zigzag*' alloc=kmalloc size=64 count=10 pattern=zigzag
+b_refuse EINVAL '*bulk=4*alloc=kmalloc*' alloc=kmalloc size=64 count=10 bulk=4
+b_refuse EINVAL '*bulk=4*pattern=pair or batch*random*' alloc=cache size=64 count=10 bulk=4 pattern=random
+b_refuse EINVAL '*bulk=2*single pages*8192*' alloc=pages size=8192 count=10 bulk=2
+b_refuse EINVAL '*bulk*' alloc=cache size=64 count=10 bulk=0
+b_refuse EINVAL '*bulk*' alloc=cache size=64 count=10 bulk=513
 b_refuse EINVAL '*pattern=remote*even*' alloc=kmalloc size=64 count=10 pattern=remote
 [ "$NON" -lt 3 ] ||
 	b_refuse EINVAL '*threads=3*pattern=remote*even*' alloc=kmalloc size=64 count=10 pattern=remote threads=3
@@ -634,6 +639,46 @@ if [ "$NON" -ge 2 ]; then
 else
 	skip "bench pattern=remote: a pair of threads on two CPUs" "one CPU online"
 fi
+
+# ---------------------------------------------------------- bulk= ---
+# The objects B a call: alloc_ops = free_ops = COUNT (objects), sample=1
+# times each call (COUNT / B rounded up, each way), bench_result says
+# bulk, the bare loop one object a call; pages: /proc/vmstat's pgalloc_*
+# and pgfree rise by COUNT at least.
+for bw in "alloc=cache size=256 count=4096 bulk=16 pattern=pair" \
+	"alloc=cache size=64 count=10000 bulk=64 pattern=batch" \
+	"alloc=pages size=4096 count=3200 bulk=32 pattern=pair" \
+	"alloc=pages size=100 count=2000 bulk=7 pattern=batch"; do
+	set -- $bw
+	bc=${3#count=}
+	bb=${4#bulk=}
+	bn_pg PGA0 PGF0
+	bn_go $bw sample=1
+	bn_wait 120000
+	_E=
+	expect "the write was accepted: $BN_EV" [ "$BN_RC" = 0 ]
+	case $BN_OUT in
+	"bench started: "*" bulk=$bb cpus="*) ;;
+	*) _E="${_E}the answer does not say bulk=$bb before cpus=: '$BN_OUT'$NL" ;;
+	esac
+	calls=$(((bc + bb - 1) / bb))
+	for kv in state:done end:count bulk:$bb alloc_ops:$bc free_ops:$bc errors:0 \
+		ops:$((2 * bc)) alloc_samples:$calls free_samples:$calls \
+		harness_alloc_samples:$calls bare_ops:$((2 * bc)); do
+		bkey v "${kv%%:*}"
+		expect_eq "${kv%%:*}" "$v" "${kv#*:}"
+	done
+	bkey vb vs_bare_pct
+	expect "vs_bare_pct is a number ('$vb')" isnum "$vb"
+	if [ "$1" = alloc=pages ] && [ -n "$PGA0" ]; then
+		bn_pg PGA1 PGF1
+		expect_range "pgalloc_* rise" $((PGA1 - PGA0)) "$bc" 1000000000000
+		expect_range "pgfree rise" $((PGF1 - PGF0)) "$bc" 1000000000000
+	fi
+	used ub bench_bytes
+	expect_eq "bench_bytes once over" "$ub" 0
+	verdict "bench '$bw sample=1': $bc objects $bb a call, each call timed ($calls), the bare loop one a call$([ "$1" = alloc=pages ] && echo "; pgalloc_* and pgfree rose by $bc at least")" "$BR"
+done
 
 # ---------------------- the bench's cache while a batch run goes ---
 # (batch count at its largest, 1/8 of it on KASAN, where it takes 80 s;

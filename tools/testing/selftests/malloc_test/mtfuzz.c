@@ -64,7 +64,7 @@
  *    only shrink.
  *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
  *    count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N]
- *    [sample=K] [time=SEC]", or the word "stop" alone.  Malformed: a
+ *    [sample=K] [time=SEC] [bulk=B]", or the word "stop" alone.  Malformed: a
  *    number or a unit token, size= or count= missing, an option it does
  *    not take (node=, ctx=, free=) or given twice, a value that is not
  *    its kind (size: digits and one unit letter attached; count, sample,
@@ -72,8 +72,9 @@
  *    range (size 1 to the allocator's largest, count 1 to 4294967295 and
  *    1048576 with pattern=batch, threads 1 to the CPUs online (an even
  *    number with pattern=remote), cpu an
- *    online CPU, sample 0 to 1000000, time 1 to 3600), gfp= as mem_alloc
- *    refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
+ *    online CPU, sample 0 to 1000000, time 1 to 3600, bulk 1 to 512 and
+ *    above 1 only with alloc=cache or pages, pattern=pair or batch, pages
+ *    of a page at most), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
  *    footprint, one per thread or the batch, and each thread's 16 KiB
  *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB)
  *    beside the kept chunks' footprint passes max_bytes, or its chunks
@@ -179,6 +180,7 @@
 #define BENCH_COUNT_MAX	4294967295ULL
 #define BENCH_BATCH_MAX	1048576ULL
 #define BENCH_SAMPLE_MAX	1000000ULL
+#define BENCH_BULK_MAX		512ULL	/* bulk=: objects a call */
 #define BENCH_TIME_MAX	3600ULL
 /* what a bench run costs at least beside its chunks (SPEC: max_bytes) */
 #define BENCH_THREAD	(16384 + 16384)	/* a thread's stack and task */
@@ -206,17 +208,19 @@ static const uint64_t kind_max[NR_KINDS] = {
 /* The options, as bits of struct target's opts and struct verdict's. */
 enum {
 	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
-	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, NR_OPTS
+	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, O_BULK,
+	NR_OPTS
 };
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
-	"size", "count", "threads", "pattern", "sample", "time",
+	"size", "count", "threads", "pattern", "sample", "time", "bulk",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE)
 #define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
 			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
-			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME)
+			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME | \
+			 1U << O_BULK)
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -369,7 +373,7 @@ struct verdict {
 	bool nospc_tests;	/* because max_tests exist */
 	/* bench: "stop", or a run's settings (the defaults filled in) */
 	bool stop;
-	uint64_t size, count, threads, sample, time;
+	uint64_t size, count, threads, sample, time, bulk;
 	int pattern;
 };
 
@@ -377,7 +381,7 @@ struct verdict {
 struct bench_run {
 	bool known;		/* the model parsed what started it */
 	int kind, pattern;
-	uint64_t size, count, threads, sample, time;
+	uint64_t size, count, threads, sample, time, bulk;
 	char gfp[96];
 	unsigned int cpu[MAX_ONLINE];	/* each thread's, in order */
 	bool cpus_known;
@@ -1095,6 +1099,8 @@ static bool model_option(const struct target *t, const char *tok,
 		return model_u64(val, v, &v->sample);
 	case O_TIME:
 		return model_u64(val, v, &v->time);
+	case O_BULK:
+		return model_u64(val, v, &v->bulk);
 	default:
 		v->pattern = index_of(val, patterns, NR_PATTERNS);
 		if (v->pattern < 0) {
@@ -1361,6 +1367,8 @@ static void model_bench(const struct target *t, struct verdict *v)
 		v->sample = 64;
 	if (!(v->opts & 1U << O_TIME))
 		v->time = 10;
+	if (!(v->opts & 1U << O_BULK))
+		v->bulk = 1;
 	if (!v->size)
 		set_bad(v, "size=0");
 	else if (v->size > kind_max[v->kind])
@@ -1379,6 +1387,15 @@ static void model_bench(const struct target *t, struct verdict *v)
 		set_bad(v, "pattern=remote with an odd number of threads");
 	if (v->sample > BENCH_SAMPLE_MAX)
 		set_bad(v, "sample= above 1000000");
+	if (!v->bulk || v->bulk > BENCH_BULK_MAX)
+		set_bad(v, "bulk= out of 1..512");
+	else if (v->bulk > 1 && v->kind != K_CACHE && v->kind != K_PAGES)
+		set_bad(v, "bulk= above 1 with neither alloc=cache nor pages");
+	else if (v->bulk > 1 && v->pattern != PAT_PAIR &&
+		 v->pattern != PAT_BATCH)
+		set_bad(v, "bulk= above 1 with pattern=random or remote");
+	else if (v->bulk > 1 && v->kind == K_PAGES && v->size > PAGE_SZ)
+		set_bad(v, "bulk= above 1 with pages larger than one");
 	if (!v->time || v->time > BENCH_TIME_MAX)
 		set_bad(v, "time= out of 1..3600");
 	if (v->opts & 1U << O_CPU) {
@@ -1395,7 +1412,7 @@ static void model_bench(const struct target *t, struct verdict *v)
 		return;
 	/* a remote pair holds REMOTE_PAIR_CHUNKS: half of it a thread */
 	per = v->pattern == PAT_BATCH ? v->count :
-	      v->pattern == PAT_REMOTE ? REMOTE_PAIR_CHUNKS / 2 : 1;
+	      v->pattern == PAT_REMOTE ? REMOTE_PAIR_CHUNKS / 2 : v->bulk;
 	hold = sat_mul(sat_mul(fp_lo(v->kind, counted(v->kind, v->size)), per),
 		       v->threads);
 	own = sat_mul(v->threads,
@@ -2147,6 +2164,7 @@ static void bench_from_verdict(const struct verdict *v, struct bench_run *r)
 	r->threads = v->threads;
 	r->sample = v->sample;
 	r->time = v->time;
+	r->bulk = v->bulk;
 	gfp_string(v, r->gfp, sizeof(r->gfp));
 	if (v->opts & 1U << O_CPU)
 		first = online_index(v->cpu);
@@ -2182,12 +2200,14 @@ static void bench_cpu_ranges(const struct bench_run *r, char *buf,
 /* What a start answers (SPEC: "bench"): the run's settings, its CPUs. */
 static void bench_answer(const struct bench_run *r, char *buf, size_t size)
 {
-	char cpus[256];
+	char cpus[256], bulk[32] = "";
 
 	bench_cpu_ranges(r, cpus, sizeof(cpus));
-	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 " cpus=%s\n",
+	if (r->bulk > 1)
+		snprintf(bulk, sizeof(bulk), " bulk=%" PRIu64, r->bulk);
+	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 "%s cpus=%s\n",
 		 kinds[r->kind], r->size, r->count, r->threads,
-		 patterns[r->pattern], r->sample, r->time, cpus);
+		 patterns[r->pattern], r->sample, r->time, bulk, cpus);
 }
 
 /* bench_result: its "key: value" lines, in order. */
@@ -2250,11 +2270,11 @@ static uint64_t bres_num(const struct bres *r, const char *key)
 /* The keys of bench_result, in the documented order (SPEC). */
 static const char *const bres_head[] = {
 	"state", "end", "alloc", "size", "count", "threads", "pattern", "gfp",
-	"sample", "time_s", "cpus", "elapsed_ns", "ops", "alloc_ops",
+	"sample", "time_s", "bulk", "cpus", "elapsed_ns", "ops", "alloc_ops",
 	"free_ops", "errors", "ops_per_sec", "ns_per_op", "harness_ns_per_op",
 	"harness_pct",
 };
-#define BRES_SETTINGS	11	/* state .. cpus: words and settings */
+#define BRES_SETTINGS	12	/* state .. cpus: words and settings */
 static const char *const bres_hists[] = {
 	"alloc", "free", "harness_alloc", "harness_free",
 };
@@ -2324,7 +2344,8 @@ static const char *bres_problem(const struct bres *r, int want,
 	static char why[400];
 	const struct bench_run *br = &g.brun;
 	const char *st, *end;
-	uint64_t thr, ops, aops, fops, errs, iters, makers, v, sum = 0, h[8];
+	uint64_t thr, ops, aops, fops, errs, iters, makers, calls, v, sum = 0;
+	uint64_t h[8];
 	unsigned int i, k, nlines;
 	char key[48], want_v[128];
 	bool base_kernel;
@@ -2352,7 +2373,7 @@ static const char *bres_problem(const struct bres *r, int want,
 		}
 		/* every figure, and the settings that are numbers */
 		if ((i >= BRES_SETTINGS || (i >= 3 && i <= 5) || i == 8 ||
-		     i == 9) && (!all_digits(r->val[i]) ||
+		     i == 9 || i == 10) && (!all_digits(r->val[i]) ||
 				 !dec_u64(r->val[i], &v))) {
 			snprintf(why, sizeof(why), "%s is '%s', not a number",
 				 key, r->val[i]);
@@ -2371,7 +2392,7 @@ static const char *bres_problem(const struct bres *r, int want,
 	}
 	/* the settings, as the model has them */
 	if (br->known) {
-		struct { const char *key; char val[128]; } set[9];
+		struct { const char *key; char val[128]; } set[10];
 		unsigned int n = 0;
 		size_t o = 0;
 
@@ -2392,6 +2413,8 @@ static const char *bres_problem(const struct bres *r, int want,
 		set[n++].key = "sample";
 		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->time);
 		set[n++].key = "time_s";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->bulk);
+		set[n++].key = "bulk";
 		want_v[0] = '\0';
 		for (i = 0; br->cpus_known && i < br->threads; i++)
 			o += snprintf(want_v + o, o < sizeof(want_v) ?
@@ -2492,11 +2515,18 @@ static const char *bres_problem(const struct bres *r, int want,
 	     bres_num(r, "harness_free_samples")))
 		return "sample=0, yet operations were timed";
 	/* the harness phase: as many iterations, when nothing cut it */
-	if (br->known && br->sample == 1 && !errs &&
+	if (br->known && br->sample == 1 && !errs && br->bulk <= 1 &&
 	    (h[0] != aops || h[1] != fops ||
 	     (want == W_DONE && !strcmp(end, "count") &&
 	      bres_num(r, "harness_alloc_samples") != iters)))
 		return "sample=1, yet not every operation was timed";
+	/* bulk=: sample=1 times every call, of bulk= objects (the last fewer) */
+	calls = br->threads * ((br->count + br->bulk - 1) / (br->bulk ? br->bulk : 1));
+	if (br->known && br->sample == 1 && !errs && br->bulk > 1 &&
+	    want == W_DONE && !strcmp(end, "count") &&
+	    (h[0] != calls || h[1] != calls ||
+	     bres_num(r, "harness_alloc_samples") != calls))
+		return "bulk= and sample=1, yet not every call was timed";
 	if (!pct_ok(bres_num(r, "harness_pct"),
 		    bres_num(r, "harness_ns_per_op"), bres_num(r, "ns_per_op")))
 		return "harness_pct is not harness_ns_per_op over ns_per_op";
@@ -3309,6 +3339,12 @@ static void bench_opts(struct base *bs)
 		base_opt(bs, "sample=%s", PICK(samples));
 	if (timed)
 		base_opt(bs, "time=1");
+	/* bulk=: mostly where it goes (cache, pages of a page at most) */
+	if ((kind == K_CACHE || (kind == K_PAGES && (size << s) <= PAGE_SZ)) &&
+	    (pat == PAT_PAIR || pat == PAT_BATCH) && !rndn(3))
+		base_opt(bs, "bulk=%u", (unsigned int)rndr(1, 64));
+	else if (!rndn(40))
+		base_opt(bs, "bulk=%u", (unsigned int)rndr(2, 16));
 	/* in any order */
 	for (i = bs->nopt; i > 1; i--) {
 		j = rndn(i);
@@ -3597,6 +3633,9 @@ static const char *bench_value(unsigned int o)
 		"0", "1", "2", "3600", "3601", "+1", "", "1s",
 		"99999999999999999999",
 	};
+	static const char *const bulks[] = {
+		"0", "1", "2", "16", "512", "513", "+1", "", "-1", "4294967296",
+	};
 	static const char *const pats[] = {
 		"pair", "batch", "random", "Pair", "", "pairs", "pair,batch",
 	};
@@ -3612,6 +3651,8 @@ static const char *bench_value(unsigned int o)
 		return PICK(samples);
 	case O_TIME:
 		return PICK(times);
+	case O_BULK:
+		return PICK(bulks);
 	case O_PATTERN:
 		return PICK(pats);
 	case O_THREADS:
@@ -4213,7 +4254,7 @@ static bool gen_bench_values(const struct target *t __maybe_unused,
 {
 	static const unsigned int keys[] = {
 		O_SIZE, O_SIZE, O_SIZE, O_COUNT, O_COUNT, O_THREADS, O_CPU,
-		O_SAMPLE, O_TIME, O_PATTERN,
+		O_SAMPLE, O_TIME, O_PATTERN, O_BULK,
 	};
 	unsigned int o, n = (unsigned int)rndr(1, 2);
 
