@@ -345,6 +345,43 @@ static __always_inline bool mt_bench_sampled(struct mt_bench_thread *th,
 }
 
 /*
+ * One allocation, or one free, of @kind: timed into @h when it is the
+ * sampled one (mt_bench_sampled(): @k, @skip).
+ */
+static __always_inline void *mt_bench_alloc_sampled(struct mt_bench_thread *th,
+						    unsigned int kind, u64 size,
+						    unsigned int k, u32 *skip,
+						    struct mt_hist *h)
+{
+	void *p;
+	u64 t0;
+
+	if (!mt_bench_sampled(th, k, skip))
+		return mt_bench_alloc(th->b, kind, size);
+	t0 = ktime_get_ns();
+	p = mt_bench_alloc(th->b, kind, size);
+	if (p)
+		mt_hist_add(h, ktime_get_ns() - t0);
+	return p;
+}
+
+static __always_inline void mt_bench_free_sampled(struct mt_bench_thread *th,
+						  unsigned int kind, void *p,
+						  u64 size, unsigned int k,
+						  u32 *skip, struct mt_hist *h)
+{
+	u64 t0;
+
+	if (!mt_bench_sampled(th, k, skip)) {
+		mt_bench_free(th->b, kind, p, size);
+		return;
+	}
+	t0 = ktime_get_ns();
+	mt_bench_free(th->b, kind, p, size);
+	mt_hist_add(h, ktime_get_ns() - t0);
+}
+
+/*
  * Each MT_BENCH_CHECK_EVERY operations (@left counts down to it):
  * reschedule, and end the phase on stop or past @deadline.  Return: true
  * to end it, @ph->why set.
@@ -446,22 +483,14 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample;
-	u64 i, n, size = b->p.size, t0, t1;
+	u64 i, n, size = b->p.size;
 	u32 skip = 1, left = 1;
 	void *p;
 
 	for (i = 0; i < count; i++) {
 		if (mt_bench_check(th, ph, &left, deadline))
 			break;
-		if (!mt_bench_sampled(th, k, &skip)) {
-			p = mt_bench_alloc(b, kind, size);
-		} else {
-			t0 = ktime_get_ns();
-			p = mt_bench_alloc(b, kind, size);
-			t1 = ktime_get_ns();
-			if (p)
-				mt_hist_add(ha, t1 - t0);
-		}
+		p = mt_bench_alloc_sampled(th, kind, size, k, &skip, ha);
 		th->slots[i] = p;
 		ph->alloc_ops += !!p;
 	}
@@ -471,14 +500,7 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		p = th->slots[i];
 		if (!p)
 			continue;
-		if (!mt_bench_sampled(th, k, &skip)) {
-			mt_bench_free(b, kind, p, size);
-		} else {
-			t0 = ktime_get_ns();
-			mt_bench_free(b, kind, p, size);
-			t1 = ktime_get_ns();
-			mt_hist_add(hf, t1 - t0);
-		}
+		mt_bench_free_sampled(th, kind, p, size, k, &skip, hf);
 		ph->free_ops++;
 		if (!--left) {
 			left = MT_BENCH_CHECK_EVERY;
@@ -539,6 +561,42 @@ static __always_inline void mt_bench_bulk_free(struct mt_bench *b,
 	memset(p, 0, n * sizeof(*p));
 }
 
+/* mt_bench_bulk_alloc(), timed into @h when it is the sampled call. */
+static __always_inline unsigned int
+mt_bench_bulk_alloc_sampled(struct mt_bench_thread *th, unsigned int kind,
+			    unsigned int n, void **p, unsigned int k, u32 *skip,
+			    struct mt_hist *h)
+{
+	unsigned int got;
+	u64 t0;
+
+	if (!mt_bench_sampled(th, k, skip))
+		return mt_bench_bulk_alloc(th->b, kind, n, p);
+	t0 = ktime_get_ns();
+	got = mt_bench_bulk_alloc(th->b, kind, n, p);
+	if (got)
+		mt_hist_add(h, ktime_get_ns() - t0);
+	return got;
+}
+
+/* mt_bench_bulk_free(), timed into @h when it is the sampled call. */
+static __always_inline void mt_bench_bulk_free_sampled(struct mt_bench_thread *th,
+						       unsigned int kind,
+						       unsigned int n, void **p,
+						       unsigned int k, u32 *skip,
+						       struct mt_hist *h)
+{
+	u64 t0;
+
+	if (!mt_bench_sampled(th, k, skip)) {
+		mt_bench_bulk_free(th->b, kind, n, p);
+		return;
+	}
+	t0 = ktime_get_ns();
+	mt_bench_bulk_free(th->b, kind, n, p);
+	mt_hist_add(h, ktime_get_ns() - t0);
+}
+
 /*
  * bulk=: @count objects, bulk= a call; pair: each call's objects freed
  * at once, in one call; batch: all of them, then all the frees.  One
@@ -556,7 +614,7 @@ static __always_inline u64 mt_bench_bulks(struct mt_bench_thread *th,
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = b->p.sample, n, got;
 	u32 skip = 1, left = 1;
-	u64 i, j, t0, t1;
+	u64 i, j;
 	void **p = th->slots;
 
 	for (i = 0; i < count; i += n) {
@@ -565,26 +623,11 @@ static __always_inline u64 mt_bench_bulks(struct mt_bench_thread *th,
 		n = min_t(u64, b->p.bulk, count - i);
 		if (batch)
 			p = th->slots + i;
-		if (!mt_bench_sampled(th, k, &skip)) {
-			got = mt_bench_bulk_alloc(b, kind, n, p);
-		} else {
-			t0 = ktime_get_ns();
-			got = mt_bench_bulk_alloc(b, kind, n, p);
-			t1 = ktime_get_ns();
-			if (got)
-				mt_hist_add(ha, t1 - t0);
-		}
+		got = mt_bench_bulk_alloc_sampled(th, kind, n, p, k, &skip, ha);
 		ph->alloc_ops += got;
 		if (batch || !got)
 			continue;
-		if (!mt_bench_sampled(th, k, &skip)) {
-			mt_bench_bulk_free(b, kind, got, p);
-		} else {
-			t0 = ktime_get_ns();
-			mt_bench_bulk_free(b, kind, got, p);
-			t1 = ktime_get_ns();
-			mt_hist_add(hf, t1 - t0);
-		}
+		mt_bench_bulk_free_sampled(th, kind, got, p, k, &skip, hf);
 		ph->free_ops += got;
 	}
 	ph->errors = i - ph->alloc_ops;
@@ -596,14 +639,7 @@ static __always_inline u64 mt_bench_bulks(struct mt_bench_thread *th,
 			;
 		if (!got)
 			continue;
-		if (!mt_bench_sampled(th, k, &skip)) {
-			mt_bench_bulk_free(b, kind, got, p);
-		} else {
-			t0 = ktime_get_ns();
-			mt_bench_bulk_free(b, kind, got, p);
-			t1 = ktime_get_ns();
-			mt_hist_add(hf, t1 - t0);
-		}
+		mt_bench_bulk_free_sampled(th, kind, got, p, k, &skip, hf);
 		ph->free_ops += got;
 		cond_resched();
 	}
@@ -661,7 +697,7 @@ static __always_inline u64 mt_bench_remote(struct mt_bench_thread *th,
 	struct mt_hist *ha = &th->hist[nop ? MT_BH_NOP_ALLOC : MT_BH_ALLOC];
 	struct mt_hist *hf = &th->hist[nop ? MT_BH_NOP_FREE : MT_BH_FREE];
 	unsigned int k = bare ? 0 : b->p.sample;
-	u64 i, n = 0, size = b->p.size, t0, t1;
+	u64 i, n = 0, size = b->p.size;
 	unsigned long head = 0, tail = 0;
 	u32 skip = 1, left = 1, spins = 0;
 	void *p;
@@ -670,15 +706,7 @@ static __always_inline u64 mt_bench_remote(struct mt_bench_thread *th,
 		for (i = 0; i < count; i++) {
 			if (mt_bench_check(th, ph, &left, deadline))
 				break;
-			if (!mt_bench_sampled(th, k, &skip)) {
-				p = mt_bench_alloc(b, kind, size);
-			} else {
-				t0 = ktime_get_ns();
-				p = mt_bench_alloc(b, kind, size);
-				t1 = ktime_get_ns();
-				if (p)
-					mt_hist_add(ha, t1 - t0);
-			}
+			p = mt_bench_alloc_sampled(th, kind, size, k, &skip, ha);
 			if (!p)
 				continue;
 			n++;
@@ -714,14 +742,7 @@ static __always_inline u64 mt_bench_remote(struct mt_bench_thread *th,
 			p = r->slot[tail % MT_BENCH_RING];
 			/* the slot is read: the allocating thread may reuse it */
 			smp_store_release(&r->tail, ++tail);
-			if (!mt_bench_sampled(th, k, &skip)) {
-				mt_bench_free(b, kind, p, size);
-			} else {
-				t0 = ktime_get_ns();
-				mt_bench_free(b, kind, p, size);
-				t1 = ktime_get_ns();
-				mt_hist_add(hf, t1 - t0);
-			}
+			mt_bench_free_sampled(th, kind, p, size, k, &skip, hf);
 			if (!--left) {
 				left = MT_BENCH_CHECK_EVERY;
 				cond_resched();
