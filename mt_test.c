@@ -374,6 +374,19 @@ fail:
 }
 
 /*
+ * Free what a full test asked the work to (mt_test_full()): the work's
+ * alone, in process context, interrupts enabled.
+ */
+static void mt_test_release_pending(struct mt_test *t)
+{
+	if (!READ_ONCE(t->releasing))
+		return;
+	mt_test_release(t);
+	/* the frees are done before the timer allocates again */
+	smp_store_release(&t->releasing, false);
+}
+
+/*
  * A ctx=irqoff step: what a full test must free first, with interrupts
  * enabled, then the step with them disabled.  The work's alone.
  */
@@ -381,11 +394,7 @@ static void mt_test_step_irqoff(struct mt_test *t)
 {
 	unsigned long flags;
 
-	/* set by a step of this work: no other reader to order against */
-	if (READ_ONCE(t->releasing)) {
-		mt_test_release(t);
-		WRITE_ONCE(t->releasing, false);
-	}
+	mt_test_release_pending(t);
 	local_irq_save(flags);
 	mt_test_step(t);
 	local_irq_restore(flags);
@@ -406,11 +415,7 @@ static void mt_test_work(struct work_struct *work)
 		return;
 	if (mt_test_past_deadline(t))
 		goto finish;
-	if (READ_ONCE(t->releasing)) {
-		mt_test_release(t);
-		/* the frees are done before the timer allocates again */
-		smp_store_release(&t->releasing, false);
-	}
+	mt_test_release_pending(t);
 	/* gfp=account charges the writer's cgroup, not the worker's */
 	old = set_active_memcg(t->memcg);
 	for (n = atomic64_xchg(&t->ticks, 0); n > 0; n--) {
