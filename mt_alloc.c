@@ -674,6 +674,35 @@ u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes)
 }
 
 /**
+ * mt_resize_footprint_max() - the most a chunk can cost once resized
+ * @kind: its allocator
+ * @bytes: the new size, as it counts (mt_chunk_bytes())
+ * @p: the chunk's memory now
+ * @fp: its footprint now (mt_footprint())
+ *
+ * mt_footprint_max() of @bytes, or @fp when that is more and the chunk
+ * may stay where it is: krealloc() keeps a slab object, or a large
+ * kmalloc's pages, that @bytes still fits, be @bytes ever so small
+ * (kmalloc, and kvmalloc's kmalloc-backed chunks).  The chunk then costs
+ * what it did, now charged under the resize's flags: a 2 MiB kmalloc
+ * chunk shrunk in place to 1 byte and grown to 1 KiB with gfp=nofail
+ * holds 2 MiB that max_atomic_bytes must see.
+ *
+ * Context: any context.
+ *
+ * Return: bytes.
+ */
+u64 mt_resize_footprint_max(enum mt_alloc_kind kind, u64 bytes, const void *p,
+			    u64 fp)
+{
+	u64 max = mt_footprint_max(kind, bytes);
+
+	if (kind == MT_KMALLOC || (kind == MT_KVMALLOC && !is_vmalloc_addr(p)))
+		return max_t(u64, max, fp);
+	return max;
+}
+
+/**
  * struct mt_peak - the highest ratio of footprint to bytes found so far
  * @f: the footprint
  * @b: the bytes

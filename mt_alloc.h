@@ -81,6 +81,8 @@ u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size);
 u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit);
 u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p);
 u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes);
+u64 mt_resize_footprint_max(enum mt_alloc_kind kind, u64 bytes, const void *p,
+			    u64 fp);
 u64 mt_cache_overhead(unsigned int size);
 u64 mt_caches_bound(u64 max);
 u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);

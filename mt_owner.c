@@ -524,7 +524,9 @@ out_give:
  *
  * The chunk keeps its allocator.  The new chunk's worst footprint is
  * charged in full before the resize, as a resize by copy holds both
- * for a moment; the old one's is uncharged after it.  What the owner
+ * for a moment (or the old one's, when more and the allocator may keep
+ * the chunk in place: mt_resize_footprint_max()); the old one's is
+ * uncharged after it.  What the owner
  * counts as allocated and freed is the footprint that really changed: a
  * shrink the allocator made in place frees nothing.
  *
@@ -582,12 +584,12 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	h = *how;
 	mt_how_fit(c.kind, &h);
 	urgent = mt_gfp_urgent(h.gfp);
-	charged = mt_footprint_max(c.kind, want);
+	fp_old = mt_footprint(c.kind, old, c.ptr);
+	charged = mt_resize_footprint_max(c.kind, want, c.ptr, fp_old);
 	if (!mt_reserve_take(NULL, charged, urgent)) {
 		ret = -ENOSPC;
 		goto out_put;
 	}
-	fp_old = mt_footprint(c.kind, old, c.ptr);
 	mt_verify(o, &c, how->can_sleep);
 	t0 = mt_lat_start(o);
 	p = mt_allocators[c.kind].realloc(&o->caches, c.ptr, old, want, &h);

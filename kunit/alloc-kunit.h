@@ -493,12 +493,49 @@ static void footprint_bound_refuses_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_reserved), reserved);
 }
 
+/*
+ * A resize is charged what the chunk may cost once resized: a large
+ * kmalloc shrunk to 1 byte stays where it is, so a resize of it to 1 KiB
+ * may too, and must be charged the pages it keeps, not 1 KiB's class.
+ * A vmalloc chunk is resized by copy: the new size's worst alone.
+ */
+static void resize_footprint_max_test(struct kunit *test)
+{
+	u64 big = 2 * 1024 * 1024, fp, got;
+	void *p, *q;
+
+	p = kmalloc(big, GFP_KERNEL | __GFP_NOWARN);
+	if (!p)
+		kunit_skip(test, "no 2 MiB kmalloc");
+	q = krealloc(p, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	fp = mt_footprint(MT_KMALLOC, 1, q);
+	got = mt_resize_footprint_max(MT_KMALLOC, 1024, q, fp);
+	p = krealloc(q, 1024, GFP_KERNEL);
+	if (!p)
+		kfree(q);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_GE(test, got, mt_footprint(MT_KMALLOC, 1024, p));
+	KUNIT_EXPECT_GE(test, got, fp);
+	KUNIT_EXPECT_EQ(test, mt_resize_footprint_max(MT_KMALLOC, big, p, 8),
+			mt_footprint_max(MT_KMALLOC, big));
+	kfree(p);
+
+	p = vmalloc(big);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	fp = mt_footprint(MT_VMALLOC, big, p);
+	KUNIT_EXPECT_EQ(test, mt_resize_footprint_max(MT_VMALLOC, 1024, p, fp),
+			mt_footprint_max(MT_VMALLOC, 1024));
+	vfree(p);
+}
+
 static struct kunit_case mt_alloc_kunit_cases[] = {
 	KUNIT_CASE(alloc_bytes_test),
 	KUNIT_CASE(cache_class_test),
 	KUNIT_CASE(footprint_max_test),
 	KUNIT_CASE(footprint_bound_test),
 	KUNIT_CASE(footprint_bound_refuses_test),
+	KUNIT_CASE(resize_footprint_max_test),
 	{}
 };
 
