@@ -252,6 +252,12 @@ struct mt_bench_gate {
  * @state: enum mt_bench_state; written with release once the figures
  *	are final
  * @gate: the start of each phase
+ * @peak: pattern=batch: where the threads, their chunks all allocated,
+ *	wait for the kernel's figures to be read
+ * @base_slab: Slab, bytes, as the run started
+ * @base_free: MemFree, bytes, likewise
+ * @peak_slab: Slab at @peak
+ * @peak_free: MemFree at @peak
  * @left: threads still running
  * @reap: stops the threads and frees what the run used
  * @done: completed by @reap
@@ -269,6 +275,8 @@ struct mt_bench {
 	bool stopping;
 	int state;
 	struct mt_bench_gate gate[MT_NR_PH];
+	struct mt_bench_gate peak;
+	u64 base_slab, base_free, peak_slab, peak_free;
 	atomic_t left;
 	struct work_struct reap;
 	struct completion done;
@@ -320,6 +328,36 @@ static __always_inline void mt_bench_free(struct mt_bench *b,
 		mt_bench_nop_free(b, p);
 	else
 		mt_free_call(kind, p, size, b->cache);
+}
+
+/* The kernel's own figures, as /proc/meminfo's Slab and MemFree: bytes. */
+static void mt_bench_mem(u64 *slab, u64 *free)
+{
+	*slab = (u64)(global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) +
+		      global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B)) <<
+		PAGE_SHIFT;
+	*free = (u64)global_zone_page_state(NR_FREE_PAGES) << PAGE_SHIFT;
+}
+
+/*
+ * A batch's peak: every thread has allocated its chunks.  The last to
+ * get here reads the kernel's figures, the others wait for it; the wait
+ * is not the phase's time (@ph->start moves past it).
+ */
+static void mt_bench_peak(struct mt_bench_thread *th,
+			  struct mt_bench_phase *ph)
+{
+	struct mt_bench *b = th->b;
+	u64 t0 = ktime_get_ns();
+
+	if (atomic_inc_return(&b->peak.arrived) == b->nr) {
+		mt_bench_mem(&b->peak_slab, &b->peak_free);
+		complete_all(&b->peak.open);
+	} else {
+		/* TASK_IDLE: not a hung task, as at the phases' gates */
+		wait_for_completion_state(&b->peak.open, TASK_IDLE);
+	}
+	ph->start += ktime_get_ns() - t0;
 }
 
 /* The gap to the next timed operation: 1 to 2k - 1, k on average. */
@@ -495,6 +533,8 @@ static __always_inline u64 mt_bench_batch(struct mt_bench_thread *th,
 		ph->alloc_ops += !!p;
 	}
 	ph->errors = i - ph->alloc_ops;
+	if (!nop)
+		mt_bench_peak(th, ph);
 	left = MT_BENCH_CHECK_EVERY;
 	for (n = i, i = 0; i < n; i++) {
 		p = th->slots[i];
@@ -631,6 +671,8 @@ static __always_inline u64 mt_bench_bulks(struct mt_bench_thread *th,
 		ph->free_ops += got;
 	}
 	ph->errors = i - ph->alloc_ops;
+	if (batch && !nop)
+		mt_bench_peak(th, ph);
 	/* a batch's calls, as they were made: each one's got first */
 	for (j = 0; batch && j < i; j += n) {
 		n = min_t(u64, b->p.bulk, i - j);
@@ -1080,6 +1122,8 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 		atomic_set(&b->gate[i].arrived, 0);
 		init_completion(&b->gate[i].open);
 	}
+	atomic_set(&b->peak.arrived, 0);
+	init_completion(&b->peak.open);
 	INIT_WORK(&b->reap, mt_bench_reap);
 	init_completion(&b->done);
 
@@ -1091,7 +1135,9 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 	}
 	if (p->kind == MT_CACHE) {
 		snprintf(name, sizeof(name), "malloc_test_bench_%llu", p->size);
-		b->cache = mt_kmem_cache_create_unmerged(name, p->size);
+		b->cache = p->sheaf ?
+			mt_kmem_cache_create_sheaves(name, p->size, p->sheaf) :
+			mt_kmem_cache_create_unmerged(name, p->size);
 		if (!b->cache)
 			goto out_release;
 		atomic_inc(&mt_nr_caches);
@@ -1222,6 +1268,7 @@ int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 		goto out_unlock;
 	}
 	mt_bench_cur = b;
+	mt_bench_mem(&b->base_slab, &b->base_free);
 	for (i = 0; i < b->nr; i++) {
 		cpumask_set_cpu(b->thr[i].cpu, mask);
 		wake_up_process(b->thr[i].task);
@@ -1375,7 +1422,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 {
 	/* pairs with the release in the reaper */
 	int state = smp_load_acquire(&b->state);
-	bool final = state != MT_BENCH_RUNNING;
+	bool final = state != MT_BENCH_RUNNING, peak;
 	struct mt_bench_fig f[MT_NR_PH] = {};
 	const struct mt_bench_phase *ph;
 	u64 elapsed = 0, per_op, harness, bare;
@@ -1402,6 +1449,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	seq_printf(m, "sample: %u\n", b->p.sample);
 	seq_printf(m, "time_s: %u\n", b->p.time);
 	seq_printf(m, "bulk: %u\n", b->p.bulk);
+	seq_printf(m, "sheaf: %u\n", b->p.sheaf);
 	seq_puts(m, "cpus: ");
 	for (i = 0; i < b->nr; i++)
 		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);
@@ -1442,6 +1490,18 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	seq_printf(m, "bare_ops: %llu\n", f[MT_PH_BARE].ops);
 	seq_printf(m, "bare_ns_per_op: %llu\n", bare);
 	seq_printf(m, "vs_bare_pct: %llu\n", mt_div(100 * per_op, bare));
+	/*
+	 * batch: what the run held at its peak, as the module counts it and
+	 * as the kernel shows it (Slab's rise, MemFree's drop since the
+	 * start; 0 where it fell, rose)
+	 */
+	peak = final && b->p.pattern == MT_PATTERN_BATCH;
+	seq_printf(m, "peak_held_bytes: %llu\n",
+		   peak ? f[MT_PH_ALLOC].alloc_ops * b->bytes : 0);
+	seq_printf(m, "peak_slab_bytes: %llu\n", peak && b->peak_slab >
+		   b->base_slab ? b->peak_slab - b->base_slab : 0);
+	seq_printf(m, "peak_free_drop_bytes: %llu\n", peak && b->base_free >
+		   b->peak_free ? b->base_free - b->peak_free : 0);
 }
 
 /**

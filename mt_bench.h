@@ -36,6 +36,8 @@
  * @hold: what the run's chunks may cost at once (their footprint),
  *	charged for the whole run
  * @bulk: objects per bulk call (alloc=cache, pages); 1: single calls
+ * @sheaf: the bench cache's sheaf capacity (alloc=cache); 0: the
+ *	kernel's choice
  */
 struct mt_bench_params {
 	u8 kind;
@@ -49,6 +51,7 @@ struct mt_bench_params {
 	unsigned int time;
 	u64 hold;
 	unsigned int bulk;
+	unsigned int sheaf;
 };
 
 /* What mt_bench_stop() did. */

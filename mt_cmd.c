@@ -31,6 +31,7 @@
 #include "mt_alloc.h"
 #include "mt_bench.h"
 #include "mt_charge.h"
+#include "mt_compat.h"
 #include "mt_cmd.h"
 #include "mt_gfp.h"
 #include "mt_owner.h"
@@ -608,6 +609,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		.time = mt_given(a, TIME) ? a->opt[MT_OPT_TIME] :
 			MT_BENCH_TIME_DEFAULT,
 		.bulk = mt_given(a, BULK) ? a->opt[MT_OPT_BULK] : 1,
+		.sheaf = a->opt[MT_OPT_SHEAF],
 	};
 	if (mt_check_size(ctx, "size", p->size, p->kind))
 		return -EINVAL;
@@ -632,6 +634,14 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "bulk=%u: alloc_pages_bulk() hands out single pages: size=%llu is more than one (%lu)",
 				 p->bulk, p->size, PAGE_SIZE);
+	if (p->sheaf && p->kind != MT_CACHE)
+		return mt_answer(ctx, -EINVAL,
+				 "sheaf=%u: the capacity of the bench's own cache's sheaves: alloc=cache, not %s",
+				 p->sheaf, mt_alloc_names[p->kind]);
+	if (p->sheaf && !MT_HAVE_SHEAVES)
+		return mt_answer(ctx, -EINVAL,
+				 "sheaf=%u: this kernel has no sheaves (6.18 added them)",
+				 p->sheaf);
 	if (p->pattern == MT_PATTERN_REMOTE && p->threads % 2)
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: pattern=remote pairs its threads, one allocating, one freeing on another CPU: an even number",
@@ -642,7 +652,8 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_bench_params p;
-	char cpus[MT_RESULT_MAX / 2], bulk[16] = "";
+	char cpus[MT_RESULT_MAX / 2], more[32] = "";
+	size_t len = 0;
 	u64 per, cost;
 	int ret;
 
@@ -693,11 +704,13 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 				 "no memory for the run's threads and bookkeeping");
 	}
 	if (p.bulk > 1)
-		scnprintf(bulk, sizeof(bulk), " bulk=%u", p.bulk);
+		len = scnprintf(more, sizeof(more), " bulk=%u", p.bulk);
+	if (p.sheaf)
+		scnprintf(more + len, sizeof(more) - len, " sheaf=%u", p.sheaf);
 	return mt_answer(ctx, 0,
 			 "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u%s cpus=%s\n",
 			 mt_alloc_names[p.kind], p.size, p.count, p.threads,
-			 mt_pattern_names[p.pattern], p.sample, p.time, bulk,
+			 mt_pattern_names[p.pattern], p.sample, p.time, more,
 			 cpus);
 }
 

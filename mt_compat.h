@@ -66,6 +66,31 @@ static inline void *mt_kvrealloc(void *p, size_t old, size_t new, gfp_t gfp)
 }
 
 /*
+ * A slab cache with per-CPU sheaves of @capacity objects, never merged:
+ * 6.18 added them (kmem_cache_args.sheaf_capacity).  Before, NULL, and
+ * MT_HAVE_SHEAVES is 0: the command refuses sheaf= first.
+ */
+#if KERNEL_VERSION(6, 18, 0) <= LINUX_VERSION_CODE
+#define MT_HAVE_SHEAVES	1
+static inline struct kmem_cache *mt_kmem_cache_create_sheaves(const char *name,
+							      unsigned int size,
+							      unsigned int capacity)
+{
+	struct kmem_cache_args args = { .sheaf_capacity = capacity };
+
+	return kmem_cache_create(name, size, &args, SLAB_NO_MERGE);
+}
+#else
+#define MT_HAVE_SHEAVES	0
+static inline struct kmem_cache *mt_kmem_cache_create_sheaves(const char *name,
+							      unsigned int size,
+							      unsigned int capacity)
+{
+	return NULL;
+}
+#endif
+
+/*
  * Order-0 pages into the NULL slots of @pages, from slot 0 on: 6.14
  * dropped the bulk page allocator's list variant and gave the array one
  * its name.  Return: the slots filled.

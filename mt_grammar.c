@@ -86,6 +86,8 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			  .min = 1, .max = 3600, .unit = " seconds" },
 	[MT_OPT_BULK] = { "bulk", "N", MT_VAL_NUMBER, "bulk count",
 			  .min = 1, .max = MT_BULK_MAX },
+	[MT_OPT_SHEAF] = { "sheaf", "N", MT_VAL_NUMBER, "sheaf capacity",
+			   .min = 1, .max = MT_SHEAF_MAX },
 };
 
 #define MT_OPTS_ALLOC	(MT_OPT(ALLOC) | MT_OPT(GFP) | MT_OPT(NODE))
@@ -94,7 +96,7 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 #define MT_OPTS_BENCH	(MT_OPT(ALLOC) | MT_OPT(SIZE) | MT_OPT(COUNT) | \
 			 MT_OPT(THREADS) | MT_OPT(PATTERN) | MT_OPT(GFP) | \
 			 MT_OPT(CPU) | MT_OPT(SAMPLE) | MT_OPT(TIME) | \
-			 MT_OPT(BULK))
+			 MT_OPT(BULK) | MT_OPT(SHEAF))
 
 const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_ALLOC] = {

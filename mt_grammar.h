@@ -152,6 +152,7 @@ extern const char * const mt_pattern_names[MT_NR_PATTERNS];
  * @MT_OPT_SAMPLE: ``sample=``, the bench's sampling
  * @MT_OPT_TIME: ``time=``, the bench's time limit
  * @MT_OPT_BULK: ``bulk=``, the bench's objects per bulk call
+ * @MT_OPT_SHEAF: ``sheaf=``, the capacity of the bench cache's sheaves
  * @MT_NR_OPTS: how many there are
  */
 enum mt_opt {
@@ -168,11 +169,14 @@ enum mt_opt {
 	MT_OPT_SAMPLE,
 	MT_OPT_TIME,
 	MT_OPT_BULK,
+	MT_OPT_SHEAF,
 	MT_NR_OPTS,
 };
 
 /* bulk=: the most objects one bulk call of the bench asks for */
 #define MT_BULK_MAX	512
+/* sheaf=: the largest sheaf the bench's cache may ask for */
+#define MT_SHEAF_MAX	1024
 
 /* A mask of options, as struct mt_syntax and struct mt_args keep them. */
 #define MT_OPT(name)	(1U << MT_OPT_##name)

@@ -34,7 +34,8 @@
 #   MT_BENCH_ONLY     a comma-separated list of allocators for the table
 #                     (default: all six)
 #   MT_BENCH_ROWS     a comma-separated list of rows, ALLOC.SIZE.PATTERN
-#                     (PATTERN bulk: pair with bulk=16)
+#                     (PATTERN bulk: pair with bulk=16; sheafN: batch
+#                     with sheaf=N)
 #                     (kmalloc.64.pair,cache.4k.batch): the table has
 #                     those alone, in that order (MT_BENCH_ONLY is then
 #                     ignored); make compare's default set is one
@@ -171,10 +172,13 @@ sizes_of() {	# ALLOC
 	esac
 }
 
-# row ALLOC SIZE PATTERN: one row of the table
+# row ALLOC SIZE PATTERN: one row of the table (PATTERN bulk: pair,
+# bulk=16; sheafN: batch, sheaf=N)
 row() {
-	c=$(count_of "$3" "$2")
-	k=$(sample_of "$3" "$2")
+	case $3 in
+	sheaf*) c=$(count_of batch "$2") k=$(sample_of batch "$2") ;;
+	*) c=$(count_of "$3" "$2") k=$(sample_of "$3" "$2") ;;
+	esac
 	tag=t.$1.$2.$3
 	if [ -z "$c" ] || [ -z "$k" ]; then
 		kv "$tag" state refused
@@ -187,6 +191,7 @@ row() {
 	th=1 pat=$3 more=
 	[ "$3" != remote ] || th=2
 	[ "$3" != bulk ] || pat=pair more=bulk=16
+	case $3 in sheaf*) pat=batch more=sheaf=${3#sheaf} ;; esac
 	# shellcheck disable=SC2086 # more: one word or none
 	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$pat" \
 		threads="$th" cpu="$CPU" sample="$k" time="$TIME" $more
@@ -217,6 +222,14 @@ table() {
 				fi
 				row "$a" "$s" "$p"
 			done
+			# the sheaf capacity sweep, where the kernel has sheaves
+			if [ "$a" = cache ] && ls /sys/kernel/slab/*/sheaf_capacity >/dev/null 2>&1; then
+				case $s in 64|4k)
+					for n in 128 512; do
+						row "$a" "$s" "sheaf$n"
+					done ;;
+				esac
+			fi
 		done
 	done
 }

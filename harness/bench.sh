@@ -276,6 +276,34 @@ main_table() {
 	} | align lllrrrrrrrrrrrl
 }
 
+# The sheaf capacity sweep: the cache batch rows of each size, the
+# kernel's own capacity and those asked, speed beside footprint.
+sheaf_table() {
+	local tag a s p held lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $a == cache && ( $p == batch || $p == sheaf* ) ]] || continue
+		[[ $(get "$tag.state") == done ]] || continue
+		held=$(get "$tag.peak_held_bytes")
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s' "$(size_label "$s")" \
+			"$( [[ $p == batch ]] && echo "kernel's" || echo "${p#sheaf}")" \
+			"$(get "$tag.ns_per_op")" \
+			"$(ratio "$(get "$tag.peak_slab_bytes")" "$held")" \
+			"$(ratio "$(get "$tag.peak_free_drop_bytes")" "$held")")")
+	done
+	# only with a sheaf row: else the batch rows alone say nothing new
+	[[ " ${rows[*]} " == *".sheaf"* ]] || return 0
+	echo
+	echo "Sheaf capacity against speed and footprint (cache, batch): the kernel's own capacity"
+	echo "and those asked (sheaf=, at least); ns/op, and Slab's rise and MemFree's drop over"
+	echo "what was held at the peak."
+	echo
+	{
+		printf 'size\tsheaf\tns/op\tSlab over held\tMemFree over held\n'
+		printf '%s\n' "${lines[@]}"
+	} | align lrrrr
+}
+
 # Bulk against single: each bulk row's ns/op beside its own bare loop's
 # (the same objects one call each, same run) and the pair row's.
 bulk_table() {
@@ -300,6 +328,33 @@ bulk_table() {
 		printf 'alloc\tsize\tbulk ns/op\tsingle (bare) ns/op\tratio\tpair ns/op\tratio\n'
 		printf '%s\n' "${lines[@]}"
 	} | align llrrrrr
+}
+
+# Footprint beside speed: each batch row's peak, as the module counts it
+# and as the kernel shows it.
+peak_table() {
+	local tag a s p held slab drop lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $p == batch && $(get "$tag.state") == done ]] || continue
+		held=$(get "$tag.peak_held_bytes")
+		slab=$(get "$tag.peak_slab_bytes")
+		drop=$(get "$tag.peak_free_drop_bytes")
+		[[ -n $held && $held != 0 ]] || continue
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$(size_label "$s")" \
+			"$(get "$tag.ns_per_op")" "$(( held >> 10 ))" "$(( slab >> 10 ))" \
+			"$(ratio "$slab" "$held")" "$(( drop >> 10 ))" "$(ratio "$drop" "$held")")")
+	done
+	(( ${#lines[@]} )) || return 0
+	echo
+	echo "Footprint beside speed, batch rows: what the run held at its peak (every chunk"
+	echo "allocated), and the kernel's own figures then: Slab's rise and MemFree's drop since"
+	echo "the run started, KiB, and each over held (exact to about a MiB: per-CPU counters)."
+	echo
+	{
+		printf 'alloc\tsize\tns/op\theld KiB\tSlab +KiB\tover held\tMemFree -KiB\tover held\n'
+		printf '%s\n' "${lines[@]}"
+	} | align llrrrrrr
 }
 
 # Remote against local free: each remote row beside the pair row of the
@@ -480,6 +535,8 @@ report() {
 		echo "INCOMPLETE RUN: the guest died or timed out; what follows is what it measured."
 	fi
 	main_table
+	peak_table
+	sheaf_table
 	bulk_table
 	remote_table
 	scale_table

@@ -103,6 +103,7 @@ def load(d):
 def side_row(side, tag):
     """One side's figures of one bench row, over its rounds."""
     ns, flags, why = [], set(), []
+    held, slab, free = [], [], []
     for boot in side["boots"]:
         f = boot["figs"].get(tag)
         if not f or f.get("state") != "done" or not f.get("ns_per_op"):
@@ -112,6 +113,12 @@ def side_row(side, tag):
                                           f.get("reason") else "")))
             continue
         ns.append(int(f["ns_per_op"]))
+        # a batch's peak: the kernel's Slab rise and MemFree drop, over held
+        h = int(f.get("peak_held_bytes") or 0)
+        if h:
+            held.append(h)
+            slab.append(int(f.get("peak_slab_bytes") or 0) / h)
+            free.append(int(f.get("peak_free_drop_bytes") or 0) / h)
         if f.get("end") == "time":
             flags.add("t")
         if f.get("errors", "0") != "0":
@@ -124,7 +131,10 @@ def side_row(side, tag):
     return {"ns_per_op": ns, "median": mtstats.median(ns) if ns else None,
             "cv": cv, "flags": "".join(sorted(flags)), "missing": why,
             "alloc": first.get("alloc"), "size": first.get("size"),
-            "pattern": first.get("pattern"), "sample": first.get("sample")}
+            "pattern": first.get("pattern"), "sample": first.get("sample"),
+            "peak_held_bytes": mtstats.median(held) if held else None,
+            "slab_over_held": mtstats.median(slab) if slab else None,
+            "free_over_held": mtstats.median(free) if free else None}
 
 
 def compare_sides(data, base, other):
@@ -262,6 +272,29 @@ def table(data, comps):
                      ", ".join("%.1f %%" % c for c in sorted(covs)) or "-",
                      len(sides[base]["boots"]), len(sides[other]["boots"])))
         L.append("from the exact Mann-Whitney U distribution, at least 95 %).")
+        peaks = [r for r in rows if r[base]["peak_held_bytes"] or
+                 r[other]["peak_held_bytes"]]
+        if peaks:
+            L.append("")
+            L.append("Footprint at each batch's peak: Slab's rise and MemFree's "
+                     "drop over what was held")
+            L.append("(medians of the rounds; 1.00: the chunks' bytes alone).")
+            L.append("")
+            L.append("%-8s %-7s %10s %9s %9s %9s %9s" % (
+                "alloc", "size", "held KiB", base + " slab", other + " slab",
+                base + " free", other + " free"))
+
+            def f2(x):
+                return "%.2f" % x if x is not None else "-"
+            for r in peaks:
+                a, b = r[base], r[other]
+                h = a["peak_held_bytes"] or b["peak_held_bytes"]
+                L.append("%-8s %-7s %10d %9s %9s %9s %9s" % (
+                    a["alloc"] or r["bench"].split(".")[0],
+                    size_label(a["size"]), h // 1024,
+                    f2(a["slab_over_held"]), f2(b["slab_over_held"]),
+                    f2(a["free_over_held"]), f2(b["free_over_held"])))
+            L.append("")
     L.append("flags (then the sides): t cut by its time limit in a round, "
              "ns/op of fewer ops;")
     L.append("  e failed allocations; v coefficient of variation over the "

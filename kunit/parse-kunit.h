@@ -1022,7 +1022,7 @@ static void grammar_table_test(struct kunit *test)
 			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] | stop");
+			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] | stop");
 }
 
 /*

@@ -84,6 +84,7 @@ struct call {
 	unsigned long count;		/* watch frames; 0: no limit */
 	/* bench: as given, checked; NULL when not given */
 	const char *size, *ops, *threads, *pattern, *sample, *time, *bulk;
+	const char *sheaf;
 };
 
 /*
@@ -1429,6 +1430,8 @@ static void bench_show(const struct rec *r)
 		bench_line("sample", "%s (no latency recorded)", V("sample"));
 	bench_line("time limit (s)", "%s", V("time_s"));
 	bench_line("bulk", "%s object(s) a call", V("bulk"));
+	if (rec_num(r, "sheaf") > 0)
+		bench_line("sheaf", "%s objects", V("sheaf"));
 	fmt_ns(v, sizeof(v), rec_num(r, "elapsed_ns"));
 	bench_line("elapsed", "%s", v);
 	bench_line("ops", "%s", V("ops"));
@@ -1539,7 +1542,7 @@ static int cmd_bench(const struct call *c)
 		{ "threads", c->threads }, { "pattern", c->pattern },
 		{ "gfp", c->gfp }, { "cpu", c->has_cpu ? cpu : NULL },
 		{ "sample", c->sample }, { "time", c->time },
-		{ "bulk", c->bulk },
+		{ "bulk", c->bulk }, { "sheaf", c->sheaf },
 	};
 	size_t len = 0, i;
 	int werr, ret;
@@ -1550,7 +1553,7 @@ static int cmd_bench(const struct call *c)
 				  " (--size takes its unit attached: --size 4k)");
 	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
 			   c->ops || c->threads || c->pattern || c->sample ||
-			   c->time || c->bulk))
+			   c->time || c->bulk || c->sheaf))
 		return usage_fail("bench stop: takes no option but --json");
 	if (c->nr_args)
 		return bench_stop();
@@ -1949,6 +1952,8 @@ static void help_all(void)
 	       "  --time SEC            bench: seconds each phase may take\n"
 	       "  --bulk N              bench: cache or pages objects per bulk\n"
 	       "                        call (default 1: single calls)\n"
+	       "  --sheaf N             bench: the capacity of the cache's sheaves\n"
+	       "                        (6.18 on; default: the kernel's)\n"
 	       "  -h, --help            this help, or a command's\n"
 	       "  --version             print mtctl's version\n\n"
 	       "UNIT is b, k, m or g (powers of 1024; bytes without it); times\n"
@@ -2005,7 +2010,9 @@ static int cmd_help(const struct call *c)
 		       "(10).\n"
 		       "--bulk N: --alloc cache or pages, --pattern pair or batch:\n"
 		       "N objects a call (kmem_cache_alloc_bulk, alloc_pages_bulk),\n"
-		       "the bare loop one a call (1..512; 1).\n", alloc_list);
+		       "the bare loop one a call (1..512; 1).\n"
+		       "--sheaf N: --alloc cache: the bench's cache made with sheaves\n"
+		       "of N objects (kernels from 6.18 on; 1..1024).\n", alloc_list);
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer|softirq|irqoff: allocate in a work item\n"
 		       "(default), in the timer's callback (hard irq), in a soft\n"
@@ -2030,7 +2037,7 @@ static struct cmdline {
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
 	const char *gfp, *node, *ctx, *cpu, *free;
-	const char *size, *threads, *pattern, *sample, *time, *bulk;
+	const char *size, *threads, *pattern, *sample, *time, *bulk, *sheaf;
 	bool help, version;
 	const char *bad;		/* an unknown option */
 	const char *flagval;		/* a flag given a value */
@@ -2059,6 +2066,7 @@ static const struct opt {
 	{ "--sample", NULL, &cl.sample, "one operation in how many to time" },
 	{ "--time", NULL, &cl.time, "seconds" },
 	{ "--bulk", NULL, &cl.bulk, "a number of objects per bulk call" },
+	{ "--sheaf", NULL, &cl.sheaf, "a sheaf capacity" },
 	{ "--help", &cl.help, NULL, NULL },
 	{ "-h", &cl.help, NULL, NULL },
 	{ "--version", &cl.version, NULL, NULL },
@@ -2189,6 +2197,7 @@ static int check_bench(struct call *c)
 		{ "time", cl.time, "a number of seconds", &c->time },
 		{ "bulk", cl.bulk, "a number of objects per bulk call",
 		  &c->bulk },
+		{ "sheaf", cl.sheaf, "a sheaf capacity", &c->sheaf },
 	};
 	unsigned long long v;
 	size_t i;
@@ -2233,6 +2242,7 @@ static int check_module_options(const struct cmd *cmd)
 		{ &cl.size, MT_OPT_SIZE }, { &cl.threads, MT_OPT_THREADS },
 		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
 		{ &cl.time, MT_OPT_TIME }, { &cl.bulk, MT_OPT_BULK },
+		{ &cl.sheaf, MT_OPT_SHEAF },
 	};
 	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
 	char who[160];

@@ -64,7 +64,7 @@
  *    only shrink.
  *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
  *    count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N]
- *    [sample=K] [time=SEC] [bulk=B]", or the word "stop" alone.  Malformed: a
+ *    [sample=K] [time=SEC] [bulk=B] [sheaf=N]", or the word "stop" alone.  Malformed: a
  *    number or a unit token, size= or count= missing, an option it does
  *    not take (node=, ctx=, free=) or given twice, a value that is not
  *    its kind (size: digits and one unit letter attached; count, sample,
@@ -74,7 +74,8 @@
  *    number with pattern=remote), cpu an
  *    online CPU, sample 0 to 1000000, time 1 to 3600, bulk 1 to 512 and
  *    above 1 only with alloc=cache or pages, pattern=pair or batch, pages
- *    of a page at most), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
+ *    of a page at most, sheaf 1 to 1024 with alloc=cache: uncertain, the
+ *    kernel may have no sheaves), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
  *    footprint, one per thread or the batch, and each thread's 16 KiB
  *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB)
  *    beside the kept chunks' footprint passes max_bytes, or its chunks
@@ -181,6 +182,7 @@
 #define BENCH_BATCH_MAX	1048576ULL
 #define BENCH_SAMPLE_MAX	1000000ULL
 #define BENCH_BULK_MAX		512ULL	/* bulk=: objects a call */
+#define BENCH_SHEAF_MAX		1024ULL	/* sheaf=: a sheaf's objects */
 #define BENCH_TIME_MAX	3600ULL
 /* what a bench run costs at least beside its chunks (SPEC: max_bytes) */
 #define BENCH_THREAD	(16384 + 16384)	/* a thread's stack and task */
@@ -209,18 +211,19 @@ static const uint64_t kind_max[NR_KINDS] = {
 enum {
 	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
 	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, O_BULK,
-	NR_OPTS
+	O_SHEAF, NR_OPTS
 };
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
 	"size", "count", "threads", "pattern", "sample", "time", "bulk",
+	"sheaf",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE)
 #define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
 			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
 			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME | \
-			 1U << O_BULK)
+			 1U << O_BULK | 1U << O_SHEAF)
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -373,7 +376,7 @@ struct verdict {
 	bool nospc_tests;	/* because max_tests exist */
 	/* bench: "stop", or a run's settings (the defaults filled in) */
 	bool stop;
-	uint64_t size, count, threads, sample, time, bulk;
+	uint64_t size, count, threads, sample, time, bulk, sheaf;
 	int pattern;
 };
 
@@ -381,7 +384,7 @@ struct verdict {
 struct bench_run {
 	bool known;		/* the model parsed what started it */
 	int kind, pattern;
-	uint64_t size, count, threads, sample, time, bulk;
+	uint64_t size, count, threads, sample, time, bulk, sheaf;
 	char gfp[96];
 	unsigned int cpu[MAX_ONLINE];	/* each thread's, in order */
 	bool cpus_known;
@@ -1101,6 +1104,8 @@ static bool model_option(const struct target *t, const char *tok,
 		return model_u64(val, v, &v->time);
 	case O_BULK:
 		return model_u64(val, v, &v->bulk);
+	case O_SHEAF:
+		return model_u64(val, v, &v->sheaf);
 	default:
 		v->pattern = index_of(val, patterns, NR_PATTERNS);
 		if (v->pattern < 0) {
@@ -1396,6 +1401,14 @@ static void model_bench(const struct target *t, struct verdict *v)
 		set_bad(v, "bulk= above 1 with pattern=random or remote");
 	else if (v->bulk > 1 && v->kind == K_PAGES && v->size > PAGE_SZ)
 		set_bad(v, "bulk= above 1 with pages larger than one");
+	if (v->opts & 1U << O_SHEAF) {
+		if (!v->sheaf || v->sheaf > BENCH_SHEAF_MAX)
+			set_bad(v, "sheaf= out of 1..1024");
+		else if (v->kind != K_CACHE)
+			set_bad(v, "sheaf= without alloc=cache");
+		else
+			set_maybe(v, "sheaf=: the kernel may have no sheaves (before 6.18)");
+	}
 	if (!v->time || v->time > BENCH_TIME_MAX)
 		set_bad(v, "time= out of 1..3600");
 	if (v->opts & 1U << O_CPU) {
@@ -2165,6 +2178,7 @@ static void bench_from_verdict(const struct verdict *v, struct bench_run *r)
 	r->sample = v->sample;
 	r->time = v->time;
 	r->bulk = v->bulk;
+	r->sheaf = v->sheaf;
 	gfp_string(v, r->gfp, sizeof(r->gfp));
 	if (v->opts & 1U << O_CPU)
 		first = online_index(v->cpu);
@@ -2200,11 +2214,14 @@ static void bench_cpu_ranges(const struct bench_run *r, char *buf,
 /* What a start answers (SPEC: "bench"): the run's settings, its CPUs. */
 static void bench_answer(const struct bench_run *r, char *buf, size_t size)
 {
-	char cpus[256], bulk[32] = "";
+	char cpus[256], bulk[64] = "";
+	int n = 0;
 
 	bench_cpu_ranges(r, cpus, sizeof(cpus));
 	if (r->bulk > 1)
-		snprintf(bulk, sizeof(bulk), " bulk=%" PRIu64, r->bulk);
+		n = snprintf(bulk, sizeof(bulk), " bulk=%" PRIu64, r->bulk);
+	if (r->sheaf)
+		snprintf(bulk + n, sizeof(bulk) - n, " sheaf=%" PRIu64, r->sheaf);
 	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 "%s cpus=%s\n",
 		 kinds[r->kind], r->size, r->count, r->threads,
 		 patterns[r->pattern], r->sample, r->time, bulk, cpus);
@@ -2270,11 +2287,12 @@ static uint64_t bres_num(const struct bres *r, const char *key)
 /* The keys of bench_result, in the documented order (SPEC). */
 static const char *const bres_head[] = {
 	"state", "end", "alloc", "size", "count", "threads", "pattern", "gfp",
-	"sample", "time_s", "bulk", "cpus", "elapsed_ns", "ops", "alloc_ops",
+	"sample", "time_s", "bulk", "sheaf", "cpus", "elapsed_ns", "ops",
+	"alloc_ops",
 	"free_ops", "errors", "ops_per_sec", "ns_per_op", "harness_ns_per_op",
 	"harness_pct",
 };
-#define BRES_SETTINGS	12	/* state .. cpus: words and settings */
+#define BRES_SETTINGS	13	/* state .. cpus: words and settings */
 static const char *const bres_hists[] = {
 	"alloc", "free", "harness_alloc", "harness_free",
 };
@@ -2286,7 +2304,8 @@ static const char *const bres_thread_keys[] = {
 	"cpu", "ops", "elapsed_ns", "ops_per_sec",
 };
 static const char *const bres_tail[] = {
-	"bare_ops", "bare_ns_per_op", "vs_bare_pct",
+	"bare_ops", "bare_ns_per_op", "vs_bare_pct", "peak_held_bytes",
+	"peak_slab_bytes", "peak_free_drop_bytes",
 };
 
 /* The key bench_result prints at line @i, for a run of @threads. */
@@ -2373,7 +2392,7 @@ static const char *bres_problem(const struct bres *r, int want,
 		}
 		/* every figure, and the settings that are numbers */
 		if ((i >= BRES_SETTINGS || (i >= 3 && i <= 5) || i == 8 ||
-		     i == 9 || i == 10) && (!all_digits(r->val[i]) ||
+		     i == 9 || i == 10 || i == 11) && (!all_digits(r->val[i]) ||
 				 !dec_u64(r->val[i], &v))) {
 			snprintf(why, sizeof(why), "%s is '%s', not a number",
 				 key, r->val[i]);
@@ -2392,7 +2411,7 @@ static const char *bres_problem(const struct bres *r, int want,
 	}
 	/* the settings, as the model has them */
 	if (br->known) {
-		struct { const char *key; char val[128]; } set[10];
+		struct { const char *key; char val[128]; } set[11];
 		unsigned int n = 0;
 		size_t o = 0;
 
@@ -2415,6 +2434,8 @@ static const char *bres_problem(const struct bres *r, int want,
 		set[n++].key = "time_s";
 		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->bulk);
 		set[n++].key = "bulk";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->sheaf);
+		set[n++].key = "sheaf";
 		want_v[0] = '\0';
 		for (i = 0; br->cpus_known && i < br->threads; i++)
 			o += snprintf(want_v + o, o < sizeof(want_v) ?
@@ -3345,6 +3366,9 @@ static void bench_opts(struct base *bs)
 		base_opt(bs, "bulk=%u", (unsigned int)rndr(1, 64));
 	else if (!rndn(40))
 		base_opt(bs, "bulk=%u", (unsigned int)rndr(2, 16));
+	/* sheaf=: with cache, now and then; elsewhere (refused) seldom */
+	if ((kind == K_CACHE && !rndn(5)) || !rndn(60))
+		base_opt(bs, "sheaf=%u", (unsigned int)rndr(1, 256));
 	/* in any order */
 	for (i = bs->nopt; i > 1; i--) {
 		j = rndn(i);
@@ -3636,6 +3660,9 @@ static const char *bench_value(unsigned int o)
 	static const char *const bulks[] = {
 		"0", "1", "2", "16", "512", "513", "+1", "", "-1", "4294967296",
 	};
+	static const char *const sheaves[] = {
+		"0", "1", "32", "1024", "1025", "+8", "", "x", "4294967296",
+	};
 	static const char *const pats[] = {
 		"pair", "batch", "random", "Pair", "", "pairs", "pair,batch",
 	};
@@ -3653,6 +3680,8 @@ static const char *bench_value(unsigned int o)
 		return PICK(times);
 	case O_BULK:
 		return PICK(bulks);
+	case O_SHEAF:
+		return PICK(sheaves);
 	case O_PATTERN:
 		return PICK(pats);
 	case O_THREADS:
@@ -4254,7 +4283,7 @@ static bool gen_bench_values(const struct target *t __maybe_unused,
 {
 	static const unsigned int keys[] = {
 		O_SIZE, O_SIZE, O_SIZE, O_COUNT, O_COUNT, O_THREADS, O_CPU,
-		O_SAMPLE, O_TIME, O_PATTERN, O_BULK,
+		O_SAMPLE, O_TIME, O_PATTERN, O_BULK, O_SHEAF,
 	};
 	unsigned int o, n = (unsigned int)rndr(1, 2);
 
