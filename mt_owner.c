@@ -524,7 +524,8 @@ out_give:
  *
  * The chunk keeps its allocator.  The new chunk's worst footprint is
  * charged in full before the resize, as a resize by copy holds both
- * for a moment (or the old one's, when more and the allocator may keep
+ * for a moment (or, when the resize's flags put it under
+ * max_atomic_bytes, the old one's where more and the allocator may keep
  * the chunk in place: mt_resize_footprint_max()); the old one's is
  * uncharged after it.  What the owner
  * counts as allocated and freed is the footprint that really changed: a
@@ -585,7 +586,15 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 	mt_how_fit(c.kind, &h);
 	urgent = mt_gfp_urgent(h.gfp);
 	fp_old = mt_footprint(c.kind, old, c.ptr);
-	charged = mt_resize_footprint_max(c.kind, want, c.ptr, fp_old);
+	/*
+	 * What the new chunk may cost: its size's worst; and when the resize
+	 * puts it under max_atomic_bytes, what it costs now, where the kernel
+	 * may keep it in place: those bytes then join that cap unchecked.
+	 */
+	if (urgent && !c.urgent)
+		charged = mt_resize_footprint_max(c.kind, want, c.ptr, fp_old);
+	else
+		charged = mt_footprint_max(c.kind, want);
 	if (!mt_reserve_take(NULL, charged, urgent)) {
 		ret = -ENOSPC;
 		goto out_put;
@@ -601,8 +610,9 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 		goto out_put;
 	}
 	fp_new = mt_footprint(c.kind, want, p);
-	mt_settle(NULL, urgent, charged, fp_new);
+	/* the old one goes first: kept in place, fp_new is fp_old */
 	mt_uncharge_chunk(&c, fp_old);
+	mt_settle(NULL, urgent, charged, fp_new);
 	c.ptr = p;
 	c.size = want;
 	c.urgent = urgent;
