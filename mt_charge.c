@@ -139,6 +139,21 @@ void mt_charge_force(u64 bytes, bool urgent)
 }
 
 /**
+ * mt_charge_adjust() - move the totals by what a change has cost already
+ * @bytes: by how much the total under max_bytes moves; down when negative
+ * @atomic: by how much the total under max_atomic_bytes moves
+ *
+ * A rise is unchecked, as mt_charge_force()'s.
+ *
+ * Context: any context.
+ */
+void mt_charge_adjust(s64 bytes, s64 atomic)
+{
+	atomic64_add(bytes, &mt_committed);
+	atomic64_add(atomic, &mt_atomic_committed);
+}
+
+/**
  * mt_uncharge() - give back bytes charged by mt_charge()
  * @bytes: how many
  *

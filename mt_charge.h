@@ -21,6 +21,7 @@ struct mt_reserve {
 void mt_charge_init(void);
 bool mt_charge(u64 bytes);
 void mt_charge_force(u64 bytes, bool urgent);
+void mt_charge_adjust(s64 bytes, s64 atomic);
 void mt_uncharge(u64 bytes);
 bool mt_overhead_charge(struct mt_reserve *res, u64 bytes);
 void mt_overhead_uncharge(u64 bytes);

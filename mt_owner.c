@@ -233,6 +233,24 @@ static void mt_settle(struct mt_reserve *res, bool urgent, u64 charged,
 		mt_charge_force(fp - charged, urgent);
 }
 
+/*
+ * A resize's end: the old chunk's charge (@fp_old, @old_urgent) goes and
+ * the new one's, @charged before it was made (@urgent), settles to
+ * @fp_new, in one step per total.  Kept in place (@fp_new is @fp_old) or
+ * copied (@fp_new at most @charged), the totals only go down: neither a
+ * reader nor a charge made meanwhile finds them past what was checked,
+ * as they would between an uncharge and a charge.
+ */
+static void mt_resize_settle(bool urgent, u64 charged, u64 fp_new,
+			     bool old_urgent, u64 fp_old)
+{
+	s64 d = (s64)fp_new - (s64)charged - (s64)fp_old;
+	s64 da = (urgent ? (s64)fp_new - (s64)charged : 0) -
+		 (old_urgent ? (s64)fp_old : 0);
+
+	mt_charge_adjust(d, da);
+}
+
 /* Uncharge a chunk of footprint @fp that goes. */
 static void mt_uncharge_chunk(const struct mt_chunk *c, u64 fp)
 {
@@ -610,9 +628,7 @@ int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 		goto out_put;
 	}
 	fp_new = mt_footprint(c.kind, want, p);
-	/* the old one goes first: kept in place, fp_new is fp_old */
-	mt_uncharge_chunk(&c, fp_old);
-	mt_settle(NULL, urgent, charged, fp_new);
+	mt_resize_settle(urgent, charged, fp_new, c.urgent, fp_old);
 	c.ptr = p;
 	c.size = want;
 	c.urgent = urgent;
