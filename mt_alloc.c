@@ -96,6 +96,11 @@ static void mt_kfree(struct mt_caches *cs, void *p, u64 bytes)
 	mt_free_call(MT_KMALLOC, p, bytes, NULL);
 }
 
+static void mt_kfree_rcu(struct mt_caches *cs, void *p, u64 bytes)
+{
+	mt_free_rcu_call(MT_KMALLOC, p);
+}
+
 /* ---------------------------------------------------------- vmalloc --- */
 
 /*
@@ -112,6 +117,11 @@ static void *mt_vmalloc(struct mt_caches *cs, u64 bytes, const struct mt_how *ho
 static void mt_vfree(struct mt_caches *cs, void *p, u64 bytes)
 {
 	mt_free_call(MT_VMALLOC, p, bytes, NULL);
+}
+
+static void mt_vfree_rcu(struct mt_caches *cs, void *p, u64 bytes)
+{
+	mt_free_rcu_call(MT_VMALLOC, p);
 }
 
 /* kvmalloc()'s vmalloc fallback may map PMD-size pages (VM_ALLOW_HUGE_VMAP). */
@@ -177,6 +187,11 @@ static void *mt_kvrealloc_chunk(struct mt_caches *cs, void *p, u64 old,
 static void mt_kvfree(struct mt_caches *cs, void *p, u64 bytes)
 {
 	mt_free_call(MT_KVMALLOC, p, bytes, NULL);
+}
+
+static void mt_kvfree_rcu(struct mt_caches *cs, void *p, u64 bytes)
+{
+	mt_free_rcu_call(MT_KVMALLOC, p);
 }
 
 /* ------------------------------------------------------------ pages --- */
@@ -349,6 +364,21 @@ static void mt_cache_free(struct mt_caches *cs, void *p, u64 bytes)
 	mt_cache_put(cs, cls);
 }
 
+/*
+ * The object is queued on the kernel's kfree_rcu() lists, not freed: a
+ * cache destroyed meanwhile (the last put, process context) waits for it
+ * in kmem_cache_destroy(), which only 6.12 and later do.
+ */
+static void __maybe_unused mt_cache_free_rcu(struct mt_caches *cs, void *p,
+					     u64 bytes)
+{
+	unsigned int cls = mt_cache_class(bytes);
+
+	mt_free_rcu_call(MT_CACHE, p);
+	atomic_dec(&cs->objects[cls]);
+	mt_cache_put(cs, cls);
+}
+
 /**
  * mt_caches_pin() - create the owner's caches up to a size, pinned
  * @cs: the caches of an owner: a test in an atomic context (ctx=timer,
@@ -497,6 +527,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_kmalloc,
 		.realloc = mt_krealloc,
 		.free = mt_kfree,
+		.free_rcu = mt_kfree_rcu,
 	},
 	[MT_VMALLOC] = {
 		.max_size = MT_CHUNK_SIZE_MAX,
@@ -504,6 +535,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_vmalloc,
 		.realloc = mt_vrealloc,
 		.free = mt_vfree,
+		.free_rcu = mt_vfree_rcu,
 	},
 	[MT_KVMALLOC] = {
 		/* kvmalloc() refuses, with a warning, anything above INT_MAX */
@@ -512,6 +544,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_kvmalloc,
 		.realloc = mt_kvrealloc_chunk,
 		.free = mt_kvfree,
+		.free_rcu = mt_kvfree_rcu,
 	},
 	[MT_PAGES] = {
 		.max_size = PAGE_SIZE << MT_MAX_PAGE_ORDER,
@@ -526,6 +559,9 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_cache_alloc,
 		.realloc = mt_cache_realloc,
 		.free = mt_cache_free,
+#if MT_HAVE_RCU_CACHE_DESTROY
+		.free_rcu = mt_cache_free_rcu,
+#endif
 	},
 	[MT_PERCPU] = {
 		/* pcpu_alloc() warns about anything bigger */

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -56,6 +57,8 @@ struct mt_how {
  * @realloc: resize @p from @old to @new bytes; NULL on failure, in which
  *	case @p is untouched
  * @free: release @p, a chunk of @bytes
+ * @free_rcu: the same through RCU (release=rcu, mt_free_rcu_call());
+ *	NULL where the kernel has no such release
  *
  * Each takes the owner's dedicated caches, which only alloc=cache uses.
  * Its name is mt_alloc_names[] of its enum mt_alloc_kind.
@@ -68,6 +71,7 @@ struct mt_allocator {
 	void *(*realloc)(struct mt_caches *cs, void *p, u64 old, u64 new,
 			 const struct mt_how *how);
 	void (*free)(struct mt_caches *cs, void *p, u64 bytes);
+	void (*free_rcu)(struct mt_caches *cs, void *p, u64 bytes);
 };
 
 extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
@@ -198,6 +202,46 @@ static __always_inline void mt_free_call(unsigned int kind, void *p,
 		break;
 	case MT_PERCPU:
 		free_percpu((void __percpu __force *)p);
+		break;
+	}
+}
+
+/**
+ * struct mt_rcu_chunk - what a release through RCU writes into a chunk
+ * @rcu: the head kfree_rcu() and kvfree_rcu() queue the chunk by
+ *
+ * At the chunk's start, over what it held: a chunk must count at least
+ * MT_RCU_MIN_BYTES to be released so.
+ */
+struct mt_rcu_chunk {
+	struct rcu_head rcu;
+};
+
+#define MT_RCU_MIN_BYTES	sizeof(struct mt_rcu_chunk)
+
+/**
+ * mt_free_rcu_call() - give back what mt_alloc_call() gave, through RCU
+ * @kind: the allocator: kmalloc or cache (kfree_rcu()), vmalloc or
+ *	kvmalloc (kvfree_rcu()); nothing else has such a release
+ * @p: the memory, at least MT_RCU_MIN_BYTES
+ *
+ * The kernel frees it once a grace period has passed, in its own
+ * batches.  A slab cache's object goes through kfree_rcu() too: the
+ * kernel's kmem_cache_destroy() waits for those in flight from 6.12 on
+ * (mt_compat.h's MT_HAVE_RCU_CACHE_DESTROY).
+ */
+static __always_inline void mt_free_rcu_call(unsigned int kind, void *p)
+{
+	struct mt_rcu_chunk *c = p;
+
+	switch (kind) {
+	case MT_KMALLOC:
+	case MT_CACHE:
+		kfree_rcu(c, rcu);
+		break;
+	case MT_VMALLOC:
+	case MT_KVMALLOC:
+		kvfree_rcu(c, rcu);
 		break;
 	}
 }

@@ -126,7 +126,8 @@ enum mt_bench_hist {
  * @MT_PH_HARNESS: the bench's loop with nothing allocated, run second
  * @MT_PH_ALLOC: the allocator in the bench's loop, run first
  * @MT_PH_BARE: a bare loop of the allocator's own calls, run last: the
- *	reference the bench's loop is held to
+ *	reference the bench's loop is held to (single calls with bulk=, frees
+ *	at once with release=rcu: the same run then compares the two)
  * @MT_NR_PH: how many there are
  */
 enum mt_bench_ph {
@@ -321,13 +322,24 @@ static __always_inline void *mt_bench_alloc(struct mt_bench *b,
 	return mt_alloc_call(kind, size, b->gfp, NUMA_NO_NODE, b->cache);
 }
 
-static __always_inline void mt_bench_free(struct mt_bench *b,
-					  unsigned int kind, void *p, u64 size)
+static __always_inline void mt_bench_free_now(struct mt_bench *b,
+					      unsigned int kind, void *p,
+					      u64 size)
 {
 	if (kind == MT_BENCH_NOP)
 		mt_bench_nop_free(b, p);
 	else
 		mt_free_call(kind, p, size, b->cache);
+}
+
+/* The allocator phase's free: at once, or through RCU (release=rcu). */
+static __always_inline void mt_bench_free(struct mt_bench *b,
+					  unsigned int kind, void *p, u64 size)
+{
+	if (kind != MT_BENCH_NOP && b->p.release == MT_RELEASE_RCU)
+		mt_free_rcu_call(kind, p);
+	else
+		mt_bench_free_now(b, kind, p, size);
 }
 
 /* The kernel's own figures, as /proc/meminfo's Slab and MemFree: bytes. */
@@ -819,7 +831,7 @@ static __always_inline u64 mt_bench_bare(struct mt_bench_thread *th,
 			for (; i < end; i++) {
 				p = mt_bench_alloc(b, kind, size);
 				if (likely(p)) {
-					mt_bench_free(b, kind, p, size);
+					mt_bench_free_now(b, kind, p, size);
 					n++;
 				}
 			}
@@ -835,7 +847,7 @@ static __always_inline u64 mt_bench_bare(struct mt_bench_thread *th,
 			p = th->slots[i];
 			if (!p)
 				continue;
-			mt_bench_free(b, kind, p, size);
+			mt_bench_free_now(b, kind, p, size);
 			n++;
 			if (!(i % MT_BENCH_CHECK_EVERY))
 				cond_resched();
@@ -1052,7 +1064,11 @@ static void mt_bench_release(struct mt_bench *b)
 		atomic_dec(&mt_nr_caches);
 	kmem_cache_destroy(b->cache);
 	b->cache = NULL;
-	mt_reserve_give(NULL, b->p.hold, mt_gfp_urgent(b->gfp));
+	/* what went through RCU may be the kernel's a while yet */
+	if (b->p.release == MT_RELEASE_RCU)
+		mt_rcu_keep(b->p.hold, mt_gfp_urgent(b->gfp));
+	else
+		mt_reserve_give(NULL, b->p.hold, mt_gfp_urgent(b->gfp));
 	mt_uncharge(b->own);
 	atomic64_sub(b->p.hold + b->own, &mt_bench_bytes);
 	b->p.hold = 0;
@@ -1450,6 +1466,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	seq_printf(m, "time_s: %u\n", b->p.time);
 	seq_printf(m, "bulk: %u\n", b->p.bulk);
 	seq_printf(m, "sheaf: %u\n", b->p.sheaf);
+	seq_printf(m, "release: %s\n", mt_release_names[b->p.release]);
 	seq_puts(m, "cpus: ");
 	for (i = 0; i < b->nr; i++)
 		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);

@@ -38,6 +38,8 @@
  * @bulk: objects per bulk call (alloc=cache, pages); 1: single calls
  * @sheaf: the bench cache's sheaf capacity (alloc=cache); 0: the
  *	kernel's choice
+ * @release: enum mt_release: how the allocator phase frees (the bare
+ *	phase frees at once whatever it is)
  */
 struct mt_bench_params {
 	u8 kind;
@@ -52,6 +54,7 @@ struct mt_bench_params {
 	u64 hold;
 	unsigned int bulk;
 	unsigned int sheaf;
+	u8 release;
 };
 
 /* What mt_bench_stop() did. */

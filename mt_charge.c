@@ -20,16 +20,28 @@
  * Chunks allocated with flags that may dip into the memory the kernel
  * keeps in reserve for interrupts and reclaim (gfp=atomic, nofail) are
  * charged a second time, against max_atomic_bytes.
+ *
+ * A chunk released through RCU (release=rcu: kfree_rcu(), kvfree_rcu())
+ * is the kernel's to free, later, and no call tells a module when: it
+ * stays charged (mt_rcu_pending) for as long as the kernel may hold it.
+ * kfree_rcu() queues it for up to KFREE_DRAIN_JIFFIES (5 s) before the
+ * queue waits for a grace period and is freed: so the charge goes back
+ * once MT_RCU_DRAIN has passed since the release and, after that, a
+ * whole grace period (the state taken then, polled).
  */
 #include "malloc_test.h"
 #include "mt_charge.h"
 #include "mt_gfp.h"
 #include "mt_grammar.h"
 
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 /* Bytes charged against max_bytes: held, or reserved by a command. */
 atomic64_t mt_committed;
@@ -39,6 +51,8 @@ atomic64_t mt_reserved;
 atomic64_t mt_overhead;
 /* Bytes of chunks allocated with gfp=atomic or nofail. */
 atomic64_t mt_atomic_committed;
+/* Bytes released through RCU, still charged (of mt_committed). */
+atomic64_t mt_rcu_pending;
 
 /* 0 until set: mt_charge_init() then takes half of RAM. */
 u64 mt_max_bytes;
@@ -294,6 +308,173 @@ void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent)
 	mt_uncharge(bytes);
 	if (urgent)
 		mt_uncharge_atomic(bytes);
+}
+
+/*
+ * How long kfree_rcu() may keep an object queued before its grace
+ * period is waited for: KFREE_DRAIN_JIFFIES (5 s).
+ */
+#define MT_RCU_DRAIN		(5 * HZ)
+/* Releases share a batch whose due time is theirs rounded up to this. */
+#define MT_RCU_SLOT		(HZ / 10)
+/* Batches in flight; a full ring folds the newest into the last. */
+#define MT_RCU_BATCHES		128
+/* How often pending batches are looked at. */
+#define MT_RCU_POLL		(HZ / 10)
+
+/**
+ * struct mt_rcu_batch - bytes released through RCU at about one time
+ * @due: jiffies from which the kernel may have freed them but for a grace
+ *	period: the latest release's time plus MT_RCU_DRAIN, rounded up to
+ *	MT_RCU_SLOT
+ * @state: that grace period, get_state_synchronize_rcu()'s; valid once
+ *	@started
+ * @started: @state was taken, at or after @due
+ * @bytes: how many
+ * @urgent: of them, charged against max_atomic_bytes too
+ */
+struct mt_rcu_batch {
+	unsigned long due;
+	unsigned long state;
+	bool started;
+	u64 bytes;
+	u64 urgent;
+};
+
+/* The batches, oldest first, from @head; @nr of them.  Any context. */
+static struct {
+	raw_spinlock_t lock;
+	unsigned int head, nr;
+	struct mt_rcu_batch b[MT_RCU_BATCHES];
+} mt_rcu = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(mt_rcu.lock),
+};
+
+static void mt_rcu_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(mt_rcu_work, mt_rcu_workfn);
+/* Set from mt_charge_exit() on: the work is not queued again. */
+static bool mt_rcu_stopping;
+
+static struct mt_rcu_batch *mt_rcu_at(unsigned int i)
+{
+	return &mt_rcu.b[(mt_rcu.head + i) % MT_RCU_BATCHES];
+}
+
+/**
+ * mt_rcu_keep() - keep charged what a release through RCU gave the kernel
+ * @bytes: the chunk's footprint, charged as mt_reserve_take() charged it
+ * @urgent: charged against max_atomic_bytes too
+ *
+ * The charge goes back once the kernel may have freed the chunk (see the
+ * top of this file).
+ *
+ * Context: any context (hard interrupts included).
+ */
+void mt_rcu_keep(u64 bytes, bool urgent)
+{
+	unsigned long due = roundup(jiffies + MT_RCU_DRAIN, MT_RCU_SLOT);
+	struct mt_rcu_batch *b = NULL;
+	unsigned long flags;
+	bool first;
+
+	atomic64_add(bytes, &mt_rcu_pending);
+	raw_spin_lock_irqsave(&mt_rcu.lock, flags);
+	first = !mt_rcu.nr;
+	if (mt_rcu.nr) {
+		b = mt_rcu_at(mt_rcu.nr - 1);
+		/* the same slot: the same batch; else a new one, if room */
+		if (b->due != due && mt_rcu.nr < MT_RCU_BATCHES)
+			b = NULL;
+	}
+	if (!b) {
+		b = mt_rcu_at(mt_rcu.nr++);
+		b->bytes = 0;
+		b->urgent = 0;
+		b->due = due;
+		b->started = false;
+	} else if (b->due != due) {
+		/* the ring is full: its last batch waits for this one too */
+		b->due = due;
+		b->started = false;
+	}
+	b->bytes += bytes;
+	if (urgent)
+		b->urgent += bytes;
+	raw_spin_unlock_irqrestore(&mt_rcu.lock, flags);
+	if (first && !READ_ONCE(mt_rcu_stopping))
+		mod_delayed_work(system_unbound_wq, &mt_rcu_work, MT_RCU_POLL);
+}
+
+/*
+ * Give back the charges of the batches the kernel may have freed, oldest
+ * first; take the grace-period state of those now due.  @all: every one,
+ * at once (unload).  Return: batches still pending.
+ */
+static unsigned int mt_rcu_reap(bool all)
+{
+	unsigned long now = jiffies, state = 0, flags;
+	struct mt_rcu_batch *b;
+	unsigned int i, nr;
+	u64 bytes, urgent;
+	bool due = false;
+
+	raw_spin_lock_irqsave(&mt_rcu.lock, flags);
+	for (i = 0; i < mt_rcu.nr && !due; i++) {
+		b = mt_rcu_at(i);
+		due = !b->started && time_after_eq(now, b->due);
+	}
+	raw_spin_unlock_irqrestore(&mt_rcu.lock, flags);
+	/* a grace period from now on, started should nothing else ask one */
+	if (due)
+		state = start_poll_synchronize_rcu();
+
+	raw_spin_lock_irqsave(&mt_rcu.lock, flags);
+	for (i = 0; i < mt_rcu.nr && due; i++) {
+		b = mt_rcu_at(i);
+		if (!b->started && time_after_eq(now, b->due)) {
+			b->state = state;
+			b->started = true;
+		}
+	}
+	while (mt_rcu.nr) {
+		b = mt_rcu_at(0);
+		if (!all && (!b->started ||
+			     !poll_state_synchronize_rcu(b->state)))
+			break;
+		bytes = b->bytes;
+		urgent = b->urgent;
+		mt_rcu.head = (mt_rcu.head + 1) % MT_RCU_BATCHES;
+		mt_rcu.nr--;
+		atomic64_sub(bytes, &mt_rcu_pending);
+		mt_uncharge(bytes);
+		if (urgent)
+			mt_uncharge_atomic(urgent);
+	}
+	nr = mt_rcu.nr;
+	raw_spin_unlock_irqrestore(&mt_rcu.lock, flags);
+	return nr;
+}
+
+static void mt_rcu_workfn(struct work_struct *work)
+{
+	if (mt_rcu_reap(false) && !READ_ONCE(mt_rcu_stopping))
+		queue_delayed_work(system_unbound_wq, &mt_rcu_work,
+				   MT_RCU_POLL);
+}
+
+/**
+ * mt_charge_exit() - at unload, give back what RCU releases keep charged
+ *
+ * The kernel frees those chunks without the module: nothing of it runs
+ * for them, so nothing needs to be waited for.
+ *
+ * Context: module exit, once nothing releases chunks any more.
+ */
+void mt_charge_exit(void)
+{
+	WRITE_ONCE(mt_rcu_stopping, true);
+	cancel_delayed_work_sync(&mt_rcu_work);
+	mt_rcu_reap(true);
 }
 
 #ifdef CONFIG_MALLOC_TEST_KUNIT_TEST

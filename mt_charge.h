@@ -29,6 +29,8 @@ bool mt_reserve_init(struct mt_reserve *res, u64 bytes, bool urgent);
 void mt_reserve_end(struct mt_reserve *res);
 bool mt_reserve_take(struct mt_reserve *res, u64 bytes, bool urgent);
 void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent);
+void mt_rcu_keep(u64 bytes, bool urgent);
+void mt_charge_exit(void);
 
 /* The caps (mt_charge.c); read them with READ_ONCE(). */
 extern u64 mt_max_bytes;
@@ -38,5 +40,6 @@ extern atomic64_t mt_committed;
 extern atomic64_t mt_reserved;
 extern atomic64_t mt_overhead;
 extern atomic64_t mt_atomic_committed;
+extern atomic64_t mt_rcu_pending;
 
 #endif /* _MT_CHARGE_H */

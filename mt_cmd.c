@@ -304,16 +304,45 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	return 0;
 }
 
+/*
+ * release=rcu: the allocator must have a release through RCU, and every
+ * chunk room for the head it writes (MT_RCU_MIN_BYTES, from @min bytes).
+ */
+static int mt_check_release(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
+			    u64 min)
+{
+	if (o->release != MT_RELEASE_RCU)
+		return 0;
+	if (o->kind == MT_CACHE && !mt_allocators[MT_CACHE].free_rcu)
+		return mt_answer(ctx, -EINVAL,
+				 "release=rcu with alloc=cache: this kernel's kmem_cache_destroy() does not wait for kfree_rcu() (6.12 made it), and nothing a module can call does");
+	if (!mt_allocators[o->kind].free_rcu)
+		return mt_answer(ctx, -EINVAL,
+				 "release=rcu: alloc=%s has no release through RCU (kfree_rcu() and kvfree_rcu() take kmalloc, cache, vmalloc and kvmalloc memory)",
+				 mt_alloc_names[o->kind]);
+	if (min < MT_RCU_MIN_BYTES)
+		return mt_answer(ctx, -EINVAL,
+				 "release=rcu: min (%llu) must be at least %zu bytes, the rcu_head the release writes into the chunk",
+				 min, MT_RCU_MIN_BYTES);
+	return 0;
+}
+
 static int mt_cmd_free(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
-	u64 freed;
+	bool rcu = a->o.release == MT_RELEASE_RCU;
+	u64 freed = 0;
 
 	if (a->nr && !a->val[0])
 		return mt_answer(ctx, -EINVAL,
 				 "size must be above 0; give none to free everything");
 
-	freed = a->nr ? mt_owner_free_fit(&mt_kept, a->val[0]) :
-		       mt_owner_free_all(&mt_kept);
+	/* through RCU what can go so; the rest, and what a resize held, now */
+	if (a->nr)
+		freed = mt_owner_free_fit(&mt_kept, a->val[0], rcu);
+	else if (rcu)
+		freed = mt_owner_free_fit(&mt_kept, U64_MAX, true);
+	if (!a->nr)
+		freed += mt_owner_free_all(&mt_kept);
 	mt_answer(ctx, 0, "%llu\n", freed);
 	return 0;
 }
@@ -544,6 +573,9 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 				 mt_free_names[p.o.free],
 				 mt_alloc_names[p.o.kind],
 				 mt_chunk_bytes(p.o.kind, p.max), p.total);
+	ret = mt_check_release(ctx, &p.o, p.min);
+	if (ret)
+		return ret;
 	if (p.total > READ_ONCE(mt_max_bytes))
 		return mt_answer(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_bytes (%llu)",
@@ -610,6 +642,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 			MT_BENCH_TIME_DEFAULT,
 		.bulk = mt_given(a, BULK) ? a->opt[MT_OPT_BULK] : 1,
 		.sheaf = a->opt[MT_OPT_SHEAF],
+		.release = a->o.release,
 	};
 	if (mt_check_size(ctx, "size", p->size, p->kind))
 		return -EINVAL;
@@ -646,7 +679,15 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: pattern=remote pairs its threads, one allocating, one freeing on another CPU: an even number",
 				 p->threads);
-	return mt_check_opts(ctx, &a->o, "size", p->size);
+	if (p->release == MT_RELEASE_RCU && p->bulk > 1)
+		return mt_answer(ctx, -EINVAL,
+				 "release=rcu with bulk=%u: kfree_rcu() takes one object",
+				 p->bulk);
+	if (p->release == MT_RELEASE_RCU && p->pattern == MT_PATTERN_REMOTE)
+		return mt_answer(ctx, -EINVAL,
+				 "release=rcu: with pattern=pair, batch or random, not remote");
+	return mt_check_release(ctx, &a->o, p->size) ?:
+	       mt_check_opts(ctx, &a->o, "size", p->size);
 }
 
 static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
@@ -672,9 +713,11 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	/*
 	 * what the run's chunks cost at once: one per thread (a bulk call's
 	 * with bulk=), a batch, or for each pair of remote threads a full
-	 * ring and one at each end
+	 * ring and one at each end; released through RCU, every chunk the
+	 * allocator phase makes, as the kernel may hold them all past its end
 	 */
-	per = p.pattern == MT_PATTERN_BATCH ? p.count :
+	per = p.release == MT_RELEASE_RCU ? p.count :
+	      p.pattern == MT_PATTERN_BATCH ? p.count :
 	      p.pattern == MT_PATTERN_REMOTE ? (MT_BENCH_RING + 2) / 2 :
 	      p.bulk;
 	if (check_mul_overflow(mt_footprint_max(p.kind,
@@ -706,7 +749,11 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	if (p.bulk > 1)
 		len = scnprintf(more, sizeof(more), " bulk=%u", p.bulk);
 	if (p.sheaf)
-		scnprintf(more + len, sizeof(more) - len, " sheaf=%u", p.sheaf);
+		len += scnprintf(more + len, sizeof(more) - len, " sheaf=%u",
+				 p.sheaf);
+	if (p.release)
+		scnprintf(more + len, sizeof(more) - len, " release=%s",
+			  mt_release_names[p.release]);
 	return mt_answer(ctx, 0,
 			 "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u%s cpus=%s\n",
 			 mt_alloc_names[p.kind], p.size, p.count, p.threads,

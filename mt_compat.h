@@ -103,6 +103,15 @@ static inline struct kmem_cache *mt_kmem_cache_create_sheaves(const char *name,
 #endif
 
 /*
+ * kmem_cache_destroy() waits for the kfree_rcu()s in flight on the cache
+ * from 6.12 on (kvfree_rcu_barrier()); before, nothing a module can call
+ * waits for them (6.1 has no such barrier), and destroying a cache with
+ * objects still queued is a bug: release=rcu is refused for alloc=cache.
+ */
+#define MT_HAVE_RCU_CACHE_DESTROY	\
+	(KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE)
+
+/*
  * A workqueue whose work runs on the CPU it was queued on (the tests'
  * cpu= option): what a workqueue without WQ_UNBOUND always was.  6.17
  * named it WQ_PERCPU, and 7.x warns at a workqueue that names neither.

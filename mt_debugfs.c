@@ -171,7 +171,8 @@ static int mt_used_show(struct seq_file *m, void *v)
 	seq_printf(m, "bench_bytes: %lld\n", atomic64_read(&mt_bench_bytes));
 	/*
 	 * What max_bytes counts: kept_charged + test_charged + overhead_bytes
-	 * + reserved_bytes, and tracking_bytes and bench_bytes above.
+	 * + reserved_bytes, and tracking_bytes and bench_bytes above, and
+	 * rcu_pending_bytes below.
 	 */
 	seq_printf(m, "charged_bytes: %lld\n", atomic64_read(&mt_committed));
 	seq_printf(m, "kept_charged: %llu\n", kc);
@@ -190,6 +191,8 @@ static int mt_used_show(struct seq_file *m, void *v)
 		   atomic64_read(&mt_killed_rnd_allocs));
 	seq_printf(m, "killed_rnd_bytes: %lld\n",
 		   atomic64_read(&mt_killed_rnd_bytes));
+	seq_printf(m, "rcu_pending_bytes: %lld\n",
+		   atomic64_read(&mt_rcu_pending));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mt_used);

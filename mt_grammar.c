@@ -53,6 +53,11 @@ const char * const mt_free_names[MT_NR_FREE] = {
 	[MT_FREE_LIFO] = "lifo",
 };
 
+const char * const mt_release_names[MT_NR_RELEASE] = {
+	[MT_RELEASE_NOW] = "now",
+	[MT_RELEASE_RCU] = "rcu",
+};
+
 const char * const mt_pattern_names[MT_NR_PATTERNS] = {
 	[MT_PATTERN_PAIR] = "pair",
 	[MT_PATTERN_BATCH] = "batch",
@@ -88,15 +93,17 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			  .min = 1, .max = MT_BULK_MAX },
 	[MT_OPT_SHEAF] = { "sheaf", "N", MT_VAL_NUMBER, "sheaf capacity",
 			   .min = 1, .max = MT_SHEAF_MAX },
+	[MT_OPT_RELEASE] = { "release", NULL, MT_VAL_NAME, "release",
+			     MT_NAMES(mt_release_names) },
 };
 
 #define MT_OPTS_ALLOC	(MT_OPT(ALLOC) | MT_OPT(GFP) | MT_OPT(NODE))
 #define MT_OPTS_TEST	(MT_OPTS_ALLOC | MT_OPT(CTX) | MT_OPT(CPU) | \
-			 MT_OPT(FREE))
+			 MT_OPT(FREE) | MT_OPT(RELEASE))
 #define MT_OPTS_BENCH	(MT_OPT(ALLOC) | MT_OPT(SIZE) | MT_OPT(COUNT) | \
 			 MT_OPT(THREADS) | MT_OPT(PATTERN) | MT_OPT(GFP) | \
 			 MT_OPT(CPU) | MT_OPT(SAMPLE) | MT_OPT(TIME) | \
-			 MT_OPT(BULK) | MT_OPT(SHEAF))
+			 MT_OPT(BULK) | MT_OPT(SHEAF) | MT_OPT(RELEASE))
 
 const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_ALLOC] = {
@@ -107,7 +114,7 @@ const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_FREE] = {
 		.name = "mem_free", .mode = 0600,
 		.min_args = 0, .max_args = 1, .size_mask = 0x1,
-		.args = { "SIZE" },
+		.opts = MT_OPT(RELEASE), .args = { "SIZE" },
 	},
 	[MT_CMD_REALLOC] = {
 		.name = "mem_realloc", .mode = 0600,

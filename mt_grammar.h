@@ -131,11 +131,24 @@ enum mt_pattern {
 	MT_NR_PATTERNS,
 };
 
+/**
+ * enum mt_release - how chunks are given back (``release=``)
+ * @MT_RELEASE_NOW: freed at once: kfree(), vfree(), ...
+ * @MT_RELEASE_RCU: through RCU: kfree_rcu(), kvfree_rcu()
+ * @MT_NR_RELEASE: how many there are
+ */
+enum mt_release {
+	MT_RELEASE_NOW,
+	MT_RELEASE_RCU,
+	MT_NR_RELEASE,
+};
+
 extern const char * const mt_alloc_names[MT_NR_KINDS];
 extern const char * const mt_gfp_names[MT_GFP_NR];
 extern const char * const mt_ctx_names[MT_NR_CTX];
 extern const char * const mt_free_names[MT_NR_FREE];
 extern const char * const mt_pattern_names[MT_NR_PATTERNS];
+extern const char * const mt_release_names[MT_NR_RELEASE];
 
 /**
  * enum mt_opt - the options, KEY=VALUE, in the order usage lists them
@@ -153,6 +166,7 @@ extern const char * const mt_pattern_names[MT_NR_PATTERNS];
  * @MT_OPT_TIME: ``time=``, the bench's time limit
  * @MT_OPT_BULK: ``bulk=``, the bench's objects per bulk call
  * @MT_OPT_SHEAF: ``sheaf=``, the capacity of the bench cache's sheaves
+ * @MT_OPT_RELEASE: ``release=``, how chunks are given back
  * @MT_NR_OPTS: how many there are
  */
 enum mt_opt {
@@ -170,6 +184,7 @@ enum mt_opt {
 	MT_OPT_TIME,
 	MT_OPT_BULK,
 	MT_OPT_SHEAF,
+	MT_OPT_RELEASE,
 	MT_NR_OPTS,
 };
 

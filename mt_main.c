@@ -113,6 +113,7 @@ static void __exit malloc_test_exit(void)
 	 * and no new one can be opened once unloading has begun.
 	 */
 	mt_teardown();
+	mt_charge_exit();
 
 	if (atomic64_read(&mt_committed) || atomic64_read(&mt_tracking_bytes) ||
 	    atomic64_read(&mt_atomic_committed) || atomic_read(&mt_nr_caches))

@@ -275,22 +275,38 @@ static void mt_lat_add(struct mt_owner *o, enum mt_lat_op op, u64 ns)
 		mt_lat_record(o->lat, op, ns);
 }
 
+/* Can the chunk be released through RCU?  Its allocator, its size. */
+static bool mt_chunk_rcu(const struct mt_chunk *c)
+{
+	return mt_allocators[c->kind].free_rcu && c->size >= MT_RCU_MIN_BYTES;
+}
+
 /*
- * Check, free and uncharge one chunk the owner held.  Process context,
- * or a chunk whose cache, if any, is pinned.
+ * Check, free and uncharge one chunk the owner held; with @rcu, through
+ * RCU where it can be, its charge kept until the kernel may have freed
+ * it (mt_rcu_keep()).  Process context, or a chunk whose cache, if any,
+ * is pinned.
  */
 static void mt_chunk_release(struct mt_owner *o, const struct mt_chunk *c,
-			     bool can_sleep)
+			     bool can_sleep, bool rcu)
 {
+	const struct mt_allocator *al = &mt_allocators[c->kind];
 	u64 t0, fp;
 
+	rcu = rcu && mt_chunk_rcu(c);
 	mt_verify(o, c, can_sleep);
 	fp = mt_footprint(c->kind, c->size, c->ptr);
 	t0 = mt_lat_start(o);
-	mt_allocators[c->kind].free(&o->caches, c->ptr, c->size);
+	if (rcu)
+		al->free_rcu(&o->caches, c->ptr, c->size);
+	else
+		al->free(&o->caches, c->ptr, c->size);
 	mt_lat_add(o, MT_LAT_FREE, mt_lat_since(o, t0));
 	mt_account(o, c->kind, -(s64)c->size, -(s64)fp, -1, false);
-	mt_uncharge_chunk(c, fp);
+	if (rcu)
+		mt_rcu_keep(fp, c->urgent);
+	else
+		mt_uncharge_chunk(c, fp);
 }
 
 /* The bookkeeping's flags: it must not fail where it can wait. */
@@ -334,6 +350,7 @@ void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
 	o->allocated = 0;
 	o->freed = 0;
 	o->lat = NULL;
+	o->rcu = false;
 	memset(&o->caches, 0, sizeof(o->caches));
 	mutex_init(&o->caches.lock);
 	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
@@ -643,7 +660,7 @@ out_put:
 	if (mt_pool_add(&o->pool, &c,
 			how->can_sleep ? pool_gfp | __GFP_NOFAIL : pool_gfp,
 			NULL)) {
-		mt_chunk_release(o, &c, how->can_sleep);
+		mt_chunk_release(o, &c, how->can_sleep, o->rcu);
 		*diff = -(s64)old;
 		ret = -ENOMEM;
 	} else if (!ret) {
@@ -663,6 +680,8 @@ out_done:
  * mt_owner_free_fit() - free whole chunks, at least @want bytes
  * @o: the owner
  * @want: bytes to free; all the owner holds when it holds less
+ * @rcu: release them through RCU, those that can be (mem_free
+ *	release=rcu); the others at once
  *
  * Chunks that fit in what is still to be freed go first, largest first;
  * when every chunk is bigger than what is left, the smallest goes.
@@ -672,13 +691,13 @@ out_done:
  *
  * Return: the bytes freed.
  */
-u64 mt_owner_free_fit(struct mt_owner *o, u64 want)
+u64 mt_owner_free_fit(struct mt_owner *o, u64 want, bool rcu)
 {
 	struct mt_chunk c;
 	u64 freed = 0;
 
 	while (freed < want && mt_pool_take_fit(&o->pool, want - freed, &c)) {
-		mt_chunk_release(o, &c, true);
+		mt_chunk_release(o, &c, true, rcu);
 		freed += c.size;
 		cond_resched();
 	}
@@ -706,7 +725,7 @@ u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how)
 		got = mt_pool_take_oldest(&o->pool, how == MT_FREE_LIFO, &c);
 	if (!got)
 		return 0;
-	mt_chunk_release(o, &c, true);
+	mt_chunk_release(o, &c, true, o->rcu);
 	return c.size;
 }
 
@@ -724,7 +743,7 @@ static void mt_drain_one(const struct mt_chunk *c, void *arg)
 {
 	struct mt_drain *d = arg;
 
-	mt_chunk_release(d->o, c, true);
+	mt_chunk_release(d->o, c, true, d->o->rcu);
 	d->freed += c->size;
 }
 

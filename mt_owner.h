@@ -49,6 +49,8 @@ struct mt_counts {
  * @caches: its dedicated slab caches (alloc=cache)
  * @lat: where its allocations, resizes and frees are timed; NULL when
  *	they are not (kept memory)
+ * @rcu: its chunks are released through RCU (a test's release=rcu),
+ *	those whose allocator can (mt_free_rcu_call()); set before use
  * @name: how the log names it
  *
  * One seqlock write per chunk updates the owner's own figures, on its own
@@ -71,6 +73,7 @@ struct mt_owner {
 	u64 freed;			/* under @stat_lock */
 	struct mt_caches caches;
 	struct mt_lat __percpu *lat;
+	bool rcu;
 	char name[16];
 };
 
@@ -97,7 +100,7 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		   const struct mt_how *how, struct mt_reserve *res);
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 			    bool shrink, const struct mt_how *how, s64 *diff);
-u64 mt_owner_free_fit(struct mt_owner *o, u64 want);
+u64 mt_owner_free_fit(struct mt_owner *o, u64 want, bool rcu);
 u64 mt_owner_free_one(struct mt_owner *o, enum mt_free_policy how);
 u64 mt_owner_free_all(struct mt_owner *o);
 

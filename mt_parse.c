@@ -209,6 +209,7 @@ static void mt_opts_fill(struct mt_args *a)
 	o->cpu = a->opt[MT_OPT_CPU];
 	o->ctx = a->opt[MT_OPT_CTX];
 	o->free = a->opt[MT_OPT_FREE];
+	o->release = a->opt[MT_OPT_RELEASE];
 
 	atomic = mt_ctx_atomic(o->ctx);
 	if (!mt_given(a, GFP))

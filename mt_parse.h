@@ -24,6 +24,7 @@
  * @cpu: the CPU, when given (see mt_opts_cpu())
  * @ctx: enum mt_ctx
  * @free: enum mt_free_policy
+ * @release: enum mt_release
  */
 struct mt_opts {
 	u16 given;
@@ -33,6 +34,7 @@ struct mt_opts {
 	unsigned int cpu;
 	u8 ctx;
 	u8 free;
+	u8 release;
 };
 
 /* The node asked, or NUMA_NO_NODE; checked to exist once the command is. */

@@ -582,6 +582,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	mt_owner_init(&t->owner, name, tag, MT_POOL_BY_AGE, seed);
 	INIT_LIST_HEAD(&t->gone);
 	t->owner.lat = lat;
+	t->owner.rcu = p->o.release == MT_RELEASE_RCU;
 	/* a test's caches stay until it ends; an atomic step creates none */
 	t->owner.caches.pin = true;
 	if (p->o.kind == MT_CACHE && !t->how.can_sleep) {
@@ -858,6 +859,7 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	else
 		seq_printf(m, "cpu: %u\n", t->p.o.cpu);
 	seq_printf(m, "free: %s\n", mt_free_names[t->p.o.free]);
+	seq_printf(m, "release: %s\n", mt_release_names[t->p.o.release]);
 	seq_printf(m, "corruptions: %lld\n",
 		   atomic64_read(&t->owner.corruptions));
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));

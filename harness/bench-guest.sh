@@ -35,7 +35,7 @@
 #                     (default: all six)
 #   MT_BENCH_ROWS     a comma-separated list of rows, ALLOC.SIZE.PATTERN
 #                     (PATTERN bulk: pair with bulk=16; sheafN: batch
-#                     with sheaf=N)
+#                     with sheaf=N; rcu: pair with release=rcu)
 #                     (kmalloc.64.pair,cache.4k.batch): the table has
 #                     those alone, in that order (MT_BENCH_ONLY is then
 #                     ignored); make compare's default set is one
@@ -145,6 +145,8 @@ count_of() {	# PATTERN SIZE
 	bulk.4k) echo 1000000 ;;
 	bulk.64k) echo 100000 ;;
 	bulk.1m) echo 10000 ;;
+	rcu.64) echo 500000 ;;
+	rcu.4k) echo 20000 ;;
 	remote.64) echo 1000000 ;;
 	remote.4k) echo 500000 ;;
 	remote.64k) echo 50000 ;;
@@ -160,7 +162,7 @@ count_of() {	# PATTERN SIZE
 sample_of() {	# PATTERN SIZE
 	case $1.$2 in
 	*.64k|*.1m) echo 1 ;;
-	pair.*) echo 64 ;;
+	pair.*|rcu.*) echo 64 ;;
 	batch.*|remote.*|bulk.*) echo 8 ;;
 	esac
 }
@@ -173,7 +175,7 @@ sizes_of() {	# ALLOC
 }
 
 # row ALLOC SIZE PATTERN: one row of the table (PATTERN bulk: pair,
-# bulk=16; sheafN: batch, sheaf=N)
+# bulk=16; sheafN: batch, sheaf=N; rcu: pair, release=rcu)
 row() {
 	case $3 in
 	sheaf*) c=$(count_of batch "$2") k=$(sample_of batch "$2") ;;
@@ -191,6 +193,7 @@ row() {
 	th=1 pat=$3 more=
 	[ "$3" != remote ] || th=2
 	[ "$3" != bulk ] || pat=pair more=bulk=16
+	[ "$3" != rcu ] || pat=pair more=release=rcu
 	case $3 in sheaf*) pat=batch more=sheaf=${3#sheaf} ;; esac
 	# shellcheck disable=SC2086 # more: one word or none
 	bench "$tag" alloc="$1" size="$2" count="$c" pattern="$pat" \
@@ -207,7 +210,7 @@ table() {
 	fi
 	for a in $ALLOCS; do
 		for s in $(sizes_of "$a"); do
-			for p in pair batch bulk remote; do
+			for p in pair batch bulk remote rcu; do
 				# remote: freed on the next CPU, at 64 B and 4 KiB
 				if [ "$p" = remote ]; then
 					[ "$(nproc)" -ge 2 ] || continue
@@ -217,6 +220,14 @@ table() {
 				if [ "$p" = bulk ]; then
 					case $a.$s in
 					cache.64|cache.4k|pages.4k) ;;
+					*) continue ;;
+					esac
+				fi
+				# through RCU: kmalloc and cache at 64 B, kmalloc
+				# and vmalloc at 4 KiB (all it charges: COUNT chunks)
+				if [ "$p" = rcu ]; then
+					case $a.$s in
+					kmalloc.64|kmalloc.4k|cache.64|vmalloc.4k) ;;
 					*) continue ;;
 					esac
 				fi

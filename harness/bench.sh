@@ -238,7 +238,8 @@ main_table() {
 	echo "checks; vs bare: ns/op over it.  pair: allocate and free at once, COUNT times; batch:"
 	echo "COUNT allocations, then COUNT frees; bulk: pairs of bulk calls of 16 objects, COUNT"
 	echo "objects (its bare: one object a call); remote: two threads on two CPUs, one allocating"
-	echo "COUNT, the other freeing each (its free mean and p99: a free from another CPU)."
+	echo "COUNT, the other freeing each (its free mean and p99: a free from another CPU); rcu:"
+	echo "pairs freed through kfree_rcu() or kvfree_rcu() (its bare: freed at once)."
 	echo "Allocations stop after $(get sys.time_limit_s) s (note: time limit)."
 	echo
 	{
@@ -304,13 +305,15 @@ sheaf_table() {
 	} | align lrrrr
 }
 
-# Bulk against single: each bulk row's ns/op beside its own bare loop's
-# (the same objects one call each, same run) and the pair row's.
-bulk_table() {
-	local tag a s p pair lines=()
+# against_bare PATTERN WHAT LINE...: each PATTERN row's ns/op beside its
+# own bare loop's (the same run: bulk's objects one call each, rcu's
+# frees at once) and the pair row's; the LINEs head the table.
+against_bare() {
+	local want=$1 what=$2 tag a s p pair lines=()
+	shift 2
 	for tag in "${rows[@]}"; do
 		IFS=. read -r _ a s p <<<"$tag"
-		[[ $p == bulk && $(get "$tag.state") == done ]] || continue
+		[[ $p == "$want" && $(get "$tag.state") == done ]] || continue
 		pair=t.$a.$s.pair
 		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$(size_label "$s")" \
 			"$(get "$tag.ns_per_op")" "$(get "$tag.bare_ns_per_op")" \
@@ -320,14 +323,26 @@ bulk_table() {
 	done
 	(( ${#lines[@]} )) || return 0
 	echo
-	echo "Bulk calls (16 objects a call) against single ones, per object: the bulk row's ns/op"
-	echo "beside its own bare loop (the same objects one call each, plain loop, same run) and"
-	echo "beside the pair row (one call each, the bench's loop); ratio: bulk over single."
+	printf '%s\n' "$@"
 	echo
 	{
-		printf 'alloc\tsize\tbulk ns/op\tsingle (bare) ns/op\tratio\tpair ns/op\tratio\n'
+		printf 'alloc\tsize\t%s ns/op\t%s (bare) ns/op\tratio\tpair ns/op\tratio\n' "$want" "$what"
 		printf '%s\n' "${lines[@]}"
 	} | align llrrrrr
+}
+
+bulk_table() {
+	against_bare bulk single \
+		"Bulk calls (16 objects a call) against single ones, per object: the bulk row's ns/op" \
+		"beside its own bare loop (the same objects one call each, plain loop, same run) and" \
+		"beside the pair row (one call each, the bench's loop); ratio: bulk over single."
+}
+
+rcu_table() {
+	against_bare rcu now \
+		"Frees through RCU (kfree_rcu(), kvfree_rcu()) against frees at once: the rcu row's" \
+		"ns/op beside its own bare loop (the same pairs freed at once, plain loop, same run)" \
+		"and beside the pair row (the bench's loop); ratio: rcu over now."
 }
 
 # Footprint beside speed: each batch row's peak, as the module counts it
@@ -538,6 +553,7 @@ report() {
 	peak_table
 	sheaf_table
 	bulk_table
+	rcu_table
 	remote_table
 	scale_table
 	overhead_table

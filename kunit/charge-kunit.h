@@ -217,8 +217,61 @@ static void charge_api_test(struct kunit *test)
 	MT_KU_EXPECT_CHARGES(test, &s, 0, 0, 0, 0, "the end");
 }
 
+/* Make every pending RCU batch due now, as if its time had passed. */
+static void mt_kunit_rcu_all_due(void)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&mt_rcu.lock, flags);
+	for (i = 0; i < mt_rcu.nr; i++)
+		mt_rcu_at(i)->due = jiffies - 1;
+	raw_spin_unlock_irqrestore(&mt_rcu.lock, flags);
+}
+
+/*
+ * A release through RCU keeps its charge, max_atomic_bytes' too, as
+ * rcu_pending, until it is due and a grace period from then has passed;
+ * releases in one slot share a batch.
+ */
+static void rcu_keep_test(struct kunit *test)
+{
+	s64 c0 = atomic64_read(&mt_committed);
+	s64 a0 = atomic64_read(&mt_atomic_committed);
+	s64 p0 = atomic64_read(&mt_rcu_pending);
+	unsigned int nr0 = mt_rcu.nr;
+
+	/* the suite runs at load: nothing released through RCU before */
+	KUNIT_ASSERT_EQ(test, p0, 0);
+	KUNIT_ASSERT_TRUE(test, mt_reserve_take(NULL, 1000, true));
+	KUNIT_ASSERT_TRUE(test, mt_reserve_take(NULL, 2000, false));
+	mt_rcu_keep(1000, true);
+	mt_rcu_keep(2000, false);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_rcu_pending) - p0, 3000);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - c0, 3000);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_atomic_committed) - a0, 1000);
+	/* one slot, one batch; two if a slot's end fell between them */
+	KUNIT_EXPECT_LE(test, mt_rcu.nr - nr0, 2U);
+	KUNIT_EXPECT_GE(test, mt_rcu.nr - nr0, 1U);
+
+	/* not due for 5 s: nothing goes back */
+	mt_rcu_reap(false);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_rcu_pending) - p0, 3000);
+
+	/* due: a grace period from then, and all of it goes back */
+	mt_kunit_rcu_all_due();
+	mt_rcu_reap(false);
+	synchronize_rcu();
+	mt_rcu_reap(false);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_rcu_pending), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_committed) - c0, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_atomic_committed) - a0, 0);
+	KUNIT_EXPECT_EQ(test, mt_rcu.nr, 0U);
+}
+
 static struct kunit_case mt_charge_kunit_cases[] = {
 	KUNIT_CASE(charge_api_test),
+	KUNIT_CASE(rcu_keep_test),
 	{}
 };
 

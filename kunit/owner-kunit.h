@@ -282,32 +282,32 @@ static void owner_free_fit_test(struct kunit *test)
 			      kmalloc_size_roundup(200) +
 			      kmalloc_size_roundup(300)));
 	mt_kunit_expect_exact(test, o, &snap, "100, 200, 300 kept");
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 250), 300);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 250, false), 300);
 	mt_kunit_expect_held(test, o, 1, 300);
 	KUNIT_EXPECT_EQ(test, mt_kunit_total(o, charged),
 			(s64)kmalloc_size_roundup(300));
 	mt_kunit_expect_exact(test, o, &snap, "200, 100 freed");
 	/* less held than asked: all of it */
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1000), 300);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1000, false), 300);
 	mt_kunit_expect_held(test, o, 0, 0);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1), 0);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1, false), 0);
 
 	/* every chunk bigger: only the smallest goes */
 	mt_kunit_keep(test, o, MT_VMALLOC, 200);
 	mt_kunit_keep(test, o, MT_KMALLOC, 100);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1), 100);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 1, false), 100);
 	mt_kunit_expect_held(test, o, 1, 200);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 200), 200);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 200, false), 200);
 
 	/* an exact fit goes alone, before smaller ones that add up to it */
 	mt_kunit_keep(test, o, MT_KMALLOC, 64);
 	mt_kunit_keep(test, o, MT_KVMALLOC, 64);
 	mt_kunit_keep(test, o, MT_KMALLOC, 128);
 	mt_kunit_keep(test, o, MT_VMALLOC, 256);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 128), 128);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 128, false), 128);
 	mt_kunit_expect_held(test, o, 3, 384);
 	/* 129: 64 and 64 fit, then 1 is left and only 256 remains */
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129), 384);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129, false), 384);
 	mt_kunit_expect_held(test, o, 0, 0);
 
 	/*
@@ -318,10 +318,10 @@ static void owner_free_fit_test(struct kunit *test)
 	mt_kunit_keep(test, o, MT_KMALLOC, 60);
 	mt_kunit_keep(test, o, MT_KMALLOC, 100);
 	mt_kunit_keep(test, o, MT_KMALLOC, 50);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 120), 150);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 120, false), 150);
 	mt_kunit_expect_held(test, o, 1, 60);
 	mt_kunit_expect_exact(test, o, &snap, "60 left");
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 60), 60);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 60, false), 60);
 	mt_kunit_expect_held(test, o, 0, 0);
 	/* what stays charged: the pool's spare pages */
 	mt_kunit_expect_exact(test, o, &snap, "all freed");
@@ -672,7 +672,7 @@ static void owner_footprint_test(struct kunit *test)
 	mt_kunit_expect_exact(test, o, &snap, "one of each kept");
 
 	/* mem_free 'pages' bytes: the pages chunk, whole, fits exactly */
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, pages), pages);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, pages, false), pages);
 	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_PAGES, bytes),
 			kb[MT_PAGES] - (s64)pages);
 	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_PAGES, chunks),
@@ -955,7 +955,7 @@ static void owner_caches_test(struct kunit *test)
 					       BIT(c8) | BIT(c1m)));
 	mt_kunit_expect_exact(test, o, &snap, "four caches");
 	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c256]), 1);
-	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129), 129);
+	KUNIT_EXPECT_EQ(test, mt_owner_free_fit(o, 129, false), 129);
 	KUNIT_EXPECT_NULL(test, cs->cache[c256]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 3);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,

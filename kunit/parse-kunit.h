@@ -393,7 +393,7 @@ static void size_parse_test(struct kunit *test)
 
 /* Reasons of the options' refusals: what each command takes. */
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
-#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free)"
+#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, release)"
 #define MT_KU_TAKES_NONE	"(this command takes none)"
 #define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache or percpu)"
 
@@ -450,11 +450,11 @@ static void parse_options_test(struct kunit *test)
 		  "unknown option 'cpu' " MT_KU_TAKES_ALLOC },
 		{ "1 2 3 free=all", &syn_rnd,
 		  "unknown option 'free' " MT_KU_TAKES_ALLOC },
-		/* commands that allocate nothing take no option */
+		/* commands that allocate nothing take no allocation option */
 		{ "10 alloc=kmalloc", &syn_free,
-		  "unknown option 'alloc' " MT_KU_TAKES_NONE },
+		  "unknown option 'alloc' (this command takes release)" },
 		{ "10 gfp=kernel", &syn_free,
-		  "unknown option 'gfp' " MT_KU_TAKES_NONE },
+		  "unknown option 'gfp' (this command takes release)" },
 		{ "1 alloc=kmalloc", &syn_id,
 		  "unknown option 'alloc' " MT_KU_TAKES_NONE },
 		{ "1 node=0", &syn_id,
@@ -1016,13 +1016,13 @@ static void grammar_table_test(struct kunit *test)
 	}
 	/* the usage, spelled: the numbers, the unit, the options, the word */
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_FREE]);
-	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]]");
+	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] | stop");
+			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] | stop");
 }
 
 /*
@@ -1069,6 +1069,53 @@ static void parse_quoting_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, why, "unexpected 'xyz'");
 }
 
+/*
+ * release=: now (the default) or rcu, for tests and mem_free, and no
+ * other command; its names as they are spelled.
+ */
+static void parse_release_test(struct kunit *test)
+{
+	static const struct {
+		const char *cmd;
+		const struct mt_syntax *syn;
+		unsigned int release;
+	} ok[] = {
+		{ "1 2 3 4 5 6", &syn_start, MT_RELEASE_NOW },
+		{ "1 2 3 4 5 6 release=now", &syn_start, MT_RELEASE_NOW },
+		{ "1 2 3 4 5 6 release=rcu alloc=kmalloc", &syn_start,
+		  MT_RELEASE_RCU },
+		{ "release=rcu", &syn_free, MT_RELEASE_RCU },
+		{ "10 k release=rcu", &syn_free, MT_RELEASE_RCU },
+		{ "10", &syn_free, MT_RELEASE_NOW },
+	};
+	static const struct mt_kunit_bad bad[] = {
+		{ "1 2 3 4 5 6 release=RCU", &syn_start,
+		  "unknown release 'RCU' (now or rcu)" },
+		{ "1 2 3 4 5 6 release=", &syn_start,
+		  "unknown release '' (now or rcu)" },
+		{ "release=later", &syn_free,
+		  "unknown release 'later' (now or rcu)" },
+		{ "10 release=rcu", &syn_alloc,
+		  "unknown option 'release' (this command takes alloc, gfp, node)" },
+	};
+	char why[MT_REASON_MAX];
+	struct mt_args a;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		int ret = mt_kunit_parse(test, ok[i].cmd, ok[i].syn, &a, why,
+					 sizeof(why));
+
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "'%s': %s", ok[i].cmd, why);
+		KUNIT_EXPECT_EQ_MSG(test, a.o.release, ok[i].release, "'%s'",
+				    ok[i].cmd);
+		KUNIT_EXPECT_EQ_MSG(test, !!mt_given(&a, RELEASE),
+				    !!strstr(ok[i].cmd, "release="), "'%s'",
+				    ok[i].cmd);
+	}
+	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
+}
+
 static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_numbers_test),
 	KUNIT_CASE(parse_count_test),
@@ -1081,6 +1128,7 @@ static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_place_test),
 	KUNIT_CASE(parse_quoting_test),
 	KUNIT_CASE(grammar_table_test),
+	KUNIT_CASE(parse_release_test),
 	{}
 };
 

@@ -78,6 +78,7 @@ struct call {
 	const char *gfp;		/* --gfp, checked, or NULL */
 	const char *ctx;		/* --ctx, or NULL */
 	const char *free;		/* --free, or NULL */
+	const char *release;		/* --release, or NULL */
 	bool has_node, has_cpu;
 	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
@@ -135,7 +136,7 @@ static char alloc_list[96];	/* "kmalloc, vmalloc, ... or percpu" */
 static char gfp_list[256];	/* "bases kernel, ...; modifiers ..." */
 static char gfp_base_list[64];	/* "kernel, atomic or nowait" */
 static char gfp_mod_list[128];	/* "noretry, retry_mayfail, ..." */
-static char ctx_list[48], free_list[64], pattern_list[48];
+static char ctx_list[48], free_list[64], pattern_list[48], release_list[24];
 
 static const struct param {
 	const char *name;
@@ -520,6 +521,9 @@ static int exchange(const struct call *c, int *werr, char **ans)
 		len += snprintf(line + len, sizeof(line) - len, " cpu=%u", c->cpu);
 	if (c->free)
 		len += snprintf(line + len, sizeof(line) - len, " free=%s", c->free);
+	if (c->release)
+		len += snprintf(line + len, sizeof(line) - len, " release=%s",
+				c->release);
 	snprintf(line + len, sizeof(line) - len, "\n");
 	return exchange_line(c->cmd->name, c->cmd->flags & CMD_WRONLY, line,
 			     NULL, werr, ans);
@@ -702,6 +706,7 @@ static const struct test_line {
 	{ "context", "ctx", AS_OPT },
 	{ "cpu", "cpu", AS_OPT },
 	{ "free policy", "free", AS_OPT },
+	{ "release", "release", AS_OPT },
 	{ "corruptions", "corruptions", AS_COUNT },
 	{ "skipped ticks", "skipped", AS_OPT },
 	{ "backlog ticks", "backlog", AS_OPT },
@@ -1432,6 +1437,9 @@ static void bench_show(const struct rec *r)
 	bench_line("bulk", "%s object(s) a call", V("bulk"));
 	if (rec_num(r, "sheaf") > 0)
 		bench_line("sheaf", "%s objects", V("sheaf"));
+	if (rec_get(r, "release") && strcmp(rec_get(r, "release"), "now"))
+		bench_line("release", "%s (the bare loop frees at once)",
+			   V("release"));
 	fmt_ns(v, sizeof(v), rec_num(r, "elapsed_ns"));
 	bench_line("elapsed", "%s", v);
 	bench_line("ops", "%s", V("ops"));
@@ -1543,6 +1551,7 @@ static int cmd_bench(const struct call *c)
 		{ "gfp", c->gfp }, { "cpu", c->has_cpu ? cpu : NULL },
 		{ "sample", c->sample }, { "time", c->time },
 		{ "bulk", c->bulk }, { "sheaf", c->sheaf },
+		{ "release", c->release },
 	};
 	size_t len = 0, i;
 	int werr, ret;
@@ -1553,7 +1562,7 @@ static int cmd_bench(const struct call *c)
 				  " (--size takes its unit attached: --size 4k)");
 	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
 			   c->ops || c->threads || c->pattern || c->sample ||
-			   c->time || c->bulk || c->sheaf))
+			   c->time || c->bulk || c->sheaf || c->release))
 		return usage_fail("bench stop: takes no option but --json");
 	if (c->nr_args)
 		return bench_stop();
@@ -1885,6 +1894,8 @@ static void grammar_init(void)
 		      " or ");
 	mt_names_list(pattern_list, sizeof(pattern_list),
 		      &mt_opt_descs[MT_OPT_PATTERN], " or ");
+	mt_names_list(release_list, sizeof(release_list),
+		      &mt_opt_descs[MT_OPT_RELEASE], " or ");
 	for (f = 0; f < MT_GFP_NR; f++) {
 		if (MT_GFP_BASES & (1U << f))
 			nb += snprintf(gfp_base_list + nb,
@@ -1941,6 +1952,9 @@ static void help_all(void)
 	       "  --free P              mem_test_start: at TOTAL free all, or\n"
 	       "                        random, fifo or lifo chunks until a piece\n"
 	       "                        of MAX fits\n"
+	       "  --release R           mem_test_start, mem_free, bench: give chunks\n"
+	       "                        back at once (now) or through RCU (rcu:\n"
+	       "                        kfree_rcu(), kvfree_rcu())\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
 	       "  --count N             watch: stop after N frames; bench:\n"
 	       "                        operations per thread\n"
@@ -2036,7 +2050,7 @@ static struct cmdline {
 	char **arg;
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
-	const char *gfp, *node, *ctx, *cpu, *free;
+	const char *gfp, *node, *ctx, *cpu, *free, *release;
 	const char *size, *threads, *pattern, *sample, *time, *bulk, *sheaf;
 	bool help, version;
 	const char *bad;		/* an unknown option */
@@ -2058,6 +2072,7 @@ static const struct opt {
 	{ "--ctx", NULL, &cl.ctx, ctx_list },
 	{ "--cpu", NULL, &cl.cpu, "a CPU number" },
 	{ "--free", NULL, &cl.free, free_list },
+	{ "--release", NULL, &cl.release, release_list },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
 	{ "--count", NULL, &cl.count, "a number of frames, or of operations" },
 	{ "--size", NULL, &cl.size, "a size (64, 4k, 1m)" },
@@ -2242,7 +2257,7 @@ static int check_module_options(const struct cmd *cmd)
 		{ &cl.size, MT_OPT_SIZE }, { &cl.threads, MT_OPT_THREADS },
 		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
 		{ &cl.time, MT_OPT_TIME }, { &cl.bulk, MT_OPT_BULK },
-		{ &cl.sheaf, MT_OPT_SHEAF },
+		{ &cl.sheaf, MT_OPT_SHEAF }, { &cl.release, MT_OPT_RELEASE },
 	};
 	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
 	char who[160];
@@ -2320,6 +2335,11 @@ static int check_options(struct call *c)
 	if (cl.free) {
 		c->free = check_name(name, MT_OPT_FREE, cl.free);
 		if (!c->free)
+			return EXIT_USAGE;
+	}
+	if (cl.release) {
+		c->release = check_name(name, MT_OPT_RELEASE, cl.release);
+		if (!c->release)
 			return EXIT_USAGE;
 	}
 	c->interval_ms = 1000;

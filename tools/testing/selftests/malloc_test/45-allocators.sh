@@ -135,8 +135,8 @@ want="$want caches bench_bytes charged_bytes kept_charged test_charged overhead_
 for a in $AL_KINDS; do
 	want="$want ${a}_charged"
 done
-check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, caches and bench_bytes, the charges, <alloc>_charged, tests, killed_rnd_allocs and killed_rnd_bytes; all numbers" \
-	"$keys" "$want tests killed_rnd_allocs killed_rnd_bytes" "$u"
+check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, caches and bench_bytes, the charges, <alloc>_charged, tests, killed_rnd_allocs, killed_rnd_bytes and rcu_pending_bytes; all numbers" \
+	"$keys" "$want tests killed_rnd_allocs killed_rnd_bytes rcu_pending_bytes" "$u"
 al_snap A
 bad=
 for a in $AL_KINDS; do
@@ -604,8 +604,8 @@ done
 for o in ctx=timer cpu=1 free=fifo; do
 	refuse_parse "unknown option '${o%%=*}' (this command takes alloc, gfp, node)" mem_rnd_alloc 1 2 10 $o
 done
-refuse_parse "unknown option 'gfp' (this command takes none)" mem_free 10 gfp=kernel
-refuse_parse "unknown option 'alloc' (this command takes none)" mem_free 10 alloc=kmalloc
+refuse_parse "unknown option 'gfp' (this command takes release)" mem_free 10 gfp=kernel
+refuse_parse "unknown option 'alloc' (this command takes release)" mem_free 10 alloc=kmalloc
 refuse_parse "unknown option 'node' (this command takes none)" mem_realloc 10 node=0
 refuse_parse "unknown option 'cpu' (this command takes none)" mem_test_stop 1 cpu=0
 refuse_parse "unknown option 'ctx' (this command takes none)" mem_test_destroy 1 ctx=work

@@ -717,6 +717,46 @@ else
 	b_refuse EINVAL '*sheaf=8*no sheaves*6.18*' alloc=cache size=64 count=10 sheaf=8
 fi
 
+# ------------------------------------------------------- release=rcu ---
+# The allocator phase frees through kfree_rcu() (kvfree_rcu() for
+# vmalloc), the bare phase at once: vs_bare_pct is one against the other.
+# Every chunk the run made is charged for the run (bench_bytes), then
+# kept charged as rcu_pending_bytes until the kernel may have freed it.
+b_refuse EINVAL '*release=rcu*pages*' alloc=pages size=4096 count=10 release=rcu
+b_refuse EINVAL '*release=rcu*16 bytes*' alloc=kmalloc size=8 count=10 release=rcu
+b_refuse EINVAL '*release=rcu*bulk=16*' alloc=cache size=64 count=10 bulk=16 release=rcu
+[ "$NON" -lt 2 ] ||
+	b_refuse EINVAL '*release=rcu*remote*' alloc=kmalloc size=64 count=10 threads=2 pattern=remote release=rcu
+b_refuse EINVAL "*unknown release 'soon'*" alloc=kmalloc size=64 count=10 release=soon
+for rw in "alloc=kmalloc size=64 count=20000 fp=64" \
+	"alloc=vmalloc size=4096 count=300"; do
+	set -- $rw
+	rc=${3#count=}
+	bn_go $1 $2 $3 release=rcu sample=1 time=120
+	bn_wait 240000
+	wait_until 5000 eval 'used _bb bench_bytes; [ "$_bb" = 0 ]'
+	used pend rcu_pending_bytes
+	_E=
+	expect "the write was accepted: $BN_EV" [ "$BN_RC" = 0 ]
+	case $BN_OUT in
+	"bench started: "*" release=rcu cpus="*) ;;
+	*) _E="${_E}the answer does not say release=rcu: '$BN_OUT'$NL" ;;
+	esac
+	for kv in state:done end:count release:rcu alloc_ops:$rc free_ops:$rc \
+		errors:0 bare_ops:$((2 * rc)); do
+		bkey v "${kv%%:*}"
+		expect_eq "${kv%%:*}" "$v" "${kv#*:}"
+	done
+	bkey vb vs_bare_pct
+	expect "vs_bare_pct is a number: '$vb'" isnum "${vb#-}"
+	case ${4:-} in
+	fp=*) expect_eq "rcu_pending_bytes once over: every chunk's footprint" "$pend" $((rc * ${4#fp=})) ;;
+	*) expect_range "rcu_pending_bytes once over: every chunk's footprint" "$pend" $((rc * 4096)) $((rc * 12288)) ;;
+	esac
+	verdict "bench '$1 $2 $3 release=rcu': $rc chunks freed through RCU, $rc at once by the bare loop (bare_ops counts both calls; vs_bare_pct $vb: RCU against at once); $pend bytes kept charged once over" "$BR"
+	check "and rcu_pending_bytes back to 0 within 15 s" rcu_settle
+done
+
 # ------------------------------------------ a batch's peak footprint ---
 # 64 MiB held at the peak: peak_held_bytes is the chunks' bytes, and the
 # kernel's own figures then, Slab's rise and MemFree's drop, agree with

@@ -141,6 +141,8 @@ storm_case() {
 	setparam realloc_p 0
 	setparam alloc kvmalloc
 
+	# what release=rcu gave the kernel, freed 5 s and a grace period on
+	rcu_settle
 	sleep 0.5
 	st_near "VmallocUsed back" VmallocUsed "$st_vm0" 4096
 	[ -n "$MT_KASAN" ] || st_near "Slab back" Slab "$st_slab0" 8192

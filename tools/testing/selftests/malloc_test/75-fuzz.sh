@@ -128,7 +128,7 @@ fz_run() {
 	verdict "fuzz: the mix had all kinds: $FZ_well_formed well-formed, $FZ_uncertain uncertain, $FZ_accepted accepted, $FZ_split split, $FZ_empty_writes empty writes"
 	# accepted commands with each option, of each allocator
 	_mix=
-	for _k in with_alloc with_gfp with_node with_ctx with_cpu with_free \
+	for _k in with_alloc with_gfp with_node with_ctx with_cpu with_free with_release \
 		alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
 		alloc_cache alloc_percpu; do
 		fz_key _v "$_k"
@@ -195,10 +195,13 @@ fz_run() {
 	done
 	skey _v "$_u" caches
 	expect_eq "caches (mem_used)" "$_v" 0
+	# what release=rcu gave the kernel stays charged 5 s or so
+	expect "rcu_pending_bytes back to 0 within 15 s" rcu_settle
+	slurp _u "$D/mem_used"
 	# nothing charged but the kept pool's spare pages (3 at most)
 	for _k in kept_charged test_charged overhead_bytes reserved_bytes \
 		atomic_bytes kmalloc_charged vmalloc_charged kvmalloc_charged \
-		pages_charged cache_charged percpu_charged tests; do
+		pages_charged cache_charged percpu_charged tests rcu_pending_bytes; do
 		skey _v "$_u" $_k
 		expect_eq "$_k" "$_v" 0
 	done

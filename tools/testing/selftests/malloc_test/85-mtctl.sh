@@ -433,7 +433,7 @@ verdict "'mtctl --json mem_test_stop 7': exit 1, stdout {\"error\": \"no test wi
 slurp f "$D/mem_used"
 mc mem_used
 c_ok
-MU_KEYS="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes bench_bytes charged_bytes kept_charged test_charged overhead_bytes reserved_bytes max_atomic_bytes atomic_bytes tests killed_rnd_allocs killed_rnd_bytes"
+MU_KEYS="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes bench_bytes charged_bytes kept_charged test_charged overhead_bytes reserved_bytes max_atomic_bytes atomic_bytes tests killed_rnd_allocs killed_rnd_bytes rcu_pending_bytes"
 for k in $MU_KEYS; do
 	skey want "$f" $k
 	tval got "$C_OUT" $k

@@ -569,6 +569,18 @@ wait_until() {
 	done
 }
 
+# rcu_drained: mem_used's rcu_pending_bytes is 0: what release=rcu gave
+# the kernel is no longer charged (5 s and a grace period after it)
+rcu_drained() {
+	used _rd rcu_pending_bytes
+	[ "x$_rd" = x0 ]
+}
+
+# rcu_settle: wait for rcu_drained, 15 s at most; 0 when it came
+rcu_settle() {
+	wait_until 15000 rcu_drained
+}
+
 # state_is ID STATE: tests/ID/stats says state STATE
 state_is() {
 	tstat _st "$1" state
@@ -1009,7 +1021,7 @@ VE_EOF
 # charges_add_up VAR: with nothing running (no command, no test
 # allocating, no bench), mem_used's charges add up: charged_bytes =
 # kept_charged + test_charged + tracking_bytes + overhead_bytes +
-# bench_bytes + reserved_bytes <= max_bytes; the *_charged of the
+# bench_bytes + reserved_bytes + rcu_pending_bytes <= max_bytes; the *_charged of the
 # allocators sum to kept_charged + test_charged; every footprint is at
 # least its bytes; atomic_bytes <= max_atomic_bytes.  VAR := the problems
 # ('' when none).
@@ -1017,7 +1029,7 @@ charges_add_up() {
 	slurp _cu "$D/mem_used"
 	for _k in charged_bytes kept_charged test_charged tracking_bytes \
 		overhead_bytes bench_bytes reserved_bytes max_bytes atomic_bytes \
-		max_atomic_bytes kept_bytes test_bytes; do
+		max_atomic_bytes kept_bytes test_bytes rcu_pending_bytes; do
 		skey _x "$_cu" $_k
 		isnum "$_x" || _x=NaN
 		eval "_c_$_k=\$_x"
@@ -1034,12 +1046,12 @@ charges_add_up() {
 			_cp="$_cp${NL}${_a}_charged '$_x' or ${_a}_bytes '$_y' not a number"
 		fi
 	done
-	case "$_c_charged_bytes$_c_kept_charged$_c_test_charged$_c_tracking_bytes$_c_overhead_bytes$_c_bench_bytes$_c_reserved_bytes$_c_max_bytes$_c_atomic_bytes$_c_max_atomic_bytes$_c_kept_bytes$_c_test_bytes" in
+	case "$_c_charged_bytes$_c_kept_charged$_c_test_charged$_c_tracking_bytes$_c_overhead_bytes$_c_bench_bytes$_c_reserved_bytes$_c_max_bytes$_c_atomic_bytes$_c_max_atomic_bytes$_c_kept_bytes$_c_test_bytes$_c_rcu_pending_bytes" in
 	*NaN*) _cp="$_cp${NL}a charge is missing or not a number" ;;
 	*)
-		_sum=$((_c_kept_charged + _c_test_charged + _c_tracking_bytes + _c_overhead_bytes + _c_bench_bytes + _c_reserved_bytes))
+		_sum=$((_c_kept_charged + _c_test_charged + _c_tracking_bytes + _c_overhead_bytes + _c_bench_bytes + _c_reserved_bytes + _c_rcu_pending_bytes))
 		[ "$_c_charged_bytes" = "$_sum" ] ||
-			_cp="$_cp${NL}charged_bytes $_c_charged_bytes != kept_charged + test_charged + tracking_bytes + overhead_bytes + bench_bytes + reserved_bytes = $_sum"
+			_cp="$_cp${NL}charged_bytes $_c_charged_bytes != kept_charged + test_charged + tracking_bytes + overhead_bytes + bench_bytes + reserved_bytes + rcu_pending_bytes = $_sum"
 		[ "$_cs" = $((_c_kept_charged + _c_test_charged)) ] ||
 			_cp="$_cp${NL}the *_charged sum to $_cs, not kept_charged + test_charged = $((_c_kept_charged + _c_test_charged))"
 		[ "$_c_charged_bytes" -le "$_c_max_bytes" ] ||

@@ -38,7 +38,9 @@
  *    Refused too: alloc=percpu with retry_mayfail, an atomic ctx='s chunk
  *    above 32768 bytes counted, alloc=vmalloc with node= unless gfp=
  *    names kernel and at most zero, free=random|fifo|lifo with a piece
- *    of MAX that counts more than TOTAL.
+ *    of MAX that counts more than TOTAL, release=rcu with pages or
+ *    percpu or a MIN under 16 bytes (with cache: uncertain, the kernel
+ *    decides).  mem_free takes release= too.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
  *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
  *    for the run), no nofail allocation is bigger than 8192 bytes, a
@@ -64,7 +66,8 @@
  *    only shrink.
  *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
  *    count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N]
- *    [sample=K] [time=SEC] [bulk=B] [sheaf=N]", or the word "stop" alone.  Malformed: a
+ *    [sample=K] [time=SEC] [bulk=B] [sheaf=N] [release=now|rcu]", or the
+ *    word "stop" alone.  Malformed: a
  *    number or a unit token, size= or count= missing, an option it does
  *    not take (node=, ctx=, free=) or given twice, a value that is not
  *    its kind (size: digits and one unit letter attached; count, sample,
@@ -75,8 +78,11 @@
  *    online CPU, sample 0 to 1000000, time 1 to 3600, bulk 1 to 512 and
  *    above 1 only with alloc=cache or pages, pattern=pair or batch, pages
  *    of a page at most, sheaf 1 to 1024 with alloc=cache: uncertain, the
- *    kernel may have no sheaves), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
- *    footprint, one per thread or the batch, and each thread's 16 KiB
+ *    kernel may have no sheaves; release=rcu with kmalloc, vmalloc or
+ *    kvmalloc (cache: uncertain), size 16 at least, bulk=1, not
+ *    pattern=remote), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
+ *    footprint, one per thread or the batch, every chunk with
+ *    release=rcu, and each thread's 16 KiB
  *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB)
  *    beside the kept chunks' footprint passes max_bytes, or its chunks
  *    pass max_atomic_bytes with gfp=atomic or nofail.  EBUSY only while a
@@ -215,19 +221,20 @@ static const uint64_t kind_max[NR_KINDS] = {
 enum {
 	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
 	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, O_BULK,
-	O_SHEAF, NR_OPTS
+	O_SHEAF, O_RELEASE, NR_OPTS
 };
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
 	"size", "count", "threads", "pattern", "sample", "time", "bulk",
-	"sheaf",
+	"sheaf", "release",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
-#define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE)
+#define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE | \
+			 1U << O_RELEASE)
 #define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
 			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
 			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME | \
-			 1U << O_BULK | 1U << O_SHEAF)
+			 1U << O_BULK | 1U << O_SHEAF | 1U << O_RELEASE)
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -243,6 +250,9 @@ static const char *const contexts[] = { "work", "timer", "softirq", "irqoff" };
 /* The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx=") */
 static const char *const atomic_contexts[] = { "timer", "softirq", "irqoff" };
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
+static const char *const releases[] = { "now", "rcu" };
+/* release=rcu: the rcu_head it writes into each chunk */
+#define RCU_MIN_BYTES		16
 enum { PAT_PAIR, PAT_BATCH, PAT_RANDOM, PAT_REMOTE, NR_PATTERNS };
 static const char *const patterns[NR_PATTERNS] = {
 	"pair", "batch", "random", "remote",
@@ -299,7 +309,7 @@ struct target {
 static struct target targets[NR_TARGETS] = {
 	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, OPTS_ALLOC,
 			  B_EINVAL | B_ENOSPC | B_ENOMEM, 14),
-	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, 0, B_EINVAL, 10),
+	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, 1U << O_RELEASE, B_EINVAL, 10),
 	[MEM_REALLOC] = CMD("mem_realloc", 1, 1, 0x1, 0,
 			    B_EINVAL | B_ENOENT | B_ENOSPC | B_ENOMEM, 10),
 	[MEM_RND] = CMD("mem_rnd_alloc", 3, 3, 0x7, OPTS_ALLOC,
@@ -337,7 +347,7 @@ enum {
 	U_CACHES = U_KIND + 2 * NR_KINDS, U_BENCH,
 	U_CHARGED, U_KCH, U_TCH, U_OVER, U_RESV, U_MAXA, U_ATOMIC,
 	U_KIND_CH,				/* kind k: charged */
-	U_TESTS = U_KIND_CH + NR_KINDS, U_KILLED, U_KILLED_B, NR_U
+	U_TESTS = U_KIND_CH + NR_KINDS, U_KILLED, U_KILLED_B, U_RCU, NR_U
 };
 
 static char used_keys[NR_U][24] = {
@@ -347,6 +357,7 @@ static char used_keys[NR_U][24] = {
 	"kept_charged", "test_charged", "overhead_bytes", "reserved_bytes",
 	"max_atomic_bytes", "atomic_bytes",
 	[U_TESTS] = "tests", "killed_rnd_allocs", "killed_rnd_bytes",
+	"rcu_pending_bytes",
 };
 
 struct used {
@@ -373,6 +384,7 @@ struct verdict {
 	uint64_t node, cpu;
 	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
+	bool rcu;		/* release=rcu */
 	int eff_base;		/* the gfp flags it allocates with */
 	unsigned int eff_mods;
 	bool urgent;		/* gfp=atomic or nofail: max_atomic_bytes */
@@ -389,6 +401,7 @@ struct bench_run {
 	bool known;		/* the model parsed what started it */
 	int kind, pattern;
 	uint64_t size, count, threads, sample, time, bulk, sheaf;
+	bool rcu;		/* release=rcu */
 	char gfp[96];
 	unsigned int cpu[MAX_ONLINE];	/* each thread's, in order */
 	bool cpus_known;
@@ -1097,6 +1110,14 @@ static bool model_option(const struct target *t, const char *tok,
 			return false;
 		}
 		return true;
+	case O_RELEASE:
+		o = index_of(val, releases, ARRAY_SIZE(releases));
+		if (o < 0) {
+			set_bad(v, "an unknown release");
+			return false;
+		}
+		v->rcu = o == 1;
+		return true;
 	case O_SIZE:
 		return model_size(val, v, &v->size);
 	case O_COUNT:
@@ -1414,6 +1435,17 @@ static void model_bench(const struct target *t, struct verdict *v)
 		else
 			set_maybe(v, "sheaf=: the kernel may have no sheaves (before 6.18)");
 	}
+	/* release=rcu: kfree_rcu() or kvfree_rcu() of single objects */
+	if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU))
+		set_bad(v, "release=rcu with pages or percpu");
+	else if (v->rcu && v->size < RCU_MIN_BYTES)
+		set_bad(v, "release=rcu with a size under 16 bytes");
+	else if (v->rcu && v->bulk > 1)
+		set_bad(v, "release=rcu with bulk= above 1");
+	else if (v->rcu && v->pattern == PAT_REMOTE)
+		set_bad(v, "release=rcu with pattern=remote");
+	else if (v->rcu && v->kind == K_CACHE)
+		set_maybe(v, "release=rcu with cache: the kernel may not wait for it at a cache's destruction (before 6.12)");
 	if (!v->time || v->time > BENCH_TIME_MAX)
 		set_bad(v, "time= out of 1..3600");
 	if (v->opts & 1U << O_CPU) {
@@ -1428,8 +1460,11 @@ static void model_bench(const struct target *t, struct verdict *v)
 		model_semantic(t, v, v->size, 0);
 	if (v->cls == BAD || !v->size || (v->kind == K_PERCPU && !g.ncpus))
 		return;
-	/* a remote pair holds REMOTE_PAIR_CHUNKS: half of it a thread */
-	per = v->pattern == PAT_BATCH ? v->count :
+	/*
+	 * a remote pair holds REMOTE_PAIR_CHUNKS: half of it a thread;
+	 * release=rcu charges every chunk of the run
+	 */
+	per = v->rcu || v->pattern == PAT_BATCH ? v->count :
 	      v->pattern == PAT_REMOTE ? REMOTE_PAIR_CHUNKS / 2 : v->bulk;
 	hold = sat_mul(sat_mul(fp_lo(v->kind, counted(v->kind, v->size)), per),
 		       v->threads);
@@ -1482,6 +1517,13 @@ static void model_values(const struct target *t, struct verdict *v)
 		else if (v->free_pol > 0 && a[1] <= max && a[1] <= a[2] &&
 			 counted(v->kind, a[1]) > a[2])
 			set_bad(v, "free= other than all, and a piece of MAX counts more than TOTAL");
+		/* release=rcu: kfree_rcu() or kvfree_rcu(), room for its head */
+		if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU))
+			set_bad(v, "release=rcu with pages or percpu");
+		else if (v->rcu && a[0] < RCU_MIN_BYTES)
+			set_bad(v, "release=rcu with MIN under 16 bytes");
+		else if (v->rcu && v->kind == K_CACHE)
+			set_maybe(v, "release=rcu with cache: the kernel may not wait for it at a cache's destruction (before 6.12)");
 		fallthrough;
 	case MEM_RND:
 		if (!a[0] || a[0] > a[1] || a[1] > a[2])
@@ -2192,6 +2234,7 @@ static void bench_from_verdict(const struct verdict *v, struct bench_run *r)
 	r->time = v->time;
 	r->bulk = v->bulk;
 	r->sheaf = v->sheaf;
+	r->rcu = v->rcu;
 	gfp_string(v, r->gfp, sizeof(r->gfp));
 	if (v->opts & 1U << O_CPU)
 		first = online_index(v->cpu);
@@ -2234,7 +2277,10 @@ static void bench_answer(const struct bench_run *r, char *buf, size_t size)
 	if (r->bulk > 1)
 		n = snprintf(bulk, sizeof(bulk), " bulk=%" PRIu64, r->bulk);
 	if (r->sheaf)
-		snprintf(bulk + n, sizeof(bulk) - n, " sheaf=%" PRIu64, r->sheaf);
+		n += snprintf(bulk + n, sizeof(bulk) - n, " sheaf=%" PRIu64,
+			      r->sheaf);
+	if (r->rcu)
+		snprintf(bulk + n, sizeof(bulk) - n, " release=rcu");
 	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 "%s cpus=%s\n",
 		 kinds[r->kind], r->size, r->count, r->threads,
 		 patterns[r->pattern], r->sample, r->time, bulk, cpus);
@@ -2300,12 +2346,13 @@ static uint64_t bres_num(const struct bres *r, const char *key)
 /* The keys of bench_result, in the documented order (SPEC). */
 static const char *const bres_head[] = {
 	"state", "end", "alloc", "size", "count", "threads", "pattern", "gfp",
-	"sample", "time_s", "bulk", "sheaf", "cpus", "elapsed_ns", "ops",
+	"sample", "time_s", "bulk", "sheaf", "release", "cpus", "elapsed_ns",
+	"ops",
 	"alloc_ops",
 	"free_ops", "errors", "ops_per_sec", "ns_per_op", "harness_ns_per_op",
 	"harness_pct",
 };
-#define BRES_SETTINGS	13	/* state .. cpus: words and settings */
+#define BRES_SETTINGS	14	/* state .. cpus: words and settings */
 static const char *const bres_hists[] = {
 	"alloc", "free", "harness_alloc", "harness_free",
 };
@@ -2424,7 +2471,7 @@ static const char *bres_problem(const struct bres *r, int want,
 	}
 	/* the settings, as the model has them */
 	if (br->known) {
-		struct { const char *key; char val[128]; } set[11];
+		struct { const char *key; char val[128]; } set[12];
 		unsigned int n = 0;
 		size_t o = 0;
 
@@ -2449,6 +2496,9 @@ static const char *bres_problem(const struct bres *r, int want,
 		set[n++].key = "bulk";
 		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64, br->sheaf);
 		set[n++].key = "sheaf";
+		snprintf(set[n].val, sizeof(set[0].val), "%s",
+			 br->rcu ? "rcu" : "now");
+		set[n++].key = "release";
 		want_v[0] = '\0';
 		for (i = 0; br->cpus_known && i < br->threads; i++)
 			o += snprintf(want_v + o, o < sizeof(want_v) ?
@@ -3382,6 +3432,9 @@ static void bench_opts(struct base *bs)
 	/* sheaf=: with cache, now and then; elsewhere (refused) seldom */
 	if ((kind == K_CACHE && !rndn(5)) || !rndn(60))
 		base_opt(bs, "sheaf=%u", (unsigned int)rndr(1, 256));
+	/* release=: rcu now and then, refused where it cannot go */
+	if (!rndn(6))
+		base_opt(bs, "release=%s", rndn(4) ? "rcu" : "now");
 	/* in any order */
 	for (i = bs->nopt; i > 1; i--) {
 		j = rndn(i);
@@ -4137,7 +4190,8 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 					 o == O_ALLOC ? PICK(kinds) :
 					 o == O_GFP ? (rndn(2) ? "nowarn" : "kernel,nowarn") :
 					 o == O_CTX ? "work" :
-					 o == O_FREE ? PICK(policies) : "0");
+					 o == O_FREE ? PICK(policies) :
+					 o == O_RELEASE ? PICK(releases) : "0");
 			tk_add(&tk, opt[0]);
 			tk_add(&tk, opt[1]);
 			break;
@@ -4585,6 +4639,9 @@ static bool gen_opt_mix(const struct target *t __maybe_unused,
 		case O_FREE:
 			base_opt(bs, "free=%s", PICK(policies));
 			break;
+		case O_RELEASE:
+			base_opt(bs, "release=%s", PICK(releases));
+			break;
 		default:	/* bench's own */
 			base_opt(bs, "%s=%s", opt_keys[o], bench_value(o));
 			break;
@@ -4907,16 +4964,16 @@ static void quiet_point(void)
 		problem("quiet: the allocators' *_charged sum to %lld, not kept_charged %lld + test_charged %lld",
 			sch, x[U_KCH], x[U_TCH]);
 	if (x[U_CHARGED] != x[U_KCH] + x[U_TCH] + x[U_TRACK] + x[U_OVER] +
-	    x[U_BENCH] + x[U_RESV])
-		problem("quiet: charged_bytes %lld is not kept_charged %lld + test_charged %lld + tracking_bytes %lld + overhead_bytes %lld + bench_bytes %lld + reserved_bytes %lld",
+	    x[U_BENCH] + x[U_RESV] + x[U_RCU])
+		problem("quiet: charged_bytes %lld is not kept_charged %lld + test_charged %lld + tracking_bytes %lld + overhead_bytes %lld + bench_bytes %lld + reserved_bytes %lld + rcu_pending_bytes %lld",
 			x[U_CHARGED], x[U_KCH], x[U_TCH], x[U_TRACK], x[U_OVER],
-			x[U_BENCH], x[U_RESV]);
+			x[U_BENCH], x[U_RESV], x[U_RCU]);
 	if (x[U_TC] || x[U_TB] || x[U_TCH])
 		problem("quiet: every test stopped, yet test_chunks %lld, test_bytes %lld, test_charged %lld",
 			x[U_TC], x[U_TB], x[U_TCH]);
-	if (x[U_ATOMIC] > x[U_KCH] + x[U_TCH])
-		problem("quiet: atomic_bytes %lld, more than the chunks' footprint %lld",
-			x[U_ATOMIC], x[U_KCH] + x[U_TCH]);
+	if (x[U_ATOMIC] > x[U_KCH] + x[U_TCH] + x[U_RCU])
+		problem("quiet: atomic_bytes %lld, more than the chunks' footprint %lld and what RCU releases keep charged %lld",
+			x[U_ATOMIC], x[U_KCH] + x[U_TCH], x[U_RCU]);
 	/* the tests' own memory; and the dedicated caches' */
 	if (sum_over > x[U_OVER] || (!x[U_CACHES] && sum_over != x[U_OVER]))
 		problem("quiet: the tests' overhead_bytes sum to %lld, mem_used's overhead_bytes is %lld with %lld dedicated caches",

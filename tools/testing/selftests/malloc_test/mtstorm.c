@@ -6,14 +6,18 @@
  * --duration seconds: starters start dozens of short tests that allocate
  * every millisecond, with every allocator; killers stop and destroy them
  * at random, ids that are just being created or destroyed included, and
- * now and then destroy them all; memory threads allocate, free, resize
+ * now and then destroy them all (a quarter of the kmalloc, vmalloc and
+ * kvmalloc tests release through RCU); memory threads allocate, free
+ * (through RCU one time in five), resize
  * and allocate in random pieces on the kept memory, each on a fresh fd or
  * on fds shared between them; readers read mem_used, mem_test_list and
  * the usage lines; stats threads read tests/ID/stats of tests that vanish
  * under them, holding the file open across a destroy; a parameter thread
  * toggles check_content, realloc_p and alloc; a bench thread starts short
  * benches one after the other (any allocator, pattern pair, batch or,
- * with two CPUs, remote; a small count, time=1, one or two threads), stops a third of them midway,
+ * with two CPUs, remote; a small count, time=1, one or two threads; a
+ * quarter of the kmalloc, vmalloc and kvmalloc ones with release=rcu),
+ * stops a third of them midway,
  * starts another at once now and then (EBUSY, while the first goes), and
  * reads bench_result until the others end.  A start may be refused with
  * EBUSY (a run goes), ENOSPC (max_bytes is small) or ENOMEM; an ended
@@ -643,7 +647,7 @@ static const char *const used_keys[] = {
 	"reserved_bytes", "max_atomic_bytes", "atomic_bytes",
 	"kmalloc_charged", "vmalloc_charged", "kvmalloc_charged",
 	"pages_charged", "cache_charged", "percpu_charged",
-	"tests", "killed_rnd_allocs", "killed_rnd_bytes",
+	"tests", "killed_rnd_allocs", "killed_rnd_bytes", "rcu_pending_bytes",
 };
 
 enum {
@@ -675,7 +679,7 @@ static const char *check_used(const struct rec *r)
 	unsigned int i;
 
 	if (r->n != ARRAY_SIZE(used_keys))
-		return "not its 39 lines";
+		return "not its 40 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], used_keys[i]))
 			return "a key out of place";
@@ -711,7 +715,7 @@ static const char *const test_keys[] = {
 	"charged", "overhead_bytes",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"corruptions", "skipped", "backlog", "off_cpu", "off_node",
+	"release", "corruptions", "skipped", "backlog", "off_cpu", "off_node",
 	"alloc_p50_ns", "alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
@@ -720,14 +724,15 @@ enum {
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHARGED, T_OVERHEAD,
 	T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
-	T_CTX, T_CPU, T_FREE, T_CORRUPTIONS, T_SKIPPED, T_BACKLOG, T_OFF_CPU,
-	T_OFF_NODE,
+	T_CTX, T_CPU, T_FREE, T_RELEASE, T_CORRUPTIONS, T_SKIPPED, T_BACKLOG,
+	T_OFF_CPU, T_OFF_NODE,
 	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
 };
 
 /* The values of a test's statistics that are words, not numbers. */
 #define T_WORDS	(1ull << T_STATE | 1ull << T_ALLOC | 1ull << T_GFP | \
-		 1ull << T_NODE | 1ull << T_CTX | 1ull << T_CPU | 1ull << T_FREE)
+		 1ull << T_NODE | 1ull << T_CTX | 1ull << T_CPU | 1ull << T_FREE | \
+		 1ull << T_RELEASE)
 
 /*
  * One test's statistics.  A running test's counters are read one by one
@@ -883,11 +888,12 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
  * The options of a test of chunks of at most 8 KiB and a total of at
  * least 8 KiB: any allocator, in the work or (30 %) in an atomic
  * context (ctx=timer, softirq, irqoff) with one that cannot sleep, any
- * free policy, sometimes a CPU.  @line gets them appended.  Return: the
- * allocator, or NULL for the default.
+ * free policy, sometimes a CPU, sometimes release=rcu (kmalloc, vmalloc
+ * and kvmalloc named: *@rcu, and MIN must be 16 at least).  @line gets
+ * them appended.  Return: the allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
-				  bool *timer)
+				  bool *timer, bool *rcu)
 {
 	/* what an atomic context takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
@@ -912,6 +918,10 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 		n += snprintf(line + n, len - n, " alloc=%s", alloc);
 	}
 	n += snprintf(line + n, len - n, "%s", frees[rnd(w) % ARRAY_SIZE(frees)]);
+	*rcu = alloc && (!strcmp(alloc, "kmalloc") || !strcmp(alloc, "vmalloc") ||
+			 !strcmp(alloc, "kvmalloc")) && chance(w, 25);
+	if (*rcu)
+		n += snprintf(line + n, len - n, " release=rcu");
 	if (chance(w, 20))
 		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
 	return alloc;
@@ -967,7 +977,7 @@ static int start_one(struct worker *w, int slot)
 	char line[160], opts[96] = "";
 	const char *alloc;
 	struct xchg x;
-	bool timer;
+	bool timer, rcu;
 	long long id;
 	unsigned int old;
 
@@ -975,7 +985,11 @@ static int start_one(struct worker *w, int slot)
 	 * an atomic ctx= takes chunks of 32 KiB at most, percpu's on each CPU;
 	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in
 	 */
-	alloc = pick_test_opts(w, opts, sizeof(opts), &timer);
+	alloc = pick_test_opts(w, opts, sizeof(opts), &timer, &rcu);
+	if (rcu && min < 16) {
+		min = 16;
+		max = max < min ? min : max;
+	}
 	if (alloc && !strcmp(alloc, "percpu")) {
 		if (max * ncpus > (timer ? TIMER_MAX : TEST_TOTAL_MAX))
 			max = (timer ? TIMER_MAX : TEST_TOTAL_MAX) / ncpus;
@@ -1168,6 +1182,8 @@ static void mem_free_one(struct worker *w, unsigned long long bytes)
 			 (unsigned long long)rnd_range(w, 1, 128));
 	else
 		line[0] = '\0';		/* everything */
+	if (chance(w, 20))
+		strcat(line, line[0] ? " release=rcu" : "release=rcu");
 	if (command(w, OP_FREE, "mem_free", line, false, fd, &x)) {
 		if (x.werr)
 			judge_refusal(w, OP_FREE, &x, ERRS(0), fd < 0);
@@ -1705,6 +1721,7 @@ struct bench_want {
 	const char *alloc, *pattern;
 	unsigned long long size, count;
 	unsigned int threads, sample;
+	bool rcu;		/* release=rcu */
 };
 
 /* The value of @key in @r, or NULL. */
@@ -1767,6 +1784,9 @@ static const char *check_bench(struct worker *w, const struct bench_want *b,
 	v = rec_val(&r, "pattern");
 	if (!v || strcmp(v, b->pattern))
 		return "not the pattern of the run started";
+	v = rec_val(&r, "release");
+	if (!v || strcmp(v, b->rcu ? "rcu" : "now"))
+		return "not the release of the run started";
 	if (rec_num(&r, "size") != (long long)b->size ||
 	    rec_num(&r, "count") != (long long)b->count ||
 	    rec_num(&r, "threads") != b->threads ||
@@ -1891,10 +1911,16 @@ static int bench_start(struct worker *w, struct bench_want *b)
 	b->threads = !strcmp(b->pattern, "remote") ? 2 :
 		     ncpus_online >= 2 ? rnd_range(w, 1, 2) : 1;
 	b->sample = samples[rnd(w) % ARRAY_SIZE(samples)];
+	/* through RCU now and then: kmalloc, vmalloc, kvmalloc, not remote */
+	b->rcu = strcmp(b->pattern, "remote") && (!strcmp(b->alloc, "kmalloc") ||
+		 !strcmp(b->alloc, "vmalloc") || !strcmp(b->alloc, "kvmalloc")) &&
+		 chance(w, 25);
+	if (b->rcu && b->size < 16)
+		b->size = 16;
 	snprintf(line, sizeof(line),
-		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u",
+		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u%s",
 		 b->alloc, b->size, b->count, b->threads, b->pattern,
-		 b->sample);
+		 b->sample, b->rcu ? " release=rcu" : "");
 	if (!command(w, OP_BENCH, "bench", line, false, -1, &x))
 		return -1;
 	if (x.werr) {
@@ -1906,9 +1932,9 @@ static int bench_start(struct worker *w, struct bench_want *b)
 		return x.werr;
 	}
 	n = snprintf(want, sizeof(want),
-		     "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=1 cpus=",
+		     "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=1%s cpus=",
 		     b->alloc, b->size, b->count, b->threads, b->pattern,
-		     b->sample);
+		     b->sample, b->rcu ? " release=rcu" : "");
 	if (strncmp(x.ans, want, n) || !x.ans[n] ||
 	    x.ans[strlen(x.ans) - 1] != '\n') {
 		wrong(w, OP_BENCH, 0, "'%s' answered '%s'", line, x.ans);
