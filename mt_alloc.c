@@ -59,7 +59,9 @@ static int mt_alloc_set(const char *val, const struct kernel_param *kp)
 
 	if (kind < 0)
 		return mt_param_refuse(kp, val,
-				       "kmalloc, vmalloc, kvmalloc, pages, cache or percpu");
+				       "kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock");
+	if (!mt_allocators[kind].alloc)
+		return mt_param_refuse(kp, val, mt_allocators[kind].missing);
 	WRITE_ONCE(mt_default_alloc, kind);
 	return 0;
 }
@@ -76,7 +78,7 @@ static const struct kernel_param_ops mt_alloc_ops = {
 };
 module_param_cb(alloc, &mt_alloc_ops, &mt_default_alloc, 0644);
 MODULE_PARM_DESC(alloc,
-		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache or percpu (default kvmalloc)");
+		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock (default kvmalloc)");
 
 /* ---------------------------------------------------------- kmalloc --- */
 
@@ -520,6 +522,52 @@ static void *mt_percpu_realloc(struct mt_caches *cs, void *p, u64 old, u64 new,
 	return q;
 }
 
+/* ----------------------------------------------------------- nolock --- */
+
+#if MT_HAVE_NOLOCK
+static void *mt_kmalloc_nolock_chunk(struct mt_caches *cs, u64 bytes,
+				     const struct mt_how *how)
+{
+	return mt_alloc_call(MT_KMALLOC_NOLOCK, bytes, how->gfp, how->node,
+			     NULL);
+}
+
+static void mt_kfree_nolock_chunk(struct mt_caches *cs, void *p, u64 bytes)
+{
+	mt_free_call(MT_KMALLOC_NOLOCK, p, bytes, NULL);
+}
+
+/* No krealloc_nolock(): allocate, copy, free, each without a lock. */
+static void *mt_kmalloc_nolock_realloc(struct mt_caches *cs, void *p,
+				       u64 old, u64 new,
+				       const struct mt_how *how)
+{
+	return mt_copy_realloc(cs, p, old, new, how,
+			       &mt_allocators[MT_KMALLOC_NOLOCK]);
+}
+
+static void *mt_pages_nolock_alloc(struct mt_caches *cs, u64 bytes,
+				   const struct mt_how *how)
+{
+	return mt_alloc_call(MT_PAGES_NOLOCK, bytes, how->gfp, how->node,
+			     NULL);
+}
+
+static void mt_pages_nolock_free(struct mt_caches *cs, void *p, u64 bytes)
+{
+	mt_free_call(MT_PAGES_NOLOCK, p, bytes, NULL);
+}
+
+static void *mt_pages_nolock_realloc(struct mt_caches *cs, void *p, u64 old,
+				     u64 new, const struct mt_how *how)
+{
+	if (get_order(old) == get_order(new))
+		return p;
+	return mt_copy_realloc(cs, p, old, new, how,
+			       &mt_allocators[MT_PAGES_NOLOCK]);
+}
+#endif
+
 const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 	[MT_KMALLOC] = {
 		.max_size = KMALLOC_MAX_SIZE,
@@ -570,6 +618,29 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.realloc = mt_percpu_realloc,
 		.free = mt_percpu_free,
 	},
+	/* kmalloc_nolock() takes no large kmalloc; the page allocator's
+	 * nolock path only orders the per-CPU lists hold (order 3)
+	 */
+	[MT_KMALLOC_NOLOCK] = {
+		.nolock = true,
+		.missing = "this kernel has no kmalloc_nolock() (6.18 added it)",
+#if MT_HAVE_NOLOCK
+		.max_size = KMALLOC_MAX_CACHE_SIZE,
+		.alloc = mt_kmalloc_nolock_chunk,
+		.realloc = mt_kmalloc_nolock_realloc,
+		.free = mt_kfree_nolock_chunk,
+#endif
+	},
+	[MT_PAGES_NOLOCK] = {
+		.nolock = true,
+		.missing = "this kernel has no alloc_pages_nolock() with flags (6.18)",
+#if MT_HAVE_NOLOCK
+		.max_size = PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER,
+		.alloc = mt_pages_nolock_alloc,
+		.realloc = mt_pages_nolock_realloc,
+		.free = mt_pages_nolock_free,
+#endif
+	},
 };
 
 /**
@@ -595,6 +666,7 @@ u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size)
 {
 	switch (kind) {
 	case MT_PAGES:
+	case MT_PAGES_NOLOCK:
 		return PAGE_SIZE << get_order(size);
 	case MT_PERCPU:
 		return size * num_possible_cpus();
@@ -621,6 +693,7 @@ u64 mt_fit(enum mt_alloc_kind kind, u64 size, u64 limit)
 		return bytes;
 	switch (kind) {
 	case MT_PAGES:
+	case MT_PAGES_NOLOCK:
 		if (limit < PAGE_SIZE)
 			return 0;
 		return PAGE_SIZE << ilog2(limit >> PAGE_SHIFT);
@@ -660,6 +733,7 @@ u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p)
 {
 	switch (kind) {
 	case MT_KMALLOC:
+	case MT_KMALLOC_NOLOCK:
 		return ksize(p);
 	case MT_KVMALLOC:
 		if (is_vmalloc_addr(p))
@@ -696,6 +770,7 @@ u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes)
 
 	switch (kind) {
 	case MT_KMALLOC:
+	case MT_KMALLOC_NOLOCK:
 		return kmalloc_size_roundup(bytes);
 	case MT_KVMALLOC:
 		if (bytes <= KMALLOC_MAX_SIZE)
@@ -871,6 +946,9 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
 	}
 	if (kind == MT_VMALLOC && (how->gfp & ~__GFP_ZERO) != GFP_KERNEL)
 		how->node = NUMA_NO_NODE;
+	/* and the nolock allocators take no flags but these two */
+	if (mt_allocators[kind].nolock)
+		how->gfp &= __GFP_ZERO | __GFP_ACCOUNT;
 }
 
 #ifdef CONFIG_MALLOC_TEST_KUNIT_TEST

@@ -19,6 +19,8 @@
 #include <linux/types.h>
 #include <linux/vmalloc.h>
 
+#include "mt_compat.h"
+#include "mt_gfp.h"
 #include "mt_grammar.h"
 
 /* The dedicated caches' size classes: 8 bytes to 1 MiB, powers of two. */
@@ -52,6 +54,10 @@ struct mt_how {
  * @max_size: the largest size a command may ask of it, in bytes
  * @may_sleep: it may sleep whatever the flags: not in an atomic ctx=
  * @nofail: the kernel supports __GFP_NOFAIL through it (small orders)
+ * @nolock: it takes no lock and no flags but zero and account: it never
+ *	dips into the kernel's reserves (nothing counts against
+ *	max_atomic_bytes), and is allowed to fail
+ * @missing: why this kernel has no such allocator (@alloc is then NULL)
  * @alloc: allocate a chunk of @bytes (what the chunk counts, see
  *	mt_chunk_bytes()); NULL on failure
  * @realloc: resize @p from @old to @new bytes; NULL on failure, in which
@@ -67,6 +73,8 @@ struct mt_allocator {
 	u64 max_size;
 	bool may_sleep;
 	bool nofail;
+	bool nolock;
+	const char *missing;
 	void *(*alloc)(struct mt_caches *cs, u64 bytes, const struct mt_how *how);
 	void *(*realloc)(struct mt_caches *cs, void *p, u64 old, u64 new,
 			 const struct mt_how *how);
@@ -79,6 +87,17 @@ extern const struct mt_allocator mt_allocators[MT_NR_KINDS];
 extern unsigned int mt_default_alloc;
 /* Dedicated slab caches alive, the bench's among them. */
 extern atomic_t mt_nr_caches;
+
+/*
+ * Does a chunk of @kind allocated with @gfp count against
+ * max_atomic_bytes?  Its flags may use the kernel's reserves
+ * (mt_gfp_urgent()), and its allocator takes them: the nolock ones take
+ * no such flag.
+ */
+static inline bool mt_urgent(enum mt_alloc_kind kind, gfp_t gfp)
+{
+	return !mt_allocators[kind].nolock && mt_gfp_urgent(gfp);
+}
 
 int mt_kind_from_name(const char *name);
 u64 mt_chunk_bytes(enum mt_alloc_kind kind, u64 size);
@@ -169,6 +188,11 @@ static __always_inline void *mt_alloc_call(unsigned int kind, size_t size,
 	case MT_PERCPU:
 		return (void __force *)__alloc_percpu_gfp(size, sizeof(u64),
 							  gfp);
+	case MT_KMALLOC_NOLOCK:
+		return mt_kmalloc_nolock(size, gfp, node);
+	case MT_PAGES_NOLOCK:
+		page = mt_alloc_pages_nolock(gfp, node, get_order(size));
+		return page ? page_address(page) : NULL;
 	default:
 		return NULL;
 	}
@@ -202,6 +226,12 @@ static __always_inline void mt_free_call(unsigned int kind, void *p,
 		break;
 	case MT_PERCPU:
 		free_percpu((void __percpu __force *)p);
+		break;
+	case MT_KMALLOC_NOLOCK:
+		mt_kfree_nolock(p);
+		break;
+	case MT_PAGES_NOLOCK:
+		__free_pages(virt_to_page(p), get_order(size));
 		break;
 	}
 }

@@ -927,6 +927,8 @@ MT_BENCH_KIND(MT_KVMALLOC, kvmalloc)
 MT_BENCH_KIND(MT_PAGES, pages)
 MT_BENCH_KIND(MT_CACHE, cache)
 MT_BENCH_KIND(MT_PERCPU, percpu)
+MT_BENCH_KIND(MT_KMALLOC_NOLOCK, kmalloc_nolock)
+MT_BENCH_KIND(MT_PAGES_NOLOCK, pages_nolock)
 MT_BENCH_KIND(MT_BENCH_NOP, nop)
 
 /*
@@ -945,6 +947,8 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 		[MT_PAGES] = mt_bench_loop_pages,
 		[MT_CACHE] = mt_bench_loop_cache,
 		[MT_PERCPU] = mt_bench_loop_percpu,
+		[MT_KMALLOC_NOLOCK] = mt_bench_loop_kmalloc_nolock,
+		[MT_PAGES_NOLOCK] = mt_bench_loop_pages_nolock,
 		[MT_BENCH_NOP] = mt_bench_loop_nop,
 	};
 	struct mt_bench *b = th->b;
@@ -1066,9 +1070,9 @@ static void mt_bench_release(struct mt_bench *b)
 	b->cache = NULL;
 	/* what went through RCU may be the kernel's a while yet */
 	if (b->p.release == MT_RELEASE_RCU)
-		mt_rcu_keep(b->p.hold, mt_gfp_urgent(b->gfp));
+		mt_rcu_keep(b->p.hold, mt_urgent(b->p.kind, b->gfp));
 	else
-		mt_reserve_give(NULL, b->p.hold, mt_gfp_urgent(b->gfp));
+		mt_reserve_give(NULL, b->p.hold, mt_urgent(b->p.kind, b->gfp));
 	mt_uncharge(b->own);
 	atomic64_sub(b->p.hold + b->own, &mt_bench_bytes);
 	b->p.hold = 0;
@@ -1249,7 +1253,7 @@ int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	if (!mt_reserve_take(NULL, p->hold, mt_gfp_urgent(mt_gfp_flags(p->gfp)))) {
+	if (!mt_reserve_take(NULL, p->hold, mt_urgent(p->kind, mt_gfp_flags(p->gfp)))) {
 		mt_uncharge(own);
 		ret = -ENOSPC;
 		goto out_unlock;
@@ -1257,7 +1261,7 @@ int mt_bench_start(const struct mt_bench_params *p, char *cpus, size_t len)
 	b = mt_bench_create(p);
 	if (!b) {
 		mt_reserve_give(NULL, p->hold,
-				mt_gfp_urgent(mt_gfp_flags(p->gfp)));
+				mt_urgent(p->kind, mt_gfp_flags(p->gfp)));
 		mt_uncharge(own);
 		ret = -ENOMEM;
 		goto out_unlock;

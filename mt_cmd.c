@@ -118,6 +118,9 @@ static int mt_check_size(struct mt_cmd_ctx *ctx, const char *what, u64 size,
 {
 	const struct mt_allocator *al = &mt_allocators[kind];
 
+	if (!al->alloc)
+		return mt_answer(ctx, -EINVAL, "alloc=%s: %s",
+				 mt_alloc_names[kind], al->missing);
 	if (size > al->max_size)
 		return mt_answer(ctx, -EINVAL,
 				 "%s (%llu) is more than %s can allocate at once (%llu)",
@@ -187,7 +190,7 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 		return 0;
 	if (mt_allocators[o->kind].may_sleep)
 		return mt_answer(ctx, -EINVAL,
-				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache or percpu",
+				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock",
 				 mt_alloc_names[o->kind], name);
 	if (o->gfp & BIT(MT_GFP_KERNEL))
 		return mt_answer(ctx, -EINVAL,
@@ -297,7 +300,7 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	if (ret == -ENOSPC)
 		return mt_refuse_charge(ctx, "the chunk, with its bookkeeping,",
 					mt_footprint_max(a->o.kind, bytes),
-					mt_gfp_urgent(how.gfp));
+					mt_urgent(a->o.kind, how.gfp));
 	if (ret)
 		return mt_answer(ctx, ret, "%s refused %llu bytes",
 				 mt_alloc_names[a->o.kind], bytes);
@@ -463,10 +466,10 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	if (a->o.kind == MT_CACHE &&
 	    check_add_overflow(worst, mt_caches_bound(cb_max), &worst))
 		worst = U64_MAX;
-	if (!mt_reserve_init(&res, worst, mt_gfp_urgent(how.gfp)))
+	if (!mt_reserve_init(&res, worst, mt_urgent(a->o.kind, how.gfp)))
 		return mt_refuse_charge(ctx,
 					"the total, in pieces of its sizes with their bookkeeping and caches,",
-					worst, mt_gfp_urgent(how.gfp));
+					worst, mt_urgent(a->o.kind, how.gfp));
 
 	prandom_seed_state(&rnd, mt_seed_for(atomic64_inc_return(&mt_cmd_seq) |
 					     (1ULL << 32)));
@@ -580,7 +583,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		return mt_answer(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_bytes (%llu)",
 				 p.total, READ_ONCE(mt_max_bytes));
-	if (mt_gfp_urgent(mt_gfp_flags(p.o.gfp)) &&
+	if (mt_urgent(p.o.kind, mt_gfp_flags(p.o.gfp)) &&
 	    p.total > READ_ONCE(mt_max_atomic_bytes))
 		return mt_answer(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_atomic_bytes (%llu), which caps what gfp=atomic and nofail hold",
@@ -738,7 +741,7 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		return mt_refuse_charge(ctx, "the run, its chunks, threads and slots,",
 					check_add_overflow(cost, p.hold, &cost) ?
 					U64_MAX : cost,
-					mt_gfp_urgent(mt_gfp_flags(p.gfp)));
+					mt_urgent(p.kind, mt_gfp_flags(p.gfp)));
 	case -EAGAIN:
 		return mt_answer(ctx, ret,
 				 "CPUs went offline meanwhile: try again");

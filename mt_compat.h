@@ -112,6 +112,41 @@ static inline struct kmem_cache *mt_kmem_cache_create_sheaves(const char *name,
 	(KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE)
 
 /*
+ * The allocators that take no lock, for any context, allowed to fail:
+ * kmalloc_nolock() and kfree_nolock() came in 6.18, and with them the
+ * flags of alloc_pages_nolock() (6.15 added it as try_alloc_pages(),
+ * without flags).  Its free_pages_nolock() is not exported: its pages go
+ * back through __free_pages(), which the module calls only where that may
+ * run.  Before 6.18, MT_HAVE_NOLOCK is 0 and the allocators are refused.
+ * Only __GFP_ACCOUNT and __GFP_ZERO may be given (anything else warns).
+ */
+#if KERNEL_VERSION(6, 18, 0) <= LINUX_VERSION_CODE
+#define MT_HAVE_NOLOCK	1
+#define MT_NOLOCK_GFP	(__GFP_ACCOUNT | __GFP_ZERO)
+#define mt_kmalloc_nolock(size, gfp, node)	\
+	kmalloc_nolock(size, (gfp) & MT_NOLOCK_GFP, node)
+#define mt_kfree_nolock(p)	kfree_nolock(p)
+#define mt_alloc_pages_nolock(gfp, node, order)	\
+	alloc_pages_nolock((gfp) & __GFP_ACCOUNT, node, order)
+#else
+#define MT_HAVE_NOLOCK	0
+static inline void *mt_kmalloc_nolock(size_t size, gfp_t gfp, int node)
+{
+	return NULL;
+}
+
+static inline void mt_kfree_nolock(const void *p)
+{
+}
+
+static inline struct page *mt_alloc_pages_nolock(gfp_t gfp, int node,
+						 unsigned int order)
+{
+	return NULL;
+}
+#endif
+
+/*
  * A workqueue whose work runs on the CPU it was queued on (the tests'
  * cpu= option): what a workqueue without WQ_UNBOUND always was.  6.17
  * named it WQ_PERCPU, and 7.x warns at a workqueue that names neither.

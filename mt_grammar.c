@@ -25,6 +25,8 @@ const char * const mt_alloc_names[MT_NR_KINDS] = {
 	[MT_PAGES] = "pages",
 	[MT_CACHE] = "cache",
 	[MT_PERCPU] = "percpu",
+	[MT_KMALLOC_NOLOCK] = "kmalloc_nolock",
+	[MT_PAGES_NOLOCK] = "pages_nolock",
 };
 
 const char * const mt_gfp_names[MT_GFP_NR] = {

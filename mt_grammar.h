@@ -32,6 +32,10 @@
  * @MT_PAGES: alloc_pages_node(), pages of the order that holds the size
  * @MT_CACHE: the module's dedicated slab caches, one per size class
  * @MT_PERCPU: __alloc_percpu_gfp() and free_percpu()
+ * @MT_KMALLOC_NOLOCK: kmalloc_nolock() and kfree_nolock(), from any
+ *	context, allowed to fail (6.18 on)
+ * @MT_PAGES_NOLOCK: alloc_pages_nolock(), from any context, allowed to
+ *	fail, and __free_pages() (6.18 on)
  * @MT_NR_KINDS: how many there are
  */
 enum mt_alloc_kind {
@@ -41,6 +45,8 @@ enum mt_alloc_kind {
 	MT_PAGES,
 	MT_CACHE,
 	MT_PERCPU,
+	MT_KMALLOC_NOLOCK,
+	MT_PAGES_NOLOCK,
 	MT_NR_KINDS,
 };
 

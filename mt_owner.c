@@ -494,7 +494,7 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 	struct mt_chunk c = {
 		.size = bytes,
 		.kind = kind,
-		.urgent = mt_gfp_urgent(how->gfp),
+		.urgent = mt_urgent(kind, how->gfp),
 	};
 	u64 charged = mt_footprint_max(kind, bytes), fp, t0, ns;
 	struct mt_how h = *how;

@@ -345,6 +345,34 @@ rcu_table() {
 		"and beside the pair row (the bench's loop); ratio: rcu over now."
 }
 
+# The nolock allocators beside their peers (kmalloc_nolock beside
+# kmalloc, pages_nolock beside pages), same size and pattern, same boot.
+nolock_table() {
+	local tag a s p peer lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $a == *_nolock && $(get "$tag.state") == done ]] || continue
+		peer=t.${a%_nolock}.$s.$p
+		[[ $(get "$peer.state") == done ]] || continue
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$(size_label "$s")" "$p" \
+			"$(get "$peer.ns_per_op")" "$(get "$tag.ns_per_op")" \
+			"$(ratio "$(get "$tag.ns_per_op")" "$(get "$peer.ns_per_op")")" \
+			"$(get "$peer.alloc_mean_ns")" "$(get "$tag.alloc_mean_ns")" \
+			"$(get "$tag.errors") of $(get "$tag.count")")")
+	done
+	(( ${#lines[@]} )) || return 0
+	echo
+	echo "The allocators that take no lock beside their peers, same size and pattern, this"
+	echo "boot; ratio: nolock over its peer.  failed: the nolock calls that returned NULL,"
+	echo "which they may (kmalloc_nolock() needs cmpxchg16b, which TCG guests lack: there it"
+	echo "fails every time, and its ns/op is the cost of failing)."
+	echo
+	{
+		printf 'alloc\tsize\tpattern\tpeer ns/op\tnolock ns/op\tratio\tpeer alloc mean\tnolock alloc mean\tfailed\n'
+		printf '%s\n' "${lines[@]}"
+	} | align lllrrrrrr
+}
+
 # Footprint beside speed: each batch row's peak, as the module counts it
 # and as the kernel shows it.
 peak_table() {
@@ -554,6 +582,7 @@ report() {
 	sheaf_table
 	bulk_table
 	rcu_table
+	nolock_table
 	remote_table
 	scale_table
 	overhead_table

@@ -123,7 +123,23 @@ static void alloc_bytes_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PAGES], "pages");
 	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_CACHE], "cache");
 	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PERCPU], "percpu");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_KMALLOC_NOLOCK],
+			   "kmalloc_nolock");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PAGES_NOLOCK],
+			   "pages_nolock");
 	KUNIT_EXPECT_LT(test, mt_kind_from_name("page"), 0);
+	/* the nolock ones: no large kmalloc, no order past the pcp lists' */
+	if (MT_HAVE_NOLOCK) {
+		KUNIT_EXPECT_EQ(test, mt_allocators[MT_KMALLOC_NOLOCK].max_size,
+				(u64)KMALLOC_MAX_CACHE_SIZE);
+		KUNIT_EXPECT_EQ(test, mt_allocators[MT_PAGES_NOLOCK].max_size,
+				(u64)PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER);
+		KUNIT_EXPECT_EQ(test, mt_chunk_bytes(MT_PAGES_NOLOCK, 5000),
+				(u64)2 * PAGE_SIZE);
+	} else {
+		KUNIT_EXPECT_NULL(test, mt_allocators[MT_KMALLOC_NOLOCK].alloc);
+		KUNIT_EXPECT_NULL(test, mt_allocators[MT_PAGES_NOLOCK].alloc);
+	}
 }
 
 /*
@@ -229,7 +245,8 @@ static void footprint_max_test(struct kunit *test)
 	enum mt_alloc_kind k;
 
 	for (k = 0; k < MT_NR_KINDS; k++)
-		mt_kunit_fpmax_sweep(test, k);
+		if (mt_allocators[k].alloc)
+			mt_kunit_fpmax_sweep(test, k);
 }
 
 /*
@@ -423,6 +440,9 @@ static void footprint_bound_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, cand);
 	prandom_seed_state(&rnd, MT_KUNIT_SEED);
 	for (k = 0; k < MT_NR_KINDS; k++) {
+		/* an allocator this kernel lacks (mt_compat.h) */
+		if (!mt_allocators[k].alloc)
+			continue;
 		lim = min_t(u64, mt_allocators[k].max_size, SZ_64M);
 		for (i = 0; i < ARRAY_SIZE(fixed); i++)
 			if (fixed[i][1] <= lim)

@@ -580,10 +580,12 @@ static u64 mt_kunit_fp(enum mt_alloc_kind kind, u64 bytes, const void *p,
 	*exact = true;
 	switch (kind) {
 	case MT_KMALLOC:
+	case MT_KMALLOC_NOLOCK:
 		return ksize(p);
 	case MT_CACHE:
 		return roundup_pow_of_two(max_t(u64, bytes, 8));
 	case MT_PAGES:
+	case MT_PAGES_NOLOCK:
 		return PAGE_SIZE << get_order(bytes);
 	case MT_PERCPU:
 		return ALIGN(div64_u64(bytes, n), sizeof(u64)) * n;
@@ -748,7 +750,9 @@ static void footprint_real_test(struct kunit *test)
 			pfm = fm;
 			charged = mt_kunit_total(o, charged);
 			ret = mt_owner_alloc(o, k, b, &mt_kunit_how, NULL);
-			if (ret == -ENOMEM && b > MT_TIMER_MAX_BYTES) {
+			/* large, or a nolock allocator's: allowed to fail */
+			if (ret == -ENOMEM && (b > MT_TIMER_MAX_BYTES ||
+					       mt_allocators[k].nolock)) {
 				kunit_info(test,
 					   "%s: the kernel refused %llu bytes\n",
 					   name, b);

@@ -395,7 +395,7 @@ static void size_parse_test(struct kunit *test)
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
 #define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, release)"
 #define MT_KU_TAKES_NONE	"(this command takes none)"
-#define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache or percpu)"
+#define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)"
 
 /*
  * KEY=VALUE options: each command its own set, each key once, after the

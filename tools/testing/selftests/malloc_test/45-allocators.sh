@@ -20,6 +20,9 @@ mt_setup
 
 MiB=1048576
 AL_KINDS="kmalloc vmalloc kvmalloc pages cache percpu"
+# and the nolock ones, which mem_used lists on every kernel (56-nolock.sh
+# tests them where the kernel has them)
+AL_ALL="$AL_KINDS kmalloc_nolock pages_nolock"
 nr_possible NCPU
 # nr_node_ids: one past the last possible node (1 without NUMA)
 NNODES=1
@@ -36,7 +39,7 @@ al_snap() {
 		skey _x "$_au" $_k
 		eval "$1_$_k=\$_x"
 	done
-	for _a in $AL_KINDS; do
+	for _a in $AL_ALL; do
 		for _k in chunks bytes charged; do
 			skey _x "$_au" ${_a}_$_k
 			eval "$1_${_a}_$_k=\$_x"
@@ -54,7 +57,7 @@ al_moved() {
 	for _k in bytes kept_bytes; do
 		eval "expect_eq \"$_k moved\" \$((A_$_k - B_$_k)) $3"
 	done
-	for _a in $AL_KINDS; do
+	for _a in $AL_ALL; do
 		_wc=0 _wb=0
 		[ "$_a" = "$1" ] && _wc=$2 _wb=$3
 		eval "expect_eq \"${_a}_chunks moved\" \$((A_${_a}_chunks - B_${_a}_chunks)) $_wc"
@@ -81,17 +84,17 @@ al_case() {
 	verdict "mem_alloc '$2' keeps one $1 chunk counted as $3 bytes; no other allocator's figures move"
 }
 
-# al_sums DESC: the six *_bytes sum to bytes, the six *_chunks to chunks
+# al_sums DESC: the *_bytes sum to bytes, the *_chunks to chunks
 al_sums() {
 	al_snap A
 	_sb=0 _sc=0
-	for _a in $AL_KINDS; do
+	for _a in $AL_ALL; do
 		eval "_sb=\$((_sb + A_${_a}_bytes)) _sc=\$((_sc + A_${_a}_chunks))"
 	done
 	expect_eq "sum of the *_bytes" $_sb "$A_bytes"
 	expect_eq "sum of the *_chunks" $_sc "$A_chunks"
 	expect "bytes is a number above 0 ($A_bytes)" eval '[ "${A_bytes:-0}" -gt 0 ] 2>/dev/null'
-	verdict "$1: the six *_bytes sum to bytes ($A_bytes), the six *_chunks to chunks ($A_chunks)"
+	verdict "$1: the eight *_bytes sum to bytes ($A_bytes), the eight *_chunks to chunks ($A_chunks)"
 }
 
 # al_free_all: mem_free of everything; one check that it answers what was
@@ -105,7 +108,7 @@ al_free_all() {
 	for _k in chunks bytes kept_chunks kept_bytes caches; do
 		eval "expect_eq $_k \"\$A_$_k\" 0"
 	done
-	for _a in $AL_KINDS; do
+	for _a in $AL_ALL; do
 		eval "expect_eq ${_a}_chunks \"\$A_${_a}_chunks\" 0"
 		eval "expect_eq ${_a}_bytes \"\$A_${_a}_bytes\" 0"
 	done
@@ -128,18 +131,18 @@ while [ -n "$rest" ]; do
 	isnum "${l#*: }" || keys="$keys(not a number: '${l#*: }')"
 done
 want="chunks bytes kept_chunks kept_bytes test_chunks test_bytes corruptions max_bytes tracking_bytes"
-for a in $AL_KINDS; do
+for a in $AL_ALL; do
 	want="$want ${a}_chunks ${a}_bytes"
 done
 want="$want caches bench_bytes charged_bytes kept_charged test_charged overhead_bytes reserved_bytes max_atomic_bytes atomic_bytes"
-for a in $AL_KINDS; do
+for a in $AL_ALL; do
 	want="$want ${a}_charged"
 done
-check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_KINDS, caches and bench_bytes, the charges, <alloc>_charged, tests, killed_rnd_allocs, killed_rnd_bytes and rcu_pending_bytes; all numbers" \
+check_eq "mem_used: the old keys, then <alloc>_chunks and <alloc>_bytes for $AL_ALL, caches and bench_bytes, the charges, <alloc>_charged, tests, killed_rnd_allocs, killed_rnd_bytes and rcu_pending_bytes; all numbers" \
 	"$keys" "$want tests killed_rnd_allocs killed_rnd_bytes rcu_pending_bytes" "$u"
 al_snap A
 bad=
-for a in $AL_KINDS; do
+for a in $AL_ALL; do
 	eval "[ \"\$A_${a}_chunks \$A_${a}_bytes\" = '0 0' ]" || bad="$bad $a"
 done
 [ "$A_caches" = 0 ] || bad="$bad caches=$A_caches"
@@ -614,9 +617,9 @@ refuse_parse "gfp= given twice" mem_alloc 10 gfp=kernel gfp=kernel
 refuse_parse "gfp= given twice" mem_rnd_alloc 1 2 10 gfp=atomic gfp=kernel
 refuse_parse "node= given twice" mem_alloc 10 node=0 node=0
 for a in slab Pages KMALLOC page ''; do
-	refuse_parse "unknown allocator '$a' (kmalloc, vmalloc, kvmalloc, pages, cache or percpu)" mem_alloc 10 alloc=$a
+	refuse_parse "unknown allocator '$a' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_alloc 10 alloc=$a
 done
-refuse_parse "unknown allocator 'percpu,' (kmalloc, vmalloc, kvmalloc, pages, cache or percpu)" mem_rnd_alloc 1 2 10 alloc=percpu,
+refuse_parse "unknown allocator 'percpu,' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_rnd_alloc 1 2 10 alloc=percpu,
 for gt in foo:foo '': KERNEL:KERNEL GFP_KERNEL:GFP_KERNEL kernel,high:high kernel,:'' \
 	,kernel:'' kernel,,nowarn:'' atomic,Nowarn:Nowarn nowarn,nofail,x:x; do
 	g=${gt%%:*}

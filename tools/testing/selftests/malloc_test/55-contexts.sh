@@ -214,10 +214,10 @@ setparam check_content 0
 TW="1 64 100000 1 2 1000"
 for CTX in timer softirq irqoff; do
 for k in vmalloc kvmalloc; do
-	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache or percpu" \
+	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" \
 		EINVAL mem_test_start $TW alloc=$k ctx=$CTX
 done
-refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache or percpu" \
+refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" \
 	EINVAL mem_test_start $TW ctx=$CTX
 for g in kernel kernel,nowarn kernel,zero; do
 	refuse_why "gfp=kernel may sleep: ctx=$CTX takes atomic or nowait" \
@@ -550,7 +550,7 @@ done
 refuse_parse "node 'y' is not a number" mem_test_start $TW node=y
 refuse_parse "unknown gfp flag 'GFP_ATOMIC'" mem_test_start $TW alloc=kmalloc ctx=timer gfp=GFP_ATOMIC
 refuse_parse "gfp= takes one base: kernel, atomic or nowait" mem_test_start $TW ctx=timer gfp=atomic,nowait
-refuse_parse "unknown allocator 'slub' (kmalloc, vmalloc, kvmalloc, pages, cache or percpu)" mem_test_start $TW alloc=slub
+refuse_parse "unknown allocator 'slub' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_test_start $TW alloc=slub
 list_ids ids
 check_eq "after the refusals, no test exists" "$ids" ""
 

@@ -171,7 +171,7 @@ fz_run() {
 	expect_eq corruptions "$_u_corruptions" 0
 	# nothing allocates now: the allocators' lines add up to the totals
 	_sc=0 _sb=0
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
 		skey _v "$_u" ${_a}_chunks
 		isnum "$_v" || _E="${_E}no ${_a}_chunks: '$_v'$NL"
 		_sc=$((_sc + ${_v:-0}))
@@ -180,7 +180,7 @@ fz_run() {
 		_sb=$((_sb + ${_v:-0}))
 	done
 	expect_eq "the allocators' chunks, bytes" "$_sc $_sb" "$_u_chunks $_u_bytes"
-	verdict "fuzz: every test destroyed, mem_used's chunks and bytes are the kept ones ($_u_kept_chunks, $_u_kept_bytes), and the six allocators' add up to them" "$_u"
+	verdict "fuzz: every test destroyed, mem_used's chunks and bytes are the kept ones ($_u_kept_chunks, $_u_kept_bytes), and the allocators' add up to them" "$_u"
 	mtw mem_free
 	expect "mem_free: $(mt_evidence)" [ "$MT_RC" = 0 ]
 	expect_eq "mem_free's answer" "$MT_OUT" "$_u_kept_bytes"
@@ -188,7 +188,7 @@ fz_run() {
 	used _b bytes
 	expect_eq "mem_used chunks bytes" "$_c $_b" "0 0"
 	slurp _u "$D/mem_used"
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
 		skey _v "$_u" ${_a}_chunks
 		skey _w "$_u" ${_a}_bytes
 		expect_eq "${_a}_chunks ${_a}_bytes" "$_v $_w" "0 0"
@@ -201,7 +201,8 @@ fz_run() {
 	# nothing charged but the kept pool's spare pages (3 at most)
 	for _k in kept_charged test_charged overhead_bytes reserved_bytes \
 		atomic_bytes kmalloc_charged vmalloc_charged kvmalloc_charged \
-		pages_charged cache_charged percpu_charged tests rcu_pending_bytes; do
+		pages_charged cache_charged percpu_charged kmalloc_nolock_charged \
+		pages_nolock_charged tests rcu_pending_bytes; do
 		skey _v "$_u" $_k
 		expect_eq "$_k" "$_v" 0
 	done

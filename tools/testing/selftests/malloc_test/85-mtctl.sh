@@ -1018,7 +1018,7 @@ slurp f "$D/mem_used"
 mc mem_used
 c_ok
 for k in chunks bytes charged; do
-	for a in $AK; do
+	for a in $AK kmalloc_nolock pages_nolock; do
 		skey want "$f" ${a}_$k
 		tval got "$C_OUT" ${a}_$k
 		expect_eq "${a}_$k" "$got" "$want"
@@ -1316,7 +1316,7 @@ mc set alloc slab
 param v alloc
 expect_eq "exit status" "$C_RC" 1
 expect_eq "$P/alloc" "$v" percpu
-matches "$C_ERR" "^mtctl: ;slab;kmalloc, vmalloc, kvmalloc, pages, cache or percpu"
+matches "$C_ERR" "^mtctl: ;slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock"
 verdict "'mtctl set alloc slab' is refused: exit 1, stderr names the six allocators, the value stays" "$(cev)"
 mc set alloc "$P0_alloc"
 mc mem_free
@@ -1847,7 +1847,7 @@ usage_case "--interval" watch --interval
 usage_case "abc" watch --interval abc
 usage_case "count" watch --count x
 usage_case "nosuch" help nosuch
-usage_case "slab;kmalloc, vmalloc, kvmalloc, pages, cache or percpu" mem_alloc 1 k --alloc slab
+usage_case "slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" mem_alloc 1 k --alloc slab
 usage_case "--gfp;kernel,atomic;one base" mem_alloc 1 k --gfp kernel,atomic
 usage_case "--gfp;one base" mem_rnd_alloc 1 2 3 k --gfp atomic,zero,nowait
 usage_case "'zero' given twice" mem_alloc 1 k --gfp zero,nowarn,zero

@@ -1036,7 +1036,7 @@ charges_add_up() {
 	done
 	_cp=
 	_cs=0
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
 		skey _x "$_cu" ${_a}_charged
 		skey _y "$_cu" ${_a}_bytes
 		if isnum "$_x" && isnum "$_y"; then

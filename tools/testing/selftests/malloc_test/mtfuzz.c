@@ -151,6 +151,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -167,6 +168,8 @@
 #define PAGES_MAX	(PAGE_SZ << 10)		/* PAGE_SIZE << MAX_PAGE_ORDER */
 #define CACHE_MAX	((uint64_t)1 << 20)
 #define PERCPU_MAX	((uint64_t)32 << 10)	/* PCPU_MIN_UNIT_SIZE */
+#define KMALLOC_NOLOCK_MAX	(2 * PAGE_SZ)	/* KMALLOC_MAX_CACHE_SIZE */
+#define PAGES_NOLOCK_MAX	(PAGE_SZ << 3)	/* PAGE_ALLOC_COSTLY_ORDER */
 #define NOFAIL_MAX	(2 * PAGE_SZ)		/* nofail above order 1 warns */
 #define TIMER_MAX	(PAGE_SZ << 3)		/* ctx=timer: the most taken */
 #define TIMER_SEND	((uint64_t)256 << 10)	/* ctx=timer: what we send */
@@ -209,13 +212,20 @@ static const char *const cls_name[] = {
 	"malformed", "well-formed", "uncertain",
 };
 
-enum { K_KMALLOC, K_VMALLOC, K_KVMALLOC, K_PAGES, K_CACHE, K_PERCPU, NR_KINDS };
+enum {
+	K_KMALLOC, K_VMALLOC, K_KVMALLOC, K_PAGES, K_CACHE, K_PERCPU,
+	K_KMALLOC_NOLOCK, K_PAGES_NOLOCK, NR_KINDS
+};
 static const char *const kinds[NR_KINDS] = {
 	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+	"kmalloc_nolock", "pages_nolock",
 };
 static const uint64_t kind_max[NR_KINDS] = {
 	KMALLOC_MAX, CHUNK_MAX, KVMALLOC_MAX, PAGES_MAX, CACHE_MAX, PERCPU_MAX,
+	KMALLOC_NOLOCK_MAX, PAGES_NOLOCK_MAX,
 };
+/* The allocators that take no lock (SPEC: "alloc=kmalloc_nolock"). */
+#define NOLOCK(k)	((k) == K_KMALLOC_NOLOCK || (k) == K_PAGES_NOLOCK)
 
 /* The options, as bits of struct target's opts and struct verdict's. */
 enum {
@@ -466,6 +476,7 @@ static struct {
 	unsigned long mi_checks, quiet, stats_checked;
 	unsigned int meminfo_every, quiet_every;
 	bool kasan;
+	bool nolock;		/* the kernel has the nolock allocators (6.18) */
 	/* the gfp flags the tests we started must show */
 	struct { unsigned int id; char gfp[96]; } gfp_seen[NR_GFP_SEEN];
 	unsigned int gfp_next;
@@ -867,7 +878,7 @@ static uint64_t pages_bytes(uint64_t size)
 /* The bytes a chunk of @size counts: pages whole, percpu on every CPU. */
 static uint64_t counted(int kind, uint64_t size)
 {
-	if (kind == K_PAGES)
+	if (kind == K_PAGES || kind == K_PAGES_NOLOCK)
 		return pages_bytes(size);
 	if (kind == K_PERCPU)
 		return size * g.ncpus;
@@ -914,6 +925,7 @@ static uint64_t fp_lo(int kind, uint64_t b)
 	switch (kind) {
 	case K_KMALLOC:
 	case K_KVMALLOC:
+	case K_KMALLOC_NOLOCK:
 		return b > 8 ? b : 8;
 	case K_CACHE:
 		return pow2_up(b);
@@ -938,6 +950,7 @@ static uint64_t fp_hi(int kind, uint64_t b)
 
 	switch (kind) {
 	case K_KMALLOC:
+	case K_KMALLOC_NOLOCK:
 		return k;
 	case K_CACHE:
 		return pow2_up(b) > 64 ? pow2_up(b) : 64;
@@ -1253,7 +1266,10 @@ static void model_semantic(const struct target *t, struct verdict *v,
 	eff_gfp(v);
 	base = v->eff_base;
 	mods = v->eff_mods;
-	v->urgent = base == G_ATOMIC || (mods & M(G_NOFAIL));
+	/* the nolock allocators take no flag that uses the reserves */
+	v->urgent = !NOLOCK(k) && (base == G_ATOMIC || (mods & M(G_NOFAIL)));
+	if (NOLOCK(k) && !g.nolock)
+		set_bad(v, "a nolock allocator on a kernel before 6.18");
 	if ((mods & M_RETRY) && base != G_KERNEL)
 		set_bad(v, "noretry or retry_mayfail without gfp=kernel");
 	if ((mods & M_RETRY) == M_RETRY)
@@ -1263,8 +1279,9 @@ static void model_semantic(const struct target *t, struct verdict *v,
 	if (mods & M(G_NOFAIL)) {
 		if (base != G_KERNEL || (mods & M_RETRY))
 			set_bad(v, "nofail without gfp=kernel or with a retry modifier");
-		if (k == K_VMALLOC || k == K_KVMALLOC || k == K_PERCPU)
-			set_bad(v, "nofail with vmalloc, kvmalloc or percpu");
+		if (k == K_VMALLOC || k == K_KVMALLOC || k == K_PERCPU ||
+		    NOLOCK(k))
+			set_bad(v, "nofail with vmalloc, kvmalloc, percpu or a nolock allocator");
 		if (size > NOFAIL_MAX)
 			set_maybe(v, "nofail past 8192 bytes (the page size decides)");
 	}
@@ -1299,7 +1316,7 @@ static void model_semantic(const struct target *t, struct verdict *v,
 		else if (v->cpu)
 			set_maybe(v, "a CPU other than 0: the machine decides");
 	}
-	if (total && k == K_PAGES && total < PAGE_SZ)
+	if (total && (k == K_PAGES || k == K_PAGES_NOLOCK) && total < PAGE_SZ)
 		set_bad(v, "a total below one page with alloc=pages");
 	if (total && k == K_PERCPU && total < (g.ncpus ? g.ncpus : CPUS_MAX)) {
 		if (g.ncpus)
@@ -1436,8 +1453,9 @@ static void model_bench(const struct target *t, struct verdict *v)
 			set_maybe(v, "sheaf=: the kernel may have no sheaves (before 6.18)");
 	}
 	/* release=rcu: kfree_rcu() or kvfree_rcu() of single objects */
-	if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU))
-		set_bad(v, "release=rcu with pages or percpu");
+	if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU ||
+		       NOLOCK(v->kind)))
+		set_bad(v, "release=rcu with pages, percpu or a nolock allocator");
 	else if (v->rcu && v->size < RCU_MIN_BYTES)
 		set_bad(v, "release=rcu with a size under 16 bytes");
 	else if (v->rcu && v->bulk > 1)
@@ -1518,8 +1536,9 @@ static void model_values(const struct target *t, struct verdict *v)
 			 counted(v->kind, a[1]) > a[2])
 			set_bad(v, "free= other than all, and a piece of MAX counts more than TOTAL");
 		/* release=rcu: kfree_rcu() or kvfree_rcu(), room for its head */
-		if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU))
-			set_bad(v, "release=rcu with pages or percpu");
+		if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU ||
+			       NOLOCK(v->kind)))
+			set_bad(v, "release=rcu with pages, percpu or a nolock allocator");
 		else if (v->rcu && a[0] < RCU_MIN_BYTES)
 			set_bad(v, "release=rcu with MIN under 16 bytes");
 		else if (v->rcu && v->kind == K_CACHE)
@@ -1731,6 +1750,8 @@ static void classify_param(const struct target *t, const unsigned char *b,
 			;
 		if (i == NR_KINDS)
 			set_bad(v, "not an allocator");
+		else if (NOLOCK(i) && !g.nolock)
+			set_bad(v, "a nolock allocator on a kernel before 6.18");
 		else if (kind_of(s) < 0)
 			set_maybe(v, "an allocator in capitals");
 		break;
@@ -1891,7 +1912,8 @@ static const char *kept_problem(const struct target *t,
 		 */
 		if (accepted && v->parsed &&
 		    (rec[1] || rec[3] > (long long)v->val[2] ||
-		     v->val[2] - rec[3] >= (v->kind == K_PAGES ? PAGE_SZ :
+		     v->val[2] - rec[3] >= (v->kind == K_PAGES ||
+					    v->kind == K_PAGES_NOLOCK ? PAGE_SZ :
 					    v->kind == K_PERCPU ?
 					    (g.ncpus ? g.ncpus : CPUS_MAX) : 1))) {
 			snprintf(msg, size, "mem_rnd_alloc (alloc=%s) accepted with %lld errors, %lld bytes of %llu",
@@ -2081,6 +2103,21 @@ static void problem(const char *fmt, ...)
 	va_end(ap);
 	printf("mtfuzz: UNEXPECTED #%lu, after write %llu: %s\n", g.unexpected,
 	       g.index, msg);
+}
+
+/*
+ * Is the running kernel MAJOR.MINOR or later?  uname(2)'s release:
+ * what the kernel has decides what the grammar takes (the nolock
+ * allocators from 6.18 on).
+ */
+static bool kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int ma = 0, mi = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 /*
@@ -5107,6 +5144,7 @@ static int setup(void)
 	}
 	g.corr0 = g.prev.v[U_CORR];
 	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
+	g.nolock = kernel_at_least(6, 18);
 	g.ncpus = cpu_list("/sys/devices/system/cpu/possible", NULL, 0);
 	g.nonline = cpu_list("/sys/devices/system/cpu/online", g.online,
 			     MAX_ONLINE);

@@ -642,20 +642,23 @@ static const char *const used_keys[] = {
 	"kmalloc_chunks", "kmalloc_bytes", "vmalloc_chunks", "vmalloc_bytes",
 	"kvmalloc_chunks", "kvmalloc_bytes", "pages_chunks", "pages_bytes",
 	"cache_chunks", "cache_bytes", "percpu_chunks", "percpu_bytes",
+	"kmalloc_nolock_chunks", "kmalloc_nolock_bytes",
+	"pages_nolock_chunks", "pages_nolock_bytes",
 	"caches", "bench_bytes",
 	"charged_bytes", "kept_charged", "test_charged", "overhead_bytes",
 	"reserved_bytes", "max_atomic_bytes", "atomic_bytes",
 	"kmalloc_charged", "vmalloc_charged", "kvmalloc_charged",
 	"pages_charged", "cache_charged", "percpu_charged",
+	"kmalloc_nolock_charged", "pages_nolock_charged",
 	"tests", "killed_rnd_allocs", "killed_rnd_bytes", "rcu_pending_bytes",
 };
 
 enum {
 	U_CHUNKS, U_BYTES, U_KEPT_CHUNKS, U_KEPT_BYTES, U_TEST_CHUNKS,
 	U_TEST_BYTES, U_CORRUPTIONS, U_MAX_BYTES, U_TRACKING_BYTES,
-	U_BENCH = 22,
-	U_CHARGED = 23, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
-	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 36,
+	U_BENCH = 26,
+	U_CHARGED = 27, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
+	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 42,
 };
 
 /* Raise *@max to @v. */
@@ -679,7 +682,7 @@ static const char *check_used(const struct rec *r)
 	unsigned int i;
 
 	if (r->n != ARRAY_SIZE(used_keys))
-		return "not its 40 lines";
+		return "not its 46 lines";
 	for (i = 0; i < r->n; i++) {
 		if (strcmp(r->key[i], used_keys[i]))
 			return "a key out of place";
