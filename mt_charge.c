@@ -327,8 +327,8 @@ void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent)
  * @due: jiffies from which the kernel may have freed them but for a grace
  *	period: the latest release's time plus MT_RCU_DRAIN, rounded up to
  *	MT_RCU_SLOT
- * @state: that grace period, get_state_synchronize_rcu()'s; valid once
- *	@started
+ * @state: the grace period waited for from @due on,
+ *	start_poll_synchronize_rcu()'s; valid once @started
  * @started: @state was taken, at or after @due
  * @bytes: how many
  * @urgent: of them, charged against max_atomic_bytes too
@@ -341,7 +341,11 @@ struct mt_rcu_batch {
 	u64 urgent;
 };
 
-/* The batches, oldest first, from @head; @nr of them.  Any context. */
+/*
+ * The batches, oldest first, from @head; @nr of them.  @lock, a raw
+ * spinlock taken with interrupts off (releases come from any context,
+ * hard interrupts included), protects @head, @nr and @b.
+ */
 static struct {
 	raw_spinlock_t lock;
 	unsigned int head, nr;
@@ -355,6 +359,7 @@ static DECLARE_DELAYED_WORK(mt_rcu_work, mt_rcu_workfn);
 /* Set from mt_charge_exit() on: the work is not queued again. */
 static bool mt_rcu_stopping;
 
+/* The @i-th batch from the oldest.  mt_rcu.lock held. */
 static struct mt_rcu_batch *mt_rcu_at(unsigned int i)
 {
 	return &mt_rcu.b[(mt_rcu.head + i) % MT_RCU_BATCHES];

@@ -333,7 +333,7 @@ static int mt_check_release(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 static int mt_cmd_free(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	bool rcu = a->o.release == MT_RELEASE_RCU;
-	u64 freed = 0;
+	u64 freed;
 
 	if (a->nr && !a->val[0])
 		return mt_answer(ctx, -EINVAL,
@@ -341,13 +341,11 @@ static int mt_cmd_free(struct mt_cmd_ctx *ctx, struct mt_args *a)
 
 	/* through RCU what can go so; the rest, and what a resize held, now */
 	if (a->nr)
-		freed = mt_owner_free_fit(&mt_kept, a->val[0], rcu);
-	else if (rcu)
-		freed = mt_owner_free_fit(&mt_kept, U64_MAX, true);
-	if (!a->nr)
-		freed += mt_owner_free_all(&mt_kept);
-	mt_answer(ctx, 0, "%llu\n", freed);
-	return 0;
+		return mt_answer(ctx, 0, "%llu\n",
+				 mt_owner_free_fit(&mt_kept, a->val[0], rcu));
+	freed = rcu ? mt_owner_free_fit(&mt_kept, U64_MAX, true) : 0;
+	freed += mt_owner_free_all(&mt_kept);
+	return mt_answer(ctx, 0, "%llu\n", freed);
 }
 
 static int mt_cmd_realloc(struct mt_cmd_ctx *ctx, struct mt_args *a)

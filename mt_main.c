@@ -90,6 +90,8 @@ static int __init malloc_test_init(void)
 	if (ret) {
 		mt_test_exit();
 		mt_cmd_exit();
+		/* a test released through RCU: its delayed work must not stay */
+		mt_charge_exit();
 		pr_err("not loaded: a load-time parameter was refused (%d)\n",
 		       ret);
 		return ret;

@@ -17,15 +17,6 @@
 ktap_start
 mt_setup
 
-# kv_ge MAJOR MINOR: the running kernel is MAJOR.MINOR or later
-kv_ge() {
-	_kv=$(uname -r)
-	_kmaj=${_kv%%.*}
-	_kmin=${_kv#*.}
-	_kmin=${_kmin%%[!0-9]*}
-	[ "$_kmaj" -gt "$1" ] || { [ "$_kmaj" = "$1" ] && [ "$_kmin" -ge "$2" ]; }
-}
-
 if ! kv_ge 6 18; then
 	for k in kmalloc_nolock pages_nolock; do
 		refuse EINVAL mem_alloc 100 alloc=$k

@@ -18,15 +18,6 @@
 ktap_start
 mt_setup
 
-# kv_ge MAJOR MINOR: the running kernel is MAJOR.MINOR or later
-kv_ge() {
-	_kv=$(uname -r)
-	_kmaj=${_kv%%.*}
-	_kmin=${_kv#*.}
-	_kmin=${_kmin%%[!0-9]*}
-	[ "$_kmaj" -gt "$1" ] || { [ "$_kmaj" = "$1" ] && [ "$_kmin" -ge "$2" ]; }
-}
-
 # ------------------------------------ mem_free release=rcu, vmalloc ---
 mi vm0 VmallocUsed
 for i in 1 2 3 4; do

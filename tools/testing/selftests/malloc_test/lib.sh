@@ -587,6 +587,15 @@ state_is() {
 	[ "x$_st" = "x$2" ]
 }
 
+# kv_ge MAJOR MINOR: the running kernel is MAJOR.MINOR or later
+kv_ge() {
+	_kv=$(uname -r)
+	_kmaj=${_kv%%.*}
+	_kmin=${_kv#*.}
+	_kmin=${_kmin%%[!0-9]*}
+	[ "$_kmaj" -gt "$1" ] || { [ "$_kmaj" = "$1" ] && [ "$_kmin" -ge "$2" ]; }
+}
+
 # loaded [NAME]: the module NAME (malloc_test) is in /proc/modules
 loaded() {
 	while read -r _m _; do
