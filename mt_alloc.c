@@ -59,7 +59,7 @@ static int mt_alloc_set(const char *val, const struct kernel_param *kp)
 
 	if (kind < 0)
 		return mt_param_refuse(kp, val,
-				       "kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock");
+				       "kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool");
 	if (!mt_allocators[kind].alloc)
 		return mt_param_refuse(kp, val, mt_allocators[kind].missing);
 	WRITE_ONCE(mt_default_alloc, kind);
@@ -78,7 +78,7 @@ static const struct kernel_param_ops mt_alloc_ops = {
 };
 module_param_cb(alloc, &mt_alloc_ops, &mt_default_alloc, 0644);
 MODULE_PARM_DESC(alloc,
-		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock (default kvmalloc)");
+		 "Allocator when a command names none: kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool (default kvmalloc)");
 
 /* ---------------------------------------------------------- kmalloc --- */
 
@@ -250,20 +250,45 @@ u64 mt_cache_overhead(unsigned int size)
 }
 
 /**
+ * mt_mempool_overhead() - what a mempool is charged while it exists
+ * @size: its elements' size
+ * @min_nr: the elements it keeps
+ *
+ * Its reserve, the array that lists it and its descriptor.  An element
+ * the reserve lends to a chunk is charged twice meanwhile, as the
+ * chunk's and as the reserve's: the reserve's charge stands for what the
+ * pool takes back on the chunk's free.
+ *
+ * Return: bytes.
+ */
+u64 mt_mempool_overhead(unsigned int size, unsigned int min_nr)
+{
+	return (u64)min_nr * size +
+	       kmalloc_size_roundup(min_nr * sizeof(void *)) +
+	       kmalloc_size_roundup(sizeof(mempool_t));
+}
+
+/**
  * mt_caches_bound() - the most the dedicated caches of chunks up to a
  * size can be charged
  * @max: the largest chunk
+ * @min_nr: alloc=mempool: the elements of each class's mempool; 0: no
+ *	mempool
  *
  * Return: mt_cache_overhead() of every class from the smallest up to
- * @max's, bytes.
+ * @max's, with its mempool's mt_mempool_overhead(), bytes.
  */
-u64 mt_caches_bound(u64 max)
+u64 mt_caches_bound(u64 max, unsigned int min_nr)
 {
-	unsigned int cls;
+	unsigned int cls, size;
 	u64 sum = 0;
 
-	for (cls = 0; cls <= mt_cache_class(max); cls++)
-		sum += mt_cache_overhead(mt_class_size(cls));
+	for (cls = 0; cls <= mt_cache_class(max); cls++) {
+		size = mt_class_size(cls);
+		sum += mt_cache_overhead(size);
+		if (min_nr)
+			sum += mt_mempool_overhead(size, min_nr);
+	}
 	return sum;
 }
 
@@ -327,11 +352,17 @@ out_unlock:
 	return s;
 }
 
-/* Drop a reference; the last one destroys the cache (process context). */
+static void mt_mempool_destroy(struct mt_caches *cs, unsigned int cls);
+
+/*
+ * Drop a reference; the last one destroys the cache, and its mempool
+ * first (process context).
+ */
 static void mt_cache_put(struct mt_caches *cs, unsigned int cls)
 {
 	if (!refcount_dec_and_mutex_lock(&cs->refs[cls], &cs->lock))
 		return;
+	mt_mempool_destroy(cs, cls);
 	kmem_cache_destroy(cs->cache[cls]);
 	WRITE_ONCE(cs->cache[cls], NULL);
 	atomic_dec(&mt_nr_caches);
@@ -381,11 +412,235 @@ static void __maybe_unused mt_cache_free_rcu(struct mt_caches *cs, void *p,
 	mt_cache_put(cs, cls);
 }
 
+/* ---------------------------------------------------------- mempool --- */
+
+unsigned int mt_mempool_reserve = 4;
+
+static int mt_mempool_reserve_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 10, &n) || !n || n > MT_RESERVE_MAX)
+		return mt_param_refuse(kp, val, "1 to 1024 elements");
+	WRITE_ONCE(mt_mempool_reserve, n);
+	return 0;
+}
+
+static const struct kernel_param_ops mt_mempool_reserve_ops = {
+	.set = mt_mempool_reserve_set,
+	.get = param_get_uint,
+};
+module_param_cb(mempool_reserve, &mt_mempool_reserve_ops,
+		&mt_mempool_reserve, 0644);
+MODULE_PARM_DESC(mempool_reserve,
+		 "Elements each mempool of the kept memory keeps, 1 to 1024, when it is created (default 4)");
+
+/*
+ * The pool's element calls: from its class's cache, with the flags
+ * mempool_alloc() passes (the caller's, less reclaim on its first try,
+ * with noretry, nomemalloc and nowarn); each element the cache gives
+ * counted, so that what the reserve lent is the rest.
+ */
+static void *mt_mempool_element_alloc(gfp_t gfp, void *data)
+{
+	struct mt_mempool *mp = data;
+	void *p = kmem_cache_alloc(mp->cache, gfp);
+
+	if (p)
+		atomic_long_inc(&mp->backed);
+	return p;
+}
+
+static void mt_mempool_element_free(void *p, void *data)
+{
+	struct mt_mempool *mp = data;
+
+	kmem_cache_free(mp->cache, p);
+}
+
+/*
+ * Create the mempool of class @cls over its cache @s, which the caller
+ * holds a reference on, keeping @min_nr elements, charged from @res.
+ * Return: 0, -ENOSPC past max_bytes, or -ENOMEM.
+ */
+static int mt_mempool_create(struct mt_caches *cs, unsigned int cls,
+			     struct kmem_cache *s, unsigned int min_nr,
+			     struct mt_reserve *res)
+{
+	struct mt_mempool *mp = &cs->mp[cls];
+	u64 cost = mt_mempool_overhead(mt_class_size(cls), min_nr);
+	mempool_t *pool;
+	long backed;
+	int ret = 0;
+
+	mutex_lock(&cs->lock);
+	if (mp->pool)
+		goto out_unlock;
+	if (!mt_overhead_charge(res, cost)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	mp->cache = s;
+	/* the elements the pool fills its reserve with are no chunk's */
+	backed = atomic_long_read(&mp->backed);
+	pool = mempool_create(min_nr, mt_mempool_element_alloc,
+			      mt_mempool_element_free, mp);
+	atomic_long_set(&mp->backed, backed);
+	if (!pool) {
+		mt_overhead_uncharge(cost);
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	/* the pool is ready before anyone sees it */
+	smp_store_release(&mp->pool, pool);
+out_unlock:
+	mutex_unlock(&cs->lock);
+	return ret;
+}
+
+/* With the owner's caches.lock held, at the class's last reference. */
+static void mt_mempool_destroy(struct mt_caches *cs, unsigned int cls)
+{
+	struct mt_mempool *mp = &cs->mp[cls];
+	mempool_t *pool = mp->pool;
+
+	if (!pool)
+		return;
+	WRITE_ONCE(mp->pool, NULL);
+	mt_overhead_uncharge(mt_mempool_overhead(mt_class_size(cls),
+						 pool->min_nr));
+	mempool_destroy(pool);
+}
+
+/*
+ * A reference on class @cls's cache, and its mempool made if need be
+ * and @can_sleep.  Return: as mt_cache_get().
+ */
+static struct kmem_cache *mt_mempool_get(struct mt_caches *cs,
+					 unsigned int cls,
+					 const struct mt_how *how)
+{
+	struct kmem_cache *s = mt_cache_get(cs, cls, how->can_sleep, how->res);
+	int ret;
+
+	/* pairs with the release in mt_mempool_create() */
+	if (IS_ERR_OR_NULL(s) || smp_load_acquire(&cs->mp[cls].pool))
+		return s;
+	/* an atomic step finds its classes made by mt_caches_pin() */
+	ret = how->can_sleep ?
+	      mt_mempool_create(cs, cls, s,
+				how->min_nr ?: READ_ONCE(mt_mempool_reserve),
+				how->res) : -ENOMEM;
+	if (!ret)
+		return s;
+	mt_cache_put(cs, cls);
+	return ret == -ENOSPC ? ERR_PTR(-ENOSPC) : NULL;
+}
+
+static void *mt_mempool_alloc(struct mt_caches *cs, u64 bytes,
+			      const struct mt_how *how)
+{
+	unsigned int cls = mt_cache_class(bytes);
+	struct kmem_cache *s = mt_mempool_get(cs, cls, how);
+	void *p;
+
+	if (IS_ERR_OR_NULL(s))
+		return s;
+	p = mempool_alloc(cs->mp[cls].pool, how->gfp);
+	if (!p) {
+		mt_cache_put(cs, cls);
+		return NULL;
+	}
+	atomic_long_inc(&cs->mp[cls].taken);
+	atomic_inc(&cs->objects[cls]);
+	return p;
+}
+
+static void mt_mempool_free(struct mt_caches *cs, void *p, u64 bytes)
+{
+	unsigned int cls = mt_cache_class(bytes);
+
+	mempool_free(p, READ_ONCE(cs->mp[cls].pool));
+	atomic_dec(&cs->objects[cls]);
+	mt_cache_put(cs, cls);
+}
+
+static void *mt_mempool_realloc(struct mt_caches *cs, void *p, u64 old,
+				u64 new, const struct mt_how *how)
+{
+	if (mt_cache_class(old) == mt_cache_class(new))
+		return p;
+	return mt_copy_realloc(cs, p, old, new, how,
+			       &mt_allocators[MT_MEMPOOL]);
+}
+
+/**
+ * mt_mempools_from_reserve() - the chunks an owner's mempools served
+ * from their reserve
+ * @cs: the owner's caches
+ *
+ * Every element mempool_alloc() gave, less those its cache gave at the
+ * time: exact once no allocation is in flight, and never below 0.
+ *
+ * Context: any context.
+ *
+ * Return: the count.
+ */
+long mt_mempools_from_reserve(struct mt_caches *cs)
+{
+	long sum = 0;
+	unsigned int cls;
+
+	for (cls = 0; cls < MT_CACHE_CLASSES; cls++)
+		sum += atomic_long_read(&cs->mp[cls].taken) -
+		       atomic_long_read(&cs->mp[cls].backed);
+	return max(sum, 0L);
+}
+
+/**
+ * mt_mempools_show() - print the owner's mempools for the mempools file
+ * @m: where
+ * @cs: the caches of an owner
+ *
+ * A line a pool: its cache's name, the elements it keeps and has now,
+ * and the chunks it served from its reserve.  A snapshot, as
+ * mt_caches_show()'s: a pool is read under its own lock.
+ *
+ * Context: process context; takes the owner's caches.lock.
+ */
+void mt_mempools_show(struct seq_file *m, struct mt_caches *cs)
+{
+	struct mt_mempool *mp;
+	unsigned long flags;
+	unsigned int cls;
+	int min, curr;
+	long lent;
+
+	mutex_lock(&cs->lock);
+	for (cls = 0; cls < MT_CACHE_CLASSES; cls++) {
+		mp = &cs->mp[cls];
+		if (!mp->pool)
+			continue;
+		spin_lock_irqsave(&mp->pool->lock, flags);
+		min = mp->pool->min_nr;
+		curr = mp->pool->curr_nr;
+		spin_unlock_irqrestore(&mp->pool->lock, flags);
+		lent = atomic_long_read(&mp->taken) -
+		       atomic_long_read(&mp->backed);
+		seq_printf(m, "malloc_test_%s_%u %d %d %ld\n", cs->tag,
+			   mt_class_size(cls), min, curr, max(lent, 0L));
+	}
+	mutex_unlock(&cs->lock);
+}
+
 /**
  * mt_caches_pin() - create the owner's caches up to a size, pinned
  * @cs: the caches of an owner: a test in an atomic context (ctx=timer,
  *	softirq, irqoff) not started yet
  * @max: the largest chunk it will ask for
+ * @min_nr: alloc=mempool: each class's mempool too, keeping that many
+ *	elements; 0: none
  *
  * Such a test allocates where no cache can be created (creating one
  * sleeps): every class it may need is created beforehand.
@@ -394,13 +649,15 @@ static void __maybe_unused mt_cache_free_rcu(struct mt_caches *cs, void *p,
  *
  * Return: 0, -ENOSPC past max_bytes, or -ENOMEM.
  */
-int mt_caches_pin(struct mt_caches *cs, u64 max)
+int mt_caches_pin(struct mt_caches *cs, u64 max, unsigned int min_nr)
 {
+	struct mt_how how = { .can_sleep = true, .min_nr = min_nr };
 	struct kmem_cache *s;
 	unsigned int cls;
 
 	for (cls = 0; cls <= mt_cache_class(max); cls++) {
-		s = mt_cache_get(cs, cls, true, NULL);
+		s = min_nr ? mt_mempool_get(cs, cls, &how) :
+			     mt_cache_get(cs, cls, true, NULL);
 		if (IS_ERR_OR_NULL(s))
 			return s ? PTR_ERR(s) : -ENOMEM;
 		/* the pin stays; the reference of the get goes */
@@ -618,6 +875,13 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.realloc = mt_percpu_realloc,
 		.free = mt_percpu_free,
 	},
+	/* any context: mempool_alloc() sleeps only where the flags allow */
+	[MT_MEMPOOL] = {
+		.max_size = 1U << MT_CACHE_MAX_SHIFT,
+		.alloc = mt_mempool_alloc,
+		.realloc = mt_mempool_realloc,
+		.free = mt_mempool_free,
+	},
 	/* kmalloc_nolock() takes no large kmalloc; the page allocator's
 	 * nolock path only orders the per-CPU lists hold (order 3)
 	 */
@@ -742,6 +1006,7 @@ u64 mt_footprint(enum mt_alloc_kind kind, u64 bytes, const void *p)
 	case MT_VMALLOC:
 		return mt_vmalloc_footprint(bytes, false);
 	case MT_CACHE:
+	case MT_MEMPOOL:
 		return mt_class_size(mt_cache_class(bytes));
 	case MT_PERCPU:
 		return ALIGN(mt_percpu_size(bytes), sizeof(u64)) *
@@ -938,6 +1203,8 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
 		how->gfp = dflt | (how->gfp & __GFP_ZERO);
 	if (mt_allocators[kind].may_sleep && !gfpflags_allow_blocking(how->gfp))
 		how->gfp = dflt | (how->gfp & __GFP_ZERO);
+	if (kind == MT_MEMPOOL)
+		how->node = NUMA_NO_NODE;
 	if (kind == MT_PERCPU) {
 		how->node = NUMA_NO_NODE;
 		if (how->gfp & __GFP_RETRY_MAYFAIL)
@@ -946,6 +1213,9 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
 	}
 	if (kind == MT_VMALLOC && (how->gfp & ~__GFP_ZERO) != GFP_KERNEL)
 		how->node = NUMA_NO_NODE;
+	/* mempool_alloc() takes no zero, and adds noretry itself */
+	if (kind == MT_MEMPOOL)
+		how->gfp &= ~(__GFP_ZERO | __GFP_RETRY_MAYFAIL);
 	/* and the nolock allocators take no flags but these two */
 	if (mt_allocators[kind].nolock)
 		how->gfp &= __GFP_ZERO | __GFP_ACCOUNT;

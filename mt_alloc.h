@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
@@ -41,12 +42,14 @@ struct mt_reserve;
  *	softirq, irqoff)
  * @res: where what an allocation creates on the way (a dedicated cache)
  *	is charged from (mt_reserve_take()); NULL: against max_bytes
+ * @min_nr: alloc=mempool: the elements a mempool it creates keeps
  */
 struct mt_how {
 	gfp_t gfp;
 	int node;
 	bool can_sleep;
 	struct mt_reserve *res;
+	unsigned int min_nr;
 };
 
 /**
@@ -107,7 +110,8 @@ u64 mt_footprint_max(enum mt_alloc_kind kind, u64 bytes);
 u64 mt_resize_footprint_max(enum mt_alloc_kind kind, u64 bytes, const void *p,
 			    u64 fp);
 u64 mt_cache_overhead(unsigned int size);
-u64 mt_caches_bound(u64 max);
+u64 mt_mempool_overhead(unsigned int size, unsigned int min_nr);
+u64 mt_caches_bound(u64 max, unsigned int min_nr);
 u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total);
 void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
 
@@ -119,10 +123,30 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
  */
 #define MT_TIMER_MAX_BYTES	(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER)
 
+/* The mempool_reserve parameter: min_nr of the kept memory's mempools. */
+extern unsigned int mt_mempool_reserve;
+
+/**
+ * struct mt_mempool - the mempool of a size class (alloc=mempool)
+ * @pool: the pool, over the class's cache; NULL where none exists
+ * @cache: that cache, which the pool's elements come from
+ * @taken: elements mempool_alloc() gave, ever
+ * @backed: of them, those the cache gave at the time; the rest came from
+ *	the pool's reserve
+ */
+struct mt_mempool {
+	mempool_t *pool;
+	struct kmem_cache *cache;
+	atomic_long_t taken;
+	atomic_long_t backed;
+};
+
 /**
  * struct mt_caches - an owner's dedicated slab caches, one per size class
  * @lock: serialises creating and destroying them
  * @cache: the caches; NULL where none exists
+ * @mp: the mempools over them, created on alloc=mempool's first use of
+ *	the class, destroyed with the cache
  * @refs: per class: its chunks, allocations in flight, and the pin; the
  *	cache is destroyed when it drops to 0
  * @objects: per class: its chunks, for the caches file
@@ -133,6 +157,7 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how);
 struct mt_caches {
 	struct mutex lock;	/* protects creation and destruction */
 	struct kmem_cache *cache[MT_CACHE_CLASSES];
+	struct mt_mempool mp[MT_CACHE_CLASSES];
 	refcount_t refs[MT_CACHE_CLASSES];
 	atomic_t objects[MT_CACHE_CLASSES];
 	unsigned long pinned;
@@ -276,8 +301,10 @@ static __always_inline void mt_free_rcu_call(unsigned int kind, void *p)
 	}
 }
 
-int mt_caches_pin(struct mt_caches *cs, u64 max);
+int mt_caches_pin(struct mt_caches *cs, u64 max, unsigned int min_nr);
 void mt_caches_unpin(struct mt_caches *cs);
 void mt_caches_show(struct seq_file *m, struct mt_caches *cs);
+void mt_mempools_show(struct seq_file *m, struct mt_caches *cs);
+long mt_mempools_from_reserve(struct mt_caches *cs);
 
 #endif /* _MT_ALLOC_H */

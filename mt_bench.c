@@ -71,6 +71,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -247,7 +248,8 @@ struct mt_bench_gate {
  * @own: what the run charged for itself, beside its chunks (@p.hold)
  * @bytes: what one chunk of the asked size counts
  * @gfp: the flags
- * @cache: the run's slab cache (alloc=cache)
+ * @cache: the run's slab cache (alloc=cache, mempool)
+ * @pool: alloc=mempool: the run's mempool, over @cache
  * @rings: pattern=remote: each pair's ring in each phase
  * @stopping: stop was asked, or the module is going
  * @state: enum mt_bench_state; written with release once the figures
@@ -272,6 +274,7 @@ struct mt_bench {
 	u64 bytes;
 	gfp_t gfp;
 	struct kmem_cache *cache;
+	mempool_t *pool;
 	struct mt_bench_ring (*rings)[MT_NR_PH];
 	bool stopping;
 	int state;
@@ -311,14 +314,16 @@ static noinline void mt_bench_nop_free(struct mt_bench *b, void *p)
 /*
  * One allocation of @kind, a constant where this is inlined: each loop
  * below is compiled once per allocator, with the allocator's own call in
- * it (mt_alloc_call(), the owners' too) and no dispatch left, as a bare
- * loop of that call would be.
+ * it (mt_alloc_call(), the owners' too; mempool_alloc() on the run's
+ * pool) and no dispatch left, as a bare loop of that call would be.
  */
 static __always_inline void *mt_bench_alloc(struct mt_bench *b,
 					    unsigned int kind, u64 size)
 {
 	if (kind == MT_BENCH_NOP)
 		return mt_bench_nop_alloc(b);
+	if (kind == MT_MEMPOOL)
+		return mempool_alloc(b->pool, b->gfp);
 	return mt_alloc_call(kind, size, b->gfp, NUMA_NO_NODE, b->cache);
 }
 
@@ -328,6 +333,8 @@ static __always_inline void mt_bench_free_now(struct mt_bench *b,
 {
 	if (kind == MT_BENCH_NOP)
 		mt_bench_nop_free(b, p);
+	else if (kind == MT_MEMPOOL)
+		mempool_free(p, b->pool);
 	else
 		mt_free_call(kind, p, size, b->cache);
 }
@@ -929,6 +936,7 @@ MT_BENCH_KIND(MT_CACHE, cache)
 MT_BENCH_KIND(MT_PERCPU, percpu)
 MT_BENCH_KIND(MT_KMALLOC_NOLOCK, kmalloc_nolock)
 MT_BENCH_KIND(MT_PAGES_NOLOCK, pages_nolock)
+MT_BENCH_KIND(MT_MEMPOOL, mempool)
 MT_BENCH_KIND(MT_BENCH_NOP, nop)
 
 /*
@@ -949,6 +957,7 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 		[MT_PERCPU] = mt_bench_loop_percpu,
 		[MT_KMALLOC_NOLOCK] = mt_bench_loop_kmalloc_nolock,
 		[MT_PAGES_NOLOCK] = mt_bench_loop_pages_nolock,
+		[MT_MEMPOOL] = mt_bench_loop_mempool,
 		[MT_BENCH_NOP] = mt_bench_loop_nop,
 	};
 	struct mt_bench *b = th->b;
@@ -1048,8 +1057,10 @@ u64 mt_bench_cost(const struct mt_bench_params *p)
 			       sizeof(struct mt_bench_thread));
 	cost = slots + thr + kmalloc_size_roundup(sizeof(struct mt_bench)) +
 	       (u64)p->threads * (THREAD_SIZE + MT_BENCH_TASK_BYTES);
-	if (p->kind == MT_CACHE)
+	if (p->kind == MT_CACHE || p->kind == MT_MEMPOOL)
 		cost += mt_cache_overhead(p->size);
+	if (p->kind == MT_MEMPOOL)
+		cost += mt_mempool_overhead(p->size, p->reserve);
 	return cost;
 }
 
@@ -1064,6 +1075,8 @@ static void mt_bench_release(struct mt_bench *b)
 	}
 	kvfree(b->rings);
 	b->rings = NULL;
+	mempool_destroy(b->pool);
+	b->pool = NULL;
 	if (b->cache)
 		atomic_dec(&mt_nr_caches);
 	kmem_cache_destroy(b->cache);
@@ -1153,7 +1166,7 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 		if (!b->rings)
 			goto out_release;
 	}
-	if (p->kind == MT_CACHE) {
+	if (p->kind == MT_CACHE || p->kind == MT_MEMPOOL) {
 		snprintf(name, sizeof(name), "malloc_test_bench_%llu", p->size);
 		b->cache = p->sheaf ?
 			mt_kmem_cache_create_sheaves(name, p->size, p->sheaf) :
@@ -1161,6 +1174,12 @@ static struct mt_bench *mt_bench_create(const struct mt_bench_params *p)
 		if (!b->cache)
 			goto out_release;
 		atomic_inc(&mt_nr_caches);
+	}
+	/* the in-tree way: a slab pool, its elements the kernel's calls */
+	if (p->kind == MT_MEMPOOL) {
+		b->pool = mempool_create_slab_pool(p->reserve, b->cache);
+		if (!b->pool)
+			goto out_release;
 	}
 	for (i = 0; i < p->threads; i++) {
 		th = &b->thr[i];
@@ -1471,6 +1490,7 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 	seq_printf(m, "bulk: %u\n", b->p.bulk);
 	seq_printf(m, "sheaf: %u\n", b->p.sheaf);
 	seq_printf(m, "release: %s\n", mt_release_names[b->p.release]);
+	seq_printf(m, "reserve: %u\n", b->p.reserve);
 	seq_puts(m, "cpus: ");
 	for (i = 0; i < b->nr; i++)
 		seq_printf(m, "%s%u", i ? "," : "", b->thr[i].cpu);

@@ -40,6 +40,7 @@
  *	kernel's choice
  * @release: enum mt_release: how the allocator phase frees (the bare
  *	phase frees at once whatever it is)
+ * @reserve: alloc=mempool: the elements the run's mempool keeps; else 0
  */
 struct mt_bench_params {
 	u8 kind;
@@ -55,6 +56,7 @@ struct mt_bench_params {
 	unsigned int bulk;
 	unsigned int sheaf;
 	u8 release;
+	unsigned int reserve;
 };
 
 /* What mt_bench_stop() did. */

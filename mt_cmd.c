@@ -147,6 +147,12 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 	if ((o->gfp & retry) == retry)
 		return mt_answer(ctx, -EINVAL,
 				 "noretry and retry_mayfail contradict each other");
+	if (o->kind == MT_MEMPOOL && (o->gfp & BIT(MT_GFP_ZERO)))
+		return mt_answer(ctx, -EINVAL,
+				 "alloc=mempool takes no zero: mempool_alloc() does not support __GFP_ZERO");
+	if (o->kind == MT_MEMPOOL && (o->gfp & BIT(MT_GFP_RETRY_MAYFAIL)))
+		return mt_answer(ctx, -EINVAL,
+				 "alloc=mempool keeps no retry_mayfail: mempool_alloc() asks with noretry, then takes from its reserve, and with gfp=kernel waits for an element rather than fail");
 	if (o->kind == MT_PERCPU && (o->gfp & BIT(MT_GFP_RETRY_MAYFAIL)))
 		return mt_answer(ctx, -EINVAL,
 				 "alloc=percpu keeps no retry_mayfail (the per-CPU allocator drops it, and may then call the OOM killer): use noretry");
@@ -190,7 +196,7 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 		return 0;
 	if (mt_allocators[o->kind].may_sleep)
 		return mt_answer(ctx, -EINVAL,
-				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock",
+				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool",
 				 mt_alloc_names[o->kind], name);
 	if (o->gfp & BIT(MT_GFP_KERNEL))
 		return mt_answer(ctx, -EINVAL,
@@ -222,9 +228,10 @@ static int mt_check_place(struct mt_cmd_ctx *ctx, const struct mt_opts *o)
 			return mt_answer(ctx, -EINVAL, "node %u is offline", n);
 		if (!node_state(n, N_MEMORY))
 			return mt_answer(ctx, -EINVAL, "node %u has no memory", n);
-		if (o->kind == MT_PERCPU)
+		if (o->kind == MT_PERCPU || o->kind == MT_MEMPOOL)
 			return mt_answer(ctx, -EINVAL,
-					 "alloc=percpu has no node variant: node= is refused");
+					 "alloc=%s has no node variant: node= is refused",
+					 mt_alloc_names[o->kind]);
 		if (o->kind == MT_VMALLOC &&
 		    (!(o->given & MT_OPT(GFP)) || (o->gfp & ~zero)))
 			return mt_answer(ctx, -EINVAL,
@@ -254,6 +261,7 @@ static struct mt_how mt_cmd_how(const struct mt_opts *o)
 		.gfp = mt_gfp_flags(o->gfp),
 		.node = mt_opts_node(o),
 		.can_sleep = true,
+		.min_nr = READ_ONCE(mt_mempool_reserve),
 	};
 }
 
@@ -460,9 +468,12 @@ static int mt_cmd_rnd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 			       mt_pool_bound(div64_u64(a->val[2], cb_min) + 64),
 			       &worst))
 		worst = U64_MAX;
-	/* and the caches it may create, down to a cut piece's class */
-	if (a->o.kind == MT_CACHE &&
-	    check_add_overflow(worst, mt_caches_bound(cb_max), &worst))
+	/* and the caches (and mempools) it may create, to a cut piece's class */
+	if ((a->o.kind == MT_CACHE || a->o.kind == MT_MEMPOOL) &&
+	    check_add_overflow(worst,
+			       mt_caches_bound(cb_max, a->o.kind == MT_MEMPOOL ?
+					       how.min_nr : 0),
+			       &worst))
 		worst = U64_MAX;
 	if (!mt_reserve_init(&res, worst, mt_urgent(a->o.kind, how.gfp)))
 		return mt_refuse_charge(ctx,
@@ -577,6 +588,12 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	ret = mt_check_release(ctx, &p.o, p.min);
 	if (ret)
 		return ret;
+	if (p.o.reserve && p.o.kind != MT_MEMPOOL)
+		return mt_answer(ctx, -EINVAL,
+				 "reserve=%u: the elements each mempool keeps: alloc=mempool, not %s",
+				 p.o.reserve, mt_alloc_names[p.o.kind]);
+	if (p.o.kind == MT_MEMPOOL && !p.o.reserve)
+		p.o.reserve = READ_ONCE(mt_mempool_reserve);
 	if (p.total > READ_ONCE(mt_max_bytes))
 		return mt_answer(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_bytes (%llu)",
@@ -644,6 +661,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		.bulk = mt_given(a, BULK) ? a->opt[MT_OPT_BULK] : 1,
 		.sheaf = a->opt[MT_OPT_SHEAF],
 		.release = a->o.release,
+		.reserve = a->o.reserve,
 	};
 	if (mt_check_size(ctx, "size", p->size, p->kind))
 		return -EINVAL;
@@ -672,6 +690,12 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "sheaf=%u: the capacity of the bench's own cache's sheaves: alloc=cache, not %s",
 				 p->sheaf, mt_alloc_names[p->kind]);
+	if (p->reserve && p->kind != MT_MEMPOOL)
+		return mt_answer(ctx, -EINVAL,
+				 "reserve=%u: the elements the bench's mempool keeps: alloc=mempool, not %s",
+				 p->reserve, mt_alloc_names[p->kind]);
+	if (p->kind == MT_MEMPOOL && !p->reserve)
+		p->reserve = READ_ONCE(mt_mempool_reserve);
 	if (p->sheaf && !MT_HAVE_SHEAVES)
 		return mt_answer(ctx, -EINVAL,
 				 "sheaf=%u: this kernel has no sheaves (6.18 added them)",
@@ -694,7 +718,7 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_bench_params p;
-	char cpus[MT_RESULT_MAX / 2], more[32] = "";
+	char cpus[MT_RESULT_MAX / 2], more[48] = "";
 	size_t len = 0;
 	u64 per, cost;
 	int ret;
@@ -753,8 +777,11 @@ static int mt_cmd_bench(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		len += scnprintf(more + len, sizeof(more) - len, " sheaf=%u",
 				 p.sheaf);
 	if (p.release)
-		scnprintf(more + len, sizeof(more) - len, " release=%s",
-			  mt_release_names[p.release]);
+		len += scnprintf(more + len, sizeof(more) - len, " release=%s",
+				 mt_release_names[p.release]);
+	if (p.reserve)
+		scnprintf(more + len, sizeof(more) - len, " reserve=%u",
+			  p.reserve);
 	return mt_answer(ctx, 0,
 			 "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=%u%s cpus=%s\n",
 			 mt_alloc_names[p.kind], p.size, p.count, p.threads,
@@ -954,11 +981,13 @@ out:
 
 /**
  * mt_cmd_show_caches() - print the kept memory's dedicated caches
- * @m: the caches file
+ * @m: the caches or the mempools file
+ * @show: mt_caches_show() or mt_mempools_show()
  */
-void mt_cmd_show_caches(struct seq_file *m)
+void mt_cmd_show_caches(struct seq_file *m,
+			void (*show)(struct seq_file *m, struct mt_caches *cs))
 {
-	mt_caches_show(m, &mt_kept.caches);
+	show(m, &mt_kept.caches);
 }
 
 /**

@@ -46,7 +46,8 @@ __printf(3, 4) int mt_answer(struct mt_cmd_ctx *ctx, int err,
 			     const char *fmt, ...);
 int mt_cmd_load(const char *param, enum mt_cmd_id id, const char *val,
 		bool unit_suffix);
-void mt_cmd_show_caches(struct seq_file *m);
+void mt_cmd_show_caches(struct seq_file *m,
+			void (*show)(struct seq_file *m, struct mt_caches *cs));
 void mt_cmd_counts(struct mt_counts *sum);
 void mt_cmd_init(void);
 void mt_cmd_exit(void);

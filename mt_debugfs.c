@@ -9,8 +9,8 @@
  * A new answer is read from its start: the VFS keeps the file position
  * of a failed write as it was, so the read, not the write, rewinds.
  *
- * mem_used, mem_test_list, caches, bench_result and bench_latency are
- * seq_files; tests/ID/stats and tests/ID/latency are the tests' own
+ * mem_used, mem_test_list, caches, mempools, bench_result and
+ * bench_latency are seq_files; tests/ID/stats and tests/ID/latency are the tests' own
  * (mt_test.c).
  *
  * The answer protocol is the module's own, not simple_transaction_*():
@@ -201,11 +201,21 @@ DEFINE_SHOW_ATTRIBUTE(mt_used);
 static int mt_caches_file_show(struct seq_file *m, void *v)
 {
 	seq_puts(m, "# name objects object_size\n");
-	mt_cmd_show_caches(m);
-	mt_test_show_caches(m);
+	mt_cmd_show_caches(m, mt_caches_show);
+	mt_test_show_caches(m, mt_caches_show);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mt_caches_file);
+
+/* alloc=mempool's pools, named by their caches: likewise. */
+static int mt_mempools_file_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "# name min_nr curr_nr from_reserve\n");
+	mt_cmd_show_caches(m, mt_mempools_show);
+	mt_test_show_caches(m, mt_mempools_show);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mt_mempools_file);
 
 static int mt_bench_result_show(struct seq_file *m, void *v)
 {
@@ -248,6 +258,8 @@ struct dentry *mt_debugfs_init(void)
 	debugfs_create_file("mem_test_list", 0400, mt_dir, NULL,
 			    &mt_test_list_fops);
 	debugfs_create_file("caches", 0400, mt_dir, NULL, &mt_caches_file_fops);
+	debugfs_create_file("mempools", 0400, mt_dir, NULL,
+			    &mt_mempools_file_fops);
 	debugfs_create_file("bench_result", 0400, mt_dir, NULL,
 			    &mt_bench_result_fops);
 	debugfs_create_file("bench_latency", 0400, mt_dir, NULL,

@@ -27,6 +27,7 @@ const char * const mt_alloc_names[MT_NR_KINDS] = {
 	[MT_PERCPU] = "percpu",
 	[MT_KMALLOC_NOLOCK] = "kmalloc_nolock",
 	[MT_PAGES_NOLOCK] = "pages_nolock",
+	[MT_MEMPOOL] = "mempool",
 };
 
 const char * const mt_gfp_names[MT_GFP_NR] = {
@@ -97,15 +98,18 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			   .min = 1, .max = MT_SHEAF_MAX },
 	[MT_OPT_RELEASE] = { "release", NULL, MT_VAL_NAME, "release",
 			     MT_NAMES(mt_release_names) },
+	[MT_OPT_RESERVE] = { "reserve", "N", MT_VAL_NUMBER, "mempool reserve",
+			     .min = 1, .max = MT_RESERVE_MAX },
 };
 
 #define MT_OPTS_ALLOC	(MT_OPT(ALLOC) | MT_OPT(GFP) | MT_OPT(NODE))
 #define MT_OPTS_TEST	(MT_OPTS_ALLOC | MT_OPT(CTX) | MT_OPT(CPU) | \
-			 MT_OPT(FREE) | MT_OPT(RELEASE))
+			 MT_OPT(FREE) | MT_OPT(RELEASE) | MT_OPT(RESERVE))
 #define MT_OPTS_BENCH	(MT_OPT(ALLOC) | MT_OPT(SIZE) | MT_OPT(COUNT) | \
 			 MT_OPT(THREADS) | MT_OPT(PATTERN) | MT_OPT(GFP) | \
 			 MT_OPT(CPU) | MT_OPT(SAMPLE) | MT_OPT(TIME) | \
-			 MT_OPT(BULK) | MT_OPT(SHEAF) | MT_OPT(RELEASE))
+			 MT_OPT(BULK) | MT_OPT(SHEAF) | MT_OPT(RELEASE) | \
+			 MT_OPT(RESERVE))
 
 const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_ALLOC] = {

@@ -36,6 +36,8 @@
  *	context, allowed to fail (6.18 on)
  * @MT_PAGES_NOLOCK: alloc_pages_nolock(), from any context, allowed to
  *	fail, and __free_pages() (6.18 on)
+ * @MT_MEMPOOL: mempool_alloc() and mempool_free(), over a mempool of the
+ *	module's own per size class, backed by its dedicated slab cache
  * @MT_NR_KINDS: how many there are
  */
 enum mt_alloc_kind {
@@ -47,6 +49,7 @@ enum mt_alloc_kind {
 	MT_PERCPU,
 	MT_KMALLOC_NOLOCK,
 	MT_PAGES_NOLOCK,
+	MT_MEMPOOL,
 	MT_NR_KINDS,
 };
 
@@ -173,6 +176,8 @@ extern const char * const mt_release_names[MT_NR_RELEASE];
  * @MT_OPT_BULK: ``bulk=``, the bench's objects per bulk call
  * @MT_OPT_SHEAF: ``sheaf=``, the capacity of the bench cache's sheaves
  * @MT_OPT_RELEASE: ``release=``, how chunks are given back
+ * @MT_OPT_RESERVE: ``reserve=``, the elements each of a test's mempools
+ *	keeps
  * @MT_NR_OPTS: how many there are
  */
 enum mt_opt {
@@ -191,6 +196,7 @@ enum mt_opt {
 	MT_OPT_BULK,
 	MT_OPT_SHEAF,
 	MT_OPT_RELEASE,
+	MT_OPT_RESERVE,
 	MT_NR_OPTS,
 };
 
@@ -198,6 +204,8 @@ enum mt_opt {
 #define MT_BULK_MAX	512
 /* sheaf=: the largest sheaf the bench's cache may ask for */
 #define MT_SHEAF_MAX	1024
+/* reserve=: the most elements a mempool may keep */
+#define MT_RESERVE_MAX	1024
 
 /* A mask of options, as struct mt_syntax and struct mt_args keep them. */
 #define MT_OPT(name)	(1U << MT_OPT_##name)

@@ -188,9 +188,10 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
  * flags that fail rather than kill: in process context
  * kernel,retry_mayfail (the kernel reclaims and compacts, then fails; it
  * never calls the OOM killer for it), or kernel,noretry for
- * alloc=percpu, whose allocator drops retry_mayfail; in a test of an
- * atomic context (ctx=timer, softirq, irqoff)
- * atomic; and nowarn, as failures are the module's to report.  A gfp=
+ * alloc=percpu, whose allocator drops retry_mayfail, or kernel alone for
+ * alloc=mempool (mempool_alloc() adds noretry itself, and with kernel
+ * waits for an element rather than fail); in a test of an atomic context
+ * (ctx=timer, softirq, irqoff) atomic; and nowarn, as failures are the module's to report.  A gfp=
  * list that names no base gets the context's, and in process context its
  * retry modifier unless it names one, or nofail: only gfp=kernel itself
  * asks for the kernel's own behaviour, OOM killer included.
@@ -210,6 +211,7 @@ static void mt_opts_fill(struct mt_args *a)
 	o->ctx = a->opt[MT_OPT_CTX];
 	o->free = a->opt[MT_OPT_FREE];
 	o->release = a->opt[MT_OPT_RELEASE];
+	o->reserve = a->opt[MT_OPT_RESERVE];
 
 	atomic = mt_ctx_atomic(o->ctx);
 	if (!mt_given(a, GFP))
@@ -217,7 +219,7 @@ static void mt_opts_fill(struct mt_args *a)
 	else if (o->gfp & MT_GFP_BASES)
 		return;
 	o->gfp |= atomic ? BIT(MT_GFP_ATOMIC) : BIT(MT_GFP_KERNEL);
-	if (!atomic && !(o->gfp & retry))
+	if (!atomic && !(o->gfp & retry) && o->kind != MT_MEMPOOL)
 		o->gfp |= o->kind == MT_PERCPU ? BIT(MT_GFP_NORETRY) :
 						 BIT(MT_GFP_RETRY_MAYFAIL);
 }

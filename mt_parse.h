@@ -25,6 +25,8 @@
  * @ctx: enum mt_ctx
  * @free: enum mt_free_policy
  * @release: enum mt_release
+ * @reserve: the elements each mempool keeps (``reserve=``); 0 when not
+ *	given: the mempool_reserve parameter's
  */
 struct mt_opts {
 	u16 given;
@@ -35,6 +37,7 @@ struct mt_opts {
 	u8 ctx;
 	u8 free;
 	u8 release;
+	u16 reserve;
 };
 
 /* The node asked, or NUMA_NO_NODE; checked to exist once the command is. */

@@ -546,6 +546,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 		.gfp = mt_gfp_flags(p->o.gfp),
 		.node = mt_opts_node(&p->o),
 		.can_sleep = p->o.ctx == MT_CTX_WORK,
+		.min_nr = p->o.reserve,
 	};
 	if (p->o.gfp & BIT(MT_GFP_ACCOUNT))
 		t->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -585,11 +586,13 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 	t->owner.rcu = p->o.release == MT_RELEASE_RCU;
 	/* a test's caches stay until it ends; an atomic step creates none */
 	t->owner.caches.pin = true;
-	if (p->o.kind == MT_CACHE && !t->how.can_sleep) {
-		ret = mt_caches_pin(&t->owner.caches, p->max);
+	if ((p->o.kind == MT_CACHE || p->o.kind == MT_MEMPOOL) &&
+	    !t->how.can_sleep) {
+		ret = mt_caches_pin(&t->owner.caches, p->max,
+				    p->o.kind == MT_MEMPOOL ? p->o.reserve : 0);
 		if (ret) {
 			scnprintf(why, whylen,
-				  "the test's slab caches would pass max_bytes (%llu; %lld charged)",
+				  "the test's slab caches (and mempools) would pass max_bytes (%llu; %lld charged)",
 				  READ_ONCE(mt_max_bytes),
 				  atomic64_read(&mt_committed));
 			goto out_erase;
@@ -860,6 +863,9 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 		seq_printf(m, "cpu: %u\n", t->p.o.cpu);
 	seq_printf(m, "free: %s\n", mt_free_names[t->p.o.free]);
 	seq_printf(m, "release: %s\n", mt_release_names[t->p.o.release]);
+	seq_printf(m, "reserve: %u\n", t->p.o.reserve);
+	seq_printf(m, "from_reserve: %ld\n",
+		   mt_mempools_from_reserve(&t->owner.caches));
 	seq_printf(m, "corruptions: %lld\n",
 		   atomic64_read(&t->owner.corruptions));
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));
@@ -972,16 +978,18 @@ int mt_test_show_all(struct seq_file *m)
 /**
  * mt_test_show_caches() - print every test's dedicated caches
  * @m: where
+ * @show: mt_caches_show() or mt_mempools_show()
  *
  * Context: process context; takes mt_tests_lock.
  */
-void mt_test_show_caches(struct seq_file *m)
+void mt_test_show_caches(struct seq_file *m,
+			 void (*show)(struct seq_file *m, struct mt_caches *cs))
 {
 	struct mt_test *t;
 	unsigned long id;
 
 	mutex_lock(&mt_tests_lock);
 	xa_for_each(&mt_tests, id, t)
-		mt_caches_show(m, &t->owner.caches);
+		show(m, &t->owner.caches);
 	mutex_unlock(&mt_tests_lock);
 }

@@ -50,7 +50,8 @@ int mt_test_stop(u32 id);
 int mt_test_destroy(u32 id);
 void mt_test_destroy_all(void);
 int mt_test_show_all(struct seq_file *m);
-void mt_test_show_caches(struct seq_file *m);
+void mt_test_show_caches(struct seq_file *m,
+			 void (*show)(struct seq_file *m, struct mt_caches *cs));
 void mt_test_counts(struct mt_counts *sum);
 void mt_test_exit(void);
 

@@ -32,8 +32,8 @@
 #   MT_BENCH_OVH_COUNT  pairs of each overhead run (default 1000000)
 #   MT_BENCH_SCALE_REPS mtscale's -k (default 20000)
 #   MT_BENCH_ONLY     a comma-separated list of allocators for the table
-#                     (default: all six, and the two nolock ones from
-#                     6.18 on)
+#                     (default: the six, mempool, and the two nolock
+#                     ones from 6.18 on)
 #   MT_BENCH_ROWS     a comma-separated list of rows, ALLOC.SIZE.PATTERN
 #                     (PATTERN bulk: pair with bulk=16; sheafN: batch
 #                     with sheaf=N; rcu: pair with release=rcu)
@@ -53,7 +53,7 @@ kmaj=${kv%%.*} kmin=${kv#*.} kmin=${kmin%%[!0-9]*}
 NOLOCK=
 [ "$kmaj" -gt 6 ] || { [ "$kmaj" = 6 ] && [ "$kmin" -ge 18 ]; } &&
 	NOLOCK=,kmalloc_nolock,pages_nolock
-ALLOCS=$(echo "${MT_BENCH_ONLY:-kmalloc,vmalloc,kvmalloc,pages,cache,percpu$NOLOCK}" | tr ',' ' ')
+ALLOCS=$(echo "${MT_BENCH_ONLY:-kmalloc,vmalloc,kvmalloc,pages,cache,percpu,mempool$NOLOCK}" | tr ',' ' ')
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 CPU=${MT_BENCH_CPU:-$((ncpu - 1))}
 
@@ -179,6 +179,7 @@ sizes_of() {	# ALLOC
 	percpu) echo "64 4k" ;;		# percpu's largest is 32 KiB
 	kmalloc_nolock) echo "64 4k" ;;	# its largest is 8 KiB
 	pages_nolock) echo "4k" ;;	# order 3 at most
+	mempool) echo "64 4k" ;;	# beside cache's, where pools serve
 	*) echo "64 4k 64k 1m" ;;
 	esac
 }

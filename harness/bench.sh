@@ -373,6 +373,33 @@ nolock_table() {
 	} | align lllrrrrrr
 }
 
+# mempool_alloc() and mempool_free() over a cache beside the cache's own
+# calls (the cache row of the same size and pattern), same boot.
+mempool_table() {
+	local tag a s p peer lines=()
+	for tag in "${rows[@]}"; do
+		IFS=. read -r _ a s p <<<"$tag"
+		[[ $a == mempool && $(get "$tag.state") == done ]] || continue
+		peer=t.cache.$s.$p
+		[[ $(get "$peer.state") == done ]] || continue
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(size_label "$s")" "$p" \
+			"$(get "$peer.ns_per_op")" "$(get "$tag.ns_per_op")" \
+			"$(ratio "$(get "$tag.ns_per_op")" "$(get "$peer.ns_per_op")")" \
+			"$(get "$peer.free_mean_ns")" "$(get "$tag.free_mean_ns")" \
+			"$(get "$tag.reserve")")")
+	done
+	(( ${#lines[@]} )) || return 0
+	echo
+	echo "A mempool over a cache (mempool_create_slab_pool(), its reserve full: the cache"
+	echo "serves every call) beside the cache alone, same size and pattern, this boot; ratio:"
+	echo "mempool over cache, the pool's own cost on the path that does not need it."
+	echo
+	{
+		printf 'size\tpattern\tcache ns/op\tmempool ns/op\tratio\tcache free mean\tmempool free mean\treserve\n'
+		printf '%s\n' "${lines[@]}"
+	} | align llrrrrrr
+}
+
 # Footprint beside speed: each batch row's peak, as the module counts it
 # and as the kernel shows it.
 peak_table() {
@@ -583,6 +610,7 @@ report() {
 	bulk_table
 	rcu_table
 	nolock_table
+	mempool_table
 	remote_table
 	scale_table
 	overhead_table

@@ -127,6 +127,13 @@ static void alloc_bytes_test(struct kunit *test)
 			   "kmalloc_nolock");
 	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_PAGES_NOLOCK],
 			   "pages_nolock");
+	KUNIT_EXPECT_STREQ(test, mt_alloc_names[MT_MEMPOOL], "mempool");
+	/* a mempool's elements are its class cache's objects */
+	KUNIT_EXPECT_EQ(test, mt_allocators[MT_MEMPOOL].max_size, (u64)SZ_1M);
+	KUNIT_EXPECT_EQ(test, mt_footprint(MT_MEMPOOL, 100, NULL), 128);
+	KUNIT_EXPECT_EQ(test, mt_mempool_overhead(128, 4),
+			4 * 128 + kmalloc_size_roundup(4 * sizeof(void *)) +
+			kmalloc_size_roundup(sizeof(mempool_t)));
 	KUNIT_EXPECT_LT(test, mt_kind_from_name("page"), 0);
 	/* the nolock ones: no large kmalloc, no order past the pcp lists' */
 	if (MT_HAVE_NOLOCK) {

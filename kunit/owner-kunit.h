@@ -583,6 +583,7 @@ static u64 mt_kunit_fp(enum mt_alloc_kind kind, u64 bytes, const void *p,
 	case MT_KMALLOC_NOLOCK:
 		return ksize(p);
 	case MT_CACHE:
+	case MT_MEMPOOL:
 		return roundup_pow_of_two(max_t(u64, bytes, 8));
 	case MT_PAGES:
 	case MT_PAGES_NOLOCK:
@@ -841,6 +842,8 @@ static void rnd_alloc_reserve_test(struct kunit *test)
 		{ MT_PAGES, 3 * PAGE_SIZE, 3 * PAGE_SIZE, SZ_64K + 1 },
 		{ MT_CACHE, 1, 1000, SZ_64K },
 		{ MT_CACHE, 129, 129, 20000 },
+		{ MT_MEMPOOL, 1, 1000, SZ_64K },
+		{ MT_MEMPOOL, 300, 300, 20000 },
 		{ MT_PERCPU, 1, 100, 2000 },
 		{ MT_PERCPU, 9, 17, 5003 },
 	};
@@ -865,9 +868,14 @@ static void rnd_alloc_reserve_test(struct kunit *test)
 			mt_pool_bound(div64_u64(r->total, cmin) + 64);
 		room = worst;
 		/* a cut piece may be of a class below MIN's */
-		if (r->kind == MT_CACHE)
+		if (r->kind == MT_CACHE || r->kind == MT_MEMPOOL)
 			for (cls = 0; cls <= mt_kunit_class(cmax); cls++)
 				room += mt_cache_overhead(mt_kunit_class_size(cls));
+		/* and each class's mempool, its reserve full */
+		if (r->kind == MT_MEMPOOL)
+			for (cls = 0; cls <= mt_kunit_class(cmax); cls++)
+				room += mt_mempool_overhead(mt_kunit_class_size(cls),
+							    mt_mempool_reserve);
 		WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) + room);
 		KUNIT_ASSERT_TRUE_MSG(test, mt_reserve_init(&res, worst, false),
 				      "%s %llu %llu %llu", name, r->min, r->max,
@@ -998,7 +1006,7 @@ static void owner_caches_test(struct kunit *test)
 
 	/* ctx=timer: every class up to MAX's, made before; none after */
 	cs->pin = true;
-	KUNIT_ASSERT_EQ(test, mt_caches_pin(&o->caches, 1000), 0);
+	KUNIT_ASSERT_EQ(test, mt_caches_pin(&o->caches, 1000, 0), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches,
 			mt_kunit_class(1000) + 1);
 	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_CACHE, 1000, &atomic_how,
@@ -1022,6 +1030,110 @@ static void owner_caches_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
 	mt_kunit_expect_exact(test, o, &snap, "all freed, unpinned");
 	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
+}
+
+/* The overhead of the classes in @mask with mempools of @min_nr. */
+static s64 mt_kunit_pools_charge(unsigned long mask, unsigned int min_nr)
+{
+	unsigned int cls;
+	s64 sum = 0;
+
+	for_each_set_bit(cls, &mask, MT_CACHE_CLASSES)
+		sum += mt_mempool_overhead(mt_kunit_class_size(cls), min_nr);
+	return mt_kunit_caches_charge(mask) + sum;
+}
+
+/*
+ * alloc=mempool: a mempool per size class over the class's cache,
+ * created with it (or later, on the class's first mempool chunk),
+ * keeping @min_nr elements of the class's size, charged while it exists
+ * (refused past max_bytes), destroyed with the class's last chunk; a
+ * chunk the cache served is no reserve's; ctx=timer's pools are made at
+ * its start.
+ */
+static void owner_mempool_test(struct kunit *test)
+{
+	struct mt_how how = mt_kunit_how, atomic_how = {
+		.gfp = GFP_ATOMIC | __GFP_NOWARN,
+		.node = NUMA_NO_NODE,
+	};
+	int caches = atomic_read(&mt_nr_caches);
+	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_caches *cs = &o->caches;
+	unsigned int c128 = mt_kunit_class(128), c64 = mt_kunit_class(64);
+	struct mt_kunit_snap snap;
+	mempool_t *pool;
+
+	how.min_nr = 3;
+	mt_kunit_snap_take(&snap);
+	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, MT_MEMPOOL, 100, &how, NULL),
+			0);
+	pool = cs->mp[c128].pool;
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_EXPECT_EQ(test, pool->min_nr, 3);
+	KUNIT_EXPECT_EQ(test, pool->curr_nr, 3);
+	KUNIT_EXPECT_PTR_EQ(test, cs->mp[c128].cache, cs->cache[c128]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_pools_charge(BIT(c128), 3));
+	/* the reserve's fill is no chunk's, and the cache served this one */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&cs->mp[c128].taken), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&cs->mp[c128].backed), 1);
+	KUNIT_EXPECT_EQ(test, mt_mempools_from_reserve(cs), 0);
+	mt_kunit_expect_held(test, o, 1, 100);
+	mt_kunit_expect_exact(test, o, &snap, "a mempool chunk");
+
+	/* an alloc=cache chunk of the class shares the cache, not the pool */
+	mt_kunit_keep(test, o, MT_CACHE, 120);
+	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c128]), 2);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&cs->mp[c128].taken), 1);
+	/* the other way round: a pool made later over an existing cache */
+	mt_kunit_keep(test, o, MT_CACHE, 64);
+	KUNIT_EXPECT_NULL(test, cs->mp[c64].pool);
+	KUNIT_ASSERT_EQ(test, mt_owner_alloc(o, MT_MEMPOOL, 50, &how, NULL),
+			0);
+	KUNIT_EXPECT_NOT_NULL(test, cs->mp[c64].pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_pools_charge(BIT(c128) | BIT(c64), 3));
+	mt_kunit_expect_exact(test, o, &snap, "two pools, two caches");
+
+	/* a pool whose reserve would pass max_bytes: refused, nothing kept */
+	WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) +
+		   mt_footprint_max(MT_MEMPOOL, 200) +
+		   mt_kunit_pools_charge(BIT(mt_kunit_class(200)), 3) - 1);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_MEMPOOL, 200, &how, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_NULL(test, cs->cache[mt_kunit_class(200)]);
+	KUNIT_EXPECT_NULL(test, cs->mp[mt_kunit_class(200)].pool);
+	mt_kunit_expect_exact(test, o, &snap, "a pool refused");
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+
+	/* the last chunk of a class takes its pool and cache with it */
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 100 + 120 + 64 + 50);
+	KUNIT_EXPECT_NULL(test, cs->mp[c128].pool);
+	KUNIT_EXPECT_NULL(test, cs->mp[c64].pool);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
+	KUNIT_EXPECT_EQ(test, mt_mempools_from_reserve(cs), 0);
+
+	/* ctx=timer: every class's pool made before, none after */
+	cs->pin = true;
+	KUNIT_ASSERT_EQ(test, mt_caches_pin(cs, 100, 2), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, c128 + 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead) - snap.overhead,
+			mt_kunit_pools_charge(GENMASK(c128, 0), 2));
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_MEMPOOL, 100, &atomic_how,
+					     NULL), 0);
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc(o, MT_MEMPOOL, 300, &atomic_how,
+					     NULL), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, cs->mp[c128].pool->min_nr, 2);
+	mt_kunit_expect_exact(test, o, &snap, "an atomic mempool chunk");
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o), 100);
+	mt_caches_unpin(cs);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
+	mt_kunit_expect_exact(test, o, &snap, "all freed, unpinned");
 }
 
 /* ---------------------------------------------------- check_content --- */
@@ -1254,6 +1366,7 @@ static struct kunit_case mt_owner_kunit_cases[] = {
 	KUNIT_CASE(footprint_real_test),
 	KUNIT_CASE(rnd_alloc_reserve_test),
 	KUNIT_CASE(owner_caches_test),
+	KUNIT_CASE(owner_mempool_test),
 	KUNIT_CASE(check_kmalloc_test),
 	KUNIT_CASE(check_vmalloc_test),
 	KUNIT_CASE(check_pages_cache_test),

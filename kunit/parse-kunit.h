@@ -393,9 +393,9 @@ static void size_parse_test(struct kunit *test)
 
 /* Reasons of the options' refusals: what each command takes. */
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
-#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, release)"
+#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, release, reserve)"
 #define MT_KU_TAKES_NONE	"(this command takes none)"
-#define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)"
+#define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool)"
 
 /*
  * KEY=VALUE options: each command its own set, each key once, after the
@@ -1019,10 +1019,10 @@ static void grammar_table_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu] [reserve=N]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] | stop");
+			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] [reserve=N] | stop");
 }
 
 /*
@@ -1116,6 +1116,45 @@ static void parse_release_test(struct kunit *test)
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
+/*
+ * reserve=: 1 to 1024 elements, for tests and bench, no other command;
+ * alloc=mempool's flags without gfp=: kernel,nowarn in process context
+ * (mempool_alloc() adds noretry itself), atomic,nowarn in an atomic one.
+ */
+static void parse_reserve_test(struct kunit *test)
+{
+	static const struct mt_kunit_bad bad[] = {
+		{ "1 2 3 4 5 6 alloc=mempool reserve=0", &syn_start,
+		  "reserve=0: at least 1" },
+		{ "1 2 3 4 5 6 alloc=mempool reserve=1025", &syn_start,
+		  "reserve=1025: at most 1024" },
+		{ "10 alloc=mempool reserve=4", &syn_alloc,
+		  "unknown option 'reserve' (this command takes alloc, gfp, node)" },
+	};
+	char why[MT_REASON_MAX];
+	struct mt_args a;
+
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test,
+					     "1 2 3 4 5 6 alloc=mempool reserve=1024",
+					     &syn_start, &a, why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_EQ(test, a.o.reserve, 1024);
+	KUNIT_EXPECT_EQ(test, a.o.kind, MT_MEMPOOL);
+	KUNIT_EXPECT_EQ(test, a.o.gfp, G(KERNEL) | G(NOWARN));
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test, "10 alloc=mempool",
+					     &syn_alloc, &a, why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_EQ(test, a.o.reserve, 0);
+	KUNIT_EXPECT_EQ(test, a.o.gfp, G(KERNEL) | G(NOWARN));
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test,
+					     "1 2 3 4 5 6 alloc=mempool ctx=timer reserve=1",
+					     &syn_start, &a, why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_EQ(test, a.o.reserve, 1);
+	KUNIT_EXPECT_EQ(test, a.o.gfp, G(ATOMIC) | G(NOWARN));
+	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
+}
+
 static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_numbers_test),
 	KUNIT_CASE(parse_count_test),
@@ -1129,6 +1168,7 @@ static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_quoting_test),
 	KUNIT_CASE(grammar_table_test),
 	KUNIT_CASE(parse_release_test),
+	KUNIT_CASE(parse_reserve_test),
 	{}
 };
 

@@ -79,6 +79,7 @@ struct call {
 	const char *ctx;		/* --ctx, or NULL */
 	const char *free;		/* --free, or NULL */
 	const char *release;		/* --release, or NULL */
+	const char *reserve;		/* --reserve, checked, or NULL */
 	bool has_node, has_cpu;
 	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
@@ -132,7 +133,7 @@ struct rec {
  * client knows no command's shape of its own.  These lists are written
  * from it at start-up (grammar_init()), for messages and help.
  */
-static char alloc_list[96];	/* "kmalloc, vmalloc, ... or percpu" */
+static char alloc_list[128];	/* "kmalloc, vmalloc, ... or mempool" */
 static char gfp_list[256];	/* "bases kernel, ...; modifiers ..." */
 static char gfp_base_list[64];	/* "kernel, atomic or nowait" */
 static char gfp_mod_list[128];	/* "noretry, retry_mayfail, ..." */
@@ -496,7 +497,8 @@ static int exchange_line(const char *name, bool wronly, const char *line,
 
 /*
  * Write the command, "N... [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=C]
- * [cpu=N] [free=P]\n", and read its answer back: exchange_line().
+ * [cpu=N] [free=P] [release=R] [reserve=N]\n", and read its answer back:
+ * exchange_line().
  */
 static int exchange(const struct call *c, int *werr, char **ans)
 {
@@ -524,6 +526,9 @@ static int exchange(const struct call *c, int *werr, char **ans)
 	if (c->release)
 		len += snprintf(line + len, sizeof(line) - len, " release=%s",
 				c->release);
+	if (c->reserve)
+		len += snprintf(line + len, sizeof(line) - len, " reserve=%s",
+				c->reserve);
 	snprintf(line + len, sizeof(line) - len, "\n");
 	return exchange_line(c->cmd->name, c->cmd->flags & CMD_WRONLY, line,
 			     NULL, werr, ans);
@@ -675,10 +680,13 @@ static int cmd_used(const struct call *c)
 /*
  * A test's block: label, key and how its value is shown (AS_OPT: as it
  * is, and not at all from a module that does not give it; AS_OSIZE: a
- * size, likewise).  Keys the module may add later are shown after these,
- * as they come.
+ * size, likewise; AS_POOL: as AS_OPT, and only for an alloc=mempool
+ * test, the others' being 0).  Keys the module may add later are shown
+ * after these, as they come.
  */
-enum show_as { AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT, AS_OSIZE };
+enum show_as {
+	AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT, AS_OSIZE, AS_POOL
+};
 
 static const struct test_line {
 	const char *label, *key;
@@ -707,6 +715,8 @@ static const struct test_line {
 	{ "cpu", "cpu", AS_OPT },
 	{ "free policy", "free", AS_OPT },
 	{ "release", "release", AS_OPT },
+	{ "mempool reserve", "reserve", AS_POOL },
+	{ "from reserve", "from_reserve", AS_POOL },
 	{ "corruptions", "corruptions", AS_COUNT },
 	{ "skipped ticks", "skipped", AS_OPT },
 	{ "backlog ticks", "backlog", AS_OPT },
@@ -743,8 +753,11 @@ static void show_test(const struct call *c, const struct rec *r)
 	for (l = test_lines; l < test_lines + ARRAY_SIZE(test_lines); l++) {
 		long long n = rec_num(r, l->key);
 
-		if ((l->as == AS_OPT || l->as == AS_OSIZE) &&
-		    !rec_get(r, l->key))
+		if ((l->as == AS_OPT || l->as == AS_OSIZE ||
+		     l->as == AS_POOL) && !rec_get(r, l->key))
+			continue;
+		if (l->as == AS_POOL && strcmp(rec_get(r, "alloc") ?: "",
+					       "mempool"))
 			continue;
 		if (l->as == AS_SIZE || l->as == AS_OSIZE)
 			fmt_size(v, sizeof(v), n, c->unit, c->shift);
@@ -802,52 +815,117 @@ static int cmd_list(const struct call *c)
 	return EXIT_DONE;
 }
 
-/* ---- caches ------------------------------------------------------- */
+/* ---- caches, mempools --------------------------------------------- */
+
+#define TABLE_COLS	4
 
 /*
- * The dedicated slab caches of alloc=cache, from the caches file: a
- * "# name objects object_size" head, then one line per cache alive.
+ * A table file of the module's: a "# name COLUMN..." head, then one line
+ * per object alive, its name and its figures.  @cols: the columns, each
+ * its JSON key and heading, the name's first; @width: each one's width
+ * in the text (the name's left-aligned); @none: the text with no line.
  */
-static int cmd_caches(const struct call *c)
+struct table {
+	const char *file, *enoent, *none;
+	unsigned int nr;
+	const char *cols[TABLE_COLS];
+	int width[TABLE_COLS];
+};
+
+static void table_row(const struct table *t, const char *const *v)
 {
-	char *text, *line, *next, name[128], objs[32], size[32];
-	unsigned int nr = 0;
+	unsigned int k;
+
+	for (k = 0; k < t->nr; k++)
+		printf(k ? " %*s" : "%-*s", t->width[k], v[k]);
+	putchar('\n');
+}
+
+static int show_table(const struct table *t)
+{
+	char *text, *line, *next, *save;
+	const char *v[TABLE_COLS];
+	unsigned int nr = 0, k;
 	int ret;
 
-	(void)c;
-	ret = mt_read("caches", &text,
-		      "this malloc_test has no caches file (it predates alloc=cache)");
+	ret = mt_read(t->file, &text, t->enoent);
 	if (ret)
 		return ret;
 	for (line = text; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (*line == '#' ||
-		    sscanf(line, "%127s %31s %31s", name, objs, size) != 3)
+		if (*line == '#')
+			continue;
+		for (k = 0; k < t->nr; k++) {
+			v[k] = strtok_r(k ? NULL : line, " \t", &save);
+			if (!v[k])
+				break;
+		}
+		if (k < t->nr)
 			continue;
 		if (json) {
-			fputs(nr ? ", {\"name\": " : "[{\"name\": ", stdout);
-			json_str(name);
-			fputs(", \"objects\": ", stdout);
-			json_val(objs);
-			fputs(", \"object_size\": ", stdout);
-			json_val(size);
+			fputs(nr ? ", {" : "[{", stdout);
+			for (k = 0; k < t->nr; k++) {
+				printf("%s\"%s\": ", k ? ", " : "", t->cols[k]);
+				if (k)
+					json_val(v[k]);
+				else
+					json_str(v[k]);
+			}
 			putchar('}');
 		} else {
 			if (!nr)
-				printf("%-32s %10s %12s\n", "name", "objects",
-				       "object_size");
-			printf("%-32s %10s %12s\n", name, objs, size);
+				table_row(t, t->cols);
+			table_row(t, v);
 		}
 		nr++;
 	}
 	if (json)
 		puts(nr ? "]" : "[]");
 	else if (!nr)
-		puts("no cache");
+		puts(t->none);
 	free(text);
 	return EXIT_DONE;
+}
+
+/*
+ * The dedicated slab caches of alloc=cache (and mempool), from the caches
+ * file: "# name objects object_size", then one line per cache alive.
+ */
+static int cmd_caches(const struct call *c)
+{
+	static const struct table t = {
+		.file = "caches",
+		.enoent = "this malloc_test has no caches file (it predates alloc=cache)",
+		.none = "no cache",
+		.nr = 3,
+		.cols = { "name", "objects", "object_size" },
+		.width = { 32, 10, 12 },
+	};
+
+	(void)c;
+	return show_table(&t);
+}
+
+/*
+ * The mempools of alloc=mempool, named by their caches, from the
+ * mempools file: "# name min_nr curr_nr from_reserve", then one line per
+ * pool alive.
+ */
+static int cmd_mempools(const struct call *c)
+{
+	static const struct table t = {
+		.file = "mempools",
+		.enoent = "this malloc_test has no mempools file (it predates alloc=mempool)",
+		.none = "no mempool",
+		.nr = 4,
+		.cols = { "name", "min_nr", "curr_nr", "from_reserve" },
+		.width = { 32, 7, 8, 12 },
+	};
+
+	(void)c;
+	return show_table(&t);
 }
 
 /* ---- hist --------------------------------------------------------- */
@@ -1440,6 +1518,9 @@ static void bench_show(const struct rec *r)
 	if (rec_get(r, "release") && strcmp(rec_get(r, "release"), "now"))
 		bench_line("release", "%s (the bare loop frees at once)",
 			   V("release"));
+	/* alloc=mempool's alone: every other run's is 0 */
+	if (rec_num(r, "reserve") > 0)
+		bench_line("reserve", "%s elements", V("reserve"));
 	fmt_ns(v, sizeof(v), rec_num(r, "elapsed_ns"));
 	bench_line("elapsed", "%s", v);
 	bench_line("ops", "%s", V("ops"));
@@ -1535,8 +1616,9 @@ static int bench_stop(void)
 
 /*
  * bench OPTIONS: "alloc=A size=S count=N threads=T pattern=P gfp=F,...
- * cpu=C sample=K time=SEC", the keys given; wait for the run to end (a
- * stop signal stops it), show its results.
+ * cpu=C sample=K time=SEC bulk=B sheaf=N release=R reserve=N", the keys
+ * given; wait for the run to end (a stop signal stops it), show its
+ * results.
  */
 static int cmd_bench(const struct call *c)
 {
@@ -1551,7 +1633,7 @@ static int cmd_bench(const struct call *c)
 		{ "gfp", c->gfp }, { "cpu", c->has_cpu ? cpu : NULL },
 		{ "sample", c->sample }, { "time", c->time },
 		{ "bulk", c->bulk }, { "sheaf", c->sheaf },
-		{ "release", c->release },
+		{ "release", c->release }, { "reserve", c->reserve },
 	};
 	size_t len = 0, i;
 	int werr, ret;
@@ -1562,7 +1644,8 @@ static int cmd_bench(const struct call *c)
 				  " (--size takes its unit attached: --size 4k)");
 	if (c->nr_args && (c->alloc || c->gfp || c->has_cpu || c->size ||
 			   c->ops || c->threads || c->pattern || c->sample ||
-			   c->time || c->bulk || c->sheaf || c->release))
+			   c->time || c->bulk || c->sheaf || c->release ||
+			   c->reserve))
 		return usage_fail("bench stop: takes no option but --json");
 	if (c->nr_args)
 		return bench_stop();
@@ -1777,14 +1860,23 @@ static struct cmd cmds[] = {
 	  "errors, overflows, the footprint allocated and freed, bytes held\n"
 	  "and their footprint (charged), its own memory, chunks held,\n"
 	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
-	  "node, context, cpu, free policy, corruptions, skipped and backlog\n"
-	  "ticks, steps off its cpu, chunks off its node, the median and 99th\n"
-	  "percentile of its allocations' and frees' latency in ns.  With\n"
-	  "UNIT, sizes are shown in it.\n", 0 },
+	  "node, context, cpu, free policy, release, for alloc=mempool the\n"
+	  "elements each of its mempools keeps and the chunks their reserve\n"
+	  "served, corruptions, skipped and backlog ticks, steps off its cpu,\n"
+	  "chunks off its node, the median and 99th percentile of its\n"
+	  "allocations' and frees' latency in ns.  With UNIT, sizes are shown\n"
+	  "in it.\n", 0 },
 	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
 	  "show the dedicated slab caches of alloc=cache",
-	  "Print the slab caches alloc=cache made and that are alive: each\n"
-	  "one's name, the module's count of its objects, and their size.\n", 0 },
+	  "Print the slab caches alloc=cache (and alloc=mempool) made and\n"
+	  "that are alive: each one's name, the module's count of its\n"
+	  "objects, and their size.\n", 0 },
+	{ "mempools", cmd_mempools, 0, 0, 0, 0, NULL, NULL, "",
+	  "show the mempools of alloc=mempool",
+	  "Print the mempools alloc=mempool made and that are alive, each\n"
+	  "over a dedicated cache and named by it: the elements it keeps\n"
+	  "(min_nr), those it holds now (curr_nr), and the chunks its reserve\n"
+	  "served (from_reserve).\n", 0 },
 	{ "hist", cmd_hist, 1, 2, 0, CMD_WORDS, NULL, NULL, "ID|bench [OP]",
 	  "draw a test's, or the last bench's, latency histograms",
 	  "Draw the latency histograms of test ID (its alloc, realloc, free\n"
@@ -1820,8 +1912,8 @@ static struct cmd cmds[] = {
 	  "change a parameter",
 	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
 	  "max_bytes and max_atomic_bytes 1..2^63-1, max_tests 1..65536,\n"
-	  "alloc kmalloc|vmalloc|kvmalloc|pages|cache|percpu, seed any\n"
-	  "unsigned 64-bit number.  A refused value leaves the old one.\n", 0 },
+	  "alloc one of --alloc's allocators, seed any unsigned 64-bit\n"
+	  "number.  A refused value leaves the old one.\n", 0 },
 	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
 	  "list the commands, or say what one takes",
 	  "Print the commands, or what COMMAND takes.\n", 0 },
@@ -1955,6 +2047,9 @@ static void help_all(void)
 	       "  --release R           mem_test_start, mem_free, bench: give chunks\n"
 	       "                        back at once (now) or through RCU (rcu:\n"
 	       "                        kfree_rcu(), kvfree_rcu())\n"
+	       "  --reserve N           mem_test_start, bench, with --alloc mempool:\n"
+	       "                        the elements each mempool keeps (1..1024;\n"
+	       "                        default: the mempool_reserve parameter)\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
 	       "  --count N             watch: stop after N frames; bench:\n"
 	       "                        operations per thread\n"
@@ -1997,10 +2092,12 @@ static int cmd_help(const struct call *c)
 		       "--gfp F,...: a base, %s, and modifiers\n"
 		       "%s.  A list\n"
 		       "with no base gets kernel, and retry_mayfail (noretry for\n"
-		       "percpu) unless it names noretry, retry_mayfail or nofail;\n"
-		       "without --gfp, kernel,retry_mayfail,nowarn (percpu:\n"
-		       "kernel,noretry,nowarn): a failed allocation fails, and calls\n"
-		       "no OOM killer.  --gfp kernel is plain GFP_KERNEL.\n"
+		       "percpu; neither for mempool) unless it names noretry,\n"
+		       "retry_mayfail or nofail; without --gfp,\n"
+		       "kernel,retry_mayfail,nowarn (percpu: kernel,noretry,nowarn):\n"
+		       "a failed allocation fails, and calls no OOM killer; mempool:\n"
+		       "kernel,nowarn, which waits for an element rather than fail.\n"
+		       "--gfp kernel is plain GFP_KERNEL.\n"
 		       "--node N: allocate on NUMA node N.\n",
 		       alloc_list, gfp_base_list, gfp_mod_list);
 	if (cmd->flags & CMD_BENCH)
@@ -2016,7 +2113,8 @@ static int cmd_help(const struct call *c)
 		       "drawn in 1..S (random), or threads in pairs, one allocating,\n"
 		       "the other freeing on another CPU (remote; T even).\n"
 		       "--gfp F,...: as for mem_alloc; without it,\n"
-		       "kernel,retry_mayfail,nowarn (percpu: kernel,noretry,nowarn).\n"
+		       "kernel,retry_mayfail,nowarn (percpu: kernel,noretry,nowarn;\n"
+		       "mempool: kernel,nowarn).\n"
 		       "--cpu N: the first thread's CPU; the others follow on the\n"
 		       "next online CPUs.\n"
 		       "--sample K: time one operation in K (0: none, 1: all; 64).\n"
@@ -2026,7 +2124,10 @@ static int cmd_help(const struct call *c)
 		       "N objects a call (kmem_cache_alloc_bulk, alloc_pages_bulk),\n"
 		       "the bare loop one a call (1..512; 1).\n"
 		       "--sheaf N: --alloc cache: the bench's cache made with sheaves\n"
-		       "of N objects (kernels from 6.18 on; 1..1024).\n", alloc_list);
+		       "of N objects (kernels from 6.18 on; 1..1024).\n"
+		       "--reserve N: --alloc mempool: the elements the bench's mempool\n"
+		       "keeps (1..1024; default: the mempool_reserve parameter).\n",
+		       alloc_list);
 	if (cmd->flags & CMD_TEST)
 		printf("--ctx work|timer|softirq|irqoff: allocate in a work item\n"
 		       "(default), in the timer's callback (hard irq), in a soft\n"
@@ -2037,7 +2138,10 @@ static int cmd_help(const struct call *c)
 		       "--cpu N: the test's timer and work run on CPU N.\n"
 		       "--free all|random|fifo|lifo: at TOTAL, free everything\n"
 		       "(default), or random, the oldest or the newest chunks until a\n"
-		       "whole piece of MAX fits again.\n");
+		       "whole piece of MAX fits again.\n"
+		       "--reserve N: --alloc mempool: the elements each of the test's\n"
+		       "mempools keeps (1..1024; default: the mempool_reserve\n"
+		       "parameter when the test starts).\n");
 	printf("--json: print a JSON document instead.\n");
 	return EXIT_DONE;
 }
@@ -2050,7 +2154,7 @@ static struct cmdline {
 	char **arg;
 	unsigned int nr_args;
 	const char *alloc, *interval, *count;
-	const char *gfp, *node, *ctx, *cpu, *free, *release;
+	const char *gfp, *node, *ctx, *cpu, *free, *release, *reserve;
 	const char *size, *threads, *pattern, *sample, *time, *bulk, *sheaf;
 	bool help, version;
 	const char *bad;		/* an unknown option */
@@ -2073,6 +2177,7 @@ static const struct opt {
 	{ "--cpu", NULL, &cl.cpu, "a CPU number" },
 	{ "--free", NULL, &cl.free, free_list },
 	{ "--release", NULL, &cl.release, release_list },
+	{ "--reserve", NULL, &cl.reserve, "a number of mempool elements" },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
 	{ "--count", NULL, &cl.count, "a number of frames, or of operations" },
 	{ "--size", NULL, &cl.size, "a size (64, 4k, 1m)" },
@@ -2258,6 +2363,7 @@ static int check_module_options(const struct cmd *cmd)
 		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
 		{ &cl.time, MT_OPT_TIME }, { &cl.bulk, MT_OPT_BULK },
 		{ &cl.sheaf, MT_OPT_SHEAF }, { &cl.release, MT_OPT_RELEASE },
+		{ &cl.reserve, MT_OPT_RESERVE },
 	};
 	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
 	char who[160];
@@ -2302,7 +2408,7 @@ static int check_options(struct call *c)
 {
 	unsigned int flags = c->cmd->flags;
 	const char *name = c->cmd->name;
-	unsigned long long n = 0;
+	unsigned long long n = 0, reserve;
 	int ret;
 
 	ret = check_module_options(c->cmd);
@@ -2342,6 +2448,11 @@ static int check_options(struct call *c)
 		if (!c->release)
 			return EXIT_USAGE;
 	}
+	/* its range, 1 to 1024, and its allocator are the module's to judge */
+	if (cl.reserve && parse_u64(cl.reserve, &reserve))
+		return usage_fail("%s: --reserve '%s' is not a number of mempool elements (an unsigned decimal)",
+				  name, cl.reserve);
+	c->reserve = cl.reserve;
 	c->interval_ms = 1000;
 	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
 		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",

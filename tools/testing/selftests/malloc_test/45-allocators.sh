@@ -22,7 +22,7 @@ MiB=1048576
 AL_KINDS="kmalloc vmalloc kvmalloc pages cache percpu"
 # and the nolock ones, which mem_used lists on every kernel (56-nolock.sh
 # tests them where the kernel has them)
-AL_ALL="$AL_KINDS kmalloc_nolock pages_nolock"
+AL_ALL="$AL_KINDS kmalloc_nolock pages_nolock mempool"
 nr_possible NCPU
 # nr_node_ids: one past the last possible node (1 without NUMA)
 NNODES=1
@@ -617,9 +617,9 @@ refuse_parse "gfp= given twice" mem_alloc 10 gfp=kernel gfp=kernel
 refuse_parse "gfp= given twice" mem_rnd_alloc 1 2 10 gfp=atomic gfp=kernel
 refuse_parse "node= given twice" mem_alloc 10 node=0 node=0
 for a in slab Pages KMALLOC page ''; do
-	refuse_parse "unknown allocator '$a' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_alloc 10 alloc=$a
+	refuse_parse "unknown allocator '$a' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool)" mem_alloc 10 alloc=$a
 done
-refuse_parse "unknown allocator 'percpu,' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_rnd_alloc 1 2 10 alloc=percpu,
+refuse_parse "unknown allocator 'percpu,' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool)" mem_rnd_alloc 1 2 10 alloc=percpu,
 for gt in foo:foo '': KERNEL:KERNEL GFP_KERNEL:GFP_KERNEL kernel,high:high kernel,:'' \
 	,kernel:'' kernel,,nowarn:'' atomic,Nowarn:Nowarn nowarn,nofail,x:x; do
 	g=${gt%%:*}

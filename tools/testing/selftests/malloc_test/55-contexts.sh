@@ -30,9 +30,9 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu]"
-TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, release)"
+TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, release, reserve)"
 
 
 # cx_keys VAR TEXT: the keys of the "key: value" lines of TEXT
@@ -550,7 +550,7 @@ done
 refuse_parse "node 'y' is not a number" mem_test_start $TW node=y
 refuse_parse "unknown gfp flag 'GFP_ATOMIC'" mem_test_start $TW alloc=kmalloc ctx=timer gfp=GFP_ATOMIC
 refuse_parse "gfp= takes one base: kernel, atomic or nowait" mem_test_start $TW ctx=timer gfp=atomic,nowait
-refuse_parse "unknown allocator 'slub' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock)" mem_test_start $TW alloc=slub
+refuse_parse "unknown allocator 'slub' (kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool)" mem_test_start $TW alloc=slub
 list_ids ids
 check_eq "after the refusals, no test exists" "$ids" ""
 

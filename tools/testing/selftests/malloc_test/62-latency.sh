@@ -38,7 +38,7 @@ lt_ended() {
 
 # The keys of tests/ID/stats: those before issue 6, then the four drawn
 # from the histograms
-LT_STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+LT_STAT_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
 
 # lt_stats_tail TEXT: LT_TAIL := "N lines: KEYS = V1 V2 V3 V4": the number of
 # lines of TEXT (stats), all its keys, the values of its last four lines

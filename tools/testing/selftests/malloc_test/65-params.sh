@@ -3,7 +3,8 @@
 # 65-params.sh - the module parameters changed at run time: valid values
 # are taken, invalid ones refused with the old value kept and the reason
 # logged, and they act
-# (max_bytes in mem_used, alloc as the default allocator).
+# (max_bytes in mem_used, alloc as the default allocator; mempool_reserve's
+# effect is 54-mempool.sh's).
 # Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
 # parameters at their defaults.  Leaves (mt_exit): the same.
 
@@ -105,4 +106,12 @@ expect_range "VmallocUsed rise (bytes)" $(((vm1 - vm0) * 1024)) $((5242880 - 262
 verdict "with alloc = vmalloc, mem_alloc '5 m' is accepted and VmallocUsed rises by 5 MiB"
 mtw mem_free
 param_case alloc kvmalloc kvmalloc
+
+# mempool_reserve: the kept memory's new mempools keep that many
+param_case mempool_reserve 16 16
+param_bad mempool_reserve 0
+param_bad mempool_reserve 1025
+param_bad mempool_reserve many
+param_case mempool_reserve 1024 1024
+param_case mempool_reserve 4 4
 mt_exit

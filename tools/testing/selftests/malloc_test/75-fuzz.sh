@@ -34,7 +34,7 @@ mt_setup --unloaded
 
 FZ_SEED=${MT_FUZZ_SEED:-20251124}
 FZ_COUNT=${MT_FUZZ_COUNT:-100000}
-FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests"
+FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests mempool_reserve"
 FZ_MAX=8388608
 FZ_OPTS="--max-bytes $FZ_MAX"
 [ -z "$MT_KASAN" ] || FZ_OPTS="$FZ_OPTS --kasan"
@@ -129,8 +129,8 @@ fz_run() {
 	# accepted commands with each option, of each allocator
 	_mix=
 	for _k in with_alloc with_gfp with_node with_ctx with_cpu with_free with_release \
-		alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
-		alloc_cache alloc_percpu; do
+		with_reserve alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
+		alloc_cache alloc_percpu alloc_mempool; do
 		fz_key _v "$_k"
 		expect_range "accepted commands, $_k" "$_v" 1 "$FZ_COUNT"
 		_mix="$_mix $_k=$_v"
@@ -171,7 +171,7 @@ fz_run() {
 	expect_eq corruptions "$_u_corruptions" 0
 	# nothing allocates now: the allocators' lines add up to the totals
 	_sc=0 _sb=0
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock mempool; do
 		skey _v "$_u" ${_a}_chunks
 		isnum "$_v" || _E="${_E}no ${_a}_chunks: '$_v'$NL"
 		_sc=$((_sc + ${_v:-0}))
@@ -188,7 +188,7 @@ fz_run() {
 	used _b bytes
 	expect_eq "mem_used chunks bytes" "$_c $_b" "0 0"
 	slurp _u "$D/mem_used"
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock mempool; do
 		skey _v "$_u" ${_a}_chunks
 		skey _w "$_u" ${_a}_bytes
 		expect_eq "${_a}_chunks ${_a}_bytes" "$_v $_w" "0 0"
@@ -202,7 +202,7 @@ fz_run() {
 	for _k in kept_charged test_charged overhead_bytes reserved_bytes \
 		atomic_bytes kmalloc_charged vmalloc_charged kvmalloc_charged \
 		pages_charged cache_charged percpu_charged kmalloc_nolock_charged \
-		pages_nolock_charged tests rcu_pending_bytes; do
+		pages_nolock_charged mempool_charged tests rcu_pending_bytes; do
 		skey _v "$_u" $_k
 		expect_eq "$_k" "$_v" 0
 	done

@@ -6,8 +6,10 @@
 # --alloc with each of the six allocators, --gfp, --node, and for tests
 # --ctx, --cpu, --free, each seen by the module (mem_used's per-allocator
 # lines, the caches file, the tests' statistics) or refused by it with its
-# reason; mem_used's new lines (each allocator's, what is charged against
-# max_bytes, in units); caches; options anywhere and --; get and set, the
+# reason; --alloc mempool with --reserve, for a test (its statistics, the
+# mempools file) and a bench, refused with another allocator; mem_used's
+# new lines (each allocator's, what is charged against max_bytes, in
+# units); caches and mempools; options anywhere and --; get and set, the
 # caps max_atomic_bytes and max_tests among them; help and --version; every error sentence and exit status (2: the
 # command line is wrong; 1: the module refused, or cannot be reached: not
 # loaded, debugfs not mounted, not root); watch on real tests.
@@ -349,8 +351,8 @@ mc help
 c_ok
 missing=
 for c in mem_alloc mem_free mem_realloc mem_used mem_rnd_alloc mem_test_start \
-	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list hist bench \
-	watch get set help; do
+	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list caches \
+	mempools hist bench watch get set help; do
 	case " $C_OUT" in
 	*[!a-z_.]"$c"[!a-z_]* | *[!a-z_.]"$c") ;;
 	*) missing="$missing $c" ;;
@@ -385,6 +387,20 @@ mc help
 c_ok
 matches "$C_OUT" "caches;--gfp;--node;--ctx;--cpu;--free"
 verdict "'mtctl help' lists caches and the options --gfp, --node, --ctx, --cpu, --free" "$(cev)"
+mc help
+c_ok
+matches "$C_OUT" "[^a-z_]mempools[^a-z_];--reserve;pages_nolock or mempool"
+verdict "'mtctl help' lists mempools, --reserve and the allocator mempool" "$(cev)"
+mc help mempools
+c_ok
+matches "$C_OUT" "usage: mtctl mempools;min_nr;curr_nr;from_reserve"
+verdict "'mtctl help mempools' gives its usage and its columns" "$(cev)"
+for h in mem_test_start bench; do
+	mc help $h
+	c_ok
+	matches "$C_OUT" "\\[--reserve N\\];--reserve N: --alloc mempool"
+	verdict "'mtctl help $h' offers --reserve N, for --alloc mempool" "$(cev)"
+done
 mc watch --help
 c_ok
 matches "$C_OUT" "watch;--interval;--count"
@@ -1018,7 +1034,7 @@ slurp f "$D/mem_used"
 mc mem_used
 c_ok
 for k in chunks bytes charged; do
-	for a in $AK kmalloc_nolock pages_nolock; do
+	for a in $AK kmalloc_nolock pages_nolock mempool; do
 		skey want "$f" ${a}_$k
 		tval got "$C_OUT" ${a}_$k
 		expect_eq "${a}_$k" "$got" "$want"
@@ -1316,10 +1332,107 @@ mc set alloc slab
 param v alloc
 expect_eq "exit status" "$C_RC" 1
 expect_eq "$P/alloc" "$v" percpu
-matches "$C_ERR" "^mtctl: ;slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock"
-verdict "'mtctl set alloc slab' is refused: exit 1, stderr names the six allocators, the value stays" "$(cev)"
+matches "$C_ERR" "^mtctl: ;slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool"
+verdict "'mtctl set alloc slab' is refused: exit 1, stderr names every allocator, the value stays" "$(cev)"
 mc set alloc "$P0_alloc"
 mc mem_free
+
+# --alloc mempool and --reserve: a test's mempools, as its statistics, the
+# mempools file and 'mtctl mempools' show them; --reserve refused with
+# another allocator, with the module's reason
+# pool_names VAR [PREFIX]: the names in $D/mempools (those starting with
+# PREFIX), space separated, in file order
+pool_names() {
+	_pn=
+	while read -r _pc _; do
+		case $_pc in
+		'#'* | '') ;;
+		"${2:-}"*) _pn="$_pn${_pn:+ }$_pc" ;;
+		esac
+	done <"$D/mempools"
+	eval "$1=\$_pn"
+}
+# pool_min VAR NAME: NAME's min_nr in $D/mempools ('' when not listed)
+pool_min() {
+	_pm=
+	while read -r _pc _pk _; do
+		[ "$_pc" = "$2" ] && _pm=$_pk
+	done <"$D/mempools"
+	eval "$1=\$_pm"
+}
+check "the mempools file is there" [ -r "$D/mempools" ]
+refusal_case EINVAL "mem_test_start 1 1 64 1 2 60000 k alloc=cache reserve=3" mem_test_start 1 1 64 1 2 60000 k --alloc cache --reserve 3
+mc mem_test_start 1 1 64 1 2 60000 k --alloc cache --reserve 3
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: reserve=3: the elements each mempool keeps: alloc=mempool, not cache"
+verdict "'mtctl mem_test_start ... --alloc cache --reserve 3': exit 1, the module's reason word for word" "$(cev)"
+refusal_case EINVAL "mem_test_start 1 1 64 1 2 60000 k alloc=mempool reserve=0" mem_test_start 1 1 64 1 2 60000 k --alloc mempool --reserve 0
+refusal_case EINVAL "mem_test_start 1 1 64 1 2 60000 k alloc=mempool reserve=1025" mem_test_start 1 1 64 1 2 60000 k --alloc mempool --reserve 1025
+refusal_case EINVAL "bench alloc=kmalloc size=64 count=10 reserve=2" bench --alloc kmalloc --size 64 --count 10 --reserve 2
+# chunks of 1 KiB exactly: one class, one pool, malloc_test_t<ID>_1024
+to_case "alloc:mempool reserve:3" \
+	mem_test_start 1 1 64 1 2 60000 k --alloc mempool --reserve 3
+TM=$TO_ID
+PM=malloc_test_t${TM}_1024
+wait_until 10000 tallocs "$TM"
+slurp mp "$D/mempools"
+pool_names names "malloc_test_t${TM}_"
+pool_min m "$PM"
+mc mempools
+c_ok
+expect_eq "test $TM's pools in the mempools file" "$names" "$PM"
+expect_eq "$PM's min_nr in the mempools file" "$m" 3
+case $C_OUT in
+"name "*) ;;
+*) _E="${_E}the first line is not the heading 'name min_nr curr_nr from_reserve'$NL" ;;
+esac
+pool_names all
+for n in $all; do
+	pool_min k "$n"
+	printf '%s\n' "$C_OUT" | grep -Eq "^$n +$k +[0-9]+ +[0-9]+\$" ||
+		_E="${_E}no line '$n $k N N'$NL"
+done
+printf '%s\n' "$C_OUT" | grep -Eq "^$PM +3 +[0-3] +[0-9]+\$" ||
+	_E="${_E}no line '$PM 3 (0..3) N'$NL"
+verdict "'mtctl mempools' shows each pool of the mempools file, test $TM's $PM with min_nr 3" "$(cev)" "mempools: $mp"
+mc --json mempools
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+case $C_OUT in
+*"{\"name\": \"$PM\", \"min_nr\": 3, \"curr_nr\": "[0-3]", \"from_reserve\": "[0-9]*) ;;
+*) _E="${_E}no {\"name\": \"$PM\", \"min_nr\": 3, \"curr_nr\": N, \"from_reserve\": N}$NL" ;;
+esac
+verdict "'mtctl --json mempools': an array, {\"name\": \"$PM\", \"min_nr\": 3, \"curr_nr\": N, \"from_reserve\": N}" "$(cev)" "mempools: $mp"
+mc mem_test_list "$TM"
+c_ok
+tval v "$C_OUT" "mempool reserve"
+expect_eq "mempool reserve" "$v" 3
+tval v "$C_OUT" "from reserve"
+expect "no 'from reserve' figure" isnum "$v"
+verdict "'mtctl mem_test_list $TM' shows its mempool reserve (3) and what the reserve served" "$(cev)"
+mc --json mem_test_list "$TM"
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+jget v "$C_OUT" reserve
+expect_eq "\"reserve\"" "$v" 3
+jget v "$C_OUT" from_reserve
+expect "no \"from_reserve\" number" isnum "$v"
+verdict "'mtctl --json mem_test_list $TM': \"reserve\": 3, \"from_reserve\"" "$(cev)"
+mc mem_test_destroy "$TM"
+c_ok
+pool_names names "malloc_test_t${TM}_"
+expect_eq "test $TM's pools left" "$names" ""
+verdict "'mtctl mem_test_destroy $TM': its mempools are gone with it" "$(cev)"
+# nothing kept, no test: no pool at all
+pool_names all
+mc mempools
+c_ok
+expect_eq "pools in the mempools file" "$all" ""
+expect_eq stdout "$C_OUT" "no mempool"
+mc --json mempools
+c_ok
+expect_eq stdout "$C_OUT" "[]"
+verdict "no pool left: 'mtctl mempools' prints 'no mempool', --json []" "$(cev)"
 
 # ------------------------------------------------ latency, hist, bench ---
 # The four latency lines of a test's statistics as mtctl shows them; hist
@@ -1584,6 +1697,8 @@ expect_eq "alloc samples (sample=1: every allocation)" "${2:-}" $((BN * BT))
 # the thread table: a row per thread, count * 2 operations each
 n=$(printf '%s\n' "$C_OUT" | awk -v o=$((BN * 2)) '$1 ~ /^[0-9]+$/ && NF == 6 && $3 == o { n++ } END { print n + 0 }')
 expect_eq "thread rows with $((BN * 2)) ops" "$n" "$BT"
+tval v "$C_OUT" reserve
+expect_eq "a reserve line (alloc=kmalloc: none)" "$v" ""
 verdict "'mtctl bench --alloc kmalloc --size 64 --count $BN --threads $BT --sample 1': done, ops $((BN * BT * 2)) (count*threads*2), its figures and tables as bench_result" "$(cev)" "bench_result:$NL$br"
 used v bench_bytes
 expect_eq "mem_used bench_bytes" "$v" 0
@@ -1625,6 +1740,37 @@ for kv in state:done end:count "alloc:$pa" size:1024 pattern:batch ops:1000 allo
 	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
 done
 verdict "'mtctl --json bench --size 1k --count 500 --pattern batch --sample 0': one object, done, the module's alloc ($pa), size 1024, ops 1000, no sample" "$(cev)" "bench_result:$NL$br"
+
+# --alloc mempool --reserve 2: the bench's pool, in the answer, the
+# results and bench_result
+mc bench --alloc mempool --size 64 --count 1000 --reserve 2 --sample 0
+slurp br "$D/bench_result"
+c_ok
+case $C_OUT in
+"bench started: alloc=mempool "*" reserve=2 "*) ;;
+*) _E="${_E}the first line is not the module's 'bench started: alloc=mempool ... reserve=2 ...'$NL" ;;
+esac
+tval v "$C_OUT" bench
+expect_eq "bench (state, end)" "$v" "done (end: count)"
+tval v "$C_OUT" allocator
+expect_eq allocator "$v" mempool
+tval v "$C_OUT" reserve
+expect_eq reserve "$v" "2 elements"
+tval v "$C_OUT" ops
+expect_eq "ops (count * 2)" "$v" 2000
+skey v "$br" reserve
+expect_eq "bench_result reserve" "$v" 2
+verdict "'mtctl bench --alloc mempool --size 64 --count 1000 --reserve 2': done, 'reserve: 2 elements', bench_result reserve 2" "$(cev)" "bench_result:$NL$br"
+mc --json bench --alloc mempool --size 64 --count 100 --reserve 2 --sample 0
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+for kv in state:done alloc:mempool reserve:2 ops:200; do
+	jget v "$C_OUT" "${kv%%:*}"
+	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
+done
+verdict "'mtctl --json bench --alloc mempool ... --reserve 2': one object, \"alloc\": \"mempool\", \"reserve\": 2" "$(cev)"
+used v bench_bytes
+check_eq "after the mempool runs mem_used's bench_bytes is 0" "$v" 0
 
 # refusals: the module's reasons
 refusal_case EINVAL "bench size=0 count=10" bench --size 0 --count 10
@@ -1847,7 +1993,7 @@ usage_case "--interval" watch --interval
 usage_case "abc" watch --interval abc
 usage_case "count" watch --count x
 usage_case "nosuch" help nosuch
-usage_case "slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" mem_alloc 1 k --alloc slab
+usage_case "slab;kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool" mem_alloc 1 k --alloc slab
 usage_case "--gfp;kernel,atomic;one base" mem_alloc 1 k --gfp kernel,atomic
 usage_case "--gfp;one base" mem_rnd_alloc 1 2 3 k --gfp atomic,zero,nowait
 usage_case "'zero' given twice" mem_alloc 1 k --gfp zero,nowarn,zero
@@ -1870,6 +2016,14 @@ usage_case "mem_free;takes no --gfp" mem_free --gfp kernel
 usage_case "mem_realloc;takes no --node" mem_realloc 1 --node 0
 usage_case "mem_test_stop;takes no --alloc" mem_test_stop 1 --alloc pages
 usage_case "caches;takes no arguments" caches 1
+usage_case "mempools;takes no arguments" mempools 1
+usage_case "mem_alloc;takes no --reserve;mem_test_start, bench" mem_alloc 1 k --alloc mempool --reserve 2
+usage_case "mem_rnd_alloc;takes no --reserve" mem_rnd_alloc 1 2 3 --reserve 2
+usage_case "--reserve 'x';mempool elements" mem_test_start 1 2 3 4 5 6 --alloc mempool --reserve x
+usage_case "--reserve '-1'" mem_test_start 1 2 3 4 5 6 --alloc mempool --reserve -1
+usage_case "bench;--reserve 'two'" bench --alloc mempool --size 64 --count 1 --reserve two
+usage_case "--reserve needs a value" mem_test_start 1 2 3 4 5 6 --reserve
+usage_case "bench stop;no option" bench stop --reserve 2
 usage_case "hist;id|bench" hist
 usage_case "'abc';test id;bench" hist abc
 usage_case "'bogus';alloc, realloc, free or lateness" hist 1 bogus

@@ -1045,7 +1045,7 @@ charges_add_up() {
 	done
 	_cp=
 	_cs=0
-	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock; do
+	for _a in kmalloc vmalloc kvmalloc pages cache percpu kmalloc_nolock pages_nolock mempool; do
 		skey _x "$_cu" ${_a}_charged
 		skey _y "$_cu" ${_a}_bytes
 		if isnum "$_x" && isnum "$_y"; then
@@ -1091,7 +1091,7 @@ KSFT_FAIL=1
 KSFT_SKIP=4
 # The run-time parameters: mt_setup sets those a case asks for and every
 # other to its default; mt_teardown puts them all back to their defaults.
-MT_RT_PARAMS="max_bytes max_atomic_bytes max_tests alloc seed check_content realloc_p verbose"
+MT_RT_PARAMS="max_bytes max_atomic_bytes max_tests alloc seed check_content realloc_p verbose mempool_reserve"
 MT_SETUP=
 
 # mt_instance VAR: the loaded module's instance: the boot's id and the

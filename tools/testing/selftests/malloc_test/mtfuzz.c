@@ -11,9 +11,10 @@
  *    classes.  "Malformed": every reading of the grammar refuses it (a NUL
  *    byte, a page or more, an unknown token, unit or option, an option the
  *    command does not take or given twice, a bad value of alloc=, gfp=,
- *    node=, cpu=, ctx= or free=, a number out of place or not an unsigned
- *    decimal, too few or too many numbers, a size that overflows 64 bits
- *    in its unit, a zero size, MIN > MAX, and the refusals that follow
+ *    node=, cpu=, ctx=, free= or reserve=, a number out of place or not
+ *    an unsigned decimal, too few or too many numbers, a size that
+ *    overflows 64 bits in its unit, a zero size, MIN > MAX, and the
+ *    refusals that follow
  *    from the command alone: gfp flags that do not go together, nofail
  *    with an allocator that cannot honour it, an atomic ctx= (timer,
  *    softirq, irqoff) with what may sleep, node= with percpu...): the write must fail with EINVAL and
@@ -26,21 +27,29 @@
  *    kernel gives, as what they cost cannot fit: a test's TOTAL above
  *    max_bytes, or above max_atomic_bytes with gfp=atomic or nofail; a
  *    test when max_tests exist; a chunk, or mem_rnd_alloc's TOTAL in
- *    pieces of MIN, whose least footprint (see below) would pass the
- *    cap beside the kept chunks' footprint.  Past that the footprint
- *    the kernel gives decides: either outcome goes, but a refusal is
- *    ENOSPC (or ENOMEM) and changes nothing.
+ *    pieces of MIN (with alloc=cache or mempool, and the cache, and
+ *    pool, of MAX's class it reserves), whose least footprint (see
+ *    below) would pass the cap beside the kept chunks' footprint.  Past
+ *    that the footprint the kernel gives decides: either outcome goes,
+ *    but a refusal is ENOSPC (or ENOMEM) and changes nothing.
  *  - Default gfp flags: without gfp=, kernel,retry_mayfail,nowarn
- *    (alloc=percpu: kernel,noretry,nowarn; an atomic ctx=: atomic,nowarn); a
- *    list that names no base gets the context's, and in process context
- *    retry_mayfail (percpu: noretry) unless it names noretry,
- *    retry_mayfail or nofail.  A started test's stats must show them.
- *    Refused too: alloc=percpu with retry_mayfail, an atomic ctx='s chunk
+ *    (alloc=percpu: kernel,noretry,nowarn; alloc=mempool: kernel,nowarn;
+ *    an atomic ctx=: atomic,nowarn); a list that names no base gets the
+ *    context's, and in process context retry_mayfail (percpu: noretry;
+ *    mempool: none, the pool adds noretry itself) unless it names
+ *    noretry, retry_mayfail or nofail.  A started test's stats must show
+ *    them.  Refused too: alloc=percpu with retry_mayfail, alloc=mempool
+ *    with zero or retry_mayfail, an atomic ctx='s chunk
  *    above 32768 bytes counted, alloc=vmalloc with node= unless gfp=
  *    names kernel and at most zero, free=random|fifo|lifo with a piece
- *    of MAX that counts more than TOTAL, release=rcu with pages or
- *    percpu or a MIN under 16 bytes (with cache: uncertain, the kernel
- *    decides).  mem_free takes release= too.
+ *    of MAX that counts more than TOTAL, release=rcu with pages, percpu
+ *    or mempool or a MIN under 16 bytes (with cache: uncertain, the kernel
+ *    decides), reserve= (1 to 1024, tests and bench only) with another
+ *    allocator than mempool.  mem_free takes release= too.  A test's
+ *    stats show reserve and from_reserve right after release: reserve 0
+ *    but with alloc=mempool, then reserve= or the mempool_reserve
+ *    parameter at its start; from_reserve 0 but with mempool, and at
+ *    most allocations + reallocs once it is stopped.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
  *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
  *    for the run), no nofail allocation is bigger than 8192 bytes, a
@@ -66,7 +75,8 @@
  *    only shrink.
  *  - bench (SPEC: "bench"): options only, "[alloc=A] size=S[UNIT]
  *    count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N]
- *    [sample=K] [time=SEC] [bulk=B] [sheaf=N] [release=now|rcu]", or the
+ *    [sample=K] [time=SEC] [bulk=B] [sheaf=N] [release=now|rcu]
+ *    [reserve=N]", or the
  *    word "stop" alone.  Malformed: a
  *    number or a unit token, size= or count= missing, an option it does
  *    not take (node=, ctx=, free=) or given twice, a value that is not
@@ -80,17 +90,20 @@
  *    of a page at most, sheaf 1 to 1024 with alloc=cache: uncertain, the
  *    kernel may have no sheaves; release=rcu with kmalloc, vmalloc or
  *    kvmalloc (cache: uncertain), size 16 at least, bulk=1, not
- *    pattern=remote), gfp= as mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
+ *    pattern=remote; reserve 1 to 1024 with alloc=mempool), gfp= as
+ *    mem_alloc refuses it.  Certain ENOSPC: the run's least cost (its chunks' least
  *    footprint, one per thread or the batch, every chunk with
  *    release=rcu, and each thread's 16 KiB
- *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB)
+ *    stack and 16 KiB task, a batch's 8-byte slots, a cache's 33 KiB,
+ *    a mempool's reserve of elements of the size and its array)
  *    beside the kept chunks' footprint passes max_bytes, or its chunks
  *    pass max_atomic_bytes with gfp=atomic or nofail.  EBUSY only while a
  *    run may go, and certain within the first 0.9 s of a run that cannot
  *    end sooner (count=4294967295, time=1: the fuzzer starts one now and
  *    then, then sends the fuzzed command); EAGAIN never (no CPU goes
  *    offline).  The answer: "bench started: ..." with every setting as
- *    the model has it (the defaults, the gfp flags, the CPUs); "stop":
+ *    the model has it (the defaults, the gfp flags, a mempool's reserve,
+ *    the CPUs); "stop":
  *    "stopped" or "no bench running", which of them when the model knows.
  *    Each accepted run is ended before the next write (stop, or waited
  *    for when it is short), and bench_result read: its state (done,
@@ -201,6 +214,7 @@
 #define BENCH_THREAD	(16384 + 16384)	/* a thread's stack and task */
 #define BENCH_SLOT	8		/* a batch's slot, per chunk */
 #define BENCH_CACHE	(1024 + 32768)	/* a cache: descriptors, a slab */
+#define POOL_SLOT	8		/* a mempool's array, per element */
 /* a run that cannot end in 1 s: EBUSY is certain this long after it */
 #define BENCH_SURE_S	0.9
 #define BENCH_WAIT_S	30.0		/* the longest a short run may take */
@@ -214,37 +228,48 @@ static const char *const cls_name[] = {
 
 enum {
 	K_KMALLOC, K_VMALLOC, K_KVMALLOC, K_PAGES, K_CACHE, K_PERCPU,
-	K_KMALLOC_NOLOCK, K_PAGES_NOLOCK, NR_KINDS
+	K_KMALLOC_NOLOCK, K_PAGES_NOLOCK, K_MEMPOOL, NR_KINDS
 };
 static const char *const kinds[NR_KINDS] = {
 	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
-	"kmalloc_nolock", "pages_nolock",
+	"kmalloc_nolock", "pages_nolock", "mempool",
 };
 static const uint64_t kind_max[NR_KINDS] = {
 	KMALLOC_MAX, CHUNK_MAX, KVMALLOC_MAX, PAGES_MAX, CACHE_MAX, PERCPU_MAX,
-	KMALLOC_NOLOCK_MAX, PAGES_NOLOCK_MAX,
+	KMALLOC_NOLOCK_MAX, PAGES_NOLOCK_MAX, CACHE_MAX,
 };
 /* The allocators that take no lock (SPEC: "alloc=kmalloc_nolock"). */
 #define NOLOCK(k)	((k) == K_KMALLOC_NOLOCK || (k) == K_PAGES_NOLOCK)
+/*
+ * Those of a dedicated cache of each power-of-two class (SPEC:
+ * "alloc=mempool": the pools are over the caches of alloc=cache).
+ */
+#define CLASSED(k)	((k) == K_CACHE || (k) == K_MEMPOOL)
+/* release=rcu: none for these (SPEC: "release=rcu", "alloc=mempool") */
+#define NO_RCU(k)	((k) == K_PAGES || (k) == K_PERCPU || \
+			 (k) == K_MEMPOOL || NOLOCK(k))
 
 /* The options, as bits of struct target's opts and struct verdict's. */
 enum {
 	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
 	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, O_BULK,
-	O_SHEAF, O_RELEASE, NR_OPTS
+	O_SHEAF, O_RELEASE, O_RESERVE, NR_OPTS
 };
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
 	"size", "count", "threads", "pattern", "sample", "time", "bulk",
-	"sheaf", "release",
+	"sheaf", "release", "reserve",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE | \
-			 1U << O_RELEASE)
+			 1U << O_RELEASE | 1U << O_RESERVE)
 #define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
 			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
 			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME | \
-			 1U << O_BULK | 1U << O_SHEAF | 1U << O_RELEASE)
+			 1U << O_BULK | 1U << O_SHEAF | 1U << O_RELEASE | \
+			 1U << O_RESERVE)
+/* reserve= and mempool_reserve: a mempool's elements (SPEC: "Options") */
+#define RESERVE_MAX	1024ULL
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -285,7 +310,7 @@ static const char *const errno_names[] = {
 enum {
 	MEM_ALLOC, MEM_FREE, MEM_REALLOC, MEM_RND, TEST_START, TEST_STOP,
 	TEST_DESTROY, DESTROY_ALL, BENCH, P_CHECK, P_REALLOC_P, P_MAX_BYTES,
-	P_ALLOC, P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, NR_TARGETS
+	P_ALLOC, P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, P_RESERVE, NR_TARGETS
 };
 
 struct counts {
@@ -343,6 +368,7 @@ static struct target targets[NR_TARGETS] = {
 	[P_SEED] = PARAM("seed", 4),
 	[P_MAX_ATOMIC] = PARAM("max_atomic_bytes", 3),
 	[P_MAX_TESTS] = PARAM("max_tests", 3),
+	[P_RESERVE] = PARAM("mempool_reserve", 3),
 };
 
 /*
@@ -395,6 +421,7 @@ struct verdict {
 	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
 	bool rcu;		/* release=rcu */
+	uint64_t reserve;	/* reserve=, as given */
 	int eff_base;		/* the gfp flags it allocates with */
 	unsigned int eff_mods;
 	bool urgent;		/* gfp=atomic or nofail: max_atomic_bytes */
@@ -412,6 +439,7 @@ struct bench_run {
 	int kind, pattern;
 	uint64_t size, count, threads, sample, time, bulk, sheaf;
 	bool rcu;		/* release=rcu */
+	uint64_t reserve;	/* the mempool's elements; 0: not mempool */
 	char gfp[96];
 	unsigned int cpu[MAX_ONLINE];	/* each thread's, in order */
 	bool cpus_known;
@@ -477,8 +505,16 @@ static struct {
 	unsigned int meminfo_every, quiet_every;
 	bool kasan;
 	bool nolock;		/* the kernel has the nolock allocators (6.18) */
-	/* the gfp flags the tests we started must show */
-	struct { unsigned int id; char gfp[96]; } gfp_seen[NR_GFP_SEEN];
+	uint64_t mempool_reserve;	/* the parameter; 0: not known */
+	/*
+	 * what the tests we started must show: their gfp flags, their
+	 * reserve (-1: not known)
+	 */
+	struct {
+		unsigned int id;
+		char gfp[96];
+		long long reserve;
+	} gfp_seen[NR_GFP_SEEN];
 	unsigned int gfp_next;
 	char saved[NR_TARGETS][64];	/* the parameters as they were */
 	bool saved_ok;
@@ -912,7 +948,9 @@ static uint64_t pow2_up(uint64_t b)
 /*
  * The footprint of a chunk that counts @b bytes (counted()), as the
  * documentation says the cap counts it: kmalloc the slab object's size
- * class (ksize()), cache its power-of-two class, vmalloc its whole pages,
+ * class (ksize()), cache and mempool its power-of-two class (a mempool's
+ * element is an object of the class's cache; its reserve is overhead, not
+ * the chunk's), vmalloc its whole pages,
  * their array, the area's two descriptors and 8 bytes of page table a
  * page (and the guard page's), kvmalloc the one or the other (its
  * vmalloc rounded to 2 MiB from 2 MiB up), pages the pages, percpu the
@@ -928,6 +966,7 @@ static uint64_t fp_lo(int kind, uint64_t b)
 	case K_KMALLOC_NOLOCK:
 		return b > 8 ? b : 8;
 	case K_CACHE:
+	case K_MEMPOOL:
 		return pow2_up(b);
 	case K_VMALLOC:
 		return sat_add(page_align(b), (page_align(b) / PAGE_SZ + 1) * 8);
@@ -953,6 +992,7 @@ static uint64_t fp_hi(int kind, uint64_t b)
 	case K_KMALLOC_NOLOCK:
 		return k;
 	case K_CACHE:
+	case K_MEMPOOL:
 		return pow2_up(b) > 64 ? pow2_up(b) : 64;
 	case K_VMALLOC:
 		return fp_vm_hi(b);
@@ -1145,6 +1185,15 @@ static bool model_option(const struct target *t, const char *tok,
 		return model_u64(val, v, &v->bulk);
 	case O_SHEAF:
 		return model_u64(val, v, &v->sheaf);
+	case O_RESERVE:
+		/* a number, held to its range by the parser (SPEC: "Options") */
+		if (!model_u64(val, v, &v->reserve))
+			return false;
+		if (!v->reserve || v->reserve > RESERVE_MAX) {
+			set_bad(v, "reserve= out of 1..1024");
+			return false;
+		}
+		return true;
 	default:
 		v->pattern = index_of(val, patterns, NR_PATTERNS);
 		if (v->pattern < 0) {
@@ -1220,10 +1269,12 @@ static bool model_token(const struct target *t, const char *tok,
  * The gfp flags a command allocates with (SPEC: "Default GFP flags").
  * Without gfp=: nowarn, with the context's base and, in process context,
  * the retry modifier that fails rather than kills: retry_mayfail, or
- * noretry for alloc=percpu, whose allocator drops retry_mayfail.  A list
- * that names a base is taken as it is; one that names none gets the
- * context's base and, in process context, that retry modifier unless it
- * names noretry, retry_mayfail or nofail.
+ * noretry for alloc=percpu, whose allocator drops retry_mayfail, and none
+ * for alloc=mempool, whose mempool_alloc() adds noretry itself (SPEC:
+ * "alloc=mempool": kernel,nowarn).  A list that names a base is taken as
+ * it is; one that names none gets the context's base and, in process
+ * context, that retry modifier unless it names noretry, retry_mayfail or
+ * nofail.
  */
 static void eff_gfp(struct verdict *v)
 {
@@ -1234,7 +1285,8 @@ static void eff_gfp(struct verdict *v)
 	if (given && v->base >= 0)
 		return;
 	v->eff_base = v->timer ? G_ATOMIC : G_KERNEL;
-	if (!v->timer && !(v->eff_mods & (M_RETRY | M(G_NOFAIL))))
+	if (!v->timer && !(v->eff_mods & (M_RETRY | M(G_NOFAIL))) &&
+	    v->kind != K_MEMPOOL)
 		v->eff_mods |= v->kind == K_PERCPU ? M(G_NORETRY) : M(G_MAYFAIL);
 }
 
@@ -1247,6 +1299,19 @@ static void gfp_string(const struct verdict *v, char *buf, size_t size)
 	for (i = 0; i < NR_MODS; i++)
 		if (v->eff_mods & M(i))
 			n += snprintf(buf + n, size - n, ",%s", gfp_mods[i]);
+}
+
+/*
+ * The elements each mempool of a test or a bench keeps (SPEC:
+ * "alloc=mempool"): reserve= when given, else the mempool_reserve
+ * parameter when it starts; 0 but with alloc=mempool, or when the
+ * parameter is not known.
+ */
+static uint64_t want_reserve(const struct verdict *v)
+{
+	if (v->kind != K_MEMPOOL)
+		return 0;
+	return v->opts & (1U << O_RESERVE) ? v->reserve : g.mempool_reserve;
 }
 
 /*
@@ -1276,12 +1341,17 @@ static void model_semantic(const struct target *t, struct verdict *v,
 		set_bad(v, "noretry and retry_mayfail");
 	if (k == K_PERCPU && (mods & M(G_MAYFAIL)))
 		set_bad(v, "alloc=percpu with retry_mayfail");
+	/* mempool_alloc() takes no __GFP_ZERO, and asks with noretry */
+	if (k == K_MEMPOOL && (mods & M(G_ZERO)))
+		set_bad(v, "alloc=mempool with zero");
+	if (k == K_MEMPOOL && (mods & M(G_MAYFAIL)))
+		set_bad(v, "alloc=mempool with retry_mayfail");
 	if (mods & M(G_NOFAIL)) {
 		if (base != G_KERNEL || (mods & M_RETRY))
 			set_bad(v, "nofail without gfp=kernel or with a retry modifier");
 		if (k == K_VMALLOC || k == K_KVMALLOC || k == K_PERCPU ||
-		    NOLOCK(k))
-			set_bad(v, "nofail with vmalloc, kvmalloc, percpu or a nolock allocator");
+		    k == K_MEMPOOL || NOLOCK(k))
+			set_bad(v, "nofail with vmalloc, kvmalloc, percpu, mempool or a nolock allocator");
 		if (size > NOFAIL_MAX)
 			set_maybe(v, "nofail past 8192 bytes (the page size decides)");
 	}
@@ -1304,6 +1374,8 @@ static void model_semantic(const struct target *t, struct verdict *v,
 			set_maybe(v, "a node other than 0: the machine decides");
 		if (k == K_PERCPU)
 			set_bad(v, "node= with percpu");
+		if (k == K_MEMPOOL)
+			set_bad(v, "node= with mempool (mempool_alloc() has no node)");
 		/* gfp= must name kernel, and zero at most, itself */
 		if (k == K_VMALLOC && (!(v->opts & (1U << O_GFP)) ||
 				       v->base != G_KERNEL ||
@@ -1318,6 +1390,9 @@ static void model_semantic(const struct target *t, struct verdict *v,
 	}
 	if (total && (k == K_PAGES || k == K_PAGES_NOLOCK) && total < PAGE_SZ)
 		set_bad(v, "a total below one page with alloc=pages");
+	/* the elements of a test's or a bench's mempools */
+	if ((v->opts & (1U << O_RESERVE)) && k != K_MEMPOOL)
+		set_bad(v, "reserve= with another allocator than mempool");
 	if (total && k == K_PERCPU && total < (g.ncpus ? g.ncpus : CPUS_MAX)) {
 		if (g.ncpus)
 			set_bad(v, "a total below a byte per possible CPU with alloc=percpu");
@@ -1332,12 +1407,16 @@ static void model_semantic(const struct target *t, struct verdict *v,
  * now is at least the kept chunks' footprint (only our commands change
  * it); a chunk costs at least fp_lo(); mem_rnd_alloc reserves the worst
  * case of TOTAL in pieces of MIN..MAX, at least what TOTAL costs in
- * pieces of MIN alone, and at least TOTAL; a test's TOTAL is held
- * against the caps as it is, and at most max_tests tests exist.
+ * pieces of MIN alone, and at least TOTAL; with alloc=cache or mempool,
+ * against max_bytes, a cache of each class up to MAX's whether it exists
+ * or not (at least MAX's: 33 KiB), and with mempool a pool of each, of
+ * mempool_reserve elements (at least MAX's class's, and their array); a
+ * test's TOTAL is held against the caps as it is, and at most max_tests
+ * tests exist.
  */
 static void model_nospc(const struct target *t, struct verdict *v)
 {
-	uint64_t *a = v->val, cap = g.max_bytes, least, cb;
+	uint64_t *a = v->val, cap = g.max_bytes, least, cb, own = 0;
 	uint64_t kept = g.prev.v[U_KCH] > 0 ? (uint64_t)g.prev.v[U_KCH] : 0;
 	int k = v->kind;
 
@@ -1352,6 +1431,11 @@ static void model_nospc(const struct target *t, struct verdict *v)
 		least = sat_mul(a[2] / cb, fp_lo(k, cb));
 		if (least < a[2])
 			least = a[2];
+		if (CLASSED(k))
+			own = BENCH_CACHE;
+		if (k == K_MEMPOOL)
+			own = sat_add(own, sat_mul(g.mempool_reserve,
+						   pow2_up(a[1]) + POOL_SLOT));
 		break;
 	case TEST_START:
 		if (a[2] > cap)
@@ -1366,7 +1450,7 @@ static void model_nospc(const struct target *t, struct verdict *v)
 	default:
 		return;
 	}
-	if (sat_add(least, kept) > cap)
+	if (sat_add(sat_add(least, own), kept) > cap)
 		v->nospc = "its least footprint, beside the kept chunks', passes max_bytes";
 	else if (v->urgent && least > g.max_atomic)
 		v->nospc = "its least footprint passes max_atomic_bytes, with gfp=atomic or nofail";
@@ -1402,7 +1486,8 @@ static int online_index(uint64_t cpu)
  * max_bytes counts", a running bench): its chunks' least footprint, one
  * per thread (pair, random) or count per thread (batch), against both
  * caps; beside the kept chunks' footprint, each thread's stack and task,
- * a batch's slots and a cache against max_bytes.
+ * a batch's slots, a cache (alloc=cache, mempool) and a mempool's reserve
+ * and array against max_bytes.
  */
 static void model_bench(const struct target *t, struct verdict *v)
 {
@@ -1453,9 +1538,8 @@ static void model_bench(const struct target *t, struct verdict *v)
 			set_maybe(v, "sheaf=: the kernel may have no sheaves (before 6.18)");
 	}
 	/* release=rcu: kfree_rcu() or kvfree_rcu() of single objects */
-	if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU ||
-		       NOLOCK(v->kind)))
-		set_bad(v, "release=rcu with pages, percpu or a nolock allocator");
+	if (v->rcu && NO_RCU(v->kind))
+		set_bad(v, "release=rcu with pages, percpu, mempool or a nolock allocator");
 	else if (v->rcu && v->size < RCU_MIN_BYTES)
 		set_bad(v, "release=rcu with a size under 16 bytes");
 	else if (v->rcu && v->bulk > 1)
@@ -1489,8 +1573,12 @@ static void model_bench(const struct target *t, struct verdict *v)
 	own = sat_mul(v->threads,
 		      sat_add(BENCH_THREAD, v->pattern == PAT_BATCH ?
 			      sat_mul(v->count, BENCH_SLOT) : 0));
-	if (v->kind == K_CACHE)
+	if (CLASSED(v->kind))
 		own = sat_add(own, BENCH_CACHE);
+	/* the run's mempool: its reserve, of objects of the size, its array */
+	if (v->kind == K_MEMPOOL)
+		own = sat_add(own, sat_mul(want_reserve(v),
+					   sat_add(v->size, POOL_SLOT)));
 	if (sat_add(sat_add(hold, own), kept) > g.max_bytes)
 		v->nospc = "the run's least cost, beside the kept chunks', passes max_bytes";
 	else if (v->urgent && hold > g.max_atomic)
@@ -1536,9 +1624,8 @@ static void model_values(const struct target *t, struct verdict *v)
 			 counted(v->kind, a[1]) > a[2])
 			set_bad(v, "free= other than all, and a piece of MAX counts more than TOTAL");
 		/* release=rcu: kfree_rcu() or kvfree_rcu(), room for its head */
-		if (v->rcu && (v->kind == K_PAGES || v->kind == K_PERCPU ||
-			       NOLOCK(v->kind)))
-			set_bad(v, "release=rcu with pages, percpu or a nolock allocator");
+		if (v->rcu && NO_RCU(v->kind))
+			set_bad(v, "release=rcu with pages, percpu, mempool or a nolock allocator");
 		else if (v->rcu && a[0] < RCU_MIN_BYTES)
 			set_bad(v, "release=rcu with MIN under 16 bytes");
 		else if (v->rcu && v->kind == K_CACHE)
@@ -1744,6 +1831,10 @@ static void classify_param(const struct target *t, const unsigned char *b,
 	case P_MAX_TESTS:
 		if (!num_in(s, 10, &x) || !x || x > 65536)
 			set_bad(v, "not a number of tests from 1 to 65536");
+		break;
+	case P_RESERVE:
+		if (!num_in(s, 10, &x) || !x || x > RESERVE_MAX)
+			set_bad(v, "not a number of elements from 1 to 1024");
 		break;
 	case P_ALLOC:
 		for (i = 0; i < NR_KINDS && strcasecmp(s, kinds[i]); i++)
@@ -2164,22 +2255,28 @@ static void check_meminfo(void)
 			g.slack, g.prev.v[U_CHARGED]);
 }
 
-/* Remember the gfp flags test @id must show. */
+/* Remember the gfp flags and the reserve test @id must show. */
 static void gfp_remember(unsigned int id, const struct verdict *v)
 {
 	unsigned int i = g.gfp_next++ % NR_GFP_SEEN;
 
 	g.gfp_seen[i].id = id;
 	gfp_string(v, g.gfp_seen[i].gfp, sizeof(g.gfp_seen[i].gfp));
+	g.gfp_seen[i].reserve = v->kind == K_MEMPOOL && !want_reserve(v) ?
+				-1 : (long long)want_reserve(v);
 }
 
-static const char *gfp_expected(unsigned int id)
+/* Test @id's remembered figures, or NULL. */
+static const char *gfp_expected(unsigned int id, long long *reserve)
 {
 	unsigned int i;
 
+	*reserve = -1;
 	for (i = 0; i < NR_GFP_SEEN; i++)
-		if (id && g.gfp_seen[i].id == id)
+		if (id && g.gfp_seen[i].id == id) {
+			*reserve = g.gfp_seen[i].reserve;
 			return g.gfp_seen[i].gfp;
+		}
 	return NULL;
 }
 
@@ -2188,16 +2285,22 @@ static const char *gfp_expected(unsigned int id)
  * "held", "overhead_bytes" right after it; the owner's figures are read
  * together, so total_alloc - freed = charged, at least held; its own
  * memory is charged (3 KiB of debugfs at least); the gfp flags the model
- * gives.  @quiet: every test was stopped, so it holds nothing and gave
- * back all it took.  Return: its overhead_bytes, or -1 when it cannot be
+ * gives; "reserve" and "from_reserve" right after "release", reserve 0
+ * but with alloc=mempool (1 to 1024 then, and what the model gives),
+ * from_reserve 0 but with mempool.  @quiet: every test was stopped, so
+ * it holds nothing and gave back all it took, and from_reserve is at most
+ * its allocations and reallocs (its counts are read one after the other
+ * while it runs).  Return: its overhead_bytes, or -1 when it cannot be
  * read.
  */
 static long long check_stats(unsigned int id, bool quiet)
 {
-	long long ta, fr, ch, held, over, chunks;
-	const char *want = gfp_expected(id);
+	long long ta, fr, ch, held, over, chunks, res, from, allocs, reallocs;
+	long long want_res;
+	const char *want = gfp_expected(id, &want_res);
 	struct stats st;
-	int h, gi, si;
+	int h, gi, si, ri, ai;
+	bool pool;
 
 	g.stats_checked++;
 	if (read_stats(id, &st)) {
@@ -2226,6 +2329,31 @@ static long long check_stats(unsigned int id, bool quiet)
 	if (want && (gi < 0 || strcmp(st.val[gi], want)))
 		problem("tests/%u/stats: gfp is '%s', the model says '%s'", id,
 			gi < 0 ? "(none)" : st.val[gi], want);
+	/* a mempool's elements, and the chunks its reserve served */
+	ri = stat_at(&st, "release");
+	ai = stat_at(&st, "alloc");
+	pool = ai >= 0 && !strcmp(st.val[ai], "mempool");
+	if (ri < 0 || ri + 2 >= (int)st.n || strcmp(st.key[ri + 1], "reserve") ||
+	    strcmp(st.key[ri + 2], "from_reserve")) {
+		problem("tests/%u/stats: no 'reserve' and 'from_reserve' lines right after 'release'", id);
+	} else if (!stat_num(&st, "reserve", &res) ||
+		   !stat_num(&st, "from_reserve", &from) ||
+		   !stat_num(&st, "allocations", &allocs) ||
+		   !stat_num(&st, "reallocs", &reallocs)) {
+		problem("tests/%u/stats: reserve, from_reserve, allocations or reallocs is not a number", id);
+	} else {
+		if (pool ? res < 1 || res > (long long)RESERVE_MAX : res != 0)
+			problem("tests/%u/stats: reserve %lld with alloc=%s (0 but with mempool, then 1 to 1024)",
+				id, res, ai < 0 ? "(none)" : st.val[ai]);
+		else if (want && want_res >= 0 && res != want_res)
+			problem("tests/%u/stats: reserve %lld, the model says %lld",
+				id, res, want_res);
+		if (from < 0 || (!pool && from) ||
+		    (quiet && from > allocs + reallocs))
+			problem("tests/%u/stats: from_reserve %lld with alloc=%s, %lld allocations and %lld reallocs",
+				id, from, ai < 0 ? "(none)" : st.val[ai], allocs,
+				reallocs);
+	}
 	si = stat_at(&st, "state");
 	if (quiet && (si < 0 || !strcmp(st.val[si], "running") || held || ch ||
 		      chunks))
@@ -2272,6 +2400,10 @@ static void bench_from_verdict(const struct verdict *v, struct bench_run *r)
 	r->bulk = v->bulk;
 	r->sheaf = v->sheaf;
 	r->rcu = v->rcu;
+	r->reserve = want_reserve(v);
+	/* a mempool's reserve the model does not know: nor the settings */
+	if (r->kind == K_MEMPOOL && !r->reserve)
+		r->known = false;
 	gfp_string(v, r->gfp, sizeof(r->gfp));
 	if (v->opts & 1U << O_CPU)
 		first = online_index(v->cpu);
@@ -2317,7 +2449,10 @@ static void bench_answer(const struct bench_run *r, char *buf, size_t size)
 		n += snprintf(bulk + n, sizeof(bulk) - n, " sheaf=%" PRIu64,
 			      r->sheaf);
 	if (r->rcu)
-		snprintf(bulk + n, sizeof(bulk) - n, " release=rcu");
+		n += snprintf(bulk + n, sizeof(bulk) - n, " release=rcu");
+	if (r->reserve)
+		snprintf(bulk + n, sizeof(bulk) - n, " reserve=%" PRIu64,
+			 r->reserve);
 	snprintf(buf, size, "bench started: alloc=%s size=%" PRIu64 " count=%" PRIu64 " threads=%" PRIu64 " pattern=%s sample=%" PRIu64 " time=%" PRIu64 "%s cpus=%s\n",
 		 kinds[r->kind], r->size, r->count, r->threads,
 		 patterns[r->pattern], r->sample, r->time, bulk, cpus);
@@ -2383,13 +2518,13 @@ static uint64_t bres_num(const struct bres *r, const char *key)
 /* The keys of bench_result, in the documented order (SPEC). */
 static const char *const bres_head[] = {
 	"state", "end", "alloc", "size", "count", "threads", "pattern", "gfp",
-	"sample", "time_s", "bulk", "sheaf", "release", "cpus", "elapsed_ns",
-	"ops",
+	"sample", "time_s", "bulk", "sheaf", "release", "reserve", "cpus",
+	"elapsed_ns", "ops",
 	"alloc_ops",
 	"free_ops", "errors", "ops_per_sec", "ns_per_op", "harness_ns_per_op",
 	"harness_pct",
 };
-#define BRES_SETTINGS	14	/* state .. cpus: words and settings */
+#define BRES_SETTINGS	15	/* state .. cpus: words and settings */
 static const char *const bres_hists[] = {
 	"alloc", "free", "harness_alloc", "harness_free",
 };
@@ -2488,9 +2623,9 @@ static const char *bres_problem(const struct bres *r, int want,
 			return why;
 		}
 		/* every figure, and the settings that are numbers */
-		if ((i >= BRES_SETTINGS || (i >= 3 && i <= 5) || i == 8 ||
-		     i == 9 || i == 10 || i == 11) && (!all_digits(r->val[i]) ||
-				 !dec_u64(r->val[i], &v))) {
+		if ((i >= BRES_SETTINGS || (i >= 3 && i <= 5) ||
+		     (i >= 8 && i <= 11) || i == 13) &&
+		    (!all_digits(r->val[i]) || !dec_u64(r->val[i], &v))) {
 			snprintf(why, sizeof(why), "%s is '%s', not a number",
 				 key, r->val[i]);
 			return why;
@@ -2508,7 +2643,7 @@ static const char *bres_problem(const struct bres *r, int want,
 	}
 	/* the settings, as the model has them */
 	if (br->known) {
-		struct { const char *key; char val[128]; } set[12];
+		struct { const char *key; char val[128]; } set[13];
 		unsigned int n = 0;
 		size_t o = 0;
 
@@ -2536,6 +2671,9 @@ static const char *bres_problem(const struct bres *r, int want,
 		snprintf(set[n].val, sizeof(set[0].val), "%s",
 			 br->rcu ? "rcu" : "now");
 		set[n++].key = "release";
+		snprintf(set[n].val, sizeof(set[0].val), "%" PRIu64,
+			 br->reserve);
+		set[n++].key = "reserve";
 		want_v[0] = '\0';
 		for (i = 0; br->cpus_known && i < br->threads; i++)
 			o += snprintf(want_v + o, o < sizeof(want_v) ?
@@ -2836,6 +2974,17 @@ static void bench_end_run(void)
 		hk_cmd(BENCH, "stop\n");
 }
 
+/* mempool_reserve, as the parameter reads now (0: not known). */
+static void read_reserve(void)
+{
+	char val[64];
+
+	if (read_param(&targets[P_RESERVE], val, sizeof(val)) ||
+	    !all_digits(val) || !dec_u64(val, &g.mempool_reserve) ||
+	    g.mempool_reserve > RESERVE_MAX)
+		g.mempool_reserve = 0;
+}
+
 /* After an accepted write: follow ids, parameters, the tests we need. */
 static void after_accepted(struct target *t, const struct verdict *v,
 			   long long num)
@@ -2896,6 +3045,10 @@ static void after_accepted(struct target *t, const struct verdict *v,
 	case P_ALLOC:
 		if (!read_param(t, val, sizeof(val)) && kind_of(val) >= 0)
 			g.default_kind = kind_of(val);
+		break;
+	case P_RESERVE:
+		/* the pools made from now on keep so many (0: not known) */
+		read_reserve();
 		break;
 	case P_MAX_BYTES:
 		/* ours again at once, so that what is accepted stays small */
@@ -3203,6 +3356,8 @@ static const char *const opts_any[] = {
 	"cpu=one", "cpu=100000",
 	"free=all", "free=random", "free=fifo", "free=lifo", "free=",
 	"free=none", "free=FIFO", "free=lifo,fifo",
+	"alloc=mempool", "alloc=mem_pool", "reserve=1", "reserve=4",
+	"reserve=1024", "reserve=0", "reserve=1025", "reserve=",
 };
 
 /* Options no command takes as they are. */
@@ -3223,6 +3378,9 @@ static const char *const opts_bad[] = {
 	"ctx=irqoff,softirq", "ctx=nmi",
 	"cpu=", "cpu=-0", "cpu=99999999999", "cpu=one", "cpu=0x1",
 	"free=", "free=none", "free=FIFO", "free=lifo,fifo",
+	"alloc=mempools", "alloc=Mempool", "reserve=", "reserve=0",
+	"reserve=1025", "reserve=x", "reserve=-1", "reserve=4294967297",
+	"Reserve=4",
 };
 
 static const char *const bad_tokens[] = {
@@ -3305,14 +3463,16 @@ static void base_opt(struct base *bs, const char *fmt, ...)
 }
 
 /*
- * An allocator for a command: alloc=cache the least often, as a kept
- * chunk's dedicated cache is destroyed with it, which takes a grace
- * period on a debug kernel.
+ * An allocator for a command: alloc=cache and mempool the least often, as
+ * a kept chunk's dedicated cache (and its pool) is destroyed with it,
+ * which takes a grace period on a debug kernel.
  */
 static int pick_kind(void)
 {
-	static const unsigned char weight[NR_KINDS] = { 3, 3, 3, 3, 1, 2 };
-	unsigned int r = (unsigned int)rndn(15), k;
+	static const unsigned char weight[NR_KINDS] = {
+		3, 3, 3, 3, 1, 2, [K_MEMPOOL] = 1,
+	};
+	unsigned int r = (unsigned int)rndn(16), k;
 
 	for (k = 0; r >= weight[k]; k++)
 		r -= weight[k];
@@ -3323,7 +3483,8 @@ static int pick_kind(void)
  * A gfp= value the command takes, mostly: a base or none, nowarn always
  * (no failure report in the log), other modifiers that go with the base
  * and the context; nofail only for a chunk of at most 8192 bytes from an
- * allocator that honours it.
+ * allocator that honours it; zero and retry_mayfail seldom with mempool,
+ * which refuses them.
  */
 static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 {
@@ -3337,14 +3498,14 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 	size_t n = 0;
 	unsigned int m = M(G_NOWARN), i;
 
-	if (!rndn(3))
+	if (!rndn(3) && (kind != K_MEMPOOL || !rndn(8)))
 		m |= M(G_ZERO);
 	if (!timer && !rndn(5))
 		m |= M(G_ACCOUNT);
-	/* percpu takes no retry_mayfail: noretry, mostly */
+	/* percpu and mempool take no retry_mayfail: noretry, mostly */
 	if (sleeps && !rndn(4))
-		m |= rndn(2) || (kind == K_PERCPU && rndn(8)) ? M(G_NORETRY) :
-								 M(G_MAYFAIL);
+		m |= rndn(2) || ((kind == K_PERCPU || kind == K_MEMPOOL) &&
+				 rndn(8)) ? M(G_NORETRY) : M(G_MAYFAIL);
 	else if (sleeps && big <= NOFAIL_MAX && !rndn(4) &&
 		 (kind == K_KMALLOC || kind == K_PAGES || kind == K_CACHE))
 		m |= M(G_NOFAIL);
@@ -3364,7 +3525,8 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 /*
  * The options of a command that takes them, now and then, mostly a set
  * the module takes: alloc=, gfp=, node=0 (with vmalloc, gfp=kernel or
- * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=.  A test in
+ * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=, reserve=
+ * (with mempool, mostly).  A test in
  * an atomic context (ctx=timer, softirq, irqoff) mostly with chunks of at
  * most 32 KiB counted, now and then up to
  * 256 KiB (refused).  @big: the largest chunk, in bytes.
@@ -3389,7 +3551,7 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 		base_opt(bs, "gfp=kernel%s", rndn(2) ? ",zero" : "");
 	else if (!rndn(4))
 		base_gfp(bs, kind, timer, big);
-	if (node && (kind != K_PERCPU || !rndn(4)))
+	if (node && ((kind != K_PERCPU && kind != K_MEMPOOL) || !rndn(4)))
 		base_opt(bs, "node=0");
 	if (!test)
 		return;
@@ -3401,6 +3563,10 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 		base_opt(bs, "cpu=%u", (unsigned int)rndn(2));
 	if (!rndn(4))
 		base_opt(bs, "free=%s", PICK(policies));
+	/* reserve=: with mempool, half the time; elsewhere (refused) seldom */
+	if ((kind == K_MEMPOOL && rndn(2)) || !rndn(60))
+		base_opt(bs, "reserve=%u", (unsigned int)(rndn(8) ?
+			 rndr(1, 16) : rndr(1, RESERVE_MAX)));
 }
 
 /* A CPU online (0 when they are not known). */
@@ -3472,6 +3638,10 @@ static void bench_opts(struct base *bs)
 	/* release=: rcu now and then, refused where it cannot go */
 	if (!rndn(6))
 		base_opt(bs, "release=%s", rndn(4) ? "rcu" : "now");
+	/* reserve=: with mempool, half the time; elsewhere (refused) seldom */
+	if ((kind == K_MEMPOOL && rndn(2)) || !rndn(60))
+		base_opt(bs, "reserve=%u", (unsigned int)(rndn(8) ?
+			 rndr(1, 16) : rndr(1, RESERVE_MAX)));
 	/* in any order */
 	for (i = bs->nopt; i > 1; i--) {
 		j = rndn(i);
@@ -3555,6 +3725,10 @@ static void make_base(const struct target *t, struct base *bs)
 		break;
 	case P_MAX_TESTS:
 		base_num(bs, rndn(2) ? g.max_tests : rndr(1, 70000));
+		break;
+	case P_RESERVE:
+		/* small mostly: a kept pool of 1024 elements costs much */
+		base_num(bs, rndn(8) ? rndr(1, 8) : rndr(1, RESERVE_MAX));
 		break;
 	case P_ALLOC:
 		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
@@ -3734,8 +3908,9 @@ static void mutate_toks(struct toks *tk, unsigned int ops)
 }
 
 /*
- * A value of bench's option @o, right or wrong, at the edges of its
- * range (SPEC: "bench"): the model says which.  In a static buffer.
+ * A value of bench's option @o (or of reserve=, a test's too), right or
+ * wrong, at the edges of its range (SPEC: "bench"): the model says which.
+ * In a static buffer.
  */
 static const char *bench_value(unsigned int o)
 {
@@ -3766,6 +3941,10 @@ static const char *bench_value(unsigned int o)
 	static const char *const sheaves[] = {
 		"0", "1", "32", "1024", "1025", "+8", "", "x", "4294967296",
 	};
+	static const char *const reserves[] = {
+		"0", "1", "4", "16", "1024", "1025", "+4", "", "x", "-1",
+		"4294967297", "18446744073709551617",
+	};
 	static const char *const pats[] = {
 		"pair", "batch", "random", "Pair", "", "pairs", "pair,batch",
 	};
@@ -3785,6 +3964,8 @@ static const char *bench_value(unsigned int o)
 		return PICK(bulks);
 	case O_SHEAF:
 		return PICK(sheaves);
+	case O_RESERVE:
+		return PICK(reserves);
 	case O_PATTERN:
 		return PICK(pats);
 	case O_THREADS:
@@ -4154,7 +4335,7 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 {
 	static const char *const test_only[] = {
 		"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "cpu=0",
-		"free=all", "free=fifo",
+		"free=all", "free=fifo", "reserve=4", "reserve=1",
 	};
 	static const char *const not_bench[] = {
 		"node=0", "node=1", "ctx=work", "ctx=timer", "ctx=irqoff",
@@ -4315,10 +4496,18 @@ static void gen_bench_bad(struct base *bs)
 		"kernel,noretry,retry_mayfail,nowarn", "atomic,nofail,nowarn",
 		"kernel,nofail,noretry,nowarn", "kernel,atomic,nowarn",
 	};
+	/* what alloc=mempool refuses (SPEC: "alloc=mempool") */
+	static const char *const pool_bad[] = {
+		"gfp=zero,nowarn", "gfp=kernel,zero,nowarn",
+		"gfp=atomic,nowarn,zero", "gfp=retry_mayfail,nowarn",
+		"gfp=kernel,retry_mayfail,nowarn", "gfp=kernel,nofail,nowarn",
+		"gfp=nofail,nowarn", "release=rcu",
+	};
+	char key[16];
 	unsigned int s;
 	int kind;
 
-	switch (rndn(12)) {
+	switch (rndn(14)) {
 	case 0:
 		bs_set_opt(bs, "size", "%s", rndn(2) ? "0" : "0k");
 		break;
@@ -4375,6 +4564,24 @@ static void gen_bench_bad(struct base *bs)
 		bs_set_opt(bs, "gfp", "%sretry_mayfail,nowarn",
 			   rndn(2) ? "kernel," : "");
 		break;
+	case 11:	/* reserve=: another allocator's, or out of its range */
+		if (rndn(2)) {
+			bs_set_opt(bs, "alloc", "%s", kinds[PICK(k)]);
+			bs_set_opt(bs, "reserve", "%u",
+				   (unsigned int)rndr(1, RESERVE_MAX));
+		} else {
+			bs_set_opt(bs, "alloc", "mempool");
+			bs_set_opt(bs, "reserve", "%" PRIu64, rndn(2) ? 0 :
+				   rndr(RESERVE_MAX + 1, UINT32_MAX));
+		}
+		break;
+	case 12:	/* mempool: no zero, retry_mayfail, nofail, rcu */
+		bs_set_opt(bs, "alloc", "mempool");
+		s = (unsigned int)rndn(ARRAY_SIZE(pool_bad));
+		snprintf(key, sizeof(key), "%.*s",
+			 (int)strcspn(pool_bad[s], "="), pool_bad[s]);
+		bs_set_opt(bs, key, "%s", strchr(pool_bad[s], '=') + 1);
+		break;
 	default:
 		bs_set_opt(bs, "gfp", "%s", PICK(gfp_bad));
 		break;
@@ -4387,7 +4594,7 @@ static bool gen_bench_values(const struct target *t __maybe_unused,
 {
 	static const unsigned int keys[] = {
 		O_SIZE, O_SIZE, O_SIZE, O_COUNT, O_COUNT, O_THREADS, O_CPU,
-		O_SAMPLE, O_TIME, O_PATTERN, O_BULK, O_SHEAF,
+		O_SAMPLE, O_TIME, O_PATTERN, O_BULK, O_SHEAF, O_RESERVE,
 	};
 	unsigned int o, n = (unsigned int)rndr(1, 2);
 
@@ -4413,9 +4620,10 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 		}
 		bs->nopt = 1;
 		if (rndn(3)) {
-			/* past kmalloc's, pages', cache's or percpu's most */
+			/* past its allocator's most */
 			static const int k[] = {
 				K_KMALLOC, K_PAGES, K_CACHE, K_PERCPU,
+				K_MEMPOOL,
 			};
 			int kind = PICK(k);
 
@@ -4490,15 +4698,28 @@ static bool gen_semantic(const struct target *t __maybe_unused,
  * machine: flags that contradict each other or the allocator, what may
  * sleep in a timer's callback or cost it too much, node= where there is
  * no node variant or vmalloc_node() would take other flags than asked, a
- * node or CPU no kernel has, a total that holds no page.  Small chunks,
- * nowarn: harmless even if it were taken.
+ * node or CPU no kernel has, a total that holds no page, what mempool
+ * refuses (zero, retry_mayfail; release=rcu), reserve= with another
+ * allocator or out of its range.  Small chunks, nowarn: harmless even if
+ * it were taken.
  */
 static bool gen_bad_combo(const struct target *t __maybe_unused,
 			  struct base *bs __maybe_unused, struct cmd *c)
 {
 	static const char *const not_kernel[] = { "atomic", "nowait" };
 	static const char *const retry[] = { "noretry", "retry_mayfail" };
-	static const char *const no_nofail[] = { "vmalloc", "kvmalloc", "percpu" };
+	static const char *const no_nofail[] = {
+		"vmalloc", "kvmalloc", "percpu", "mempool",
+	};
+	/* mempool_alloc() takes no __GFP_ZERO, and asks with noretry */
+	static const char *const pool_gfp[] = {
+		"zero,nowarn", "kernel,zero,nowarn", "atomic,nowarn,zero",
+		"nowait,zero,nowarn", "retry_mayfail,nowarn",
+		"kernel,retry_mayfail,nowarn", "kernel,retry_mayfail,zero,nowarn",
+	};
+	static const char *const not_pool[] = {
+		"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+	};
 	/* each with nowarn, which vmalloc_node() does not take; or no base */
 	static const char *const vm_node_gfp[] = {
 		"kernel,nowarn", "atomic,nowarn", "zero,nowarn",
@@ -4508,14 +4729,17 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 	static const char *const timer_kinds[] = { "kmalloc", "pages", "cache" };
 	enum {
 		C_NO_KERNEL, C_BOTH_RETRY, C_NOFAIL_BASE, C_NOFAIL_RETRY,
-		C_NOFAIL_KIND, C_PCPU_NODE, C_VM_NODE, C_NODE, C_PCPU_MAYFAIL,
+		C_NOFAIL_KIND, C_PCPU_NODE, C_VM_NODE, C_NODE, C_POOL_GFP,
+		C_PCPU_MAYFAIL,
 		C_PAGES_TOTAL, C_TIMER_SLEEP, C_TIMER_KERNEL, C_TIMER_ACCOUNT,
-		C_TIMER_BIG, C_FREE_PIECE, C_CPU, NR_C
+		C_TIMER_BIG, C_FREE_PIECE, C_POOL_RCU, C_RESERVE_KIND,
+		C_RESERVE_RANGE, C_CPU, NR_C
 	};
 	bool test = t - targets == TEST_START;
 	unsigned int cases = test ? NR_C : t - targets == MEM_RND ?
 			     C_PAGES_TOTAL + 1 : C_PCPU_MAYFAIL + 1;
 	uint64_t mn, mx, tot;
+	const char *f;
 	unsigned int k;
 
 	if (t - targets != MEM_ALLOC && t - targets != MEM_RND && !test)
@@ -4543,8 +4767,8 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		base_opt(bs, "alloc=%s", PICK(no_nofail));
 		base_opt(bs, "gfp=%snofail,nowarn", rndn(2) ? "kernel," : "");
 		break;
-	case C_PCPU_NODE:	/* percpu has no node variant */
-		base_opt(bs, "alloc=percpu");
+	case C_PCPU_NODE:	/* percpu and mempool have no node variant */
+		base_opt(bs, "alloc=%s", rndn(2) ? "percpu" : "mempool");
 		base_opt(bs, "node=0");
 		tot = rndr(8192, 16384);
 		break;
@@ -4557,6 +4781,15 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		break;
 	case C_NODE:		/* a node no kernel has */
 		base_opt(bs, "node=%" PRIu64, rndr(NODES_MAX, UINT32_MAX));
+		break;
+	case C_POOL_GFP:	/* what mempool_alloc() does not take */
+		f = PICK(pool_gfp);
+		base_opt(bs, "alloc=mempool");
+		base_opt(bs, "gfp=%s", f);
+		/* with a base an atomic context takes, or none: in one too */
+		if (test && strncmp(f, "kernel", 6) && strncmp(f, "retry", 5) &&
+		    rndn(2))
+			base_opt(bs, "ctx=%s", PICK(atomic_contexts));
 		break;
 	case C_PCPU_MAYFAIL:	/* the per-CPU allocator drops it */
 		base_opt(bs, "alloc=percpu");
@@ -4607,6 +4840,20 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 			tot = rndr(mx, 2 * PAGE_SZ - 1);
 		}
 		mn = rndr(1, mx);
+		break;
+	case C_POOL_RCU:	/* a mempool has no release through RCU */
+		base_opt(bs, "alloc=mempool");
+		base_opt(bs, "release=rcu");
+		mn = rndr(16, 64);
+		break;
+	case C_RESERVE_KIND:	/* the elements of a mempool, of no mempool */
+		base_opt(bs, "alloc=%s", PICK(not_pool));
+		base_opt(bs, "reserve=%u", (unsigned int)rndr(1, RESERVE_MAX));
+		break;
+	case C_RESERVE_RANGE:	/* 1 to 1024 elements */
+		base_opt(bs, "alloc=mempool");
+		base_opt(bs, "reserve=%" PRIu64, rndn(2) ? 0 :
+			 rndr(RESERVE_MAX + 1, UINT32_MAX));
 		break;
 	default:	/* a CPU no kernel has */
 		base_opt(bs, "cpu=%" PRIu64, rndr(CPUS_MAX, UINT32_MAX));
@@ -4705,6 +4952,8 @@ static bool gen_param_bad(const struct target *t __maybe_unused,
 		  "abc", "0x100000", "1e6", "\n" },
 		{ "0", "65537", "-1", "abc", "4294967296", "0x10", "1e3",
 		  "8 9" },
+		{ "0", "1025", "-1", "abc", "4294967300", "0x10", "1e3",
+		  "4 5" },
 	};
 
 	c->len = 0;
@@ -5137,6 +5386,7 @@ static int setup(void)
 	if (read_param(&targets[P_ALLOC], val, sizeof(val)) == 0 &&
 	    kind_of(val) >= 0)
 		g.default_kind = kind_of(val);
+	read_reserve();
 	why = read_used(&g.prev);
 	if (why) {
 		fprintf(stderr, "mtfuzz: cannot parse mem_used: %s\n", why);
@@ -5161,6 +5411,13 @@ static int setup(void)
 	    write(targets[BENCH].fd, "stop\n", 5) != 5) {
 		fprintf(stderr, "mtfuzz: cannot stop the bench running\n");
 		return -1;
+	}
+	/* a run from before (an earlier mtfuzz): its figures stay as they are */
+	if (g.bench_ever) {
+		pread_str(g.bres_fd, val, sizeof(val));
+		g.bench_last = strncmp(val, "state: stopped\n", 15) ?
+			       W_DONE : W_STOPPED;
+		g.bench_last_ends = E_COUNT | E_TIME | E_STOP;
 	}
 	g.max_bytes = g.max_bytes ? g.max_bytes : 1;
 	if (!g.max_atomic)

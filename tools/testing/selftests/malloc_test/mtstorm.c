@@ -247,7 +247,7 @@ static const char *const shared_files[] = {
 static int shared_fd[ARRAY_SIZE(shared_files)];
 
 static const char *const allocators[] = {
-	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu", "mempool",
 };
 
 /* ---- workers ------------------------------------------------------ */
@@ -644,21 +644,22 @@ static const char *const used_keys[] = {
 	"cache_chunks", "cache_bytes", "percpu_chunks", "percpu_bytes",
 	"kmalloc_nolock_chunks", "kmalloc_nolock_bytes",
 	"pages_nolock_chunks", "pages_nolock_bytes",
+	"mempool_chunks", "mempool_bytes",
 	"caches", "bench_bytes",
 	"charged_bytes", "kept_charged", "test_charged", "overhead_bytes",
 	"reserved_bytes", "max_atomic_bytes", "atomic_bytes",
 	"kmalloc_charged", "vmalloc_charged", "kvmalloc_charged",
 	"pages_charged", "cache_charged", "percpu_charged",
-	"kmalloc_nolock_charged", "pages_nolock_charged",
+	"kmalloc_nolock_charged", "pages_nolock_charged", "mempool_charged",
 	"tests", "killed_rnd_allocs", "killed_rnd_bytes", "rcu_pending_bytes",
 };
 
 enum {
 	U_CHUNKS, U_BYTES, U_KEPT_CHUNKS, U_KEPT_BYTES, U_TEST_CHUNKS,
 	U_TEST_BYTES, U_CORRUPTIONS, U_MAX_BYTES, U_TRACKING_BYTES,
-	U_BENCH = 26,
-	U_CHARGED = 27, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
-	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 42,
+	U_BENCH = 28,
+	U_CHARGED = 29, U_KEPT_CHARGED, U_TEST_CHARGED, U_OVERHEAD,
+	U_RESERVED, U_MAX_ATOMIC, U_ATOMIC, U_TESTS = 45,
 };
 
 /* Raise *@max to @v. */
@@ -718,8 +719,8 @@ static const char *const test_keys[] = {
 	"charged", "overhead_bytes",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"release", "corruptions", "skipped", "backlog", "off_cpu", "off_node",
-	"alloc_p50_ns", "alloc_p99_ns", "free_p50_ns", "free_p99_ns",
+	"release", "reserve", "from_reserve", "corruptions", "skipped",
+	"backlog", "off_cpu", "off_node", "alloc_p50_ns", "alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
 enum {
@@ -727,7 +728,8 @@ enum {
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHARGED, T_OVERHEAD,
 	T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
-	T_CTX, T_CPU, T_FREE, T_RELEASE, T_CORRUPTIONS, T_SKIPPED, T_BACKLOG,
+	T_CTX, T_CPU, T_FREE, T_RELEASE, T_RESERVE, T_FROM_RESERVE,
+	T_CORRUPTIONS, T_SKIPPED, T_BACKLOG,
 	T_OFF_CPU, T_OFF_NODE,
 	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
 };
@@ -781,6 +783,10 @@ static const char *check_test(const struct rec *r, long long id)
 		return "an unknown allocator";
 	if (v[T_CORRUPTIONS])
 		return "corruptions";
+	if (!v[T_RESERVE] != !!strcmp(r->val[T_ALLOC], "mempool"))
+		return "a reserve without alloc=mempool, or none with it";
+	if (v[T_FROM_RESERVE] > v[T_ALLOCATIONS] + v[T_REALLOCS])
+		return "more chunks from the reserve than allocations";
 	if (v[T_OFF_CPU])
 		return "steps on a CPU other than the one asked";
 	/* the callback allocates in ctx=timer and softirq, the work else */
@@ -880,7 +886,8 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
 	static const char *const opts[] = {
 		"", " alloc=kmalloc", " alloc=vmalloc", " alloc=kvmalloc",
 		" alloc=cache", " alloc=kmalloc gfp=atomic,nowarn",
-		" alloc=cache gfp=nowait,nowarn,zero",
+		" alloc=cache gfp=nowait,nowarn,zero", " alloc=mempool",
+		" alloc=mempool gfp=atomic,nowarn",
 	};
 	size_t n = strlen(line);
 
@@ -900,7 +907,7 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 {
 	/* what an atomic context takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
-		"kmalloc", "pages", "cache", "percpu",
+		"kmalloc", "pages", "cache", "percpu", "mempool",
 	};
 	static const char *const atomic_ctx[] = { "timer", "softirq", "irqoff" };
 	static const char *const frees[] = {
@@ -925,6 +932,9 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 			 !strcmp(alloc, "kvmalloc")) && chance(w, 25);
 	if (*rcu)
 		n += snprintf(line + n, len - n, " release=rcu");
+	if (alloc && !strcmp(alloc, "mempool") && chance(w, 50))
+		n += snprintf(line + n, len - n, " reserve=%u",
+			      (unsigned int)(rnd(w) % 16 + 1));
 	if (chance(w, 20))
 		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
 	return alloc;
