@@ -209,6 +209,24 @@ static void mt_pages_free(struct mt_caches *cs, void *p, u64 bytes)
 	mt_free_call(MT_PAGES, p, bytes, NULL);
 }
 
+/*
+ * Single pages, as many as the bulk allocator gives: it fills the empty
+ * slots of the array from the first, and may stop short.
+ */
+static int mt_pages_alloc_bulk(struct mt_caches *cs, u64 bytes,
+			       unsigned int n, const struct mt_how *how,
+			       void **p)
+{
+	struct page **pages = (struct page **)p;
+	unsigned int got, i;
+
+	memset(p, 0, n * sizeof(*p));
+	got = mt_alloc_pages_bulk(how->gfp, n, pages);
+	for (i = 0; i < got; i++)
+		p[i] = page_address(pages[i]);
+	return got ?: -ENOMEM;
+}
+
 /* ------------------------------------------------------------ cache --- */
 
 static unsigned int mt_cache_class(u64 bytes)
@@ -386,6 +404,26 @@ static void *mt_cache_alloc(struct mt_caches *cs, u64 bytes,
 	}
 	atomic_inc(&cs->objects[cls]);
 	return p;
+}
+
+/* All or none, from the class's cache: a reference each. */
+static int mt_cache_alloc_bulk(struct mt_caches *cs, u64 bytes,
+			       unsigned int n, const struct mt_how *how,
+			       void **p)
+{
+	unsigned int cls = mt_cache_class(bytes);
+	struct kmem_cache *s = mt_cache_get(cs, cls, how->can_sleep, how->res);
+
+	if (IS_ERR_OR_NULL(s))
+		return s ? PTR_ERR(s) : -ENOMEM;
+	if (!kmem_cache_alloc_bulk(s, how->gfp, n, p)) {
+		mt_cache_put(cs, cls);
+		return -ENOMEM;
+	}
+	/* the get's reference is the first chunk's */
+	refcount_add(n - 1, &cs->refs[cls]);
+	atomic_add(n, &cs->objects[cls]);
+	return n;
 }
 
 static void mt_cache_free(struct mt_caches *cs, void *p, u64 bytes)
@@ -857,6 +895,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_pages_alloc,
 		.realloc = mt_pages_realloc,
 		.free = mt_pages_free,
+		.alloc_bulk = mt_pages_alloc_bulk,
 	},
 	[MT_CACHE] = {
 		.max_size = 1U << MT_CACHE_MAX_SHIFT,
@@ -864,6 +903,7 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 		.alloc = mt_cache_alloc,
 		.realloc = mt_cache_realloc,
 		.free = mt_cache_free,
+		.alloc_bulk = mt_cache_alloc_bulk,
 #if MT_HAVE_RCU_CACHE_DESTROY
 		.free_rcu = mt_cache_free_rcu,
 #endif

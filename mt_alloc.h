@@ -68,6 +68,9 @@ struct mt_how {
  * @free: release @p, a chunk of @bytes
  * @free_rcu: the same through RCU (release=rcu, mt_free_rcu_call());
  *	NULL where the kernel has no such release
+ * @alloc_bulk: allocate @n chunks of @bytes in one call into @p (bulk=);
+ *	return how many, from slot 0, or a negative errno when none (as
+ *	@alloc's NULL and ERR_PTR); NULL where the allocator has no bulk call
  *
  * Each takes the owner's dedicated caches, which only alloc=cache uses.
  * Its name is mt_alloc_names[] of its enum mt_alloc_kind.
@@ -83,6 +86,8 @@ struct mt_allocator {
 			 const struct mt_how *how);
 	void (*free)(struct mt_caches *cs, void *p, u64 bytes);
 	void (*free_rcu)(struct mt_caches *cs, void *p, u64 bytes);
+	int (*alloc_bulk)(struct mt_caches *cs, u64 bytes, unsigned int n,
+			  const struct mt_how *how, void **p);
 };
 
 extern const struct mt_allocator mt_allocators[MT_NR_KINDS];

@@ -338,6 +338,31 @@ static int mt_check_release(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 	return 0;
 }
 
+/*
+ * bulk=: the allocator must have a bulk call, pages single ones (@size,
+ * the largest asked, at most a page), and no node be asked (the bulk
+ * calls take none).
+ */
+static int mt_check_bulk(struct mt_cmd_ctx *ctx, unsigned int bulk,
+			 const struct mt_opts *o, const char *what, u64 size)
+{
+	if (bulk <= 1)
+		return 0;
+	if (!mt_allocators[o->kind].alloc_bulk)
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: the bulk calls are kmem_cache_alloc_bulk() (alloc=cache) and alloc_pages_bulk() (alloc=pages), not alloc=%s",
+				 bulk, mt_alloc_names[o->kind]);
+	if (o->kind == MT_PAGES && size > PAGE_SIZE)
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: alloc_pages_bulk() hands out single pages: %s=%llu is more than one (%lu)",
+				 bulk, what, size, PAGE_SIZE);
+	if (o->given & MT_OPT(NODE))
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: the bulk calls take no node: node= is refused",
+				 bulk);
+	return 0;
+}
+
 static int mt_cmd_free(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	bool rcu = a->o.release == MT_RELEASE_RCU;
@@ -562,6 +587,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		.min = a->val[0], .max = a->val[1], .total = a->val[2],
 		.min_int = a->val[3], .max_int = a->val[4],
 		.total_time = a->val[5], .o = a->o,
+		.bulk = mt_given(a, BULK) ? a->opt[MT_OPT_BULK] : 1,
 	};
 	if (!p.min_int)
 		return mt_answer(ctx, -EINVAL, "min_int must be above 0");
@@ -585,7 +611,8 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 				 mt_free_names[p.o.free],
 				 mt_alloc_names[p.o.kind],
 				 mt_chunk_bytes(p.o.kind, p.max), p.total);
-	ret = mt_check_release(ctx, &p.o, p.min);
+	ret = mt_check_release(ctx, &p.o, p.min) ?:
+	      mt_check_bulk(ctx, p.bulk, &p.o, "max", p.max);
 	if (ret)
 		return ret;
 	if (p.o.reserve && p.o.kind != MT_MEMPOOL)
@@ -673,19 +700,13 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "threads=%u: from 1 to the %u CPUs online",
 				 p->threads, online);
-	if (p->bulk > 1 && p->kind != MT_CACHE && p->kind != MT_PAGES)
-		return mt_answer(ctx, -EINVAL,
-				 "bulk=%u: the bulk calls are kmem_cache_alloc_bulk() (alloc=cache) and alloc_pages_bulk() (alloc=pages), not alloc=%s",
-				 p->bulk, mt_alloc_names[p->kind]);
+	if (mt_check_bulk(ctx, p->bulk, &a->o, "size", p->size))
+		return -EINVAL;
 	if (p->bulk > 1 && p->pattern != MT_PATTERN_PAIR &&
 	    p->pattern != MT_PATTERN_BATCH)
 		return mt_answer(ctx, -EINVAL,
 				 "bulk=%u: with pattern=pair or batch, not %s",
 				 p->bulk, mt_pattern_names[p->pattern]);
-	if (p->bulk > 1 && p->kind == MT_PAGES && p->size > PAGE_SIZE)
-		return mt_answer(ctx, -EINVAL,
-				 "bulk=%u: alloc_pages_bulk() hands out single pages: size=%llu is more than one (%lu)",
-				 p->bulk, p->size, PAGE_SIZE);
 	if (p->sheaf && p->kind != MT_CACHE)
 		return mt_answer(ctx, -EINVAL,
 				 "sheaf=%u: the capacity of the bench's own cache's sheaves: alloc=cache, not %s",

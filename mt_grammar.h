@@ -173,7 +173,7 @@ extern const char * const mt_release_names[MT_NR_RELEASE];
  * @MT_OPT_FREE: ``free=``, a test's free policy
  * @MT_OPT_SAMPLE: ``sample=``, the bench's sampling
  * @MT_OPT_TIME: ``time=``, the bench's time limit
- * @MT_OPT_BULK: ``bulk=``, the bench's objects per bulk call
+ * @MT_OPT_BULK: ``bulk=``, objects per bulk call (a test's, the bench's)
  * @MT_OPT_SHEAF: ``sheaf=``, the capacity of the bench cache's sheaves
  * @MT_OPT_RELEASE: ``release=``, how chunks are given back
  * @MT_OPT_RESERVE: ``reserve=``, the elements each of a test's mempools
@@ -200,7 +200,7 @@ enum mt_opt {
 	MT_NR_OPTS,
 };
 
-/* bulk=: the most objects one bulk call of the bench asks for */
+/* bulk=: the most objects one bulk call of a test or the bench asks for */
 #define MT_BULK_MAX	512
 /* sheaf=: the largest sheaf the bench's cache may ask for */
 #define MT_SHEAF_MAX	1024

@@ -465,6 +465,51 @@ void mt_owner_destroy(struct mt_owner *o)
 	mutex_destroy(&o->caches.lock);
 }
 
+/*
+ * Keep @p, a chunk of @kind counting @bytes just allocated with @how,
+ * charged @charged (its worst footprint) from @res: its charge settled to
+ * its footprint, it is filled, counted and published in the pool, whose
+ * bookkeeping is charged from @book.
+ * Return: 0; or -ENOBUFS, -ENOSPC or -ENOMEM from the pool, the chunk
+ * then freed and its charge given back.
+ */
+static int mt_owner_keep(struct mt_owner *o, enum mt_alloc_kind kind,
+			 u64 bytes, void *p, const struct mt_how *how,
+			 struct mt_reserve *res, struct mt_reserve *book,
+			 u64 charged)
+{
+	struct mt_chunk c = {
+		.ptr = p,
+		.size = bytes,
+		.kind = kind,
+		.urgent = mt_urgent(kind, how->gfp),
+	};
+	u64 fp = mt_footprint(kind, bytes, p);
+	int ret;
+
+	/* from here on, it is charged what it costs */
+	mt_settle(res, c.urgent, charged, fp);
+	if (mt_off_node(p, kind, how->node))
+		atomic64_inc(&o->off_node);
+	if (READ_ONCE(mt_check_content)) {
+		c.patterned = true;
+		mt_fill_chunk(&c, how->can_sleep);
+	}
+	/*
+	 * Counted before it is published in the pool: a concurrent free
+	 * that takes it out at once must find it counted, or the figures
+	 * would go below zero for a moment.
+	 */
+	mt_account(o, kind, bytes, fp, 1, false);
+	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how), book);
+	if (ret) {
+		mt_account(o, kind, -(s64)bytes, -(s64)fp, -1, true);
+		mt_allocators[kind].free(&o->caches, p, bytes);
+		mt_reserve_give(res, fp, c.urgent);
+	}
+	return ret;
+}
+
 /**
  * mt_owner_alloc() - allocate a chunk and keep it
  * @o: the owner that keeps it
@@ -490,58 +535,87 @@ void mt_owner_destroy(struct mt_owner *o)
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		   const struct mt_how *how, struct mt_reserve *res)
 {
-	const struct mt_allocator *al = &mt_allocators[kind];
-	struct mt_chunk c = {
-		.size = bytes,
-		.kind = kind,
-		.urgent = mt_urgent(kind, how->gfp),
-	};
-	u64 charged = mt_footprint_max(kind, bytes), fp, t0, ns;
+	u64 charged = mt_footprint_max(kind, bytes), t0, ns;
+	bool urgent = mt_urgent(kind, how->gfp);
 	struct mt_how h = *how;
 	void *p;
 	int ret;
 
-	if (!mt_reserve_take(res, charged, c.urgent))
+	if (!mt_reserve_take(res, charged, urgent))
 		return -ENOSPC;
 	/* what the allocator creates on the way comes from @res too */
 	h.res = res;
 	t0 = mt_lat_start(o);
-	p = al->alloc(&o->caches, bytes, &h);
+	p = mt_allocators[kind].alloc(&o->caches, bytes, &h);
 	ns = mt_lat_since(o, t0);
 	if (IS_ERR_OR_NULL(p)) {
-		ret = p ? PTR_ERR(p) : -ENOMEM;
-		goto out_give;
+		mt_reserve_give(res, charged, urgent);
+		return p ? PTR_ERR(p) : -ENOMEM;
 	}
-	c.ptr = p;
-	/* from here on, it is charged what it costs */
-	fp = mt_footprint(kind, bytes, p);
-	mt_settle(res, c.urgent, charged, fp);
-	charged = fp;
-	if (mt_off_node(p, kind, how->node))
-		atomic64_inc(&o->off_node);
-	if (READ_ONCE(mt_check_content)) {
-		c.patterned = true;
-		mt_fill_chunk(&c, how->can_sleep);
-	}
-	/*
-	 * Counted before it is published in the pool: a concurrent free
-	 * that takes it out at once must find it counted, or the figures
-	 * would go below zero for a moment.
-	 */
-	mt_account(o, kind, bytes, charged, 1, false);
-	ret = mt_pool_add(&o->pool, &c, mt_pool_gfp(how), res);
-	if (ret)
-		goto out_free;
+	ret = mt_owner_keep(o, kind, bytes, p, how, res, res, charged);
 	/* an allocation counts once it is kept */
-	mt_lat_add(o, MT_LAT_ALLOC, ns);
-	return 0;
-
-out_free:
-	mt_account(o, kind, -(s64)bytes, -(s64)charged, -1, true);
-	al->free(&o->caches, p, bytes);
-out_give:
-	mt_reserve_give(res, charged, c.urgent);
+	if (!ret)
+		mt_lat_add(o, MT_LAT_ALLOC, ns);
 	return ret;
+}
+
+/**
+ * mt_owner_alloc_bulk() - allocate chunks of one size in one call, and
+ * keep them
+ * @o: the owner that keeps them
+ * @kind: the allocator: one with a bulk call (alloc=cache, pages)
+ * @bytes: what each chunk counts, as for mt_owner_alloc()
+ * @n: how many to ask for, 1 to MT_BULK_MAX
+ * @how: flags and context (no node: the bulk calls take none)
+ * @slots: room for @n pointers, the caller's
+ *
+ * The @n chunks' worst footprints are charged at once, before the call,
+ * then each settles as mt_owner_alloc()'s does; what the kernel did not
+ * give is uncharged.  The owner's bookkeeping for them is charged against
+ * max_bytes as it grows, as a test's single chunks' is.  The call's time
+ * is one latency sample.
+ *
+ * Context: as mt_owner_alloc().
+ *
+ * Return: the chunks kept, from 1 to @n; -ENOSPC past max_bytes or
+ * max_atomic_bytes; -ENOMEM when the kernel gave none; -ENOBUFS when
+ * the owner could keep none of them.
+ */
+int mt_owner_alloc_bulk(struct mt_owner *o, enum mt_alloc_kind kind,
+			u64 bytes, unsigned int n, const struct mt_how *how,
+			void **slots)
+{
+	const struct mt_allocator *al = &mt_allocators[kind];
+	u64 charged = mt_footprint_max(kind, bytes), t0, ns;
+	bool urgent = mt_urgent(kind, how->gfp);
+	struct mt_reserve res;
+	int got, i, kept = 0, ret = 0;
+
+	if (!mt_reserve_init(&res, n * charged, urgent))
+		return -ENOSPC;
+	t0 = mt_lat_start(o);
+	got = al->alloc_bulk(&o->caches, bytes, n, how, slots);
+	ns = mt_lat_since(o, t0);
+	for (i = 0; i < got; i++) {
+		/*
+		 * The call's reserve holds each chunk's worst footprint, and
+		 * only that: the pool's bookkeeping is charged on its own.
+		 */
+		if (!ret && !mt_reserve_take(&res, charged, urgent))
+			ret = -ENOSPC;
+		/* once one could not be kept, neither can the rest */
+		if (ret) {
+			al->free(&o->caches, slots[i], bytes);
+			continue;
+		}
+		ret = mt_owner_keep(o, kind, bytes, slots[i], how, &res, NULL,
+				    charged);
+		kept += !ret;
+	}
+	mt_reserve_end(&res);
+	if (kept)
+		mt_lat_add(o, MT_LAT_ALLOC, ns);
+	return kept ?: (got < 0 ? got : ret);
 }
 
 /**

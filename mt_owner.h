@@ -98,6 +98,9 @@ void mt_owner_init(struct mt_owner *o, const char *name, const char *tag,
 void mt_owner_destroy(struct mt_owner *o);
 int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		   const struct mt_how *how, struct mt_reserve *res);
+int mt_owner_alloc_bulk(struct mt_owner *o, enum mt_alloc_kind kind,
+			u64 bytes, unsigned int n, const struct mt_how *how,
+			void **slots);
 int mt_owner_realloc_random(struct mt_owner *o, u64 want, u64 room,
 			    bool shrink, const struct mt_how *how, s64 *diff);
 u64 mt_owner_free_fit(struct mt_owner *o, u64 want, bool rcu);

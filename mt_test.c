@@ -101,6 +101,8 @@
  * @skipped: ctx=timer or softirq ticks that allocated nothing, as the
  *	work freed
  * @off_cpu: steps that ran on a CPU other than the one asked
+ * @slots: bulk=: where an allocation step's bulk call puts its chunks;
+ *	the step's alone
  *
  * The counters are written by the work or the timer, and by stop once
  * both are cancelled, and read by anyone.
@@ -134,6 +136,7 @@ struct mt_test {
 	atomic64_t overflows;
 	atomic64_t skipped;
 	atomic64_t off_cpu;
+	void *slots[];
 };
 
 /* Protects mt_tests, mt_last_id and mt_nr_tests. */
@@ -318,7 +321,7 @@ static void mt_test_step(struct mt_test *t)
 	unsigned int p = READ_ONCE(mt_realloc_p);
 	int cpu = mt_opts_cpu(&t->p.o);
 	const char *op = "alloc";
-	u64 bytes;
+	u64 bytes, n;
 	s64 diff;
 	int ret;
 
@@ -346,6 +349,21 @@ static void mt_test_step(struct mt_test *t)
 		/* not even the smallest piece fits: the test is full */
 		mt_test_full(t);
 		return;
+	}
+	/* bulk=: as many whole pieces of the size as fit, in one call */
+	n = bytes == mt_chunk_bytes(t->p.o.kind, size) ?
+	    min_t(u64, t->p.bulk, div64_u64(room, bytes)) : 1;
+	if (n > 1) {
+		ret = mt_owner_alloc_bulk(&t->owner, t->p.o.kind, bytes, n,
+					  &t->how, t->slots);
+		if (ret < 0) {
+			/* each chunk asked counts: one below, the rest here */
+			atomic64_add(n - 1, &t->errors);
+			goto fail;
+		}
+		atomic64_add(ret, &t->allocations);
+		atomic64_add(n - ret, &t->errors);
+		goto check_total;
 	}
 	ret = mt_owner_alloc(&t->owner, t->p.o.kind, bytes, &t->how, NULL);
 	if (ret)
@@ -515,8 +533,10 @@ static void mt_test_arm(void *arg)
 int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 		  size_t whylen)
 {
-	u64 overhead = kmalloc_size_roundup(sizeof(struct mt_test)) +
-		       mt_lat_bytes() + MT_TEST_DEBUGFS_BYTES;
+	size_t size = struct_size_t(struct mt_test, slots,
+				    p->bulk > 1 ? p->bulk : 0);
+	u64 overhead = kmalloc_size_roundup(size) + mt_lat_bytes() +
+		       MT_TEST_DEBUGFS_BYTES;
 	struct mt_lat __percpu *lat;
 	struct mt_test *t;
 	char name[16], tag[12];
@@ -530,7 +550,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 			  atomic64_read(&mt_committed));
 		return -ENOSPC;
 	}
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(size, GFP_KERNEL);
 	lat = mt_lat_alloc();
 	if (!t || !lat) {
 		kfree(t);
@@ -866,6 +886,7 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "reserve: %u\n", t->p.o.reserve);
 	seq_printf(m, "from_reserve: %ld\n",
 		   mt_mempools_from_reserve(&t->owner.caches));
+	seq_printf(m, "bulk: %u\n", t->p.bulk);
 	seq_printf(m, "corruptions: %lld\n",
 		   atomic64_read(&t->owner.corruptions));
 	seq_printf(m, "skipped: %lld\n", atomic64_read(&t->skipped));

@@ -34,11 +34,14 @@ enum mt_test_state {
  * @max_int: longest interval between allocations, ms
  * @total_time: how long the test runs, ms
  * @o: the options: allocator, flags, node, context, CPU, free policy
+ * @bulk: chunks an allocation step asks for in one call (bulk=); 1:
+ *	single calls
  */
 struct mt_test_params {
 	u64 min, max, total;
 	u64 min_int, max_int, total_time;
 	struct mt_opts o;
+	unsigned int bulk;
 };
 
 int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,

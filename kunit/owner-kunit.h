@@ -1136,6 +1136,80 @@ static void owner_mempool_test(struct kunit *test)
 	mt_kunit_expect_exact(test, o, &snap, "all freed, unpinned");
 }
 
+/*
+ * bulk=: chunks of one size in one call, each kept, charged and counted
+ * as a single one would be (cache: all or none, a reference each on the
+ * class's cache; pages: single pages); a call whose worst charge would
+ * pass max_bytes is refused whole, nothing allocated.
+ */
+static void owner_bulk_test(struct kunit *test)
+{
+	const struct mt_how atomic_how = {
+		.gfp = GFP_ATOMIC | __GFP_NOWARN,
+		.node = NUMA_NO_NODE,
+	};
+	struct mt_owner *o = mt_kunit_owner(test);
+	struct mt_caches *cs = &o->caches;
+	unsigned int c64 = mt_kunit_class(64);
+	int caches = atomic_read(&mt_nr_caches);
+	struct mt_kunit_snap snap;
+	void **slots;
+	int ret;
+
+	slots = kunit_kcalloc(test, 32, sizeof(*slots), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, slots);
+	mt_kunit_snap_take(&snap);
+	/*
+	 * Room for the chunks alone, none for the owner's first bookkeeping
+	 * page: whatever is kept is charged (the pool's page must not come
+	 * out of the chunks' reserve and leave the last chunks uncharged).
+	 */
+	WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) +
+		   10 * mt_footprint_max(MT_PAGES, PAGE_SIZE));
+	ret = mt_owner_alloc_bulk(o, MT_PAGES, PAGE_SIZE, 10, &mt_kunit_how,
+				  slots);
+	KUNIT_EXPECT_TRUE_MSG(test, ret == -ENOSPC || (ret > 0 && ret <= 10),
+			      "returned %d", ret);
+	KUNIT_EXPECT_LE(test, (u64)atomic64_read(&mt_committed),
+			READ_ONCE(mt_max_bytes));
+	mt_kunit_expect_exact(test, o, &snap, "a bulk call at the cap");
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+	mt_owner_free_all(o);
+	mt_kunit_expect_exact(test, o, &snap, "the bulk call at the cap freed");
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc_bulk(o, MT_CACHE, 50, 16,
+						  &mt_kunit_how, slots), 16);
+	KUNIT_EXPECT_EQ(test, atomic_read(&cs->objects[c64]), 16);
+	KUNIT_EXPECT_EQ(test, refcount_read(&cs->refs[c64]), 16);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches) - caches, 1);
+	mt_kunit_expect_held(test, o, 16, 16 * 50);
+	KUNIT_EXPECT_EQ(test, mt_kunit_kind(o, MT_CACHE, charged), 16 * 64);
+	mt_kunit_expect_exact(test, o, &snap, "16 cache chunks in one call");
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc_bulk(o, MT_PAGES, PAGE_SIZE, 32,
+						  &mt_kunit_how, slots), 32);
+	mt_kunit_expect_held(test, o, 48, 16 * 50 + 32 * PAGE_SIZE);
+	mt_kunit_expect_exact(test, o, &snap, "and 32 pages in one call");
+	/* with atomic flags, against max_atomic_bytes too */
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc_bulk(o, MT_CACHE, 64, 8,
+						  &atomic_how, slots), 8);
+	mt_kunit_expect_exact(test, o, &snap, "8 atomic cache chunks");
+
+	/* refused whole: room for 7 chunks of 4 KiB, 8 asked */
+	WRITE_ONCE(mt_max_bytes, atomic64_read(&mt_committed) +
+		   7 * mt_footprint_max(MT_PAGES, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, mt_owner_alloc_bulk(o, MT_PAGES, PAGE_SIZE, 8,
+						  &mt_kunit_how, slots),
+			-ENOSPC);
+	mt_kunit_expect_held(test, o, 56, 16 * 50 + 8 * 64 + 32 * PAGE_SIZE);
+	WRITE_ONCE(mt_max_bytes, SZ_64M);
+	mt_kunit_expect_exact(test, o, &snap, "a bulk call refused");
+
+	KUNIT_EXPECT_EQ(test, mt_owner_free_all(o),
+			16 * 50 + 8 * 64 + 32 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&mt_nr_caches), caches);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&mt_overhead), snap.overhead);
+	mt_kunit_expect_exact(test, o, &snap, "all freed");
+}
+
 /* ---------------------------------------------------- check_content --- */
 
 /* The one chunk @o holds, left in its pool (which frees it at the end). */
@@ -1367,6 +1441,7 @@ static struct kunit_case mt_owner_kunit_cases[] = {
 	KUNIT_CASE(rnd_alloc_reserve_test),
 	KUNIT_CASE(owner_caches_test),
 	KUNIT_CASE(owner_mempool_test),
+	KUNIT_CASE(owner_bulk_test),
 	KUNIT_CASE(check_kmalloc_test),
 	KUNIT_CASE(check_vmalloc_test),
 	KUNIT_CASE(check_pages_cache_test),

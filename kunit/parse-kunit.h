@@ -393,7 +393,7 @@ static void size_parse_test(struct kunit *test)
 
 /* Reasons of the options' refusals: what each command takes. */
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
-#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, release, reserve)"
+#define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, bulk, release, reserve)"
 #define MT_KU_TAKES_NONE	"(this command takes none)"
 #define MT_KU_ALLOCATORS	"(kmalloc, vmalloc, kvmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool)"
 
@@ -1019,7 +1019,7 @@ static void grammar_table_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu] [reserve=N]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
 			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] [reserve=N] | stop");

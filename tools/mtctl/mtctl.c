@@ -84,7 +84,10 @@ struct call {
 	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
 	unsigned long count;		/* watch frames; 0: no limit */
-	/* bench: as given, checked; NULL when not given */
+	/*
+	 * bench: as given, checked; NULL when not given (--bulk:
+	 * mem_test_start's too)
+	 */
 	const char *size, *ops, *threads, *pattern, *sample, *time, *bulk;
 	const char *sheaf;
 };
@@ -497,8 +500,8 @@ static int exchange_line(const char *name, bool wronly, const char *line,
 
 /*
  * Write the command, "N... [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=C]
- * [cpu=N] [free=P] [release=R] [reserve=N]\n", and read its answer back:
- * exchange_line().
+ * [cpu=N] [free=P] [bulk=N] [release=R] [reserve=N]\n", and read its
+ * answer back: exchange_line().
  */
 static int exchange(const struct call *c, int *werr, char **ans)
 {
@@ -523,6 +526,8 @@ static int exchange(const struct call *c, int *werr, char **ans)
 		len += snprintf(line + len, sizeof(line) - len, " cpu=%u", c->cpu);
 	if (c->free)
 		len += snprintf(line + len, sizeof(line) - len, " free=%s", c->free);
+	if (c->bulk)
+		len += snprintf(line + len, sizeof(line) - len, " bulk=%s", c->bulk);
 	if (c->release)
 		len += snprintf(line + len, sizeof(line) - len, " release=%s",
 				c->release);
@@ -681,11 +686,13 @@ static int cmd_used(const struct call *c)
  * A test's block: label, key and how its value is shown (AS_OPT: as it
  * is, and not at all from a module that does not give it; AS_OSIZE: a
  * size, likewise; AS_POOL: as AS_OPT, and only for an alloc=mempool
- * test, the others' being 0).  Keys the module may add later are shown
- * after these, as they come.
+ * test, the others' being 0; AS_MANY: as AS_OPT, and only above 1, the
+ * default).  Keys the module may add later are shown after these, as
+ * they come.
  */
 enum show_as {
-	AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT, AS_OSIZE, AS_POOL
+	AS_COUNT, AS_SIZE, AS_SECS, AS_INTERVALS, AS_OPT, AS_OSIZE, AS_POOL,
+	AS_MANY
 };
 
 static const struct test_line {
@@ -717,6 +724,7 @@ static const struct test_line {
 	{ "release", "release", AS_OPT },
 	{ "mempool reserve", "reserve", AS_POOL },
 	{ "from reserve", "from_reserve", AS_POOL },
+	{ "bulk per call", "bulk", AS_MANY },
 	{ "corruptions", "corruptions", AS_COUNT },
 	{ "skipped ticks", "skipped", AS_OPT },
 	{ "backlog ticks", "backlog", AS_OPT },
@@ -754,7 +762,10 @@ static void show_test(const struct call *c, const struct rec *r)
 		long long n = rec_num(r, l->key);
 
 		if ((l->as == AS_OPT || l->as == AS_OSIZE ||
-		     l->as == AS_POOL) && !rec_get(r, l->key))
+		     l->as == AS_POOL || l->as == AS_MANY) &&
+		    !rec_get(r, l->key))
+			continue;
+		if (l->as == AS_MANY && n <= 1)
 			continue;
 		if (l->as == AS_POOL && strcmp(rec_get(r, "alloc") ?: "",
 					       "mempool"))
@@ -1862,7 +1873,8 @@ static struct cmd cmds[] = {
 	  "the sizes asked for, intervals (ms), total time (s), gfp flags,\n"
 	  "node, context, cpu, free policy, release, for alloc=mempool the\n"
 	  "elements each of its mempools keeps and the chunks their reserve\n"
-	  "served, corruptions, skipped and backlog ticks, steps off its cpu,\n"
+	  "served, the chunks a bulk call asks (when above 1; --json always\n"
+	  "has bulk), corruptions, skipped and backlog ticks, steps off its cpu,\n"
 	  "chunks off its node, the median and 99th percentile of its\n"
 	  "allocations' and frees' latency in ns.  With UNIT, sizes are shown\n"
 	  "in it.\n", 0 },
@@ -2059,8 +2071,9 @@ static void help_all(void)
 	       "                        remote\n"
 	       "  --sample K            bench: time one operation in K (default 64)\n"
 	       "  --time SEC            bench: seconds each phase may take\n"
-	       "  --bulk N              bench: cache or pages objects per bulk\n"
-	       "                        call (default 1: single calls)\n"
+	       "  --bulk N              mem_test_start, bench: cache or pages\n"
+	       "                        chunks per bulk call (default 1: single\n"
+	       "                        calls)\n"
 	       "  --sheaf N             bench: the capacity of the cache's sheaves\n"
 	       "                        (6.18 on; default: the kernel's)\n"
 	       "  -h, --help            this help, or a command's\n"
@@ -2141,7 +2154,12 @@ static int cmd_help(const struct call *c)
 		       "whole piece of MAX fits again.\n"
 		       "--reserve N: --alloc mempool: the elements each of the test's\n"
 		       "mempools keeps (1..1024; default: the mempool_reserve\n"
-		       "parameter when the test starts).\n");
+		       "parameter when the test starts).\n"
+		       "--bulk N: --alloc cache or pages (MAX a page at most), no\n"
+		       "--node: each allocation step asks N chunks of one size in one\n"
+		       "call (kmem_cache_alloc_bulk, alloc_pages_bulk), as many as\n"
+		       "fit whole in what remains of TOTAL (1..512; 1: single\n"
+		       "calls).\n");
 	printf("--json: print a JSON document instead.\n");
 	return EXIT_DONE;
 }
@@ -2408,7 +2426,7 @@ static int check_options(struct call *c)
 {
 	unsigned int flags = c->cmd->flags;
 	const char *name = c->cmd->name;
-	unsigned long long n = 0, reserve;
+	unsigned long long n = 0, reserve, bulk;
 	int ret;
 
 	ret = check_module_options(c->cmd);
@@ -2453,6 +2471,11 @@ static int check_options(struct call *c)
 		return usage_fail("%s: --reserve '%s' is not a number of mempool elements (an unsigned decimal)",
 				  name, cl.reserve);
 	c->reserve = cl.reserve;
+	/* --bulk N: a test's too; its range and allocator the module's */
+	if (cl.bulk && !(flags & CMD_BENCH) && parse_u64(cl.bulk, &bulk))
+		return usage_fail("%s: --bulk '%s' is not a number of chunks per bulk call (an unsigned decimal)",
+				  name, cl.bulk);
+	c->bulk = cl.bulk;
 	c->interval_ms = 1000;
 	if (cl.interval && parse_interval(cl.interval, &c->interval_ms))
 		return usage_fail("%s: --interval '%s' is not a number of seconds above 0 (1, 0.5...)",

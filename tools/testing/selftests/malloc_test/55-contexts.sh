@@ -30,9 +30,9 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
-USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [release=now|rcu]"
-TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, release, reserve)"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve bulk corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
+USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]"
+TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, bulk, release, reserve)"
 
 
 # cx_keys VAR TEXT: the keys of the "key: value" lines of TEXT
@@ -214,10 +214,10 @@ setparam check_content 0
 TW="1 64 100000 1 2 1000"
 for CTX in timer softirq irqoff; do
 for k in vmalloc kvmalloc; do
-	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" \
+	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool" \
 		EINVAL mem_test_start $TW alloc=$k ctx=$CTX
 done
-refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock or pages_nolock" \
+refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool" \
 	EINVAL mem_test_start $TW ctx=$CTX
 for g in kernel kernel,nowarn kernel,zero; do
 	refuse_why "gfp=kernel may sleep: ctx=$CTX takes atomic or nowait" \

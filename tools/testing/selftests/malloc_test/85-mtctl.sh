@@ -7,7 +7,8 @@
 # --ctx, --cpu, --free, each seen by the module (mem_used's per-allocator
 # lines, the caches file, the tests' statistics) or refused by it with its
 # reason; --alloc mempool with --reserve, for a test (its statistics, the
-# mempools file) and a bench, refused with another allocator; mem_used's
+# mempools file) and a bench, refused with another allocator; --bulk for a
+# test (its statistics, mtctl's figures), refused with kmalloc; mem_used's
 # new lines (each allocator's, what is charged against max_bytes, in
 # units); caches and mempools; options anywhere and --; get and set, the
 # caps max_atomic_bytes and max_tests among them; help and --version; every error sentence and exit status (2: the
@@ -1433,6 +1434,63 @@ mc --json mempools
 c_ok
 expect_eq stdout "$C_OUT" "[]"
 verdict "no pool left: 'mtctl mempools' prints 'no mempool', --json []" "$(cev)"
+
+# --bulk N for a test: passed as bulk=N, its statistics and mtctl's
+# figures say it (the text above 1 only, --json always); refused with an
+# allocator that has no bulk call, with the module's reason
+mc help mem_test_start
+c_ok
+matches "$C_OUT" "\\[--bulk N\\];--bulk N: --alloc cache or pages"
+verdict "'mtctl help mem_test_start' offers --bulk N, for --alloc cache or pages" "$(cev)"
+refusal_case EINVAL "mem_test_start 64 64 4096 1 2 60000 alloc=kmalloc bulk=2" mem_test_start 64 64 4096 1 2 60000 --alloc kmalloc --bulk 2
+mc mem_test_start 64 64 4096 1 2 60000 --alloc kmalloc --bulk 2
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: bulk=2: the bulk calls are kmem_cache_alloc_bulk() (alloc=cache) and alloc_pages_bulk() (alloc=pages), not alloc=kmalloc"
+verdict "'mtctl mem_test_start ... --alloc kmalloc --bulk 2': exit 1, the module's reason word for word" "$(cev)"
+mc mem_test_start 64 64 4096 1 2 60000 --alloc cache --bulk x
+expect_eq "exit status" "$C_RC" 2
+expect_eq stdout "$C_OUT" ""
+matches "$C_ERR" "^mtctl: mem_test_start: --bulk 'x' is not"
+verdict "'mtctl mem_test_start ... --bulk x': exit 2, a usage error" "$(cev)"
+mc mem_alloc 64 --bulk 2
+expect_eq "exit status" "$C_RC" 2
+matches "$C_ERR" "^mtctl: mem_alloc: takes no --bulk;mem_test_start"
+verdict "'mtctl mem_alloc 64 --bulk 2': exit 2, mem_alloc takes no --bulk" "$(cev)"
+# 64-byte chunks, 8 a call: 1024 of them at most
+to_case "alloc:cache node:any bulk:8" \
+	mem_test_start 64 64 65536 1 2 60000 --alloc cache --bulk 8
+TB=$TO_ID
+to_case "alloc:cache bulk:1" mem_test_start 64 64 65536 1 2 60000 --alloc cache
+TB1=$TO_ID
+wait_until 10000 tallocs "$TB"
+mc mem_test_list "$TB"
+c_ok
+tval v "$C_OUT" "bulk per call"
+expect_eq "bulk per call" "$v" 8
+tval v "$C_OUT" allocations
+expect "no allocations figure above 0" [ "${v:-0}" -gt 0 ]
+verdict "'mtctl mem_test_list $TB' shows its bulk calls (8 chunks a call) and its allocations" "$(cev)"
+mc --json mem_test_list "$TB"
+c_ok
+expect "stdout is not one JSON array" jvalid a "$C_OUT"
+jget v "$C_OUT" bulk
+expect_eq "\"bulk\"" "$v" 8
+verdict "'mtctl --json mem_test_list $TB': \"bulk\": 8" "$(cev)"
+mc mem_test_list "$TB1"
+c_ok
+case $C_OUT in
+*bulk*) _E="${_E}a bulk line for a test of single calls$NL" ;;
+esac
+mc --json mem_test_list "$TB1"
+c_ok
+jget v "$C_OUT" bulk
+expect_eq "\"bulk\" (--json)" "$v" 1
+verdict "a test without --bulk: no bulk line in the text, \"bulk\": 1 in --json" "$(cev)"
+mc mem_test_destroy "$TB"
+c_ok
+mc mem_test_destroy "$TB1"
+c_ok
+verdict "'mtctl mem_test_destroy' of the bulk tests" "$(cev)"
 
 # ------------------------------------------------ latency, hist, bench ---
 # The four latency lines of a test's statistics as mtctl shows them; hist

@@ -45,11 +45,15 @@
  *    of MAX that counts more than TOTAL, release=rcu with pages, percpu
  *    or mempool or a MIN under 16 bytes (with cache: uncertain, the kernel
  *    decides), reserve= (1 to 1024, tests and bench only) with another
- *    allocator than mempool.  mem_free takes release= too.  A test's
+ *    allocator than mempool, a test's bulk= (1 to 512) above 1 with
+ *    another allocator than cache or pages, with pages of a MAX above a
+ *    page, or with node=.  mem_free takes release= too.  A test's
  *    stats show reserve and from_reserve right after release: reserve 0
  *    but with alloc=mempool, then reserve= or the mempool_reserve
  *    parameter at its start; from_reserve 0 but with mempool, and at
- *    most allocations + reallocs once it is stopped.
+ *    most allocations + reallocs once it is stopped; then bulk, what it
+ *    asked (1 without bulk=), its slots (8 bytes a chunk of a call) in
+ *    its overhead_bytes.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
  *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
  *    for the run), no nofail allocation is bigger than 8192 bytes, a
@@ -67,7 +71,9 @@
  *    exactly what the answer says (nothing for a refusal), and the
  *    footprint: charged_bytes <= max_bytes, atomic_bytes <=
  *    max_atomic_bytes, kept_charged >= kept_bytes, nothing reserved once
- *    a command returned, the kept chunks' footprint moved by what the
+ *    a command returned (but while a test with bulk= above 1 may run:
+ *    each call reserves its chunks' worst footprint before it), the
+ *    kept chunks' footprint moved by what the
  *    chunks can cost (a mem_alloc of N bytes: from N, the least
  *    footprint of its allocator, to about twice that), tests as many as
  *    the fuzzer started.  A fuzzed max_bytes above ours may let the
@@ -207,7 +213,9 @@
 #define BENCH_COUNT_MAX	4294967295ULL
 #define BENCH_BATCH_MAX	1048576ULL
 #define BENCH_SAMPLE_MAX	1000000ULL
-#define BENCH_BULK_MAX		512ULL	/* bulk=: objects a call */
+#define BENCH_BULK_MAX		512ULL	/* bulk=: objects a call (tests too) */
+#define BULK_SLOT	8		/* bulk=: a test's slot, per chunk */
+#define BULK_TRACK	32		/* bulk tests the fuzzer follows */
 #define BENCH_SHEAF_MAX		1024ULL	/* sheaf=: a sheaf's objects */
 #define BENCH_TIME_MAX	3600ULL
 /* what a bench run costs at least beside its chunks (SPEC: max_bytes) */
@@ -262,7 +270,7 @@ static const char *const opt_keys[NR_OPTS] = {
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE | \
-			 1U << O_RELEASE | 1U << O_RESERVE)
+			 1U << O_RELEASE | 1U << O_RESERVE | 1U << O_BULK)
 #define OPTS_BENCH	(1U << O_ALLOC | 1U << O_GFP | 1U << O_CPU | \
 			 1U << O_SIZE | 1U << O_COUNT | 1U << O_THREADS | \
 			 1U << O_PATTERN | 1U << O_SAMPLE | 1U << O_TIME | \
@@ -508,14 +516,27 @@ static struct {
 	uint64_t mempool_reserve;	/* the parameter; 0: not known */
 	/*
 	 * what the tests we started must show: their gfp flags, their
-	 * reserve (-1: not known)
+	 * reserve (-1: not known), their bulk
 	 */
 	struct {
 		unsigned int id;
 		char gfp[96];
 		long long reserve;
+		uint64_t bulk;
 	} gfp_seen[NR_GFP_SEEN];
 	unsigned int gfp_next;
+	/*
+	 * the tests that may be in a bulk call, whose reserve reserved_bytes
+	 * shows meanwhile: their ids, and when they end at the latest;
+	 * bulk_lost: more of them than followed, until the next quiet point
+	 */
+	struct {
+		unsigned int id;
+		double until;
+	} bulk[BULK_TRACK];
+	unsigned int nr_bulk;
+	bool bulk_lost;
+	unsigned long bulk_started;	/* accepted tests with bulk= above 1 */
 	char saved[NR_TARGETS][64];	/* the parameters as they were */
 	bool saved_ok;
 	unsigned int bg[NR_BG];
@@ -1630,6 +1651,21 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_bad(v, "release=rcu with MIN under 16 bytes");
 		else if (v->rcu && v->kind == K_CACHE)
 			set_maybe(v, "release=rcu with cache: the kernel may not wait for it at a cache's destruction (before 6.12)");
+		/*
+		 * bulk=: 1 to 512, 1 without it; above 1 a bulk call, of
+		 * alloc=cache or pages (single pages: MAX at most one),
+		 * which takes no node (SPEC: "bulk=N (tests)")
+		 */
+		if (!(v->opts & 1U << O_BULK))
+			v->bulk = 1;
+		if (!v->bulk || v->bulk > BENCH_BULK_MAX)
+			set_bad(v, "bulk= out of 1..512");
+		else if (v->bulk > 1 && v->kind != K_CACHE && v->kind != K_PAGES)
+			set_bad(v, "a test's bulk= above 1 with neither alloc=cache nor pages");
+		else if (v->bulk > 1 && v->kind == K_PAGES && a[1] > PAGE_SZ)
+			set_bad(v, "a test's bulk= above 1 with alloc=pages and MAX above a page");
+		else if (v->bulk > 1 && (v->opts & 1U << O_NODE))
+			set_bad(v, "a test's bulk= above 1 with node=");
 		fallthrough;
 	case MEM_RND:
 		if (!a[0] || a[0] > a[1] || a[1] > a[2])
@@ -2113,11 +2149,56 @@ static void check_cap(const struct target *t, const unsigned char *b,
 }
 
 /*
+ * bulk=: a test that asks chunks in bulk calls reserves the worst
+ * footprint of a call's chunks before it (SPEC: "bulk=N (tests)",
+ * reserved_bytes), so reserved_bytes may show it while such a test
+ * runs.  Follow test @id, started just now, of @ms TOTAL_TIME: it makes
+ * no call past its end (a few seconds of slack for the last step).
+ */
+static void bulk_follow(unsigned int id, uint64_t ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < g.nr_bulk && g.bulk[i].id != id; i++)
+		;
+	if (i == BULK_TRACK) {
+		g.bulk_lost = true;
+		return;
+	}
+	g.nr_bulk += i == g.nr_bulk;
+	g.bulk[i].id = id;
+	g.bulk[i].until = now_s() + (double)ms / 1000 + 5.0;
+}
+
+/* Test @id makes no call any more (stopped, destroyed): forget it. */
+static void bulk_forget(unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < g.nr_bulk; i++)
+		if (g.bulk[i].id == id)
+			g.bulk[i--] = g.bulk[--g.nr_bulk];
+}
+
+/* May a test be in a bulk call now?  Those past their end are dropped. */
+static bool bulk_may_run(void)
+{
+	double now = now_s();
+	unsigned int i;
+
+	for (i = 0; i < g.nr_bulk; i++)
+		if (g.bulk[i].until < now)
+			g.bulk[i--] = g.bulk[--g.nr_bulk];
+	return g.nr_bulk || g.bulk_lost;
+}
+
+/*
  * mem_used after any write: its own sums, the corruption count, our
  * caps, and what holds at every instant: the charges under the caps, the
  * kept chunks' footprint (only we change them) at least their bytes,
- * nothing reserved once the command returned, no bench charge when no
- * run can be going, nothing killed.
+ * nothing reserved once the command returned (but what a test's bulk
+ * call reserves while one may run), no bench charge when no run can be
+ * going, nothing killed.
  * @moved: bits of the caps this write moved (P_MAX_BYTES, ...).
  */
 static void check_used(const struct target *t, const unsigned char *b,
@@ -2160,8 +2241,8 @@ static void check_used(const struct target *t, const unsigned char *b,
 	if (x[U_KCH] < x[U_KB] || (!x[U_KC] && (x[U_KCH] || x[U_KB])))
 		unexpected(t, b, len, "the kept chunks' footprint is not their bytes or more: kept_chunks %lld, kept_bytes %lld, kept_charged %lld",
 			   x[U_KC], x[U_KB], x[U_KCH]);
-	if (x[U_RESV])
-		unexpected(t, b, len, "reserved_bytes is %lld with no command running",
+	if (x[U_RESV] && !bulk_may_run())
+		unexpected(t, b, len, "reserved_bytes is %lld with no command running, nor a test with bulk=",
 			   x[U_RESV]);
 	/* a run's charge, for the whole run: none when none can go */
 	if (g.bench_st == B_IDLE && x[U_BENCH])
@@ -2255,7 +2336,7 @@ static void check_meminfo(void)
 			g.slack, g.prev.v[U_CHARGED]);
 }
 
-/* Remember the gfp flags and the reserve test @id must show. */
+/* Remember the gfp flags, the reserve and the bulk test @id must show. */
 static void gfp_remember(unsigned int id, const struct verdict *v)
 {
 	unsigned int i = g.gfp_next++ % NR_GFP_SEEN;
@@ -2264,17 +2345,21 @@ static void gfp_remember(unsigned int id, const struct verdict *v)
 	gfp_string(v, g.gfp_seen[i].gfp, sizeof(g.gfp_seen[i].gfp));
 	g.gfp_seen[i].reserve = v->kind == K_MEMPOOL && !want_reserve(v) ?
 				-1 : (long long)want_reserve(v);
+	g.gfp_seen[i].bulk = v->bulk;
 }
 
-/* Test @id's remembered figures, or NULL. */
-static const char *gfp_expected(unsigned int id, long long *reserve)
+/* Test @id's remembered figures (@bulk 0: not known), or NULL. */
+static const char *gfp_expected(unsigned int id, long long *reserve,
+				uint64_t *bulk)
 {
 	unsigned int i;
 
 	*reserve = -1;
+	*bulk = 0;
 	for (i = 0; i < NR_GFP_SEEN; i++)
 		if (id && g.gfp_seen[i].id == id) {
 			*reserve = g.gfp_seen[i].reserve;
+			*bulk = g.gfp_seen[i].bulk;
 			return g.gfp_seen[i].gfp;
 		}
 	return NULL;
@@ -2287,7 +2372,10 @@ static const char *gfp_expected(unsigned int id, long long *reserve)
  * memory is charged (3 KiB of debugfs at least); the gfp flags the model
  * gives; "reserve" and "from_reserve" right after "release", reserve 0
  * but with alloc=mempool (1 to 1024 then, and what the model gives),
- * from_reserve 0 but with mempool.  @quiet: every test was stopped, so
+ * from_reserve 0 but with mempool; "bulk" right after "from_reserve",
+ * 1 to 512, above 1 only with alloc=cache or pages and no node, what the
+ * test asked (1 without bulk=), and its slots in its own memory (8 bytes
+ * a chunk of a call).  @quiet: every test was stopped, so
  * it holds nothing and gave back all it took, and from_reserve is at most
  * its allocations and reallocs (its counts are read one after the other
  * while it runs).  Return: its overhead_bytes, or -1 when it cannot be
@@ -2296,10 +2384,11 @@ static const char *gfp_expected(unsigned int id, long long *reserve)
 static long long check_stats(unsigned int id, bool quiet)
 {
 	long long ta, fr, ch, held, over, chunks, res, from, allocs, reallocs;
-	long long want_res;
-	const char *want = gfp_expected(id, &want_res);
+	long long want_res, bulk;
+	uint64_t want_bulk;
+	const char *want = gfp_expected(id, &want_res, &want_bulk);
 	struct stats st;
-	int h, gi, si, ri, ai;
+	int h, gi, si, ri, ai, ni;
 	bool pool;
 
 	g.stats_checked++;
@@ -2354,6 +2443,26 @@ static long long check_stats(unsigned int id, bool quiet)
 				id, from, ai < 0 ? "(none)" : st.val[ai], allocs,
 				reallocs);
 	}
+	/* the chunks an allocation step asks in one call */
+	ni = stat_at(&st, "node");
+	if (ri < 0 || ri + 3 >= (int)st.n || strcmp(st.key[ri + 3], "bulk"))
+		problem("tests/%u/stats: no 'bulk' line right after 'from_reserve'", id);
+	else if (!stat_num(&st, "bulk", &bulk) || bulk < 1 ||
+		 bulk > (long long)BENCH_BULK_MAX)
+		problem("tests/%u/stats: bulk is '%s', not 1 to 512", id,
+			st.val[ri + 3]);
+	else if (bulk > 1 && (ai < 0 || (strcmp(st.val[ai], "cache") &&
+					 strcmp(st.val[ai], "pages")) ||
+			      ni < 0 || strcmp(st.val[ni], "any")))
+		problem("tests/%u/stats: bulk %lld with alloc=%s, node %s (cache or pages, no node)",
+			id, bulk, ai < 0 ? "(none)" : st.val[ai],
+			ni < 0 ? "(none)" : st.val[ni]);
+	else if (want_bulk && (uint64_t)bulk != want_bulk)
+		problem("tests/%u/stats: bulk %lld, the model says %" PRIu64,
+			id, bulk, want_bulk);
+	else if (bulk > 1 && over < TEST_DEBUGFS + BULK_SLOT * bulk)
+		problem("tests/%u/stats: overhead_bytes %lld with bulk %lld: less than its debugfs files and %d bytes a slot",
+			id, over, bulk, BULK_SLOT);
 	si = stat_at(&st, "state");
 	if (quiet && (si < 0 || !strcmp(st.val[si], "running") || held || ch ||
 		      chunks))
@@ -3020,6 +3129,11 @@ static void after_accepted(struct target *t, const struct verdict *v,
 	case TEST_STOP:
 	case TEST_DESTROY:
 	case DESTROY_ALL:
+		/* stopped or gone: it makes no bulk call any more */
+		if (t - targets == DESTROY_ALL)
+			g.nr_bulk = 0;
+		else if (v->parsed)
+			bulk_forget((unsigned int)v->val[0]);
 		if (g.hk_mode)
 			break;
 		if (t - targets == DESTROY_ALL)
@@ -3223,6 +3337,11 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		if (why)
 			unexpected(t, b, len, "the answer is %s: '%s'", why, msg);
 	}
+	/* a test of bulk calls: its reserves may show from now on */
+	if (accepted && t - targets == TEST_START && v.parsed && v.bulk > 1) {
+		bulk_follow((unsigned int)num, v.val[5]);
+		g.bulk_started += !g.hk_mode;
+	}
 	if (t - targets == BENCH)
 		bench_judge(t, b, len, &v, accepted, err, ans, t_call, t_ret);
 	if (!t->param) {
@@ -3358,6 +3477,7 @@ static const char *const opts_any[] = {
 	"free=none", "free=FIFO", "free=lifo,fifo",
 	"alloc=mempool", "alloc=mem_pool", "reserve=1", "reserve=4",
 	"reserve=1024", "reserve=0", "reserve=1025", "reserve=",
+	"bulk=1", "bulk=8", "bulk=512", "bulk=0", "bulk=513", "bulk=",
 };
 
 /* Options no command takes as they are. */
@@ -3380,7 +3500,8 @@ static const char *const opts_bad[] = {
 	"free=", "free=none", "free=FIFO", "free=lifo,fifo",
 	"alloc=mempools", "alloc=Mempool", "reserve=", "reserve=0",
 	"reserve=1025", "reserve=x", "reserve=-1", "reserve=4294967297",
-	"Reserve=4",
+	"Reserve=4", "bulk=", "bulk=0", "bulk=513", "bulk=x", "bulk=-1",
+	"Bulk=8",
 };
 
 static const char *const bad_tokens[] = {
@@ -3526,7 +3647,8 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
  * The options of a command that takes them, now and then, mostly a set
  * the module takes: alloc=, gfp=, node=0 (with vmalloc, gfp=kernel or
  * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=, reserve=
- * (with mempool, mostly).  A test in
+ * (with mempool, mostly), bulk= (with cache, or pages of a page at most,
+ * mostly; refused with node=).  A test in
  * an atomic context (ctx=timer, softirq, irqoff) mostly with chunks of at
  * most 32 KiB counted, now and then up to
  * 256 KiB (refused).  @big: the largest chunk, in bytes.
@@ -3567,6 +3689,11 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 	if ((kind == K_MEMPOOL && rndn(2)) || !rndn(60))
 		base_opt(bs, "reserve=%u", (unsigned int)(rndn(8) ?
 			 rndr(1, 16) : rndr(1, RESERVE_MAX)));
+	/* bulk=: mostly where it goes; elsewhere (refused above 1) seldom */
+	if (((kind == K_CACHE || (kind == K_PAGES && big <= PAGE_SZ)) &&
+	     rndn(2)) || !rndn(40))
+		base_opt(bs, "bulk=%u", (unsigned int)(rndn(4) ?
+			 rndr(1, 16) : rndr(1, BENCH_BULK_MAX)));
 }
 
 /* A CPU online (0 when they are not known). */
@@ -4335,7 +4462,8 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 {
 	static const char *const test_only[] = {
 		"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "cpu=0",
-		"free=all", "free=fifo", "reserve=4", "reserve=1",
+		"free=all", "free=fifo", "reserve=4", "reserve=1", "bulk=1",
+		"bulk=8",
 	};
 	static const char *const not_bench[] = {
 		"node=0", "node=1", "ctx=work", "ctx=timer", "ctx=irqoff",
@@ -4700,8 +4828,9 @@ static bool gen_semantic(const struct target *t __maybe_unused,
  * no node variant or vmalloc_node() would take other flags than asked, a
  * node or CPU no kernel has, a total that holds no page, what mempool
  * refuses (zero, retry_mayfail; release=rcu), reserve= with another
- * allocator or out of its range.  Small chunks, nowarn: harmless even if
- * it were taken.
+ * allocator or out of its range, a test's bulk= above 1 with another
+ * allocator than cache or pages, pages above one, or node=, or out of
+ * its range.  Small chunks, nowarn: harmless even if it were taken.
  */
 static bool gen_bad_combo(const struct target *t __maybe_unused,
 			  struct base *bs __maybe_unused, struct cmd *c)
@@ -4727,13 +4856,18 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		"kernel,account,nowarn", "nowarn", "kernel,noretry,nowarn",
 	};
 	static const char *const timer_kinds[] = { "kmalloc", "pages", "cache" };
+	/* no bulk call (SPEC: "bulk=N (tests)") */
+	static const char *const not_bulk[] = {
+		"kmalloc", "vmalloc", "kvmalloc", "percpu", "mempool",
+	};
 	enum {
 		C_NO_KERNEL, C_BOTH_RETRY, C_NOFAIL_BASE, C_NOFAIL_RETRY,
 		C_NOFAIL_KIND, C_PCPU_NODE, C_VM_NODE, C_NODE, C_POOL_GFP,
 		C_PCPU_MAYFAIL,
 		C_PAGES_TOTAL, C_TIMER_SLEEP, C_TIMER_KERNEL, C_TIMER_ACCOUNT,
 		C_TIMER_BIG, C_FREE_PIECE, C_POOL_RCU, C_RESERVE_KIND,
-		C_RESERVE_RANGE, C_CPU, NR_C
+		C_RESERVE_RANGE, C_BULK_KIND, C_BULK_PAGES, C_BULK_NODE,
+		C_BULK_RANGE, C_CPU, NR_C
 	};
 	bool test = t - targets == TEST_START;
 	unsigned int cases = test ? NR_C : t - targets == MEM_RND ?
@@ -4854,6 +4988,27 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		base_opt(bs, "alloc=mempool");
 		base_opt(bs, "reserve=%" PRIu64, rndn(2) ? 0 :
 			 rndr(RESERVE_MAX + 1, UINT32_MAX));
+		break;
+	case C_BULK_KIND:	/* an allocator without a bulk call */
+		base_opt(bs, "alloc=%s", PICK(not_bulk));
+		base_opt(bs, "bulk=%u", (unsigned int)rndr(2, BENCH_BULK_MAX));
+		break;
+	case C_BULK_PAGES:	/* alloc_pages_bulk() gives single pages */
+		base_opt(bs, "alloc=pages");
+		base_opt(bs, "bulk=%u", (unsigned int)rndr(2, 64));
+		mx = rndr(PAGE_SZ + 1, 4 * PAGE_SZ);
+		mn = rndr(1, mx);
+		tot = rndr(pages_bytes(mx), 4 * pages_bytes(mx));
+		break;
+	case C_BULK_NODE:	/* the bulk calls take no node */
+		base_opt(bs, "alloc=%s", rndn(2) ? "cache" : "pages");
+		base_opt(bs, "node=0");
+		base_opt(bs, "bulk=%u", (unsigned int)rndr(2, 64));
+		break;
+	case C_BULK_RANGE:	/* 1 to 512 */
+		base_opt(bs, "alloc=%s", rndn(2) ? "cache" : "pages");
+		base_opt(bs, "bulk=%" PRIu64, rndn(2) ? 0 :
+			 rndr(BENCH_BULK_MAX + 1, UINT32_MAX));
 		break;
 	default:	/* a CPU no kernel has */
 		base_opt(bs, "cpu=%" PRIu64, rndr(CPUS_MAX, UINT32_MAX));
@@ -5227,6 +5382,9 @@ static void quiet_point(void)
 		if (!strcmp(state, "running"))
 			hk_cmd(TEST_STOP, "%u\n", ids[i]);
 	}
+	/* none runs now: none makes a bulk call */
+	g.nr_bulk = 0;
+	g.bulk_lost = false;
 	why = read_used(&u);
 	if (why) {
 		problem("mem_used cannot be read or parsed: %s", why);
@@ -5667,6 +5825,7 @@ int main(int argc, char **argv)
 		printf(" with_%s=%lu", opt_keys[i], g.with_opt[i]);
 	for (i = 0; i < NR_KINDS; i++)
 		printf(" alloc_%s=%lu", kinds[i], g.with_kind[i]);
+	printf(" bulk_tests=%lu", g.bulk_started);
 	printf(" nospc_certain=%lu nospc_refused=%lu max_tests_refused=%lu",
 	       g.nospc, g.nospc_ok, g.nospc_tests);
 	printf(" charged_max=%lld atomic_max=%lld cap_excess=%lu quiet_points=%lu stats_checked=%lu",

@@ -719,7 +719,7 @@ static const char *const test_keys[] = {
 	"charged", "overhead_bytes",
 	"chunks", "min", "max", "total", "min_int_ms", "max_int_ms",
 	"total_time_ms", "alloc", "gfp", "node", "ctx", "cpu", "free",
-	"release", "reserve", "from_reserve", "corruptions", "skipped",
+	"release", "reserve", "from_reserve", "bulk", "corruptions", "skipped",
 	"backlog", "off_cpu", "off_node", "alloc_p50_ns", "alloc_p99_ns", "free_p50_ns", "free_p99_ns",
 };
 
@@ -728,7 +728,7 @@ enum {
 	T_OVERFLOWS, T_TOTAL_ALLOC, T_FREED, T_HELD, T_CHARGED, T_OVERHEAD,
 	T_CHUNKS, T_MIN, T_MAX,
 	T_TOTAL, T_MIN_INT, T_MAX_INT, T_TOTAL_TIME, T_ALLOC, T_GFP, T_NODE,
-	T_CTX, T_CPU, T_FREE, T_RELEASE, T_RESERVE, T_FROM_RESERVE,
+	T_CTX, T_CPU, T_FREE, T_RELEASE, T_RESERVE, T_FROM_RESERVE, T_BULK,
 	T_CORRUPTIONS, T_SKIPPED, T_BACKLOG,
 	T_OFF_CPU, T_OFF_NODE,
 	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
@@ -787,6 +787,10 @@ static const char *check_test(const struct rec *r, long long id)
 		return "a reserve without alloc=mempool, or none with it";
 	if (v[T_FROM_RESERVE] > v[T_ALLOCATIONS] + v[T_REALLOCS])
 		return "more chunks from the reserve than allocations";
+	if (v[T_BULK] < 1 || v[T_BULK] > 512 ||
+	    (v[T_BULK] > 1 && strcmp(r->val[T_ALLOC], "cache") &&
+	     strcmp(r->val[T_ALLOC], "pages")))
+		return "a bulk out of 1..512, or above 1 but not alloc=cache or pages";
 	if (v[T_OFF_CPU])
 		return "steps on a CPU other than the one asked";
 	/* the callback allocates in ctx=timer and softirq, the work else */
@@ -935,6 +939,9 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	if (alloc && !strcmp(alloc, "mempool") && chance(w, 50))
 		n += snprintf(line + n, len - n, " reserve=%u",
 			      (unsigned int)(rnd(w) % 16 + 1));
+	if (alloc && !strcmp(alloc, "cache") && chance(w, 25))
+		n += snprintf(line + n, len - n, " bulk=%u",
+			      (unsigned int)(rnd(w) % 31 + 2));
 	if (chance(w, 20))
 		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
 	return alloc;
@@ -1735,6 +1742,7 @@ struct bench_want {
 	unsigned long long size, count;
 	unsigned int threads, sample;
 	bool rcu;		/* release=rcu */
+	unsigned int reserve;	/* alloc=mempool: reserve=; else 0 */
 };
 
 /* The value of @key in @r, or NULL. */
@@ -1800,6 +1808,8 @@ static const char *check_bench(struct worker *w, const struct bench_want *b,
 	v = rec_val(&r, "release");
 	if (!v || strcmp(v, b->rcu ? "rcu" : "now"))
 		return "not the release of the run started";
+	if (rec_num(&r, "reserve") != b->reserve)
+		return "not the reserve of the run started";
 	if (rec_num(&r, "size") != (long long)b->size ||
 	    rec_num(&r, "count") != (long long)b->count ||
 	    rec_num(&r, "threads") != b->threads ||
@@ -1907,7 +1917,7 @@ static void bench_result(struct worker *w, const struct bench_want *b,
 static int bench_start(struct worker *w, struct bench_want *b)
 {
 	static const unsigned int samples[] = { 0, 1, 64 };
-	char line[192], want[192];
+	char line[192], want[192], more[24];
 	bool cheap;
 	struct xchg x;
 	size_t n;
@@ -1930,10 +1940,15 @@ static int bench_start(struct worker *w, struct bench_want *b)
 		 chance(w, 25);
 	if (b->rcu && b->size < 16)
 		b->size = 16;
+	/* named, so that the answer does not hang on mempool_reserve */
+	b->reserve = !strcmp(b->alloc, "mempool") ? rnd_range(w, 1, 8) : 0;
+	snprintf(more, sizeof(more), "%s", b->rcu ? " release=rcu" : "");
+	if (b->reserve)
+		snprintf(more, sizeof(more), " reserve=%u", b->reserve);
 	snprintf(line, sizeof(line),
 		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u%s",
 		 b->alloc, b->size, b->count, b->threads, b->pattern,
-		 b->sample, b->rcu ? " release=rcu" : "");
+		 b->sample, more);
 	if (!command(w, OP_BENCH, "bench", line, false, -1, &x))
 		return -1;
 	if (x.werr) {
@@ -1947,7 +1962,7 @@ static int bench_start(struct worker *w, struct bench_want *b)
 	n = snprintf(want, sizeof(want),
 		     "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=1%s cpus=",
 		     b->alloc, b->size, b->count, b->threads, b->pattern,
-		     b->sample, b->rcu ? " release=rcu" : "");
+		     b->sample, more);
 	if (strncmp(x.ans, want, n) || !x.ans[n] ||
 	    x.ans[strlen(x.ans) - 1] != '\n') {
 		wrong(w, OP_BENCH, 0, "'%s' answered '%s'", line, x.ans);
