@@ -261,6 +261,8 @@ struct mt_bench_gate {
  * @base_free: MemFree, bytes, likewise
  * @peak_slab: Slab at @peak
  * @peak_free: MemFree at @peak
+ * @idle_slab: Slab once the allocation phase is over, every chunk freed
+ * @idle_free: MemFree then
  * @left: threads still running
  * @reap: stops the threads and frees what the run used
  * @done: completed by @reap
@@ -280,7 +282,7 @@ struct mt_bench {
 	int state;
 	struct mt_bench_gate gate[MT_NR_PH];
 	struct mt_bench_gate peak;
-	u64 base_slab, base_free, peak_slab, peak_free;
+	u64 base_slab, base_free, peak_slab, peak_free, idle_slab, idle_free;
 	atomic_t left;
 	struct work_struct reap;
 	struct completion done;
@@ -989,6 +991,12 @@ static u64 mt_bench_phase(struct mt_bench_thread *th, u64 count,
 static void mt_bench_gate_pass(struct mt_bench *b, struct mt_bench_gate *g)
 {
 	if (atomic_inc_return(&g->arrived) == b->nr) {
+		/*
+		 * The allocation phase's end: every chunk freed, what the
+		 * slab allocator keeps for later (sheaves, partial slabs)
+		 */
+		if (g == &b->gate[1])
+			mt_bench_mem(&b->idle_slab, &b->idle_free);
 		g->at = ktime_get_ns();
 		complete_all(&g->open);
 		return;
@@ -1543,6 +1551,9 @@ static void mt_bench_print(struct seq_file *m, struct mt_bench *b,
 		   b->base_slab ? b->peak_slab - b->base_slab : 0);
 	seq_printf(m, "peak_free_drop_bytes: %llu\n", peak && b->base_free >
 		   b->peak_free ? b->base_free - b->peak_free : 0);
+	/* and once all is freed: what the allocator keeps, idle */
+	seq_printf(m, "idle_slab_bytes: %llu\n", peak && b->idle_slab >
+		   b->base_slab ? b->idle_slab - b->base_slab : 0);
 }
 
 /**

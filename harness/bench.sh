@@ -280,29 +280,32 @@ main_table() {
 # The sheaf capacity sweep: the cache batch rows of each size, the
 # kernel's own capacity and those asked, speed beside footprint.
 sheaf_table() {
-	local tag a s p held lines=()
+	local tag a s p held idle lines=()
 	for tag in "${rows[@]}"; do
 		IFS=. read -r _ a s p <<<"$tag"
 		[[ $a == cache && ( $p == batch || $p == sheaf* ) ]] || continue
 		[[ $(get "$tag.state") == done ]] || continue
 		held=$(get "$tag.peak_held_bytes")
-		lines+=("$(printf '%s\t%s\t%s\t%s\t%s' "$(size_label "$s")" \
+		idle=$(get "$tag.idle_slab_bytes")
+		lines+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$(size_label "$s")" \
 			"$( [[ $p == batch ]] && echo "kernel's" || echo "${p#sheaf}")" \
 			"$(get "$tag.ns_per_op")" \
 			"$(ratio "$(get "$tag.peak_slab_bytes")" "$held")" \
-			"$(ratio "$(get "$tag.peak_free_drop_bytes")" "$held")")")
+			"$(ratio "$(get "$tag.peak_free_drop_bytes")" "$held")" \
+			"$(( ${idle:-0} >> 10 ))")")
 	done
 	# only with a sheaf row: else the batch rows alone say nothing new
 	[[ " ${rows[*]} " == *".sheaf"* ]] || return 0
 	echo
 	echo "Sheaf capacity against speed and footprint (cache, batch): the kernel's own capacity"
-	echo "and those asked (sheaf=, at least); ns/op, and Slab's rise and MemFree's drop over"
-	echo "what was held at the peak."
+	echo "and those asked (sheaf=, at least); ns/op, Slab's rise and MemFree's drop over"
+	echo "what was held at the peak, and Slab's rise once every chunk was freed (idle: what"
+	echo "the cache keeps for later, sheaves and slabs not given back)."
 	echo
 	{
-		printf 'size\tsheaf\tns/op\tSlab over held\tMemFree over held\n'
+		printf 'size\tsheaf\tns/op\tSlab over held\tMemFree over held\tidle Slab KiB\n'
 		printf '%s\n' "${lines[@]}"
-	} | align lrrrr
+	} | align lrrrrr
 }
 
 # against_bare PATTERN WHAT LINE...: each PATTERN row's ns/op beside its

@@ -762,7 +762,8 @@ done
 # kernel's own figures then, Slab's rise and MemFree's drop, agree with
 # it: Slab for a slab cache (within the slabs' overhead; KASAN's redzones
 # and quarantine make it larger there), hardly at all for pages; MemFree
-# drops by at least nine tenths of it either way.  A pair run shows 0.
+# drops by at least nine tenths of it either way.  Once every chunk is
+# freed, Slab's rise (idle_slab_bytes) is far below it.  A pair run shows 0.
 for pw in "alloc=cache size=4096 count=16384" "alloc=pages size=4096 count=16384"; do
 	set -- $pw
 	bn_go $pw pattern=batch sample=0 time=120
@@ -770,10 +771,15 @@ for pw in "alloc=cache size=4096 count=16384" "alloc=pages size=4096 count=16384
 	bkey ph peak_held_bytes
 	bkey ps peak_slab_bytes
 	bkey pf peak_free_drop_bytes
+	bkey pi idle_slab_bytes
 	bkey ao alloc_ops
 	held=$((16384 * 4096))
 	_E=
 	expect_eq "alloc_ops" "$ao" 16384
+	# all freed: what the cache keeps is far less than it held (KASAN's
+	# quarantine keeps freed objects: not bounded there)
+	[ -n "$MT_KASAN" ] ||
+		expect_range "idle_slab_bytes (every chunk freed)" "$pi" 0 $((held / 4))
 	expect_eq peak_held_bytes "$ph" "$held"
 	expect_range "peak_free_drop_bytes (at least 9/10 of held)" "$pf" $((held / 10 * 9)) $((held * 3))
 	if [ "$1" = alloc=cache ]; then
@@ -785,14 +791,15 @@ for pw in "alloc=cache size=4096 count=16384" "alloc=pages size=4096 count=16384
 	else
 		expect_range "peak_slab_bytes (pages: no slab but the run's own)" "$ps" 0 8388608
 	fi
-	verdict "bench '$pw pattern=batch': at its peak it held $ph bytes; the kernel showed Slab +$ps, MemFree -$pf" "$BR"
+	verdict "bench '$pw pattern=batch': at its peak it held $ph bytes; the kernel showed Slab +$ps, MemFree -$pf; Slab +$pi once all was freed" "$BR"
 done
 bn_go alloc=kmalloc size=64 count=20000 pattern=pair sample=0
 bn_wait 120000
 bkey ph peak_held_bytes
 bkey ps peak_slab_bytes
 bkey pf peak_free_drop_bytes
-check_eq "a pair run has no peak: peak_held_bytes, peak_slab_bytes, peak_free_drop_bytes 0" "$ph $ps $pf" "0 0 0" "$BR"
+bkey pi idle_slab_bytes
+check_eq "a pair run has no peak: peak_held_bytes, peak_slab_bytes, peak_free_drop_bytes, idle_slab_bytes 0" "$ph $ps $pf $pi" "0 0 0 0" "$BR"
 
 # ---------------------- the bench's cache while a batch run goes ---
 # (batch count at its largest, 1/8 of it on KASAN, where it takes 80 s;

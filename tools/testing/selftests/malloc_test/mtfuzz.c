@@ -2646,7 +2646,7 @@ static const char *const bres_thread_keys[] = {
 };
 static const char *const bres_tail[] = {
 	"bare_ops", "bare_ns_per_op", "vs_bare_pct", "peak_held_bytes",
-	"peak_slab_bytes", "peak_free_drop_bytes",
+	"peak_slab_bytes", "peak_free_drop_bytes", "idle_slab_bytes",
 };
 
 /* The key bench_result prints at line @i, for a run of @threads. */
