@@ -363,6 +363,22 @@ static int mt_check_bulk(struct mt_cmd_ctx *ctx, unsigned int bulk,
 	return 0;
 }
 
+/*
+ * reserve=: alloc=mempool's alone; *@reserve, when not given, becomes
+ * the mempool_reserve parameter's for a mempool (read once, at start).
+ */
+static int mt_check_reserve(struct mt_cmd_ctx *ctx, unsigned int kind,
+			    unsigned int *reserve)
+{
+	if (*reserve && kind != MT_MEMPOOL)
+		return mt_answer(ctx, -EINVAL,
+				 "reserve=%u: the elements each mempool keeps: alloc=mempool, not %s",
+				 *reserve, mt_alloc_names[kind]);
+	if (kind == MT_MEMPOOL && !*reserve)
+		*reserve = READ_ONCE(mt_mempool_reserve);
+	return 0;
+}
+
 static int mt_cmd_free(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	bool rcu = a->o.release == MT_RELEASE_RCU;
@@ -577,6 +593,7 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_test_params p;
 	char why[MT_REASON_MAX];
+	unsigned int reserve;
 	u32 id;
 	int ret;
 
@@ -615,12 +632,11 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	      mt_check_bulk(ctx, p.bulk, &p.o, "max", p.max);
 	if (ret)
 		return ret;
-	if (p.o.reserve && p.o.kind != MT_MEMPOOL)
-		return mt_answer(ctx, -EINVAL,
-				 "reserve=%u: the elements each mempool keeps: alloc=mempool, not %s",
-				 p.o.reserve, mt_alloc_names[p.o.kind]);
-	if (p.o.kind == MT_MEMPOOL && !p.o.reserve)
-		p.o.reserve = READ_ONCE(mt_mempool_reserve);
+	reserve = p.o.reserve;
+	ret = mt_check_reserve(ctx, p.o.kind, &reserve);
+	if (ret)
+		return ret;
+	p.o.reserve = reserve;
 	if (p.total > READ_ONCE(mt_max_bytes))
 		return mt_answer(ctx, -ENOSPC,
 				 "total (%llu) exceeds max_bytes (%llu)",
@@ -711,12 +727,8 @@ static int mt_check_bench(struct mt_cmd_ctx *ctx, struct mt_args *a,
 		return mt_answer(ctx, -EINVAL,
 				 "sheaf=%u: the capacity of the bench's own cache's sheaves: alloc=cache, not %s",
 				 p->sheaf, mt_alloc_names[p->kind]);
-	if (p->reserve && p->kind != MT_MEMPOOL)
-		return mt_answer(ctx, -EINVAL,
-				 "reserve=%u: the elements the bench's mempool keeps: alloc=mempool, not %s",
-				 p->reserve, mt_alloc_names[p->kind]);
-	if (p->kind == MT_MEMPOOL && !p->reserve)
-		p->reserve = READ_ONCE(mt_mempool_reserve);
+	if (mt_check_reserve(ctx, p->kind, &p->reserve))
+		return -EINVAL;
 	if (p->sheaf && !MT_HAVE_SHEAVES)
 		return mt_answer(ctx, -EINVAL,
 				 "sheaf=%u: this kernel has no sheaves (6.18 added them)",
