@@ -43,11 +43,14 @@ struct mt_reserve;
  * @res: where what an allocation creates on the way (a dedicated cache)
  *	is charged from (mt_reserve_take()); NULL: against max_bytes
  * @min_nr: alloc=mempool: the elements a mempool it creates keeps
+ * @nmi: a chunk's allocator call runs in an NMI of this CPU (ctx=nmi,
+ *	mt_nmi_run()); the allocator is a nolock one
  */
 struct mt_how {
 	gfp_t gfp;
 	int node;
 	bool can_sleep;
+	bool nmi;
 	struct mt_reserve *res;
 	unsigned int min_nr;
 };

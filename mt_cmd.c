@@ -34,6 +34,7 @@
 #include "mt_compat.h"
 #include "mt_cmd.h"
 #include "mt_gfp.h"
+#include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_parse.h"
 #include "mt_pool.h"
@@ -178,8 +179,10 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 /*
  * Refuse what cannot run in a test's atomic context (the hrtimer
  * callback of ctx=timer, the soft one of ctx=softirq, ctx=irqoff's steps
- * with interrupts disabled), or would cost it too much: a chunk above
- * MT_TIMER_MAX_BYTES.  @what and @size name the largest chunk.
+ * with interrupts disabled, ctx=nmi's NMI, which takes the nolock
+ * allocators only, where the module can raise one), or would cost it
+ * too much: a chunk above MT_TIMER_MAX_BYTES.  @what and @size name the
+ * largest chunk.
  */
 static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 			const char *what, u64 size)
@@ -188,12 +191,23 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 		[MT_CTX_TIMER] = "a hard interrupt",
 		[MT_CTX_SOFTIRQ] = "a softirq",
 		[MT_CTX_IRQOFF] = "a section with interrupts disabled",
+		[MT_CTX_NMI] = "an NMI",
 	};
 	const char *name = mt_ctx_names[o->ctx];
+	const char *missing;
 	u64 bytes;
 
 	if (!mt_ctx_atomic(o->ctx))
 		return 0;
+	if (o->ctx == MT_CTX_NMI) {
+		missing = mt_nmi_missing();
+		if (missing)
+			return mt_answer(ctx, -EINVAL, "ctx=nmi: %s", missing);
+		if (!mt_allocators[o->kind].nolock)
+			return mt_answer(ctx, -EINVAL,
+					 "alloc=%s takes locks: ctx=nmi takes kmalloc_nolock or pages_nolock, the allocators that may run in an NMI",
+					 mt_alloc_names[o->kind]);
+	}
 	if (mt_allocators[o->kind].may_sleep)
 		return mt_answer(ctx, -EINVAL,
 				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool",
@@ -647,11 +661,11 @@ static int mt_cmd_test_start(struct mt_cmd_ctx *ctx, struct mt_args *a)
 				 "total (%llu) exceeds max_atomic_bytes (%llu), which caps what gfp=atomic and nofail hold",
 				 p.total, READ_ONCE(mt_max_atomic_bytes));
 
+	why[0] = '\0';
 	ret = mt_test_start(&p, &id, why, sizeof(why));
-	if (ret == -ENOSPC)
-		return mt_answer(ctx, ret, "%s", why);
 	if (ret)
-		return mt_answer(ctx, ret, "no memory for a new test");
+		return mt_answer(ctx, ret, "%s",
+				 why[0] ? why : "no memory for a new test");
 	mt_answer(ctx, 0, "%u\n", id);
 	return 0;
 }

@@ -147,6 +147,17 @@ static inline struct page *mt_alloc_pages_nolock(gfp_t gfp, int node,
 #endif
 
 /*
+ * ctx=nmi: an NMI raised on the module's own CPU through x86's local
+ * APIC (__apic_send_IPI_mask(), its static call exported from 6.6 on),
+ * in which only the nolock allocators may run: both are needed.
+ */
+#if MT_HAVE_NOLOCK && defined(CONFIG_X86_LOCAL_APIC)
+#define MT_HAVE_NMI	1
+#else
+#define MT_HAVE_NMI	0
+#endif
+
+/*
  * A workqueue whose work runs on the CPU it was queued on (the tests'
  * cpu= option): what a workqueue without WQ_UNBOUND always was.  6.17
  * named it WQ_PERCPU, and 7.x warns at a workqueue that names neither.

@@ -47,6 +47,7 @@ const char * const mt_ctx_names[MT_NR_CTX] = {
 	[MT_CTX_TIMER] = "timer",
 	[MT_CTX_SOFTIRQ] = "softirq",
 	[MT_CTX_IRQOFF] = "irqoff",
+	[MT_CTX_NMI] = "nmi",
 };
 
 const char * const mt_free_names[MT_NR_FREE] = {

@@ -91,6 +91,8 @@ enum mt_gfp_bit {
  * @MT_CTX_TIMER: in its hrtimer callback, in hard interrupt context
  * @MT_CTX_SOFTIRQ: in the callback of a soft hrtimer, in softirq context
  * @MT_CTX_IRQOFF: in its work item, interrupts disabled around each step
+ * @MT_CTX_NMI: in an NMI its hrtimer callback raises on its own CPU
+ *	(mt_nmi.c)
  * @MT_NR_CTX: how many there are
  */
 enum mt_ctx {
@@ -98,6 +100,7 @@ enum mt_ctx {
 	MT_CTX_TIMER,
 	MT_CTX_SOFTIRQ,
 	MT_CTX_IRQOFF,
+	MT_CTX_NMI,
 	MT_NR_CTX,
 };
 

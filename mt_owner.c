@@ -16,6 +16,7 @@
 #include "mt_charge.h"
 #include "mt_compat.h"
 #include "mt_gfp.h"
+#include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_pool.h"
 #include "mt_trace.h"
@@ -273,6 +274,54 @@ static void mt_lat_add(struct mt_owner *o, enum mt_lat_op op, u64 ns)
 {
 	if (o->lat)
 		mt_lat_record(o->lat, op, ns);
+}
+
+/**
+ * struct mt_nmi_alloc - an allocator call made in an NMI (ctx=nmi)
+ * @al: the allocator, a nolock one
+ * @cs: the owner's caches
+ * @bytes: what the chunk counts
+ * @how: its flags and node
+ * @p: what the allocator gave
+ * @ns: how long it took, by the NMI-safe clock
+ */
+struct mt_nmi_alloc {
+	const struct mt_allocator *al;
+	struct mt_caches *cs;
+	u64 bytes;
+	const struct mt_how *how;
+	void *p;
+	u64 ns;
+};
+
+/* In the NMI: the call, timed; nothing else. */
+static void mt_nmi_alloc_call(void *arg)
+{
+	struct mt_nmi_alloc *a = arg;
+	u64 t0 = ktime_get_mono_fast_ns();
+
+	a->p = a->al->alloc(a->cs, a->bytes, a->how);
+	a->ns = ktime_get_mono_fast_ns() - t0;
+}
+
+/*
+ * ctx=nmi: the allocator's call made in an NMI of this CPU; the rest of
+ * the allocation (charging, keeping, timing) stays with the caller.
+ * Interrupts disabled.  @ns: how long the call took.
+ */
+static void *mt_alloc_in_nmi(struct mt_owner *o, enum mt_alloc_kind kind,
+			     u64 bytes, const struct mt_how *how, u64 *ns)
+{
+	struct mt_nmi_alloc a = {
+		.al = &mt_allocators[kind],
+		.cs = &o->caches,
+		.bytes = bytes,
+		.how = how,
+	};
+	int ret = mt_nmi_run(mt_nmi_alloc_call, &a);
+
+	*ns = a.ns;
+	return ret ? ERR_PTR(ret) : a.p;
 }
 
 /* Can the chunk be released through RCU?  Its allocator, its size. */
@@ -545,9 +594,13 @@ int mt_owner_alloc(struct mt_owner *o, enum mt_alloc_kind kind, u64 bytes,
 		return -ENOSPC;
 	/* what the allocator creates on the way comes from @res too */
 	h.res = res;
-	t0 = mt_lat_start(o);
-	p = mt_allocators[kind].alloc(&o->caches, bytes, &h);
-	ns = mt_lat_since(o, t0);
+	if (how->nmi) {
+		p = mt_alloc_in_nmi(o, kind, bytes, &h, &ns);
+	} else {
+		t0 = mt_lat_start(o);
+		p = mt_allocators[kind].alloc(&o->caches, bytes, &h);
+		ns = mt_lat_since(o, t0);
+	}
 	if (IS_ERR_OR_NULL(p)) {
 		mt_reserve_give(res, charged, urgent);
 		return p ? PTR_ERR(p) : -ENOMEM;

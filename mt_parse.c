@@ -191,10 +191,11 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
  * alloc=percpu, whose allocator drops retry_mayfail, or kernel alone for
  * alloc=mempool (mempool_alloc() adds noretry itself, and with kernel
  * waits for an element rather than fail); in a test of an atomic context
- * (ctx=timer, softirq, irqoff) atomic; and nowarn, as failures are the module's to report.  A gfp=
- * list that names no base gets the context's, and in process context its
- * retry modifier unless it names one, or nofail: only gfp=kernel itself
- * asks for the kernel's own behaviour, OOM killer included.
+ * (ctx=timer, softirq, irqoff, nmi) atomic; and nowarn, as failures are
+ * the module's to report.  A gfp= list that names no base gets the
+ * context's, and in process context its retry modifier unless it names
+ * one, or nofail: only gfp=kernel itself asks for the kernel's own
+ * behaviour, OOM killer included.
  */
 static void mt_opts_fill(struct mt_args *a)
 {

@@ -11,12 +11,14 @@
  * that cannot sleep, of MT_TIMER_MAX_BYTES at most; in a ctx=softirq
  * test likewise, the timer a soft one, its callback run in softirq
  * context; a ctx=irqoff test's work makes each step with interrupts
- * disabled (local_irq_save()), with the same limits.  When the test
+ * disabled (local_irq_save()), with the same limits; a ctx=nmi test's
+ * callback has the allocator's call made in an NMI it raises on its own
+ * CPU (mt_nmi.c), the rest of the step its own.  When the test
  * holds its total it frees by its policy (free=): everything, or chosen
  * chunks until a piece of MAX fits again.  That is the work's job in
  * every context, with interrupts enabled: a callback never frees in
- * bulk, and while the work frees, a ctx=timer or softirq test's ticks
- * allocate nothing (they are counted as skipped).
+ * bulk, and while the work frees, a ctx=timer, softirq or nmi test's
+ * ticks allocate nothing (they are counted as skipped).
  * The work ends the test once total_time has passed, and serves no tick
  * past it.  A ctx=work test's ticks wait in ->ticks until the work serves
  * them; when the allocator is slower than the timer they pile up, and
@@ -48,6 +50,7 @@
 #include "mt_compat.h"
 #include "mt_gfp.h"
 #include "mt_lat.h"
+#include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_rand.h"
 #include "mt_test.h"
@@ -98,8 +101,8 @@
  * @reallocs: chunks resized
  * @errors: allocations and resizes that failed
  * @overflows: times it reached its total and freed everything
- * @skipped: ctx=timer or softirq ticks that allocated nothing, as the
- *	work freed
+ * @skipped: ctx=timer, softirq or nmi ticks that allocated nothing, as
+ *	the work freed
  * @off_cpu: steps that ran on a CPU other than the one asked
  * @slots: bulk=: where an allocation step's bulk call puts its chunks;
  *	the step's alone
@@ -208,7 +211,7 @@ static void mt_test_queue_work(struct mt_test *t)
 		queue_work(mt_test_wq, &t->work);
 }
 
-/* Is the work freeing?  Then a ctx=timer or softirq tick allocates nothing. */
+/* Is the work freeing?  Then a ctx=timer, softirq or nmi tick allocates nothing. */
 static bool mt_test_releasing(struct mt_test *t)
 {
 	/* pairs with the work's release: its frees are done */
@@ -311,7 +314,8 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 
 /*
  * One allocation, or one resize, in the work (ctx=work; irqoff, with
- * interrupts disabled) or the timer's callback (ctx=timer; softirq).
+ * interrupts disabled) or the timer's callback (ctx=timer; softirq; nmi,
+ * whose allocator call an NMI makes).
  */
 static void mt_test_step(struct mt_test *t)
 {
@@ -388,6 +392,7 @@ fail:
 			    t->id, size, mt_alloc_names[t->p.o.kind], &t->how.gfp,
 			    ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
 			    ret == -ENOBUFS ? "it holds as many chunks as it can" :
+			    ret == -ETIME ? "the NMI did not come" :
 			    "the kernel refused");
 }
 
@@ -478,6 +483,8 @@ static void mt_test_stop_sync(struct mt_test *t)
 static void mt_test_free(struct mt_test *t)
 {
 	mt_test_stop_sync(t);
+	if (t->how.nmi)
+		mt_nmi_put();
 	mt_owner_destroy(&t->owner);
 	mutex_lock(&mt_tests_lock);
 	list_del(&t->gone);
@@ -515,23 +522,9 @@ static void mt_test_arm(void *arg)
 		      HRTIMER_MODE_REL_PINNED | t->hmode);
 }
 
-/**
- * mt_test_start() - start a timed test
- * @p: its parameters, already checked
- * @id: set to its id
- * @why: set to the reason of an -ENOSPC
- * @whylen: size of @why
- *
- * The test's own memory is charged first, then it gets an id, its
- * caches when it needs them beforehand, its directory, and its timer.
- *
- * Context: process context; takes mt_tests_lock.
- *
- * Return: 0; -ENOSPC past max_tests or max_bytes, or when ids are
- * exhausted; -ENOMEM.
- */
-int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
-		  size_t whylen)
+/* mt_test_start(), once a ctx=nmi test has the NMI handler registered. */
+static int mt_test_create(const struct mt_test_params *p, u32 *id, char *why,
+			  size_t whylen)
 {
 	size_t size = struct_size_t(struct mt_test, slots,
 				    p->bulk > 1 ? p->bulk : 0);
@@ -566,6 +559,7 @@ int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
 		.gfp = mt_gfp_flags(p->o.gfp),
 		.node = mt_opts_node(&p->o),
 		.can_sleep = p->o.ctx == MT_CTX_WORK,
+		.nmi = p->o.ctx == MT_CTX_NMI,
 		.min_nr = p->o.reserve,
 	};
 	if (p->o.gfp & BIT(MT_GFP_ACCOUNT))
@@ -653,6 +647,43 @@ out_free:
 	mutex_destroy(&t->stop_lock);
 	kfree(t);
 	mt_overhead_uncharge(overhead);
+	return ret;
+}
+
+/**
+ * mt_test_start() - start a timed test
+ * @p: its parameters, already checked
+ * @id: set to its id
+ * @why: set to the reason of a refusal, but for -ENOMEM
+ * @whylen: size of @why
+ *
+ * A ctx=nmi test has the module's NMI handler registered first.  The
+ * test's own memory is charged, then it gets an id, its caches when it
+ * needs them beforehand, its directory, and its timer.
+ *
+ * Context: process context; takes mt_tests_lock.
+ *
+ * Return: 0; -ENOSPC past max_tests or max_bytes, or when ids are
+ * exhausted; -ENOMEM; for ctx=nmi, the errno of the NMI handler's
+ * registration.
+ */
+int mt_test_start(const struct mt_test_params *p, u32 *id, char *why,
+		  size_t whylen)
+{
+	bool nmi = p->o.ctx == MT_CTX_NMI;
+	int ret;
+
+	if (nmi) {
+		ret = mt_nmi_get();
+		if (ret) {
+			scnprintf(why, whylen,
+				  "the module's NMI handler could not be registered");
+			return ret;
+		}
+	}
+	ret = mt_test_create(p, id, why, whylen);
+	if (ret && nmi)
+		mt_nmi_put();
 	return ret;
 }
 

@@ -600,7 +600,7 @@ static void parse_gfp_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=percpu ctx=timer", &syn_start,
 		  O(ALLOC) | O(CTX), MT_PERCPU, G(ATOMIC) | G(NOWARN),
 		  MT_KU_NONODE, -1, MT_CTX_TIMER },
-		/* softirq and irqoff: atomic likewise */
+		/* softirq, irqoff and nmi: atomic likewise */
 		{ "1 2 3 4 5 6 alloc=kmalloc ctx=softirq", &syn_start,
 		  O(ALLOC) | O(CTX), MT_KMALLOC, G(ATOMIC) | G(NOWARN),
 		  MT_KU_NONODE, -1, MT_CTX_SOFTIRQ },
@@ -610,6 +610,10 @@ static void parse_gfp_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=cache gfp=nowait ctx=irqoff", &syn_start,
 		  O(ALLOC) | O(CTX) | O(GFP), MT_CACHE, G(NOWAIT),
 		  MT_KU_NONODE, -1, MT_CTX_IRQOFF },
+		/* nmi: atomic too; which allocators it takes is the command's */
+		{ "1 2 3 4 5 6 alloc=pages_nolock ctx=nmi", &syn_start,
+		  O(ALLOC) | O(CTX), MT_PAGES_NOLOCK, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_NMI },
 		/* percpu: noretry, as its allocator drops retry_mayfail */
 		{ "10 alloc=percpu", &syn_alloc, O(ALLOC), MT_PERCPU,
 		  G(KERNEL) | G(NORETRY) | G(NOWARN), MT_KU_NONODE, -1 },
@@ -724,10 +728,9 @@ static void parse_gfp_test(struct kunit *test)
 }
 
 /*
- * node=, cpu=: unsigned decimal; ctx= work, timer, softirq or irqoff;
- * free= all, random,
- * fifo or lifo; case-sensitive.  Their defaults: any node, any CPU,
- * work, all.
+ * node=, cpu=: unsigned decimal; ctx= work, timer, softirq, irqoff or
+ * nmi; free= all, random, fifo or lifo; case-sensitive.  Their
+ * defaults: any node, any CPU, work, all.
  */
 static void parse_place_test(struct kunit *test)
 {
@@ -788,17 +791,17 @@ static void parse_place_test(struct kunit *test)
 		{ "1 2 3 4 5 6 cpu=99999999999", &syn_start,
 		  "cpu '99999999999' is not a number" },
 		{ "1 2 3 4 5 6 ctx=", &syn_start,
-		  "unknown context '' (work, timer, softirq or irqoff)" },
+		  "unknown context '' (work, timer, softirq, irqoff or nmi)" },
 		{ "1 2 3 4 5 6 ctx=irq", &syn_start,
-		  "unknown context 'irq' (work, timer, softirq or irqoff)" },
+		  "unknown context 'irq' (work, timer, softirq, irqoff or nmi)" },
 		{ "1 2 3 4 5 6 ctx=Timer", &syn_start,
-		  "unknown context 'Timer' (work, timer, softirq or irqoff)" },
+		  "unknown context 'Timer' (work, timer, softirq, irqoff or nmi)" },
 		{ "1 2 3 4 5 6 ctx=SoftIRQ", &syn_start,
-		  "unknown context 'SoftIRQ' (work, timer, softirq or irqoff)" },
-		{ "1 2 3 4 5 6 ctx=nmi", &syn_start,
-		  "unknown context 'nmi' (work, timer, softirq or irqoff)" },
+		  "unknown context 'SoftIRQ' (work, timer, softirq, irqoff or nmi)" },
+		{ "1 2 3 4 5 6 ctx=NMI", &syn_start,
+		  "unknown context 'NMI' (work, timer, softirq, irqoff or nmi)" },
 		{ "1 2 3 4 5 6 ctx=work,timer", &syn_start,
-		  "unknown context 'work,timer' (work, timer, softirq or irqoff)" },
+		  "unknown context 'work,timer' (work, timer, softirq, irqoff or nmi)" },
 		{ "1 2 3 4 5 6 free=", &syn_start,
 		  "unknown free policy '' (all, random, fifo or lifo)" },
 		{ "1 2 3 4 5 6 free=none", &syn_start,
@@ -1019,7 +1022,7 @@ static void grammar_table_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
 			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] [reserve=N] | stop");

@@ -6,8 +6,9 @@
 # to fail: a refusal of the kernel is ENOMEM for a command and an error
 # for a test or a bench, a figure.  They take every context, no nofail,
 # nothing against max_atomic_bytes whatever gfp= says; kmalloc_nolock
-# goes to 8 KiB (no large kmalloc), pages_nolock to order 3.  Before
-# 6.18 every use is refused with the reason.  (kmalloc_nolock() needs a
+# goes to 8 KiB (no large kmalloc), pages_nolock to order 3.  They alone
+# allocate in ctx=nmi, whose NMIs the kernel's count cross-checks.
+# Before 6.18 every use is refused with the reason, and ctx=nmi too.  (kmalloc_nolock() needs a
 # cmpxchg16b or a debug cache: under TCG, whose cmpxchg16b the harness
 # turns off, it fails every time, which the case reports.)
 # Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
@@ -30,6 +31,9 @@ if ! kv_ge 6 18; then
 		param v alloc
 		check_eq "the alloc parameter refuses $k here and stays kvmalloc" "$MT_RC $v" "1 kvmalloc"
 	done
+	# ctx=nmi allocates with them alone: refused with them
+	refuse_why "ctx=nmi: no allocator may run in an NMI on this kernel: kmalloc_nolock() and alloc_pages_nolock() with flags came in 6.18" \
+		EINVAL mem_test_start 64 128 4096 1 2 100 alloc=kmalloc ctx=nmi
 	mt_exit
 fi
 
@@ -84,7 +88,7 @@ run_ok mem_free
 
 # -------------------------------------------- tests, every context ---
 for k in pages_nolock kmalloc_nolock; do
-	for ctx in work timer softirq irqoff; do
+	for ctx in work timer softirq irqoff nmi; do
 		max=4096
 		[ $k = pages_nolock ] && max=16384
 		start_test id 16 $max 65536 1 2 600 alloc=$k ctx=$ctx
@@ -97,15 +101,83 @@ for k in pages_nolock kmalloc_nolock; do
 		tstat ch "$id" charged
 		tstat ta "$id" total_alloc
 		tstat fr "$id" freed
+		tstat p50 "$id" alloc_p50_ns
 		_E=
 		expect_eq state "$st" finished
 		expect_range "allocations + errors (steps that allocated or failed)" $((al + er)) 1 1000000
 		expect_eq "total_alloc - freed" $((ta - fr)) "$ch"
 		[ $k = kmalloc_nolock ] || expect_range "allocations (pages_nolock)" "$al" 1 1000000
-		verdict "a $k test in ctx=$ctx: $al allocations, $er failed ($((100 * er / (al + er + (al + er == 0)))) %: a figure, not a fault), its charge exact"
+		verdict "a $k test in ctx=$ctx: $al allocations, $er failed ($((100 * er / (al + er + (al + er == 0)))) %: a figure, not a fault), alloc_p50_ns $p50, its charge exact"
 		run_ok mem_test_destroy "$id"
 	done
 done
+
+# ------------------------------------------------------------ ctx=nmi ---
+# The allocator's call made in an NMI that the test's hrtimer raises on its
+# own CPU: the kernel's own count of NMIs (/proc/interrupts) rises by at
+# least one per step that allocated or failed, on the CPU asked.  Only the
+# nolock allocators may run there, and the flags of an atomic context.
+# nmi_count VAR CPU: the NMIs CPU has taken
+nmi_count() {
+	_nc=$(awk -v c=$(($2 + 2)) '$1 == "NMI:" { print $c }' /proc/interrupts)
+	eval "$1=\${_nc:-0}"
+}
+
+for k in kmalloc cache mempool percpu; do
+	refuse_why "alloc=$k takes locks: ctx=nmi takes kmalloc_nolock or pages_nolock, the allocators that may run in an NMI" \
+		EINVAL mem_test_start 64 128 4096 1 2 100 alloc=$k ctx=nmi
+done
+refuse_why "gfp=account charges the writer's memory cgroup: not in ctx=nmi" \
+	EINVAL mem_test_start 64 128 4096 1 2 100 alloc=pages_nolock ctx=nmi gfp=account
+refuse_why "gfp=kernel may sleep: ctx=nmi takes atomic or nowait" \
+	EINVAL mem_test_start 64 128 4096 1 2 100 alloc=kmalloc_nolock ctx=nmi gfp=kernel
+
+# Two at once on the last CPU, then each in turn: the handler is shared,
+# registered by the first and unregistered by the last.
+NMI_CPU=$(($(nproc) - 1))
+nmi_count n0 $NMI_CPU
+start_test NMI_A 4096 16384 262144 1 2 1500 alloc=pages_nolock ctx=nmi cpu=$NMI_CPU
+start_test NMI_B 64 1024 65536 1 2 1500 alloc=kmalloc_nolock ctx=nmi cpu=$NMI_CPU
+check "two ctx=nmi tests start on CPU $NMI_CPU" [ -n "$NMI_A" -a -n "$NMI_B" ]
+for id in $NMI_A $NMI_B; do
+	wait_until 10000 state_is "$id" finished
+done
+nmi_count n1 $NMI_CPU
+steps=0
+for id in $NMI_A $NMI_B; do
+	tstat al "$id" allocations
+	tstat er "$id" errors
+	tstat cx "$id" ctx
+	tstat oc "$id" off_cpu
+	tstat ta "$id" total_alloc
+	tstat fr "$id" freed
+	tstat ch "$id" charged
+	tstat p50 "$id" alloc_p50_ns
+	_E=
+	expect_eq ctx "$cx" nmi
+	expect_eq off_cpu "$oc" 0
+	expect_eq "total_alloc - freed" $((ta - fr)) "$ch"
+	expect_range "allocations + errors" $((al + er)) 1 1000000
+	if [ "$id" = "$NMI_A" ]; then
+		expect_range "pages_nolock allocations" "$al" 1 1000000
+		expect_range "alloc_p50_ns (timed in the NMI)" "$p50" 1 100000000
+	fi
+	verdict "ctx=nmi test $id: $al allocations, $er failed, on CPU $NMI_CPU, its charge exact"
+	steps=$((steps + al + er))
+done
+check "the kernel counted an NMI on CPU $NMI_CPU for each of the $steps steps (NMIs $n0 -> $n1)" \
+	[ $((n1 - n0)) -ge "$steps" ]
+run_ok mem_test_destroy "$NMI_A"
+start_test NMI_C 4096 4096 65536 1 2 300 alloc=pages_nolock ctx=nmi
+check "a ctx=nmi test starts while another exists, and after one was destroyed" [ -n "$NMI_C" ]
+run_ok mem_test_destroy "$NMI_B"
+[ -n "$NMI_C" ] && wait_until 10000 state_is "$NMI_C" finished
+tstat al "$NMI_C" allocations
+check "it allocated ($al)" [ "${al:-0}" -ge 1 ]
+run_ok mem_test_destroy "$NMI_C"
+start_test NMI_D 4096 4096 65536 1 2 300 alloc=pages_nolock ctx=nmi
+check "and once none exists, again (the handler registered anew)" [ -n "$NMI_D" ]
+run_ok mem_test_destroy "$NMI_D"
 
 # -------------------------------------------------------------- bench ---
 for k in pages_nolock kmalloc_nolock; do

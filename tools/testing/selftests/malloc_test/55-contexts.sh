@@ -31,7 +31,7 @@ fi
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
 CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve bulk corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
-USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]"
+USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, bulk, release, reserve)"
 
 
@@ -538,8 +538,8 @@ refuse_parse "ctx= given twice" mem_test_start $TW ctx=work ctx=work
 refuse_parse "cpu= given twice" mem_test_start $TW cpu=0 cpu=1
 refuse_parse "free= given twice" mem_test_start $TW free=all free=lifo
 refuse_parse "node= given twice" mem_test_start $TW node=0 node=0
-for c in irq Timer work, ''; do
-	refuse_parse "unknown context '$c' (work, timer, softirq or irqoff)" mem_test_start $TW ctx=$c
+for c in irq Timer NMI work, ''; do
+	refuse_parse "unknown context '$c' (work, timer, softirq, irqoff or nmi)" mem_test_start $TW ctx=$c
 done
 for f in none LIFO random, first ''; do
 	refuse_parse "unknown free policy '$f' (all, random, fifo or lifo)" mem_test_start $TW free=$f
