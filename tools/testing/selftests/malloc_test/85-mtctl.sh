@@ -1213,6 +1213,13 @@ refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=vmalloc ctx=timer
 refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=kmalloc ctx=timer gfp=kernel" mem_test_start 1 2 64 10 20 60000 k --alloc kmalloc --ctx timer --gfp kernel
 refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=pages ctx=timer gfp=nowarn,account" mem_test_start 1 2 64 10 20 60000 k --alloc pages --ctx timer --gfp nowarn,account
 refusal_case EINVAL "mem_test_start 1 2 64 10 20 60000 k alloc=kmalloc cpu=4096" mem_test_start 1 2 64 10 20 60000 k --alloc kmalloc --cpu 4096
+# --ctx nmi reaches the module as ctx=nmi: with an allocator that takes
+# locks it is refused on every kernel (before 6.18 as no allocator may run
+# in an NMI there); with pages_nolock, before 6.18 the module's refusal
+# comes through mtctl (from 6.18 on, x86, a test starts: below)
+refusal_case EINVAL "mem_test_start 1 4 64 1 2 60000 k alloc=kmalloc ctx=nmi" mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc --ctx nmi
+kv_ge 6 18 ||
+	refusal_case EINVAL "mem_test_start 1 4 64 1 2 60000 k alloc=pages_nolock ctx=nmi" mem_test_start 1 4 64 1 2 60000 k --alloc pages_nolock --ctx nmi
 # the contract's example, word for word
 mc mem_alloc 1 k --alloc kmalloc --gfp atomic,nofail
 expect_eq "exit status" "$C_RC" 1
@@ -1251,6 +1258,23 @@ TTP=$TO_ID
 to_case "alloc:percpu gfp:atomic,nowarn ctx:timer" \
 	mem_test_start 1 2 64 1 2 60000 k --ctx=timer --alloc=percpu
 TTC=$TO_ID
+# --ctx nmi, from 6.18 (x86, its local APIC): a pages_nolock test in an
+# NMI, ctx nmi in its statistics and in mtctl's figures (its allocations
+# may fail: not counted on); before 6.18 refused, above
+if kv_ge 6 18; then
+	to_case "alloc:pages_nolock gfp:atomic,nowarn ctx:nmi backlog:0" \
+		mem_test_start 1 4 64 1 2 60000 k --alloc pages_nolock --ctx nmi
+	TN=$TO_ID
+	mc mem_test_list "$TN"
+	c_ok
+	tval v "$C_OUT" context
+	expect_eq context "$v" nmi
+	verdict "'mtctl mem_test_list $TN' shows context nmi" "$(cev)"
+	mc mem_test_destroy "$TN"
+	c_ok
+	expect "tests/$TN is still there" [ ! -e "$D/tests/$TN" ]
+	verdict "'mtctl mem_test_destroy $TN' ends the ctx=nmi test" "$(cev)"
+fi
 TC1= TW1=
 if [ "$NCPU" -ge 2 ] && grep -q 1 /sys/devices/system/cpu/online 2>/dev/null; then
 	to_case "ctx:timer cpu:1" mem_test_start 1 4 64 1 2 60000 k --alloc kmalloc --ctx timer --cpu 1
@@ -2064,8 +2088,9 @@ usage_case "--node 'x';node number" mem_alloc 1 k --node x
 usage_case "--node '-1';node number" mem_alloc 1 k --node -1
 usage_case "--node '4294967296'" mem_rnd_alloc 1 2 3 --node 4294967296
 usage_case "--cpu 'one';cpu number" mem_test_start 1 2 3 4 5 6 --cpu one
-usage_case "--ctx 'irq';work, timer, softirq or irqoff" mem_test_start 1 2 3 4 5 6 --ctx irq
-usage_case "--ctx 'Timer';work, timer, softirq or irqoff" mem_test_start 1 2 3 4 5 6 --ctx=Timer
+usage_case "--ctx 'irq';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx irq
+usage_case "--ctx 'Timer';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx=Timer
+usage_case "--ctx 'NMI';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx NMI
 usage_case "--free 'none';all, random, fifo or lifo" mem_test_start 1 2 3 4 5 6 --free none
 usage_case "mem_alloc;takes no --ctx" mem_alloc 1 k --ctx timer
 usage_case "mem_rnd_alloc;takes no --cpu" mem_rnd_alloc 1 2 3 --cpu 0

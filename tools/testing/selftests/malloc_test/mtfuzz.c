@@ -17,8 +17,12 @@
  *    refusals that follow
  *    from the command alone: gfp flags that do not go together, nofail
  *    with an allocator that cannot honour it, an atomic ctx= (timer,
- *    softirq, irqoff) with what may sleep, node= with percpu...): the write must fail with EINVAL and
- *    change nothing.  "Well-formed": it must not be refused with EINVAL.
+ *    softirq, irqoff, nmi) with what may sleep, ctx=nmi with an
+ *    allocator that takes locks (all but kmalloc_nolock and
+ *    pages_nolock) or where the kernel cannot run it (before 6.18, or
+ *    no x86 local APIC), node= with percpu...): the write must fail
+ *    with EINVAL and change nothing.  "Well-formed": it must not be
+ *    refused with EINVAL.
  *    "Uncertain": the documentation leaves room (a '+' sign, a \r or \v
  *    stripped at an end, a newline inside, a limit it does not state) or
  *    the machine decides (node 1, CPU 1, nofail past 8192 bytes): any
@@ -289,9 +293,16 @@ static const char *const gfp_mods[NR_MODS] = {
 #define M(x)		(1U << (x))
 #define M_RETRY		(M(G_NORETRY) | M(G_MAYFAIL))
 
-static const char *const contexts[] = { "work", "timer", "softirq", "irqoff" };
-/* The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx=") */
-static const char *const atomic_contexts[] = { "timer", "softirq", "irqoff" };
+static const char *const contexts[] = {
+	"work", "timer", "softirq", "irqoff", "nmi",
+};
+/*
+ * The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx="); nmi
+ * takes the nolock allocators alone, where the kernel can run it.
+ */
+static const char *const atomic_contexts[] = {
+	"timer", "softirq", "irqoff", "nmi",
+};
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
 static const char *const releases[] = { "now", "rcu" };
 /* release=rcu: the rcu_head it writes into each chunk */
@@ -426,7 +437,8 @@ struct verdict {
 	int base;		/* gfp='s base, -1: none given */
 	unsigned int mods;	/* gfp='s modifiers, bits of M() */
 	uint64_t node, cpu;
-	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff */
+	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff, nmi */
+	bool nmi;		/* ctx=nmi */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
 	bool rcu;		/* release=rcu */
 	uint64_t reserve;	/* reserve=, as given */
@@ -513,6 +525,7 @@ static struct {
 	unsigned int meminfo_every, quiet_every;
 	bool kasan;
 	bool nolock;		/* the kernel has the nolock allocators (6.18) */
+	int nmi;		/* ctx=nmi can run: 1 yes, 0 no, -1 not known */
 	uint64_t mempool_reserve;	/* the parameter; 0: not known */
 	/*
 	 * what the tests we started must show: their gfp flags, their
@@ -537,6 +550,7 @@ static struct {
 	unsigned int nr_bulk;
 	bool bulk_lost;
 	unsigned long bulk_started;	/* accepted tests with bulk= above 1 */
+	unsigned long nmi_started;	/* accepted tests with ctx=nmi */
 	char saved[NR_TARGETS][64];	/* the parameters as they were */
 	bool saved_ok;
 	unsigned int bg[NR_BG];
@@ -1176,6 +1190,7 @@ static bool model_option(const struct target *t, const char *tok,
 			return false;
 		}
 		v->timer = strcmp(val, "work") != 0;
+		v->nmi = !strcmp(val, "nmi");
 		return true;
 	case O_FREE:
 		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
@@ -1375,6 +1390,15 @@ static void model_semantic(const struct target *t, struct verdict *v,
 			set_bad(v, "nofail with vmalloc, kvmalloc, percpu, mempool or a nolock allocator");
 		if (size > NOFAIL_MAX)
 			set_maybe(v, "nofail past 8192 bytes (the page size decides)");
+	}
+	if (test && v->nmi) {
+		/* an NMI the module raises; an allocator that takes no lock */
+		if (!g.nmi)
+			set_bad(v, "ctx=nmi where the kernel cannot: before 6.18, or no x86 local APIC");
+		else if (g.nmi < 0)
+			set_maybe(v, "ctx=nmi, whether the machine can is not known");
+		if (!NOLOCK(k))
+			set_bad(v, "ctx=nmi with an allocator that takes locks");
 	}
 	if (test && v->timer) {
 		if (k == K_VMALLOC || k == K_KVMALLOC)
@@ -2290,6 +2314,45 @@ static bool kernel_at_least(unsigned int major, unsigned int minor)
 	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
 		return false;
 	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * Can ctx=nmi run here (SPEC: "ctx=nmi")?  The module raises the NMI
+ * through x86's local APIC and allocates in it with the nolock
+ * allocators: a kernel that has them (g.nolock), an x86 machine whose
+ * CPU flags in /proc/cpuinfo name apic.  Return: 1 yes, 0 no, -1 not
+ * known (no flags to read).
+ */
+static int nmi_possible(void)
+{
+	char *line = NULL, *tok, *save;
+	struct utsname u;
+	size_t cap = 0;
+	int ret = -1;
+	FILE *f;
+
+	if (!g.nolock)
+		return 0;
+	if (uname(&u))
+		return -1;
+	if (strcmp(u.machine, "x86_64") && strcmp(u.machine, "i686") &&
+	    strcmp(u.machine, "i586") && strcmp(u.machine, "i386"))
+		return 0;
+	f = fopen("/proc/cpuinfo", "re");
+	if (!f)
+		return -1;
+	while (ret < 0 && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "flags", 5) || !strchr(line, ':'))
+			continue;
+		ret = 0;
+		for (tok = strtok_r(strchr(line, ':') + 1, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			if (!strcmp(tok, "apic"))
+				ret = 1;
+	}
+	free(line);
+	fclose(f);
+	return ret;
 }
 
 /*
@@ -3372,6 +3435,7 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 		for (i = 0; i < NR_OPTS; i++)
 			g.with_opt[i] += !!(v.opts & (1U << i));
 		g.with_kind[v.kind]++;
+		g.nmi_started += t - targets == TEST_START && v.nmi;
 	}
 	/* the kernel's counters, after every --meminfo-every fuzzed writes */
 	if (!g.hk_mode && g.meminfo_every && g.c.sent % g.meminfo_every == 0)
@@ -3469,8 +3533,9 @@ static const char *const opts_any[] = {
 	"node=0", "node=00", "node=+0", "node=1", "node=", "node=x",
 	"node=-1", "node=4294967296", "node=0x0", "node=1e3", "NODE=0",
 	"nodes=0", "node=4294967295",
-	"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "ctx=",
-	"ctx=irq", "ctx=Timer", "ctx=soft", "ctx=irq_off", "ctx=hardirq",
+	"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "ctx=nmi",
+	"ctx=", "ctx=irq", "ctx=Timer", "ctx=soft", "ctx=irq_off",
+	"ctx=hardirq", "ctx=NMI",
 	"cpu=0", "cpu=1", "cpu=+1", "cpu=", "cpu=-0", "cpu=99999999999",
 	"cpu=one", "cpu=100000",
 	"free=all", "free=random", "free=fifo", "free=lifo", "free=",
@@ -3495,7 +3560,7 @@ static const char *const opts_bad[] = {
 	"node=", "node=x", "node=-1", "node=4294967296", "node=0x0",
 	"node=1e3", "NODE=0", "nodes=0", "node=0,1", "node= 0",
 	"ctx=", "ctx=irq", "ctx=Timer", "ctx=work,timer", "ctx=SOFTIRQ",
-	"ctx=irqoff,softirq", "ctx=nmi",
+	"ctx=irqoff,softirq", "ctx=NMI", "ctx=nmi,timer", "ctx=nmi_",
 	"cpu=", "cpu=-0", "cpu=99999999999", "cpu=one", "cpu=0x1",
 	"free=", "free=none", "free=FIFO", "free=lifo,fifo",
 	"alloc=mempools", "alloc=Mempool", "reserve=", "reserve=0",
@@ -3649,22 +3714,34 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
  * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=, reserve=
  * (with mempool, mostly), bulk= (with cache, or pages of a page at most,
  * mostly; refused with node=).  A test in
- * an atomic context (ctx=timer, softirq, irqoff) mostly with chunks of at
- * most 32 KiB counted, now and then up to
- * 256 KiB (refused).  @big: the largest chunk, in bytes.
+ * an atomic context (ctx=timer, softirq, irqoff, nmi) mostly with chunks
+ * of at most 32 KiB counted, now and then up to
+ * 256 KiB (refused); ctx=nmi mostly with kmalloc_nolock or pages_nolock,
+ * and seldom where the kernel cannot run it (refused).  @big: the
+ * largest chunk, in bytes.
  */
 static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 {
 	bool test = t - targets == TEST_START;
 	bool timer = test && big <= TIMER_SEND && !rndn(5);
-	bool node = !rndn(6);
+	const char *ctx = timer ? PICK(atomic_contexts) : "work";
+	bool node = !rndn(6), nmi;
 	int kind = g.default_kind;
 
-	if (!rndn(3) || (timer && (kind == K_VMALLOC || kind == K_KVMALLOC))) {
+	/* ctx=nmi where it cannot run, seldom: the others (nmi is last) */
+	if (timer && !strcmp(ctx, "nmi") && g.nmi != 1 && rndn(4))
+		ctx = atomic_contexts[rndn(ARRAY_SIZE(atomic_contexts) - 1)];
+	nmi = timer && !strcmp(ctx, "nmi");
+	if (!rndn(3) || (timer && (kind == K_VMALLOC || kind == K_KVMALLOC)) ||
+	    (nmi && !NOLOCK(kind))) {
 		kind = pick_kind();
 		/* no vmalloc in a timer's callback, mostly */
 		if (timer && (kind == K_VMALLOC || kind == K_KVMALLOC) && rndn(8))
 			kind = K_KMALLOC;
+		/* an NMI takes an allocator that takes no lock, mostly */
+		if (nmi && !NOLOCK(kind) && rndn(8))
+			kind = big <= KMALLOC_NOLOCK_MAX && rndn(2) ?
+			       K_KMALLOC_NOLOCK : K_PAGES_NOLOCK;
 		base_opt(bs, "alloc=%s", kinds[kind]);
 	}
 	if (timer && counted(kind, big) > TIMER_MAX && rndn(8))
@@ -3678,7 +3755,7 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 	if (!test)
 		return;
 	if (timer)
-		base_opt(bs, "ctx=%s", PICK(atomic_contexts));
+		base_opt(bs, "ctx=%s", ctx);
 	else if (!rndn(10))
 		base_opt(bs, "ctx=work");
 	if (!rndn(5))
@@ -4461,13 +4538,13 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 			struct base *bs __maybe_unused, struct cmd *c)
 {
 	static const char *const test_only[] = {
-		"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "cpu=0",
-		"free=all", "free=fifo", "reserve=4", "reserve=1", "bulk=1",
-		"bulk=8",
+		"ctx=work", "ctx=timer", "ctx=softirq", "ctx=irqoff", "ctx=nmi",
+		"cpu=0", "free=all", "free=fifo", "reserve=4", "reserve=1",
+		"bulk=1", "bulk=8",
 	};
 	static const char *const not_bench[] = {
 		"node=0", "node=1", "ctx=work", "ctx=timer", "ctx=irqoff",
-		"free=all", "free=random",
+		"ctx=nmi", "free=all", "free=random",
 	};
 	static const char *const strays[] = { "1", "64", "k", "4096", "stop" };
 	struct toks tk;
@@ -4824,7 +4901,9 @@ static bool gen_semantic(const struct target *t __maybe_unused,
 /*
  * Options that parse but that the module must refuse whatever the
  * machine: flags that contradict each other or the allocator, what may
- * sleep in a timer's callback or cost it too much, node= where there is
+ * sleep in a timer's callback or cost it too much, ctx=nmi with an
+ * allocator that takes locks (where the kernel cannot run ctx=nmi, with
+ * a nolock one too), node= where there is
  * no node variant or vmalloc_node() would take other flags than asked, a
  * node or CPU no kernel has, a total that holds no page, what mempool
  * refuses (zero, retry_mayfail; release=rcu), reserve= with another
@@ -4856,6 +4935,11 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		"kernel,account,nowarn", "nowarn", "kernel,noretry,nowarn",
 	};
 	static const char *const timer_kinds[] = { "kmalloc", "pages", "cache" };
+	/* all but the nolock allocators (SPEC: "ctx=nmi") */
+	static const char *const locking[] = {
+		"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu",
+		"mempool",
+	};
 	/* no bulk call (SPEC: "bulk=N (tests)") */
 	static const char *const not_bulk[] = {
 		"kmalloc", "vmalloc", "kvmalloc", "percpu", "mempool",
@@ -4867,7 +4951,7 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		C_PAGES_TOTAL, C_TIMER_SLEEP, C_TIMER_KERNEL, C_TIMER_ACCOUNT,
 		C_TIMER_BIG, C_FREE_PIECE, C_POOL_RCU, C_RESERVE_KIND,
 		C_RESERVE_RANGE, C_BULK_KIND, C_BULK_PAGES, C_BULK_NODE,
-		C_BULK_RANGE, C_CPU, NR_C
+		C_BULK_RANGE, C_NMI_LOCKS, C_CPU, NR_C
 	};
 	bool test = t - targets == TEST_START;
 	unsigned int cases = test ? NR_C : t - targets == MEM_RND ?
@@ -5009,6 +5093,14 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 		base_opt(bs, "alloc=%s", rndn(2) ? "cache" : "pages");
 		base_opt(bs, "bulk=%" PRIu64, rndn(2) ? 0 :
 			 rndr(BENCH_BULK_MAX + 1, UINT32_MAX));
+		break;
+	case C_NMI_LOCKS:	/* an NMI takes no lock; or cannot be had */
+		base_opt(bs, "ctx=nmi");
+		if (!g.nmi && rndn(2))
+			base_opt(bs, "alloc=%s", rndn(2) ? "kmalloc_nolock" :
+				 "pages_nolock");
+		else
+			base_opt(bs, "alloc=%s", PICK(locking));
 		break;
 	default:	/* a CPU no kernel has */
 		base_opt(bs, "cpu=%" PRIu64, rndr(CPUS_MAX, UINT32_MAX));
@@ -5553,6 +5645,7 @@ static int setup(void)
 	g.corr0 = g.prev.v[U_CORR];
 	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
 	g.nolock = kernel_at_least(6, 18);
+	g.nmi = nmi_possible();
 	g.ncpus = cpu_list("/sys/devices/system/cpu/possible", NULL, 0);
 	g.nonline = cpu_list("/sys/devices/system/cpu/online", g.online,
 			     MAX_ONLINE);
@@ -5825,7 +5918,8 @@ int main(int argc, char **argv)
 		printf(" with_%s=%lu", opt_keys[i], g.with_opt[i]);
 	for (i = 0; i < NR_KINDS; i++)
 		printf(" alloc_%s=%lu", kinds[i], g.with_kind[i]);
-	printf(" bulk_tests=%lu", g.bulk_started);
+	printf(" bulk_tests=%lu nmi=%d nmi_tests=%lu", g.bulk_started, g.nmi,
+	       g.nmi_started);
 	printf(" nospc_certain=%lu nospc_refused=%lu max_tests_refused=%lu",
 	       g.nospc, g.nospc_ok, g.nospc_tests);
 	printf(" charged_max=%lld atomic_max=%lld cap_excess=%lu quiet_points=%lu stats_checked=%lu",

@@ -4,8 +4,11 @@
  *
  * Threads hammer every file of /sys/kernel/debug/malloc_test/ at once for
  * --duration seconds: starters start dozens of short tests that allocate
- * every millisecond, with every allocator; killers stop and destroy them
- * at random, ids that are just being created or destroyed included, and
+ * every millisecond, with every allocator, in every context (ctx=nmi
+ * with kmalloc_nolock or pages_nolock where the kernel can run it,
+ * elsewhere now and then, refused with EINVAL); killers stop and
+ * destroy them at random, ids that are just being created or destroyed
+ * included, and
  * now and then destroy them all (a quarter of the kmalloc, vmalloc and
  * kvmalloc tests release through RCU); memory threads allocate, free
  * (through RCU one time in five), resize
@@ -81,6 +84,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,6 +230,8 @@ static bool opt_kasan;
 static long long max_tests_param;
 static unsigned int ncpus = 1;		/* possible CPUs */
 static unsigned int ncpus_online = 1;	/* CPUs online */
+/* ctx=nmi can run here: the nolock allocators, x86's local APIC */
+static bool have_nmi;
 /* The highest charged_bytes and atomic_bytes mem_used showed. */
 static atomic_llong charged_max, atomic_max;
 
@@ -248,6 +254,10 @@ static int shared_fd[ARRAY_SIZE(shared_files)];
 
 static const char *const allocators[] = {
 	"kmalloc", "vmalloc", "kvmalloc", "pages", "cache", "percpu", "mempool",
+};
+/* The allocators that take no lock, from 6.18: ctx=nmi tests' alone. */
+static const char *const nolock_allocators[] = {
+	"kmalloc_nolock", "pages_nolock",
 };
 
 /* ---- workers ------------------------------------------------------ */
@@ -779,7 +789,9 @@ static const char *check_test(const struct rec *r, long long id)
 	for (i = 0; i < ARRAY_SIZE(allocators); i++)
 		if (!strcmp(r->val[T_ALLOC], allocators[i]))
 			break;
-	if (i == ARRAY_SIZE(allocators))
+	if (i == ARRAY_SIZE(allocators) &&
+	    (!have_nmi || (strcmp(r->val[T_ALLOC], nolock_allocators[0]) &&
+			   strcmp(r->val[T_ALLOC], nolock_allocators[1]))))
 		return "an unknown allocator";
 	if (v[T_CORRUPTIONS])
 		return "corruptions";
@@ -793,10 +805,13 @@ static const char *check_test(const struct rec *r, long long id)
 		return "a bulk out of 1..512, or above 1 but not alloc=cache or pages";
 	if (v[T_OFF_CPU])
 		return "steps on a CPU other than the one asked";
-	/* the callback allocates in ctx=timer and softirq, the work else */
+	/*
+	 * the callback allocates in ctx=timer and softirq, and in ctx=nmi
+	 * through the NMI it raises; the work else
+	 */
 	if (v[T_SKIPPED] && strcmp(r->val[T_CTX], "timer") &&
-	    strcmp(r->val[T_CTX], "softirq"))
-		return "skipped ticks, but not ctx=timer or softirq";
+	    strcmp(r->val[T_CTX], "softirq") && strcmp(r->val[T_CTX], "nmi"))
+		return "skipped ticks, but not ctx=timer, softirq or nmi";
 	if (v[T_BACKLOG] && strcmp(r->val[T_CTX], "work") &&
 	    strcmp(r->val[T_CTX], "irqoff"))
 		return "a backlog, but not ctx=work or irqoff";
@@ -901,31 +916,45 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
 /*
  * The options of a test of chunks of at most 8 KiB and a total of at
  * least 8 KiB: any allocator, in the work or (30 %) in an atomic
- * context (ctx=timer, softirq, irqoff) with one that cannot sleep, any
+ * context (ctx=timer, softirq, irqoff) with one that cannot sleep, or
+ * ctx=nmi with kmalloc_nolock or pages_nolock where the kernel can run
+ * it (elsewhere now and then, to be refused with EINVAL: *@refuse), any
  * free policy, sometimes a CPU, sometimes release=rcu (kmalloc, vmalloc
  * and kvmalloc named: *@rcu, and MIN must be 16 at least).  @line gets
  * them appended.  Return: the allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
-				  bool *timer, bool *rcu)
+				  bool *timer, bool *rcu, bool *refuse)
 {
 	/* what an atomic context takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
 		"kmalloc", "pages", "cache", "percpu", "mempool",
 	};
-	static const char *const atomic_ctx[] = { "timer", "softirq", "irqoff" };
+	/* ctx=nmi, last, takes the nolock allocators alone */
+	static const char *const atomic_ctx[] = {
+		"timer", "softirq", "irqoff", "nmi",
+	};
 	static const char *const frees[] = {
 		"", " free=all", " free=random", " free=fifo", " free=lifo",
 	};
 	size_t n = strlen(line);
-	const char *alloc = NULL;
+	const char *alloc = NULL, *ctx;
 
 	*timer = false;
+	*refuse = false;
 	if (chance(w, 30)) {
-		alloc = atomic_ok[rnd(w) % ARRAY_SIZE(atomic_ok)];
+		ctx = atomic_ctx[rnd(w) % ARRAY_SIZE(atomic_ctx)];
+		if (!strcmp(ctx, "nmi") && !have_nmi && !chance(w, 20))
+			ctx = atomic_ctx[rnd(w) % (ARRAY_SIZE(atomic_ctx) - 1)];
+		if (!strcmp(ctx, "nmi")) {
+			alloc = nolock_allocators[rnd(w) %
+						  ARRAY_SIZE(nolock_allocators)];
+			*refuse = !have_nmi;
+		} else {
+			alloc = atomic_ok[rnd(w) % ARRAY_SIZE(atomic_ok)];
+		}
 		n += snprintf(line + n, len - n, " alloc=%s ctx=%s%s", alloc,
-			      atomic_ctx[rnd(w) % ARRAY_SIZE(atomic_ctx)],
-			      chance(w, 50) ? " gfp=nowait,nowarn" : "");
+			      ctx, chance(w, 50) ? " gfp=nowait,nowarn" : "");
 		*timer = true;
 	} else if (chance(w, 80)) {
 		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
@@ -997,15 +1026,20 @@ static int start_one(struct worker *w, int slot)
 	char line[160], opts[96] = "";
 	const char *alloc;
 	struct xchg x;
-	bool timer, rcu;
+	bool timer, rcu, refuse;
 	long long id;
 	unsigned int old;
 
 	/*
 	 * an atomic ctx= takes chunks of 32 KiB at most, percpu's on each CPU;
-	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in
+	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in; an
+	 * anchor must start: not a ctx=nmi to be refused
 	 */
-	alloc = pick_test_opts(w, opts, sizeof(opts), &timer, &rcu);
+	do {
+		opts[0] = '\0';
+		alloc = pick_test_opts(w, opts, sizeof(opts), &timer, &rcu,
+				       &refuse);
+	} while (refuse && slot >= 0);
 	if (rcu && min < 16) {
 		min = 16;
 		max = max < min ? min : max;
@@ -1021,8 +1055,11 @@ static int start_one(struct worker *w, int slot)
 		 total, max_int, time, opts);
 	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
 		return -1;
+	/* ctx=nmi where the kernel cannot run it: refused, before any cap */
 	if (x.werr) {
-		judge_refusal(w, OP_START, &x, ERRS(ENOMEM, ENOSPC), true);
+		judge_refusal(w, OP_START, &x,
+			      refuse ? ERRS(EINVAL) : ERRS(ENOMEM, ENOSPC),
+			      true);
 		return x.werr;
 	}
 	if (!answer_num(x.ans, &id) || id <= 0 || id > UINT_MAX) {
@@ -1030,6 +1067,9 @@ static int start_one(struct worker *w, int slot)
 		      line, x.ans);
 		return -1;
 	}
+	if (refuse)
+		wrong(w, OP_START, 0, "'%s' started test %lld: this kernel cannot run ctx=nmi, EINVAL expected",
+		      line, id);
 	if (id < MAX_IDS && atomic_exchange(&seen[id], 1)) {
 		wrong(w, OP_START, 0, "'%s' answered id %lld, given before",
 		      line, id);
@@ -2579,6 +2619,41 @@ static int mi_baseline(void)
 }
 
 /*
+ * Can ctx=nmi run here?  The module raises the NMI through x86's local
+ * APIC and allocates in it with the nolock allocators: a kernel of 6.18
+ * or later, on x86, whose CPU flags in /proc/cpuinfo name apic.
+ */
+static bool nmi_possible(void)
+{
+	char *line = NULL, *tok, *save;
+	unsigned int ma = 0, mi = 0;
+	struct utsname u;
+	bool apic = false;
+	size_t cap = 0;
+	FILE *f;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2 ||
+	    ma < 6 || (ma == 6 && mi < 18))
+		return false;
+	if (strcmp(u.machine, "x86_64") && strcmp(u.machine, "i686") &&
+	    strcmp(u.machine, "i586") && strcmp(u.machine, "i386"))
+		return false;
+	f = fopen("/proc/cpuinfo", "re");
+	if (!f)
+		return false;
+	while (!apic && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "flags", 5) || !strchr(line, ':'))
+			continue;
+		for (tok = strtok_r(strchr(line, ':') + 1, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			apic |= !strcmp(tok, "apic");
+	}
+	free(line);
+	fclose(f);
+	return apic;
+}
+
+/*
  * Before the storm: max_bytes ours (the old value in @saved_max), the
  * caps and the kernel's counters as they are.  Return: 0, or -1.
  */
@@ -2588,6 +2663,7 @@ static int caps_setup(char *saved_max, size_t size)
 
 	ncpus = count_cpus("/sys/devices/system/cpu/possible");
 	ncpus_online = count_cpus("/sys/devices/system/cpu/online");
+	have_nmi = nmi_possible();
 	if (param_io("max_bytes", saved_max, size, false) ||
 	    param_io("max_tests", buf, sizeof(buf), false)) {
 		fprintf(stderr, "mtstorm: cannot read max_bytes and max_tests\n");
@@ -2675,10 +2751,11 @@ int main(int argc, char **argv)
 		return EXIT_UNEXPECTED;
 	atomic_store(&shared_open, true);
 
-	say("seed %llu, %u threads, %u s of storm%s, at most about %u tests alive",
+	say("seed %llu, %u threads, %u s of storm%s, at most about %u tests alive; ctx=nmi %s",
 	    opt_seed, nr_workers, opt_duration,
 	    opt_rmmod ? ", then rmmod in the middle of it" : "",
-	    opt_max_tests);
+	    opt_max_tests,
+	    have_nmi ? "tests among them" : "refused here (tried now and then)");
 	t0 = now_ms();
 	atomic_store(&deadline_ms, t0 + opt_duration * 1000LL +
 			(opt_rmmod ? (opt_rmmod_timeout + 20) * 1000LL +
