@@ -34,6 +34,7 @@
 #include "mt_compat.h"
 #include "mt_cmd.h"
 #include "mt_gfp.h"
+#include "mt_memcg.h"
 #include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_parse.h"
@@ -299,6 +300,23 @@ static int mt_refuse_charge(struct mt_cmd_ctx *ctx, const char *what,
 			 atomic64_read(&mt_committed));
 }
 
+/*
+ * The kernel refused a chunk charged to the writer's memory cgroup
+ * (gfp=account): say so, and name the group at its limit if there is one.
+ */
+static int mt_refuse_memcg(struct mt_cmd_ctx *ctx, enum mt_alloc_kind kind,
+			   u64 bytes)
+{
+	char why[MT_REASON_MAX];
+
+	if (mt_memcg_explain(NULL, mt_footprint_max(kind, bytes), why,
+			     sizeof(why)))
+		return mt_answer(ctx, -ENOMEM, "%s refused %llu bytes: %s",
+				 mt_alloc_names[kind], bytes, why);
+	return mt_answer(ctx, -ENOMEM, "%s refused %llu bytes",
+			 mt_alloc_names[kind], bytes);
+}
+
 static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_how how;
@@ -323,6 +341,8 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 		return mt_refuse_charge(ctx, "the chunk, with its bookkeeping,",
 					mt_footprint_max(a->o.kind, bytes),
 					mt_urgent(a->o.kind, how.gfp));
+	if (ret == -ENOMEM && (how.gfp & __GFP_ACCOUNT))
+		return mt_refuse_memcg(ctx, a->o.kind, bytes);
 	if (ret)
 		return mt_answer(ctx, ret, "%s refused %llu bytes",
 				 mt_alloc_names[a->o.kind], bytes);

@@ -50,6 +50,7 @@
 #include "mt_compat.h"
 #include "mt_gfp.h"
 #include "mt_lat.h"
+#include "mt_memcg.h"
 #include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_rand.h"
@@ -312,6 +313,31 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 	smp_store_release(&t->state, state);
 }
 
+/* Log, ratelimited, why an allocation or a resize of @size failed. */
+static void mt_test_log_failure(struct mt_test *t, u64 size, int ret)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	const char *why = "the kernel refused";
+	char memcg[MT_REASON_MAX];
+
+	if (!__ratelimit(&rs))
+		return;
+	if (ret == -ENOSPC)
+		why = "max_bytes or max_atomic_bytes reached";
+	else if (ret == -ENOBUFS)
+		why = "it holds as many chunks as it can";
+	else if (ret == -ETIME)
+		why = "the NMI did not come";
+	else if (t->memcg && t->how.can_sleep &&
+		 mt_memcg_explain(t->memcg, mt_footprint_max(t->p.o.kind, size),
+				  memcg, sizeof(memcg)))
+		why = memcg;	/* gfp=account, process context */
+	/* the flags as the kernel's own allocation-failure reports spell them */
+	pr_info("test %u: allocation of %llu bytes (%s, %pGg) failed: %s\n",
+		t->id, size, mt_alloc_names[t->p.o.kind], &t->how.gfp, why);
+}
+
 /*
  * One allocation, or one resize, in the work (ctx=work; irqoff, with
  * interrupts disabled) or the timer's callback (ctx=timer; softirq; nmi,
@@ -387,13 +413,7 @@ fail:
 			   t->how.gfp, ret);
 	if (trace_test_tick_enabled())
 		trace_test_tick(t->id, op, size, mt_owner_bytes(&t->owner), ret);
-	/* the flags as the kernel's own allocation-failure reports spell them */
-	pr_info_ratelimited("test %u: allocation of %llu bytes (%s, %pGg) failed: %s\n",
-			    t->id, size, mt_alloc_names[t->p.o.kind], &t->how.gfp,
-			    ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
-			    ret == -ENOBUFS ? "it holds as many chunks as it can" :
-			    ret == -ETIME ? "the NMI did not come" :
-			    "the kernel refused");
+	mt_test_log_failure(t, size, ret);
 }
 
 /*
