@@ -767,8 +767,10 @@ cg_setup() {
 		CG_WHY="this kernel has no cgroups (no /proc/cgroups)"
 		return 1
 	fi
-	if ! grep -qE '^memory[[:space:]]+[0-9]+[[:space:]]+[0-9]+[[:space:]]+1' /proc/cgroups; then
-		CG_WHY="this kernel has no memory cgroup controller (CONFIG_MEMCG), or it is off"
+	# /proc/cgroups lists the v1 controllers only from 6.16 on: there,
+	# cgroup2's controllers below say whether memory is there
+	if grep -qE '^memory[[:space:]]+[0-9]+[[:space:]]+[0-9]+[[:space:]]+0' /proc/cgroups; then
+		CG_WHY="this kernel's memory cgroup controller is off (cgroup_disable=memory)"
 		return 1
 	fi
 	if [ ! -f $CG/cgroup.controllers ]; then
@@ -782,7 +784,7 @@ cg_setup() {
 	case " $_cgc " in
 	*" memory "*) ;;
 	*)
-		CG_WHY="the cgroup2 hierarchy offers no memory controller: '$_cgc'"
+		CG_WHY="this kernel has no memory cgroup controller (CONFIG_MEMCG): cgroup2 offers '$_cgc'"
 		return 1
 		;;
 	esac
