@@ -18,6 +18,10 @@
  * max, max_bytes, whether node 1 exists, which flags go together...) is
  * left to it, and its reason is ours.
  *
+ * footprint also reads the kernel's own figures of the module's caches,
+ * which the module cannot: /sys/kernel/slab/NAME/, and the machine's in
+ * /proc (meminfo, vmallocinfo, buddyinfo).
+ *
  * Exit status: 0 done, 1 refused or module unreachable, 2 usage error.
  * Documentation/mtctl.rst is the contract.
  */
@@ -937,6 +941,557 @@ static int cmd_mempools(const struct call *c)
 
 	(void)c;
 	return show_table(&t);
+}
+
+/* ---- footprint ---------------------------------------------------- */
+
+#define SLAB_SYSFS	"/sys/kernel/slab"
+#define FP_ORDERS	16	/* buddyinfo's columns summed, at most */
+
+/*
+ * What footprint shows of one dedicated cache: the module's figures
+ * (the caches and mempools files), the slab allocator's (the files of
+ * /sys/kernel/slab/NAME/, which the module cannot read for its own
+ * caches), and what they make.  -1: not known, the file being absent
+ * (objects, total_objects and slabs come with CONFIG_SLUB_DEBUG alone,
+ * sheaf_capacity from 6.18; a cache with no mempool has no curr_nr).
+ */
+enum fp_field {
+	FP_OBJECTS, FP_OBJECT_SIZE, FP_CURR_NR, FP_KERNEL_OBJECTS,
+	FP_TOTAL_OBJECTS, FP_SLABS, FP_PARTIAL, FP_ORDER, FP_OBJS_PER_SLAB,
+	FP_SHEAF, FP_SLAB_BYTES, NR_FP
+};
+
+/*
+ * Each field's JSON key, its heading in the text (NULL: JSON only, the
+ * name says the size), its width there, and the file of
+ * /sys/kernel/slab/NAME/ it is the first number of (NULL: not the
+ * kernel's).
+ */
+static const struct fp_col {
+	const char *key, *head, *file;
+	int width;
+} fp_cols[NR_FP] = {
+	[FP_OBJECTS] = { "objects", "objects", NULL, 8 },
+	[FP_OBJECT_SIZE] = { "object_size", NULL, NULL, 0 },
+	[FP_CURR_NR] = { "curr_nr", "curr_nr", NULL, 7 },
+	[FP_KERNEL_OBJECTS] = { "kernel_objects", "kernel", "objects", 8 },
+	[FP_TOTAL_OBJECTS] = { "total_objects", "total", "total_objects", 8 },
+	[FP_SLABS] = { "slabs", "slabs", "slabs", 6 },
+	[FP_PARTIAL] = { "partial", "partial", "partial", 7 },
+	[FP_ORDER] = { "order", "order", "order", 5 },
+	[FP_OBJS_PER_SLAB] = { "objs_per_slab", "per_slab", "objs_per_slab", 8 },
+	[FP_SHEAF] = { "sheaf_capacity", "sheaf", "sheaf_capacity", 5 },
+	[FP_SLAB_BYTES] = { "slab_bytes", "slab_bytes", NULL, 11 },
+};
+
+#define FP_RATIO_WIDTH	6
+
+struct fp_cache {
+	const char *name;		/* in the caches file's text */
+	long long v[NR_FP];
+};
+
+/* The machine's figures, from /proc: -1 where a file or field is absent. */
+static const struct mem_field {
+	const char *field, *key;	/* /proc/meminfo's, and ours */
+} mem_fields[] = {
+	{ "Slab", "slab" }, { "SUnreclaim", "sunreclaim" },
+	{ "VmallocUsed", "vmalloc_used" }, { "Percpu", "percpu" },
+	{ "MemFree", "mem_free" },
+};
+
+struct machine {
+	long long mem[ARRAY_SIZE(mem_fields)];	/* bytes */
+	long long vmap_areas;
+	unsigned long long free[FP_ORDERS];	/* free blocks, per order */
+	unsigned int orders;			/* how many buddyinfo has */
+};
+
+/*
+ * The first number of a file: sysfs's slab files give a total, then
+ * per-node figures ("112 N0=112").  Return: it, or -1 when the file is
+ * absent or holds no number.
+ */
+static long long file_num(const char *path)
+{
+	unsigned long long v;
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, " \t\n")] = '\0';
+	return parse_u64(buf, &v) || v > LLONG_MAX ? -1 : (long long)v;
+}
+
+/* The line after @line, or NULL after the last. */
+static const char *next_line(const char *line)
+{
+	line = strchr(line, '\n');
+	return line ? line + 1 : NULL;
+}
+
+/* Read a whole file outside the module's.  Return: its text, or NULL. */
+static char *slurp(const char *path)
+{
+	char *text = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (read_all(fd, &text))
+		text = NULL;
+	close(fd);
+	return text;
+}
+
+/*
+ * The caches of the caches file ("name objects object_size" lines)
+ * whose name starts with @prefix, in its order; their names point into
+ * @text, which is cut in place.  Return: how many, in *@out (free()),
+ * or -1: no memory.
+ */
+static int fp_caches_parse(char *text, const char *prefix,
+			   struct fp_cache **out)
+{
+	struct fp_cache *fc = NULL, *nfc;
+	char *line, *next, *name, *objs, *size, *save;
+	unsigned long long o, s;
+	unsigned int nr = 0, k;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		name = strtok_r(line, " \t", &save);
+		objs = strtok_r(NULL, " \t", &save);
+		size = strtok_r(NULL, " \t", &save);
+		if (!size || *name == '#' || strncmp(name, prefix, strlen(prefix)) ||
+		    parse_u64(objs, &o) || parse_u64(size, &s))
+			continue;
+		nfc = realloc(fc, (nr + 1) * sizeof(*fc));
+		if (!nfc) {
+			free(fc);
+			return -1;
+		}
+		fc = nfc;
+		fc[nr].name = name;
+		for (k = 0; k < NR_FP; k++)
+			fc[nr].v[k] = -1;
+		fc[nr].v[FP_OBJECTS] = o;
+		fc[nr].v[FP_OBJECT_SIZE] = s;
+		nr++;
+	}
+	*out = fc;
+	return nr;
+}
+
+/* @fc's curr_nr in the mempools file's text @pools (NULL: none read). */
+static void fp_pool(struct fp_cache *fc, const char *pools)
+{
+	char name[128];
+	long long min_nr, curr_nr;
+	const char *line;
+
+	for (line = pools; line && *line; line = next_line(line))
+		if (sscanf(line, "%127s %lld %lld", name, &min_nr, &curr_nr) == 3 &&
+		    !strcmp(name, fc->name))
+			fc->v[FP_CURR_NR] = curr_nr;
+}
+
+/*
+ * The kernel's figures of @fc, from /sys/kernel/slab/NAME/.  The module
+ * makes its caches unmergeable, so that NAME is that cache alone.
+ */
+static void fp_slab(struct fp_cache *fc, long page_size)
+{
+	long long slabs, order;
+	char path[PATH_MAX];
+	unsigned int k;
+
+	for (k = 0; k < NR_FP; k++) {
+		if (!fp_cols[k].file)
+			continue;
+		snprintf(path, sizeof(path), SLAB_SYSFS "/%s/%s", fc->name,
+			 fp_cols[k].file);
+		fc->v[k] = file_num(path);
+	}
+	/*
+	 * Every slab at the cache's order: one that fell back to a smaller
+	 * order, memory being fragmented, counts at the larger.
+	 */
+	slabs = fc->v[FP_SLABS];
+	order = fc->v[FP_ORDER];
+	if (slabs >= 0 && order >= 0 && order < 32)
+		fc->v[FP_SLAB_BYTES] = slabs * (page_size << order);
+}
+
+/* @num / @den with two decimals, rounded ("1.28"); "-" when unknown. */
+static void fmt_ratio(char *buf, size_t len, long long num, long long den)
+{
+	unsigned long long r;
+
+	if (num < 0 || den <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	r = ((unsigned long long)num * 100 + den / 2) / den;
+	snprintf(buf, len, "%llu.%02llu", r / 100, r % 100);
+}
+
+/* A figure as text, "-" when unknown; in JSON, null. */
+static void fmt_fig(char *buf, size_t len, long long v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld", v);
+}
+
+static void json_fig(long long v)
+{
+	if (v < 0)
+		fputs("null", stdout);
+	else
+		printf("%lld", v);
+}
+
+static void json_ratio(const char *r)
+{
+	fputs(*r == '-' ? "null" : r, stdout);
+}
+
+/* /proc/meminfo's fields, in bytes ("Slab:  51240 kB"). */
+static void machine_meminfo(struct machine *m)
+{
+	char *text = slurp("/proc/meminfo"), field[32], unit[8];
+	const char *line;
+	unsigned long long v;
+	size_t i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(mem_fields); i++)
+		m->mem[i] = -1;
+	for (line = text; line && *line; line = next_line(line)) {
+		unit[0] = '\0';
+		n = sscanf(line, "%31[^:]: %llu %7s", field, &v, unit);
+		for (i = 0; n >= 2 && i < ARRAY_SIZE(mem_fields); i++)
+			if (!strcmp(field, mem_fields[i].field))
+				m->mem[i] = !strcmp(unit, "kB") ? v * 1024 : v;
+	}
+	free(text);
+}
+
+/*
+ * /proc/buddyinfo's free blocks per order ("Node 0, zone   Normal  12
+ * 5 ..."), summed over every node and zone.
+ */
+static void machine_buddyinfo(struct machine *m)
+{
+	char *text = slurp("/proc/buddyinfo"), *line, *next, *tok, *save;
+	unsigned long long v;
+	unsigned int k, o;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* "Node", "0,", "zone", its name, then a count per order */
+		tok = strtok_r(line, " \t", &save);
+		for (k = 1; tok && k < 4; k++)
+			tok = strtok_r(NULL, " \t", &save);
+		for (o = 0; tok && o < FP_ORDERS; o++) {
+			tok = strtok_r(NULL, " \t", &save);
+			if (!tok || parse_u64(tok, &v))
+				break;
+			m->free[o] += v;
+		}
+		if (o > m->orders)
+			m->orders = o;
+	}
+	free(text);
+}
+
+/* The machine's figures now: meminfo, vmap areas, free pages. */
+static void machine_read(struct machine *m)
+{
+	char *text;
+	const char *p;
+
+	memset(m, 0, sizeof(*m));
+	machine_meminfo(m);
+	/* one line per vmap area; the file is root's alone */
+	text = slurp("/proc/vmallocinfo");
+	m->vmap_areas = -1;
+	if (text)
+		for (m->vmap_areas = 0, p = text; (p = strchr(p, '\n')); p++)
+			m->vmap_areas++;
+	free(text);
+	machine_buddyinfo(m);
+}
+
+static void machine_show(const struct machine *m)
+{
+	char v[32];
+	unsigned int i;
+
+	if (json) {
+		fputs("\"machine\": {", stdout);
+		for (i = 0; i < ARRAY_SIZE(mem_fields); i++) {
+			printf("\"%s\": ", mem_fields[i].key);
+			json_fig(m->mem[i]);
+			fputs(", ", stdout);
+		}
+		fputs("\"vmap_areas\": ", stdout);
+		json_fig(m->vmap_areas);
+		fputs(", \"free_pages\": [", stdout);
+		for (i = 0; i < m->orders; i++)
+			printf("%s%llu", i ? ", " : "", m->free[i]);
+		fputs("]}", stdout);
+		return;
+	}
+	printf("\nmachine (/proc/meminfo in bytes, /proc/vmallocinfo, /proc/buddyinfo):\n");
+	for (i = 0; i < ARRAY_SIZE(mem_fields); i++) {
+		fmt_fig(v, sizeof(v), m->mem[i]);
+		printf("  %-19s: %s\n", mem_fields[i].field, v);
+	}
+	fmt_fig(v, sizeof(v), m->vmap_areas);
+	printf("  %-19s: %s\n", "vmap areas", v);
+	printf("  %-19s:%s", "free pages by order", m->orders ? "" : " -");
+	for (i = 0; i < m->orders; i++)
+		printf(" %llu", m->free[i]);
+	putchar('\n');
+}
+
+/* The caches' rows, as a table or as JSON array items. */
+static void fp_rows(const struct fp_cache *fc, unsigned int nr)
+{
+	unsigned int i, k;
+	int nw = 4;
+	char v[32];
+
+	for (i = 0; i < nr; i++)
+		if ((int)strlen(fc[i].name) > nw)
+			nw = strlen(fc[i].name);
+	if (!json && nr) {
+		printf("%-*s", nw, "name");
+		for (k = 0; k < NR_FP; k++)
+			if (fp_cols[k].head)
+				printf(" %*s", fp_cols[k].width, fp_cols[k].head);
+		printf(" %*s\n", FP_RATIO_WIDTH, "ratio");
+	}
+	for (i = 0; i < nr; i++) {
+		const long long *f = fc[i].v;
+		char ratio[32];
+
+		fmt_ratio(ratio, sizeof(ratio), f[FP_SLAB_BYTES],
+			  f[FP_OBJECTS] * f[FP_OBJECT_SIZE]);
+		if (json) {
+			fputs(i ? ", {\"name\": " : "{\"name\": ", stdout);
+			json_str(fc[i].name);
+			for (k = 0; k < NR_FP; k++) {
+				printf(", \"%s\": ", fp_cols[k].key);
+				json_fig(f[k]);
+			}
+			fputs(", \"ratio\": ", stdout);
+			json_ratio(ratio);
+			putchar('}');
+			continue;
+		}
+		printf("%-*s", nw, fc[i].name);
+		for (k = 0; k < NR_FP; k++) {
+			if (!fp_cols[k].head)
+				continue;
+			fmt_fig(v, sizeof(v), f[k]);
+			printf(" %*s", fp_cols[k].width, v);
+		}
+		printf(" %*s\n", FP_RATIO_WIDTH, ratio);
+	}
+}
+
+/*
+ * The totals: slab bytes (unknown when one cache's is) and the module's
+ * bytes, its objects at their size.
+ */
+static void fp_total(const struct fp_cache *fc, unsigned int nr)
+{
+	long long slab = 0, bytes = 0;
+	char ratio[32], v[32];
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		bytes += fc[i].v[FP_OBJECTS] * fc[i].v[FP_OBJECT_SIZE];
+		if (slab >= 0)
+			slab = fc[i].v[FP_SLAB_BYTES] < 0 ? -1 :
+			       slab + fc[i].v[FP_SLAB_BYTES];
+	}
+	fmt_ratio(ratio, sizeof(ratio), slab, bytes);
+	if (json) {
+		fputs("\"total\": {\"slab_bytes\": ", stdout);
+		json_fig(slab);
+		printf(", \"object_bytes\": %lld, \"ratio\": ", bytes);
+		json_ratio(ratio);
+		fputs("}", stdout);
+		return;
+	}
+	fmt_fig(v, sizeof(v), slab);
+	printf("total: slab_bytes %s, object_bytes %lld, ratio %s\n", v, bytes,
+	       ratio);
+}
+
+/* Whose caches footprint shows: every one, kept memory's, or a test's. */
+struct fp_owner {
+	const char *arg;		/* as given: NULL, "kept" or an id */
+	char prefix[48];		/* of their names; "": every one */
+	unsigned long long id;
+	char *stats;			/* the test's stats, read */
+	struct rec *recs;		/* ... split */
+	const char *alloc, *state;	/* the test's; NULL for no test */
+};
+
+/*
+ * Find whose caches the argument names; for a test, read its alloc= and
+ * state, which say why it may have none.  Return: 0, or the exit
+ * status, said (usage, no such test).
+ */
+static int fp_owner_get(struct fp_owner *o, const char *arg)
+{
+	char rel[48], enoent[64];
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	o->arg = arg;
+	if (!arg)
+		return 0;
+	if (!strcmp(arg, "kept")) {
+		snprintf(o->prefix, sizeof(o->prefix), "malloc_test_kept_");
+		return 0;
+	}
+	if (parse_u64(arg, &o->id))
+		return usage_fail("footprint: '%s' is neither a test id (an unsigned decimal) nor kept",
+				  arg);
+	snprintf(rel, sizeof(rel), "tests/%llu/stats", o->id);
+	snprintf(enoent, sizeof(enoent), "no test with id %llu", o->id);
+	ret = mt_read(rel, &o->stats, enoent);
+	if (ret)
+		return ret;
+	if (parse_recs(o->stats, &o->recs)) {
+		o->alloc = rec_get(&o->recs[0], "alloc");
+		o->state = rec_get(&o->recs[0], "state");
+	}
+	o->alloc = o->alloc ?: "?";
+	o->state = o->state ?: "?";
+	snprintf(o->prefix, sizeof(o->prefix), "malloc_test_t%llu_", o->id);
+	return 0;
+}
+
+/* Why no cache is listed: none alive, or the test's allocator has none. */
+static void fp_none(const struct fp_owner *o)
+{
+	if (!o->alloc)
+		puts("no cache");
+	else if (strcmp(o->alloc, "cache") && strcmp(o->alloc, "mempool"))
+		printf("test %llu has no dedicated cache (alloc=%s)\n", o->id,
+		       o->alloc);
+	else
+		printf("no cache of test %llu alive (alloc=%s, %s: its caches go when it ends)\n",
+		       o->id, o->alloc, o->state);
+}
+
+/* A file of the module's that may be absent.  Return: its text, or NULL. */
+static char *mt_read_quiet(const char *rel)
+{
+	char *text = NULL;
+	int fd = mt_open(rel, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (read_all(fd, &text))
+		text = NULL;
+	close(fd);
+	return text;
+}
+
+/* The caches' figures, their totals, the machine's, as text or JSON. */
+static void fp_show(const struct fp_owner *o, const struct fp_cache *fc,
+		    unsigned int nr, const struct machine *m)
+{
+	if (!json) {
+		if (nr) {
+			fp_rows(fc, nr);
+			fp_total(fc, nr);
+		} else {
+			fp_none(o);
+		}
+		machine_show(m);
+		return;
+	}
+	putchar('{');
+	if (o->alloc) {
+		printf("\"test\": %llu, \"alloc\": ", o->id);
+		json_str(o->alloc);
+		fputs(", \"state\": ", stdout);
+		json_str(o->state);
+		fputs(", ", stdout);
+	}
+	fputs("\"caches\": [", stdout);
+	fp_rows(fc, nr);
+	fputs("], ", stdout);
+	fp_total(fc, nr);
+	fputs(", ", stdout);
+	machine_show(m);
+	puts("}");
+}
+
+/*
+ * footprint [ID|kept]: what the slab allocator spends on the dedicated
+ * caches, every one, test ID's or kept memory's, beside the module's
+ * figures; then the machine's.  Each file is read once, one after the
+ * other: a running test's figures move between the reads.
+ */
+static int cmd_footprint(const struct call *c)
+{
+	struct fp_cache *fc = NULL;
+	char *text = NULL, *pools;
+	struct fp_owner o;
+	struct machine m;
+	int nr, i, ret;
+
+	ret = fp_owner_get(&o, c->nr_args ? c->arg[0] : NULL);
+	if (ret)
+		goto out;
+	ret = mt_read("caches", &text,
+		      "this malloc_test has no caches file (it predates alloc=cache)");
+	if (ret)
+		goto out;
+	nr = fp_caches_parse(text, o.prefix, &fc);
+	if (nr < 0) {
+		ret = fail(EXIT_REFUSED, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* a module before alloc=mempool has no mempools file: no pool */
+	pools = mt_read_quiet("mempools");
+	for (i = 0; i < nr; i++) {
+		fp_pool(&fc[i], pools);
+		fp_slab(&fc[i], sysconf(_SC_PAGESIZE));
+	}
+	free(pools);
+	machine_read(&m);
+	fp_show(&o, fc, nr, &m);
+out:
+	free(fc);
+	free(text);
+	free(o.recs);
+	free(o.stats);
+	return ret;
 }
 
 /* ---- hist --------------------------------------------------------- */
@@ -1889,6 +2444,20 @@ static struct cmd cmds[] = {
 	  "over a dedicated cache and named by it: the elements it keeps\n"
 	  "(min_nr), those it holds now (curr_nr), and the chunks its reserve\n"
 	  "served (from_reserve).\n", 0 },
+	{ "footprint", cmd_footprint, 0, 1, 0, CMD_WORDS, NULL, NULL, "[ID|kept]",
+	  "show what the dedicated caches cost the slab allocator",
+	  "For each dedicated cache alive (or test ID's, or kept memory's):\n"
+	  "the module's objects and its mempool's curr_nr, beside the\n"
+	  "kernel's figures from /sys/kernel/slab/NAME/: objects (kernel),\n"
+	  "total_objects (total), slabs, partial, order, objs_per_slab\n"
+	  "(per_slab), sheaf_capacity (sheaf); slab_bytes, slabs x (the page\n"
+	  "size << order), and ratio, slab_bytes over the module's objects x\n"
+	  "their size.  Then their totals, and the machine's figures:\n"
+	  "/proc/meminfo's Slab, SUnreclaim, VmallocUsed, Percpu and MemFree\n"
+	  "in bytes, the vmap areas (/proc/vmallocinfo's lines) and the free\n"
+	  "pages per order (/proc/buddyinfo, every zone summed).  A figure\n"
+	  "the kernel does not give shows as '-'.  A test's caches live until\n"
+	  "it ends: read them while it runs.\n", 0 },
 	{ "hist", cmd_hist, 1, 2, 0, CMD_WORDS, NULL, NULL, "ID|bench [OP]",
 	  "draw a test's, or the last bench's, latency histograms",
 	  "Draw the latency histograms of test ID (its alloc, realloc, free\n"

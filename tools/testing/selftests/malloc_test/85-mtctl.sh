@@ -353,7 +353,7 @@ c_ok
 missing=
 for c in mem_alloc mem_free mem_realloc mem_used mem_rnd_alloc mem_test_start \
 	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list caches \
-	mempools hist bench watch get set help; do
+	mempools footprint hist bench watch get set help; do
 	case " $C_OUT" in
 	*[!a-z_.]"$c"[!a-z_]* | *[!a-z_.]"$c") ;;
 	*) missing="$missing $c" ;;
@@ -1516,6 +1516,479 @@ mc mem_test_destroy "$TB1"
 c_ok
 verdict "'mtctl mem_test_destroy' of the bulk tests" "$(cev)"
 
+# ------------------------------------------------------------ footprint ---
+# What the slab allocator spends on the dedicated caches, read from
+# /sys/kernel/slab beside the module's figures: kept memory's cache, in
+# which nothing moves, checked exactly against /proc/slabinfo; a mempool's
+# elements; the machine's figures against /proc; a running test's caches
+# by name, and nothing else; the refusals.
+free_all
+FP_PAGE=4096	# the guests are x86_64
+
+# fp_row NAME: FR_OBJ FR_POOL FR_KOBJ FR_TOTAL FR_SLABS FR_PARTIAL FR_ORDER
+# FR_PER FR_SHEAF FR_SB FR_RATIO := the columns of NAME's row in the last
+# mtctl footprint's table; 1 (all empty) when it has none
+fp_row() {
+	_fn=$1
+	_fr=$C_OUT
+	FR_OBJ= FR_POOL= FR_KOBJ= FR_TOTAL= FR_SLABS= FR_PARTIAL= FR_ORDER=
+	FR_PER= FR_SHEAF= FR_SB= FR_RATIO=
+	set -f
+	while [ -n "$_fr" ]; do
+		_l=${_fr%%"$NL"*}
+		case $_fr in
+		*"$NL"*) _fr=${_fr#*"$NL"} ;;
+		*) _fr= ;;
+		esac
+		set -- $_l
+		[ "x${1:-}" = "x$_fn" ] || continue
+		FR_OBJ=$2 FR_POOL=$3 FR_KOBJ=$4 FR_TOTAL=$5 FR_SLABS=$6
+		FR_PARTIAL=$7 FR_ORDER=$8 FR_PER=$9
+		shift 9
+		FR_SHEAF=${1:-} FR_SB=${2:-} FR_RATIO=${3:-}
+		set +f
+		return 0
+	done
+	set +f
+	return 1
+}
+
+# fp_names VAR: the caches of the last mtctl footprint's table, in order
+fp_names() {
+	_fr=$C_OUT
+	_fl=
+	while [ -n "$_fr" ]; do
+		_l=${_fr%%"$NL"*}
+		case $_fr in
+		*"$NL"*) _fr=${_fr#*"$NL"} ;;
+		*) _fr= ;;
+		esac
+		case $_l in
+		malloc_test_*) _fl="$_fl${_fl:+ }${_l%% *}" ;;
+		esac
+	done
+	eval "$1=\$_fl"
+}
+
+# fp_jnames VAR: the "name"s of the last mtctl --json footprint, in order
+fp_jnames() {
+	_jr=$C_OUT
+	_jl=
+	while :; do
+		case $_jr in
+		*'"name": "'*)
+			_jr=${_jr#*'"name": "'}
+			_jl="$_jl${_jl:+ }${_jr%%\"*}"
+			;;
+		*) break ;;
+		esac
+	done
+	eval "$1=\$_jl"
+}
+
+# fp_jfree VAR: the "free_pages" of the last mtctl --json footprint, as
+# 'N N ...' ('' when it has none)
+fp_jfree() {
+	_ff=
+	case $C_OUT in
+	*'"free_pages": ['*)
+		_fa=${C_OUT#*'"free_pages": ['}
+		_fa=${_fa%%]*}
+		_ifs=$IFS
+		IFS=', '
+		for _x in $_fa; do
+			_ff="$_ff${_ff:+ }$_x"
+		done
+		IFS=$_ifs
+		;;
+	esac
+	eval "$1=\$_ff"
+}
+
+# fp_jtotal VAR: the last mtctl --json footprint from its "total" on
+fp_jtotal() {
+	_ft=
+	case $C_OUT in
+	*'"total": {'*) _ft=${C_OUT#*'"total": {'} ;;
+	esac
+	eval "$1=\$_ft"
+}
+
+# slabinfo_row NAME: SL_ACTIVE SL_NUM SL_OBJSIZE SL_PER SL_PAGES SL_SLABS :=
+# NAME's line in /proc/slabinfo ("NAME active_objs num_objs objsize
+# objperslab pagesperslab : tunables L B S : slabdata active_slabs
+# num_slabs sharedavail"); 1 (all empty) when it has none
+slabinfo_row() {
+	SL_ACTIVE= SL_NUM= SL_OBJSIZE= SL_PER= SL_PAGES= SL_SLABS=
+	while read -r _sn _sa _so _ss _sp _sg _rest; do
+		[ "$_sn" = "$1" ] || continue
+		SL_ACTIVE=$_sa SL_NUM=$_so SL_OBJSIZE=$_ss SL_PER=$_sp SL_PAGES=$_sg
+		set -- ${_rest#*slabdata}
+		SL_SLABS=${2:-}
+		return 0
+	done </proc/slabinfo
+	return 1
+}
+
+# sys_first VAR FILE: FILE's first word (sysfs's total before its "N0="
+# figures), '-' when it cannot be read
+sys_first() {
+	_sf=-
+	[ -r "$2" ] && read -r _sf _ <"$2"
+	eval "$1=\$_sf"
+}
+
+# ratio_of VAR NUM DEN: NUM / DEN with two decimals, rounded, as mtctl
+# prints it (integers; DEN > 0)
+ratio_of() {
+	_r=$((($2 * 100 + $3 / 2) / $3))
+	_rc=$((_r % 100))
+	[ "$_rc" -ge 10 ] || _rc=0$_rc
+	eval "$1=$((_r / 100)).$_rc"
+}
+
+# bi_sums VAR: /proc/buddyinfo's free blocks per order, summed over every
+# zone, as 'N N ...' (orders 0 up)
+bi_sums() {
+	_bs=$(awk '{ for (i = 5; i <= NF; i++) s[i - 5] += $i; if (NF - 4 > n) n = NF - 4 }
+		END { for (i = 0; i < n; i++) printf "%s%d", (i ? " " : ""), s[i] }' /proc/buddyinfo)
+	eval "$1=\$_bs"
+}
+
+# bi_near GOT A B T: GOT has as many orders as A and B, each within T
+# blocks of the range A and B span (free blocks move as pages come and go)
+bi_near() {
+	awk -v g="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
+		n = split(g, G, " ")
+		if (!n || split(a, A, " ") != n || split(b, B, " ") != n)
+			exit 1
+		for (i = 1; i <= n; i++) {
+			lo = A[i] + 0 < B[i] + 0 ? A[i] : B[i]
+			hi = A[i] + 0 < B[i] + 0 ? B[i] : A[i]
+			if (G[i] + 0 < lo - t || G[i] + 0 > hi + t)
+				exit 1
+		}
+		exit 0
+	}'
+}
+
+# nwords VAR WORDS...: VAR := how many WORDS
+nwords() {
+	_nv=$1
+	shift
+	eval "$_nv=$#"
+}
+
+# within GOT WANT TOL: integers, GOT within TOL of WANT
+within() {
+	isnum "$1" && isnum "$2" && [ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]
+}
+
+# near GOT WANT: integers, GOT within a quarter of WANT and 32 MiB of it
+# (the machine's figures move between two reads)
+near() {
+	isnum "$2" && within "$1" "$2" $(($2 / 4 + 33554432))
+}
+
+mc help footprint
+c_ok
+matches "$C_OUT" "usage: mtctl footprint .ID.kept.;/sys/kernel/slab;slab_bytes;ratio;sheaf_capacity;buddyinfo"
+verdict "'mtctl help footprint' gives its usage ([ID|kept]) and its figures" "$(cev)"
+
+# Nothing kept: no cache, the machine's figures all the same.
+mc footprint kept
+c_ok
+expect_eq "first line" "${C_OUT%%"$NL"*}" "no cache"
+matches "$C_OUT" "^machine;^  Slab +: [0-9]+\$;^  SUnreclaim +: [0-9]+\$;^  VmallocUsed +: [0-9]+\$;^  Percpu +: [0-9]+\$;^  MemFree +: [0-9]+\$;^  vmap areas +: [0-9]+\$;^  free pages by order: [0-9]+( [0-9]+)*\$"
+verdict "'mtctl footprint kept' with nothing kept prints 'no cache', then the machine's figures" "$(cev)"
+mc --json footprint kept
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+'{"caches": [], "total": {"slab_bytes": 0, "object_bytes": 0, "ratio": null}, "machine": {'*) ;;
+*) _E="${_E}not {\"caches\": [], \"total\": {\"slab_bytes\": 0, \"object_bytes\": 0, \"ratio\": null}, \"machine\": {...}}$NL" ;;
+esac
+verdict "'mtctl --json footprint kept' with nothing kept: \"caches\": [], zero totals, \"machine\"" "$(cev)"
+
+# An id with no test: refused as mem_test_list ID is.
+mc mem_test_list 999999
+want=$C_ERR
+mc footprint 999999
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id 999999"
+expect_eq "stderr (as mem_test_list 999999's)" "$C_ERR" "$want"
+expect_eq stdout "$C_OUT" ""
+verdict "'mtctl footprint 999999' (no such test): exit 1, 'no test with id 999999', as mem_test_list" "$(cev)"
+mc --json footprint 999999
+json_err 1 ENOENT "no test with id 999999"
+verdict "'mtctl --json footprint 999999': exit 1, {\"error\": \"no test with id 999999\", \"errno\": \"ENOENT\"}" "$(cev)"
+
+# 100 chunks of 512 bytes kept, alloc=cache: malloc_test_kept_512, which
+# nothing else touches: the kernel's figures of it, as mtctl read them,
+# are /proc/slabinfo's read after, exactly.
+FK=malloc_test_kept_512
+i=0
+while [ $i -lt 100 ] && mtw mem_alloc 512 alloc=cache; do
+	i=$((i + 1))
+done
+cache_objects o $FK
+check_eq "100 chunks of 512 bytes kept with alloc=cache: $FK holds 100 ($i taken)" "$o" 100 "$(mt_evidence)"
+mc footprint kept
+c_ok
+slabinfo_row $FK
+sl_line="/proc/slabinfo: $SL_ACTIVE $SL_NUM $SL_OBJSIZE $SL_PER $SL_PAGES slabs $SL_SLABS"
+sys_first s_partial /sys/kernel/slab/$FK/partial
+sys_first s_order /sys/kernel/slab/$FK/order
+sys_first s_per /sys/kernel/slab/$FK/objs_per_slab
+sys_first s_sheaf /sys/kernel/slab/$FK/sheaf_capacity
+fp_names names
+expect_eq "caches listed" "$names" $FK
+fp_row $FK
+expect_eq "objects (the module's)" "$FR_OBJ" 100
+expect_eq "curr_nr (no mempool)" "$FR_POOL" -
+expect_eq "partial (sysfs)" "$FR_PARTIAL" "$s_partial"
+expect_eq "order (sysfs)" "$FR_ORDER" "$s_order"
+expect_eq "per_slab (sysfs objs_per_slab)" "$FR_PER" "$s_per"
+expect_eq "sheaf (sysfs sheaf_capacity, or -)" "$FR_SHEAF" "$s_sheaf"
+FP_SB= FP_RATIO=
+if [ ! -r /sys/kernel/slab/$FK/slabs ]; then
+	# no CONFIG_SLUB_DEBUG: no objects, total_objects, slabs
+	for kv in "kernel:$FR_KOBJ" "total:$FR_TOTAL" "slabs:$FR_SLABS" "slab_bytes:$FR_SB" "ratio:$FR_RATIO"; do
+		expect_eq "${kv%%:*} (no /sys/kernel/slab/$FK/slabs)" "${kv#*:}" -
+	done
+	expect_eq "total line" "$(printf '%s\n' "$C_OUT" | grep '^total:')" "total: slab_bytes -, object_bytes 51200, ratio -"
+	verdict "'mtctl footprint kept' (no SLUB_DEBUG): $FK, 100 objects, its partial, order, objs_per_slab, and '-' for what the kernel does not give" "$(cev)"
+elif [ -n "$SLABINFO_WHY" ] || [ -z "$SL_ACTIVE" ]; then
+	verdict "'mtctl footprint kept': $FK, 100 objects, its partial, order, objs_per_slab, sheaf_capacity as sysfs" "$(cev)"
+	skip "'mtctl footprint kept': $FK's kernel figures are /proc/slabinfo's" "${SLABINFO_WHY:-no $FK in /proc/slabinfo}"
+else
+	expect_eq "kernel (slabinfo active_objs)" "$FR_KOBJ" "$SL_ACTIVE"
+	expect_eq "total (slabinfo num_objs)" "$FR_TOTAL" "$SL_NUM"
+	expect_eq "slabs (slabinfo num_slabs)" "$FR_SLABS" "$SL_SLABS"
+	expect_eq "per_slab (slabinfo objperslab)" "$FR_PER" "$SL_PER"
+	if isnum "$FR_ORDER" && isnum "$SL_SLABS" && isnum "$SL_PAGES" && [ "$SL_SLABS" -gt 0 ]; then
+		expect_eq "1 << order (slabinfo pagesperslab)" $((1 << FR_ORDER)) "$SL_PAGES"
+		FP_SB=$((SL_SLABS * SL_PAGES * FP_PAGE))
+		ratio_of FP_RATIO "$FP_SB" 51200
+		expect_eq "slab_bytes (num_slabs x pagesperslab x $FP_PAGE)" "$FR_SB" "$FP_SB"
+		expect_eq "ratio (slab_bytes / 51200)" "$FR_RATIO" "$FP_RATIO"
+		case $C_OUT in
+		*"${NL}total: slab_bytes $FP_SB, object_bytes 51200, ratio $FP_RATIO$NL"*) ;;
+		*) _E="${_E}no line 'total: slab_bytes $FP_SB, object_bytes 51200, ratio $FP_RATIO'$NL" ;;
+		esac
+	else
+		_E="${_E}order '$FR_ORDER', slabinfo's num_slabs '$SL_SLABS', pagesperslab '$SL_PAGES': not figures$NL"
+	fi
+	expect_range "kernel objects (100 and the CPUs' free ones)" "$FR_KOBJ" 100 "${FR_TOTAL:-0}"
+	verdict "'mtctl footprint kept': $FK, 100 objects, no pool; kernel, total, slabs, per_slab and 1 << order exactly /proc/slabinfo's active_objs, num_objs, num_slabs, objperslab, pagesperslab; slab_bytes, ratio and the total line from them" "$(cev)" "$sl_line"
+fi
+mc --json footprint kept
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+slabinfo_row $FK
+fp_jnames names
+expect_eq "\"name\"s" "$names" $FK
+for kv in objects:100 object_size:512 curr_nr:null partial:$FR_PARTIAL order:$FR_ORDER \
+	objs_per_slab:$FR_PER; do
+	jget v "$C_OUT" "${kv%%:*}"
+	expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
+done
+jget v "$C_OUT" sheaf_capacity
+[ "x$FR_SHEAF" = x- ] && FR_SHEAF=null
+expect_eq "\"sheaf_capacity\"" "$v" "$FR_SHEAF"
+fp_jtotal tot
+jget v "$tot" object_bytes
+expect_eq "\"total\": \"object_bytes\"" "$v" 51200
+if [ -n "$FP_SB" ]; then
+	for kv in kernel_objects:$SL_ACTIVE total_objects:$SL_NUM slabs:$SL_SLABS \
+		slab_bytes:$FP_SB ratio:$FP_RATIO; do
+		jget v "$C_OUT" "${kv%%:*}"
+		expect_eq "\"${kv%%:*}\" (/proc/slabinfo's)" "$v" "${kv#*:}"
+	done
+	jget v "$tot" slab_bytes
+	expect_eq "\"total\": \"slab_bytes\"" "$v" "$FP_SB"
+	jget v "$tot" ratio
+	expect_eq "\"total\": \"ratio\"" "$v" "$FP_RATIO"
+elif [ ! -r /sys/kernel/slab/$FK/slabs ]; then
+	for k in kernel_objects total_objects slabs slab_bytes ratio; do
+		jget v "$C_OUT" $k
+		expect_eq "\"$k\" (no SLUB_DEBUG)" "$v" null
+	done
+fi
+verdict "'mtctl --json footprint kept': {\"name\": \"$FK\", \"objects\": 100, \"object_size\": 512, \"curr_nr\": null, ...} with /proc/slabinfo's figures; \"total\"" "$(cev)" "$sl_line"
+
+# The machine's figures: free blocks per order are /proc/buddyinfo's,
+# summed over every zone.  They move as pages come and go: a quiet
+# snapshot (the same sums just before and just after mtctl) must match
+# exactly; without one in 10 tries, each order within 256 blocks.
+n=0
+quiet=
+while [ $n -lt 10 ] && [ -z "$quiet" ]; do
+	n=$((n + 1))
+	bi_sums ba
+	mc --json footprint kept
+	bi_sums bb
+	fp_jfree got
+	[ "x$ba" = "x$bb" ] && [ "x$got" = "x$ba" ] && quiet=1
+done
+c_ok
+expect "/proc/buddyinfo has no order" [ -n "$ba" ]
+if [ -n "$quiet" ]; then
+	verdict "'mtctl --json footprint kept': \"free_pages\" is /proc/buddyinfo's free blocks per order summed over its zones, exactly (a quiet snapshot, try $n)" "$(cev)" "buddyinfo sums: $ba"
+else
+	expect "\"free_pages\" '$got' is not within 256 blocks of the buddyinfo sums before '$ba' and after '$bb'" bi_near "$got" "$ba" "$bb" 256
+	verdict "'mtctl --json footprint kept': \"free_pages\" is /proc/buddyinfo's free blocks per order summed over its zones (no quiet snapshot in 10 tries: each order within 256 blocks)" "$(cev)" "buddyinfo sums: before $ba, after $bb"
+fi
+mc footprint kept
+c_ok
+vl=$(wc -l </proc/vmallocinfo)
+mi mslab Slab
+mi mfree MemFree
+tval f_slab "$C_OUT" Slab
+tval f_sunr "$C_OUT" SUnreclaim
+tval f_vmu "$C_OUT" VmallocUsed
+tval f_pcpu "$C_OUT" Percpu
+tval f_free "$C_OUT" MemFree
+tval f_vmap "$C_OUT" "vmap areas"
+for v in "Slab:$f_slab" "SUnreclaim:$f_sunr" "VmallocUsed:$f_vmu" "Percpu:$f_pcpu" "MemFree:$f_free"; do
+	expect "${v%%:*} '${v#*:}' is not a number of bytes" isnum "${v#*:}"
+done
+if isnum "$f_slab" && isnum "$f_sunr" && isnum "$f_free"; then
+	expect "Slab, SUnreclaim, MemFree are not in bytes (multiples of 1024)" \
+		[ $((f_slab % 1024 + f_sunr % 1024 + f_free % 1024)) = 0 ]
+	expect "SUnreclaim ($f_sunr) is above Slab ($f_slab)" [ "$f_sunr" -le "$f_slab" ]
+	expect "Slab $f_slab is far from /proc/meminfo's $mslab kB" near "$f_slab" $((mslab * 1024))
+	expect "MemFree $f_free is far from /proc/meminfo's $mfree kB" near "$f_free" $((mfree * 1024))
+fi
+tval v "$C_OUT" "free pages by order"
+bi_sums bb
+nwords n1 $v
+nwords n2 $bb
+expect_eq "free pages by order: how many orders (buddyinfo's)" "$n1" "$n2"
+expect_range "vmap areas" "$f_vmap" 1 1000000000
+expect "vmap areas $f_vmap is not within a tenth and 64 of /proc/vmallocinfo's $vl lines" \
+	within "$f_vmap" "$vl" $((vl / 10 + 64))
+verdict "'mtctl footprint kept': the machine's Slab, SUnreclaim, VmallocUsed, Percpu, MemFree in bytes (/proc/meminfo's), vmap areas > 0 (/proc/vmallocinfo's lines), free pages for each order of /proc/buddyinfo" "$(cev)" "meminfo Slab $mslab kB, MemFree $mfree kB; vmallocinfo $vl lines"
+mc --json footprint kept
+c_ok
+for k in slab sunreclaim vmalloc_used percpu mem_free vmap_areas; do
+	jget v "$C_OUT" $k
+	expect "\"$k\" '$v' is not a number" isnum "$v"
+done
+jget v "$C_OUT" vmap_areas
+expect_range "\"vmap_areas\"" "$v" 1 1000000000
+verdict "'mtctl --json footprint kept': \"machine\" has \"slab\", \"sunreclaim\", \"vmalloc_used\", \"percpu\", \"mem_free\", \"vmap_areas\" > 0" "$(cev)"
+
+# A mempool chunk kept: malloc_test_kept_64, its pool's elements in the
+# same cache, curr_nr as the mempools file says.
+mtw mem_alloc 64 alloc=mempool
+mc footprint kept
+c_ok
+curr=
+while read -r pn pm pc _; do
+	[ "$pn" = malloc_test_kept_64 ] && curr=$pc
+done <"$D/mempools"
+fp_names names
+expect_eq "caches listed" "$names" "malloc_test_kept_64 $FK"
+fp_row malloc_test_kept_64
+expect_eq "objects" "$FR_OBJ" 1
+expect_eq "curr_nr (the mempools file's)" "$FR_POOL" "$curr"
+if isnum "$FR_KOBJ" && isnum "$curr"; then
+	expect_range "kernel objects (the chunk and the pool's elements at least)" "$FR_KOBJ" $((1 + curr)) "$FR_TOTAL"
+fi
+fp_row $FK
+expect_eq "$FK objects" "$FR_OBJ" 100
+verdict "'mtctl footprint kept' with a mempool chunk: malloc_test_kept_64, 1 object, curr_nr $curr as the mempools file, its kernel objects the chunk and the pool's elements at least" "$(cev)"
+
+# A running ctx=timer test with alloc=cache: its caches, every class up to
+# MAX from its start (8..512: seven), and nothing of the kept memory.
+mc mem_test_start 8 512 1048576 1 2 60000 --alloc cache --ctx timer
+FT=$C_OUT
+c_ok
+expect "the output is not an id" isnum "$FT"
+verdict "'mtctl mem_test_start 8 512 1048576 1 2 60000 --alloc cache --ctx timer' starts test $FT" "$(cev)"
+wait_until 10000 tallocs "$FT"
+want=
+for s in 8 16 32 64 128 256 512; do
+	want="$want${want:+ }malloc_test_t${FT}_$s"
+done
+mc footprint "$FT"
+c_ok
+fp_names names
+expect_eq "caches listed" "$names" "$want"
+case $C_OUT in
+*malloc_test_kept_*) _E="${_E}kept memory's caches listed$NL" ;;
+esac
+fp_row "malloc_test_t${FT}_512"
+expect "no objects figure for malloc_test_t${FT}_512" isnum "$FR_OBJ"
+expect_eq "curr_nr (no mempool)" "$FR_POOL" -
+matches "$C_OUT" "^total: slab_bytes ([0-9]+|-), object_bytes [0-9]+, ratio ([0-9]+\\.[0-9][0-9]|-)\$;^machine"
+verdict "'mtctl footprint $FT' lists exactly the test's seven caches, malloc_test_t${FT}_8..512, nothing kept, a total, the machine" "$(cev)"
+mc --json footprint "$FT"
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+"{\"test\": $FT, \"alloc\": \"cache\", \"state\": \"running\", \"caches\": [{"*) ;;
+*) _E="${_E}does not begin {\"test\": $FT, \"alloc\": \"cache\", \"state\": \"running\", \"caches\": [{$NL" ;;
+esac
+fp_jnames names
+expect_eq "\"name\"s" "$names" "$want"
+verdict "'mtctl --json footprint $FT': \"test\": $FT, \"alloc\": \"cache\", the seven caches by name" "$(cev)"
+# every cache alive, kept memory's first, in the caches file's order
+mc footprint
+c_ok
+cache_names all
+fp_names names
+expect_eq "caches listed (the caches file's)" "$names" "$all"
+case " $names " in
+*" $FK "*"malloc_test_t${FT}_8 "*) ;;
+*) _E="${_E}not both $FK and malloc_test_t${FT}_8$NL" ;;
+esac
+verdict "'mtctl footprint' lists every cache alive, kept memory's and test $FT's, as the caches file" "$(cev)"
+# another allocator's test: no dedicated cache, the machine all the same
+mc mem_test_start 1 2 64 1000 2000 60000 k --alloc kmalloc
+FKM=$C_OUT
+mc footprint "$FKM"
+c_ok
+expect_eq "first line" "${C_OUT%%"$NL"*}" "test $FKM has no dedicated cache (alloc=kmalloc)"
+matches "$C_OUT" "^  Slab +: [0-9]+\$;^  free pages by order: [0-9]"
+verdict "'mtctl footprint $FKM' (alloc=kmalloc): 'test $FKM has no dedicated cache (alloc=kmalloc)', then the machine's figures" "$(cev)"
+mc --json footprint "$FKM"
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+case $C_OUT in
+"{\"test\": $FKM, \"alloc\": \"kmalloc\", \"state\": \"running\", \"caches\": [], "*) ;;
+*) _E="${_E}does not begin {\"test\": $FKM, \"alloc\": \"kmalloc\", \"state\": \"running\", \"caches\": [], $NL" ;;
+esac
+verdict "'mtctl --json footprint $FKM': \"alloc\": \"kmalloc\", \"caches\": []" "$(cev)"
+mc mem_test_destroy "$FKM"
+# once the test has ended, its caches are gone
+mc mem_test_stop "$FT"
+c_ok
+ft_gone() {
+	cache_names _fg "malloc_test_t${FT}_"
+	[ -z "$_fg" ]
+}
+wait_until 10000 ft_gone
+mc footprint "$FT"
+c_ok
+case ${C_OUT%%"$NL"*} in
+"no cache of test $FT alive (alloc=cache, "*) ;;
+*) _E="${_E}first line is not 'no cache of test $FT alive (alloc=cache, ...)'$NL" ;;
+esac
+verdict "'mtctl footprint $FT' once stopped: no cache of test $FT alive" "$(cev)"
+mc mem_test_destroy "$FT"
+c_ok
+mc footprint "$FT"
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: no test with id $FT"
+verdict "'mtctl footprint $FT' once destroyed: exit 1, 'no test with id $FT'" "$(cev)"
+mtw mem_free
+mc footprint kept
+c_ok
+expect_eq "first line" "${C_OUT%%"$NL"*}" "no cache"
+verdict "everything freed: 'mtctl footprint kept' prints 'no cache'" "$(cev)"
+
 # ------------------------------------------------ latency, hist, bench ---
 # The four latency lines of a test's statistics as mtctl shows them; hist
 # against the latency files it draws (every bucket, its count, the bars);
@@ -2100,6 +2573,9 @@ usage_case "mem_realloc;takes no --node" mem_realloc 1 --node 0
 usage_case "mem_test_stop;takes no --alloc" mem_test_stop 1 --alloc pages
 usage_case "caches;takes no arguments" caches 1
 usage_case "mempools;takes no arguments" mempools 1
+usage_case "footprint;'abc';neither a test id;kept" footprint abc
+usage_case "footprint;too many arguments;ID.kept" footprint 1 2
+usage_case "footprint;takes no --alloc" footprint kept --alloc cache
 usage_case "mem_alloc;takes no --reserve;mem_test_start, bench" mem_alloc 1 k --alloc mempool --reserve 2
 usage_case "mem_rnd_alloc;takes no --reserve" mem_rnd_alloc 1 2 3 --reserve 2
 usage_case "--reserve 'x';mempool elements" mem_test_start 1 2 3 4 5 6 --alloc mempool --reserve x
