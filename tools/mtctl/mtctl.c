@@ -1039,11 +1039,10 @@ static const char *next_line(const char *line)
 	return line ? line + 1 : NULL;
 }
 
-/* Read a whole file outside the module's.  Return: its text, or NULL. */
-static char *slurp(const char *path)
+/* All of open file @fd, which it closes.  Return: its text, or NULL. */
+static char *slurp_fd(int fd)
 {
 	char *text = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return NULL;
@@ -1051,6 +1050,12 @@ static char *slurp(const char *path)
 		text = NULL;
 	close(fd);
 	return text;
+}
+
+/* Read a whole file outside the module's.  Return: its text, or NULL. */
+static char *slurp(const char *path)
+{
+	return slurp_fd(open(path, O_RDONLY | O_CLOEXEC));
 }
 
 /*
@@ -1409,15 +1414,7 @@ static void fp_none(const struct fp_owner *o)
 /* A file of the module's that may be absent.  Return: its text, or NULL. */
 static char *mt_read_quiet(const char *rel)
 {
-	char *text = NULL;
-	int fd = mt_open(rel, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	if (read_all(fd, &text))
-		text = NULL;
-	close(fd);
-	return text;
+	return slurp_fd(mt_open(rel, O_RDONLY));
 }
 
 /* The caches' figures, their totals, the machine's, as text or JSON. */
