@@ -1021,7 +1021,7 @@ static int mt_bench_thread_fn(void *arg)
 	mt_bench_phase(th, n, MT_PH_BARE);
 
 	if (atomic_dec_and_test(&b->left))
-		queue_work(system_unbound_wq, &b->reap);
+		queue_work(mt_system_dfl_wq, &b->reap);
 	/* the reaper stops it */
 	set_current_state(TASK_IDLE);
 	while (!kthread_should_stop()) {

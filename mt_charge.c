@@ -31,6 +31,7 @@
  */
 #include "malloc_test.h"
 #include "mt_charge.h"
+#include "mt_compat.h"
 #include "mt_gfp.h"
 #include "mt_grammar.h"
 
@@ -407,7 +408,7 @@ void mt_rcu_keep(u64 bytes, bool urgent)
 		b->urgent += bytes;
 	raw_spin_unlock_irqrestore(&mt_rcu.lock, flags);
 	if (first && !READ_ONCE(mt_rcu_stopping))
-		mod_delayed_work(system_unbound_wq, &mt_rcu_work, MT_RCU_POLL);
+		mod_delayed_work(mt_system_dfl_wq, &mt_rcu_work, MT_RCU_POLL);
 }
 
 /*
@@ -463,7 +464,7 @@ static unsigned int mt_rcu_reap(bool all)
 static void mt_rcu_workfn(struct work_struct *work)
 {
 	if (mt_rcu_reap(false) && !READ_ONCE(mt_rcu_stopping))
-		queue_delayed_work(system_unbound_wq, &mt_rcu_work,
+		queue_delayed_work(mt_system_dfl_wq, &mt_rcu_work,
 				   MT_RCU_POLL);
 }
 

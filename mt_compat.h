@@ -168,4 +168,14 @@ static inline struct page *mt_alloc_pages_nolock(gfp_t gfp, int node,
 #define MT_WQ_PERCPU	0
 #endif
 
+/*
+ * The unbound system workqueue: 6.17 named it system_dfl_wq, and 7.x
+ * warns at work queued on its old name, system_unbound_wq.
+ */
+#if KERNEL_VERSION(6, 17, 0) <= LINUX_VERSION_CODE
+#define mt_system_dfl_wq	system_dfl_wq
+#else
+#define mt_system_dfl_wq	system_unbound_wq
+#endif
+
 #endif /* _MT_COMPAT_H */
