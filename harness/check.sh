@@ -25,7 +25,8 @@
 # selected cases run), MT_SKIP_CHECKPATCH=1 skips checkpatch, MT_TIMEOUT
 # bounds each guest run in seconds (default STOCK_TIMEOUT below, and
 # DEBUG_TIMEOUT for the debug kernel, which runs several times slower,
-# NUMA_TIMEOUT for the NUMA guest's one case).
+# NUMA_TIMEOUT for the NUMA guest's one case, HOTPLUG_TIMEOUT for the
+# 4-CPU guests' one case, 61-hotplug.sh).
 # make check passes KERNELS and TESTS as MT_KERNELS and MT_TESTS_SELECT.
 # Logs stay in build/.
 set -uo pipefail
@@ -54,16 +55,19 @@ LOG_BAD+='|DEBUG_LOCKS_WARN_ON|INFO: possible|turning off the locking correctnes
 LOG_BENIGN='kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread (started|ended))'
 # Each guest's default bound in seconds.  The bounds catch a hang, not a
 # slow host, and leave a whole run within CI's 90 minutes even if every
-# guest ran to its bound (900 + 900 + 1800 + 300 s, the DKMS guests' 2 x
-# 180 s and the host's steps: under 80 minutes on a fresh machine).  On
+# guest ran to its bound (900 + 900 + 1800 + 300 s, the 4-CPU guests' 3 x
+# 180 s, the DKMS guests' 2 x 180 s and the host's steps: under 89
+# minutes on a fresh machine).  On
 # 2-CPU hosts a stock guest took 205 to 260 s, the debug kernel's (TCG,
 # KASAN, lockdep: several times slower) 530 to 560 s, since lane_env
 # below balanced the lanes (before: 185 to 381 s, and 640 to 1583 s);
 # the slowest host was twice as slow as the fastest, case by case.  The
-# NUMA guest runs one case, in 5 s.
+# NUMA guest runs one case, in 5 s; each lane's 4-CPU guest one,
+# 61-hotplug.sh, in 45 s (60 s on the debug kernel), and boots in 3 to 8 s.
 STOCK_TIMEOUT=900
 DEBUG_TIMEOUT=1800
 NUMA_TIMEOUT=300
+HOTPLUG_TIMEOUT=180
 
 count=0 passed=0 failed=0 skipped=0
 # Each failed check and its details, said again at the end: a reader of
@@ -734,6 +738,8 @@ for ver in "${kernels[@]}"; do
 	# The selection: the kernel passes NAME=VALUE words it does not know
 	# on to init's environment, and so to run.sh.
 	(( ! quick )) || append+=("MT_TESTS_SELECT=$(IFS=,; echo "${selected[*]}")")
+	# 61-hotplug.sh runs in a 4-CPU guest of its own, below
+	! selected 61-hotplug.sh || append+=(MT_HOTPLUG_CPUS=4)
 	read -ra words <<<"$(lane_env "$ver")"
 	if (( ${#words[@]} )); then
 		append+=("${words[@]}")
@@ -748,6 +754,25 @@ for ver in "${kernels[@]}"; do
 	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
 	guest_completed "$ver" "$out" "$rc"
 	log_clean "$ver" "$out"
+
+	# CPU hotplug: 61-hotplug.sh alone, on the same kernel, in a guest of
+	# four CPUs, so that several go offline at once and bench threads
+	# move between CPUs other than 0; it skips in the 2-CPU guest above.
+	if selected 61-hotplug.sh; then
+		hver=$ver-smp4 hout=$BUILD/out-$ver-smp4
+		phase "boot $hver"
+		rm -rf "$hout"
+		start=$SECONDS
+		"$VM" boot "$ver" --module "$ko" --smp 4 \
+			--script "$SELFTESTS/run.sh" --tests "$SELFTESTS" --out "$hout" \
+			--append "MT_TESTS_SELECT=61-hotplug.sh MT_HOTPLUG_CPUS=4" \
+			--timeout "${MT_TIMEOUT:-$HOTPLUG_TIMEOUT}" 2>&1 | detail
+		rc=${PIPESTATUS[0]}
+		guest_times "$hver" "$hout" $((SECONDS - start))
+		[[ ! -f $hout/results.txt ]] || guest_results "$hver" "$hout/results.txt"
+		guest_completed "$hver" "$hout" "$rc"
+		log_clean "$hver" "$hout"
+	fi
 done
 
 # NUMA: a 6.12 guest of two nodes runs 57-numa.sh alone (node= lands on

@@ -1170,7 +1170,7 @@ mt_recorded() {
 }
 
 # mt_cpus_online: every CPU that can go offline, online (55-contexts.sh
-# and 63-bench.sh take CPU 1 offline and back)
+# and 63-bench.sh take CPU 1 offline and back, 61-hotplug.sh CPUs 1 to 3)
 mt_cpus_online() {
 	for _co in /sys/devices/system/cpu/cpu[0-9]*/online; do
 		[ -w "$_co" ] || continue
