@@ -49,8 +49,9 @@ else
 	expect_eq "the latency file" "$le" ""
 	expect_eq "alloc samples (one a call)" "$LAT_alloc_count" $((al / 16))
 	expect_eq "total_alloc - freed" $((ta - fr)) "$ch"
-	# while it ran: the caches file counted its chunks, a multiple of 16
-	expect_eq "chunks while it ran, a multiple of 16" $((c0 % 16)) 0
+	# While it ran, its chunks counted 64 or more.  Not a multiple of 16:
+	# a call's chunks are kept one by one after it, and a read may come
+	# between two (allocations, added once per call, is the multiple).
 	expect_range "the caches file's objects of $K (read just after)" "$ob" "$c0" 65536
 	verdict "$d: $al chunks in $LAT_alloc_count calls, its figures exact"
 	run_ok mem_test_destroy "$id"
