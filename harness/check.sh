@@ -699,6 +699,26 @@ fi
 rm -f "$f"
 
 # The suite on every kernel, one after the other: the tests are timed.
+# solo_guest NAME TIMEOUT APPEND BOOT_ARGS...: a guest of its own (vm.sh
+# boot BOOT_ARGS) that runs the one case APPEND selects, bounded by
+# TIMEOUT unless MT_TIMEOUT says otherwise; its results, times and log
+# under NAME, in build/out-NAME
+solo_guest() {
+	local name=$1 timeout=$2 append=$3 out=$BUILD/out-$1 start rc
+	shift 3
+	phase "boot $name"
+	rm -rf "$out"
+	start=$SECONDS
+	"$VM" boot "$@" --script "$SELFTESTS/run.sh" --tests "$SELFTESTS" \
+		--out "$out" --append "$append" \
+		--timeout "${MT_TIMEOUT:-$timeout}" 2>&1 | detail
+	rc=${PIPESTATUS[0]}
+	guest_times "$name" "$out" $((SECONDS - start))
+	[[ ! -f $out/results.txt ]] || guest_results "$name" "$out/results.txt"
+	guest_completed "$name" "$out" "$rc"
+	log_clean "$name" "$out"
+}
+
 for ver in "${kernels[@]}"; do
 	out=$BUILD/out-$ver
 	ko=$BUILD/$ver/malloc_test.ko
@@ -758,40 +778,19 @@ for ver in "${kernels[@]}"; do
 	# CPU hotplug: 61-hotplug.sh alone, on the same kernel, in a guest of
 	# four CPUs, so that several go offline at once and bench threads
 	# move between CPUs other than 0; it skips in the 2-CPU guest above.
-	if selected 61-hotplug.sh; then
-		hver=$ver-smp4 hout=$BUILD/out-$ver-smp4
-		phase "boot $hver"
-		rm -rf "$hout"
-		start=$SECONDS
-		"$VM" boot "$ver" --module "$ko" --smp 4 \
-			--script "$SELFTESTS/run.sh" --tests "$SELFTESTS" --out "$hout" \
-			--append "MT_TESTS_SELECT=61-hotplug.sh MT_HOTPLUG_CPUS=4" \
-			--timeout "${MT_TIMEOUT:-$HOTPLUG_TIMEOUT}" 2>&1 | detail
-		rc=${PIPESTATUS[0]}
-		guest_times "$hver" "$hout" $((SECONDS - start))
-		[[ ! -f $hout/results.txt ]] || guest_results "$hver" "$hout/results.txt"
-		guest_completed "$hver" "$hout" "$rc"
-		log_clean "$hver" "$hout"
-	fi
+	! selected 61-hotplug.sh ||
+		solo_guest "$ver-smp4" "$HOTPLUG_TIMEOUT" \
+			"MT_TESTS_SELECT=61-hotplug.sh MT_HOTPLUG_CPUS=4" \
+			"$ver" --module "$ko" --smp 4
 done
 
 # NUMA: a 6.12 guest of two nodes runs 57-numa.sh alone (node= lands on
 # its node, by the kernel's own per-node counters); every other case has
 # run on one node above.  The debug kernel has no NUMA.
 if [[ " ${kernels[*]} " == *" 6.12 "* ]] && selected 57-numa.sh; then
-	ver=6.12-numa out=$BUILD/out-$ver
-	phase "boot $ver"
-	rm -rf "$out" "$BUILD/tests-numa"
-	start=$SECONDS
-	"$VM" boot 6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2 \
-		--script "$SELFTESTS/run.sh" --tests "$SELFTESTS" --out "$out" \
-		--append "MT_TESTS_SELECT=57-numa.sh" \
-		--timeout "${MT_TIMEOUT:-$NUMA_TIMEOUT}" 2>&1 | detail
-	rc=${PIPESTATUS[0]}
-	guest_times "$ver" "$out" $((SECONDS - start))
-	[[ ! -f $out/results.txt ]] || guest_results "$ver" "$out/results.txt"
-	guest_completed "$ver" "$out" "$rc"
-	log_clean "$ver" "$out"
+	rm -rf "$BUILD/tests-numa"
+	solo_guest 6.12-numa "$NUMA_TIMEOUT" "MT_TESTS_SELECT=57-numa.sh" \
+		6.12 --module "$BUILD/6.12/malloc_test.ko" --numa 2
 fi
 
 # make compare: its statistics against hand-computed answers
