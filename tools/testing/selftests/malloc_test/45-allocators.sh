@@ -470,17 +470,31 @@ check_range "Percpu falls back after mem_free (within 4 MiB, in KiB, waiting up 
 	$((pc2 - pc0)) -8192 4096
 
 # pages: the buddy allocator's, whole 1 MiB blocks (order 8, never on the
-# per-CPU lists)
-mi mf0 MemFree
-mtw mem_rnd_alloc 1 1 64 m alloc=pages
-mi mf1 MemFree
-skey ch "$MT_OUT" chunks
-check_eq "mem_rnd_alloc '1 1 64 m alloc=pages': 64 chunks" "$ch" 64 "$(mt_evidence)"
-check_range "alloc=pages, 64 MiB: MemFree falls by 64 MiB (-4..+8 MiB, in KiB)" \
-	$((mf0 - mf1)) $((60 * 1024)) $((72 * 1024))
-mtw mem_free
-mi mf2 MemFree
-check_range "MemFree comes back after mem_free (within 8 MiB, in KiB)" $((mf2 - mf0)) -8192 8192
+# per-CPU lists).  MemFree is the whole machine's: the guest's own
+# activity (its page cache, KASAN's quarantine draining) moves it by a
+# few MiB now and then, so a try whose readings were disturbed is made
+# again, 3 tries at most; the chunk count is checked on each.
+n=0
+pg_bad=x
+while [ $n -lt 3 ] && [ -n "$pg_bad" ]; do
+	n=$((n + 1))
+	pg_bad=
+	mi mf0 MemFree
+	mtw mem_rnd_alloc 1 1 64 m alloc=pages
+	mi mf1 MemFree
+	skey ch "$MT_OUT" chunks
+	check_eq "mem_rnd_alloc '1 1 64 m alloc=pages': 64 chunks (try $n)" "$ch" 64 "$(mt_evidence)"
+	mtw mem_free
+	mi mf2 MemFree
+	fall=$((mf0 - mf1))
+	back=$((mf2 - mf0))
+	[ $fall -ge $((60 * 1024)) ] && [ $fall -le $((72 * 1024)) ] || pg_bad="fall $fall"
+	[ $back -ge -8192 ] && [ $back -le 8192 ] || pg_bad="$pg_bad back $back"
+	[ -z "$pg_bad" ] || diag "alloc=pages, 64 MiB, try $n disturbed: MemFree $mf0 -> $mf1 -> $mf2 KiB"
+done
+check_range "alloc=pages, 64 MiB: MemFree falls by 64 MiB (-4..+8 MiB, in KiB; try $n of 3)" \
+	$fall $((60 * 1024)) $((72 * 1024))
+check_range "MemFree comes back after mem_free (within 8 MiB, in KiB; try $n of 3)" $back -8192 8192
 
 # ------------------------------------------ mem_realloc, each allocator ---
 # al_realloc KIND WORDS RESULT: with one KIND chunk kept, mem_realloc WORDS
