@@ -19,6 +19,7 @@
  *	mt_charge.c	the caps and the charges against them
  *	mt_nmi.c	a call run in an NMI of this CPU (ctx=nmi)
  *	mt_memcg.c	why a charged allocation failed: the memory cgroup
+ *	mt_pressure.c	the machine's MemAvailable, its reclaim events
  *	mt_gfp.c, mt_rand.c, mt_lat.c, mt_grammar.c, mt_param.c	leaves
  *	mt_trace.c	the trace events (mt_trace.h), emitted from above
  */

@@ -874,7 +874,8 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 	},
 	[MT_VMALLOC] = {
 		.max_size = MT_CHUNK_SIZE_MAX,
-		.may_sleep = true,
+		.may_sleep = !MT_HAVE_VMALLOC_NOWAIT,
+		.no_irq = MT_HAVE_VMALLOC_NOWAIT,
 		.alloc = mt_vmalloc,
 		.realloc = mt_vrealloc,
 		.free = mt_vfree,
@@ -883,7 +884,12 @@ const struct mt_allocator mt_allocators[MT_NR_KINDS] = {
 	[MT_KVMALLOC] = {
 		/* kvmalloc() refuses, with a warning, anything above INT_MAX */
 		.max_size = INT_MAX,
-		.may_sleep = true,
+		/*
+		 * before 6.19, kvmalloc() with atomic flags is kmalloc()
+		 * alone: refused there as alloc=kmalloc's double
+		 */
+		.may_sleep = !MT_HAVE_VMALLOC_NOWAIT,
+		.no_irq = MT_HAVE_VMALLOC_NOWAIT,
 		.alloc = mt_kvmalloc,
 		.realloc = mt_kvrealloc_chunk,
 		.free = mt_kvfree,
@@ -1231,7 +1237,8 @@ u64 mt_footprint_bound(enum mt_alloc_kind kind, u64 min, u64 max, u64 total)
  * command's options were checked for (mem_realloc and mem_rnd_alloc pick
  * any kept chunk): flags it cannot take give way to its defaults.  The
  * per-CPU allocator keeps noretry, not retry_mayfail; nofail is for
- * kmalloc, cache and pages only; vmalloc and kvmalloc sleep, and vmalloc
+ * kmalloc, cache and pages only; vmalloc and kvmalloc sleep in process
+ * context (a ctx=bhoff test's take atomic flags from 6.19 on), and vmalloc
  * on a node takes no flags, so a node is kept there only with plain
  * GFP_KERNEL (and __GFP_ZERO), as mt_cmd.c asks.
  */
@@ -1241,7 +1248,10 @@ void mt_how_fit(enum mt_alloc_kind kind, struct mt_how *how)
 
 	if (!mt_allocators[kind].nofail && (how->gfp & __GFP_NOFAIL))
 		how->gfp = dflt | (how->gfp & __GFP_ZERO);
-	if (mt_allocators[kind].may_sleep && !gfpflags_allow_blocking(how->gfp))
+	/* a ctx=bhoff test's resizes of its own chunks keep atomic flags */
+	if ((mt_allocators[kind].may_sleep ||
+	     (mt_allocators[kind].no_irq && how->can_sleep)) &&
+	    !gfpflags_allow_blocking(how->gfp))
 		how->gfp = dflt | (how->gfp & __GFP_ZERO);
 	if (kind == MT_MEMPOOL)
 		how->node = NUMA_NO_NODE;

@@ -59,6 +59,9 @@ struct mt_how {
  * struct mt_allocator - how to get, resize and release one kind of chunk
  * @max_size: the largest size a command may ask of it, in bytes
  * @may_sleep: it may sleep whatever the flags: not in an atomic ctx=
+ * @no_irq: with atomic flags it may run with bottom halves disabled
+ *	(ctx=bhoff), but not in an interrupt, nor with interrupts disabled,
+ *	where its vfree() would sleep: vmalloc and kvmalloc from 6.19 on
  * @nofail: the kernel supports __GFP_NOFAIL through it (small orders)
  * @nolock: it takes no lock and no flags but zero and account: it never
  *	dips into the kernel's reserves (nothing counts against
@@ -81,6 +84,7 @@ struct mt_how {
 struct mt_allocator {
 	u64 max_size;
 	bool may_sleep;
+	bool no_irq;
 	bool nofail;
 	bool nolock;
 	const char *missing;

@@ -81,7 +81,7 @@ static int mt_bytes_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static const struct kernel_param_ops mt_bytes_ops = {
+const struct kernel_param_ops mt_bytes_ops = {
 	.set = mt_bytes_set,
 	.get = param_get_ullong,
 };

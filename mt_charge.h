@@ -6,6 +6,7 @@
 #define _MT_CHARGE_H
 
 #include <linux/atomic.h>
+#include <linux/moduleparam.h>
 #include <linux/types.h>
 
 /**
@@ -31,6 +32,9 @@ bool mt_reserve_take(struct mt_reserve *res, u64 bytes, bool urgent);
 void mt_reserve_give(struct mt_reserve *res, u64 bytes, bool urgent);
 void mt_rcu_keep(u64 bytes, bool urgent);
 void mt_charge_exit(void);
+
+/* A size parameter's set and get: 1048576, 1024k, 1G (mt_charge.c). */
+extern const struct kernel_param_ops mt_bytes_ops;
 
 /* The caps (mt_charge.c); read them with READ_ONCE(). */
 extern u64 mt_max_bytes;

@@ -11,7 +11,7 @@
  * the verbose parameter set, so that a script's loop of commands leaves
  * the log to the kernel's own messages.
  *
- *	mem_alloc	SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N]
+ *	mem_alloc	SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N] [avail=S]
  *	mem_free	[SIZE [UNIT]]
  *	mem_realloc	SIZE [UNIT]
  *	mem_rnd_alloc	MIN MAX TOTAL [UNIT] [alloc=A] [gfp=F,...] [node=N]
@@ -38,6 +38,7 @@
 #include "mt_nmi.h"
 #include "mt_owner.h"
 #include "mt_parse.h"
+#include "mt_pressure.h"
 #include "mt_pool.h"
 #include "mt_rand.h"
 #include "mt_test.h"
@@ -180,8 +181,10 @@ static int mt_check_gfp(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 /*
  * Refuse what cannot run in a test's atomic context (the hrtimer
  * callback of ctx=timer, the soft one of ctx=softirq, ctx=irqoff's steps
- * with interrupts disabled, ctx=nmi's NMI, which takes the nolock
- * allocators only, where the module can raise one), or would cost it
+ * with interrupts disabled, ctx=bhoff's with bottom halves disabled, the
+ * only one where vmalloc() with atomic flags may run (6.19 on), ctx=nmi's
+ * NMI, which takes the nolock allocators only, where the module can
+ * raise one), or would cost it
  * too much: a chunk above MT_TIMER_MAX_BYTES.  @what and @size name the
  * largest chunk.
  */
@@ -193,6 +196,7 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 		[MT_CTX_SOFTIRQ] = "a softirq",
 		[MT_CTX_IRQOFF] = "a section with interrupts disabled",
 		[MT_CTX_NMI] = "an NMI",
+		[MT_CTX_BHOFF] = "a section with bottom halves disabled",
 	};
 	const char *name = mt_ctx_names[o->ctx];
 	const char *missing;
@@ -213,6 +217,16 @@ static int mt_check_ctx(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 		return mt_answer(ctx, -EINVAL,
 				 "alloc=%s may sleep: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool",
 				 mt_alloc_names[o->kind], name);
+	/* vmalloc() with atomic flags, 6.19 on: with bottom halves off only */
+	if (mt_allocators[o->kind].no_irq && o->ctx == MT_CTX_IRQOFF)
+		return mt_answer(ctx, -EINVAL,
+				 "alloc=%s frees through vfree(), which may sleep with interrupts disabled: ctx=irqoff takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool; ctx=bhoff takes %s",
+				 mt_alloc_names[o->kind], mt_alloc_names[o->kind]);
+	if (mt_allocators[o->kind].no_irq && o->ctx != MT_CTX_BHOFF)
+		return mt_answer(ctx, -EINVAL,
+				 "alloc=%s calls vmalloc(), which may not run in an interrupt: ctx=%s takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool; ctx=bhoff takes %s",
+				 mt_alloc_names[o->kind], name,
+				 mt_alloc_names[o->kind]);
 	if (o->gfp & BIT(MT_GFP_KERNEL))
 		return mt_answer(ctx, -EINVAL,
 				 "gfp=kernel may sleep: ctx=%s takes atomic or nowait",
@@ -317,6 +331,59 @@ static int mt_refuse_memcg(struct mt_cmd_ctx *ctx, enum mt_alloc_kind kind,
 			 mt_alloc_names[kind], bytes);
 }
 
+/*
+ * mem_alloc SIZE avail=TARGET: keep chunks of SIZE until MemAvailable is
+ * at most TARGET, never aiming below pressure_margin.  The chunks stay
+ * kept, as mem_alloc's do, also when the kernel or a cap stops the
+ * command first; the answer says where MemAvailable went.
+ */
+static int mt_cmd_alloc_until(struct mt_cmd_ctx *ctx, struct mt_args *a,
+			      u64 bytes)
+{
+	u64 target = a->opt[MT_OPT_AVAIL];
+	u64 margin = READ_ONCE(mt_pressure_margin);
+	u64 before = mt_avail_bytes(), avail = before, chunks = 0;
+	struct mt_how how = mt_cmd_how(&a->o);
+	const char *why = NULL;
+	int ret = 0;
+
+	if (target < margin)
+		return mt_answer(ctx, -EINVAL,
+				 "avail=%llu is below pressure_margin (%llu bytes), the MemAvailable the module leaves the machine: root may lower it",
+				 target, margin);
+	if (a->o.gfp & BIT(MT_GFP_NOFAIL))
+		return mt_answer(ctx, -EINVAL,
+				 "avail= with gfp=nofail: a chunk the kernel cannot give must fail, not wait for the OOM killer");
+
+	while (avail > target) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			why = "killed";
+			break;
+		}
+		ret = mt_owner_alloc(&mt_kept, a->o.kind, bytes, &how, NULL);
+		if (ret) {
+			why = ret == -ENOBUFS ? "the most chunks there can be are kept" :
+			      ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
+			      "the kernel refused a chunk";
+			if (ret == -ENOBUFS)
+				ret = -ENOSPC;
+			break;
+		}
+		chunks++;
+		cond_resched();
+		avail = mt_avail_bytes();
+	}
+	if (ret)
+		return mt_answer(ctx, ret,
+				 "%s after %llu chunks (%llu bytes, kept): MemAvailable %llu bytes, from %llu, target %llu",
+				 why, chunks, chunks * bytes, avail, before,
+				 target);
+	return mt_answer(ctx, 0,
+			 "chunks: %llu\nbytes: %llu\navailable_before: %llu\navailable: %llu\ntarget: %llu\n",
+			 chunks, chunks * bytes, before, avail, target);
+}
+
 static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 {
 	struct mt_how how;
@@ -330,8 +397,10 @@ static int mt_cmd_alloc(struct mt_cmd_ctx *ctx, struct mt_args *a)
 	if (ret)
 		return ret;
 
-	how = mt_cmd_how(&a->o);
 	bytes = mt_chunk_bytes(a->o.kind, a->val[0]);
+	if (mt_given(a, AVAIL))
+		return mt_cmd_alloc_until(ctx, a, bytes);
+	how = mt_cmd_how(&a->o);
 	ret = mt_owner_alloc(&mt_kept, a->o.kind, bytes, &how, NULL);
 	if (ret == -ENOBUFS)
 		return mt_answer(ctx, -ENOSPC,

@@ -147,6 +147,20 @@ static inline struct page *mt_alloc_pages_nolock(gfp_t gfp, int node,
 #endif
 
 /*
+ * vmalloc() with non-blocking flags (GFP_ATOMIC, GFP_NOWAIT; __vmalloc()
+ * only), and kvmalloc()'s fallback to it under them, came in 6.19.  In
+ * an interrupt vmalloc() may still not run (__get_vm_area_node() BUGs
+ * in a hard one), and vfree() may sleep unless in_interrupt(): ctx=bhoff
+ * is where both may run.  Before, vmalloc() sleeps whatever the flags
+ * and kvmalloc() with such flags is kmalloc() alone.
+ */
+#if KERNEL_VERSION(6, 19, 0) <= LINUX_VERSION_CODE
+#define MT_HAVE_VMALLOC_NOWAIT	1
+#else
+#define MT_HAVE_VMALLOC_NOWAIT	0
+#endif
+
+/*
  * ctx=nmi: an NMI raised on the module's own CPU through x86's local
  * APIC (__apic_send_IPI_mask(), its static call exported from 6.6 on),
  * in which only the nolock allocators may run: both are needed.

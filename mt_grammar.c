@@ -48,6 +48,7 @@ const char * const mt_ctx_names[MT_NR_CTX] = {
 	[MT_CTX_SOFTIRQ] = "softirq",
 	[MT_CTX_IRQOFF] = "irqoff",
 	[MT_CTX_NMI] = "nmi",
+	[MT_CTX_BHOFF] = "bhoff",
 };
 
 const char * const mt_free_names[MT_NR_FREE] = {
@@ -101,6 +102,8 @@ const struct mt_opt_desc mt_opt_descs[MT_NR_OPTS] = {
 			     MT_NAMES(mt_release_names) },
 	[MT_OPT_RESERVE] = { "reserve", "N", MT_VAL_NUMBER, "mempool reserve",
 			     .min = 1, .max = MT_RESERVE_MAX },
+	[MT_OPT_AVAIL] = { "avail", "S[UNIT]", MT_VAL_SIZE, "MemAvailable target",
+			   .unit = " byte" },
 };
 
 #define MT_OPTS_ALLOC	(MT_OPT(ALLOC) | MT_OPT(GFP) | MT_OPT(NODE))
@@ -117,7 +120,7 @@ const struct mt_syntax mt_syntax[MT_NR_CMDS] = {
 	[MT_CMD_ALLOC] = {
 		.name = "mem_alloc", .mode = 0600,
 		.min_args = 1, .max_args = 1, .size_mask = 0x1,
-		.opts = MT_OPTS_ALLOC, .args = { "SIZE" },
+		.opts = MT_OPTS_ALLOC | MT_OPT(AVAIL), .args = { "SIZE" },
 	},
 	[MT_CMD_FREE] = {
 		.name = "mem_free", .mode = 0600,

@@ -93,6 +93,8 @@ enum mt_gfp_bit {
  * @MT_CTX_IRQOFF: in its work item, interrupts disabled around each step
  * @MT_CTX_NMI: in an NMI its hrtimer callback raises on its own CPU
  *	(mt_nmi.c)
+ * @MT_CTX_BHOFF: in its work item, bottom halves disabled around each
+ *	step
  * @MT_NR_CTX: how many there are
  */
 enum mt_ctx {
@@ -101,6 +103,7 @@ enum mt_ctx {
 	MT_CTX_SOFTIRQ,
 	MT_CTX_IRQOFF,
 	MT_CTX_NMI,
+	MT_CTX_BHOFF,
 	MT_NR_CTX,
 };
 
@@ -181,6 +184,8 @@ extern const char * const mt_release_names[MT_NR_RELEASE];
  * @MT_OPT_RELEASE: ``release=``, how chunks are given back
  * @MT_OPT_RESERVE: ``reserve=``, the elements each of a test's mempools
  *	keeps
+ * @MT_OPT_AVAIL: ``avail=``, mem_alloc's target: keep chunks until the
+ *	machine's MemAvailable is at most this
  * @MT_NR_OPTS: how many there are
  */
 enum mt_opt {
@@ -200,6 +205,7 @@ enum mt_opt {
 	MT_OPT_SHEAF,
 	MT_OPT_RELEASE,
 	MT_OPT_RESERVE,
+	MT_OPT_AVAIL,
 	MT_NR_OPTS,
 };
 
@@ -304,8 +310,8 @@ struct mt_syntax {
 	unsigned char min_args;
 	unsigned char max_args;
 	unsigned char size_mask;
-	unsigned short opts;
-	unsigned short required;
+	unsigned int opts;
+	unsigned int required;
 	const char *args[MT_MAX_ARGS];
 	const char *word;
 	bool anything;

@@ -18,6 +18,7 @@
 #include "mt_debugfs.h"
 #include "mt_owner.h"
 #include "mt_pool.h"
+#include "mt_pressure.h"
 #include "mt_test.h"
 
 #include <linux/debugfs.h>
@@ -75,6 +76,7 @@ static int __init malloc_test_init(void)
 		return -ENODEV;
 	}
 	mt_charge_init();
+	mt_pressure_init();
 	ret = mt_test_init();
 	if (ret)
 		return ret;
@@ -99,8 +101,8 @@ static int __init malloc_test_init(void)
 	/* From here on, nothing fails the load. */
 	mt_test_publish(mt_debugfs_init());
 
-	pr_info("loaded: max_bytes %llu, max_atomic_bytes %llu, alloc %s, check_content %d, realloc_p %u, %llu bytes kept\n",
-		mt_max_bytes, mt_max_atomic_bytes,
+	pr_info("loaded: max_bytes %llu, max_atomic_bytes %llu, pressure_margin %llu, alloc %s, check_content %d, realloc_p %u, %llu bytes kept\n",
+		mt_max_bytes, mt_max_atomic_bytes, mt_pressure_margin,
 		mt_alloc_names[mt_default_alloc], mt_check_content,
 		mt_realloc_p, mt_kept_bytes());
 	return 0;

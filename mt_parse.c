@@ -117,7 +117,7 @@ static int mt_check_range(const struct mt_opt_desc *d, u64 v, char *why,
 }
 
 /* Say which options the command takes, for a refusal. */
-static void mt_why_opts(const char *tok, u16 opts, char *why, size_t whylen)
+static void mt_why_opts(const char *tok, u32 opts, char *why, size_t whylen)
 {
 	unsigned int i;
 	int n;
@@ -191,8 +191,8 @@ static int mt_parse_option(char *tok, const struct mt_syntax *syn,
  * alloc=percpu, whose allocator drops retry_mayfail, or kernel alone for
  * alloc=mempool (mempool_alloc() adds noretry itself, and with kernel
  * waits for an element rather than fail); in a test of an atomic context
- * (ctx=timer, softirq, irqoff, nmi) atomic; and nowarn, as failures are
- * the module's to report.  A gfp= list that names no base gets the
+ * (ctx=timer, softirq, irqoff, nmi, bhoff) atomic; and nowarn, as
+ * failures are the module's to report.  A gfp= list that names no base gets the
  * context's, and in process context its retry modifier unless it names
  * one, or nofail: only gfp=kernel itself asks for the kernel's own
  * behaviour, OOM killer included.

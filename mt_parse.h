@@ -29,7 +29,7 @@
  *	given: the mempool_reserve parameter's
  */
 struct mt_opts {
-	u16 given;
+	u32 given;
 	u8 kind;
 	u16 gfp;
 	unsigned int node;

@@ -11,7 +11,8 @@
  * that cannot sleep, of MT_TIMER_MAX_BYTES at most; in a ctx=softirq
  * test likewise, the timer a soft one, its callback run in softirq
  * context; a ctx=irqoff test's work makes each step with interrupts
- * disabled (local_irq_save()), with the same limits; a ctx=nmi test's
+ * disabled (local_irq_save()), with the same limits, a ctx=bhoff test's
+ * with bottom halves disabled (local_bh_disable()); a ctx=nmi test's
  * callback has the allocator's call made in an NMI it raises on its own
  * CPU (mt_nmi.c), the rest of the step its own.  When the test
  * holds its total it frees by its policy (free=): everything, or chosen
@@ -53,10 +54,12 @@
 #include "mt_memcg.h"
 #include "mt_nmi.h"
 #include "mt_owner.h"
+#include "mt_pressure.h"
 #include "mt_rand.h"
 #include "mt_test.h"
 #include "mt_trace.h"
 
+#include <linux/bottom_half.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -105,6 +108,8 @@
  * @skipped: ctx=timer, softirq or nmi ticks that allocated nothing, as
  *	the work freed
  * @off_cpu: steps that ran on a CPU other than the one asked
+ * @vm_start: the machine's reclaim and compaction events at @start
+ * @vm_end: and at @end
  * @slots: bulk=: where an allocation step's bulk call puts its chunks;
  *	the step's alone
  *
@@ -140,6 +145,8 @@ struct mt_test {
 	atomic64_t overflows;
 	atomic64_t skipped;
 	atomic64_t off_cpu;
+	struct mt_vmstat vm_start;
+	struct mt_vmstat vm_end;
 	void *slots[];
 };
 
@@ -233,7 +240,8 @@ static enum hrtimer_restart mt_test_timer(struct hrtimer *timer)
 		mt_test_queue_work(t);		/* the work finishes the test */
 		return HRTIMER_NORESTART;
 	}
-	if (t->p.o.ctx == MT_CTX_WORK || t->p.o.ctx == MT_CTX_IRQOFF) {
+	if (t->p.o.ctx == MT_CTX_WORK || t->p.o.ctx == MT_CTX_IRQOFF ||
+	    t->p.o.ctx == MT_CTX_BHOFF) {
 		atomic64_inc(&t->ticks);
 		mt_test_queue_work(t);
 	} else if (mt_test_releasing(t)) {
@@ -304,6 +312,7 @@ static void mt_test_end(struct mt_test *t, enum mt_test_state state)
 	mt_test_free_all(t);
 	mt_caches_unpin(&t->owner.caches);
 	t->end = ktime_get();
+	mt_vmstat_read(&t->vm_end);
 	trace_test_end(t->id, mt_state_names[state],
 		       atomic64_read(&t->allocations),
 		       atomic64_read(&t->reallocs), atomic64_read(&t->errors),
@@ -340,7 +349,7 @@ static void mt_test_log_failure(struct mt_test *t, u64 size, int ret)
 
 /*
  * One allocation, or one resize, in the work (ctx=work; irqoff, with
- * interrupts disabled) or the timer's callback (ctx=timer; softirq; nmi,
+ * interrupts disabled; bhoff, bottom halves) or the timer's callback (ctx=timer; softirq; nmi,
  * whose allocator call an NMI makes).
  */
 static void mt_test_step(struct mt_test *t)
@@ -443,6 +452,18 @@ static void mt_test_step_irqoff(struct mt_test *t)
 	local_irq_restore(flags);
 }
 
+/*
+ * ctx=bhoff: one step with bottom halves disabled, where vmalloc() with
+ * atomic flags may run and vfree() defers its work (in_interrupt()).
+ */
+static void mt_test_step_bhoff(struct mt_test *t)
+{
+	mt_test_release_pending(t);
+	local_bh_disable();
+	mt_test_step(t);
+	local_bh_enable();
+}
+
 static bool mt_test_past_deadline(struct mt_test *t)
 {
 	return ktime_compare(ktime_get(), t->deadline) >= 0;
@@ -469,6 +490,8 @@ static void mt_test_work(struct work_struct *work)
 		}
 		if (t->p.o.ctx == MT_CTX_IRQOFF)
 			mt_test_step_irqoff(t);
+		else if (t->p.o.ctx == MT_CTX_BHOFF)
+			mt_test_step_bhoff(t);
 		else
 			mt_test_step(t);
 		cond_resched();
@@ -642,6 +665,7 @@ static int mt_test_create(const struct mt_test_params *p, u32 *id, char *why,
 			 mt_ctx_names[p->o.ctx], p->min, p->max, p->total,
 			 p->min_int, p->max_int, p->total_time,
 			 mt_opts_cpu(&p->o), t->how.node, t->how.gfp);
+	mt_vmstat_read(&t->vm_start);
 	t->start = ktime_get();
 	t->deadline = ktime_add_ms(t->start, p->total_time);
 	/* on a CPU gone offline since the command was checked: anywhere */
@@ -946,6 +970,15 @@ static void mt_test_print(struct seq_file *m, struct mt_test *t,
 	seq_printf(m, "off_node: %lld\n", atomic64_read(&t->owner.off_node));
 	mt_test_print_pcts(m, t, MT_LAT_ALLOC, h);
 	mt_test_print_pcts(m, t, MT_LAT_FREE, h);
+	/* what the machine reclaimed and compacted while it ran */
+	if (state == MT_TEST_RUNNING) {
+		struct mt_vmstat vs;
+
+		mt_vmstat_read(&vs);
+		mt_vmstat_show(m, &t->vm_start, &vs);
+	} else {
+		mt_vmstat_show(m, &t->vm_start, &t->vm_end);
+	}
 }
 
 /* Print @t's latency histograms; @h: room to merge one in. */

@@ -392,6 +392,7 @@ static void size_parse_test(struct kunit *test)
 }
 
 /* Reasons of the options' refusals: what each command takes. */
+#define MT_KU_TAKES_KEPT	"(this command takes alloc, gfp, node, avail)"
 #define MT_KU_TAKES_ALLOC	"(this command takes alloc, gfp, node)"
 #define MT_KU_TAKES_TEST	"(this command takes alloc, gfp, node, ctx, cpu, free, bulk, release, reserve)"
 #define MT_KU_TAKES_NONE	"(this command takes none)"
@@ -432,20 +433,20 @@ static void parse_options_test(struct kunit *test)
 		{ "10 alloc=kmalloc=1", &syn_alloc,
 		  "unknown allocator 'kmalloc=1' " MT_KU_ALLOCATORS },
 		{ "10 foo=bar", &syn_alloc,
-		  "unknown option 'foo' " MT_KU_TAKES_ALLOC },
+		  "unknown option 'foo' " MT_KU_TAKES_KEPT },
 		{ "10 Alloc=kmalloc", &syn_alloc,
-		  "unknown option 'Alloc' " MT_KU_TAKES_ALLOC },
+		  "unknown option 'Alloc' " MT_KU_TAKES_KEPT },
 		{ "10 GFP=kernel", &syn_alloc,
-		  "unknown option 'GFP' " MT_KU_TAKES_ALLOC },
+		  "unknown option 'GFP' " MT_KU_TAKES_KEPT },
 		{ "10 =kmalloc", &syn_alloc,
-		  "unknown option '' " MT_KU_TAKES_ALLOC },
+		  "unknown option '' " MT_KU_TAKES_KEPT },
 		{ "1 2 3 4 5 6 foo=1", &syn_start,
 		  "unknown option 'foo' " MT_KU_TAKES_TEST },
 		{ "1 2 3 4 5 6 nodes=0", &syn_start,
 		  "unknown option 'nodes' " MT_KU_TAKES_TEST },
 		/* a test's options, to commands that start none */
 		{ "10 ctx=work", &syn_alloc,
-		  "unknown option 'ctx' " MT_KU_TAKES_ALLOC },
+		  "unknown option 'ctx' " MT_KU_TAKES_KEPT },
 		{ "1 2 3 cpu=0", &syn_rnd,
 		  "unknown option 'cpu' " MT_KU_TAKES_ALLOC },
 		{ "1 2 3 free=all", &syn_rnd,
@@ -512,7 +513,7 @@ static void parse_options_test(struct kunit *test)
 struct mt_kunit_opt {
 	const char *cmd;
 	const struct mt_syntax *syn;
-	u16 given;
+	u32 given;
 	enum mt_alloc_kind kind;
 	unsigned int gfp;
 	s64 node, cpu;
@@ -610,6 +611,13 @@ static void parse_gfp_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=cache gfp=nowait ctx=irqoff", &syn_start,
 		  O(ALLOC) | O(CTX) | O(GFP), MT_CACHE, G(NOWAIT),
 		  MT_KU_NONODE, -1, MT_CTX_IRQOFF },
+		/* bhoff: atomic too; the parameter's allocator without alloc= */
+		{ "1 2 3 4 5 6 ctx=bhoff", &syn_start,
+		  O(CTX), MT_KUNIT_DEF, G(ATOMIC) | G(NOWARN),
+		  MT_KU_NONODE, -1, MT_CTX_BHOFF },
+		{ "1 2 3 4 5 6 alloc=vmalloc ctx=bhoff gfp=nowait,zero",
+		  &syn_start, O(ALLOC) | O(CTX) | O(GFP), MT_VMALLOC,
+		  G(NOWAIT) | G(ZERO), MT_KU_NONODE, -1, MT_CTX_BHOFF },
 		/* nmi: atomic too; which allocators it takes is the command's */
 		{ "1 2 3 4 5 6 alloc=pages_nolock ctx=nmi", &syn_start,
 		  O(ALLOC) | O(CTX), MT_PAGES_NOLOCK, G(ATOMIC) | G(NOWARN),
@@ -791,17 +799,17 @@ static void parse_place_test(struct kunit *test)
 		{ "1 2 3 4 5 6 cpu=99999999999", &syn_start,
 		  "cpu '99999999999' is not a number" },
 		{ "1 2 3 4 5 6 ctx=", &syn_start,
-		  "unknown context '' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context '' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 ctx=irq", &syn_start,
-		  "unknown context 'irq' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context 'irq' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 ctx=Timer", &syn_start,
-		  "unknown context 'Timer' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context 'Timer' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 ctx=SoftIRQ", &syn_start,
-		  "unknown context 'SoftIRQ' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context 'SoftIRQ' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 ctx=NMI", &syn_start,
-		  "unknown context 'NMI' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context 'NMI' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 ctx=work,timer", &syn_start,
-		  "unknown context 'work,timer' (work, timer, softirq, irqoff or nmi)" },
+		  "unknown context 'work,timer' (work, timer, softirq, irqoff, nmi or bhoff)" },
 		{ "1 2 3 4 5 6 free=", &syn_start,
 		  "unknown free policy '' (all, random, fifo or lifo)" },
 		{ "1 2 3 4 5 6 free=none", &syn_start,
@@ -1022,7 +1030,7 @@ static void grammar_table_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, usage, "[SIZE [UNIT]] [release=now|rcu]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_TEST_START]);
 	KUNIT_EXPECT_STREQ(test, usage,
-			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]");
+			   "MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi|bhoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]");
 	mt_usage(usage, sizeof(usage), &mt_syntax[MT_CMD_BENCH]);
 	KUNIT_EXPECT_STREQ(test, usage,
 			   "[alloc=A] size=S[UNIT] count=N [threads=T] [pattern=pair|batch|random|remote] [gfp=F,...] [cpu=N] [sample=K] [time=SEC] [bulk=N] [sheaf=N] [release=now|rcu] [reserve=N] | stop");
@@ -1044,7 +1052,7 @@ static void parse_quoting_test(struct kunit *test)
 		{ "10 alloc=\"kmalloc\"", &syn_alloc,
 		  "unknown allocator '\"kmalloc\"' " MT_KU_ALLOCATORS },
 		{ "10 \"alloc\"=kmalloc", &syn_alloc,
-		  "unknown option '\"alloc\"' " MT_KU_TAKES_ALLOC },
+		  "unknown option '\"alloc\"' " MT_KU_TAKES_KEPT },
 		{ "\\10", &syn_alloc, "unexpected '\\10'" },
 		{ "\x01", &syn_alloc, "unexpected '\\001'" },
 		{ "10 \x1b[k", &syn_alloc, "unexpected '\\e[k'" },
@@ -1099,7 +1107,7 @@ static void parse_release_test(struct kunit *test)
 		{ "release=later", &syn_free,
 		  "unknown release 'later' (now or rcu)" },
 		{ "10 release=rcu", &syn_alloc,
-		  "unknown option 'release' (this command takes alloc, gfp, node)" },
+		  "unknown option 'release' " MT_KU_TAKES_KEPT },
 	};
 	char why[MT_REASON_MAX];
 	struct mt_args a;
@@ -1132,7 +1140,7 @@ static void parse_reserve_test(struct kunit *test)
 		{ "1 2 3 4 5 6 alloc=mempool reserve=1025", &syn_start,
 		  "reserve=1025: at most 1024" },
 		{ "10 alloc=mempool reserve=4", &syn_alloc,
-		  "unknown option 'reserve' (this command takes alloc, gfp, node)" },
+		  "unknown option 'reserve' " MT_KU_TAKES_KEPT },
 	};
 	char why[MT_REASON_MAX];
 	struct mt_args a;
@@ -1158,6 +1166,44 @@ static void parse_reserve_test(struct kunit *test)
 	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
 }
 
+/*
+ * avail=: mem_alloc's alone, a size with its unit attached (0 parses:
+ * the module refuses it below pressure_margin, not the parser).
+ */
+static void parse_avail_test(struct kunit *test)
+{
+	static const struct mt_kunit_bad bad[] = {
+		{ "1 2 3 avail=1g", &syn_rnd,
+		  "unknown option 'avail' " MT_KU_TAKES_ALLOC },
+		{ "1 2 3 4 5 6 avail=1g", &syn_start,
+		  "unknown option 'avail' " MT_KU_TAKES_TEST },
+		{ "10 avail=", &syn_alloc, "avail '' is not a size" },
+		{ "10 avail=lots", &syn_alloc, "avail 'lots' is not a size" },
+		{ "10 avail=1g avail=2g", &syn_alloc, "avail= given twice" },
+	};
+	char why[MT_REASON_MAX];
+	struct mt_args a;
+
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test, "1 m avail=512m",
+					     &syn_alloc, &a, why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_EQ(test, a.val[0], 1ULL << 20);
+	KUNIT_EXPECT_TRUE(test, mt_given(&a, AVAIL));
+	KUNIT_EXPECT_EQ(test, a.opt[MT_OPT_AVAIL], 512ULL << 20);
+	KUNIT_EXPECT_EQ(test, a.o.gfp, MT_KU_GFP_DEF);
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test, "4096 alloc=pages avail=0",
+					     &syn_alloc, &a, why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_TRUE(test, mt_given(&a, AVAIL));
+	KUNIT_EXPECT_EQ(test, a.opt[MT_OPT_AVAIL], 0);
+	KUNIT_EXPECT_EQ(test, a.o.kind, MT_PAGES);
+	KUNIT_ASSERT_EQ(test, mt_kunit_parse(test, "4096", &syn_alloc, &a,
+					     why, sizeof(why)),
+			0);
+	KUNIT_EXPECT_FALSE(test, mt_given(&a, AVAIL));
+	mt_kunit_refuses(test, bad, ARRAY_SIZE(bad));
+}
+
 static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(parse_numbers_test),
 	KUNIT_CASE(parse_count_test),
@@ -1172,6 +1218,7 @@ static struct kunit_case mt_parse_kunit_cases[] = {
 	KUNIT_CASE(grammar_table_test),
 	KUNIT_CASE(parse_release_test),
 	KUNIT_CASE(parse_reserve_test),
+	KUNIT_CASE(parse_avail_test),
 	{}
 };
 

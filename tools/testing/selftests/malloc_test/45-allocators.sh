@@ -149,8 +149,8 @@ done
 check_eq "mem_used: every allocator's chunks and bytes are 0, caches 0, with nothing kept" "$bad" ""
 
 usage_of l mem_alloc
-check_eq "mem_alloc's usage line names alloc=, gfp= and node=" "$l" \
-	"usage: mem_alloc SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N]"
+check_eq "mem_alloc's usage line names alloc=, gfp=, node= and avail=" "$l" \
+	"usage: mem_alloc SIZE [UNIT] [alloc=A] [gfp=F,...] [node=N] [avail=S[UNIT]]"
 usage_of l mem_rnd_alloc
 check_eq "mem_rnd_alloc's usage line names alloc=, gfp= and node=" "$l" \
 	"usage: mem_rnd_alloc MIN MAX TOTAL [UNIT] [alloc=A] [gfp=F,...] [node=N]"
@@ -616,7 +616,7 @@ al_free_all
 # ------------------------------------------ parse-level refusals ---
 run_ok mem_alloc 1000
 for o in ctx=work cpu=0 free=all foo=1 GFP=kernel Node=0; do
-	refuse_parse "unknown option '${o%%=*}' (this command takes alloc, gfp, node)" mem_alloc 10 $o
+	refuse_parse "unknown option '${o%%=*}' (this command takes alloc, gfp, node, avail)" mem_alloc 10 $o
 done
 for o in ctx=timer cpu=1 free=fifo; do
 	refuse_parse "unknown option '${o%%=*}' (this command takes alloc, gfp, node)" mem_rnd_alloc 1 2 10 $o

@@ -94,7 +94,7 @@ fi
 refuse EINVAL mem_alloc 100 alloc=mempool gfp=kernel,zero
 refuse EINVAL mem_alloc 100 alloc=mempool gfp=retry_mayfail
 refuse EINVAL mem_alloc 100 alloc=mempool gfp=kernel,nofail
-refuse_parse "unknown option 'reserve' (this command takes alloc, gfp, node)" mem_alloc 100 alloc=mempool reserve=2
+refuse_parse "unknown option 'reserve' (this command takes alloc, gfp, node, avail)" mem_alloc 100 alloc=mempool reserve=2
 refuse EINVAL mem_test_start 16 64 4096 1 2 100 alloc=mempool release=rcu
 refuse EINVAL mem_test_start 16 64 4096 1 2 100 alloc=cache reserve=2
 refuse EINVAL mem_test_start 16 64 4096 1 2 100 alloc=mempool reserve=0

@@ -30,8 +30,8 @@ fi
 # a CPU that does not exist: 7 unless it is possible
 ABSENT_CPU=7
 [ "$NCPU" -le 7 ] || ABSENT_CPU=$NCPU
-CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve bulk corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns"
-USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]"
+CX_KEYS="id state run_time_ms remaining_ms allocations reallocs errors overflows total_alloc freed held charged overhead_bytes chunks min max total min_int_ms max_int_ms total_time_ms alloc gfp node ctx cpu free release reserve from_reserve bulk corruptions skipped backlog off_cpu off_node alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns${MT_VM_KEYS:+ $MT_VM_KEYS}"
+USAGE_T="usage: mem_test_start MIN MAX TOTAL MIN_INT MAX_INT TOTAL_TIME [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=work|timer|softirq|irqoff|nmi|bhoff] [cpu=N] [free=all|random|fifo|lifo] [bulk=N] [release=now|rcu] [reserve=N]"
 TAKES_T="(this command takes alloc, gfp, node, ctx, cpu, free, bulk, release, reserve)"
 
 
@@ -88,7 +88,7 @@ check_eq "mem_test_start's usage line names every option" "$l" "$USAGE_T"
 start_test T 1 2 1000000 1000 2000 60000 alloc=kmalloc
 slurp s "$D/tests/$T/stats"
 cx_keys k "$s"
-check_eq "tests/ID/stats: the old keys in their order, charged and overhead_bytes after held, gfp node ctx cpu free after alloc, skipped backlog off_cpu off_node after corruptions, then alloc and free p50 and p99" \
+check_eq "tests/ID/stats: the old keys in their order, charged and overhead_bytes after held, gfp node ctx cpu free after alloc, skipped backlog off_cpu off_node after corruptions, then alloc and free p50 and p99, then the vm_* events" \
 	"$k" "$CX_KEYS" "$s"
 cx_vals v "$s" alloc gfp node ctx cpu free skipped backlog off_cpu off_node
 check_eq "without options: alloc kmalloc, gfp kernel,retry_mayfail,nowarn, node any, ctx work, cpu any, free all, skipped backlog off_cpu off_node 0" \
@@ -135,12 +135,13 @@ else
 	skip "a test on cpu=1 shows cpu: 1" "one possible CPU"
 fi
 
-# ------------------------------------- ctx=timer, softirq, irqoff ---
+# ------------------------------ ctx=timer, softirq, irqoff, bhoff ---
 # In each atomic context, four tests at once, allocating every 1-2 ms
 # (in the hrtimer callback, in a soft one's, in the work with interrupts
-# disabled), with check_content on; sampled while they run.
+# disabled, in the work with bottom halves disabled), with check_content
+# on; sampled while they run.
 setparam check_content 1
-for CTX in timer softirq irqoff; do
+for CTX in timer softirq irqoff bhoff; do
 kmark
 TIMER_TESTS=
 for w in "16 1024 65536 1 2 2000 alloc=kmalloc ctx=$CTX" \
@@ -174,7 +175,8 @@ check_eq "4 ctx=$CTX tests (kmalloc, pages, cache, percpu) at once: held <= tota
 	"$bad" ""
 [ -n "$TIMER_TESTS" ] || bad="no test started"
 # the callback's ticks may find the work freeing (skipped); ctx=irqoff's
-# work frees first, then allocates: it skips none, and may have a backlog
+# and bhoff's work frees first, then allocates: it skips none, and may
+# have a backlog
 for T in $TIMER_TESTS; do
 	wait_until 20000 state_is "$T" finished
 	slurp s "$D/tests/$T/stats"
@@ -189,7 +191,7 @@ for T in $TIMER_TESTS; do
 	expect_range allocations "$al" 10 100000000
 	expect_range overflows "$ov" 1 100000000
 	expect_eq "freed vs total_alloc" "$fr" "$ta"
-	if [ "$CTX" = irqoff ]; then
+	if [ "$CTX" = irqoff ] || [ "$CTX" = bhoff ]; then
 		expect_eq skipped "$sk" 0
 		expect_range backlog "$bl" 0 100000000
 	else
@@ -197,7 +199,7 @@ for T in $TIMER_TESTS; do
 		expect_eq backlog "$bl" 0
 	fi
 	eval "w=\$TW_$T"
-	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, nothing held; $([ "$CTX" = irqoff ] && echo "skipped 0" || echo "backlog 0")" "$s"
+	verdict "'$w': allocated (allocations > 0), reached total (overflows > 0), finished with errors 0, corruptions 0, nothing held; $(case $CTX in irqoff | bhoff) echo "skipped 0" ;; *) echo "backlog 0" ;; esac)" "$s"
 done
 check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=$CTX tests started" \
 	eval '! klog_has "BUG:|WARNING:|sleeping function called|Call Trace|inconsistent lock state|lock held when returning"'
@@ -208,17 +210,84 @@ for T in $TIMER_TESTS; do
 done
 check_eq "the finished ctx=$CTX tests kept their statistics until destroyed" "$bad" ""
 done
+
+# ctx=bhoff with vmalloc and kvmalloc, 6.19 on: vmalloc() with atomic
+# flags, kvmalloc()'s fallback to it, and, one step in five a resize,
+# vrealloc's and kvrealloc's frees through vfree(), which with bottom
+# halves disabled defers its work: no sleeping-in-atomic report, the
+# chunks' figures exact, VmallocUsed back once they are freed.
+if kv_ge 6 19; then
+	setparam realloc_p 20
+	kmark
+	mi vu0 VmallocUsed
+	BH_TESTS=
+	for w in "4096 32768 2097152 1 2 2000 alloc=vmalloc ctx=bhoff" \
+		"1 32768 1048576 1 2 2000 alloc=kvmalloc ctx=bhoff gfp=nowait,nowarn"; do
+		start_test T $w
+		BH_TESTS="$BH_TESTS${BH_TESTS:+ }$T"
+		eval "TW_$T=\$w"
+	done
+	mx=0
+	while :; do
+		running=0
+		for T in $BH_TESTS; do
+			state_is "$T" running && running=1
+		done
+		mi vu VmallocUsed
+		[ $((vu - vu0)) -le "$mx" ] || mx=$((vu - vu0))
+		[ $running = 1 ] || break
+		sleep 0.1
+	done
+	for T in $BH_TESTS; do
+		slurp s "$D/tests/$T/stats"
+		cx_vals v "$s" state errors corruptions held chunks ctx
+		skey al "$s" allocations
+		skey rl "$s" reallocs
+		skey ta "$s" total_alloc
+		skey fr "$s" freed
+		_E=
+		expect_eq "state errors corruptions held chunks ctx" "$v" "finished 0 0 0 0 bhoff"
+		expect_range allocations "$al" 10 100000000
+		expect_range reallocs "$rl" 1 100000000
+		expect_eq "freed vs total_alloc" "$fr" "$ta"
+		eval "w=\$TW_$T"
+		verdict "'$w', realloc_p 20: $al allocations and $rl resizes with bottom halves disabled, errors 0, corruptions 0, nothing held" "$s"
+	done
+	# the vmalloc test held up to 2 MiB of vmalloc chunks at once
+	check_range "VmallocUsed rose while they ran (its peak in KiB, 64 KiB..16 MiB)" "$mx" 64 16384
+	rcu_settle
+	wait_until 5000 eval 'mi vu1 VmallocUsed; [ $((vu1 - vu0)) -le 1024 ]'
+	check_range "VmallocUsed back after they ended (within 1 MiB, in KiB)" $((vu1 - vu0)) -4096 1024
+	check "no BUG, WARNING or sleeping-in-atomic report in the kernel log since the ctx=bhoff vmalloc tests started" \
+		eval '! klog_has "BUG:|WARNING:|sleeping function called|Call Trace|inconsistent lock state|lock held when returning"'
+	cx_destroy $BH_TESTS
+	setparam realloc_p 0
+else
+	skip "ctx=bhoff with vmalloc and kvmalloc" "vmalloc() takes atomic flags from 6.19 on ($(uname -r))"
+fi
 setparam check_content 0
 
-# The refusals of each atomic context, one by one, each naming it
+# The refusals of each atomic context, one by one, each naming it.
+# vmalloc() takes atomic flags from 6.19 on, and kvmalloc() falls back to
+# it under them: then both run with bottom halves disabled only (not in
+# an interrupt, where vmalloc() may not run, nor with interrupts
+# disabled, where vfree() would sleep); before, both sleep.
 TW="1 64 100000 1 2 1000"
-for CTX in timer softirq irqoff; do
-for k in vmalloc kvmalloc; do
-	refuse_why "alloc=$k may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool" \
-		EINVAL mem_test_start $TW alloc=$k ctx=$CTX
+CX_TAKES="kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool"
+for CTX in timer softirq irqoff bhoff; do
+for k in vmalloc kvmalloc ""; do
+	kk=${k:-kvmalloc}
+	if ! kv_ge 6 19; then
+		why="alloc=$kk may sleep: ctx=$CTX takes $CX_TAKES"
+	elif [ $CTX = bhoff ]; then
+		continue
+	elif [ $CTX = irqoff ]; then
+		why="alloc=$kk frees through vfree(), which may sleep with interrupts disabled: ctx=irqoff takes $CX_TAKES; ctx=bhoff takes $kk"
+	else
+		why="alloc=$kk calls vmalloc(), which may not run in an interrupt: ctx=$CTX takes $CX_TAKES; ctx=bhoff takes $kk"
+	fi
+	refuse_why "$why" EINVAL mem_test_start $TW ${k:+alloc=$k} ctx=$CTX
 done
-refuse_why "alloc=kvmalloc may sleep: ctx=$CTX takes kmalloc, pages, cache, percpu, kmalloc_nolock, pages_nolock or mempool" \
-	EINVAL mem_test_start $TW ctx=$CTX
 for g in kernel kernel,nowarn kernel,zero; do
 	refuse_why "gfp=kernel may sleep: ctx=$CTX takes atomic or nowait" \
 		EINVAL mem_test_start $TW alloc=kmalloc ctx=$CTX gfp=$g
@@ -242,6 +311,7 @@ case $CTX in
 timer) WHERE="a hard interrupt" ;;
 softirq) WHERE="a softirq" ;;
 irqoff) WHERE="a section with interrupts disabled" ;;
+bhoff) WHERE="a section with bottom halves disabled" ;;
 esac
 RT="ctx=$CTX takes chunks of 32768 bytes at most (order 3), which $WHERE can allocate, fill and copy"
 refuse_why "$RT: max is 32769" EINVAL mem_test_start 1 32769 100000 1 2 1000 alloc=kmalloc ctx=$CTX
@@ -539,7 +609,7 @@ refuse_parse "cpu= given twice" mem_test_start $TW cpu=0 cpu=1
 refuse_parse "free= given twice" mem_test_start $TW free=all free=lifo
 refuse_parse "node= given twice" mem_test_start $TW node=0 node=0
 for c in irq Timer NMI work, ''; do
-	refuse_parse "unknown context '$c' (work, timer, softirq, irqoff or nmi)" mem_test_start $TW ctx=$c
+	refuse_parse "unknown context '$c' (work, timer, softirq, irqoff, nmi or bhoff)" mem_test_start $TW ctx=$c
 done
 for f in none LIFO random, first ''; do
 	refuse_parse "unknown free policy '$f' (all, random, fifo or lifo)" mem_test_start $TW free=$f

@@ -4,7 +4,7 @@
 # are taken, invalid ones refused with the old value kept and the reason
 # logged, and they act
 # (max_bytes in mem_used, alloc as the default allocator; mempool_reserve's
-# effect is 54-mempool.sh's).
+# effect is 54-mempool.sh's, pressure_margin's 68-pressure.sh's).
 # Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
 # parameters at their defaults.  Leaves (mt_exit): the same.
 
@@ -114,4 +114,12 @@ param_bad mempool_reserve 1025
 param_bad mempool_reserve many
 param_case mempool_reserve 1024 1024
 param_case mempool_reserve 4 4
+
+# pressure_margin: a size, as max_bytes takes one (its effect is
+# 68-pressure.sh's)
+param_case pressure_margin 128m 134217728
+param_bad pressure_margin 0
+param_bad pressure_margin -1
+param_bad pressure_margin 1x
+param_case pressure_margin 1 1
 mt_exit

@@ -25,7 +25,7 @@ ktap_start
 KU_KO=$MT_TESTS/kunit/malloc_test.ko
 # Each unit's suite and its number of cases: a case or a suite gone
 # missing fails the count.
-KU_SUITES="malloc_test_parse:13 malloc_test_gfp:2 malloc_test_charge:2
+KU_SUITES="malloc_test_parse:14 malloc_test_gfp:2 malloc_test_charge:2
 malloc_test_alloc:6 malloc_test_owner:14 malloc_test_pool:7 malloc_test_lat:3"
 KU_DIR=/sys/kernel/debug/kunit
 # Diagnostics shown under a failing case, at most.

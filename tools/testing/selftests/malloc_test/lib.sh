@@ -1091,9 +1091,19 @@ charges_add_up() {
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
+# The vm_* keys that end a test's statistics: /proc/vmstat's reclaim and
+# compaction events while it ran (compact_* where the kernel has
+# compaction, none without VM_EVENT_COUNTERS)
+MT_VM_KEYS=
+if grep -q '^pgscan_kswapd ' /proc/vmstat 2>/dev/null; then
+	MT_VM_KEYS="vm_allocstall vm_pgscan_kswapd vm_pgscan_direct vm_pgsteal_kswapd vm_pgsteal_direct"
+	grep -q '^compact_stall ' /proc/vmstat &&
+		MT_VM_KEYS="$MT_VM_KEYS vm_compact_stall vm_compact_fail vm_compact_success"
+	MT_VM_KEYS="$MT_VM_KEYS vm_oom_kill"
+fi
 # The run-time parameters: mt_setup sets those a case asks for and every
 # other to its default; mt_teardown puts them all back to their defaults.
-MT_RT_PARAMS="max_bytes max_atomic_bytes max_tests alloc seed check_content realloc_p verbose mempool_reserve"
+MT_RT_PARAMS="max_bytes max_atomic_bytes max_tests alloc seed check_content realloc_p verbose mempool_reserve pressure_margin"
 MT_SETUP=
 
 # mt_instance VAR: the loaded module's instance: the boot's id and the
