@@ -15,7 +15,8 @@
 #      policies, patterns, gfp flags, the allocators of mt_alloc_names[])
 #      as a word of an inline literal;
 #   4. every statistic key: what seq_printf()/seq_puts() print in
-#      mt_debugfs.c, mt_test.c, mt_bench.c and mt_lat.c, and the answers
+#      mt_debugfs.c, mt_test.c, mt_bench.c, mt_lat.c and mt_pressure.c
+#      (a test's vm_* lines), and the answers
 #      of mt_answer(ctx, 0, ...) in mt_cmd.c, as "key: value" ("key:" opening a line
 #      of a literal block, or ``key``) or as "key value" (a word of a
 #      literal block or of an inline literal).  Keys built from a table
@@ -31,7 +32,7 @@ set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 DOC=Documentation/malloc_test.rst
-STAT_FILES=(mt_debugfs.c mt_test.c mt_bench.c mt_lat.c)
+STAT_FILES=(mt_debugfs.c mt_test.c mt_bench.c mt_lat.c mt_pressure.c)
 ERRNO_FILES=(mt_cmd.c mt_debugfs.c mt_test.c mt_bench.c)
 # Errnos of those files that no command returns: mt_debugfs_init()'s
 # (the load fails without debugfs).
@@ -210,6 +211,8 @@ expand() {	# FILE KIND KEY
 		for n in $LAT_OPS $BENCH_HISTS; do echo "$n"; done ;;
 	"mt_lat.c word %s")
 		for n in $LAT_PCTS; do echo "$n"; done ;;
+	"mt_pressure.c colon vm_%s")
+		for n in $VM_EVENTS; do echo "${key/\%s/$n}"; done ;;
 	esac
 }
 
@@ -362,6 +365,7 @@ LAT_OPS=$(table mt_lat_names mt_lat.c)
 LAT_PCTS=$(table mt_pct_names mt_lat.c)
 BENCH_HISTS=$(table mt_bench_hist_names mt_bench.c)
 BENCH_PCTS=$(table pct mt_bench.c)
+VM_EVENTS=$(table mt_vm_names mt_pressure.c)
 # The operations whose percentiles a test's stats print, by the
 # MT_LAT_* passed to mt_test_print_pcts(), named by mt_lat_names[].
 TEST_PCT_OPS=$(stmts mt_test.c mt_lat.c | awk '

@@ -84,6 +84,7 @@ struct call {
 	const char *free;		/* --free, or NULL */
 	const char *release;		/* --release, or NULL */
 	const char *reserve;		/* --reserve, checked, or NULL */
+	const char *avail;		/* --avail, checked, or NULL */
 	bool has_node, has_cpu;
 	unsigned int node, cpu;		/* --node, --cpu */
 	unsigned long interval_ms;
@@ -157,6 +158,7 @@ static const struct param {
 	{ "max_tests", "a number from 1 to 65536" },
 	{ "alloc", alloc_list },
 	{ "seed", "an unsigned 64-bit number (0 for fresh randomness)" },
+	{ "pressure_margin", "a size as max_bytes takes" },
 };
 
 
@@ -504,8 +506,8 @@ static int exchange_line(const char *name, bool wronly, const char *line,
 
 /*
  * Write the command, "N... [UNIT] [alloc=A] [gfp=F,...] [node=N] [ctx=C]
- * [cpu=N] [free=P] [bulk=N] [release=R] [reserve=N]\n", and read its
- * answer back: exchange_line().
+ * [cpu=N] [free=P] [bulk=N] [release=R] [reserve=N] [avail=S]\n", and
+ * read its answer back: exchange_line().
  */
 static int exchange(const struct call *c, int *werr, char **ans)
 {
@@ -538,6 +540,9 @@ static int exchange(const struct call *c, int *werr, char **ans)
 	if (c->reserve)
 		len += snprintf(line + len, sizeof(line) - len, " reserve=%s",
 				c->reserve);
+	if (c->avail)
+		len += snprintf(line + len, sizeof(line) - len, " avail=%s",
+				c->avail);
 	snprintf(line + len, sizeof(line) - len, "\n");
 	return exchange_line(c->cmd->name, c->cmd->flags & CMD_WRONLY, line,
 			     NULL, werr, ans);
@@ -561,8 +566,9 @@ static char *refusal_reason(char *ans)
 }
 
 /*
- * mem_rnd_alloc's answer.  When the write failed (@werr), the answer is
- * there all the same: show it, and say why.  Return: the exit status.
+ * mem_rnd_alloc's answer, or mem_alloc's with --avail: "key: value"
+ * lines.  When the write failed (@werr) and the answer is there all the
+ * same (mem_rnd_alloc's), show it, and say why.  Return: the exit status.
  */
 static int show_record(char *ans, int werr)
 {
@@ -596,17 +602,23 @@ static int show_record(char *ans, int werr)
 	return werr ? EXIT_REFUSED : EXIT_DONE;
 }
 
-/* mem_alloc, mem_free, mem_realloc, mem_rnd_alloc, mem_test_*. */
+/*
+ * mem_alloc, mem_free, mem_realloc, mem_rnd_alloc, mem_test_*.  A
+ * mem_alloc with --avail answers "key: value" lines, as mem_rnd_alloc;
+ * stopped midway (ENOMEM, ENOSPC, EINTR), it answers its refusal, whose
+ * reason has the figures.
+ */
 static int cmd_module(const struct call *c)
 {
 	const struct cmd *cmd = c->cmd;
+	bool record = (cmd->flags & CMD_RECORD) || c->avail;
 	char *ans, *reason;
 	int werr, ret;
 
 	ret = exchange(c, &werr, &ans);
 	if (ret)
 		return ret;
-	if ((cmd->flags & CMD_RECORD) && (!werr || (*ans && !refusal_reason(ans)))) {
+	if (record && (!werr || (*ans && !refusal_reason(ans)))) {
 		ret = show_record(ans, werr);
 	} else if (werr) {
 		reason = refusal_reason(ans);
@@ -738,6 +750,16 @@ static const struct test_line {
 	{ "alloc p99 (ns)", "alloc_p99_ns", AS_OPT },
 	{ "free p50 (ns)", "free_p50_ns", AS_OPT },
 	{ "free p99 (ns)", "free_p99_ns", AS_OPT },
+	/* the machine's reclaim while it ran: /proc/vmstat's events */
+	{ "allocstall", "vm_allocstall", AS_OPT },
+	{ "pgscan kswapd", "vm_pgscan_kswapd", AS_OPT },
+	{ "pgscan direct", "vm_pgscan_direct", AS_OPT },
+	{ "pgsteal kswapd", "vm_pgsteal_kswapd", AS_OPT },
+	{ "pgsteal direct", "vm_pgsteal_direct", AS_OPT },
+	{ "compact stall", "vm_compact_stall", AS_OPT },
+	{ "compact fail", "vm_compact_fail", AS_OPT },
+	{ "compact success", "vm_compact_success", AS_OPT },
+	{ "oom kill", "vm_oom_kill", AS_OPT },
 };
 
 static const char *const test_head_keys[] = {
@@ -2255,7 +2277,7 @@ static const struct param *find_param(const struct call *c)
 	for (i = 0; i < ARRAY_SIZE(params); i++)
 		if (!strcmp(params[i].name, c->arg[0]))
 			return &params[i];
-	usage_fail("%s: unknown parameter '%s' (check_content, realloc_p, max_bytes, max_atomic_bytes, max_tests, alloc or seed)",
+	usage_fail("%s: unknown parameter '%s' (check_content, realloc_p, max_bytes, max_atomic_bytes, max_tests, alloc, seed or pressure_margin)",
 		   c->cmd->name, c->arg[0]);
 	return NULL;
 }
@@ -2373,7 +2395,10 @@ static const char *const n_id[] = { "ID" };
 static struct cmd cmds[] = {
 	MODULE_CMD(MT_CMD_ALLOC, 0, NULL,
 		   "allocate one chunk and keep it (a simulated leak)",
-		   "Allocate one chunk of SIZE and keep it.  Prints nothing.\n"),
+		   "Allocate one chunk of SIZE and keep it.  Prints nothing.\n"
+		   "With --avail S, keep chunks of SIZE until the machine's\n"
+		   "MemAvailable is at most S, and print the chunks kept, their\n"
+		   "bytes, MemAvailable before and after, and the target.\n"),
 	MODULE_CMD(MT_CMD_FREE, 0, "freed",
 		   "free kept chunks, at least SIZE (all without it)",
 		   "Free whole kept chunks, at least SIZE, everything without it.\n"
@@ -2428,8 +2453,10 @@ static struct cmd cmds[] = {
 	  "served, the chunks a bulk call asks (when above 1; --json always\n"
 	  "has bulk), corruptions, skipped and backlog ticks, steps off its cpu,\n"
 	  "chunks off its node, the median and 99th percentile of its\n"
-	  "allocations' and frees' latency in ns.  With UNIT, sizes are shown\n"
-	  "in it.\n", 0 },
+	  "allocations' and frees' latency in ns, and the machine's reclaim\n"
+	  "and compaction events while it ran (/proc/vmstat's allocstall,\n"
+	  "pgscan_*, pgsteal_*, compact_*, oom_kill).  With UNIT, sizes are\n"
+	  "shown in it.\n", 0 },
 	{ "caches", cmd_caches, 0, 0, 0, 0, NULL, NULL, "",
 	  "show the dedicated slab caches of alloc=cache",
 	  "Print the slab caches alloc=cache (and alloc=mempool) made and\n"
@@ -2484,14 +2511,14 @@ static struct cmd cmds[] = {
 	{ "get", cmd_get, 0, 1, 0, CMD_WORDS, NULL, NULL, "[PARAM]",
 	  "show the module's parameters, or one",
 	  "Print the parameters check_content, realloc_p, max_bytes,\n"
-	  "max_atomic_bytes, max_tests, alloc and seed, or one of them, as\n"
-	  "'name: value' lines.\n", 0 },
+	  "max_atomic_bytes, max_tests, alloc, seed and pressure_margin, or\n"
+	  "one of them, as 'name: value' lines.\n", 0 },
 	{ "set", cmd_set, 2, 2, 0, CMD_WORDS, NULL, NULL, "PARAM VALUE",
 	  "change a parameter",
 	  "Change a parameter: check_content 0 or 1, realloc_p 0..90,\n"
-	  "max_bytes and max_atomic_bytes 1..2^63-1, max_tests 1..65536,\n"
-	  "alloc one of --alloc's allocators, seed any unsigned 64-bit\n"
-	  "number.  A refused value leaves the old one.\n", 0 },
+	  "max_bytes, max_atomic_bytes and pressure_margin 1..2^63-1,\n"
+	  "max_tests 1..65536, alloc one of --alloc's allocators, seed any\n"
+	  "unsigned 64-bit number.  A refused value leaves the old one.\n", 0 },
 	{ "help", cmd_help, 0, 1, 0, CMD_WORDS, NULL, NULL, "[COMMAND]",
 	  "list the commands, or say what one takes",
 	  "Print the commands, or what COMMAND takes.\n", 0 },
@@ -2630,6 +2657,8 @@ static void help_all(void)
 	       "  --reserve N           mem_test_start, bench, with --alloc mempool:\n"
 	       "                        the elements each mempool keeps (1..1024;\n"
 	       "                        default: the mempool_reserve parameter)\n"
+	       "  --avail S             mem_alloc: keep chunks until MemAvailable is\n"
+	       "                        at most S, units attached (512m, 2G)\n"
 	       "  --interval S          watch: seconds between frames (default 1)\n"
 	       "  --count N             watch: stop after N frames; bench:\n"
 	       "                        operations per thread\n"
@@ -2681,6 +2710,13 @@ static int cmd_help(const struct call *c)
 		       "--gfp kernel is plain GFP_KERNEL.\n"
 		       "--node N: allocate on NUMA node N.\n",
 		       alloc_list, gfp_base_list, gfp_mod_list);
+	if (cmd->grammar && (mt_syntax[cmd->grammar - 1].opts & MT_OPT(AVAIL)))
+		printf("--avail S: a decimal, its unit letter attached if need be\n"
+		       "(512m, 2G): keep chunks of SIZE until MemAvailable is at\n"
+		       "most S, read again after each chunk; nothing when it is\n"
+		       "already.  The module refuses S below its pressure_margin\n"
+		       "parameter, and --gfp nofail; a refused chunk, a cap or a\n"
+		       "signal stops it, the chunks kept so far staying kept.\n");
 	if (cmd->flags & CMD_BENCH)
 		printf("--size S: a decimal, its unit letter attached if need be: b,\n"
 		       "k, m or g (64, 4k, 1m); from 1 to the allocator's largest.\n"
@@ -2745,6 +2781,7 @@ static struct cmdline {
 	const char *alloc, *interval, *count;
 	const char *gfp, *node, *ctx, *cpu, *free, *release, *reserve;
 	const char *size, *threads, *pattern, *sample, *time, *bulk, *sheaf;
+	const char *avail;
 	bool help, version;
 	const char *bad;		/* an unknown option */
 	const char *flagval;		/* a flag given a value */
@@ -2767,6 +2804,7 @@ static const struct opt {
 	{ "--free", NULL, &cl.free, free_list },
 	{ "--release", NULL, &cl.release, release_list },
 	{ "--reserve", NULL, &cl.reserve, "a number of mempool elements" },
+	{ "--avail", NULL, &cl.avail, "a MemAvailable target (512m, 2G)" },
 	{ "--interval", NULL, &cl.interval, "seconds between frames" },
 	{ "--count", NULL, &cl.count, "a number of frames, or of operations" },
 	{ "--size", NULL, &cl.size, "a size (64, 4k, 1m)" },
@@ -2952,7 +2990,7 @@ static int check_module_options(const struct cmd *cmd)
 		{ &cl.pattern, MT_OPT_PATTERN }, { &cl.sample, MT_OPT_SAMPLE },
 		{ &cl.time, MT_OPT_TIME }, { &cl.bulk, MT_OPT_BULK },
 		{ &cl.sheaf, MT_OPT_SHEAF }, { &cl.release, MT_OPT_RELEASE },
-		{ &cl.reserve, MT_OPT_RESERVE },
+		{ &cl.reserve, MT_OPT_RESERVE }, { &cl.avail, MT_OPT_AVAIL },
 	};
 	unsigned int takes = cmd->grammar ? mt_syntax[cmd->grammar - 1].opts : 0;
 	char who[160];
@@ -2997,7 +3035,7 @@ static int check_options(struct call *c)
 {
 	unsigned int flags = c->cmd->flags;
 	const char *name = c->cmd->name;
-	unsigned long long n = 0, reserve, bulk;
+	unsigned long long n = 0, reserve, bulk, avail;
 	int ret;
 
 	ret = check_module_options(c->cmd);
@@ -3042,6 +3080,14 @@ static int check_options(struct call *c)
 		return usage_fail("%s: --reserve '%s' is not a number of mempool elements (an unsigned decimal)",
 				  name, cl.reserve);
 	c->reserve = cl.reserve;
+	/* --avail S: a size as --size is; whether it is too low, the module's */
+	if (cl.avail && mt_size_parse(cl.avail, &avail) == -ERANGE)
+		return usage_fail("%s: --avail '%s' passes 64 bits", name,
+				  cl.avail);
+	if (cl.avail && mt_size_parse(cl.avail, &avail))
+		return usage_fail("%s: --avail '%s' is not a size (an unsigned decimal, its unit attached if need be: 512m, 2G)",
+				  name, cl.avail);
+	c->avail = cl.avail;
 	/* --bulk N: a test's too; its range and allocator the module's */
 	if (cl.bulk && !(flags & CMD_BENCH) && parse_u64(cl.bulk, &bulk))
 		return usage_fail("%s: --bulk '%s' is not a number of chunks per bulk call (an unsigned decimal)",

@@ -6,7 +6,9 @@
 # refused with EINVAL and changes nothing; no errno outside the documented
 # set, no short write, every answer well formed, mem_used consistent after
 # every write.  The commands use every option (alloc= with the six
-# allocators, gfp=, node=, ctx=, cpu=, free=), valid, broken and at odds.
+# allocators, gfp=, node=, ctx=, cpu=, free=, avail=), valid, broken and
+# at odds; mem_alloc's avail= only below pressure_margin (refused) or far
+# above MemAvailable (nothing kept), never between: no real pressure.
 # The run is against a small max_bytes (8 MiB), max_atomic_bytes (256 KiB)
 # and max_tests (8): what cannot fit must be refused with ENOSPC, and the
 # footprint is checked after every write (charged_bytes <= max_bytes,
@@ -34,7 +36,7 @@ mt_setup --unloaded
 
 FZ_SEED=${MT_FUZZ_SEED:-20251124}
 FZ_COUNT=${MT_FUZZ_COUNT:-100000}
-FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests mempool_reserve"
+FZ_PARAMS="check_content realloc_p max_bytes alloc seed max_atomic_bytes max_tests mempool_reserve pressure_margin"
 FZ_MAX=8388608
 FZ_OPTS="--max-bytes $FZ_MAX"
 [ -z "$MT_KASAN" ] || FZ_OPTS="$FZ_OPTS --kasan"
@@ -129,13 +131,32 @@ fz_run() {
 	# accepted commands with each option, of each allocator
 	_mix=
 	for _k in with_alloc with_gfp with_node with_ctx with_cpu with_free with_release \
-		with_reserve alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
+		with_reserve with_avail alloc_kmalloc alloc_vmalloc alloc_kvmalloc alloc_pages \
 		alloc_cache alloc_percpu alloc_mempool; do
 		fz_key _v "$_k"
 		expect_range "accepted commands, $_k" "$_v" 1 "$FZ_COUNT"
 		_mix="$_mix $_k=$_v"
 	done
 	verdict "fuzz: accepted commands gave every option and used every allocator:$_mix"
+	# avail=: each class sent, refused with EINVAL as certain (below
+	# pressure_margin, with nofail, no size, another command), or kept
+	# nothing (far above MemAvailable: accepted unless something else
+	# was uncertain); none that would take memory sent
+	_av=
+	for _k in below nofail bad_value elsewhere above; do
+		fz_key _n "avail_$_k"
+		fz_key _o "avail_${_k}_ok"
+		expect_range "avail= $_k: commands sent" "$_n" 1 "$FZ_COUNT"
+		if [ "$_k" = above ]; then
+			expect_range "avail= above: accepted keeping nothing" "$_o" 1 "$_n"
+		else
+			expect_eq "avail= $_k: refused with EINVAL" "$_o" "$_n"
+		fi
+		_av="$_av $_k=$_o/$_n"
+	done
+	fz_key _n avail_risky_filtered
+	isnum "$_n" || _E="${_E}no avail_risky_filtered: '$_n'$NL"
+	verdict "fuzz: mem_alloc's avail= in its two safe classes, as the model said (done/sent):$_av; $_n commands that would have pressed the machine not sent"
 	expect_eq "background tests running at the end" "$FZ_bg_running" 3
 	expect_range "their allocations" "$FZ_bg_allocations" 1 1000000000
 	expect_range "writes after which tests held chunks" "$FZ_tests_active" $((FZ_COUNT / 2)) 1000000000

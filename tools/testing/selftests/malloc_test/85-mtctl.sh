@@ -11,7 +11,13 @@
 # test (its statistics, mtctl's figures), refused with kmalloc; mem_used's
 # new lines (each allocator's, what is charged against max_bytes, in
 # units); caches and mempools; options anywhere and --; get and set, the
-# caps max_atomic_bytes and max_tests among them; help and --version; every error sentence and exit status (2: the
+# caps max_atomic_bytes and max_tests and pressure_margin among them;
+# mem_alloc --avail (a target above MemAvailable keeps nothing and shows
+# the module's answer, in text and --json; one below pressure_margin, or
+# with nofail, refused with the module's reason; --avail on another
+# command or not a size refused by mtctl), cheap: the real pressure is
+# 68-pressure.sh's; a test's vm_* lines (the machine's reclaim while it
+# ran) under their labels; help and --version; every error sentence and exit status (2: the
 # command line is wrong; 1: the module refused, or cannot be reached: not
 # loaded, debugfs not mounted, not root); watch on real tests.
 # mtctl is a static program that reaches the module through its debugfs
@@ -340,7 +346,7 @@ expect_eq test_chunks "$tc" 0
 expect_eq "tests" "$ids" ""
 verdict "on entry: malloc_test loaded, nothing kept, no test"
 free_all
-MT_PARAMS="check_content realloc_p max_bytes max_atomic_bytes max_tests alloc seed"
+MT_PARAMS="check_content realloc_p max_bytes max_atomic_bytes max_tests alloc seed pressure_margin"
 for p in $MT_PARAMS; do
 	param v $p
 	eval "P0_$p=\$v"
@@ -384,6 +390,16 @@ case $C_OUT in
 *--ctx* | *--cpu* | *--free*) _E="${_E}it offers a test's option$NL" ;;
 esac
 verdict "'mtctl help mem_alloc' gives --alloc, --gfp (every flag), --node, and no test's option" "$(cev)"
+mc help mem_alloc
+c_ok
+matches "$C_OUT" "\\[--avail S;--avail S: ;pressure_margin;nofail;MemAvailable"
+mc help mem_rnd_alloc
+case $C_OUT in
+*--avail*) _E="${_E}'mtctl help mem_rnd_alloc' offers --avail$NL" ;;
+esac
+mc help
+matches "$C_OUT" "--avail S +mem_alloc"
+verdict "'mtctl help mem_alloc' offers --avail S (pressure_margin, nofail refused), 'mtctl help' names it for mem_alloc, 'mtctl help mem_rnd_alloc' does not" "$(cev)"
 mc help
 c_ok
 matches "$C_OUT" "caches;--gfp;--node;--ctx;--cpu;--free"
@@ -510,6 +526,59 @@ refusal_case EINVAL "mem_alloc 4 g" mem_alloc 4 G
 # 16 MiB more than max_bytes, in 1 MiB pieces: charged first, refused whole
 big=$(((MAXB / 1048576 + 16) * 1024))
 refusal_case ENOSPC "mem_rnd_alloc 1024 1024 $big k" mem_rnd_alloc 1024 1024 $big k
+
+# --avail S: keep chunks until MemAvailable is at most S.  Cheap here: a
+# target 1 GiB above MemAvailable keeps nothing (68-pressure.sh puts the
+# machine under real pressure).  max_bytes is 32 MiB meanwhile: a module
+# that kept chunks all the same would stop there.
+param MARGIN pressure_margin
+setparam max_bytes 32m
+mi av MemAvailable
+FAR=$(((av + 1048576) * 1024))
+kept_snap
+mc mem_alloc 1 m --avail "$FAR"
+kept_move
+c_ok
+tval ab "$C_OUT" available_before
+tval aa "$C_OUT" available
+expect_eq "the answer" "$C_OUT" "chunks: 0${NL}bytes: 0${NL}available_before: $ab${NL}available: $ab${NL}target: $FAR"
+expect_eq "available (vs available_before: no chunk)" "$aa" "$ab"
+# MemAvailable as /proc/meminfo said just before, give or take 256 MiB
+expect_range "available_before" "$ab" $((av * 1024 - 268435456)) "$FAR"
+expect_eq "kept_bytes, kept_chunks moves" "$KBD $KCD" "0 0"
+verdict "'mtctl mem_alloc 1 m --avail $FAR' (MemAvailable + 1 GiB): keeps nothing, prints the module's answer: chunks: 0, bytes: 0, available_before = available (MemAvailable), target: $FAR" "$(cev)"
+mi av MemAvailable
+farkb=$((av + 1048576))
+kept_snap
+mc --json mem_alloc 4 k --avail="${farkb}K"
+kept_move
+c_ok
+expect "stdout is not one JSON object" jvalid o "$C_OUT"
+for k in chunks bytes; do
+	jget v "$C_OUT" $k
+	expect_eq "\"$k\"" "$v" 0
+done
+jget v "$C_OUT" target
+expect_eq "\"target\"" "$v" $((farkb * 1024))
+jget ab "$C_OUT" available_before
+jget aa "$C_OUT" available
+expect_range "\"available_before\"" "$ab" $((av * 1024 - 268435456)) $((farkb * 1024))
+expect_eq "\"available\" (vs \"available_before\")" "$aa" "$ab"
+expect_eq "kept_bytes, kept_chunks moves" "$KBD $KCD" "0 0"
+verdict "'mtctl --json mem_alloc 4 k --avail=${farkb}K': {\"chunks\": 0, \"bytes\": 0, \"available_before\", \"available\", \"target\": $((farkb * 1024))}, nothing kept" "$(cev)"
+# below pressure_margin: refused, the module's reason word for word
+refusal_case EINVAL "mem_alloc 1 m avail=1m" mem_alloc 1 m --avail 1m
+mc mem_alloc 1 m --avail 1m
+expect_eq "exit status" "$C_RC" 1
+expect_eq stdout "$C_OUT" ""
+expect_eq stderr "$C_ERR" "mtctl: avail=1048576 is below pressure_margin ($MARGIN bytes), the MemAvailable the module leaves the machine: root may lower it"
+verdict "'mtctl mem_alloc 1 m --avail 1m' (below pressure_margin, $MARGIN): exit 1, the module's reason" "$(cev)"
+refusal_case EINVAL "mem_alloc 4 k alloc=kmalloc gfp=kernel,nofail,nowarn avail=$FAR" mem_alloc 4 k --alloc kmalloc --gfp kernel,nofail,nowarn --avail "$FAR"
+matches "$C_ERR" "avail= with gfp=nofail"
+verdict "'mtctl mem_alloc 4 k --alloc kmalloc --gfp kernel,nofail,nowarn --avail $FAR': refused, avail= with gfp=nofail" "$(cev)"
+setparam max_bytes "$P0_max_bytes"
+param v max_bytes
+check_eq "max_bytes back to $P0_max_bytes after the --avail checks" "$v" "$P0_max_bytes"
 
 # ------------------------------------------------------------ mem_free ---
 kept_snap
@@ -2147,6 +2216,40 @@ for k in alloc_p50_ns alloc_p99_ns free_p50_ns free_p99_ns; do
 	expect_eq "\"$k\"" "$got" "$want"
 done
 verdict "'mtctl --json mem_test_list $TH' has \"alloc_p50_ns\", \"alloc_p99_ns\", \"free_p50_ns\", \"free_p99_ns\" as the stats" "$(cev)"
+# the machine's reclaim while the test ran (compact_* where the kernel
+# has compaction): each vm_* line of the stats under its label, and in
+# --json as it is; none shown raw
+mc mem_test_list "$TH"
+c_ok
+nvm=0
+for kv in "allocstall:vm_allocstall" "pgscan kswapd:vm_pgscan_kswapd" \
+	"pgscan direct:vm_pgscan_direct" "pgsteal kswapd:vm_pgsteal_kswapd" \
+	"pgsteal direct:vm_pgsteal_direct" "compact stall:vm_compact_stall" \
+	"compact fail:vm_compact_fail" "compact success:vm_compact_success" \
+	"oom kill:vm_oom_kill"; do
+	skey want "$s" "${kv#*:}"
+	tval got "$C_OUT" "${kv%%:*}"
+	expect_eq "${kv%%:*}" "$got" "$want"
+	[ -z "$want" ] || nvm=$((nvm + 1))
+done
+case $nvm in
+6 | 9) ;;
+*) _E="${_E}tests/$TH/stats has $nvm vm_* lines, not 9 (6 without compaction)$NL" ;;
+esac
+case $C_OUT in
+*vm_*) _E="${_E}a vm_* key shown as it is$NL" ;;
+esac
+verdict "'mtctl mem_test_list $TH' shows the $nvm vm_* lines of tests/$TH/stats (allocstall, pgscan kswapd... oom kill)" "$(cev)" "$s"
+mc --json mem_test_list "$TH"
+c_ok
+for k in vm_allocstall vm_pgscan_kswapd vm_pgscan_direct vm_pgsteal_kswapd \
+	vm_pgsteal_direct vm_compact_stall vm_compact_fail vm_compact_success \
+	vm_oom_kill; do
+	skey want "$s" $k
+	jget got "$C_OUT" $k
+	expect_eq "\"$k\"" "$got" "$want"
+done
+verdict "'mtctl --json mem_test_list $TH' has the vm_* keys of the stats" "$(cev)"
 
 mc hist "$TH" alloc
 c_ok
@@ -2419,7 +2522,8 @@ for p in $MT_PARAMS; do
 	pv_ok "$got" "$want" || _E="${_E}$p: got '$got', expected '$want'$NL"
 	[ -n "$want" ] || _E="${_E}no $P/$p$NL"
 done
-verdict "'mtctl get' lists the 7 parameters with their values ($MT_PARAMS)" "$(cev)"
+set -- $MT_PARAMS
+verdict "'mtctl get' lists the $# parameters with their values ($MT_PARAMS)" "$(cev)"
 mc --json get
 c_ok
 expect "stdout is not one JSON object" jvalid o "$C_OUT"
@@ -2428,11 +2532,11 @@ for p in $MT_PARAMS; do
 	jget got "$C_OUT" $p
 	pv_ok "$got" "$want" || _E="${_E}\"$p\": got '$got', expected '$want'$NL"
 done
-verdict "'mtctl --json get': an object with the 7 parameters" "$(cev)"
+verdict "'mtctl --json get': an object with the $# parameters" "$(cev)"
 mc help get
 c_ok
-matches "$C_OUT" "max_atomic_bytes;max_tests"
-verdict "'mtctl help get' names max_atomic_bytes and max_tests" "$(cev)"
+matches "$C_OUT" "max_atomic_bytes;max_tests;pressure_margin"
+verdict "'mtctl help get' names max_atomic_bytes, max_tests and pressure_margin" "$(cev)"
 mc get max_bytes
 c_ok
 param want max_bytes
@@ -2487,6 +2591,19 @@ set_case max_bytes "$MAXB" "$MAXB"
 set_case max_atomic_bytes 65536 65536
 refusal_case ENOSPC "mem_test_start 1 4 128 1 2 60000 k alloc=kmalloc gfp=atomic" mem_test_start 1 4 128 1 2 60000 k --alloc kmalloc --gfp atomic
 set_case max_atomic_bytes "$P0_max_atomic_bytes" "$P0_max_atomic_bytes"
+# pressure_margin: the module's refusal of --avail follows it
+set_case pressure_margin 128m 134217728
+mc mem_alloc 1 m --avail 100m
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: avail=104857600 is below pressure_margin (134217728 bytes), the MemAvailable the module leaves the machine: root may lower it"
+verdict "with pressure_margin 128m, 'mtctl mem_alloc 1 m --avail 100m' is refused: below 134217728 bytes" "$(cev)"
+mc set pressure_margin 0
+param after pressure_margin
+expect_eq "exit status" "$C_RC" 1
+expect_eq pressure_margin "$after" 134217728
+matches "$C_ERR" "^mtctl: ;pressure_margin"
+verdict "'mtctl set pressure_margin 0' is refused: exit 1, stderr names pressure_margin, the value stays" "$(cev)"
+set_case pressure_margin "$P0_pressure_margin" "$P0_pressure_margin"
 set_case max_tests 1 1
 mc mem_test_start 1 2 64 1000 2000 60000 k
 TM=$C_OUT
@@ -2561,9 +2678,9 @@ usage_case "--node 'x';node number" mem_alloc 1 k --node x
 usage_case "--node '-1';node number" mem_alloc 1 k --node -1
 usage_case "--node '4294967296'" mem_rnd_alloc 1 2 3 --node 4294967296
 usage_case "--cpu 'one';cpu number" mem_test_start 1 2 3 4 5 6 --cpu one
-usage_case "--ctx 'irq';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx irq
-usage_case "--ctx 'Timer';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx=Timer
-usage_case "--ctx 'NMI';work, timer, softirq, irqoff or nmi" mem_test_start 1 2 3 4 5 6 --ctx NMI
+usage_case "--ctx 'irq';work, timer, softirq, irqoff, nmi or bhoff" mem_test_start 1 2 3 4 5 6 --ctx irq
+usage_case "--ctx 'Timer';work, timer, softirq, irqoff, nmi or bhoff" mem_test_start 1 2 3 4 5 6 --ctx=Timer
+usage_case "--ctx 'NMI';work, timer, softirq, irqoff, nmi or bhoff" mem_test_start 1 2 3 4 5 6 --ctx NMI
 usage_case "--free 'none';all, random, fifo or lifo" mem_test_start 1 2 3 4 5 6 --free none
 usage_case "mem_alloc;takes no --ctx" mem_alloc 1 k --ctx timer
 usage_case "mem_rnd_alloc;takes no --cpu" mem_rnd_alloc 1 2 3 --cpu 0
@@ -2608,6 +2725,16 @@ usage_case "'k';--size 4k" bench --size 4 k --count 1
 usage_case "mem_alloc;takes no --threads" mem_alloc 1 --threads 2
 usage_case "mem_test_start;takes no --size" mem_test_start 1 2 3 4 5 6 --size 4
 usage_case "watch;takes no --pattern" watch --pattern pair
+usage_case "mem_rnd_alloc;takes no --avail;mem_alloc takes it" mem_rnd_alloc 1 2 3 --avail 1g
+usage_case "mem_test_start;takes no --avail;mem_alloc takes it" mem_test_start 1 2 3 4 5 6 --avail 1g
+usage_case "mem_free;takes no --avail" mem_free --avail=1g
+usage_case "bench;takes no --avail" bench --size 64 --count 1 --avail 1g
+usage_case "mem_alloc;--avail 'x';not a size;512m" mem_alloc 1 --avail x
+usage_case "mem_alloc;--avail '1 g';not a size" mem_alloc 1 --avail "1 g"
+usage_case "mem_alloc;--avail '-1';not a size" mem_alloc 1 --avail -1
+usage_case "mem_alloc;--avail '18446744073709551616';64 bits" mem_alloc 1 --avail 18446744073709551616
+usage_case "mem_alloc;--avail '17179869184g';64 bits" mem_alloc 1 --avail 17179869184g
+usage_case "--avail needs a value" mem_alloc 1 k --avail
 state st1
 check_eq "the usage errors changed nothing in the module" "$st1" "$st0"
 mc --json frobnicate

@@ -11,7 +11,7 @@
  *    classes.  "Malformed": every reading of the grammar refuses it (a NUL
  *    byte, a page or more, an unknown token, unit or option, an option the
  *    command does not take or given twice, a bad value of alloc=, gfp=,
- *    node=, cpu=, ctx=, free= or reserve=, a number out of place or not
+ *    node=, cpu=, ctx=, free=, reserve= or avail=, a number out of place or not
  *    an unsigned decimal, too few or too many numbers, a size that
  *    overflows 64 bits in its unit, a zero size, MIN > MAX, and the
  *    refusals that follow
@@ -58,6 +58,25 @@
  *    most allocations + reallocs once it is stopped; then bulk, what it
  *    asked (1 without bulk=), its slots (8 bytes a chunk of a call) in
  *    its overhead_bytes.
+ *  - mem_alloc's avail= (mem_alloc's alone: any other command refuses
+ *    it as an option it does not take), a size as bench's size= is: after
+ *    the checks of any mem_alloc (its size, flags, node), a target below
+ *    the pressure_margin parameter is refused with EINVAL, then one with
+ *    gfp= naming nofail; one at or above MemAvailable keeps nothing and
+ *    answers "chunks: 0", "bytes: 0", "available_before: X",
+ *    "available: X", "target: T" (T as given, X at most T, near
+ *    /proc/meminfo's MemAvailable), and no ENOSPC is then certain: no
+ *    chunk is asked.  The fuzzer reads pressure_margin (and again after
+ *    each write of it that is taken; one above 4 times the default is
+ *    put back) and MemAvailable before each command, and sends only
+ *    those two classes, a target below the margin or 512 MiB above
+ *    MemAvailable at least (1 GiB to 16 GiB above, or near 2^64):
+ *    between, the module would keep chunks until the machine is low
+ *    (68-pressure.sh's), and such a command is never sent.
+ *  - A test's stats end with the machine's reclaim and compaction
+ *    events while it ran, vm_allocstall ... vm_oom_kill after
+ *    free_p99_ns, in their order (compact_* where the kernel has
+ *    compaction), each a number; vm_oom_kill 0.
  *  - Nothing it sends can hang or exhaust the guest: an accepted command
  *    stays small (max_bytes, max_atomic_bytes and max_tests are lowered
  *    for the run), no nofail allocation is bigger than 8192 bytes, a
@@ -265,12 +284,12 @@ static const uint64_t kind_max[NR_KINDS] = {
 enum {
 	O_ALLOC, O_GFP, O_NODE, O_CTX, O_CPU, O_FREE,
 	O_SIZE, O_COUNT, O_THREADS, O_PATTERN, O_SAMPLE, O_TIME, O_BULK,
-	O_SHEAF, O_RELEASE, O_RESERVE, NR_OPTS
+	O_SHEAF, O_RELEASE, O_RESERVE, O_AVAIL, NR_OPTS
 };
 static const char *const opt_keys[NR_OPTS] = {
 	"alloc", "gfp", "node", "ctx", "cpu", "free",
 	"size", "count", "threads", "pattern", "sample", "time", "bulk",
-	"sheaf", "release", "reserve",
+	"sheaf", "release", "reserve", "avail",
 };
 #define OPTS_ALLOC	(1U << O_ALLOC | 1U << O_GFP | 1U << O_NODE)
 #define OPTS_TEST	(OPTS_ALLOC | 1U << O_CTX | 1U << O_CPU | 1U << O_FREE | \
@@ -282,6 +301,16 @@ static const char *const opt_keys[NR_OPTS] = {
 			 1U << O_RESERVE)
 /* reserve= and mempool_reserve: a mempool's elements (SPEC: "Options") */
 #define RESERVE_MAX	1024ULL
+/*
+ * avail=: mem_alloc's alone (SPEC: "mem_alloc").  A target this far
+ * above MemAvailable, as the fuzzer read it just before, keeps nothing:
+ * what the machine frees meanwhile is far less.  Those sent are 1 GiB
+ * above at least.
+ */
+#define AVAIL_FAR	((uint64_t)512 << 20)
+#define AVAIL_SEND	((uint64_t)1 << 30)
+/* available_before: MemAvailable as /proc/meminfo had it, give or take */
+#define AVAIL_NEAR	((uint64_t)256 << 20)
 
 /* gfp=: one base at most, modifiers each once (bits of gfp_mods). */
 enum { G_KERNEL, G_ATOMIC, G_NOWAIT, NR_BASES };
@@ -294,14 +323,16 @@ static const char *const gfp_mods[NR_MODS] = {
 #define M_RETRY		(M(G_NORETRY) | M(G_MAYFAIL))
 
 static const char *const contexts[] = {
-	"work", "timer", "softirq", "irqoff", "nmi",
+	"work", "timer", "softirq", "irqoff", "nmi", "bhoff",
 };
 /*
  * The atomic ones, contexts[1..]: bounded alike (SPEC: "ctx="); nmi
- * takes the nolock allocators alone, where the kernel can run it.
+ * takes the nolock allocators alone, where the kernel can run it (kept
+ * last here); bhoff alone takes vmalloc and kvmalloc, from 6.19 on
+ * (SPEC: "vmalloc and kvmalloc in atomic context").
  */
 static const char *const atomic_contexts[] = {
-	"timer", "softirq", "irqoff", "nmi",
+	"timer", "softirq", "irqoff", "bhoff", "nmi",
 };
 static const char *const policies[] = { "all", "random", "fifo", "lifo" };
 static const char *const releases[] = { "now", "rcu" };
@@ -329,7 +360,8 @@ static const char *const errno_names[] = {
 enum {
 	MEM_ALLOC, MEM_FREE, MEM_REALLOC, MEM_RND, TEST_START, TEST_STOP,
 	TEST_DESTROY, DESTROY_ALL, BENCH, P_CHECK, P_REALLOC_P, P_MAX_BYTES,
-	P_ALLOC, P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, P_RESERVE, NR_TARGETS
+	P_ALLOC, P_SEED, P_MAX_ATOMIC, P_MAX_TESTS, P_RESERVE, P_MARGIN,
+	NR_TARGETS
 };
 
 struct counts {
@@ -361,8 +393,9 @@ struct target {
 			  .weight = (w) }
 
 static struct target targets[NR_TARGETS] = {
-	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, OPTS_ALLOC,
-			  B_EINVAL | B_ENOSPC | B_ENOMEM, 14),
+	/* avail=: EINTR too, when its writer is killed (never here) */
+	[MEM_ALLOC] = CMD("mem_alloc", 1, 1, 0x1, OPTS_ALLOC | 1U << O_AVAIL,
+			  B_EINVAL | B_ENOSPC | B_ENOMEM | B_EINTR, 14),
 	[MEM_FREE] = CMD("mem_free", 0, 1, 0x1, 1U << O_RELEASE, B_EINVAL, 10),
 	[MEM_REALLOC] = CMD("mem_realloc", 1, 1, 0x1, 0,
 			    B_EINVAL | B_ENOENT | B_ENOSPC | B_ENOMEM, 10),
@@ -388,6 +421,7 @@ static struct target targets[NR_TARGETS] = {
 	[P_MAX_ATOMIC] = PARAM("max_atomic_bytes", 3),
 	[P_MAX_TESTS] = PARAM("max_tests", 3),
 	[P_RESERVE] = PARAM("mempool_reserve", 3),
+	[P_MARGIN] = PARAM("pressure_margin", 3),
 };
 
 /*
@@ -437,8 +471,9 @@ struct verdict {
 	int base;		/* gfp='s base, -1: none given */
 	unsigned int mods;	/* gfp='s modifiers, bits of M() */
 	uint64_t node, cpu;
-	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff, nmi */
+	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff, nmi, bhoff */
 	bool nmi;		/* ctx=nmi */
+	bool bhoff;		/* ctx=bhoff */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
 	bool rcu;		/* release=rcu */
 	uint64_t reserve;	/* reserve=, as given */
@@ -451,6 +486,31 @@ struct verdict {
 	bool stop;
 	uint64_t size, count, threads, sample, time, bulk, sheaf;
 	int pattern;
+	/*
+	 * mem_alloc's avail=: its value in bytes, what the model makes of
+	 * it, and whether that decides (no other refusal comes first)
+	 */
+	uint64_t avail;
+	int av;
+	bool av_decides;
+};
+
+/*
+ * What a write does with avail=: nothing (AV_NONE); given to a command
+ * that does not take it (AV_ELSEWHERE), or with a value that is no size
+ * (AV_BAD_VALUE): the parser's refusal; a size (AV_GIVEN), then, when
+ * the command's other checks leave it to the target: below
+ * pressure_margin (AV_LOW) or with gfp=nofail (AV_NOFAIL), refused; far
+ * above MemAvailable (AV_FAR), nothing kept; or between (AV_RISKY),
+ * which would take the machine's memory: never sent.
+ */
+enum {
+	AV_NONE, AV_ELSEWHERE, AV_BAD_VALUE, AV_GIVEN, AV_LOW, AV_NOFAIL,
+	AV_FAR, AV_RISKY, NR_AV
+};
+static const char *const av_names[NR_AV] = {
+	"none", "elsewhere", "bad_value", "given", "below", "nofail",
+	"above", "risky",
 };
 
 /* A bench run's settings, as bench_result must show them. */
@@ -525,8 +585,17 @@ static struct {
 	unsigned int meminfo_every, quiet_every;
 	bool kasan;
 	bool nolock;		/* the kernel has the nolock allocators (6.18) */
+	bool vmalloc_nowait;	/* vmalloc() takes atomic flags (6.19) */
 	int nmi;		/* ctx=nmi can run: 1 yes, 0 no, -1 not known */
 	uint64_t mempool_reserve;	/* the parameter; 0: not known */
+	uint64_t margin;		/* pressure_margin; 0: not known */
+	uint64_t margin0;		/* and as it was at the start */
+	uint64_t mem_avail;		/* MemAvailable before this command */
+	/*
+	 * mem_alloc writes of each class of avail=, refused (or for AV_FAR
+	 * accepted keeping nothing) as the model says; not sent as risky
+	 */
+	unsigned long av_sent[NR_AV], av_ok[NR_AV], av_filtered;
 	/*
 	 * what the tests we started must show: their gfp flags, their
 	 * reserve (-1: not known), their bulk
@@ -794,6 +863,17 @@ static int read_meminfo(long long mi[NR_MI])
 	return 0;
 }
 
+/* /proc/meminfo's MemAvailable, in bytes.  Return: it, or 0 if none. */
+static uint64_t read_mem_avail(void)
+{
+	char buf[8192], *p;
+
+	if (pread_str(g.mi_fd, buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strstr(buf, "\nMemAvailable:");
+	return p ? strtoull(p + 14, NULL, 10) * 1024 : 0;
+}
+
 /* The value of parameter @t, newline dropped. */
 static int read_param(const struct target *t, char *buf, size_t size)
 {
@@ -804,7 +884,7 @@ static int read_param(const struct target *t, char *buf, size_t size)
 }
 
 /* A test's stats: its "key: value" lines, in order. */
-#define STATS_LINES	48
+#define STATS_LINES	64
 struct stats {
 	unsigned int n;
 	char key[STATS_LINES][24];
@@ -1079,9 +1159,9 @@ static bool model_u64(const char *s, struct verdict *v, uint64_t *out)
 static int unit_shift(const char *tok);
 
 /*
- * bench's size=: an unsigned decimal, then maybe one unit letter attached
- * ("64", "4k", "1M"), in bytes.  Return: false when it is not one, or
- * passes 64 bits in its unit.
+ * bench's size=, mem_alloc's avail=: an unsigned decimal, then maybe one
+ * unit letter attached ("64", "4k", "1M"), in bytes.  Return: false when
+ * it is not one, or passes 64 bits in its unit.
  */
 static bool model_size(const char *s, struct verdict *v, uint64_t *out)
 {
@@ -1090,7 +1170,7 @@ static bool model_size(const char *s, struct verdict *v, uint64_t *out)
 	int shift = 0;
 
 	if (*s == '+') {
-		set_maybe(v, "a '+' sign in size=");
+		set_maybe(v, "a '+' sign in size= or avail=");
 		s++;
 	}
 	n = strlen(s);
@@ -1101,11 +1181,11 @@ static bool model_size(const char *s, struct verdict *v, uint64_t *out)
 	memcpy(num, s, n);
 	num[n] = '\0';
 	if (!all_digits(num) || !dec_u64(num, out)) {
-		set_bad(v, "size= not an unsigned decimal with a unit letter");
+		set_bad(v, "size= or avail= not an unsigned decimal with a unit letter");
 		return false;
 	}
 	if (*out > (UINT64_MAX >> shift)) {
-		set_bad(v, "size= past 64 bits in its unit");
+		set_bad(v, "size= or avail= past 64 bits in its unit");
 		return false;
 	}
 	*out <<= shift;
@@ -1162,6 +1242,8 @@ static bool model_option(const struct target *t, const char *tok,
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - tok), tok);
 	o = index_of(key, opt_keys, NR_OPTS);
 	if (o < 0 || !(t->opts & (1U << o))) {
+		if (o == O_AVAIL)
+			v->av = AV_ELSEWHERE;
 		set_bad(v, "an unknown option, or one the command does not take");
 		return false;
 	}
@@ -1191,6 +1273,7 @@ static bool model_option(const struct target *t, const char *tok,
 		}
 		v->timer = strcmp(val, "work") != 0;
 		v->nmi = !strcmp(val, "nmi");
+		v->bhoff = !strcmp(val, "bhoff");
 		return true;
 	case O_FREE:
 		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
@@ -1209,6 +1292,13 @@ static bool model_option(const struct target *t, const char *tok,
 		return true;
 	case O_SIZE:
 		return model_size(val, v, &v->size);
+	case O_AVAIL:
+		/* a size; what it asks is judged once the command is known */
+		v->av = AV_BAD_VALUE;
+		if (!model_size(val, v, &v->avail))
+			return false;
+		v->av = AV_GIVEN;
+		return true;
 	case O_COUNT:
 		return model_u64(val, v, &v->count);
 	case O_THREADS:
@@ -1401,7 +1491,8 @@ static void model_semantic(const struct target *t, struct verdict *v,
 			set_bad(v, "ctx=nmi with an allocator that takes locks");
 	}
 	if (test && v->timer) {
-		if (k == K_VMALLOC || k == K_KVMALLOC)
+		if ((k == K_VMALLOC || k == K_KVMALLOC) &&
+		    !(v->bhoff && g.vmalloc_nowait))
 			set_bad(v, "ctx=timer with vmalloc or kvmalloc");
 		if (base == G_KERNEL)
 			set_bad(v, "ctx=timer with gfp=kernel");
@@ -1630,6 +1721,36 @@ static void model_bench(const struct target *t, struct verdict *v)
 		v->nospc = "the run's chunks pass max_atomic_bytes, with gfp=atomic or nofail";
 }
 
+/*
+ * mem_alloc's avail= (SPEC: "mem_alloc", "A machine near its floor"),
+ * once the checks of any mem_alloc are passed: a target below
+ * pressure_margin is refused, then gfp=nofail with it, both EINVAL; a
+ * target at or above MemAvailable keeps nothing (an answer of "chunks:
+ * 0").  The model knows the margin (the parameter, 1 at least) and
+ * MemAvailable (read before the command): a target AVAIL_FAR above it
+ * keeps nothing; one between the margin and that would make the module
+ * take memory until the machine is low, which the fuzzer never sends
+ * (too_risky()), and is uncertain.
+ */
+static void model_avail(struct verdict *v)
+{
+	uint64_t margin = g.margin ? g.margin : 1;
+
+	v->av_decides = v->cls != BAD;
+	if (v->avail < margin) {
+		set_bad(v, "avail= below pressure_margin");
+		v->av = AV_LOW;
+	} else if (v->mods & M(G_NOFAIL)) {
+		set_bad(v, "avail= with gfp=nofail");
+		v->av = AV_NOFAIL;
+	} else if (g.mem_avail && v->avail >= sat_add(g.mem_avail, AVAIL_FAR)) {
+		v->av = AV_FAR;
+	} else {
+		set_maybe(v, "avail= between pressure_margin and MemAvailable: the machine decides");
+		v->av = AV_RISKY;
+	}
+}
+
 /* What the documentation says of the numbers of a parsed command. */
 static void model_values(const struct target *t, struct verdict *v)
 {
@@ -1645,6 +1766,11 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_maybe(v, "a vmalloc chunk past the bookkeeping");
 		if (a[0])
 			model_semantic(t, v, a[0], 0);
+		/* with avail=: its answer, and no chunk unless the machine's */
+		if (v->opts & (1U << O_AVAIL)) {
+			model_avail(v);
+			return;
+		}
 		break;
 	case MEM_FREE:
 		if (v->nr && !a[0])
@@ -1805,9 +1931,10 @@ static bool num_in(const char *s, int base, uint64_t *v)
 }
 
 /*
- * max_bytes and max_atomic_bytes: an unsigned decimal, then maybe one
- * unit letter attached ("1048576", "64k", "1G"), in bytes, as the docs
- * say.  Return: false when it is not one, or passes 64 bits in its unit.
+ * max_bytes, max_atomic_bytes and pressure_margin: an unsigned decimal,
+ * then maybe one unit letter attached ("1048576", "64k", "1G"), in
+ * bytes, as the docs say.  Return: false when it is not one, or passes
+ * 64 bits in its unit.
  */
 static bool param_size(const char *s, uint64_t *out)
 {
@@ -1885,6 +2012,7 @@ static void classify_param(const struct target *t, const unsigned char *b,
 		break;
 	case P_MAX_BYTES:
 	case P_MAX_ATOMIC:
+	case P_MARGIN:
 		if (!param_size(s, &x) || !x || x > INT64_MAX)
 			set_bad(v, "not a size from 1 byte to 2^63 - 1, its unit attached if need be");
 		break;
@@ -1957,8 +2085,78 @@ static bool rnd_answer(const char *a, long long r[4])
 	return !*a;
 }
 
+/*
+ * mem_alloc's answer with avail=: "chunks: N", "bytes: N",
+ * "available_before: N", "available: N", "target: N" lines, in @r.
+ */
+static bool avail_answer(const char *a, uint64_t r[5])
+{
+	static const char *const keys[] = {
+		"chunks: ", "bytes: ", "available_before: ", "available: ",
+		"target: ",
+	};
+	unsigned int i;
+	size_t k, d;
+	char num[24];
+
+	for (i = 0; i < 5; i++) {
+		k = strlen(keys[i]);
+		if (strncmp(a, keys[i], k))
+			return false;
+		a += k;
+		d = strspn(a, "0123456789");
+		if (!d || d >= sizeof(num) || a[d] != '\n')
+			return false;
+		memcpy(num, a, d);
+		num[d] = '\0';
+		if (!dec_u64(num, &r[i]))
+			return false;
+		a += d + 1;
+	}
+	return !*a;
+}
+
+/*
+ * mem_alloc's answer with avail= (SPEC: "mem_alloc"), accepted: the
+ * target as given; MemAvailable at most it after the last chunk, the
+ * same as before when no chunk was kept; none kept when the model says
+ * so, MemAvailable before then near what /proc/meminfo said.  @rec:
+ * the chunks and the bytes, for kept_problem().
+ */
+static const char *avail_problem(const struct verdict *v, const char *a,
+				 long long rec[4])
+{
+	static char why[160];
+	uint64_t r[5];
+
+	if (!avail_answer(a, r))
+		return "not mem_alloc's five lines of avail= (chunks, bytes, available_before, available, target)";
+	rec[0] = r[0] > INT64_MAX ? -1 : (long long)r[0];
+	rec[3] = r[1] > INT64_MAX ? -1 : (long long)r[1];
+	if (!v->parsed)
+		return NULL;
+	if (r[4] != v->avail)
+		snprintf(why, sizeof(why), "a target of %" PRIu64 ", not avail=%" PRIu64,
+			 r[4], v->avail);
+	else if (r[3] > r[4] || (!r[0] && (r[2] != r[3] || r[1])))
+		snprintf(why, sizeof(why), "%" PRIu64 " chunks of %" PRIu64 " bytes, MemAvailable %" PRIu64 " -> %" PRIu64 " for a target of %" PRIu64,
+			 r[0], r[1], r[2], r[3], r[4]);
+	else if (v->av == AV_FAR && r[0])
+		snprintf(why, sizeof(why), "%" PRIu64 " chunks for a target %" PRIu64 " bytes above MemAvailable (%" PRIu64 ")",
+			 r[0], r[4] - g.mem_avail, g.mem_avail);
+	else if (v->av == AV_FAR &&
+		 (r[2] > sat_add(g.mem_avail, AVAIL_NEAR) ||
+		  r[2] + AVAIL_NEAR < g.mem_avail))
+		snprintf(why, sizeof(why), "available_before %" PRIu64 ", /proc/meminfo's MemAvailable %" PRIu64 " just before",
+			 r[2], g.mem_avail);
+	else
+		return NULL;
+	return why;
+}
+
 /* What is wrong with the answer @a, or NULL. */
-static const char *answer_problem(const struct target *t, bool accepted,
+static const char *answer_problem(const struct target *t,
+				  const struct verdict *v, bool accepted,
 				  int err, const char *a, size_t n,
 				  long long *num, long long rec[4])
 {
@@ -1966,6 +2164,11 @@ static const char *answer_problem(const struct target *t, bool accepted,
 
 	if (k != n)
 		return "a NUL byte in the answer";
+	/* with avail=, mem_alloc answers its figures (the model may not know) */
+	if (t - targets == MEM_ALLOC && accepted &&
+	    ((v->parsed && (v->opts & (1U << O_AVAIL))) ||
+	     (!v->parsed && n)))
+		return avail_problem(v, a, rec);
 	if (t - targets == MEM_RND && (accepted || err == ENOMEM ||
 				       err == EINTR))
 		return rnd_answer(a, rec) ? NULL :
@@ -2016,6 +2219,19 @@ static const char *kept_problem(const struct target *t,
 	}
 	switch (t - targets) {
 	case MEM_ALLOC:
+		/* avail=: the chunks and bytes it answered (none, here) */
+		if (v->parsed && (v->opts & (1U << O_AVAIL))) {
+			if (dc == rec[0] && db == rec[3] &&
+			    (!v->val[0] || db == rec[0] *
+			     (long long)counted(v->kind, v->val[0]) ||
+			     (v->kind == K_PERCPU && !g.ncpus)))
+				return NULL;
+			snprintf(msg, size, "mem_alloc of %llu bytes (alloc=%s, avail=%llu) answered %lld chunks, %lld bytes; kept chunks/bytes moved by %lld/%lld",
+				 (unsigned long long)v->val[0], kinds[v->kind],
+				 (unsigned long long)v->avail, rec[0], rec[3],
+				 dc, db);
+			return msg;
+		}
 		/* a percpu chunk counts once per CPU: how many, maybe unknown */
 		if (dc == 1 && db > 0 &&
 		    (!v->parsed ||
@@ -2119,6 +2335,11 @@ static const char *kept_fp_problem(const struct target *t,
 		cb = counted(v->kind, v->val[0]);
 		lo = fp_lo(v->kind, cb);
 		hi = fp_hi(v->kind, cb);
+		/* avail=: as many chunks as it answered */
+		if (v->opts & (1U << O_AVAIL)) {
+			lo = sat_mul(lo, rec[0] > 0 ? (uint64_t)rec[0] : 0);
+			hi = sat_mul(hi, rec[0] > 0 ? (uint64_t)rec[0] : 0);
+		}
 		if (df >= 0 && (uint64_t)df >= lo && (uint64_t)df <= hi)
 			return NULL;
 		snprintf(msg, size, "a chunk of %" PRIu64 " bytes (alloc=%s) moved kept_charged by %lld, not %" PRIu64 "..%" PRIu64,
@@ -2444,6 +2665,64 @@ static const char *gfp_expected(unsigned int id, long long *reserve,
  * while it runs).  Return: its overhead_bytes, or -1 when it cannot be
  * read.
  */
+/*
+ * A test's last lines (SPEC: "mem_test_list"): the machine's reclaim and
+ * compaction events while it ran, after free_p99_ns, in this order; the
+ * compact_* ones where the kernel has compaction, none at all without
+ * its vm event counters.
+ */
+static const char *const vm_keys[] = {
+	"vm_allocstall", "vm_pgscan_kswapd", "vm_pgscan_direct",
+	"vm_pgsteal_kswapd", "vm_pgsteal_direct", "vm_compact_stall",
+	"vm_compact_fail", "vm_compact_success", "vm_oom_kill",
+};
+#define VM_COMPACT	5	/* vm_keys[5..7] */
+
+/*
+ * Test @id's vm_* lines, @st: each in its place, a number; the OOM
+ * killer never ran while a test did (nothing the fuzzer sends may call
+ * it).
+ */
+static void check_vm(unsigned int id, const struct stats *st)
+{
+	int p = stat_at(st, "free_p99_ns");
+	unsigned int i, k;
+	bool compact;
+	long long x;
+
+	if (p < 0) {
+		problem("tests/%u/stats: no free_p99_ns line", id);
+		return;
+	}
+	i = (unsigned int)p + 1;
+	if (i == st->n)
+		return;		/* no vm event counters */
+	compact = i + VM_COMPACT < st->n &&
+		  !strcmp(st->key[i + VM_COMPACT], vm_keys[VM_COMPACT]);
+	for (k = 0; k < ARRAY_SIZE(vm_keys); k++) {
+		if (!compact && k >= VM_COMPACT && k < VM_COMPACT + 3)
+			continue;
+		if (i >= st->n || strcmp(st->key[i], vm_keys[k])) {
+			problem("tests/%u/stats: line %u is '%s', not %s",
+				id, i + 1, i < st->n ? st->key[i] : "(none)",
+				vm_keys[k]);
+			return;
+		}
+		if (!dec_ll(st->val[i], &x) || x < 0) {
+			problem("tests/%u/stats: %s is '%s', not a count", id,
+				vm_keys[k], st->val[i]);
+			return;
+		}
+		if (k == ARRAY_SIZE(vm_keys) - 1 && x)
+			problem("tests/%u/stats: vm_oom_kill %lld: the OOM killer ran while it did",
+				id, x);
+		i++;
+	}
+	if (i != st->n)
+		problem("tests/%u/stats: '%s' after vm_oom_kill", id,
+			st->key[i]);
+}
+
 static long long check_stats(unsigned int id, bool quiet)
 {
 	long long ta, fr, ch, held, over, chunks, res, from, allocs, reallocs;
@@ -2526,6 +2805,7 @@ static long long check_stats(unsigned int id, bool quiet)
 	else if (bulk > 1 && over < TEST_DEBUGFS + BULK_SLOT * bulk)
 		problem("tests/%u/stats: overhead_bytes %lld with bulk %lld: less than its debugfs files and %d bytes a slot",
 			id, over, bulk, BULK_SLOT);
+	check_vm(id, &st);
 	si = stat_at(&st, "state");
 	if (quiet && (si < 0 || !strcmp(st.val[si], "running") || held || ch ||
 		      chunks))
@@ -3157,6 +3437,16 @@ static void read_reserve(void)
 		g.mempool_reserve = 0;
 }
 
+/* pressure_margin, as the parameter reads now (0: not known). */
+static void read_margin(void)
+{
+	char val[64];
+
+	if (read_param(&targets[P_MARGIN], val, sizeof(val)) ||
+	    !all_digits(val) || !dec_u64(val, &g.margin))
+		g.margin = 0;
+}
+
 /* After an accepted write: follow ids, parameters, the tests we need. */
 static void after_accepted(struct target *t, const struct verdict *v,
 			   long long num)
@@ -3226,6 +3516,18 @@ static void after_accepted(struct target *t, const struct verdict *v,
 	case P_RESERVE:
 		/* the pools made from now on keep so many (0: not known) */
 		read_reserve();
+		break;
+	case P_MARGIN:
+		/*
+		 * avail= is held to it from now on (0: not known); far above
+		 * the default, ours again, so that targets above MemAvailable
+		 * are not all below it
+		 */
+		read_margin();
+		if (!g.hk_mode && (!g.margin || g.margin > 4 * g.margin0)) {
+			hk_cmd(P_MARGIN, "%" PRIu64 "\n", g.margin0);
+			read_margin();
+		}
 		break;
 	case P_MAX_BYTES:
 		/* ours again at once, so that what is accepted stays small */
@@ -3395,10 +3697,21 @@ static void send_one(struct target *t, const unsigned char *b, size_t len,
 			   accepted ? "" : err_name(err), msg);
 
 	if (!t->param && !t->wronly) {
-		why = answer_problem(t, accepted, err, ans, (size_t)n, &num,
-				     rec);
+		why = answer_problem(t, &v, accepted, err, ans, (size_t)n,
+				     &num, rec);
 		if (why)
 			unexpected(t, b, len, "the answer is %s: '%s'", why, msg);
+	}
+	/*
+	 * avail=: each class, and whether the module did as the model says;
+	 * of mem_alloc's targets, those no other refusal came before
+	 */
+	if (!g.hk_mode && v.av != AV_NONE && v.av != AV_GIVEN &&
+	    (v.av_decides || v.av == AV_ELSEWHERE || v.av == AV_BAD_VALUE)) {
+		g.av_sent[v.av]++;
+		g.av_ok[v.av] += v.av == AV_FAR ?
+				 accepted && !rec[0] && !rec[3] :
+				 !accepted && err == EINVAL;
 	}
 	/* a test of bulk calls: its reserves may show from now on */
 	if (accepted && t - targets == TEST_START && v.parsed && v.bulk > 1) {
@@ -3543,6 +3856,9 @@ static const char *const opts_any[] = {
 	"alloc=mempool", "alloc=mem_pool", "reserve=1", "reserve=4",
 	"reserve=1024", "reserve=0", "reserve=1025", "reserve=",
 	"bulk=1", "bulk=8", "bulk=512", "bulk=0", "bulk=513", "bulk=",
+	"avail=0", "avail=1", "avail=1k", "avail=18446744073709551615",
+	"avail=4611686018427387904", "avail=17179869183G", "avail=",
+	"avail=x", "avail=1.5g",
 };
 
 /* Options no command takes as they are. */
@@ -3567,6 +3883,17 @@ static const char *const opts_bad[] = {
 	"reserve=1025", "reserve=x", "reserve=-1", "reserve=4294967297",
 	"Reserve=4", "bulk=", "bulk=0", "bulk=513", "bulk=x", "bulk=-1",
 	"Bulk=8",
+	/* mem_alloc's: no size, or one below any pressure_margin */
+	"avail=", "avail=x", "avail=-1", "avail=1.5g", "avail=1kb",
+	"avail=0x10", "avail==1g", "Avail=1g",
+	"avail=18446744073709551616", "avail=17179869184g",
+	"avail=99999999999999999999", "avail=0", "avail=0k", "avail=+",
+};
+
+/* avail= values that are no size, or pass 64 bits; "+1g" uncertain */
+static const char *const avail_bad[] = {
+	"", "x", "-1", "1.5g", "1kb", "0x10", "+1g", "g", "1t",
+	"18446744073709551616", "17179869184g", "99999999999999999999",
 };
 
 static const char *const bad_tokens[] = {
@@ -3709,6 +4036,60 @@ static void base_gfp(struct base *bs, int kind, bool timer, uint64_t big)
 }
 
 /*
+ * @b bytes as avail= spells them: in bytes, or in the largest unit that
+ * divides them, either case, now and then.
+ */
+static void avail_spell(char *buf, size_t size, uint64_t b)
+{
+	unsigned int s = 30;
+
+	while (s && (b & ((1ULL << s) - 1)))
+		s -= 10;
+	if (!b || !s || rndn(3) == 0)
+		snprintf(buf, size, "%" PRIu64, b);
+	else
+		snprintf(buf, size, "%" PRIu64 "%c", b >> s,
+			 "kKmMgG"[(s / 10 - 1) * 2 + rndn(2)]);
+}
+
+/*
+ * A value of avail= of the two classes the fuzzer sends (SPEC:
+ * "mem_alloc"): below pressure_margin (refused), or far above
+ * MemAvailable (nothing kept): 1 to 16 GiB above, rounded up to a unit
+ * now and then, or near the top of 64 bits.  Never between: the module
+ * would keep chunks until the machine is low.  @high: of the second
+ * class only.  In a static buffer.
+ */
+static const char *avail_value(bool high)
+{
+	static const char *const huge[] = {
+		"4611686018427387904", "9223372036854775807",
+		"9223372036854775808", "18446744073709551615", "17179869183g",
+		"17179869183G", "16777215m", "18014398509481983k",
+	};
+	static char buf[32];
+	uint64_t b, m = g.margin;
+
+	switch (high ? rndr(3, 7) : rndn(8)) {
+	case 0:
+	case 1:
+	case 2:
+		/* below the margin: 0, just below it, or anywhere under */
+		b = !m || !rndn(6) ? 0 : rndn(3) ? rndn(m) : m - 1;
+		avail_spell(buf, sizeof(buf), b);
+		return buf;
+	case 3:
+		return PICK(huge);
+	default:
+		b = sat_add(g.mem_avail, rndr(AVAIL_SEND, 16 * AVAIL_SEND));
+		if (rndn(2))
+			b = sat_add(b, (1ULL << 30) - 1) & ~((1ULL << 30) - 1);
+		avail_spell(buf, sizeof(buf), b);
+		return buf;
+	}
+}
+
+/*
  * The options of a command that takes them, now and then, mostly a set
  * the module takes: alloc=, gfp=, node=0 (with vmalloc, gfp=kernel or
  * kernel,zero, mostly); for a test ctx=, cpu=0 or 1, free=, reserve=
@@ -3752,6 +4133,9 @@ static void base_opts(const struct target *t, struct base *bs, uint64_t big)
 		base_gfp(bs, kind, timer, big);
 	if (node && ((kind != K_PERCPU && kind != K_MEMPOOL) || !rndn(4)))
 		base_opt(bs, "node=0");
+	/* mem_alloc: avail= now and then, its two classes */
+	if ((t->opts & (1U << O_AVAIL)) && !rndn(6))
+		base_opt(bs, "avail=%s", avail_value(false));
 	if (!test)
 		return;
 	if (timer)
@@ -3933,6 +4317,11 @@ static void make_base(const struct target *t, struct base *bs)
 	case P_RESERVE:
 		/* small mostly: a kept pool of 1024 elements costs much */
 		base_num(bs, rndn(8) ? rndr(1, 8) : rndr(1, RESERVE_MAX));
+		break;
+	case P_MARGIN:
+		/* avail= follows it: mostly up to twice the default */
+		base_num(bs, rndn(8) ? rndr(1, 2 * g.margin0) :
+			 rndr(1, 1ULL << 40));
 		break;
 	case P_ALLOC:
 		snprintf(bs->num[bs->nr++], sizeof(bs->num[0]), "%s",
@@ -4544,7 +4933,8 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 	};
 	static const char *const not_bench[] = {
 		"node=0", "node=1", "ctx=work", "ctx=timer", "ctx=irqoff",
-		"ctx=nmi", "free=all", "free=random",
+		"ctx=nmi", "free=all", "free=random", "avail=1g",
+		"avail=18446744073709551615",
 	};
 	static const char *const strays[] = { "1", "64", "k", "4096", "stop" };
 	struct toks tk;
@@ -4596,7 +4986,8 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 	}
 	if (!t->opts) {
 		snprintf(bs->opt[0], sizeof(bs->opt[0]), "%s",
-			 rndn(2) ? PICK(opts_any) : "alloc=kmalloc");
+			 rndn(2) ? PICK(opts_any) : rndn(4) ? "alloc=kmalloc" :
+			 "avail=4611686018427387904");
 		bs->nopt = 1;
 		if (!bs->nr && t->min == 0 && !rndn(2))
 			base_num(bs, 10);
@@ -4625,6 +5016,13 @@ static bool gen_bad_opt(const struct target *t __maybe_unused,
 				 rndn(2) ? "node=0" : "alloc=kmalloc");
 			break;
 		case 2:		/* a test's option, to a command that is none */
+			/* or mem_alloc's avail=, to another command */
+			if (!(t->opts & (1U << O_AVAIL)) && rndn(2)) {
+				snprintf(opt[0], TOK_LEN, "avail=%s",
+					 avail_value(false));
+				tk_add(&tk, opt[0]);
+				break;
+			}
 			if (t->opts & (1U << O_CTX)) {
 				tk_add(&tk, PICK(opts_bad));
 				break;
@@ -4909,7 +5307,9 @@ static bool gen_semantic(const struct target *t __maybe_unused,
  * refuses (zero, retry_mayfail; release=rcu), reserve= with another
  * allocator or out of its range, a test's bulk= above 1 with another
  * allocator than cache or pages, pages above one, or node=, or out of
- * its range.  Small chunks, nowarn: harmless even if it were taken.
+ * its range; mem_alloc's avail= below pressure_margin, or with nofail
+ * (half of mem_alloc's).  Small chunks, nowarn: harmless even if it
+ * were taken.
  */
 static bool gen_bad_combo(const struct target *t __maybe_unused,
 			  struct base *bs __maybe_unused, struct cmd *c)
@@ -4967,6 +5367,29 @@ static bool gen_bad_combo(const struct target *t __maybe_unused,
 	mn = rndr(1, 64);
 	mx = rndr(mn, 4096);
 	tot = rndr(4096, 16384);
+	/*
+	 * mem_alloc's avail=: a target below pressure_margin, or one far
+	 * above MemAvailable with nofail, from an allocator that honours it
+	 */
+	if (t - targets == MEM_ALLOC && rndn(2)) {
+		char val[32];
+
+		if (!rndn(3)) {
+			base_opt(bs, "alloc=%s", kinds[pick_kind()]);
+			avail_spell(val, sizeof(val),
+				    rndn(g.margin ? g.margin : 1));
+		} else {
+			base_opt(bs, "alloc=%s", PICK(timer_kinds));
+			base_opt(bs, "gfp=%snofail,nowarn", rndn(2) ? "kernel," : "");
+			snprintf(val, sizeof(val), "%s", avail_value(true));
+		}
+		base_opt(bs, "avail=%s", val);
+		snprintf(bs->num[0], sizeof(bs->num[0]), "%" PRIu64,
+			 rndr(1, NOFAIL_MAX));
+		gen_valid(t, bs, c);
+		c->want_bad = true;
+		return true;
+	}
 	switch (rndn(cases)) {
 	case C_NO_KERNEL:	/* a retry modifier without kernel */
 		base_opt(bs, "gfp=%s,%s,nowarn", PICK(not_kernel), PICK(retry));
@@ -5173,6 +5596,10 @@ static bool gen_opt_mix(const struct target *t __maybe_unused,
 		case O_RELEASE:
 			base_opt(bs, "release=%s", PICK(releases));
 			break;
+		case O_AVAIL:	/* mem_alloc's: its two classes, or no size */
+			base_opt(bs, "avail=%s", rndn(4) ? avail_value(false) :
+				 PICK(avail_bad));
+			break;
 		default:	/* bench's own */
 			base_opt(bs, "%s=%s", opt_keys[o], bench_value(o));
 			break;
@@ -5201,6 +5628,8 @@ static bool gen_param_bad(const struct target *t __maybe_unused,
 		  "8 9" },
 		{ "0", "1025", "-1", "abc", "4294967300", "0x10", "1e3",
 		  "4 5" },
+		{ "0", "-1", "9223372036854775808", "18446744073709551615",
+		  "0k", "1x", "1e6", "\n" },
 	};
 
 	c->len = 0;
@@ -5307,7 +5736,9 @@ static bool too_costly(const struct target *t, const struct cmd *c)
  * failed allocation would print the kernel's report; but vmalloc on a
  * node, whose vmalloc_node() takes no flags, of 64 KiB at most, which
  * does not fail), nofail past 8192 bytes (the kernel warns, or loops), a
- * ctx=timer test of big chunks (refused above 32 KiB).
+ * ctx=timer test of big chunks (refused above 32 KiB), a mem_alloc whose
+ * avail= is neither below pressure_margin nor far above MemAvailable
+ * (it would keep chunks until the machine is low: 68-pressure.sh's).
  */
 static bool too_risky(const struct target *t, const unsigned char *b,
 		      size_t len)
@@ -5328,6 +5759,11 @@ static bool too_risky(const struct target *t, const unsigned char *b,
 		return true;
 	if ((v.mods & M(G_NOFAIL)) && size > NOFAIL_MAX)
 		return true;
+	if ((v.opts & (1U << O_AVAIL)) && v.av != AV_LOW &&
+	    v.av != AV_NOFAIL && v.av != AV_FAR) {
+		g.av_filtered++;
+		return true;
+	}
 	return v.timer && counted(v.kind, size) > TIMER_SEND;
 }
 
@@ -5380,6 +5816,8 @@ static void fuzz_one(void)
 	unsigned int tries;
 	size_t from, i;
 
+	/* what avail= is held against: the machine now */
+	g.mem_avail = read_mem_avail();
 	for (tries = 0; ; tries++) {
 		memset(&c, 0, sizeof(c));
 		make_base(t, &bs);
@@ -5637,6 +6075,13 @@ static int setup(void)
 	    kind_of(val) >= 0)
 		g.default_kind = kind_of(val);
 	read_reserve();
+	read_margin();
+	g.margin0 = g.margin;
+	g.mem_avail = read_mem_avail();
+	if (!g.margin || !g.mem_avail) {
+		fprintf(stderr, "mtfuzz: cannot read pressure_margin or /proc/meminfo's MemAvailable\n");
+		return -1;
+	}
 	why = read_used(&g.prev);
 	if (why) {
 		fprintf(stderr, "mtfuzz: cannot parse mem_used: %s\n", why);
@@ -5645,6 +6090,7 @@ static int setup(void)
 	g.corr0 = g.prev.v[U_CORR];
 	g.kept_kinds = g.prev.v[U_KC] ? (1U << NR_KINDS) - 1 : 0;
 	g.nolock = kernel_at_least(6, 18);
+	g.vmalloc_nowait = kernel_at_least(6, 19);
 	g.nmi = nmi_possible();
 	g.ncpus = cpu_list("/sys/devices/system/cpu/possible", NULL, 0);
 	g.nonline = cpu_list("/sys/devices/system/cpu/online", g.online,
@@ -5920,6 +6366,13 @@ int main(int argc, char **argv)
 		printf(" alloc_%s=%lu", kinds[i], g.with_kind[i]);
 	printf(" bulk_tests=%lu nmi=%d nmi_tests=%lu", g.bulk_started, g.nmi,
 	       g.nmi_started);
+	/* avail=: each class sent, and of them as the model said */
+	for (i = AV_ELSEWHERE; i < NR_AV; i++)
+		if (i != AV_GIVEN && i != AV_RISKY)
+			printf(" avail_%s=%lu avail_%s_ok=%lu", av_names[i],
+			       g.av_sent[i], av_names[i], g.av_ok[i]);
+	printf(" avail_risky_filtered=%lu pressure_margin=%" PRIu64,
+	       g.av_filtered, g.margin0);
 	printf(" nospc_certain=%lu nospc_refused=%lu max_tests_refused=%lu",
 	       g.nospc, g.nospc_ok, g.nospc_tests);
 	printf(" charged_max=%lld atomic_max=%lld cap_excess=%lu quiet_points=%lu stats_checked=%lu",
