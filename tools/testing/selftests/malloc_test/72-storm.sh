@@ -14,13 +14,26 @@
 # small max_bytes (8 MiB), which they hit: every mem_used read shows
 # charged_bytes <= max_bytes, and /proc/meminfo's VmallocUsed, Slab (not on
 # KASAN) and Percpu rise, together, by max_bytes and a documented slack at
-# most (4 MiB + 1%: mtstorm --help).  check.sh scans the kernel log
-# (KASAN, lockdep, DEBUG_OBJECTS, sleeping in atomic) and 99-kmemleak.sh
-# scans for leaks once the suite is done.
+# most (4 MiB + 1%: mtstorm --help).  The first storm also takes CPU 1
+# (every CPU but 0 that can go) offline and online all along (--hotplug):
+# a test or bench start that names an offline CPU is refused, and only
+# then; at least one transition, and afterwards every CPU online again.
+# And it moves writers into a memory cgroup of its own (st72, memory.max
+# 1 MiB above what it held) and back (--memcg): there, commands with
+# gfp=account are charged to it and may be refused with ENOMEM naming
+# it, a chunk bigger than its limit always is; at least one move, no OOM
+# kill (/proc/vmstat, its memory.events), once everything is freed its
+# memory.current near 0 (what the CPUs hold charged ahead for it, 256
+# KiB each at most), and the group removed.  Each skips, with the
+# reason, where no CPU can go offline or there is no memory cgroup
+# controller.  check.sh scans the kernel log (KASAN, lockdep,
+# DEBUG_OBJECTS, sleeping in atomic) and 99-kmemleak.sh scans for leaks
+# once the suite is done.
 # Needs: mtstorm in PATH (else it skips).  Sets up (mt_setup): malloc_test
 # loaded, nothing kept, no test, no bench, parameters at their
 # defaults.  Leaves (mt_exit): malloc_test loaded again (reloaded here),
-# nothing kept, no test, parameters at their defaults.
+# nothing kept, no test, parameters at their defaults, every CPU online,
+# the shell in the root cgroup, no st72 group.
 
 . "$(dirname "$0")/lib.sh"
 ktap_start
@@ -95,23 +108,109 @@ st_near() {
 	expect_range "$1 ($2 now $_nv kB, before $3 kB)" $((_nv - $3)) $((-$4)) "$4"
 }
 
+# st_hotplug_why: empty when a CPU other than 0 can go offline, else why not
+st_hotplug_why() {
+	nr_online _hn
+	_hw="$_hn CPU online"
+	[ "$_hn" -ge 2 ] || { echo "$_hw"; return; }
+	for _hf in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$_hf" ] || continue
+		read -r _hv <"$_hf"
+		[ "$_hv" != 1 ] || return 0
+	done
+	echo "no CPU but 0 has an online file to write (CONFIG_HOTPLUG_CPU)"
+}
+
+# st_cg_setup: the storm's memory cgroup, $CG/st72, the shell back in the
+# root group, memory.max 1 MiB above what the group holds (ST_CG_M0);
+# ST_CG the group, or empty and ST_CG_WHY why not
+st_cg_setup() {
+	ST_CG=
+	if ! cg_setup st72; then
+		ST_CG_WHY=$CG_WHY
+		cg_teardown
+		return
+	fi
+	cg_leave
+	read -r _cs </proc/self/cgroup
+	read -r ST_CG_M0 <"$CG_DIR/memory.current"
+	if [ "$_cs" != "0::/" ] || ! isnum "$ST_CG_M0" ||
+		! echo $((ST_CG_M0 + 1048576)) >"$CG_DIR/memory.max"; then
+		ST_CG_WHY="the shell could not leave $CG_DIR ($_cs), or its memory.max be set"
+		cg_teardown
+		return
+	fi
+	read -r ST_CG_MAX <"$CG_DIR/memory.max"
+	ST_CG=$CG_DIR
+}
+
+# st_ev FILE KEY VAR: KEY's count in FILE ("key value" lines), 0 if none
+st_ev() {
+	_sv=$(awk -v k="$2" '$1 == k { print $2 }' "$1" 2>/dev/null)
+	eval "$3=\${_sv:-0}"
+}
+
 storm_case() {
 	kmark
 	mi st_vm0 VmallocUsed
 	mi st_slab0 Slab
 
 	# -------------------------------------------- a storm that ends ---
+	# with CPUs going offline and online, writers moving between groups
 	param mb0 max_bytes
+	ST_HP_WHY=$(st_hotplug_why)
+	st_online0=$(cat /sys/devices/system/cpu/online)
+	st_cg_setup
+	st_more=--hotplug
+	[ -z "$ST_CG" ] || st_more="$st_more --memcg $ST_CG"
+	st_ev /proc/vmstat oom_kill st_ook0
 	nowv t0
-	$ST_TO "$STORM" --duration "$ST_SECS" $ST_OPTS >"$ST_LOG.1" 2>&1
+	$ST_TO "$STORM" --duration "$ST_SECS" $ST_OPTS $st_more >"$ST_LOG.1" 2>&1
 	rc=$?
 	nowv t1
-	diag "mtstorm --duration $ST_SECS took $((t1 - t0)) ms:"
+	# mtstorm puts them back online; what a storm killed midway left
+	st_online1=$(cat /sys/devices/system/cpu/online)
+	mt_cpus_online
+	diag "mtstorm --duration $ST_SECS $st_more took $((t1 - t0)) ms:"
 	st_show "$ST_LOG.1"
 	st_verdict "storm of $ST_SECS s (starts, stops, destroys, destroy_all, kept memory, every statistics file, parameters): every answer as documented, no thread stuck" \
 		"$ST_LOG.1" "$rc"
 	st_footprint "$ST_LOG.1"
 	verdict "the storm against max_bytes $ST_MAX: charged_bytes within it in every read, the kernel's VmallocUsed$MT_AND_SLAB and Percpu within it and the slack"
+
+	# "hotplug: N transitions (F offline, O online), K refused by the
+	# kernel; refused for an offline CPU: S test starts, B benches; ..."
+	l=$(grep '^mtstorm: hotplug: [0-9]* transitions' "$ST_LOG.1")
+	n=${l#mtstorm: hotplug: }
+	n=${n%% *}
+	if [ -n "$ST_HP_WHY" ]; then
+		skip "CPUs offline and online during the storm" "$ST_HP_WHY"
+	else
+		expect "no hotplug summary: $(grep '^mtstorm: hotplug' "$ST_LOG.1")" [ -n "$l" ]
+		expect_range "hotplug transitions" "$n" 1 1000000
+		expect_eq "CPUs online once mtstorm ended" "$st_online1" "$st_online0"
+		verdict "CPUs other than 0 offline and online all along the storm (${l#mtstorm: hotplug: }), every CPU online again after it"
+	fi
+
+	# "memcg: N moves into DIR and B back, in R rounds (...); there C
+	# commands, D done, refused: E ENOMEM naming the group at its
+	# memory.max, ..."
+	l=$(grep '^mtstorm: memcg: [0-9]* moves' "$ST_LOG.1")
+	if [ -z "$ST_CG" ]; then
+		skip "writers moved between memory cgroups during the storm" "$ST_CG_WHY"
+	else
+		n=${l#mtstorm: memcg: }
+		n=${n%% *}
+		b=${l#* and }
+		b=${b%% back*}
+		e=${l#*refused: }
+		e=${e%% ENOMEM naming*}
+		expect "no memcg summary: $(grep '^mtstorm: memcg' "$ST_LOG.1")" [ -n "$l" ]
+		expect_range "moves into $ST_CG" "$n" 1 1000000
+		expect_eq "moves back into the root group" "$b" "$n"
+		expect_range "refusals naming the group" "$e" 0 1000000
+		verdict "writers moved into $ST_CG (memory.max $ST_CG_MAX) and back all along the storm, their commands charged there (${l#mtstorm: memcg: })"
+	fi
 
 	mtw_wo mem_test_destroy_all x
 	expect "mem_test_destroy_all refused: $(mt_evidence)" [ "$MT_RC" = 0 ]
@@ -147,6 +246,29 @@ storm_case() {
 	st_near "VmallocUsed back" VmallocUsed "$st_vm0" 4096
 	[ -n "$MT_KASAN" ] || st_near "Slab back" Slab "$st_slab0" 8192
 	verdict "and VmallocUsed$MT_AND_SLAB back within $ST_TOL of before the storm"
+
+	# the group: all it was charged given back, no OOM kill, removed
+	if [ -n "$ST_CG" ]; then
+		read -r m1 <"$ST_CG/memory.current"
+		st_ev "$ST_CG/memory.events" oom e_oom
+		st_ev "$ST_CG/memory.events" oom_kill e_kill
+		st_ev "$ST_CG/memory.events" max e_max
+		st_ev /proc/vmstat oom_kill st_ook1
+		diag "$ST_CG: memory.current $ST_CG_M0 before the storm, $m1 now; memory.events: $(tr '\n' ' ' <"$ST_CG/memory.events")"
+		# near 0: what the CPUs may hold charged ahead for the group
+		# (the memory controller's per-CPU stock, 64 pages each)
+		nr_possible np
+		expect_range "memory.current, everything freed (before the storm $ST_CG_M0)" \
+			"$m1" 0 $((np * 262144 + 131072))
+		expect_eq "the group's memory.events oom, oom_kill" "$e_oom $e_kill" "0 0"
+		expect_eq "/proc/vmstat oom_kill" "$st_ook1" "$st_ook0"
+		# a refusal that named the group: memory.events max counted it
+		[ "${e:-0}" = 0 ] || expect "refusals named the group, yet its memory.events max is $e_max" [ "$e_max" -gt 0 ]
+		cg_teardown
+		expect "$ST_CG is still there after rmdir" [ ! -d "$ST_CG" ]
+		verdict "after the storm, $ST_CG gave back what was charged to it (memory.current $m1: at most 256 KiB per CPU and 128 KiB), no OOM kill anywhere, the group removed"
+		ST_CG=
+	fi
 
 	# --------------------------------------- rmmod in the middle ---
 	nowv t0

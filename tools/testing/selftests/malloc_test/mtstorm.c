@@ -61,6 +61,41 @@
  * max_bytes and of those counters at the start.  That is read every
  * quarter of a second by a reader, and once the workers are done.
  *
+ * With --hotplug, a hotplug thread takes the CPUs other than 0 whose
+ * online file it may write offline and back online, one at a time, at
+ * random intervals (2 to 100 ms, and one to three times what the last
+ * move took), and puts every one back online at the end.  The commands that name a CPU race it: a test start or a bench with
+ * cpu=N is refused with EINVAL "CPU N is offline", a bench with more
+ * threads than CPUs online with EINVAL "threads=T: from 1 to the K CPUs
+ * online", and a bench whose CPUs went away between its checks and its
+ * threads' creation with EAGAIN.  Each CPU's state is a sequence number
+ * the thread moves before and after each write to the online file (on,
+ * going off, off, coming on): a refusal for an offline CPU is accepted
+ * only when the CPU was not online all along the command, and a start
+ * while it was offline all along is unexpected.  A pinned test whose CPU
+ * went offline runs elsewhere meanwhile: its off_cpu may then count.
+ *
+ * With --memcg DIR (a memory cgroup, child of cgroup2's root, with a
+ * memory.max; the storm runs in the root group), a mover thread sends
+ * writers into DIR and back: each round, a child process it forks moves
+ * itself into DIR, writes a few commands there with gfp=account (charged
+ * to DIR): mem_alloc and mem_rnd_alloc, a ctx=work test (which goes on
+ * charging DIR once its writer left), now and then a chunk bigger than
+ * memory.max, a test whose total is, or pieces kept until DIR is full
+ * and one more chunk; then it moves back to the root group and the
+ * thread judges the answers.  A process in a group at its limit would
+ * have its own page faults and files refused there, and the group's OOM
+ * killer take it: so the child opens its files, faults its stack in and
+ * reads /proc/self/cgroup once before it moves, writes only commands
+ * there, moves out at once, and a round takes place only while
+ * memory.max leaves 256 KiB and what the round and the tests started
+ * there may charge; else a probe: a writer that asks there for chunks
+ * of 256 bytes to 64 KiB until the group refuses one (8 at most).  An
+ * allocation charged to DIR may be refused with ENOMEM, the reason
+ * naming DIR at its memory.max; from the root group, whose writers also
+ * use gfp=account, a refusal that names a memory cgroup is unexpected,
+ * and so is a chunk bigger than DIR's memory.max charged to it.
+ *
  * It expects the module loaded with nothing kept (mem_realloc's answer is
  * checked against the storm's own chunks, of at most 64 KiB), and leaves
  * the parameters as it found them (max_bytes too); tests and kept memory
@@ -83,8 +118,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,6 +131,8 @@
 #define MT_NAME		"malloc_test"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define noinline	__attribute__((noinline))
+#define __noreturn	__attribute__((noreturn))
 
 enum { EXIT_PASS = 0, EXIT_UNEXPECTED = 1, EXIT_USAGE = 2, EXIT_STUCK = 3 };
 
@@ -108,6 +148,8 @@ enum { EXIT_PASS = 0, EXIT_UNEXPECTED = 1, EXIT_USAGE = 2, EXIT_STUCK = 3 };
 #define TEST_DEBUGFS	3072	/* a test's own memory: at least this */
 #define SLACK_FIXED	(4ULL << 20)	/* the kernel's other activity */
 #define MI_EVERY_MS	250	/* the kernel's counters, read so often */
+#define HP_MAX_CPUS	64	/* CPUs cpu= names and the storm hotplugs */
+#define CGROUP2_MAGIC	0x63677270	/* statfs()'s f_type of cgroup2 */
 
 /* ---- what is counted ---------------------------------------------- */
 
@@ -132,6 +174,8 @@ enum op_kind {
 	OP_BENCH,
 	OP_BENCH_STOP,
 	OP_BENCH_RESULT,
+	OP_HOTPLUG,
+	OP_MEMCG_MOVE,
 	NR_OPS
 };
 
@@ -156,6 +200,8 @@ static const char *const op_names[NR_OPS] = {
 	[OP_BENCH] = "bench (start)",
 	[OP_BENCH_STOP] = "bench stop",
 	[OP_BENCH_RESULT] = "read bench_result",
+	[OP_HOTPLUG] = "cpu offline/online",
+	[OP_MEMCG_MOVE] = "memcg move",
 };
 
 /*
@@ -225,6 +271,8 @@ static unsigned long long opt_seed;
 static bool opt_rmmod;
 static bool opt_verbose;
 static bool opt_kasan;
+static bool opt_hotplug;
+static const char *opt_memcg;		/* --memcg DIR */
 
 /* What mem_used must keep under, read at the start. */
 static long long max_tests_param;
@@ -232,6 +280,44 @@ static unsigned int ncpus = 1;		/* possible CPUs */
 static unsigned int ncpus_online = 1;	/* CPUs online */
 /* ctx=nmi can run here: the nolock allocators, x86's local APIC */
 static bool have_nmi;
+
+/*
+ * CPU hotplug (--hotplug).  hp_seq[c] % 4 says where CPU c stands: 0
+ * online, 1 going offline, 2 offline, 3 coming online; the hotplug thread
+ * moves it on before and after each write to the CPU's online file (by 3
+ * when the write failed: back where it was).  cpu_online(c) is false only
+ * while hp_seq[c] % 4 != 0: a command that read the same value, a
+ * multiple of 4, before and after it ran with c online all along; one
+ * that read the same value, 2 modulo 4, with c offline all along.
+ */
+struct hp_snap {
+	unsigned int seq[HP_MAX_CPUS];
+};
+
+static atomic_uint hp_seq[HP_MAX_CPUS];
+static unsigned int hp_seq0[HP_MAX_CPUS];	/* at the start */
+static bool hp_mine[HP_MAX_CPUS];	/* the hotplug thread moves it */
+static unsigned int hp_ncpus = 1;	/* cpu= names 0 .. hp_ncpus - 1 */
+static unsigned int hp_nr_mine;
+static char hp_why[160];		/* why none can go offline */
+static atomic_ulong hp_offs, hp_ons, hp_failed;
+/* commands refused for an offline CPU: test starts, benches */
+static atomic_ulong hp_refused_start, hp_refused_bench;
+static atomic_ulong hp_started_away;	/* pinned tests whose CPU went */
+
+/*
+ * Moves between memory cgroups (--memcg DIR): the group, its parent (the
+ * root group, where the storm runs), the name the kernel gives DIR
+ * ("/NAME") and its memory.max.
+ */
+#define CG_PATH_MAX	256
+static char cg_dir[CG_PATH_MAX], cg_home[CG_PATH_MAX], cg_name[CG_PATH_MAX];
+static long long cg_max;
+static atomic_llong cg_peak;
+static atomic_ulong cg_moves, cg_backs, cg_rounds, cg_no_room, cg_probes;
+static atomic_ulong cg_cmds, cg_ok, cg_enomem_named, cg_enomem, cg_enospc;
+static atomic_ulong cg_tests, cg_over;
+static atomic_ulong acct_root;		/* gfp=account from the root group */
 /* The highest charged_bytes and atomic_bytes mem_used showed. */
 static atomic_llong charged_max, atomic_max;
 
@@ -605,6 +691,80 @@ static bool answer_num(const char *ans, long long *v)
 	return parse_ll(buf, v);
 }
 
+/* CPUs that come and go (--hotplug). */
+
+static void hp_snap(struct hp_snap *s)
+{
+	unsigned int c;
+
+	for (c = 0; c < hp_ncpus; c++)
+		s->seq[c] = atomic_load(&hp_seq[c]);
+}
+
+/* Between snapshots @a and @b, may CPU @c have been offline? */
+static bool hp_maybe_off(const struct hp_snap *a, const struct hp_snap *b,
+			 unsigned int c)
+{
+	return a->seq[c] % 4 || b->seq[c] != a->seq[c];
+}
+
+/* Was it offline all along? */
+static bool hp_surely_off(const struct hp_snap *a, const struct hp_snap *b,
+			  unsigned int c)
+{
+	return a->seq[c] % 4 == 2 && b->seq[c] == a->seq[c];
+}
+
+/*
+ * The fewest (@max false) or the most CPUs that may have been online
+ * between @a and @b.
+ */
+static unsigned int hp_online(const struct hp_snap *a, const struct hp_snap *b,
+			      bool max)
+{
+	unsigned int c, n = ncpus_online;
+
+	for (c = 0; c < hp_ncpus; c++)
+		if (!hp_seq0[c] && (max ? hp_surely_off(a, b, c) :
+				    hp_maybe_off(a, b, c)))
+			n--;
+	return n;
+}
+
+/* Has CPU @c (a word of a test's statistics) gone offline since the start? */
+static bool hp_went_away(const char *c)
+{
+	long long v;
+
+	return parse_ll(c, &v) && v >= 0 && v < hp_ncpus &&
+	       atomic_load(&hp_seq[v]) != hp_seq0[v];
+}
+
+/*
+ * A command that names CPU @cpu was refused: when for "CPU N is offline",
+ * judge that by where the CPU stood between @a and @b.  Return: true when
+ * it was that refusal (counted, in *@nr too when allowed), false else.
+ */
+static bool hp_judge_offline(struct worker *w, enum op_kind op,
+			     const struct xchg *x, int cpu,
+			     const struct hp_snap *a, const struct hp_snap *b,
+			     atomic_ulong *nr)
+{
+	char want[48];
+
+	snprintf(want, sizeof(want), "error: CPU %d is offline\n", cpu);
+	if (cpu < 0 || x->werr != EINVAL || strcmp(x->ans, want))
+		return false;
+	if (hp_maybe_off(a, b, cpu)) {
+		count(op, x->werr, true);
+		atomic_fetch_add(nr, 1);
+	} else {
+		wrong(w, op, x->werr, "'%s' refused for CPU %d offline, which was online all along",
+		      x->line, cpu);
+	}
+	return true;
+}
+
 #define MAX_KV	128
 
 /* "key: value" lines of one record. */
@@ -744,6 +904,18 @@ enum {
 	T_ALLOC_P50, T_ALLOC_P99, T_FREE_P50, T_FREE_P99, NR_TEST_KEYS
 };
 
+/*
+ * Then the machine's reclaim events while the test ran, as /proc/vmstat
+ * names them after "vm_": all of them, or all but the compact_* ones
+ * (a kernel without compaction), or none (without VM_EVENT_COUNTERS).
+ */
+static const char *const vm_keys[] = {
+	"vm_allocstall", "vm_pgscan_kswapd", "vm_pgscan_direct",
+	"vm_pgsteal_kswapd", "vm_pgsteal_direct", "vm_compact_stall",
+	"vm_compact_fail", "vm_compact_success", "vm_oom_kill",
+};
+#define VM_KEYS_NOCOMPACT	6	/* vm_keys[] but compact_*: 0-4, 8 */
+
 /* The values of a test's statistics that are words, not numbers. */
 #define T_WORDS	(1ull << T_STATE | 1ull << T_ALLOC | 1ull << T_GFP | \
 		 1ull << T_NODE | 1ull << T_CTX | 1ull << T_CPU | 1ull << T_FREE | \
@@ -760,12 +932,22 @@ enum {
 static const char *check_test(const struct rec *r, long long id)
 {
 	const long long *v = r->num;
+	unsigned int nvm = r->n - NR_TEST_KEYS, i, k;
 	bool ended;
-	unsigned int i;
 
-	if (r->n != NR_TEST_KEYS)
-		return "not its 35 lines";
-	for (i = 0; i < r->n; i++) {
+	if (r->n < NR_TEST_KEYS ||
+	    (nvm && nvm != VM_KEYS_NOCOMPACT && nvm != ARRAY_SIZE(vm_keys)))
+		return "not its lines";
+	for (i = NR_TEST_KEYS, k = 0; i < r->n; i++, k++) {
+		/* without compaction, oom_kill follows pgsteal_direct */
+		if (nvm == VM_KEYS_NOCOMPACT && k == 5)
+			k = ARRAY_SIZE(vm_keys) - 1;
+		if (strcmp(r->key[i], vm_keys[k]))
+			return "a vm_ key out of place";
+		if (!r->isnum[i] || r->num[i] < 0)
+			return "a vm_ figure that is not a count";
+	}
+	for (i = 0; i < NR_TEST_KEYS; i++) {
 		if (strcmp(r->key[i], test_keys[i]))
 			return "a key out of place";
 		if (T_WORDS & 1ull << i)
@@ -803,8 +985,9 @@ static const char *check_test(const struct rec *r, long long id)
 	    (v[T_BULK] > 1 && strcmp(r->val[T_ALLOC], "cache") &&
 	     strcmp(r->val[T_ALLOC], "pages")))
 		return "a bulk out of 1..512, or above 1 but not alloc=cache or pages";
-	if (v[T_OFF_CPU])
-		return "steps on a CPU other than the one asked";
+	/* a pinned test runs elsewhere while its CPU is offline */
+	if (v[T_OFF_CPU] && !hp_went_away(r->val[T_CPU]))
+		return "steps on a CPU other than the one asked, which never went offline";
 	/*
 	 * the callback allocates in ctx=timer and softirq, and in ctx=nmi
 	 * through the NMI it raises; the work else
@@ -898,7 +1081,8 @@ static unsigned int reg_pick(struct worker *w)
 /*
  * The options of a kept-memory command: an allocator whose chunks count
  * the bytes asked (so that mem_rnd_alloc's figures are exact), sometimes
- * flags that cannot sleep.  @line gets them appended.
+ * flags that cannot sleep; with --memcg, sometimes gfp=account (charged
+ * to the root group, which has no limit).  @line gets them appended.
  */
 static void pick_alloc(struct worker *w, char *line, size_t len)
 {
@@ -908,9 +1092,30 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
 		" alloc=cache gfp=nowait,nowarn,zero", " alloc=mempool",
 		" alloc=mempool gfp=atomic,nowarn",
 	};
+	static const char *const account[] = {
+		" alloc=kmalloc gfp=account,nowarn",
+		" alloc=kvmalloc gfp=account,nowarn",
+	};
 	size_t n = strlen(line);
 
+	if (opt_memcg && chance(w, 20)) {
+		snprintf(line + n, len - n, "%s",
+			 account[rnd(w) % ARRAY_SIZE(account)]);
+		atomic_fetch_add(&acct_root, 1);
+		return;
+	}
 	snprintf(line + n, len - n, "%s", opts[rnd(w) % ARRAY_SIZE(opts)]);
+}
+
+/*
+ * The memory cgroup a refusal names ("memory cgroup PATH is at its
+ * memory.max"), as PATH and what follows; NULL when it names none.
+ */
+static const char *memcg_named(const char *ans)
+{
+	const char *p = strstr(ans, "memory cgroup ");
+
+	return p ? p + 14 : NULL;
 }
 
 /*
@@ -919,12 +1124,15 @@ static void pick_alloc(struct worker *w, char *line, size_t len)
  * context (ctx=timer, softirq, irqoff) with one that cannot sleep, or
  * ctx=nmi with kmalloc_nolock or pages_nolock where the kernel can run
  * it (elsewhere now and then, to be refused with EINVAL: *@refuse), any
- * free policy, sometimes a CPU, sometimes release=rcu (kmalloc, vmalloc
- * and kvmalloc named: *@rcu, and MIN must be 16 at least).  @line gets
- * them appended.  Return: the allocator, or NULL for the default.
+ * free policy, sometimes a CPU (*@cpu, else -1), sometimes release=rcu
+ * (kmalloc, vmalloc and kvmalloc named: *@rcu, and MIN must be 16 at
+ * least), with --memcg in the work sometimes gfp=account (the root
+ * group's).  @line gets them appended.  Return: the allocator, or NULL
+ * for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
-				  bool *timer, bool *rcu, bool *refuse)
+				  bool *timer, bool *rcu, bool *refuse,
+				  int *cpu)
 {
 	/* what an atomic context takes: an allocator that cannot sleep */
 	static const char *const atomic_ok[] = {
@@ -960,6 +1168,10 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
 		n += snprintf(line + n, len - n, " alloc=%s", alloc);
 	}
+	if (!*timer && opt_memcg && chance(w, 15)) {
+		n += snprintf(line + n, len - n, " gfp=account,nowarn");
+		atomic_fetch_add(&acct_root, 1);
+	}
 	n += snprintf(line + n, len - n, "%s", frees[rnd(w) % ARRAY_SIZE(frees)]);
 	*rcu = alloc && (!strcmp(alloc, "kmalloc") || !strcmp(alloc, "vmalloc") ||
 			 !strcmp(alloc, "kvmalloc")) && chance(w, 25);
@@ -971,8 +1183,9 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	if (alloc && !strcmp(alloc, "cache") && chance(w, 25))
 		n += snprintf(line + n, len - n, " bulk=%u",
 			      (unsigned int)(rnd(w) % 31 + 2));
-	if (chance(w, 20))
-		snprintf(line + n, len - n, " cpu=%u", (unsigned int)(rnd(w) % 2));
+	*cpu = chance(w, 20) ? (int)(rnd(w) % hp_ncpus) : -1;
+	if (*cpu >= 0)
+		snprintf(line + n, len - n, " cpu=%d", *cpu);
 	return alloc;
 }
 
@@ -1006,65 +1219,20 @@ static void kill_end(void)
 }
 
 /*
- * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
- * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
- * longer than the unload may take before the workers hold still, which
- * no other thread stops or destroys.  A start may be refused with ENOSPC:
- * max_bytes is small, and max_tests may exist.  Return: 0 when started,
- * else the errno of the refusal (-1: no exchange).
+ * A test start answered @ans to @line: an id, never given before, which
+ * the killers may pick (or anchor @slot's, 0 to NR_ANCHORS - 1; -1: none).
+ * @refuse: EINVAL was due (ctx=nmi where the kernel cannot run it).
+ * Return: 0 when it is such an id, counted; -1 else.
  */
-static int start_one(struct worker *w, int slot)
+static int start_done(struct worker *w, const char *line, const char *ans,
+		      int slot, bool refuse)
 {
-	unsigned long long min = rnd_range(w, 1, 512);
-	unsigned long long max = rnd_range(w, min, 8192);
-	unsigned long long total = rnd_range(w, max > 8192 ? max : 8192,
-					     TEST_TOTAL_MAX);
-	unsigned long long max_int = chance(w, 70) || slot >= 0 ? 1 :
-				     rnd_range(w, 2, 4);
-	unsigned long long time = slot >= 0 ?
-		(opt_rmmod_timeout + 30) * 1000ULL : rnd_range(w, 20, 2000);
-	char line[160], opts[96] = "";
-	const char *alloc;
-	struct xchg x;
-	bool timer, rcu, refuse;
-	long long id;
 	unsigned int old;
+	long long id;
 
-	/*
-	 * an atomic ctx= takes chunks of 32 KiB at most, percpu's on each CPU;
-	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in; an
-	 * anchor must start: not a ctx=nmi to be refused
-	 */
-	do {
-		opts[0] = '\0';
-		alloc = pick_test_opts(w, opts, sizeof(opts), &timer, &rcu,
-				       &refuse);
-	} while (refuse && slot >= 0);
-	if (rcu && min < 16) {
-		min = 16;
-		max = max < min ? min : max;
-	}
-	if (alloc && !strcmp(alloc, "percpu")) {
-		if (max * ncpus > (timer ? TIMER_MAX : TEST_TOTAL_MAX))
-			max = (timer ? TIMER_MAX : TEST_TOTAL_MAX) / ncpus;
-		min = min < max ? min : max;
-		if (total < max * ncpus)
-			total = max * ncpus;
-	}
-	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu%s", min, max,
-		 total, max_int, time, opts);
-	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
-		return -1;
-	/* ctx=nmi where the kernel cannot run it: refused, before any cap */
-	if (x.werr) {
-		judge_refusal(w, OP_START, &x,
-			      refuse ? ERRS(EINVAL) : ERRS(ENOMEM, ENOSPC),
-			      true);
-		return x.werr;
-	}
-	if (!answer_num(x.ans, &id) || id <= 0 || id > UINT_MAX) {
+	if (!answer_num(ans, &id) || id <= 0 || id > UINT_MAX) {
 		wrong(w, OP_START, 0, "'%s' answered '%s', not an id",
-		      line, x.ans);
+		      line, ans);
 		return -1;
 	}
 	if (refuse)
@@ -1084,6 +1252,83 @@ static int start_one(struct worker *w, int slot)
 	while (old < id && !atomic_compare_exchange_weak(&last_id, &old, id))
 		;
 	return 0;
+}
+
+/*
+ * Start a test: small sizes, every 1 to 4 ms, for 20 ms to 2 s.  Or, for
+ * @slot 0 to NR_ANCHORS - 1 (-1: none), an anchor: every 1 ms, for 30 s
+ * longer than the unload may take before the workers hold still, which
+ * no other thread stops or destroys.  A start may be refused with ENOSPC:
+ * max_bytes is small, and max_tests may exist; with cpu=N, with EINVAL
+ * while CPU N is offline.  Return: 0 when started, else the errno of the
+ * refusal (-1: no exchange).
+ */
+static int start_one(struct worker *w, int slot)
+{
+	unsigned long long min = rnd_range(w, 1, 512);
+	unsigned long long max = rnd_range(w, min, 8192);
+	unsigned long long total = rnd_range(w, max > 8192 ? max : 8192,
+					     TEST_TOTAL_MAX);
+	unsigned long long max_int = chance(w, 70) || slot >= 0 ? 1 :
+				     rnd_range(w, 2, 4);
+	unsigned long long time = slot >= 0 ?
+		(opt_rmmod_timeout + 30) * 1000ULL : rnd_range(w, 20, 2000);
+	char line[160], opts[96] = "";
+	struct hp_snap s0, s1;
+	const char *alloc;
+	struct xchg x;
+	bool timer, rcu, refuse;
+	int cpu;
+
+	/*
+	 * an atomic ctx= takes chunks of 32 KiB at most, percpu's on each CPU;
+	 * free=random|fifo|lifo, a TOTAL that a piece of MAX fits in; an
+	 * anchor must start: not a ctx=nmi to be refused, nor on a CPU that
+	 * may go offline
+	 */
+	do {
+		opts[0] = '\0';
+		alloc = pick_test_opts(w, opts, sizeof(opts), &timer, &rcu,
+				       &refuse, &cpu);
+	} while ((refuse || cpu >= 0) && slot >= 0);
+	if (rcu && min < 16) {
+		min = 16;
+		max = max < min ? min : max;
+	}
+	if (alloc && !strcmp(alloc, "percpu")) {
+		if (max * ncpus > (timer ? TIMER_MAX : TEST_TOTAL_MAX))
+			max = (timer ? TIMER_MAX : TEST_TOTAL_MAX) / ncpus;
+		min = min < max ? min : max;
+		if (total < max * ncpus)
+			total = max * ncpus;
+	}
+	snprintf(line, sizeof(line), "%llu %llu %llu 1 %llu %llu%s", min, max,
+		 total, max_int, time, opts);
+	hp_snap(&s0);
+	if (!command(w, OP_START, "mem_test_start", line, false, -1, &x))
+		return -1;
+	hp_snap(&s1);
+	/*
+	 * ctx=nmi where the kernel cannot run it: refused, before any cap;
+	 * cpu=N offline, after ctx= and before the caps
+	 */
+	if (x.werr) {
+		if (!refuse && hp_judge_offline(w, OP_START, &x, cpu, &s0, &s1,
+						&hp_refused_start))
+			return x.werr;
+		judge_refusal(w, OP_START, &x,
+			      refuse ? ERRS(EINVAL) : ERRS(ENOMEM, ENOSPC),
+			      true);
+		return x.werr;
+	}
+	if (cpu >= 0 && !refuse && hp_surely_off(&s0, &s1, cpu)) {
+		wrong(w, OP_START, 0, "'%s' started test %s on CPU %d, offline all along",
+		      line, x.ans, cpu);
+		return -1;
+	}
+	if (cpu >= 0 && hp_maybe_off(&s0, &s1, cpu))
+		atomic_fetch_add(&hp_started_away, 1);
+	return start_done(w, line, x.ans, slot, refuse);
 }
 
 /* Starters: dozens of tests at a time, up to --max-tests alive. */
@@ -1212,7 +1457,11 @@ static void mem_alloc_one(struct worker *w)
 			 chance(w, 20) ? " b" : "");
 	pick_alloc(w, line, sizeof(line));
 	if (command(w, OP_ALLOC, "mem_alloc", line, false, fd, &x)) {
-		if (x.werr)
+		/* the root group has no memory.max to refuse a chunk */
+		if (x.werr == ENOMEM && fd < 0 && memcg_named(x.ans))
+			wrong(w, OP_ALLOC, x.werr, "'%s', from the root group, refused for a memory cgroup: '%s'",
+			      line, x.ans);
+		else if (x.werr)
 			judge_refusal(w, OP_ALLOC, &x, ERRS(ENOSPC, ENOMEM),
 				      fd < 0);
 		else if (fd < 0 && x.ans[0])
@@ -1949,18 +2198,62 @@ static void bench_result(struct worker *w, const struct bench_want *b,
 }
 
 /*
+ * A bench start of @b (on CPU @cpu, or -1: the first online) was refused
+ * between snapshots @a and @e: when for CPUs offline (EINVAL "CPU N is
+ * offline" or "threads=T: from 1 to the K CPUs online", EAGAIN "CPUs
+ * went offline meanwhile"), judge that by where the CPUs stood.  Return:
+ * true when it was such a refusal (counted), false else.
+ */
+static bool bench_judge_offline(struct worker *w, const struct xchg *x,
+				const struct bench_want *b, int cpu,
+				const struct hp_snap *a, const struct hp_snap *e)
+{
+	unsigned int t, k, least = hp_online(a, e, false);
+	int end = 0;
+
+	if (hp_judge_offline(w, OP_BENCH, x, cpu, a, e, &hp_refused_bench))
+		return true;
+	if (x->werr == EINVAL &&
+	    sscanf(x->ans, "error: threads=%u: from 1 to the %u CPUs online\n%n",
+		   &t, &k, &end) == 2 && end && !x->ans[end]) {
+		if (t == b->threads && t > least && k < t && k >= least) {
+			count(OP_BENCH, x->werr, true);
+			atomic_fetch_add(&hp_refused_bench, 1);
+		} else {
+			wrong(w, OP_BENCH, x->werr, "'%s' refused: '%s', yet %u CPUs at least were online all along",
+			      x->line, x->ans, least);
+		}
+		return true;
+	}
+	if (x->werr == EAGAIN &&
+	    !strcmp(x->ans, "error: CPUs went offline meanwhile: try again\n")) {
+		if (least < ncpus_online) {
+			count(OP_BENCH, x->werr, true);
+			atomic_fetch_add(&hp_refused_bench, 1);
+		} else {
+			wrong(w, OP_BENCH, x->werr, "'%s' refused: '%s', yet no CPU went offline",
+			      x->line, x->ans);
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
  * Start a bench: @b filled in with a short run (small chunks, a few
- * thousand pairs or a batch of 256 at most, time=1, one or two threads).
- * Return: 0 started, or the errno of the refusal (-1: no exchange or a
- * wrong answer).
+ * thousand pairs or a batch of 256 at most, time=1, one or two threads,
+ * now and then on a CPU named).  Return: 0 started, or the errno of the
+ * refusal (-1: no exchange or a wrong answer).
  */
 static int bench_start(struct worker *w, struct bench_want *b)
 {
 	static const unsigned int samples[] = { 0, 1, 64 };
-	char line[192], want[192], more[24];
+	char line[192], want[192], more[24], on[16] = "";
+	struct hp_snap s0, s1;
 	bool cheap;
 	struct xchg x;
 	size_t n;
+	int cpu = -1;
 
 	b->alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
 	b->pattern = chance(w, 40) ? "batch" :
@@ -1985,19 +2278,33 @@ static int bench_start(struct worker *w, struct bench_want *b)
 	snprintf(more, sizeof(more), "%s", b->rcu ? " release=rcu" : "");
 	if (b->reserve)
 		snprintf(more, sizeof(more), " reserve=%u", b->reserve);
+	if (chance(w, 20)) {
+		cpu = rnd(w) % hp_ncpus;
+		snprintf(on, sizeof(on), " cpu=%d", cpu);
+	}
 	snprintf(line, sizeof(line),
-		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u%s",
+		 "alloc=%s size=%llu count=%llu threads=%u pattern=%s time=1 sample=%u%s%s",
 		 b->alloc, b->size, b->count, b->threads, b->pattern,
-		 b->sample, more);
+		 b->sample, more, on);
+	hp_snap(&s0);
 	if (!command(w, OP_BENCH, "bench", line, false, -1, &x))
 		return -1;
+	hp_snap(&s1);
 	if (x.werr) {
+		if (bench_judge_offline(w, &x, b, cpu, &s0, &s1))
+			return x.werr;
 		judge_refusal(w, OP_BENCH, &x, ERRS(EBUSY, ENOSPC, ENOMEM),
 			      true);
 		atomic_fetch_add(x.werr == EBUSY ? &bench_busy :
 				 x.werr == ENOSPC ? &bench_nospc : &bench_nomem,
 				 1);
 		return x.werr;
+	}
+	if ((cpu >= 0 && hp_surely_off(&s0, &s1, cpu)) ||
+	    b->threads > hp_online(&s0, &s1, true)) {
+		wrong(w, OP_BENCH, 0, "'%s' started, yet CPU %d or %u of the CPUs were offline all along: '%s'",
+		      line, cpu, ncpus_online - hp_online(&s0, &s1, true), x.ans);
+		return -1;
 	}
 	n = snprintf(want, sizeof(want),
 		     "bench started: alloc=%s size=%llu count=%llu threads=%u pattern=%s sample=%u time=1%s cpus=",
@@ -2096,6 +2403,715 @@ static void bench_final(struct worker *w)
 		      v);
 }
 
+/* ---- CPU hotplug -------------------------------------------------- */
+
+/*
+ * How many CPUs a sysfs list of them names ("0-3,5"); 1 if unknown.
+ * @mask (@size entries), when not NULL, gets theirs set.
+ */
+static unsigned int count_cpus(const char *path, bool *mask,
+			       unsigned int size)
+{
+	char buf[256], *p = buf, *end;
+	unsigned long a, b, n = 0, c;
+	ssize_t len;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[len > 0 ? len : 0] = '\0';
+	while (*p >= '0' && *p <= '9') {
+		a = b = strtoul(p, &end, 10);
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		n += b >= a ? b - a + 1 : 0;
+		for (c = a; mask && c <= b && c < size; c++)
+			mask[c] = true;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return n ? n : 1;
+}
+
+/* Write CPU @c's online file: 1 or 0.  Return: 0 or the errno. */
+static int hp_write(struct worker *w, unsigned int c, bool on)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", c);
+	busy(w, OP_HOTPLUG, on ? "cpuN/online <- 1" : "cpuN/online <- 0");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+	} else {
+		if (write(fd, on ? "1\n" : "0\n", 2) != 2)
+			err = errno ? errno : EIO;
+		close(fd);
+	}
+	idle(w);
+	return err;
+}
+
+/*
+ * Move CPU @c: offline when it is online, else back online; hp_seq[c]
+ * goes on before the write and after it (back where it was when the
+ * kernel refused).  Return: 0 or the errno of the write.
+ */
+static int hp_move(struct worker *w, unsigned int c)
+{
+	bool on = atomic_load(&hp_seq[c]) % 4 == 2;
+	int err;
+
+	atomic_fetch_add(&hp_seq[c], 1);
+	err = hp_write(w, c, on);
+	atomic_fetch_add(&hp_seq[c], err ? 3 : 1);
+	/* the kernel may refuse a move (EBUSY): counted, not judged */
+	count(OP_HOTPLUG, err, true);
+	if (err)
+		atomic_fetch_add(&hp_failed, 1);
+	else
+		atomic_fetch_add(on ? &hp_ons : &hp_offs, 1);
+	return err;
+}
+
+/*
+ * The hotplug thread: one CPU of its own offline or online, then a pause
+ * of 2 to 100 ms and one to three times what the move took (a move stops
+ * every CPU for a moment, and takes long on a debug kernel: the storm
+ * keeps most of its time).
+ */
+static void step_hotplug(struct worker *w)
+{
+	unsigned int c, pick = rnd(w) % hp_nr_mine;
+	long long t = now_ms();
+
+	for (c = 1; c < hp_ncpus; c++)
+		if (hp_mine[c] && !pick--)
+			break;
+	hp_move(w, c);
+	t = now_ms() - t;
+	if (!atomic_load(&stop))
+		sleep_us(rnd_range(w, 2000, 100000) +
+			 (t < 2000 ? t : 2000) * 1000 * rnd_range(w, 1, 3));
+}
+
+/* Once the storm is over: every CPU the thread took offline, online. */
+static void hp_restore(struct worker *w)
+{
+	unsigned int c, tries;
+	int err;
+
+	for (c = 1; c < hp_ncpus; c++) {
+		if (!hp_mine[c])
+			continue;
+		for (tries = 0; atomic_load(&hp_seq[c]) % 4 && tries < 20;
+		     tries++) {
+			err = hp_move(w, c);
+			if (err && tries == 19)
+				wrong(w, OP_HOTPLUG, err, "CPU %u does not come back online",
+				      c);
+			else if (err)
+				sleep_us(100000);
+		}
+	}
+}
+
+/*
+ * The CPUs: how many are possible and online; with --hotplug, those the
+ * thread may take offline (all but 0 whose online file it may write),
+ * else hp_why says why none.
+ */
+static void hp_setup(void)
+{
+	const char *list = "/sys/devices/system/cpu/online";
+	bool online[HP_MAX_CPUS] = { false };
+	char path[64];
+	unsigned int c;
+
+	ncpus = count_cpus("/sys/devices/system/cpu/possible", NULL, 0);
+	ncpus_online = count_cpus(list, NULL, 0);
+	hp_ncpus = ncpus < HP_MAX_CPUS ? ncpus : HP_MAX_CPUS;
+	count_cpus(list, online, HP_MAX_CPUS);
+	for (c = 0; c < hp_ncpus; c++) {
+		hp_seq0[c] = online[c] ? 0 : 2;
+		atomic_store(&hp_seq[c], hp_seq0[c]);
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%u/online", c);
+		if (opt_hotplug && c && online[c] && !access(path, W_OK)) {
+			hp_mine[c] = true;
+			hp_nr_mine++;
+		}
+	}
+	if (hp_nr_mine)
+		return;
+	if (ncpus_online < 2)
+		snprintf(hp_why, sizeof(hp_why), "%u CPU online",
+			 ncpus_online);
+	else
+		snprintf(hp_why, sizeof(hp_why),
+			 "no CPU but 0 has an online file to write (CONFIG_HOTPLUG_CPU)");
+}
+
+/* ---- moves between memory cgroups --------------------------------- */
+
+#define CG_ROOM		(256 << 10)	/* what the writer's own charges keep */
+#define CG_TEST_TOTAL	32768		/* a test started there: TOTAL */
+#define CG_CMDS		16		/* commands a round writes there */
+#define CG_PROBES	8		/* chunks a probe asks, at most */
+#define CG_TESTS	64		/* tests started there, still charging */
+#define CG_ANS		480
+
+enum cg_kind { CG_ALLOC, CG_RND, CG_START, CG_OVER, CG_BIG_TEST };
+
+/* A command a writer writes from the group, planned by the mover. */
+struct cg_cmd {
+	enum cg_kind kind;
+	enum op_kind op;
+	const char *file;
+	int fd;				/* opened before the fork */
+	char line[160];
+	long long min, max, total;	/* CG_RND */
+	long long time, bound;		/* a test's: ms; what it may charge */
+	bool last_if_enomem;		/* a probe's: ENOMEM ends the round */
+};
+
+/* What the writer saw there, sent back through a pipe. */
+struct cg_result {
+	int in_err, out_err;		/* the moves' errnos; -1: not tried */
+	unsigned int n;			/* the commands written */
+	char where[128];		/* /proc/self/cgroup, read there */
+	struct {
+		int werr, rerr;
+		char ans[CG_ANS];
+	} r[CG_CMDS];
+};
+
+/* The tests started from the group: until when, and what they may charge. */
+static struct {
+	long long until, bound;
+} cg_pending[CG_TESTS];
+
+/* What the tests started from the group may still charge to it. */
+static long long cg_pending_bytes(void)
+{
+	long long now = now_ms(), sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < CG_TESTS; i++) {
+		if (cg_pending[i].until && cg_pending[i].until < now)
+			cg_pending[i].until = 0;
+		if (cg_pending[i].until)
+			sum += cg_pending[i].bound;
+	}
+	return sum;
+}
+
+static void cg_pending_add(long long until, long long bound)
+{
+	unsigned int i;
+
+	for (i = 0; i < CG_TESTS; i++) {
+		if (!cg_pending[i].until) {
+			cg_pending[i].until = until;
+			cg_pending[i].bound = bound;
+			return;
+		}
+	}
+	/* none free: the first holds both, until the later end */
+	cg_pending[0].bound += bound;
+	if (cg_pending[0].until < until)
+		cg_pending[0].until = until;
+}
+
+/* A number in a file of the group (memory.current).  -1 when unread. */
+static long long cg_read(const char *name)
+{
+	char path[PATH_MAX], buf[64];
+	long long v = -1;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", cg_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return parse_ll(buf, &v) ? v : -1;
+}
+
+/* Fault the stack in that the writer uses in the group, before it goes. */
+static noinline void cg_touch_stack(void)
+{
+	char pad[65536];
+
+	memset(pad, 0, sizeof(pad));
+	/* the compiler may not leave the stores out */
+	__asm__ __volatile__("" : : "r" (pad) : "memory");
+}
+
+/*
+ * The writer, a child process: into the group (@in_fd, its cgroup.procs),
+ * the commands of @c, out (@out_fd, the root group's), what it saw into
+ * @pipe_fd.  In the group it faults no page in and opens nothing: what
+ * it needs was opened, read or touched before (cg_child()).
+ */
+static noinline void cg_writer(const struct cg_cmd *c, unsigned int n,
+			       struct cg_result *res, int in_fd, int out_fd,
+			       int pipe_fd)
+{
+	char pid[24];
+	unsigned int i;
+	ssize_t len;
+	size_t got;
+	int fd;
+
+	memset(res, 0, sizeof(*res));
+	res->in_err = -1;
+	res->out_err = -1;
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	/* its seq_file's buffer, allocated at the first read: here */
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && pread(fd, res->where, sizeof(res->where) - 1, 0) < 0)
+		res->where[0] = '\0';
+	/* read()'s code mapped in too; errno's page written */
+	if (read(-1, pid, 0) < 0)
+		errno = 0;
+	if (write(in_fd, pid, strlen(pid)) < 0) {
+		res->in_err = errno;
+		goto out;
+	}
+	res->in_err = 0;
+	if (fd >= 0) {
+		len = pread(fd, res->where, sizeof(res->where) - 1, 0);
+		res->where[len > 0 ? len : 0] = '\0';
+	}
+	for (i = 0; i < n && (!i || !c[i - 1].last_if_enomem ||
+			      res->r[i - 1].werr != ENOMEM); i++) {
+		len = strlen(c[i].line);
+		errno = 0;
+		res->r[i].werr = write(c[i].fd, c[i].line, len) == len ? 0 :
+				 errno ? errno : EIO;
+		for (got = 0; got < sizeof(res->r[i].ans) - 1; got += len) {
+			len = read(c[i].fd, res->r[i].ans + got,
+				   sizeof(res->r[i].ans) - 1 - got);
+			if (len <= 0)
+				break;
+		}
+		res->r[i].rerr = len < 0 ? errno : 0;
+		res->r[i].ans[got] = '\0';
+	}
+	res->n = i;
+	res->out_err = write(out_fd, pid, strlen(pid)) < 0 ? errno : 0;
+out:
+	len = write(pipe_fd, res, sizeof(*res));
+	_exit(len == sizeof(*res) ? 0 : 1);
+}
+
+/*
+ * The child: its stack faulted in first, where cg_writer() and the calls
+ * it makes will run (below this frame), in the root group.
+ */
+static __noreturn void cg_child(const struct cg_cmd *c, unsigned int n,
+				struct cg_result *res, int in_fd, int out_fd,
+				int pipe_fd)
+{
+	cg_touch_stack();
+	cg_writer(c, n, res, in_fd, out_fd, pipe_fd);
+	_exit(1);
+}
+
+/*
+ * Plan a probe into @c: chunks of 256 bytes to MAX_CHUNK (64 KiB), four
+ * times as big each, until one is refused with ENOMEM, CG_PROBES at
+ * most (the small ones find room under max_bytes, which the storm keeps
+ * full: ENOSPC, and the next), for a group without room for a round, or
+ * full: refused there with ENOMEM naming it, or kept (chunks as the
+ * others).  Their flags may sleep: the kernel takes back what the CPUs
+ * hold charged ahead for the group (its per-CPU stock, which
+ * memory.current counts) before it refuses, and the chunks take that.
+ * Return: CG_PROBES.
+ */
+static unsigned int cg_plan_probe(struct cg_cmd *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CG_PROBES; i++) {
+		c[i] = (struct cg_cmd){ .kind = CG_ALLOC, .op = OP_ALLOC,
+					.file = "mem_alloc",
+					.last_if_enomem = true };
+		snprintf(c[i].line, sizeof(c[i].line),
+			 "%d alloc=kmalloc gfp=account,nowarn",
+			 i < 4 ? 256 << 2 * i : MAX_CHUNK);
+	}
+	atomic_fetch_add(&cg_probes, 1);
+	return CG_PROBES;
+}
+
+/*
+ * Plan a round's commands into @c: while memory.max leaves room for
+ * them (@room), a test with gfp=account (ctx=work) and up to four
+ * mem_alloc (kmalloc, vmalloc, kvmalloc; the default retry flags,
+ * which fail rather than call the OOM killer) and mem_rnd_alloc
+ * (gfp=nowait, which never waits: a resize may pick a mempool's chunk),
+ * each within its worst charge; now and then, last, a chunk bigger than
+ * memory.max, or a test of that total, which fills the group, or a
+ * mem_rnd_alloc of more than memory.max leaves (@left), which fills it
+ * with kept chunks, and a probe.  Return: how many.
+ */
+static unsigned int cg_plan(struct worker *w, struct cg_cmd *c,
+			    long long room, long long left)
+{
+	/* whose chunks count the bytes asked, as mem_realloc's answers need */
+	static const char *const allocs[] = { "kmalloc", "vmalloc", "kvmalloc" };
+	static const char *const tallocs[] = { "kmalloc", "vmalloc", "kvmalloc" };
+	unsigned int n = 0, k, i;
+	long long size, bound;
+
+	if (chance(w, 50)) {
+		c[n] = (struct cg_cmd){ .kind = CG_START, .op = OP_START,
+					.file = "mem_test_start" };
+		c[n].min = rnd_range(w, 16, 1024);
+		c[n].max = rnd_range(w, c[n].min, 4096);
+		c[n].total = rnd_range(w, 8192, CG_TEST_TOTAL);
+		c[n].time = rnd_range(w, 20, 1000);
+		/* its chunks, one resized, its debugfs files */
+		c[n].bound = 2 * c[n].total + 65536;
+		snprintf(c[n].line, sizeof(c[n].line),
+			 "%lld %lld %lld 1 %llu %lld alloc=%s gfp=account,nowarn",
+			 c[n].min, c[n].max, c[n].total,
+			 (unsigned long long)rnd_range(w, 1, 4), c[n].time,
+			 tallocs[rnd(w) % ARRAY_SIZE(tallocs)]);
+		if (c[n].bound <= room) {
+			room -= c[n].bound;
+			n++;
+		}
+	}
+	for (k = rnd_range(w, 1, 4); k--;) {
+		if (chance(w, 60)) {
+			size = rnd_range(w, 1, 16384);
+			c[n] = (struct cg_cmd){ .kind = CG_ALLOC, .op = OP_ALLOC,
+						.file = "mem_alloc" };
+			bound = 2 * size + 8192;
+			snprintf(c[n].line, sizeof(c[n].line),
+				 "%lld alloc=%s gfp=account,nowarn", size,
+				 allocs[rnd(w) % ARRAY_SIZE(allocs)]);
+		} else {
+			c[n] = (struct cg_cmd){ .kind = CG_RND, .op = OP_RND_ALLOC,
+						.file = "mem_rnd_alloc" };
+			c[n].min = rnd_range(w, 256, 2048);
+			c[n].max = rnd_range(w, c[n].min, 8192);
+			c[n].total = rnd_range(w, c[n].max, 32768);
+			/* its pieces, and the chunks it may resize */
+			bound = 4 * c[n].total + 16384;
+			snprintf(c[n].line, sizeof(c[n].line),
+				 "%lld %lld %lld alloc=kmalloc gfp=nowait,nowarn,account",
+				 c[n].min, c[n].max, c[n].total);
+		}
+		if (bound <= room) {
+			room -= bound;
+			n++;
+		}
+	}
+	i = rnd(w) % 100;
+	if (i < 30) {
+		/* vmalloc charges page by page: one more than memory.max */
+		c[n] = (struct cg_cmd){ .kind = CG_OVER, .op = OP_ALLOC,
+					.file = "mem_alloc" };
+		snprintf(c[n].line, sizeof(c[n].line),
+			 "%lld alloc=vmalloc gfp=account,nowarn",
+			 cg_max + 4096);
+		n++;
+	} else if (i < 50) {
+		/* its steps fill the group, then fail: errors */
+		c[n] = (struct cg_cmd){ .kind = CG_BIG_TEST, .op = OP_START,
+					.file = "mem_test_start" };
+		c[n].time = rnd_range(w, 200, 1000);
+		c[n].bound = cg_max;
+		snprintf(c[n].line, sizeof(c[n].line),
+			 "16384 65536 %lld 1 1 %lld alloc=kvmalloc gfp=account,nowarn",
+			 cg_max + 65536, c[n].time);
+		n++;
+	} else if (i < 65) {
+		/* pieces the module keeps until memory.max refuses them */
+		c[n] = (struct cg_cmd){ .kind = CG_RND, .op = OP_RND_ALLOC,
+					.file = "mem_rnd_alloc" };
+		c[n].min = 4096;
+		c[n].max = 16384;
+		c[n].total = left + 65536;
+		snprintf(c[n].line, sizeof(c[n].line),
+			 "%lld %lld %lld alloc=kmalloc gfp=nowait,nowarn,account",
+			 c[n].min, c[n].max, c[n].total);
+		n++;
+		n += cg_plan_probe(c + n);
+	}
+	return n;
+}
+
+/*
+ * One answer of the writer in the group, judged: refusals ENOSPC (the
+ * caps) and ENOMEM (the group's memory.max, named, or the kernel's
+ * refusal), a chunk bigger than memory.max never kept, the tests' ids as
+ * any start's.
+ */
+static void cg_judge(struct worker *w, const struct cg_cmd *c, int werr,
+		     const char *ans)
+{
+	struct xchg x = { .file = c->file, .line = c->line, .werr = werr,
+			  .ans = ans };
+	char copy[CG_ANS], want[CG_PATH_MAX + 64];
+	const char *named = memcg_named(ans), *why;
+
+	atomic_fetch_add(&cg_cmds, 1);
+	if (werr == ENOSPC)
+		atomic_fetch_add(&cg_enospc, 1);
+	snprintf(want, sizeof(want), "%s is at its memory.max (%lld bytes, ",
+		 cg_name, cg_max);
+	if (werr == ENOMEM && named) {
+		/* the group named: ours, at the limit it has */
+		if (strncmp(named, want, strlen(want))) {
+			wrong(w, c->op, werr, "'%s' from %s refused for another group, or another limit: '%s'",
+			      c->line, cg_dir, ans);
+			return;
+		}
+		atomic_fetch_add(&cg_enomem_named, 1);
+	} else if (werr == ENOMEM) {
+		atomic_fetch_add(&cg_enomem, 1);
+	}
+	switch (c->kind) {
+	case CG_OVER:
+		if (!werr) {
+			wrong(w, c->op, 0, "'%s' from %s, more than its memory.max (%lld), was kept",
+			      c->line, cg_dir, cg_max);
+			return;
+		}
+		atomic_fetch_add(&cg_over, 1);
+		/* vmalloc's pages, charged one by one, are the group's */
+		if (werr == ENOMEM && !named) {
+			wrong(w, c->op, werr, "'%s' from %s refused, but the group at its memory.max not named: '%s'",
+			      c->line, cg_dir, ans);
+			return;
+		}
+		judge_refusal(w, c->op, &x, ERRS(ENOSPC, ENOMEM), true);
+		return;
+	case CG_ALLOC:
+		if (werr)
+			judge_refusal(w, c->op, &x, ERRS(ENOSPC, ENOMEM), true);
+		else if (ans[0])
+			wrong(w, c->op, 0, "'%s' answered '%s'", c->line, ans);
+		else
+			count(c->op, 0, true);
+		break;
+	case CG_RND:
+		if (werr && werr != ENOMEM) {
+			judge_refusal(w, c->op, &x, ERRS(ENOSPC), true);
+			break;
+		}
+		snprintf(copy, sizeof(copy), "%s", ans);
+		why = check_rnd(copy, c->min, c->max, c->total, werr == ENOMEM);
+		if (why)
+			wrong(w, c->op, werr, "'%s' answered '%s': %s", c->line,
+			      ans, why);
+		else
+			count(c->op, werr, true);
+		break;
+	case CG_START:
+	case CG_BIG_TEST:
+		if (werr) {
+			judge_refusal(w, c->op, &x, ERRS(ENOSPC, ENOMEM), true);
+			break;
+		}
+		if (start_done(w, c->line, ans, -1, false))
+			break;
+		atomic_fetch_add(&cg_tests, 1);
+		/* it charges the group until its end, and a moment after */
+		cg_pending_add(now_ms() + c->time + 1000, c->bound);
+		break;
+	}
+	if (!werr)
+		atomic_fetch_add(&cg_ok, 1);
+}
+
+/*
+ * The mover thread: a round, while the group has room for it: a writer
+ * moves into the group, writes its commands there, moves back to the
+ * root group; then a pause.
+ */
+static void step_memcg(struct worker *w)
+{
+	struct cg_cmd c[CG_CMDS];
+	struct cg_result res;
+	char path[PATH_MAX];
+	long long cur, room;
+	int in_fd = -1, out_fd = -1, pfd[2] = { -1, -1 }, status, st;
+	unsigned int n, i;
+	size_t got = 0;
+	ssize_t len;
+	pid_t pid;
+
+	if (!atomic_load(&stop))
+		sleep_us(rnd_range(w, 5000, 100000));
+	if (atomic_load(&stop) || atomic_load(&rmmod_state) != RM_NONE)
+		return;
+	cur = cg_read("memory.current");
+	if (cur < 0) {
+		wrong(w, OP_MEMCG_MOVE, errno, "%s/memory.current cannot be read",
+		      cg_dir);
+		return;
+	}
+	atomic_max_ll(&cg_peak, cur);
+	room = cg_max - cur - cg_pending_bytes() - CG_ROOM;
+	if (room < 0)
+		atomic_fetch_add(&cg_no_room, 1);
+	n = room < 0 ? cg_plan_probe(c) : cg_plan(w, c, room, cg_max - cur);
+	st = atomic_load(&rmmod_state);
+	for (i = 0; i < n; i++) {
+		c[i].fd = open_in(debugfs_dir, c[i].file, O_RDWR);
+		if (c[i].fd < 0) {
+			open_failed(w, c[i].op, st, -c[i].fd, c[i].file, false);
+			n = i;
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg_dir);
+	in_fd = open(path, O_WRONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg_home);
+	out_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (in_fd < 0 || out_fd < 0 || pipe2(pfd, O_CLOEXEC)) {
+		wrong(w, OP_MEMCG_MOVE, errno, "cgroup.procs of %s or %s, or a pipe",
+		      cg_dir, cg_home);
+		goto out;
+	}
+	busy(w, OP_MEMCG_MOVE, "a writer in the memory cgroup");
+	pid = fork();
+	if (!pid) {
+		close(pfd[0]);
+		cg_child(c, n, &res, in_fd, out_fd, pfd[1]);
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	while (pid > 0 && got < sizeof(res)) {
+		len = read(pfd[0], (char *)&res + got, sizeof(res) - got);
+		if (len > 0)
+			got += len;
+		else if (!len || errno != EINTR)
+			break;
+	}
+	status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	idle(w);
+	atomic_fetch_add(&cg_rounds, 1);
+	if (pid < 0 || got != sizeof(res) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		wrong(w, OP_MEMCG_MOVE, pid < 0 ? errno : 0,
+		      "the writer in %s: %s (wait status 0x%x, %zu bytes of its report)",
+		      cg_dir, pid < 0 ? "fork failed" :
+		      WIFSIGNALED(status) ? "killed by a signal: the group's OOM killer?" :
+		      "failed", status, got);
+		goto out;
+	}
+	if (res.in_err) {
+		wrong(w, OP_MEMCG_MOVE, res.in_err, "a writer into %s", cg_dir);
+		goto out;
+	}
+	count(OP_MEMCG_MOVE, 0, true);
+	atomic_fetch_add(&cg_moves, 1);
+	/* its line of cgroup2, "0::PATH", first or after the others */
+	snprintf(path, sizeof(path), "\n0::%s\n", cg_name);
+	if (strncmp(res.where, path + 1, strlen(path + 1)) &&
+	    !strstr(res.where, path))
+		wrong(w, OP_MEMCG_MOVE, 0, "the writer moved into %s, but its /proc/self/cgroup read '%s'",
+		      cg_dir, res.where);
+	for (i = 0; i < res.n && i < n; i++) {
+		if (res.r[i].rerr)
+			wrong(w, c[i].op, res.r[i].rerr, "read back after '%s' (in %s)",
+			      c[i].line, cg_dir);
+		else
+			cg_judge(w, &c[i], res.r[i].werr, res.r[i].ans);
+	}
+	if (res.out_err) {
+		wrong(w, OP_MEMCG_MOVE, res.out_err, "a writer out of %s, back into %s",
+		      cg_dir, cg_home);
+	} else {
+		count(OP_MEMCG_MOVE, 0, true);
+		atomic_fetch_add(&cg_backs, 1);
+	}
+out:
+	for (i = 0; i < n; i++)
+		close(c[i].fd);
+	if (in_fd >= 0)
+		close(in_fd);
+	if (out_fd >= 0)
+		close(out_fd);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+}
+
+/*
+ * --memcg DIR: a memory cgroup under cgroup2's root (the storm's own
+ * group), with a memory.max.  Return: 0, or -1 having said what is wrong.
+ */
+static int memcg_setup(void)
+{
+	char buf[256], *p;
+	struct statfs sf;
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if (strlen(opt_memcg) >= sizeof(cg_dir)) {
+		fprintf(stderr, "mtstorm: --memcg: a path of %zu characters at most\n",
+			sizeof(cg_dir) - 1);
+		return -1;
+	}
+	snprintf(cg_dir, sizeof(cg_dir), "%s", opt_memcg);
+	while (strlen(cg_dir) > 1 && cg_dir[strlen(cg_dir) - 1] == '/')
+		cg_dir[strlen(cg_dir) - 1] = '\0';
+	p = strrchr(cg_dir, '/');
+	if (!p || !p[1]) {
+		fprintf(stderr, "mtstorm: --memcg %s: not a cgroup directory under cgroup2's root\n",
+			opt_memcg);
+		return -1;
+	}
+	snprintf(cg_home, sizeof(cg_home), "%.*s", (int)(p - cg_dir), cg_dir);
+	if (!cg_home[0])
+		snprintf(cg_home, sizeof(cg_home), "/");
+	snprintf(cg_name, sizeof(cg_name), "%s", p);
+	/* the root cgroup is the only one with inode 1 */
+	if (statfs(cg_home, &sf) || sf.f_type != CGROUP2_MAGIC ||
+	    stat(cg_home, &sb) || sb.st_ino != 1) {
+		fprintf(stderr, "mtstorm: --memcg %s: %s is not cgroup2's root\n",
+			opt_memcg, cg_home);
+		return -1;
+	}
+	cg_max = cg_read("memory.max");
+	if (cg_max <= 0 || cg_read("memory.current") < 0) {
+		fprintf(stderr, "mtstorm: --memcg %s: no memory.current, or a memory.max that is not a number (the memory controller, a limit)\n",
+			opt_memcg);
+		return -1;
+	}
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (strncmp(buf, "0::/\n", 5) && !strstr(buf, "\n0::/\n")) {
+		fprintf(stderr, "mtstorm: --memcg: run it from the root cgroup (/proc/self/cgroup: %s)\n",
+			buf);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- threads ------------------------------------------------------ */
 
 static const struct role roles[] = {
@@ -2109,6 +3125,8 @@ static const struct role roles[] = {
 static const struct role role_params = { "params", step_params };
 static const struct role role_bench = { "bench", step_bench };
 static const struct role role_rmmod = { "rmmod", NULL };
+static const struct role role_hotplug = { "hotplug", step_hotplug };
+static const struct role role_memcg = { "memcg", step_memcg };
 
 /* The longest pause between two operations @t s into the tries, in us. */
 static unsigned long pace_max(long long t)
@@ -2306,6 +3324,27 @@ static void print_summary(void)
 	if (opt_rmmod)
 		printf("mtstorm: after unload: %lu operations, every one refused at open\n",
 		       atomic_load(&gone_ops));
+	if (hp_nr_mine)
+		printf("mtstorm: hotplug: %lu transitions (%lu offline, %lu online), %lu refused by the kernel; refused for an offline CPU: %lu test starts, %lu benches; %lu pinned starts raced a transition and went through\n",
+		       atomic_load(&hp_offs) + atomic_load(&hp_ons),
+		       atomic_load(&hp_offs), atomic_load(&hp_ons),
+		       atomic_load(&hp_failed),
+		       atomic_load(&hp_refused_start),
+		       atomic_load(&hp_refused_bench),
+		       atomic_load(&hp_started_away));
+	else if (opt_hotplug)
+		printf("mtstorm: hotplug: no CPU can go offline here: %s\n",
+		       hp_why);
+	if (opt_memcg)
+		printf("mtstorm: memcg: %lu moves into %s and %lu back, in %lu rounds (%lu without room for more than a probe, %lu probes); there %lu commands, %lu done, refused: %lu ENOMEM naming the group at its memory.max, %lu ENOMEM else, %lu ENOSPC; %lu chunks past memory.max refused; %lu tests started there; memory.current %lld at most, memory.max %lld; %lu gfp=account commands from the root group\n",
+		       atomic_load(&cg_moves), cg_dir, atomic_load(&cg_backs),
+		       atomic_load(&cg_rounds), atomic_load(&cg_no_room),
+		       atomic_load(&cg_probes),
+		       atomic_load(&cg_cmds), atomic_load(&cg_ok),
+		       atomic_load(&cg_enomem_named), atomic_load(&cg_enomem),
+		       atomic_load(&cg_enospc), atomic_load(&cg_over),
+		       atomic_load(&cg_tests), atomic_load(&cg_peak),
+		       cg_max, atomic_load(&acct_root));
 	fflush(stdout);
 }
 
@@ -2400,6 +3439,12 @@ static void print_usage(FILE *f)
 		"      --kept-limit B    keep about B bytes at most (max-bytes / 4)\n"
 		"      --kasan           leave Slab out of the kernel's counters\n"
 		"                        (KASAN's redzones and quarantine)\n"
+		"      --hotplug         take CPUs but 0 offline and online all\n"
+		"                        along (their online files; all online at\n"
+		"                        the end)\n"
+		"      --memcg DIR       move writers into the memory cgroup DIR\n"
+		"                        (a child of cgroup2's root, with a\n"
+		"                        memory.max) and back, run from the root\n"
 		"      --seed N          the random seed (default: the time)\n"
 		"      --debugfs DIR     the module's debugfs directory\n"
 		"  -v, --verbose         say more\n"
@@ -2407,6 +3452,21 @@ static void print_usage(FILE *f)
 		"\n"
 		"A bench thread runs short benches all along (time=1), stops\n"
 		"some midway, and checks bench_result; bench_bytes is 0 at the end.\n"
+		"\n"
+		"With --hotplug, a test or bench with cpu=N may be refused with\n"
+		"EINVAL \"CPU N is offline\", a bench with more threads than CPUs\n"
+		"online with EINVAL, or with EAGAIN, only when a CPU was offline or\n"
+		"moving while the command ran; a pinned test whose CPU went\n"
+		"offline may count off_cpu.\n"
+		"\n"
+		"With --memcg, a child process moves into DIR, writes commands with\n"
+		"gfp=account there (mem_alloc, mem_rnd_alloc, a ctx=work test; now\n"
+		"and then a chunk bigger than memory.max, a test whose total is, or\n"
+		"pieces until DIR is full and a chunk more), and moves back at once;\n"
+		"only while memory.max leaves room for its own charges (256 KiB;\n"
+		"else a probe: chunks of 256 bytes to 64 KiB until DIR refuses one,\n"
+		"8 at most).  ENOMEM naming a memory cgroup is expected from DIR\n"
+		"alone (its memory.max); a chunk past memory.max must be refused.\n"
 		"\n"
 		"Every mem_used read must show charged_bytes <= max_bytes,\n"
 		"atomic_bytes <= max_atomic_bytes, tests <= max_tests; /proc/meminfo's\n"
@@ -2435,7 +3495,7 @@ static int parse_opts(int argc, char **argv)
 {
 	enum {
 		O_AFTER = 256, O_RM_TIMEOUT, O_STUCK, O_KEPT, O_SEED,
-		O_DEBUGFS, O_MAX_BYTES, O_KASAN,
+		O_DEBUGFS, O_MAX_BYTES, O_KASAN, O_HOTPLUG, O_MEMCG,
 	};
 	static const struct option longopts[] = {
 		{ "duration", required_argument, NULL, 'd' },
@@ -2448,6 +3508,8 @@ static int parse_opts(int argc, char **argv)
 		{ "kept-limit", required_argument, NULL, O_KEPT },
 		{ "max-bytes", required_argument, NULL, O_MAX_BYTES },
 		{ "kasan", no_argument, NULL, O_KASAN },
+		{ "hotplug", no_argument, NULL, O_HOTPLUG },
+		{ "memcg", required_argument, NULL, O_MEMCG },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "debugfs", required_argument, NULL, O_DEBUGFS },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -2460,7 +3522,7 @@ static int parse_opts(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:j:t:rvh", longopts,
 				NULL)) != -1) {
 		if (c == 'r' || c == 'v' || c == 'h' || c == O_DEBUGFS ||
-		    c == O_KASAN) {
+		    c == O_KASAN || c == O_HOTPLUG || c == O_MEMCG) {
 			v = 0;
 		} else if (c == '?' || !parse_uint(optarg, ULLONG_MAX, &v)) {
 			if (c != '?')
@@ -2504,6 +3566,12 @@ static int parse_opts(int argc, char **argv)
 			break;
 		case O_KASAN:
 			opt_kasan = true;
+			break;
+		case O_HOTPLUG:
+			opt_hotplug = true;
+			break;
+		case O_MEMCG:
+			opt_memcg = optarg;
 			break;
 		case O_SEED:
 			opt_seed = v;
@@ -2575,29 +3643,6 @@ static int param_io(const char *name, char *buf, size_t size, bool write_it)
 	return n > 0 ? 0 : -1;
 }
 
-/* How many CPUs a sysfs list of them names ("0-3,5"); 1 if unknown. */
-static unsigned int count_cpus(const char *path)
-{
-	char buf[256], *p = buf, *end;
-	unsigned long a, b, n = 0;
-	ssize_t len;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[len > 0 ? len : 0] = '\0';
-	while (*p >= '0' && *p <= '9') {
-		a = b = strtoul(p, &end, 10);
-		if (*end == '-')
-			b = strtoul(end + 1, &end, 10);
-		n += b >= a ? b - a + 1 : 0;
-		p = *end == ',' ? end + 1 : end;
-	}
-	return n ? n : 1;
-}
-
 /*
  * The kernel's counters as they are, and the slack their rise gets.
  * Return: 0, or -1.
@@ -2661,8 +3706,6 @@ static int caps_setup(char *saved_max, size_t size)
 {
 	char buf[32];
 
-	ncpus = count_cpus("/sys/devices/system/cpu/possible");
-	ncpus_online = count_cpus("/sys/devices/system/cpu/online");
 	have_nmi = nmi_possible();
 	if (param_io("max_bytes", saved_max, size, false) ||
 	    param_io("max_tests", buf, sizeof(buf), false)) {
@@ -2694,7 +3737,7 @@ static void start_thread(struct worker *w, void *(*fn)(void *))
 
 int main(int argc, char **argv)
 {
-	struct worker *rm = NULL, *bw;
+	struct worker *rm = NULL, *bw, *hw = NULL;
 	char saved_max[32];
 	pthread_t wd;
 	long long t0, t_end;
@@ -2714,7 +3757,11 @@ int main(int argc, char **argv)
 		return EXIT_UNEXPECTED;
 	}
 
-	nr_workers = opt_jobs * ARRAY_SIZE(roles) + 2 + opt_rmmod;
+	hp_setup();
+	if (opt_memcg && memcg_setup())
+		return EXIT_USAGE;
+	nr_workers = opt_jobs * ARRAY_SIZE(roles) + 2 + opt_rmmod +
+		     !!hp_nr_mine + !!opt_memcg;
 	workers = calloc(nr_workers, sizeof(*workers));
 	if (!workers)
 		return EXIT_STUCK;
@@ -2723,6 +3770,12 @@ int main(int argc, char **argv)
 	workers[j++].role = &role_params;
 	bw = &workers[j++];
 	bw->role = &role_bench;
+	if (hp_nr_mine) {
+		hw = &workers[j++];
+		hw->role = &role_hotplug;
+	}
+	if (opt_memcg)
+		workers[j++].role = &role_memcg;
 	if (opt_rmmod) {
 		rm = &workers[j++];
 		rm->role = &role_rmmod;
@@ -2756,6 +3809,14 @@ int main(int argc, char **argv)
 	    opt_rmmod ? ", then rmmod in the middle of it" : "",
 	    opt_max_tests,
 	    have_nmi ? "tests among them" : "refused here (tried now and then)");
+	if (hp_nr_mine)
+		say("hotplug: %u of %u CPUs go offline and online all along; cpu= names 0 to %u",
+		    hp_nr_mine, ncpus_online, hp_ncpus - 1);
+	else if (opt_hotplug)
+		say("hotplug: no CPU can go offline here: %s", hp_why);
+	if (opt_memcg)
+		say("memcg: writers move into %s (memory.max %lld, memory.current %lld) and back into %s",
+		    cg_dir, cg_max, cg_read("memory.current"), cg_home);
 	t0 = now_ms();
 	atomic_store(&deadline_ms, t0 + opt_duration * 1000LL +
 			(opt_rmmod ? (opt_rmmod_timeout + 20) * 1000LL +
@@ -2798,6 +3859,8 @@ int main(int argc, char **argv)
 		if (&workers[i] != rm)
 			pthread_join(workers[i].th, NULL);
 	t_end = now_ms();
+	if (hw)
+		hp_restore(hw);
 
 	/* the storm is over (tests may still run): the kernel's word */
 	check_meminfo(&workers[0]);
