@@ -2645,7 +2645,9 @@ static void help_all(void)
 	       "                        irq), a soft timer's (softirq), the work\n"
 	       "                        with interrupts disabled (irqoff), or an\n"
 	       "                        NMI the timer raises (nmi: kmalloc_nolock\n"
-	       "                        or pages_nolock; x86, kernels from 6.18)\n"
+	       "                        or pages_nolock; x86, kernels from 6.18),\n"
+	       "                        or the work with bottom halves disabled\n"
+	       "                        (bhoff: vmalloc, kvmalloc too from 6.19)\n"
 	       "  --cpu N               mem_test_start: run the test on CPU N;\n"
 	       "                        bench: the first thread's CPU\n"
 	       "  --free P              mem_test_start: at TOTAL free all, or\n"
@@ -2746,12 +2748,14 @@ static int cmd_help(const struct call *c)
 		       "keeps (1..1024; default: the mempool_reserve parameter).\n",
 		       alloc_list);
 	if (cmd->flags & CMD_TEST)
-		printf("--ctx work|timer|softirq|irqoff|nmi: allocate in a work\n"
+		printf("--ctx work|timer|softirq|irqoff|nmi|bhoff: allocate in a work\n"
 		       "item (default), in the timer's callback (hard irq), in a\n"
 		       "soft timer's (softirq), in the work with interrupts\n"
 		       "disabled (irqoff), or in an NMI the timer's callback raises\n"
 		       "on its CPU (nmi: --alloc kmalloc_nolock or pages_nolock\n"
-		       "alone, on x86 kernels from 6.18): but in a work item the\n"
+		       "alone, on x86 kernels from 6.18), or in the work with\n"
+		       "bottom halves disabled (bhoff: the one atomic context that\n"
+		       "takes vmalloc and kvmalloc, from 6.19): but in a work item the\n"
 		       "base is atomic without one, and atomic,nowarn without\n"
 		       "--gfp; chunks of 32768 bytes at most (MAX, times the\n"
 		       "possible CPUs for percpu).\n"
