@@ -582,6 +582,11 @@ guest_completed() {	# VER OUT BOOT_STATUS
 	else
 		fail "$ver: guest completed"
 		printf '%s\n' "${why[@]}" | detail
+		# where it stopped: a hang's stack traces come last
+		if [[ -s $out/console.log ]]; then
+			echo "the last 60 lines of ${out#"$TOP"/}/console.log:"
+			tr -d '\r' <"$out/console.log" | tail -n 60
+		fi | detail
 	fi
 }
 
