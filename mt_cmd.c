@@ -444,7 +444,11 @@ static int mt_check_release(struct mt_cmd_ctx *ctx, const struct mt_opts *o,
 /*
  * bulk=: the allocator must have a bulk call, pages single ones (@size,
  * the largest asked, at most a page), and no node be asked (the bulk
- * calls take none).
+ * calls take none).  kmem_cache_alloc_bulk() must be called with
+ * interrupts enabled, as its kernel-doc says: 6.1's enables them on its
+ * way out (local_lock_irq()), which in a hard interrupt handler lets the
+ * next timer interrupt nest in it.  alloc_pages_bulk() saves and restores
+ * them: any context but an NMI.
  */
 static int mt_check_bulk(struct mt_cmd_ctx *ctx, unsigned int bulk,
 			 const struct mt_opts *o, const char *what, u64 size)
@@ -463,6 +467,10 @@ static int mt_check_bulk(struct mt_cmd_ctx *ctx, unsigned int bulk,
 		return mt_answer(ctx, -EINVAL,
 				 "bulk=%u: the bulk calls take no node: node= is refused",
 				 bulk);
+	if (o->kind == MT_CACHE && mt_ctx_irqs_off(o->ctx))
+		return mt_answer(ctx, -EINVAL,
+				 "bulk=%u: kmem_cache_alloc_bulk() must be called with interrupts enabled, and ctx=%s disables them: alloc=cache takes bulk= in ctx=work, softirq or bhoff",
+				 bulk, mt_ctx_names[o->ctx]);
 	return 0;
 }
 

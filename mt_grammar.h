@@ -113,6 +113,12 @@ static inline bool mt_ctx_atomic(unsigned int ctx)
 	return ctx != MT_CTX_WORK;
 }
 
+/* Does @ctx allocate with interrupts disabled (an NMI's included)? */
+static inline bool mt_ctx_irqs_off(unsigned int ctx)
+{
+	return ctx == MT_CTX_TIMER || ctx == MT_CTX_IRQOFF || ctx == MT_CTX_NMI;
+}
+
 /**
  * enum mt_free_policy - what a test frees when it holds its total (``free=``)
  * @MT_FREE_ALL: everything

@@ -2770,7 +2770,8 @@ static int cmd_help(const struct call *c)
 		       "--node: each allocation step asks N chunks of one size in one\n"
 		       "call (kmem_cache_alloc_bulk, alloc_pages_bulk), as many as\n"
 		       "fit whole in what remains of TOTAL (1..512; 1: single\n"
-		       "calls).\n");
+		       "calls); cache's not in --ctx timer, irqoff or nmi (its bulk\n"
+		       "call wants interrupts on).\n");
 	printf("--json: print a JSON document instead.\n");
 	return EXIT_DONE;
 }

@@ -9,10 +9,15 @@
 #    chunks and out of its reach: every call gives 16, so its latency file counts one sample a
 #    call, allocations / 16; the caches file and /proc/slabinfo count its
 #    chunks while it runs; its stats say bulk 16; its charge is exact.
-#  - Cache and pages tests with bulk=8 in every context: they allocate,
-#    count what the kernel did not give as errors, and end exact.
+#  - Pages tests with bulk=8 in every context but nmi, cache tests in the
+#    contexts where interrupts stay on (work, softirq, bhoff): they
+#    allocate, count what the kernel did not give as errors, and end
+#    exact.
 #  - The refusals: another allocator, pages above a page, node=, the
-#    range; bulk= is in mem_test_start's usage.
+#    range, cache where interrupts are off (ctx=timer, irqoff):
+#    kmem_cache_alloc_bulk() must be called with them on, and 6.1's turns
+#    them back on as it returns, inside the timer's hard interrupt; bulk=
+#    is in mem_test_start's usage.
 # Sets up (mt_setup): malloc_test loaded, nothing kept, no test, no bench,
 # parameters at their defaults.  Leaves (mt_exit): the same.
 
@@ -58,9 +63,10 @@ else
 fi
 
 # ---------------------------------------------------- every context ---
-for spec in "cache 16 512" "pages 4096 4096"; do
+for spec in "cache 16 512 work softirq bhoff" \
+	"pages 4096 4096 work timer softirq irqoff bhoff"; do
 	set -- $spec
-	for ctx in work timer softirq irqoff; do
+	for ctx in $(echo "$spec" | cut -d' ' -f4-); do
 		d="a $1 test with bulk=8 in ctx=$ctx"
 		start_test id "$2" "$3" 262144 1 2 1000 alloc="$1" ctx=$ctx bulk=8
 		if [ -z "$id" ]; then
@@ -91,6 +97,10 @@ refuse EINVAL mem_test_start 64 8192 65536 1 2 100 alloc=pages bulk=2
 refuse EINVAL mem_test_start 64 64 4096 1 2 100 alloc=cache bulk=2 node=0
 refuse EINVAL mem_test_start 64 64 4096 1 2 100 alloc=cache bulk=0
 refuse EINVAL mem_test_start 64 64 4096 1 2 100 alloc=cache bulk=513
+for ctx in timer irqoff; do
+	refuse_why "bulk=8: kmem_cache_alloc_bulk() must be called with interrupts enabled, and ctx=$ctx disables them: alloc=cache takes bulk= in ctx=work, softirq or bhoff" \
+		EINVAL mem_test_start 16 512 262144 1 2 100 alloc=cache ctx=$ctx bulk=8
+done
 start_test id 64 64 4096 1 2 100 alloc=kmalloc bulk=1
 check "bulk=1 takes any allocator (single calls)" [ -n "$id" ]
 [ -z "$id" ] || run_ok mem_test_destroy "$id"

@@ -51,7 +51,8 @@
  *    decides), reserve= (1 to 1024, tests and bench only) with another
  *    allocator than mempool, a test's bulk= (1 to 512) above 1 with
  *    another allocator than cache or pages, with pages of a MAX above a
- *    page, or with node=.  mem_free takes release= too.  A test's
+ *    page, with node=, or with cache where interrupts are off (ctx=timer,
+ *    irqoff, nmi).  mem_free takes release= too.  A test's
  *    stats show reserve and from_reserve right after release: reserve 0
  *    but with alloc=mempool, then reserve= or the mempool_reserve
  *    parameter at its start; from_reserve 0 but with mempool, and at
@@ -474,6 +475,7 @@ struct verdict {
 	bool timer;		/* an atomic context: ctx=timer, softirq, irqoff, nmi, bhoff */
 	bool nmi;		/* ctx=nmi */
 	bool bhoff;		/* ctx=bhoff */
+	bool irqs_off;		/* ctx=timer, irqoff or nmi: interrupts off */
 	int free_pol;		/* free=: index in policies[]; 0 if not given */
 	bool rcu;		/* release=rcu */
 	uint64_t reserve;	/* reserve=, as given */
@@ -1274,6 +1276,8 @@ static bool model_option(const struct target *t, const char *tok,
 		v->timer = strcmp(val, "work") != 0;
 		v->nmi = !strcmp(val, "nmi");
 		v->bhoff = !strcmp(val, "bhoff");
+		v->irqs_off = !strcmp(val, "timer") || !strcmp(val, "irqoff") ||
+			      v->nmi;
 		return true;
 	case O_FREE:
 		v->free_pol = index_of(val, policies, ARRAY_SIZE(policies));
@@ -1804,7 +1808,8 @@ static void model_values(const struct target *t, struct verdict *v)
 		/*
 		 * bulk=: 1 to 512, 1 without it; above 1 a bulk call, of
 		 * alloc=cache or pages (single pages: MAX at most one),
-		 * which takes no node (SPEC: "bulk=N (tests)")
+		 * which takes no node; cache's wants interrupts on (SPEC:
+		 * "bulk=N (tests)")
 		 */
 		if (!(v->opts & 1U << O_BULK))
 			v->bulk = 1;
@@ -1816,6 +1821,8 @@ static void model_values(const struct target *t, struct verdict *v)
 			set_bad(v, "a test's bulk= above 1 with alloc=pages and MAX above a page");
 		else if (v->bulk > 1 && (v->opts & 1U << O_NODE))
 			set_bad(v, "a test's bulk= above 1 with node=");
+		else if (v->bulk > 1 && v->kind == K_CACHE && v->irqs_off)
+			set_bad(v, "a test's bulk= above 1 with alloc=cache where interrupts are off (ctx=timer, irqoff, nmi)");
 		fallthrough;
 	case MEM_RND:
 		if (!a[0] || a[0] > a[1] || a[1] > a[2])

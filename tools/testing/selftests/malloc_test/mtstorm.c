@@ -1126,8 +1126,8 @@ static const char *memcg_named(const char *ans)
  * it (elsewhere now and then, to be refused with EINVAL: *@refuse), any
  * free policy, sometimes a CPU (*@cpu, else -1), sometimes release=rcu
  * (kmalloc, vmalloc and kvmalloc named: *@rcu, and MIN must be 16 at
- * least), with --memcg in the work sometimes gfp=account (the root
- * group's).  @line gets them appended.  Return: the allocator, or NULL
+ * least), sometimes bulk= with cache where interrupts stay on, with
+ * --memcg in the work sometimes gfp=account (the root group's).  @line gets them appended.  Return: the allocator, or NULL
  * for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
@@ -1147,6 +1147,7 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	};
 	size_t n = strlen(line);
 	const char *alloc = NULL, *ctx;
+	bool irqs_off = false;
 
 	*timer = false;
 	*refuse = false;
@@ -1164,6 +1165,7 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 		n += snprintf(line + n, len - n, " alloc=%s ctx=%s%s", alloc,
 			      ctx, chance(w, 50) ? " gfp=nowait,nowarn" : "");
 		*timer = true;
+		irqs_off = strcmp(ctx, "softirq") != 0;
 	} else if (chance(w, 80)) {
 		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
 		n += snprintf(line + n, len - n, " alloc=%s", alloc);
@@ -1180,7 +1182,8 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	if (alloc && !strcmp(alloc, "mempool") && chance(w, 50))
 		n += snprintf(line + n, len - n, " reserve=%u",
 			      (unsigned int)(rnd(w) % 16 + 1));
-	if (alloc && !strcmp(alloc, "cache") && chance(w, 25))
+	/* kmem_cache_alloc_bulk() wants interrupts on (SPEC: "bulk=N") */
+	if (alloc && !strcmp(alloc, "cache") && !irqs_off && chance(w, 25))
 		n += snprintf(line + n, len - n, " bulk=%u",
 			      (unsigned int)(rnd(w) % 31 + 2));
 	*cpu = chance(w, 20) ? (int)(rnd(w) % hp_ncpus) : -1;
