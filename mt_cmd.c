@@ -344,6 +344,7 @@ static int mt_cmd_alloc_until(struct mt_cmd_ctx *ctx, struct mt_args *a,
 	u64 margin = READ_ONCE(mt_pressure_margin);
 	u64 before = mt_avail_bytes(), avail = before, chunks = 0;
 	struct mt_how how = mt_cmd_how(&a->o);
+	char group[MT_REASON_MAX];
 	const char *why = NULL;
 	int ret = 0;
 
@@ -366,6 +367,12 @@ static int mt_cmd_alloc_until(struct mt_cmd_ctx *ctx, struct mt_args *a,
 			why = ret == -ENOBUFS ? "the most chunks there can be are kept" :
 			      ret == -ENOSPC ? "max_bytes or max_atomic_bytes reached" :
 			      "the kernel refused a chunk";
+			/* gfp=account: the group at its limit, by name */
+			if (ret == -ENOMEM && (how.gfp & __GFP_ACCOUNT) &&
+			    mt_memcg_explain(NULL,
+					     mt_footprint_max(a->o.kind, bytes),
+					     group, sizeof(group)))
+				why = group;
 			if (ret == -ENOBUFS)
 				ret = -ENOSPC;
 			break;

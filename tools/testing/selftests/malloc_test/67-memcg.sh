@@ -13,6 +13,9 @@
 #    memory.current rises by the chunks kept;
 #  - mem_alloc past the limit is refused with ENOMEM, the group named as
 #    the cause, its limit and its usage in the reason;
+#  - mem_alloc avail= with a target the group keeps it from reaching:
+#    it keeps what the limit leaves, then fails with ENOMEM, the group
+#    named in the reason with the chunks kept;
 #  - a ctx=work test from the group: the steps past the limit are its
 #    errors, logged with the same cause, its charge exact;
 #  - no OOM kill anywhere (/proc/vmstat's oom_kill, the group's
@@ -99,6 +102,31 @@ run_ok mem_free
 read -r m2 <"$CG_DIR/memory.current"
 check_range "after mem_free, memory.current back (within 1 MiB)" $((m2 - m0)) -$MiB $MiB \
 	"memory.current $m0 -> $m1 -> $m2"
+
+# ------------------------------------------------ mem_alloc avail= ---
+# pressure_margin is far below the guest's MemAvailable: the group's
+# limit stops the command first
+param MARGIN pressure_margin
+in_group mtw mem_alloc 1 m alloc=kmalloc gfp=account,nowarn avail=$MARGIN
+read -r m3 <"$CG_DIR/memory.current"
+used kb kept_bytes
+_E=
+expect_eq "mem_alloc avail= stopped by the group: refused" "$MT_RC" 1
+case $MT_ERR in
+*"$(errno_text ENOMEM)"*) ;;
+*) _E="${_E}not ENOMEM: $(mt_evidence)$NL" ;;
+esac
+case $MT_OUT in
+"error: memory cgroup /mt67 is at its memory.max ($LIMIT bytes, "*" in use) after $((kb / MiB)) chunks ($kb bytes, kept): MemAvailable "*", target $MARGIN") ;;
+*) _E="${_E}the reason does not name the group with the chunks kept ($kb bytes): '$MT_OUT'$NL" ;;
+esac
+expect_range "chunks kept: what the limit leaves" $((kb / MiB)) 14 15
+expect_range "memory.current's rise: the chunks kept" $((m3 - m2)) $((kb - MiB / 2)) $((kb + MiB / 2))
+verdict "mem_alloc 1 m gfp=account avail=pressure_margin from the group: the limit stops it with ENOMEM after $((kb / MiB)) chunks, the group named" "$MT_OUT"
+run_ok mem_free
+read -r m4 <"$CG_DIR/memory.current"
+check_range "after mem_free, memory.current back again (within 1 MiB)" $((m4 - m0)) -$MiB $MiB \
+	"memory.current $m0 -> $m3 -> $m4"
 
 # ----------------------------------------------------------- a test ---
 # 1 MiB steps, every 1 to 2 ms for 2 s, TOTAL 32 MiB: it fills the group
