@@ -1939,6 +1939,128 @@ static int cmd_watch(const struct call *c)
 	return ret;
 }
 
+/* ---- hotplug ------------------------------------------------------ */
+
+#define CPU_SYSFS	"/sys/devices/system/cpu"
+#define HP_BACK_TRIES	50	/* writes of 1 to bring the CPU back at the end */
+
+/* A CPU's online file: 1 or 0, -1 when absent or unreadable. */
+static int cpu_online_read(const char *path)
+{
+	long long v = file_num(path);
+
+	return v < 0 ? -1 : v == 1;
+}
+
+/* Write @on to it; 0, or the errno.  *@ms: how long the write took. */
+static int cpu_online_write(const char *path, int on, long long *ms)
+{
+	long long t0 = now_ms(CLOCK_MONOTONIC);
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, on ? "1\n" : "0\n", 2) != 2)
+		err = errno ? errno : EIO;
+	close(fd);
+	*ms = now_ms(CLOCK_MONOTONIC) - t0;
+	return err;
+}
+
+/*
+ * mtctl hotplug CPU: take CPU offline and online again, every --interval
+ * (default 1 s), for --count transitions or until Ctrl-C or SIGTERM, and
+ * leave it online.  CPU 0 is refused: many machines cannot take it
+ * offline, and the kernel keeps work there that tests do not exercise.
+ */
+static int cmd_hotplug(const struct call *c)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct timespec nap = { c->interval_ms / 1000,
+				(c->interval_ms % 1000) * 1000000L };
+	unsigned long long cpu = c->num[0];
+	/* [1]: changes to offline, [0]: to online */
+	unsigned long went[2] = { 0, 0 }, refused = 0, done = 0, tried = 0;
+	long long t0 = now_ms(CLOCK_MONOTONIC), ms, max_ms[2] = { 0, 0 };
+	char dir[64], path[80];
+	bool online = true;
+	int state, err = 0, i;
+
+	if (cpu == 0)
+		return fail(EXIT_REFUSED, EINVAL,
+			    "hotplug: CPU 0 stays online: many machines cannot take it offline; name another");
+	snprintf(dir, sizeof(dir), CPU_SYSFS "/cpu%llu", cpu);
+	snprintf(path, sizeof(path), "%s/online", dir);
+	if (access(dir, F_OK))
+		return fail(EXIT_REFUSED, ENOENT, "hotplug: CPU %llu does not exist (%s)",
+			    cpu, dir);
+	state = cpu_online_read(path);
+	if (state < 0)
+		return fail(EXIT_REFUSED, ENODEV,
+			    "hotplug: CPU %llu cannot go offline here: no %s (a kernel without CONFIG_HOTPLUG_CPU, or a CPU it keeps)",
+			    cpu, path);
+	if (!state)
+		return fail(EXIT_REFUSED, EINVAL,
+			    "hotplug: CPU %llu is offline: start from an online CPU",
+			    cpu);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop_signal && (!c->count || done < c->count)) {
+		if (tried++)
+			nanosleep(&nap, NULL);
+		if (stop_signal)
+			break;
+		err = cpu_online_write(path, !online, &ms);
+		if (err == EPERM || err == EACCES)
+			break;
+		if (err) {
+			/* the kernel said no (EBUSY): counted, tried again */
+			refused++;
+			if (!json)
+				printf("%8.3f s  cpu %llu %s refused: %s\n",
+				       (now_ms(CLOCK_MONOTONIC) - t0) / 1000.0,
+				       cpu, online ? "offline" : "online",
+				       strerror(err));
+			err = 0;
+			continue;
+		}
+		online = !online;
+		went[!online]++;
+		if (ms > max_ms[!online])
+			max_ms[!online] = ms;
+		done++;
+		if (!json)
+			printf("%8.3f s  cpu %llu %s (%lld ms)\n",
+			       (now_ms(CLOCK_MONOTONIC) - t0) / 1000.0, cpu,
+			       online ? "online" : "offline", ms);
+		fflush(stdout);
+	}
+	/* never leave it offline */
+	for (i = 0; i < HP_BACK_TRIES && cpu_online_read(path) == 0; i++) {
+		if (!cpu_online_write(path, 1, &ms)) {
+			went[0]++;
+			break;
+		}
+		usleep(100000);
+	}
+	if (err)
+		return fail(EXIT_REFUSED, err,
+			    "hotplug: writing %s: %s (root only)", path,
+			    strerror(err));
+	if (cpu_online_read(path) != 1)
+		return fail(EXIT_REFUSED, EBUSY,
+			    "hotplug: CPU %llu is still offline after %d tries to bring it back",
+			    cpu, HP_BACK_TRIES);
+	if (json)
+		printf("{\"cpu\": %llu, \"offline\": %lu, \"online\": %lu, \"refused\": %lu, \"offline_ms_max\": %lld, \"online_ms_max\": %lld}\n",
+		       cpu, went[1], went[0], refused, max_ms[1], max_ms[0]);
+	else
+		printf("cpu %llu: %lu offline, %lu online, %lu refused by the kernel; the slowest offline %lld ms, online %lld ms; online now\n",
+		       cpu, went[1], went[0], refused, max_ms[1], max_ms[0]);
+	return EXIT_DONE;
+}
+
 /* ---- bench -------------------------------------------------------- */
 
 
@@ -2391,6 +2513,7 @@ static int cmd_hist(const struct call *c);
 static int cmd_bench(const struct call *c);
 
 static const char *const n_id[] = { "ID" };
+static const char *const n_cpu[] = { "CPU" };
 
 static struct cmd cmds[] = {
 	MODULE_CMD(MT_CMD_ALLOC, 0, NULL,
@@ -2508,6 +2631,16 @@ static struct cmd cmds[] = {
 	  "Ends on Ctrl-C, when no test shown is running, or after N frames.\n"
 	  "On a terminal each frame replaces the last; otherwise frames\n"
 	  "follow one another, a blank line between two.\n", 0 },
+	{ "hotplug", cmd_hotplug, 1, 1, 0, CMD_WATCH, NULL, n_cpu,
+	  "CPU [--interval S] [--count N]",
+	  "take a CPU offline and online again, over and over",
+	  "Every S seconds (default 1, fractions allowed) take CPU offline,\n"
+	  "then online, through /sys/devices/system/cpu/cpuN/online, while\n"
+	  "tests, benches or kept per-CPU memory use it: one line a change,\n"
+	  "with what the write took.  Ends after N changes, or on Ctrl-C or\n"
+	  "SIGTERM, and always leaves CPU online.  Root only; CPU 0, a CPU\n"
+	  "that cannot go offline and one that is offline are refused; a\n"
+	  "change the kernel refuses (EBUSY) is counted and tried again.\n", 0 },
 	{ "get", cmd_get, 0, 1, 0, CMD_WORDS, NULL, NULL, "[PARAM]",
 	  "show the module's parameters, or one",
 	  "Print the parameters check_content, realloc_p, max_bytes,\n"
@@ -3105,8 +3238,9 @@ static int check_options(struct call *c)
 	if (flags & CMD_BENCH)
 		return check_bench(c);
 	if (cl.count && (parse_u64(cl.count, &n) || !n || n > ULONG_MAX))
-		return usage_fail("%s: --count '%s' is not a number of frames above 0",
-				  name, cl.count);
+		return usage_fail("%s: --count '%s' is not a number of %s above 0",
+				  name, cl.count,
+				  c->cmd->fn == cmd_hotplug ? "changes" : "frames");
 	c->count = n;
 	return 0;
 }

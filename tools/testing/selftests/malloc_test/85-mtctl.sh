@@ -359,7 +359,7 @@ c_ok
 missing=
 for c in mem_alloc mem_free mem_realloc mem_used mem_rnd_alloc mem_test_start \
 	mem_test_stop mem_test_destroy mem_test_destroy_all mem_test_list caches \
-	mempools footprint hist bench watch get set help; do
+	mempools footprint hist bench watch hotplug get set help; do
 	case " $C_OUT" in
 	*[!a-z_.]"$c"[!a-z_]* | *[!a-z_.]"$c") ;;
 	*) missing="$missing $c" ;;
@@ -2503,6 +2503,88 @@ expect "stdout is not one JSON object" jvalid o "$C_OUT"
 jget v "$C_OUT" answer
 expect_eq "\"answer\"" "$v" "no bench running"
 verdict "'mtctl --json bench stop' with no run: {\"answer\": \"no bench running\", ...}" "$(cev)"
+
+# ------------------------------------------------------------- hotplug ---
+# mtctl hotplug CPU: the highest CPU that can go offline, while a test
+# pinned to it runs: each change a line, the summary, the kernel's own
+# "CPU N is now offline" lines as many as the offline changes, the
+# test's off_cpu counted, the CPU online after; --json; SIGTERM while the
+# CPU is offline still leaves it online; CPU 0, one that does not exist
+# and a --count of 0 refused.
+mc hotplug 0
+_E=
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: hotplug: CPU 0 stays online: many machines cannot take it offline; name another"
+verdict "'mtctl hotplug 0': exit 1, CPU 0 refused with the reason" "$(cev)"
+mc hotplug 4095
+_E=
+expect_eq "exit status" "$C_RC" 1
+expect_eq stderr "$C_ERR" "mtctl: hotplug: CPU 4095 does not exist (/sys/devices/system/cpu/cpu4095)"
+verdict "'mtctl hotplug 4095': exit 1, a CPU that does not exist" "$(cev)"
+mc hotplug 1 --count 0
+_E=
+expect_eq "exit status" "$C_RC" 2
+expect_eq stderr "$C_ERR" "mtctl: hotplug: --count '0' is not a number of changes above 0"
+verdict "'mtctl hotplug 1 --count 0': exit 2, a usage error" "$(cev)"
+HP=
+for _c in /sys/devices/system/cpu/cpu[1-9]*; do
+	[ -w "$_c/online" ] || continue
+	read -r _o <"$_c/online"
+	[ "$_o" = 1 ] && HP=${_c##*/cpu}
+done
+if [ -z "$HP" ]; then
+	skip "mtctl hotplug takes a CPU offline and back" "no CPU but 0 can go offline here"
+else
+	start_test id 16 512 65536 1 2 60000 alloc=kmalloc cpu=$HP
+	kmark
+	mc hotplug "$HP" --interval 0.2 --count 4
+	read -r on <"/sys/devices/system/cpu/cpu$HP/online"
+	koff=$(ksince | grep -c "CPU $HP is now offline")
+	tstat oc "$id" off_cpu
+	_E=
+	c_ok
+	expect_eq "change lines" "$(printf '%s\n' "$C_OUT" | grep -cE "^ *[0-9]+\.[0-9]{3} s  cpu $HP (offline|online) \([0-9]+ ms\)\$")" 4
+	case $C_OUT in
+	*"cpu $HP: 2 offline, 2 online, "[0-9]*" refused by the kernel; the slowest offline "[0-9]*" ms, online "[0-9]*" ms; online now") ;;
+	*) _E="${_E}no summary of 2 offline and 2 online changes$NL" ;;
+	esac
+	expect_eq "the kernel's 'CPU $HP is now offline' lines" "$koff" 2
+	expect_eq "cpu$HP/online after" "$on" 1
+	expect_range "the pinned test's off_cpu" "${oc:-0}" 1 100000000
+	verdict "'mtctl hotplug $HP --interval 0.2 --count 4' with a test pinned to CPU $HP: 4 changes, the kernel logged 2 offline, the test counted $oc steps off its CPU, CPU $HP online after" "$(cev)"
+	run_ok mem_test_destroy "$id"
+	mc --json hotplug "$HP" --interval 0.1 --count 2
+	_E=
+	c_ok
+	expect "stdout is one JSON object" jvalid o "$C_OUT"
+	for kv in cpu:$HP offline:1 online:1 refused:0; do
+		jget v "$C_OUT" "${kv%%:*}"
+		expect_eq "\"${kv%%:*}\"" "$v" "${kv#*:}"
+	done
+	verdict "'mtctl --json hotplug $HP --count 2': one object, 1 offline, 1 online" "$(cev)"
+	# SIGTERM while the CPU is offline: it comes back before mtctl exits
+	"$MTCTL" hotplug "$HP" --interval 2 >"$MT_TMP/hp.out" 2>&1 &
+	hp=$!
+	wait_until 10000 eval 'grep -q " offline (" "$MT_TMP/hp.out"'
+	read -r off <"/sys/devices/system/cpu/cpu$HP/online"
+	kill -TERM $hp
+	wait $hp
+	hrc=$?
+	read -r on <"/sys/devices/system/cpu/cpu$HP/online"
+	slurp C_OUT "$MT_TMP/hp.out"
+	_E=
+	expect_eq "online while it ran" "$off" 0
+	expect_eq "exit status" "$hrc" 0
+	expect_eq "cpu$HP/online after" "$on" 1
+	case $C_OUT in
+	*"cpu $HP: 1 offline, 1 online, 0 refused by the kernel; "*"; online now") ;;
+	*) _E="${_E}no summary of 1 offline and the online back$NL" ;;
+	esac
+	verdict "'mtctl hotplug $HP' stopped by SIGTERM while CPU $HP was offline: exit 0, CPU $HP online again" "$C_OUT"
+	_E=
+	charges_add_up why || _E="$why$NL"
+	verdict "the charges add up after the hotplug"
+fi
 
 # ------------------------------------------------------------- get, set ---
 # pv_ok GOT FILEVALUE: GOT, as mtctl shows a parameter, is FILEVALUE (a
