@@ -1790,6 +1790,19 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
+/*
+ * SIGINT and SIGTERM set stop_signal.  No SA_RESTART: the signal cuts a
+ * nap or a wait short.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static long long now_ms(clockid_t clk)
 {
 	struct timespec ts;
@@ -1899,7 +1912,6 @@ static void frame_free(struct frame *f)
 static int cmd_watch(const struct call *c)
 {
 	struct frame cur = { 0 }, prev = { 0 };
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct timespec nap = { c->interval_ms / 1000,
 				(c->interval_ms % 1000) * 1000000L };
 	bool tty = !json && isatty(STDOUT_FILENO), hidden = false, running;
@@ -1907,10 +1919,7 @@ static int cmd_watch(const struct call *c)
 	unsigned int i;
 	int ret = 0;
 
-	/* no SA_RESTART: the signal cuts the nap short */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_stop_signals();
 	for (frame = 1; !stop_signal; frame++) {
 		ret = read_tests(c, &cur.text);
 		if (ret)
@@ -1975,12 +1984,11 @@ static int cpu_online_write(const char *path, int on, long long *ms)
  */
 static int cmd_hotplug(const struct call *c)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct timespec nap = { c->interval_ms / 1000,
 				(c->interval_ms % 1000) * 1000000L };
 	unsigned long long cpu = c->num[0];
 	/* [1]: changes to offline, [0]: to online */
-	unsigned long went[2] = { 0, 0 }, refused = 0, done = 0, tried = 0;
+	unsigned long went[2] = { 0, 0 }, refused = 0, tried = 0;
 	long long t0 = now_ms(CLOCK_MONOTONIC), ms, max_ms[2] = { 0, 0 };
 	char dir[64], path[80];
 	bool online = true;
@@ -2003,10 +2011,8 @@ static int cmd_hotplug(const struct call *c)
 		return fail(EXIT_REFUSED, EINVAL,
 			    "hotplug: CPU %llu is offline: start from an online CPU",
 			    cpu);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	while (!stop_signal && (!c->count || done < c->count)) {
+	catch_stop_signals();
+	while (!stop_signal && (!c->count || went[0] + went[1] < c->count)) {
 		if (tried++)
 			nanosleep(&nap, NULL);
 		if (stop_signal)
@@ -2029,7 +2035,6 @@ static int cmd_hotplug(const struct call *c)
 		went[!online]++;
 		if (ms > max_ms[!online])
 			max_ms[!online] = ms;
-		done++;
 		if (!json)
 			printf("%8.3f s  cpu %llu %s (%lld ms)\n",
 			       (now_ms(CLOCK_MONOTONIC) - t0) / 1000.0, cpu,
@@ -2329,7 +2334,6 @@ static int bench_stop(void)
  */
 static int cmd_bench(const struct call *c)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct bench_res b = { 0 };
 	char line[LINE_MAX_LEN], cpu[16], *ans, *reason;
 	const struct {
@@ -2366,10 +2370,7 @@ static int cmd_bench(const struct call *c)
 					len ? " " : "", keys[i].key, keys[i].val);
 	snprintf(line + len, sizeof(line) - len, "\n");
 
-	/* no SA_RESTART: the signal cuts the nap short */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_stop_signals();
 	ret = exchange_line(c->cmd->name, false, line, BENCH_NO_FILE, &werr, &ans);
 	if (ret)
 		return ret;

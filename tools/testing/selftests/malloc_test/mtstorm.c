@@ -1127,8 +1127,8 @@ static const char *memcg_named(const char *ans)
  * free policy, sometimes a CPU (*@cpu, else -1), sometimes release=rcu
  * (kmalloc, vmalloc and kvmalloc named: *@rcu, and MIN must be 16 at
  * least), sometimes bulk= with cache where interrupts stay on, with
- * --memcg in the work sometimes gfp=account (the root group's).  @line gets them appended.  Return: the allocator, or NULL
- * for the default.
+ * --memcg in the work sometimes gfp=account (the root group's).  @line
+ * gets them appended.  Return: the allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 				  bool *timer, bool *rcu, bool *refuse,
