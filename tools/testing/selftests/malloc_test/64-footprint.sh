@@ -50,24 +50,6 @@ fp_rise() {
 	eval "$1=\$_fr"
 }
 
-# fp_quiet: wait until Percpu and VmallocUsed hold still for half a
-# second, 5 s at most: the per-CPU allocator frees the chunks a mem_free
-# emptied from a work item, and vfree() may defer, after the command
-# returned
-fp_quiet() {
-	fp_kernel _Q0
-	_qi=0
-	while [ $_qi -lt 10 ]; do
-		sleep 0.5
-		fp_kernel _Q1
-		[ "$_Q1_Percpu $_Q1_VmallocUsed" = "$_Q0_Percpu $_Q0_VmallocUsed" ] &&
-			return 0
-		_Q0_Percpu=$_Q1_Percpu _Q0_VmallocUsed=$_Q1_VmallocUsed
-		_qi=$((_qi + 1))
-	done
-	return 1
-}
-
 # fp_fill KIND SIZE: keeps SIZE-byte chunks of KIND until max_bytes
 # refuses: mem_rnd_alloc in halving rounds, then mem_alloc one by one.
 # FP_N := commands accepted, FP_LAST := the last refusal's errno text
@@ -154,11 +136,10 @@ fp_case percpu 4000
 # leaves, and counts the rest as errors.
 used c0 charged_bytes
 setparam max_bytes $((c0 + FP_CAP))
-# after the per-CPU cases: under KASAN only VmallocUsed and Percpu are
-# compared, and the kvmalloc test's pieces are all kmalloc's, so a
-# Percpu still falling from their mem_free would read as less than
-# nothing
-fp_quiet || diag "Percpu and VmallocUsed did not hold still for 0.5 s in 5 s"
+# Under KASAN only VmallocUsed and Percpu are compared, and the kvmalloc
+# test's pieces are all kmalloc's: the rise is then the machine's own
+# noise around 0 (a steady 6 pages less on the debug lane), hence the
+# same lower bound as fp_case's
 fp_kernel K0
 start_test T 1 64 4096 1 2 60000 k alloc=kvmalloc
 wait_until 30000 eval 'tstat _e "$T" errors; [ "${_e:-0}" -gt 10 ] 2>/dev/null'
