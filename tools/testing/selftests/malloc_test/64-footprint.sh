@@ -39,6 +39,17 @@ fp_kernel() {
 	done
 	_x=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
 	eval "$1_Free=\$(($1_MemFree + \${_x:-0} * 4096))"
+	cat /proc/meminfo >"$MT_TMP/fp-$1"
+}
+
+# fp_moved VAR A B: the /proc/meminfo fields that moved by 1 MiB or more
+# from snapshot A to B, as "Field +N kB" (what else the kernel did)
+fp_moved() {
+	eval "$1=\$(awk '
+		NR == FNR { a[\$1] = \$2; next }
+		(\$1 in a) && (\$2 - a[\$1] >= 1024 || a[\$1] - \$2 >= 1024) {
+			printf \"%s%s %+d kB\", sep, \$1, \$2 - a[\$1]; sep = \", \"
+		}' \"\$MT_TMP/fp-$2\" \"\$MT_TMP/fp-$3\")"
 }
 
 # fp_rise VAR A B: what the kernel's slab, vmalloc and per-CPU memory rose
@@ -91,13 +102,29 @@ fp_case() {
 	fp_rise _r K0 K1
 	check_range "alloc=$1, $2 bytes: the refused command allocated nothing (the kernel's counters moved by $_r bytes)" \
 		"$_r" -262144 262144
-	fp_fill "$1" "$2"
-	used _c1 charged_bytes
-	used _kb kept_bytes
-	used _kc kept_charged
-	fp_kernel K2
-	fp_rise _r K0 K2
-	_drop=$((K0_Free - K2_Free))
+	# Free memory moves with the rest of the kernel too: a run in which
+	# it moved past its margin (once, 27 MB more free memory on 6.1
+	# while 3 MB were kept) is measured again, up to three times, and
+	# the verdict says what else moved
+	_ftry=1
+	_fre=
+	while :; do
+		fp_fill "$1" "$2"
+		used _c1 charged_bytes
+		used _kb kept_bytes
+		used _kc kept_charged
+		fp_kernel K2
+		fp_rise _r K0 K2
+		_drop=$((K0_Free - K2_Free))
+		[ -z "$MT_KASAN" ] && [ $_ftry -lt 3 ] &&
+			{ [ $_drop -lt -$((FP_FREE_SLACK)) ] ||
+			  [ $_drop -gt $((FP_CAP + FP_FREE_SLACK)) ]; } || break
+		fp_moved _fm K0 K2
+		_fre="$_fre; try $_ftry: free memory's drop $_drop bytes (meminfo: $_fm)"
+		_ftry=$((_ftry + 1))
+		mtw mem_free
+		fp_kernel K0
+	done
 	_sl=$FP_SLACK
 	[ "$1" = percpu ] && _sl=$FP_SLACK_PERCPU
 	_E=
@@ -111,9 +138,11 @@ fp_case() {
 	expect_range "slab + vmalloc + per-CPU rise" "$_r" -262144 $((FP_CAP + _sl))
 	[ -n "$MT_KASAN" ] ||
 		expect_range "free memory's drop" "$_drop" -$((FP_FREE_SLACK)) $((FP_CAP + FP_FREE_SLACK))
-	verdict "alloc=$1, $2 bytes: kept up to max_bytes and no further ($FP_N commands, then ENOSPC): $_kb bytes kept, charged $_kc; the kernel shows $_r bytes more slab, vmalloc and per-CPU memory and $_drop bytes less free memory, within the cap ($FP_CAP) + $_sl (free memory: + $FP_FREE_SLACK)" \
+	fp_moved _fm K0 K2
+	verdict "alloc=$1, $2 bytes: kept up to max_bytes and no further ($FP_N commands, then ENOSPC): $_kb bytes kept, charged $_kc; the kernel shows $_r bytes more slab, vmalloc and per-CPU memory and $_drop bytes less free memory, within the cap ($FP_CAP) + $_sl (free memory: + $FP_FREE_SLACK)${_fre:+; measured $_ftry times$_fre}" \
 		"K0: free $K0_Free (MemFree $K0_MemFree) slab $K0_Slab vmalloc $K0_VmallocUsed percpu $K0_Percpu" \
-		"K2: free $K2_Free (MemFree $K2_MemFree) slab $K2_Slab vmalloc $K2_VmallocUsed percpu $K2_Percpu"
+		"K2: free $K2_Free (MemFree $K2_MemFree) slab $K2_Slab vmalloc $K2_VmallocUsed percpu $K2_Percpu" \
+		"meminfo fields that moved by 1 MiB or more: $_fm"
 	mtw mem_free
 	setparam max_bytes "$DEF_MAX_BYTES"
 }
