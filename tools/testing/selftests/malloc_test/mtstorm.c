@@ -996,8 +996,8 @@ static const char *check_test(const struct rec *r, long long id)
 	    strcmp(r->val[T_CTX], "softirq") && strcmp(r->val[T_CTX], "nmi"))
 		return "skipped ticks, but not ctx=timer, softirq or nmi";
 	if (v[T_BACKLOG] && strcmp(r->val[T_CTX], "work") &&
-	    strcmp(r->val[T_CTX], "irqoff"))
-		return "a backlog, but not ctx=work or irqoff";
+	    strcmp(r->val[T_CTX], "irqoff") && strcmp(r->val[T_CTX], "bhoff"))
+		return "a backlog, but not ctx=work, irqoff or bhoff";
 	if (v[T_MIN] > v[T_MAX] || v[T_MAX] > v[T_TOTAL] || !v[T_MIN])
 		return "min, max, total out of order";
 	if (!v[T_MIN_INT] || v[T_MIN_INT] > v[T_MAX_INT] ||
@@ -1121,7 +1121,7 @@ static const char *memcg_named(const char *ans)
 /*
  * The options of a test of chunks of at most 8 KiB and a total of at
  * least 8 KiB: any allocator, in the work or (30 %) in an atomic
- * context (ctx=timer, softirq, irqoff) with one that cannot sleep, or
+ * context (ctx=timer, softirq, irqoff, bhoff) with one that cannot sleep, or
  * ctx=nmi with kmalloc_nolock or pages_nolock where the kernel can run
  * it (elsewhere now and then, to be refused with EINVAL: *@refuse), any
  * free policy, sometimes a CPU (*@cpu, else -1), sometimes release=rcu
@@ -1140,7 +1140,7 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	};
 	/* ctx=nmi, last, takes the nolock allocators alone */
 	static const char *const atomic_ctx[] = {
-		"timer", "softirq", "irqoff", "nmi",
+		"timer", "softirq", "irqoff", "bhoff", "nmi",
 	};
 	static const char *const frees[] = {
 		"", " free=all", " free=random", " free=fifo", " free=lifo",
@@ -1165,7 +1165,7 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 		n += snprintf(line + n, len - n, " alloc=%s ctx=%s%s", alloc,
 			      ctx, chance(w, 50) ? " gfp=nowait,nowarn" : "");
 		*timer = true;
-		irqs_off = strcmp(ctx, "softirq") != 0;
+		irqs_off = strcmp(ctx, "softirq") && strcmp(ctx, "bhoff");
 	} else if (chance(w, 80)) {
 		alloc = allocators[rnd(w) % ARRAY_SIZE(allocators)];
 		n += snprintf(line + n, len - n, " alloc=%s", alloc);
