@@ -7,7 +7,8 @@
 # statistics file read while tests vanish, the parameters toggled.  First
 # a storm that ends: no unexpected answer, no stuck thread, and once every
 # test is destroyed and everything freed, nothing held and VmallocUsed (and
-# Slab) back.  Then a storm with rmmod in the middle: delete_module() is
+# Slab) back; its tests ran in every context (work, timer, softirq,
+# irqoff, bhoff, and nmi where the kernel can run it).  Then a storm with rmmod in the middle: delete_module() is
 # retried until a moment comes when no file is open, and goes through with
 # tests running and commands in flight; afterwards every open fails with
 # ENOENT, and insmod and rmmod work again.  Both storms run against a
@@ -191,6 +192,20 @@ storm_case() {
 		expect_eq "CPUs online once mtstorm ended" "$st_online1" "$st_online0"
 		verdict "CPUs other than 0 offline and online all along the storm (${l#mtstorm: hotplug: }), every CPU online again after it"
 	fi
+
+	# "tests started by context: work N, timer N, softirq N, irqoff N,
+	# bhoff N, nmi N": the storm ran tests in each context this kernel
+	# has (nmi where mtstorm found it could run, else it was refused)
+	l=$(grep '^mtstorm: tests started by context: ' "$ST_LOG.1")
+	l=${l#mtstorm: tests started by context: }
+	expect "no 'tests started by context' line" [ -n "$l" ]
+	for c in work timer softirq irqoff bhoff nmi; do
+		[ $c = nmi ] && ! grep -q '^mtstorm: seed .*ctx=nmi tests among them' "$ST_LOG.1" &&
+			continue
+		n=${l#*"$c "}
+		expect_range "ctx=$c tests started" "${n%%,*}" 1 100000000
+	done
+	verdict "the storm started tests in every context this kernel runs ($l)"
 
 	# "memcg: N moves into DIR and B back, in R rounds (...); there C
 	# commands, D done, refused: E ENOMEM naming the group at its

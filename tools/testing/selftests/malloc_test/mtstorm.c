@@ -345,6 +345,12 @@ static const char *const allocators[] = {
 static const char *const nolock_allocators[] = {
 	"kmalloc_nolock", "pages_nolock",
 };
+/* The contexts a test runs in (its ctx=; work without one), nmi last */
+static const char *const contexts[] = {
+	"work", "timer", "softirq", "irqoff", "bhoff", "nmi",
+};
+static atomic_ulong ctx_started[ARRAY_SIZE(contexts)];
+static atomic_uint ctx_turn;		/* the next atomic context's turn */
 
 /* ---- workers ------------------------------------------------------ */
 
@@ -1121,13 +1127,14 @@ static const char *memcg_named(const char *ans)
 /*
  * The options of a test of chunks of at most 8 KiB and a total of at
  * least 8 KiB: any allocator, in the work or (30 %) in an atomic
- * context (ctx=timer, softirq, irqoff, bhoff) with one that cannot sleep, or
- * ctx=nmi with kmalloc_nolock or pages_nolock where the kernel can run
- * it (elsewhere now and then, to be refused with EINVAL: *@refuse), any
- * free policy, sometimes a CPU (*@cpu, else -1), sometimes release=rcu
- * (kmalloc, vmalloc and kvmalloc named: *@rcu, and MIN must be 16 at
- * least), sometimes bulk= with cache where interrupts stay on, with
- * --memcg in the work sometimes gfp=account (the root group's).  @line
+ * context, each in turn: ctx=timer, softirq, irqoff and bhoff with one
+ * that cannot sleep, ctx=nmi with kmalloc_nolock or pages_nolock where
+ * the kernel can run it (elsewhere now and then, to be refused with
+ * EINVAL: *@refuse); any free policy, sometimes a CPU (*@cpu, else
+ * -1), sometimes release=rcu (kmalloc, vmalloc and kvmalloc named:
+ * *@rcu, and MIN must be 16 at least), sometimes bulk= with cache where
+ * interrupts stay on, with --memcg in the work sometimes gfp=account
+ * (the root group's).  @line
  * gets them appended.  Return: the allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
@@ -1138,13 +1145,11 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	static const char *const atomic_ok[] = {
 		"kmalloc", "pages", "cache", "percpu", "mempool",
 	};
-	/* ctx=nmi, last, takes the nolock allocators alone */
-	static const char *const atomic_ctx[] = {
-		"timer", "softirq", "irqoff", "bhoff", "nmi",
-	};
 	static const char *const frees[] = {
 		"", " free=all", " free=random", " free=fifo", " free=lifo",
 	};
+	/* the atomic contexts: contexts[1..], ctx=nmi last */
+	unsigned int nr = ARRAY_SIZE(contexts) - 1 - !have_nmi, turn, i;
 	size_t n = strlen(line);
 	const char *alloc = NULL, *ctx;
 	bool irqs_off = false;
@@ -1152,9 +1157,18 @@ static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 	*timer = false;
 	*refuse = false;
 	if (chance(w, 30)) {
-		ctx = atomic_ctx[rnd(w) % ARRAY_SIZE(atomic_ctx)];
-		if (!strcmp(ctx, "nmi") && !have_nmi && !chance(w, 20))
-			ctx = atomic_ctx[rnd(w) % (ARRAY_SIZE(atomic_ctx) - 1)];
+		/*
+		 * in turn, one that has started no test yet first, so that
+		 * each runs however few tests a slow kernel starts; ctx=nmi
+		 * where the kernel cannot run it now and then, to be refused
+		 */
+		turn = atomic_fetch_add(&ctx_turn, 1);
+		for (i = 0; i < nr; i++)
+			if (!atomic_load(&ctx_started[1 + (turn + i) % nr]))
+				break;
+		ctx = contexts[1 + (turn + (i < nr ? i : 0)) % nr];
+		if (!have_nmi && chance(w, 5))
+			ctx = "nmi";
 		if (!strcmp(ctx, "nmi")) {
 			alloc = nolock_allocators[rnd(w) %
 						  ARRAY_SIZE(nolock_allocators)];
@@ -1227,6 +1241,24 @@ static void kill_end(void)
  * @refuse: EINVAL was due (ctx=nmi where the kernel cannot run it).
  * Return: 0 when it is such an id, counted; -1 else.
  */
+/* Count a test started by @line in its context's ctx_started[]. */
+static void count_ctx(const char *line)
+{
+	const char *p = strstr(line, " ctx=");
+	size_t i, len;
+
+	if (!p) {
+		atomic_fetch_add(&ctx_started[0], 1);
+		return;
+	}
+	p += 5;
+	len = strcspn(p, " ");
+	for (i = 0; i < ARRAY_SIZE(contexts); i++)
+		if (strlen(contexts[i]) == len &&
+		    !strncmp(p, contexts[i], len))
+			atomic_fetch_add(&ctx_started[i], 1);
+}
+
 static int start_done(struct worker *w, const char *line, const char *ans,
 		      int slot, bool refuse)
 {
@@ -1247,6 +1279,7 @@ static int start_done(struct worker *w, const char *line, const char *ans,
 		return -1;
 	}
 	count(OP_START, 0, true);
+	count_ctx(line);
 	if (slot >= 0)
 		atomic_store(&anchor[slot], id);
 	else
@@ -3317,6 +3350,11 @@ static void print_summary(void)
 	printf("mtstorm: %lu operations; %lu tests started (last id %u), %d alive at most\n",
 	       total, atomic_load(&counts[OP_START].ok),
 	       atomic_load(&last_id), atomic_load(&reg_max));
+	printf("mtstorm: tests started by context:");
+	for (i = 0; i < ARRAY_SIZE(contexts); i++)
+		printf("%s %s %lu", i ? "," : "", contexts[i],
+		       atomic_load(&ctx_started[i]));
+	printf("\n");
 	printf("mtstorm: benches: %lu started, %lu stopped midway, %lu ran to their end; refused: %lu EBUSY, %lu ENOSPC, %lu ENOMEM\n",
 	       atomic_load(&bench_started), atomic_load(&bench_cut),
 	       atomic_load(&bench_ended), atomic_load(&bench_busy),
