@@ -8,9 +8,10 @@
 # a storm that ends: no unexpected answer, no stuck thread, and once every
 # test is destroyed and everything freed, nothing held and VmallocUsed (and
 # Slab) back; its tests ran in every context (work, timer, softirq,
-# irqoff, bhoff, and nmi where the kernel can run it).  Then a storm with rmmod in the middle: delete_module() is
-# retried until a moment comes when no file is open, and goes through with
-# tests running and commands in flight; afterwards every open fails with
+# irqoff, bhoff, and nmi where the kernel can run it).  Then a storm with
+# rmmod in the middle: delete_module() is retried until a moment comes
+# when no file is open, and goes through with tests running and commands
+# in flight; afterwards every open fails with
 # ENOENT, and insmod and rmmod work again.  Both storms run against a
 # small max_bytes (8 MiB), which they hit: every mem_used read shows
 # charged_bytes <= max_bytes, and /proc/meminfo's VmallocUsed, Slab (not on

@@ -1134,8 +1134,8 @@ static const char *memcg_named(const char *ans)
  * -1), sometimes release=rcu (kmalloc, vmalloc and kvmalloc named:
  * *@rcu, and MIN must be 16 at least), sometimes bulk= with cache where
  * interrupts stay on, with --memcg in the work sometimes gfp=account
- * (the root group's).  @line
- * gets them appended.  Return: the allocator, or NULL for the default.
+ * (the root group's).  @line gets them appended.  Return: the
+ * allocator, or NULL for the default.
  */
 static const char *pick_test_opts(struct worker *w, char *line, size_t len,
 				  bool *timer, bool *rcu, bool *refuse,
@@ -1235,12 +1235,6 @@ static void kill_end(void)
 	atomic_fetch_sub(&killing, 1);
 }
 
-/*
- * A test start answered @ans to @line: an id, never given before, which
- * the killers may pick (or anchor @slot's, 0 to NR_ANCHORS - 1; -1: none).
- * @refuse: EINVAL was due (ctx=nmi where the kernel cannot run it).
- * Return: 0 when it is such an id, counted; -1 else.
- */
 /* Count a test started by @line in its context's ctx_started[]. */
 static void count_ctx(const char *line)
 {
@@ -1259,6 +1253,12 @@ static void count_ctx(const char *line)
 			atomic_fetch_add(&ctx_started[i], 1);
 }
 
+/*
+ * A test start answered @ans to @line: an id, never given before, which
+ * the killers may pick (or anchor @slot's, 0 to NR_ANCHORS - 1; -1: none).
+ * @refuse: EINVAL was due (ctx=nmi where the kernel cannot run it).
+ * Return: 0 when it is such an id, counted; -1 else.
+ */
 static int start_done(struct worker *w, const char *line, const char *ans,
 		      int slot, bool refuse)
 {
