@@ -26,6 +26,8 @@ FP_SLACK_PERCPU=$((FP_SLACK + 4194304))
 # Free memory (MemFree with the per-CPU free lists) also moves with the
 # rest of the kernel meanwhile, megabytes at times: its own margin.
 FP_FREE_SLACK=8388608
+FP_FREE_LO=$((-FP_FREE_SLACK))
+FP_FREE_HI=$((FP_CAP + FP_FREE_SLACK))
 nr_possible NCPU
 mi memtotal MemTotal
 param MA0 max_atomic_bytes
@@ -119,8 +121,8 @@ fp_case() {
 		fp_rise _r K0 K2
 		_drop=$((K0_Free - K2_Free))
 		[ -z "$MT_KASAN" ] && [ $_ftry -lt 3 ] &&
-			{ [ $_drop -lt -$((FP_FREE_SLACK)) ] ||
-			  [ $_drop -gt $((FP_CAP + FP_FREE_SLACK)) ]; } || break
+			{ [ $_drop -lt $FP_FREE_LO ] || [ $_drop -gt $FP_FREE_HI ]; } ||
+			break
 		fp_moved _fm K0 K2
 		_fre="$_fre; try $_ftry: free memory's drop $_drop bytes (meminfo: $_fm)"
 		_ftry=$((_ftry + 1))
@@ -139,7 +141,7 @@ fp_case() {
 	expect_range "kept_charged" "$_kc" "$_kb" $((FP_CAP))
 	expect_range "slab + vmalloc + per-CPU rise" "$_r" -262144 $((FP_CAP + _sl))
 	[ -n "$MT_KASAN" ] ||
-		expect_range "free memory's drop" "$_drop" -$((FP_FREE_SLACK)) $((FP_CAP + FP_FREE_SLACK))
+		expect_range "free memory's drop" "$_drop" $FP_FREE_LO $FP_FREE_HI
 	fp_moved _fm K0 K2
 	verdict "alloc=$1, $2 bytes: kept up to max_bytes and no further ($FP_N commands, then ENOSPC): $_kb bytes kept, charged $_kc; the kernel shows $_r bytes more slab, vmalloc and per-CPU memory and $_drop bytes less free memory, within the cap ($FP_CAP) + $_sl (free memory: + $FP_FREE_SLACK)${_fre:+; measured $_ftry times$_fre}" \
 		"K0: free $K0_Free (MemFree $K0_MemFree) slab $K0_Slab vmalloc $K0_VmallocUsed percpu $K0_Percpu" \
